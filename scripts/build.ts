@@ -1,0 +1,26 @@
+// Bundles the CLI (and, when present, the Action entry) into self-contained CommonJS files
+// under dist/. CJS because ssh2 (pulled in by testcontainers) needs require/__dirname.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = [
+  { in: 'src/cli-main.ts', out: 'dist/cli.cjs', banner: '#!/usr/bin/env node' },
+  { in: 'src/action-main.ts', out: 'dist/index.cjs', banner: '' },
+].filter((e) => existsSync(e.in));
+
+for (const entry of entries) {
+  await build({
+    entryPoints: [entry.in],
+    outfile: entry.out,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    // NOTE: native addons are optional in ssh2 and loaded inside try/catch; keeping them
+    // external makes dist/ independent of whether install scripts ran.
+    external: ['cpu-features', '*.node', 'pg-native'],
+    banner: entry.banner ? { js: entry.banner } : undefined,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}

@@ -1,0 +1,38 @@
+import type pg from 'pg';
+
+/**
+ * A Postgres server that migrate-check may use: one it started itself, or one the user named.
+ *
+ * To add a provider:
+ * 1. Create `database/<id>.ts` exporting a `start…(options): Promise<Server>` function.
+ * 2. Add it to `database/index.ts`, which picks a provider from the config.
+ * 3. Run `databaseConformance` from `database/conformance.ts` in `database/<id>.test.ts`.
+ *
+ * The contract (checked by the conformance suite):
+ * - Migrations only ever run in databases returned by `createDatabase`, which the provider
+ *   created with a unique name; the provider never runs anything in a database it did not
+ *   create (it may read server-level facts such as the version).
+ * - Disposing a `ScratchDatabase` drops it, even while connections to it are still open.
+ * - Disposing the `Server` drops every scratch database still open and stops or releases
+ *   whatever the provider started (process, container, temp folder). Disposal is idempotent
+ *   and also happens on Ctrl-C through `database/lifetime.ts`.
+ * - Connections are superuser where the provider can arrange it (embedded, container), so
+ *   that prerequisites such as `CREATE EXTENSION` can run.
+ */
+export interface Server extends AsyncDisposable {
+  readonly provider: 'embedded' | 'url' | 'container';
+  /** `server_version`, e.g. `17.10`. */
+  readonly version: string;
+  createDatabase(purpose: string): Promise<ScratchDatabase>;
+}
+
+export interface ScratchDatabase extends AsyncDisposable {
+  readonly name: string;
+  /** A new connection to this database, with the given session settings. */
+  connect(settings?: SessionSettings): Promise<pg.Client>;
+}
+
+export interface SessionSettings {
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}

@@ -1,0 +1,20 @@
+/**
+ * Everything the tool starts or creates registers its cleanup here, so the shells can run
+ * all of it on Ctrl-C or SIGTERM before exiting. Normal runs dispose through `await using`
+ * and unregister; this is the safety net for interrupted runs.
+ */
+const cleanups = new Set<() => Promise<void>>();
+
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/** Runs every registered cleanup, newest first, each bounded by `timeoutMs`. */
+export async function cleanupAll(timeoutMs = 10_000): Promise<void> {
+  const pending = [...cleanups].reverse();
+  cleanups.clear();
+  for (const cleanup of pending) {
+    await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { ScratchDatabase, SessionSettings } from './database.ts';
+import { onInterrupt } from './lifetime.ts';
+
+/** `mc_<purpose>_<random>`: unique, recognisable, a valid unquoted identifier. */
+export function scratchName(purpose: string): string {
+  const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30);
+  return `migrate_check_${slug ? slug + '_' : ''}${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * Creates a scratch database through `admin` and returns it; disposing it drops it with
+ * FORCE (PG13+), which ends any connection still open to it.
+ */
+export async function createScratch(
+  admin: pg.Client,
+  purpose: string,
+  clientConfig: (database: string) => pg.ClientConfig,
+): Promise<ScratchDatabase> {
+  const name = scratchName(purpose);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    unregister();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  const unregister = onInterrupt(drop);
+  return {
+    name,
+    async connect(settings: SessionSettings = {}) {
+      const client = new pg.Client({
+        ...clientConfig(name),
+        statement_timeout: settings.statementTimeoutMs,
+        lock_timeout: settings.lockTimeoutMs,
+        application_name: 'migrate-check',
+      });
+      // A server-side error on an idle connection (e.g. the database was dropped on Ctrl-C)
+      // must not crash the process.
+      client.on('error', () => {});
+      await client.connect();
+      return client;
+    },
+    [Symbol.asyncDispose]: drop,
+  };
+}
+
+/**
+ * The scratch databases of one server: creates them through the admin connection and drops
+ * whatever is still open when the server goes away.
+ */
+export class ScratchPool {
+  readonly #open = new Set<ScratchDatabase>();
+  readonly #admin: pg.Client;
+  readonly #clientConfig: (database: string) => pg.ClientConfig;
+
+  constructor(admin: pg.Client, clientConfig: (database: string) => pg.ClientConfig) {
+    this.#admin = admin;
+    this.#clientConfig = clientConfig;
+  }
+
+  async create(purpose: string): Promise<ScratchDatabase> {
+    const db = await createScratch(this.#admin, purpose, this.#clientConfig);
+    this.#open.add(db);
+    const open = this.#open;
+    return {
+      name: db.name,
+      connect: (settings) => db.connect(settings),
+      async [Symbol.asyncDispose]() {
+        open.delete(db);
+        await db[Symbol.asyncDispose]();
+      },
+    };
+  }
+
+  /** Drops every database still open, then closes the admin connection. */
+  async close(): Promise<void> {
+    for (const db of [...this.#open].reverse()) await db[Symbol.asyncDispose]().catch(() => {});
+    this.#open.clear();
+    await this.#admin.end().catch(() => {});
+  }
+}

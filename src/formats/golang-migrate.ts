@@ -1,0 +1,73 @@
+import { InputError } from '../errors.ts';
+import type { IgnoredFile, Migration, Script } from '../migration.ts';
+import { wholeFile } from '../migration.ts';
+import { posix } from 'node:path';
+import type { Format } from './format.ts';
+import { compareNumeric } from './version.ts';
+
+// golang-migrate's own pattern (source/parse.go): any extension after the direction, but the
+// postgres driver only ever sees the files the source hands it, so `.sql` is what matters.
+const FILE = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
+
+/**
+ * golang-migrate (github.com/golang-migrate/migrate) with its postgres driver:
+ * `{version}_{title}.up.sql` / `{version}_{title}.down.sql` in one flat folder, version an
+ * unsigned 64-bit integer compared numerically, each file sent as one multi-statement query
+ * (Postgres runs it as one implicit transaction unless it has its own BEGIN/COMMIT).
+ */
+export const golangMigrate: Format = {
+  id: 'golang-migrate',
+  looksLike: '`0001_create_users.up.sql` + `0001_create_users.down.sql`',
+
+  detect(files) {
+    return files.some((f) => !f.includes('/') && FILE.test(f) && f.endsWith('.sql'));
+  },
+
+  async load(directory) {
+    const ignored: IgnoredFile[] = [];
+    const byVersion = new Map<string, { version: string; name: string; up?: string; down?: string }>();
+    for (const file of await directory.list()) {
+      if (file.includes('/')) {
+        ignored.push({ file, reason: 'golang-migrate only reads files directly inside the migration directory' });
+        continue;
+      }
+      const m = FILE.exec(file);
+      if (!m) {
+        ignored.push({ file, reason: 'golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`' });
+        continue;
+      }
+      const [, digits, name, direction] = m as unknown as [string, string, string, 'up' | 'down'];
+      if (BigInt(digits) > 0xffff_ffff_ffff_ffffn) {
+        throw new InputError(`${posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+      }
+      const key = BigInt(digits).toString();
+      const entry = byVersion.get(key) ?? { version: digits, name };
+      if (entry[direction]) {
+        // golang-migrate itself refuses to start with "duplicate migration file".
+        throw new InputError(
+          `${posix.join(directory.path, file)} and ${posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`,
+        );
+      }
+      entry[direction] = file;
+      byVersion.set(key, entry);
+    }
+
+    const script = async (file: string | undefined): Promise<Script | null> =>
+      file === undefined
+        ? null
+        : { file: posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: 'implicit' };
+
+    const migrations: Migration[] = [];
+    for (const entry of [...byVersion.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
+      migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
+    }
+    return {
+      directory: directory.path,
+      format: 'golang-migrate',
+      migrations,
+      ignored,
+      // Exactly golang-migrate's postgres driver (database/postgres/postgres.go ensureVersionTable).
+      bookkeeping: 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
+    };
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * The shared vocabulary: what a format produces and what the replay consumes.
+ */
+
+export type Direction = 'up' | 'down';
+
+/**
+ * How a runner sends one script to Postgres.
+ * - `implicit`: each unit is one simple-protocol query; a multi-statement unit runs as one
+ *   implicit transaction unless the SQL has its own BEGIN/COMMIT (golang-migrate, psql -c).
+ * - `wrapped`: the runner sends BEGIN, then each unit, then COMMIT (goose, dbmate, sqlx …).
+ * - `none`: each unit on its own, no transaction (the tools' "no transaction" markers).
+ */
+export type TransactionMode = 'implicit' | 'wrapped' | 'none';
+
+/** One query as the runner sends it, with where it starts in its file (1-based). */
+export interface ExecUnit {
+  readonly sql: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Script {
+  /** Display path of the file (as the user named the directory, joined with the file name). */
+  readonly file: string;
+  readonly units: readonly ExecUnit[];
+  readonly transaction: TransactionMode;
+}
+
+export interface Migration {
+  /** The version as written in the file name, e.g. `0007` or `20240101120000`. */
+  readonly version: string;
+  readonly name: string;
+  readonly up: Script | null;
+  readonly down: Script | null;
+}
+
+/** A file in the migration directory that the runner would not treat as a migration. */
+export interface IgnoredFile {
+  readonly file: string;
+  readonly reason: string;
+}
+
+export interface MigrationSet {
+  readonly directory: string;
+  readonly format: string;
+  /** In the order the runner applies them. */
+  readonly migrations: readonly Migration[];
+  readonly ignored: readonly IgnoredFile[];
+  /** SQL the runner itself executes before the first migration (its bookkeeping table). */
+  readonly bookkeeping: string;
+}
+
+/** The whole file as one unit starting at line 1, column 1. */
+export function wholeFile(sql: string): ExecUnit[] {
+  return [{ sql, line: 1, column: 1 }];
+}
