@@ -19,7 +19,9 @@ for (const entry of entries) {
     // NOTE: native addons are optional in ssh2 and loaded inside try/catch; keeping them
     // external makes dist/ independent of whether install scripts ran.
     external: ['cpu-features', '*.node', 'pg-native'],
-    banner: entry.banner ? { js: entry.banner } : undefined,
+    // import.meta.url has no meaning in CommonJS: derive it from the bundle's own path.
+    define: { 'import.meta.url': '__migrateCheckUrl' },
+    banner: { js: `${entry.banner}\nconst __migrateCheckUrl = require('node:url').pathToFileURL(__filename).href;`.trimStart() },
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -30,8 +30,7 @@ export function cacheRoot(): string {
   return join(base, 'migrate-check');
 }
 
-// NOTE: the bundled CLI is CommonJS, the source is ESM; `require` exists only in the former.
-const localRequire: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
+const localRequire = createRequire(import.meta.url);
 
 /** The package folder of the platform package, if it is installed next to migrate-check. */
 function bundledPackageDir(): string | null {

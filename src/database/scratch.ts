@@ -77,7 +77,7 @@ export class ScratchPool {
 
   /** Drops every database still open, then closes the admin connection. */
   async close(): Promise<void> {
-    for (const db of [...this.#open].reverse()) await db[Symbol.asyncDispose]().catch(() => {});
+    for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {});
     this.#open.clear();
     await this.#admin.end().catch(() => {});
   }

@@ -1,0 +1,2 @@
+DROP VIEW user_totals;
+DROP TABLE orders;

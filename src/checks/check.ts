@@ -1,0 +1,44 @@
+import type { MigrationSet } from '../migration.ts';
+import type { ReplayResult } from '../replay.ts';
+
+export type Severity = 'error' | 'warning' | 'notice';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
+
+/**
+ * A finding says what happened, where, why it matters and what to do: `message` names the
+ * object and the consequence, `help` is one imperative sentence, `file`/`line` locate it.
+ */
+export interface Finding {
+  check: string;
+  severity: Severity;
+  file: string | null;
+  line: number | null;
+  message: string;
+  help: string;
+}
+
+/** What a check sees of one directory. */
+export interface CheckContext {
+  set: MigrationSet;
+  /** Null when the directory could not be replayed. */
+  replay: ReplayResult | null;
+}
+
+/**
+ * A check: a function from context to findings. It never prints, never throws for a finding
+ * and never reads files or databases: everything it needs is in the context.
+ *
+ * To add a check:
+ * 1. Create `checks/<id>.ts` exporting a `Check` whose `id` is the file name.
+ * 2. Add it to the list in `checks/index.ts`.
+ * 3. Write `docs/checks/<id>.md` (what it catches, why it matters, how to fix, how to
+ *    suppress) and a failing and a passing fixture; `checks/registry.test.ts` fails until
+ *    all three exist.
+ */
+export interface Check {
+  readonly id: string;
+  readonly defaultSeverity: Severity;
+  /** One line for `--help` and the docs index. */
+  readonly summary: string;
+  run(context: CheckContext): Omit<Finding, 'check' | 'severity'>[];
+}

@@ -1,0 +1,30 @@
+import { basename } from 'node:path';
+import type { Check } from './check.ts';
+import { describeDiff } from './describe-diff.ts';
+
+export const downRevertsUp: Check = {
+  id: 'down-reverts-up',
+  defaultSeverity: 'error',
+  summary: 'A down migration does not restore the schema from before its up.',
+  run({ replay }) {
+    return (replay?.mismatches ?? [])
+      .filter((m) => m.kind === 'down-reverts-up')
+      .map((m) => {
+        const who = m.version === null ? 'running every down after every up' : basename(m.file);
+        const lines = describeDiff(m.diff, {
+          left: `is left behind by ${who}`,
+          missing: `is missing after ${who} (it existed before the up)`,
+          changed: `is not restored by ${who}`,
+        });
+        return {
+          file: m.file,
+          line: null,
+          message: lines.join('\n'),
+          help:
+            m.version === null
+              ? 'Run with --roundtrip per-migration to find the migration whose down is incomplete.'
+              : 'Make the down migration undo exactly what the up does: drop what it creates, recreate what it drops, restore what it alters.',
+        };
+      });
+  },
+};

@@ -1,0 +1,32 @@
+import { basename } from 'node:path';
+import type { Check } from './check.ts';
+import { describeDiff } from './describe-diff.ts';
+
+export const upRepeatable: Check = {
+  id: 'up-repeatable',
+  defaultSeverity: 'error',
+  summary: 'An up migration fails, or builds a different schema, when applied again after its down.',
+  run({ replay }) {
+    const failed = (replay?.steps ?? [])
+      .filter((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 2 && s.error)
+      .map((s) => ({
+        file: s.error!.file,
+        line: s.error!.line,
+        message: `${basename(s.file)} applies once but fails when applied again after its down: ${s.error!.message} (SQLSTATE ${s.error!.code}). The down leaves something behind that the up cannot create twice.`,
+        help: 'Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy).',
+      }));
+    const different = (replay?.mismatches ?? [])
+      .filter((m) => m.kind === 'up-repeatable')
+      .map((m) => ({
+        file: m.file,
+        line: null,
+        message: describeDiff(m.diff, {
+          left: `appears only when ${basename(m.file)} is applied a second time`,
+          missing: `is not created again when ${basename(m.file)} is applied a second time`,
+          changed: `differs when ${basename(m.file)} is applied a second time`,
+        }).join('\n'),
+        help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".',
+      }));
+    return [...failed, ...different];
+  },
+};

@@ -1,0 +1,144 @@
+import { parseArgs } from 'node:util';
+import { DEFAULTS, parseSettings, readConfigFile, type Config } from './config.ts';
+import { startServer } from './database/index.ts';
+import { ConfigError, ToolError, errorMessage } from './errors.ts';
+import { fsDirectory } from './formats/directory.ts';
+import { formats } from './formats/index.ts';
+import { checks } from './checks/index.ts';
+import { renderJson } from './report/json.ts';
+import { renderTerminal } from './report/terminal.ts';
+import { run } from './run.ts';
+import type { Step } from './replay.ts';
+
+export const VERSION = '0.1.0';
+
+const HELP = `migrate-check [dir...] — replay migrations up → down → up on a throwaway Postgres and check them
+
+Options (each may also be set in migrate-check.json / migrate-check.yml, same names):
+  --format <name>            ${['auto', ...formats.map((f) => f.id)].join(' | ')} (default auto)
+  --database <kind>          embedded | url (default: url when --database-url or DATABASE_URL is set)
+  --database-url <url>       a server of yours; migrate-check works in a scratch database it creates and drops
+  --postgres-version <major> embedded Postgres 14–18 (default 17)
+  --postgres-bin <dir>       use your own Postgres binaries (the folder with initdb and postgres)
+  --roundtrip <mode>         per-migration | all | none (default per-migration)
+  --output <format>          text | json (default text)
+  --fail-on <severity>       error | warning | notice | never (default error)
+  --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
+  --lock-timeout <d>         per lock wait (default 1min)
+  --config <file>            config file (default: migrate-check.json/.yml in this folder)
+  --no-color, --quiet, --help, --version
+
+Checks: ${checks.map((c) => c.id).join(', ')}
+Exit codes: 0 passed, 1 findings at or above --fail-on, 2 migrate-check could not run.`;
+
+export interface Streams {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        database: { type: 'string' },
+        'database-url': { type: 'string' },
+        'postgres-version': { type: 'string' },
+        'postgres-bin': { type: 'string' },
+        roundtrip: { type: 'string' },
+        output: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'statement-timeout': { type: 'string' },
+        'lock-timeout': { type: 'string' },
+        config: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${errorMessage(error)}. Run migrate-check --help for the options.`);
+  }
+}
+
+/** Flags → config (defaults < config file < environment < flags). */
+async function configFrom(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const { values, positionals } = parse(argv);
+  const { config: file, color, 'no-color': noColor, quiet, help, version, ...settings } = values;
+  const fromFile = await readConfigFile(cwd, file);
+  const fromFlags = parseSettings(Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), 'command line');
+  const config: Config = { ...DEFAULTS, paths: [], ...fromFile, ...fromFlags } as Config;
+  if (positionals.length) config.paths = positionals;
+  config.databaseUrl ??= env.DATABASE_URL || undefined;
+  if (fromFlags.database === undefined && fromFile.database === undefined && config.databaseUrl) config.database = 'url';
+  if (config.database === 'url' && !config.databaseUrl) {
+    throw new ConfigError('--database url needs a server: pass --database-url postgres://user@host/postgres or set DATABASE_URL.');
+  }
+  if (!config.paths.length && !help && !version) {
+    throw new ConfigError('No migration directory given. Run `migrate-check db/migrations` (or set `path` in migrate-check.json).');
+  }
+  const wantsColor = color ?? (noColor ? false : undefined);
+  return { config, help, version, quiet: quiet ?? false, wantsColor };
+}
+
+function progress(streams: Streams, color: boolean) {
+  const tty = Boolean(streams.stderr.isTTY);
+  let last = '';
+  return {
+    onStep(directory: string, step: Step, done: number, total: number) {
+      const mark = step.status === 'ok' ? '✓' : step.status === 'failed' ? '✗' : '-';
+      const line = `${mark} ${directory} ${step.version}_${step.name} ${step.direction}${step.attempt === 2 ? ' (again)' : ''} ${step.durationMs} ms`;
+      if (tty) {
+        streams.stderr.write(`\r\x1b[2K[${done}/${total}] ${line}`);
+        last = line;
+      } else if (step.status !== 'ok' || step.direction === 'up') {
+        streams.stderr.write(`[${done}/${total}] ${line}\n`);
+      }
+    },
+    end() {
+      if (tty && last) streams.stderr.write('\r\x1b[2K');
+      void color;
+    },
+  };
+}
+
+/** The CLI: returns the exit code. Prints no stack trace for the tool's own errors. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cwd = process.cwd()): Promise<number> {
+  try {
+    const { config, help, version, quiet, wantsColor } = await configFrom(argv, env, cwd);
+    if (help) return streams.stdout.write(HELP + '\n'), 0;
+    if (version) return streams.stdout.write(VERSION + '\n'), 0;
+    const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
+    const show = progress(streams, color);
+    const report = await run(config, {
+      directory: fsDirectory,
+      startServer: () =>
+        startServer({
+          database: config.database,
+          databaseUrl: config.databaseUrl,
+          postgresVersion: config.postgresVersion,
+          postgresBin: config.postgresBin,
+          progress: (line) => streams.stderr.write(line + '\n'),
+        }),
+      onStep: quiet || config.output !== 'text' ? undefined : show.onStep,
+    });
+    show.end();
+    streams.stdout.write(config.output === 'json' ? renderJson(report) : renderTerminal(report, { color }));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ToolError) {
+      streams.stderr.write(`migrate-check: ${error.message}\n`);
+    } else {
+      streams.stderr.write(
+        `migrate-check: unexpected error: ${errorMessage(error)}\nThis is a bug in migrate-check. Please report it with the command you ran` +
+          `${env.MIGRATE_CHECK_DEBUG ? '' : ' (set MIGRATE_CHECK_DEBUG=1 to include the stack trace)'}.\n`,
+      );
+      if (env.MIGRATE_CHECK_DEBUG && error instanceof Error) streams.stderr.write(`${error.stack}\n`);
+    }
+    return 2;
+  }
+}

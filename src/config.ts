@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { checks } from './checks/index.ts';
+import { SEVERITIES, type Severity } from './checks/check.ts';
+import { ConfigError, errorMessage } from './errors.ts';
+import { formats } from './formats/index.ts';
+import type { Roundtrip } from './replay.ts';
+
+export type FailOn = Severity | 'never';
+export type CheckSetting = Severity | 'off';
+
+/** Settings that may differ per migration directory. */
+export interface DirectorySettings {
+  format: string;
+  roundtrip: Roundtrip;
+  checks: Record<string, CheckSetting>;
+}
+
+/** One config for CLI flags, Action inputs and the config file; keys are spelled as the flags. */
+export interface Config extends DirectorySettings {
+  paths: string[];
+  database: 'embedded' | 'url';
+  databaseUrl?: string;
+  postgresVersion: number;
+  postgresBin?: string;
+  output: 'text' | 'json';
+  failOn: FailOn;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  /** Per-directory overrides, keyed by the directory as written in `paths`. */
+  directories: Record<string, Partial<DirectorySettings>>;
+}
+
+export const DEFAULTS: Omit<Config, 'paths'> = {
+  format: 'auto',
+  roundtrip: 'per-migration',
+  checks: {},
+  database: 'embedded',
+  postgresVersion: 17,
+  output: 'text',
+  failOn: 'error',
+  statementTimeoutMs: 5 * 60_000,
+  lockTimeoutMs: 60_000,
+  directories: {},
+};
+
+export const CONFIG_FILES = ['migrate-check.json', 'migrate-check.yml', 'migrate-check.yaml'];
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, where: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(', ')}.`);
+}
+
+/** `250ms`, `30s`, `5min`, `5m`, `1h`, or a number of milliseconds. */
+export function parseDuration(value: unknown, key: string, where: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
+  if (!match) throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
+  const unit = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
+  return Math.round(Number(match[1]) * unit);
+}
+
+function checkSettings(value: unknown, where: string): Record<string, CheckSetting> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) throw new ConfigError(`${where}: \`checks\` must map check ids to error, warning, notice or off.`);
+  const out: Record<string, CheckSetting> = {};
+  for (const [id, setting] of Object.entries(value)) {
+    if (!checks.some((c) => c.id === id)) {
+      throw new ConfigError(`${where}: unknown check \`${id}\` under \`checks\`. Known checks: ${checks.map((c) => c.id).join(', ')}.`);
+    }
+    out[id] = oneOf(setting, [...SEVERITIES, 'off'], `checks.${id}`, where);
+  }
+  return out;
+}
+
+const FORMAT_IDS = () => ['auto', ...formats.map((f) => f.id)];
+const ROUNDTRIPS: Roundtrip[] = ['per-migration', 'all', 'none'];
+
+function directorySettings(raw: Record<string, unknown>, where: string): Partial<DirectorySettings> {
+  const out: Partial<DirectorySettings> = {};
+  if (raw.format !== undefined) out.format = oneOf(raw.format, FORMAT_IDS(), 'format', where);
+  if (raw.roundtrip !== undefined) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, 'roundtrip', where);
+  if (raw.checks !== undefined) out.checks = checkSettings(raw.checks, where);
+  return out;
+}
+
+const KNOWN_KEYS = new Set([
+  'path', 'format', 'roundtrip', 'checks', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
+  'statement-timeout', 'lock-timeout', 'directories',
+]);
+
+/** Validates settings from a config file or from flags (same keys) into a partial Config. */
+export function parseSettings(raw: Record<string, unknown>, where: string): Partial<Config> {
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${where}: unknown setting \`${key}\`. Known settings: ${[...KNOWN_KEYS].join(', ')}.`);
+  }
+  const out: Partial<Config> = directorySettings(raw, where);
+  if (raw.path !== undefined) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split('\n')).map(String).map((p) => p.trim()).filter(Boolean);
+  if (raw.database !== undefined) out.database = oneOf(raw.database, ['embedded', 'url'] as const, 'database', where);
+  if (raw['database-url'] !== undefined) out.databaseUrl = String(raw['database-url']);
+  if (raw['postgres-version'] !== undefined) {
+    const major = Number(raw['postgres-version']);
+    if (!Number.isInteger(major) || major < 14 || major > 18) throw new ConfigError(`${where}: \`postgres-version\` must be a Postgres major version from 14 to 18.`);
+    out.postgresVersion = major;
+  }
+  if (raw['postgres-bin'] !== undefined) out.postgresBin = String(raw['postgres-bin']);
+  if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json'] as const, 'output', where);
+  if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
+  if (raw['statement-timeout'] !== undefined) out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
+  if (raw['lock-timeout'] !== undefined) out.lockTimeoutMs = parseDuration(raw['lock-timeout'], 'lock-timeout', where);
+  if (raw.directories !== undefined) {
+    if (typeof raw.directories !== 'object' || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
+    out.directories = {};
+    for (const [dir, settings] of Object.entries(raw.directories)) {
+      out.directories[dir.replace(/\/+$/, '')] = directorySettings((settings ?? {}) as Record<string, unknown>, `${where} (directories.${dir})`);
+    }
+  }
+  return out;
+}
+
+/** Reads the config file named, or the first of CONFIG_FILES in `cwd`; {} when there is none. */
+export async function readConfigFile(cwd: string, named?: string): Promise<Partial<Config>> {
+  const candidates = named ? [named] : CONFIG_FILES;
+  for (const name of candidates) {
+    const path = join(cwd, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      if (named) throw new ConfigError(`Config file ${named} does not exist. Check the --config path.`);
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = name.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    } catch (error) {
+      throw new ConfigError(`${name} is not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${errorMessage(error)}`);
+    }
+    if (raw === null || raw === undefined) return {};
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${name} must hold a mapping of settings (such as \`format: golang-migrate\`).`);
+    return parseSettings(raw as Record<string, unknown>, name);
+  }
+  return {};
+}
+
+/** Defaults < config file < flags; per-directory settings resolved for `path`. */
+export function settingsFor(config: Config, path: string): DirectorySettings {
+  const own = config.directories[path.replace(/\/+$/, '')] ?? {};
+  return {
+    format: own.format ?? config.format,
+    roundtrip: own.roundtrip ?? config.roundtrip,
+    checks: { ...config.checks, ...own.checks },
+  };
+}

@@ -1,0 +1,123 @@
+import type pg from 'pg';
+import { executeScript, type StepError } from './execute.ts';
+import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
+import { SchemaTracker, type Schema } from './schema/snapshot.ts';
+import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
+
+export type Roundtrip = 'per-migration' | 'all' | 'none';
+
+export interface Step {
+  version: string;
+  name: string;
+  direction: Direction;
+  attempt: 1 | 2;
+  status: 'ok' | 'failed' | 'skipped';
+  file: string;
+  durationMs: number;
+  error?: StepError;
+}
+
+/** Two schemas that should have been equal, and were not. */
+export interface Mismatch {
+  kind: 'down-reverts-up' | 'up-repeatable';
+  /** The migration whose down (or second up) produced `diff`; null for a whole-directory roundtrip. */
+  version: string | null;
+  file: string;
+  /** `before`: the schema expected; `after`: the schema found. */
+  diff: SchemaDiff;
+}
+
+export interface ReplayResult {
+  steps: Step[];
+  mismatches: Mismatch[];
+  /** The schema after the replay (after the last successful step). */
+  head: Schema;
+  /** The schema just before each migration's first up, for the migrations in `keepBefore`. */
+  before: Map<string, Schema>;
+}
+
+export interface ReplayOptions {
+  set: MigrationSet;
+  roundtrip: Roundtrip;
+  /** Versions that get the per-migration roundtrip; the others are only applied up. Default: all. */
+  roundtripVersions?: ReadonlySet<string>;
+  /** Keep the schema from just before these versions' first up (for base-vs-head diffs). */
+  keepBefore?: ReadonlySet<string>;
+  /** Called as each step completes. */
+  onStep?: (step: Step) => void;
+}
+
+/**
+ * Replays a migration set on `migrate` (the connection migrations run on), snapshotting
+ * through `inspect` (a second connection to the same database, so snapshot queries never
+ * share session state with migrations). The replay stops at the first failed step; the
+ * steps it could not run are reported as skipped.
+ */
+export async function replay(migrate: pg.Client, inspect: pg.Client, options: ReplayOptions): Promise<ReplayResult> {
+  const { set, roundtrip } = options;
+  const tracker = new SchemaTracker(inspect);
+  const steps: Step[] = [];
+  const mismatches: Mismatch[] = [];
+  const before = new Map<string, Schema>();
+  let stopped = false;
+
+  if (set.bookkeeping) await migrate.query(set.bookkeeping);
+  await tracker.reset();
+
+  const apply = async (m: Migration, direction: Direction, attempt: 1 | 2): Promise<boolean> => {
+    const script = direction === 'up' ? m.up : m.down;
+    if (!script) return true;
+    const step: Step = { version: m.version, name: m.name, direction, attempt, status: 'skipped', file: script.file, durationMs: 0 };
+    steps.push(step);
+    if (!stopped) {
+      const started = performance.now();
+      const error = await executeScript(migrate, script);
+      step.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      step.status = error ? 'failed' : 'ok';
+      if (error) {
+        step.error = error;
+        stopped = true;
+      }
+    }
+    options.onStep?.(step);
+    return step.status === 'ok';
+  };
+  const compare = async (kind: Mismatch['kind'], expected: Schema, version: string | null, file: string) => {
+    const diff = diffSchemas(expected, await tracker.refresh());
+    if (!diff.equal) mismatches.push({ kind, version, file, diff });
+  };
+  const file = (s: Script | null) => s?.file ?? set.directory;
+
+  const migrations = set.migrations.filter((m) => m.up || m.down);
+  if (roundtrip === 'per-migration') {
+    for (const m of migrations) {
+      const start = tracker.schema;
+      if (options.keepBefore?.has(m.version)) before.set(m.version, start);
+      if (!(await apply(m, 'up', 1))) continue;
+      const roundtripThis = m.down && m.up && (options.roundtripVersions?.has(m.version) ?? true);
+      if (!roundtripThis) {
+        await tracker.refresh();
+        continue;
+      }
+      const afterUp = await tracker.refresh();
+      if (!(await apply(m, 'down', 1))) continue;
+      await compare('down-reverts-up', start, m.version, file(m.down));
+      if (!(await apply(m, 'up', 2))) continue;
+      await compare('up-repeatable', afterUp, m.version, file(m.up));
+    }
+  } else {
+    const start = tracker.schema;
+    for (const m of migrations) {
+      if (options.keepBefore?.has(m.version)) before.set(m.version, await tracker.refresh());
+      await apply(m, 'up', 1);
+    }
+    if (roundtrip === 'all') {
+      const afterUp = await tracker.refresh();
+      for (const m of [...migrations].reverse()) await apply(m, 'down', 1);
+      if (!stopped) await compare('down-reverts-up', start, null, set.directory);
+      for (const m of migrations) await apply(m, 'up', 2);
+      if (!stopped) await compare('up-repeatable', afterUp, null, set.directory);
+    }
+  }
+  return { steps, mismatches, head: await tracker.refresh(), before };
+}

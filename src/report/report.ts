@@ -1,0 +1,46 @@
+import type { Finding, Severity } from '../checks/check.ts';
+import type { FailOn } from '../config.ts';
+import type { IgnoredFile } from '../migration.ts';
+import type { Step } from '../replay.ts';
+
+/** Plain data: every output (terminal, JSON, comment) is a pure function of it. */
+export interface Report {
+  schemaVersion: 1;
+  ok: boolean;
+  failOn: FailOn;
+  postgres: { version: string; provider: string };
+  durationMs: number;
+  directories: DirectoryReport[];
+  findings: Finding[];
+}
+
+export interface DirectoryReport {
+  path: string;
+  format: string;
+  roundtrip: string;
+  migrations: { version: string; name: string; up: string | null; down: string | null }[];
+  ignored: IgnoredFile[];
+  steps: Step[];
+  schema: { head: string };
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
+
+/** Whether a finding of `severity` fails the run under `failOn`. */
+export function fails(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== 'never' && RANK[severity] >= RANK[failOn];
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+/** Findings ordered for reading: by file, then line, then severity. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || RANK[b.severity] - RANK[a.severity] || a.check.localeCompare(b.check),
+  );
+}

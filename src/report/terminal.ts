@@ -1,0 +1,62 @@
+import type { Finding } from '../checks/check.ts';
+import { docsUrl } from './docs-url.ts';
+import { countBySeverity, fails, type Report } from './report.ts';
+import { style as makeStyle, type Style } from './style.ts';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function verdict(report: Report, s: Style): string {
+  const counts = countBySeverity(report.findings);
+  const parts = [counts.error && plural(counts.error, 'error'), counts.warning && plural(counts.warning, 'warning'), counts.notice && plural(counts.notice, 'notice')].filter(Boolean);
+  if (report.ok) {
+    return s.green(s.bold('✓ Migrations are safe to merge')) + (parts.length ? s.dim(` (${parts.join(', ')} below ${report.failOn === 'never' ? 'any threshold' : `fail-on ${report.failOn}`})`) : '');
+  }
+  return s.red(s.bold(`✗ Migrations are not safe to merge: ${parts.join(', ')}`));
+}
+
+function finding(f: Finding, s: Style, failOn: Report['failOn']): string {
+  const paint = f.severity === 'error' ? s.red : f.severity === 'warning' ? s.yellow : s.blue;
+  // Findings are grouped under their file, so only the line is repeated here.
+  const where = f.line ? `line ${f.line}` : '';
+  const [first, ...rest] = f.message.split('\n');
+  const lines = [`  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where ? '  ' + s.dim(where) : ''}${fails(f.severity, failOn) ? '' : s.dim(' (does not fail the run)')}`];
+  lines.push(`          ${first}`);
+  for (const line of rest) {
+    const colored = line.startsWith('+') ? s.green(line) : line.startsWith('-') ? s.red(line) : line;
+    lines.push(`          ${colored}`);
+  }
+  lines.push(`          ${s.dim('help:')} ${f.help}`);
+  lines.push(`          ${s.dim('docs: ' + docsUrl(f.check))}`);
+  return lines.join('\n');
+}
+
+/** Human output: verdict first, then what was checked, then findings grouped by file. */
+export function renderTerminal(report: Report, options: { color: boolean }): string {
+  const s = makeStyle(options.color);
+  const out = [verdict(report, s), ''];
+  for (const dir of report.directories) {
+    const ran = dir.steps.filter((st) => st.status !== 'skipped');
+    const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
+    out.push(
+      `${s.bold(dir.path)}  ${s.dim(`${dir.format} · ${plural(dir.migrations.length, 'migration')} · ${plural(ran.length, 'step')} (${dir.roundtrip}) in ${Math.round(ms)} ms`)}`,
+    );
+    const skipped = dir.steps.length - ran.length;
+    if (skipped) out.push(s.yellow(`  ${plural(skipped, 'step')} skipped after a failure`));
+    if (dir.ignored.length) out.push(s.dim(`  ${plural(dir.ignored.length, 'file')} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(', ')}`));
+  }
+  out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) · ${(report.durationMs / 1000).toFixed(1)} s`));
+  if (report.findings.length) {
+    out.push('');
+    let file: string | null | undefined;
+    for (const f of report.findings) {
+      if (f.file !== file) {
+        file = f.file;
+        out.push(s.bold(f.file ?? '(directory)'));
+      }
+      out.push(finding(f, s, report.failOn));
+    }
+  }
+  return out.join('\n') + '\n';
+}
