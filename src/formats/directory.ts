@@ -17,23 +17,30 @@ export interface DirectoryReader {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Offset of the first byte that does not start a valid UTF-8 sequence. */
+function firstInvalidByte(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    try {
+      utf8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
 export function decodeUtf8(bytes: Uint8Array, where: string): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    let offset = 0;
-    // Find the first offending byte so the message can point at it.
-    for (let end = 1; end <= bytes.length; end++) {
-      try {
-        utf8.decode(bytes.subarray(offset, end), { stream: true });
-      } catch {
-        break;
-      }
-      offset = end;
-    }
-    const byte = bytes[offset] ?? 0;
+    const offset = firstInvalidByte(bytes);
+    const line = bytes.subarray(0, offset).filter((b) => b === 0x0a).length + 1;
     throw new InputError(
-      `${where} is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${offset}). ` +
+      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')} at offset ${offset}, line ${line}). ` +
         'Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.',
     );
   }

