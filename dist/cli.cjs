@@ -13730,6 +13730,7 @@ async function locateBinaries(options) {
     if (!await exists(postgres)) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
+    await hydrateSymlinks((0, import_node_path7.dirname)((0, import_node_path7.dirname)(options.binDir)));
     const { stdout } = await run(postgres, ["--version"]);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
   }
@@ -13768,11 +13769,16 @@ async function locateBinaries(options) {
 
 // src/database/lifetime.ts
 var cleanups = /* @__PURE__ */ new Set();
+var interrupted = false;
+function isInterrupted() {
+  return interrupted;
+}
 function onInterrupt(cleanup) {
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
 }
 async function cleanupAll(timeoutMs = 1e4) {
+  interrupted = true;
   const pending = [...cleanups].reverse();
   cleanups.clear();
   for (const cleanup of pending) {
@@ -13790,13 +13796,11 @@ function scratchName(purpose) {
 async function createScratch(admin, purpose, clientConfig) {
   const name = scratchName(purpose);
   await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
+  let dropping;
+  const drop = () => dropping ??= (async () => {
     unregister();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  };
+  })();
   const unregister = onInterrupt(drop);
   return {
     name,
@@ -13836,13 +13840,16 @@ var ScratchPool = class {
       }
     };
   }
+  #closing;
   /** Drops every database still open, then closes the admin connection. */
-  async close() {
-    for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {
-    });
-    this.#open.clear();
-    await this.#admin.end().catch(() => {
-    });
+  close() {
+    return this.#closing ??= (async () => {
+      for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {
+      });
+      this.#open.clear();
+      await this.#admin.end().catch(() => {
+      });
+    })();
   }
 };
 
@@ -13938,10 +13945,9 @@ async function startEmbedded(options = {}) {
   const dir = await (0, import_promises3.mkdtemp)((0, import_node_path8.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
   let child;
   let pool;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  let stopping;
+  const stop = () => stopping ??= stopNow();
+  const stopNow = async () => {
     unregister();
     await pool?.close();
     if (child && child.exitCode === null) {
@@ -13999,6 +14005,7 @@ async function startEmbedded(options = {}) {
       provider: "embedded",
       version,
       startMs,
+      url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
       createDatabase: (purpose) => pool.create(purpose),
       [Symbol.asyncDispose]: stop
     };
@@ -14077,12 +14084,9 @@ async function startUrl(url) {
     throw new DatabaseError(`${redact(url)} runs Postgres ${version}; migrate-check needs Postgres 13 or newer.`);
   }
   const pool = new ScratchPool(admin, clientConfig);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
+  const close = () => {
     unregister();
-    await pool.close();
+    return pool.close();
   };
   const unregister = onInterrupt(close);
   return {
@@ -14111,22 +14115,28 @@ function startServer(options) {
 var import_promises4 = require("node:fs/promises");
 var import_node_path9 = require("node:path");
 var utf8 = new TextDecoder("utf-8", { fatal: true });
+function firstInvalidByte(bytes) {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const length = b < 128 ? 1 : b >= 194 && b < 224 ? 2 : b >= 224 && b < 240 ? 3 : b >= 240 && b < 245 ? 4 : 0;
+    if (length === 0) return i;
+    try {
+      utf8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
 function decodeUtf8(bytes, where) {
   try {
     return utf8.decode(bytes);
   } catch {
-    let offset = 0;
-    for (let end = 1; end <= bytes.length; end++) {
-      try {
-        utf8.decode(bytes.subarray(offset, end), { stream: true });
-      } catch {
-        break;
-      }
-      offset = end;
-    }
-    const byte = bytes[offset] ?? 0;
+    const offset = firstInvalidByte(bytes);
+    const line = bytes.subarray(0, offset).filter((b) => b === 10).length + 1;
     throw new InputError(
-      `${where} is not valid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")} at offset ${offset}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`
+      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, "0")} at offset ${offset}, line ${line}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`
     );
   }
 }
@@ -14886,6 +14896,7 @@ async function main(argv, env, streams, cwd = process.cwd()) {
     streams.stdout.write(config.output === "json" ? renderJson(report) : renderTerminal(report, { color }));
     return report.ok ? 0 : 1;
   } catch (error) {
+    if (isInterrupted()) return 130;
     if (error instanceof ToolError) {
       streams.stderr.write(`migrate-check: ${error.message}
 `);
@@ -14903,11 +14914,11 @@ This is a bug in migrate-check. Please report it with the command you ran${env.M
 }
 
 // src/cli-main.ts
-var interrupted = false;
+var interrupted2 = false;
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
   process.on(signal, () => {
-    if (interrupted) process.exit(code);
-    interrupted = true;
+    if (interrupted2) process.exit(code);
+    interrupted2 = true;
     process.stderr.write(`
 migrate-check: interrupted; cleaning up\u2026
 `);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS, parseSettings, readConfigFile, type Config } from './config.ts';
 import { startServer } from './database/index.ts';
+import { isInterrupted } from './database/lifetime.ts';
 import { ConfigError, ToolError, errorMessage } from './errors.ts';
 import { fsDirectory } from './formats/directory.ts';
 import { formats } from './formats/index.ts';
@@ -130,6 +131,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
     streams.stdout.write(config.output === 'json' ? renderJson(report) : renderTerminal(report, { color }));
     return report.ok ? 0 : 1;
   } catch (error) {
+    if (isInterrupted()) return 130;
     if (error instanceof ToolError) {
       streams.stderr.write(`migrate-check: ${error.message}\n`);
     } else {

@@ -139,10 +139,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const dir = await mkdtemp(join(tmpdir(), `${PREFIX}run-`));
   let child: ChildProcess | undefined;
   let pool: ScratchPool | undefined;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= stopNow());
+  const stopNow = async () => {
     unregister();
     await pool?.close();
     if (child && child.exitCode === null) {

@@ -4,6 +4,12 @@
  * and unregister; this is the safety net for interrupted runs.
  */
 const cleanups = new Set<() => Promise<void>>();
+let interrupted = false;
+
+/** Whether an interrupt is being handled: errors from here on are its echoes, not bugs. */
+export function isInterrupted(): boolean {
+  return interrupted;
+}
 
 export function onInterrupt(cleanup: () => Promise<void>): () => void {
   cleanups.add(cleanup);
@@ -12,6 +18,7 @@ export function onInterrupt(cleanup: () => Promise<void>): () => void {
 
 /** Runs every registered cleanup, newest first, each bounded by `timeoutMs`. */
 export async function cleanupAll(timeoutMs = 10_000): Promise<void> {
+  interrupted = true;
   const pending = [...cleanups].reverse();
   cleanups.clear();
   for (const cleanup of pending) {

@@ -20,13 +20,13 @@ export async function createScratch(
 ): Promise<ScratchDatabase> {
   const name = scratchName(purpose);
   await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    unregister();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  };
+  // One shared promise: Ctrl-C cleanup and normal disposal may both ask for the drop.
+  let dropping: Promise<void> | undefined;
+  const drop = () =>
+    (dropping ??= (async () => {
+      unregister();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    })());
   const unregister = onInterrupt(drop);
   return {
     name,
@@ -75,10 +75,14 @@ export class ScratchPool {
     };
   }
 
+  #closing: Promise<void> | undefined;
+
   /** Drops every database still open, then closes the admin connection. */
-  async close(): Promise<void> {
-    for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {});
-    this.#open.clear();
-    await this.#admin.end().catch(() => {});
+  close(): Promise<void> {
+    return (this.#closing ??= (async () => {
+      for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {});
+      this.#open.clear();
+      await this.#admin.end().catch(() => {});
+    })());
   }
 }

@@ -53,12 +53,9 @@ export async function startUrl(url: string): Promise<Server> {
   }
 
   const pool = new ScratchPool(admin, clientConfig);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
+  const close = () => {
     unregister();
-    await pool.close();
+    return pool.close();
   };
   const unregister = onInterrupt(close);
 

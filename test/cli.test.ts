@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
+import type { Report } from '../src/report/report.ts';
+import { EXPECTATIONS } from './fixture-expectations.ts';
+import { cli, FIXTURES, query } from './helpers.ts';
+
+describe('each fixture gets the right verdict through the CLI (embedded Postgres)', () => {
+  for (const expected of EXPECTATIONS) {
+    test(expected.dir, async () => {
+      const { code, stdout, stderr } = await cli([join(FIXTURES, expected.dir), '--output', 'json']);
+      assert.equal(code, expected.exit, stderr + stdout);
+      const report = JSON.parse(stdout) as Report;
+      assert.equal(report.findings.length, expected.findings.length, JSON.stringify(report.findings, null, 2));
+      for (const want of expected.findings) {
+        const found = report.findings.find((f) => f.check === want.check && f.file?.endsWith('/' + want.file));
+        assert.ok(found, `no ${want.check} finding in ${want.file}: ${JSON.stringify(report.findings)}`);
+        assert.match(found.message, want.message);
+        if (want.line) assert.equal(found.line, want.line);
+        assert.match(found.help, /\w/);
+      }
+    });
+  }
+});
+
+test('text output: verdict first, findings grouped by file, no colour when NO_COLOR is set', async () => {
+  const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index')]);
+  assert.equal(code, 1);
+  const lines = stdout.split('\n');
+  assert.equal(lines[0], '✗ Migrations are not safe to merge: 2 errors');
+  assert.ok(stdout.includes('0002_add_email_index.down.sql\n  error   down-reverts-up'));
+  assert.doesNotMatch(stdout, /\x1b\[/);
+});
+
+test('JSON report: schema version 1 with migrations, steps, head schema and postgres', async () => {
+  const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/clean'), '--output', 'json']);
+  assert.equal(code, 0);
+  const report = JSON.parse(stdout) as Report;
+  assert.equal(report.schemaVersion, 1);
+  assert.equal(report.ok, true);
+  assert.deepEqual(report.postgres, { version: report.postgres.version, provider: 'embedded' });
+  assert.match(report.postgres.version, /^17\./);
+  const [dir] = report.directories;
+  assert.equal(dir?.format, 'golang-migrate');
+  assert.deepEqual(dir?.migrations.map((m) => m.version), ['0001', '0002', '0010']);
+  assert.equal(dir?.steps.length, 9);
+  assert.ok(dir?.steps.every((s) => s.status === 'ok' && typeof s.durationMs === 'number'));
+  assert.deepEqual(dir?.steps.slice(0, 3).map((s) => `${s.direction}${s.attempt}`), ['up1', 'down1', 'up2']);
+  assert.match(dir?.schema.head ?? '', /^view public\.user_totals$/m);
+  assert.match(dir?.schema.head ?? '', /^column public\.users\.status\n  type user_status\n  not null\n  default 'invited'::user_status$/m);
+});
+
+test('--roundtrip all and none', async () => {
+  // The classic `up; down -all; up` script: the leaked index is dropped together with its
+  // table by 0001's down, so the whole-directory roundtrip cannot see it (per-migration can).
+  const allRun = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--roundtrip', 'all']);
+  const all = JSON.parse(allRun.stdout) as Report;
+  assert.deepEqual(all.directories[0]?.steps.map((s) => `${s.version}${s.direction}${s.attempt}`), ['0001up1', '0002up1', '0002down1', '0001down1', '0001up2', '0002up2']);
+  assert.deepEqual(all.findings, []);
+  assert.equal(allRun.code, 0);
+  const broken = await cli([join(FIXTURES, 'golang-migrate/down-syntax-error'), '--output', 'json', '--roundtrip', 'all']);
+  assert.equal(broken.code, 1);
+  assert.deepEqual((JSON.parse(broken.stdout) as Report).findings.map((f) => f.check), ['sql-error']);
+  const none = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--roundtrip', 'none']);
+  assert.equal(none.code, 0);
+  assert.deepEqual((JSON.parse(none.stdout) as Report).directories[0]?.steps.map((s) => s.direction), ['up', 'up']);
+});
+
+test('--fail-on never passes a failing directory; config file settings apply per directory', async () => {
+  assert.equal((await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--fail-on', 'never'])).code, 0);
+  const cwd = mkdtempSync(join(tmpdir(), 'mc-config-'));
+  try {
+    writeFileSync(join(cwd, 'migrate-check.yml'), `directories:\n  ${join(FIXTURES, 'golang-migrate/down-leaves-index')}:\n    checks:\n      down-reverts-up: warning\n      up-repeatable: off\n`);
+    const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json'], { cwd });
+    const report = JSON.parse(stdout) as Report;
+    assert.deepEqual(report.findings.map((f) => `${f.check}:${f.severity}`), ['down-reverts-up:warning']);
+    assert.equal(code, 0);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+describe('bad input: a clear message, exit 2, never a stack trace', () => {
+  const cases: [string, string[], RegExp, (dir: string) => void][] = [
+    ['missing directory', ['does/not/exist'], /Migration directory `does\/not\/exist` does not exist/, () => {}],
+    ['no format matches', ['{dir}'], /No migration format matched .* set `format`/, (d) => writeFileSync(join(d, 'notes.txt'), 'x')],
+    ['not UTF-8', ['{dir}'], /1_a\.up\.sql is not valid UTF-8 \(byte 0xff at offset 7, line 1\)/, (d) => writeFileSync(join(d, '1_a.up.sql'), Buffer.from([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0xff]))],
+    ['unknown flag', ['{dir}', '--frobnicate'], /Unknown option '--frobnicate'.*migrate-check --help/, () => {}],
+    ['bad postgres version', ['{dir}', '--postgres-version', '9'], /`postgres-version` must be a Postgres major version from 14 to 18/, () => {}],
+    ['unknown format', ['{dir}', '--format', 'rails'], /`format` is "rails"; it must be one of auto, golang-migrate/, () => {}],
+    ['bad config file', ['{dir}'], /migrate-check\.json is not valid JSON/, (d) => writeFileSync(join(d, 'migrate-check.json'), '{ nope')],
+    ['unreachable server', ['{dir}', '--database-url', 'postgres://x@127.0.0.1:1/postgres'], /Could not connect to postgres:\/\/x@127\.0\.0\.1:1\/postgres/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+    ['no directory', [], /No migration directory given/, () => {}],
+  ];
+  for (const [name, args, message, setup] of cases) {
+    test(name, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mc-bad-'));
+      try {
+        mkdirSync(dir, { recursive: true });
+        setup(dir);
+        const { code, stdout, stderr } = await cli(args.map((a) => a.replace('{dir}', dir)), { cwd: dir });
+        assert.equal(code, 2, stdout + stderr);
+        assert.match(stderr, message);
+        assert.doesNotMatch(stderr, /\n\s+at /, 'a stack trace was printed');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('--database-url: a server of the user\'s own', () => {
+  let own: EmbeddedServer;
+  before(async () => {
+    own = await startEmbedded();
+  });
+  after(async () => {
+    await own[Symbol.asyncDispose]();
+  });
+
+  test('gives the same verdicts and leaves no scratch database behind', async () => {
+    const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--database-url', own.url]);
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(report.postgres.provider, 'url');
+    assert.deepEqual(report.findings.map((f) => f.check).sort(), ['down-reverts-up', 'up-repeatable']);
+    const left = await query<{ datname: string }>(own.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_check%'");
+    assert.deepEqual(left, []);
+    const tables = await query(own.url, "SELECT relname FROM pg_class WHERE relname IN ('users', 'schema_migrations')");
+    assert.deepEqual(tables, [], 'migrations ran in the database the URL names');
+  });
+
+  test('DATABASE_URL is honoured, and Ctrl-C drops the scratch database', async () => {
+    const { code } = await cli([join(FIXTURES, 'golang-migrate/clean')], { env: { DATABASE_URL: own.url } });
+    assert.equal(code, 0);
+    const { spawn } = await import('node:child_process');
+    const slow = mkdtempSync(join(tmpdir(), 'mc-slow-'));
+    writeFileSync(join(slow, '1_slow.up.sql'), 'SELECT pg_sleep(30);');
+    const child = spawn(process.execPath, ['dist/cli.cjs', slow, '--database-url', own.url], { stdio: 'ignore' });
+    let seen = false;
+    for (let i = 0; i < 100 && !seen; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = (await query(own.url, "SELECT 1 FROM pg_database WHERE datname LIKE 'migrate_check%'")).length > 0;
+    }
+    assert.ok(seen, 'the run never created its scratch database');
+    child.kill('SIGINT');
+    const exit = await new Promise((r) => child.on('exit', r));
+    assert.equal(exit, 130);
+    assert.deepEqual(await query(own.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_check%'"), []);
+    rmSync(slow, { recursive: true, force: true });
+  });
+});
