@@ -13405,6 +13405,13 @@ function errorMessage(error) {
 function wholeFile(sql) {
   return [{ sql, line: 1, column: 1 }];
 }
+function renderPlaceholders(set, placeholders) {
+  const tokens = Object.keys(placeholders).sort((a, b) => b.length - a.length);
+  if (tokens.length === 0) return set;
+  const render = (sql) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]), sql);
+  const script = (s) => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render(u.sql) })) };
+  return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
+}
 
 // src/formats/golang-migrate.ts
 var import_node_path5 = require("node:path");
@@ -13495,6 +13502,7 @@ var DEFAULTS = {
   format: "auto",
   roundtrip: "per-migration",
   checks: {},
+  placeholders: {},
   database: "embedded",
   postgresVersion: 17,
   output: "text",
@@ -13533,6 +13541,12 @@ function directorySettings(raw, where) {
   if (raw.format !== void 0) out.format = oneOf(raw.format, FORMAT_IDS(), "format", where);
   if (raw.roundtrip !== void 0) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, "roundtrip", where);
   if (raw.checks !== void 0) out.checks = checkSettings(raw.checks, where);
+  if (raw.placeholders !== void 0) {
+    if (typeof raw.placeholders !== "object" || raw.placeholders === null || Object.values(raw.placeholders).some((v) => typeof v !== "string")) {
+      throw new ConfigError(`${where}: \`placeholders\` must map the literal text in your files to its replacement, e.g. { "\${schema}": "public" }.`);
+    }
+    out.placeholders = raw.placeholders;
+  }
   return out;
 }
 var KNOWN_KEYS = /* @__PURE__ */ new Set([
@@ -13540,6 +13554,7 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "format",
   "roundtrip",
   "checks",
+  "placeholders",
   "database",
   "database-url",
   "postgres-version",
@@ -13605,7 +13620,8 @@ function settingsFor(config, path) {
   return {
     format: own.format ?? config.format,
     roundtrip: own.roundtrip ?? config.roundtrip,
-    checks: { ...config.checks, ...own.checks }
+    checks: { ...config.checks, ...own.checks },
+    placeholders: { ...config.placeholders, ...own.placeholders }
   };
 }
 
@@ -14397,7 +14413,7 @@ WHERE k.contype <> 'n' AND k.conparentid = 0 AND ${root("k.oid")}
 UNION ALL
 SELECT 'pg_proc', p.oid,
   CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
-    || format('%I.%I', n.nspname, p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+    || format('%I.%I', n.nspname, p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
   ${lines(
     `CASE WHEN p.prokind = 'a' THEN (SELECT format('state %s %s final %s initial %s', ag.aggtransfn, format_type(ag.aggtranstype, NULL), ag.aggfinalfn, ag.agginitval) FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
       ELSE pg_get_functiondef(p.oid) END`,
@@ -14558,6 +14574,9 @@ ${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_
 // src/schema/snapshot.ts
 var RESET = changesQuery(true);
 var CHANGES = changesQuery();
+async function prepareInspector(client) {
+  await client.query(`SET search_path = ''; SET plan_cache_mode = force_generic_plan`);
+}
 function toSchema(entries) {
   return new Map([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
 }
@@ -14720,7 +14739,7 @@ async function run3(config, io) {
     const sets = [];
     for (const path of config.paths) {
       const settings = settingsFor(config, path);
-      sets.push({ path, set: await load(path, settings.format, io), settings });
+      sets.push({ path, set: renderPlaceholders(await load(path, settings.format, io), settings.placeholders), settings });
     }
     const server = __using(_stack2, await io.startServer(), true);
     const directories = [];
@@ -14734,7 +14753,7 @@ async function run3(config, io) {
         const inspect = await db.connect({});
         let result;
         try {
-          await inspect.query("SET plan_cache_mode = force_generic_plan");
+          await prepareInspector(inspect);
           const total = stepCount(set, settings.roundtrip);
           let done = 0;
           result = await replay(migrate, inspect, {

@@ -15,6 +15,8 @@ export interface DirectorySettings {
   format: string;
   roundtrip: Roundtrip;
   checks: Record<string, CheckSetting>;
+  /** Literal text → replacement, applied to every file before it runs (templated migrations). */
+  placeholders: Record<string, string>;
 }
 
 /** One config for CLI flags, Action inputs and the config file; keys are spelled as the flags. */
@@ -36,6 +38,7 @@ export const DEFAULTS: Omit<Config, 'paths'> = {
   format: 'auto',
   roundtrip: 'per-migration',
   checks: {},
+  placeholders: {},
   database: 'embedded',
   postgresVersion: 17,
   output: 'text',
@@ -81,11 +84,17 @@ function directorySettings(raw: Record<string, unknown>, where: string): Partial
   if (raw.format !== undefined) out.format = oneOf(raw.format, FORMAT_IDS(), 'format', where);
   if (raw.roundtrip !== undefined) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, 'roundtrip', where);
   if (raw.checks !== undefined) out.checks = checkSettings(raw.checks, where);
+  if (raw.placeholders !== undefined) {
+    if (typeof raw.placeholders !== 'object' || raw.placeholders === null || Object.values(raw.placeholders).some((v) => typeof v !== 'string')) {
+      throw new ConfigError(`${where}: \`placeholders\` must map the literal text in your files to its replacement, e.g. { "\${schema}": "public" }.`);
+    }
+    out.placeholders = raw.placeholders as Record<string, string>;
+  }
   return out;
 }
 
 const KNOWN_KEYS = new Set([
-  'path', 'format', 'roundtrip', 'checks', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
+  'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
   'statement-timeout', 'lock-timeout', 'directories',
 ]);
 
@@ -150,5 +159,6 @@ export function settingsFor(config: Config, path: string): DirectorySettings {
     format: own.format ?? config.format,
     roundtrip: own.roundtrip ?? config.roundtrip,
     checks: { ...config.checks, ...own.checks },
+    placeholders: { ...config.placeholders, ...own.placeholders },
   };
 }

@@ -55,3 +55,15 @@ export interface MigrationSet {
 export function wholeFile(sql: string): ExecUnit[] {
   return [{ sql, line: 1, column: 1 }];
 }
+
+/**
+ * Replaces each placeholder (literal text, longest first) in every script. Placeholders hold
+ * no line breaks in practice, so reported lines stay those of the file.
+ */
+export function renderPlaceholders(set: MigrationSet, placeholders: Readonly<Record<string, string>>): MigrationSet {
+  const tokens = Object.keys(placeholders).sort((a, b) => b.length - a.length);
+  if (tokens.length === 0) return set;
+  const render = (sql: string) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]!), sql);
+  const script = (s: Script | null): Script | null => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render(u.sql) })) };
+  return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
+}

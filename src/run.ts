@@ -4,10 +4,10 @@ import { settingsFor, type Config } from './config.ts';
 import type { Server } from './database/database.ts';
 import type { DirectoryReader } from './formats/directory.ts';
 import { detectFormat, formatById } from './formats/index.ts';
-import type { MigrationSet } from './migration.ts';
+import { renderPlaceholders, type MigrationSet } from './migration.ts';
 import { replay, type ReplayResult, type Step } from './replay.ts';
 import { fails, sortFindings, type DirectoryReport, type Report } from './report/report.ts';
-import { schemaText } from './schema/snapshot.ts';
+import { prepareInspector, schemaText } from './schema/snapshot.ts';
 
 /** What the pipeline needs from the outside world, injected by the shells (and tests). */
 export interface RunIO {
@@ -39,7 +39,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   const sets: { path: string; set: MigrationSet; settings: ReturnType<typeof settingsFor> }[] = [];
   for (const path of config.paths) {
     const settings = settingsFor(config, path);
-    sets.push({ path, set: await load(path, settings.format, io), settings });
+    sets.push({ path, set: renderPlaceholders(await load(path, settings.format, io), settings.placeholders), settings });
   }
 
   await using server = await io.startServer();
@@ -52,9 +52,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     const inspect = await db.connect({});
     let result: ReplayResult;
     try {
-      // NOTE: generic plans spare the snapshot queries ~10 ms of planning each; this is a
-      // separate session, so migrations keep the default planner behaviour.
-      await inspect.query('SET plan_cache_mode = force_generic_plan');
+      await prepareInspector(inspect);
       const total = stepCount(set, settings.roundtrip);
       let done = 0;
       result = await replay(migrate, inspect, {

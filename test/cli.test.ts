@@ -50,7 +50,7 @@ test('JSON report: schema version 1 with migrations, steps, head schema and post
   assert.ok(dir?.steps.every((s) => s.status === 'ok' && typeof s.durationMs === 'number'));
   assert.deepEqual(dir?.steps.slice(0, 3).map((s) => `${s.direction}${s.attempt}`), ['up1', 'down1', 'up2']);
   assert.match(dir?.schema.head ?? '', /^view public\.user_totals$/m);
-  assert.match(dir?.schema.head ?? '', /^column public\.users\.status\n  type user_status\n  not null\n  default 'invited'::user_status$/m);
+  assert.match(dir?.schema.head ?? '', /^column public\.users\.status\n  type public\.user_status\n  not null\n  default 'invited'::public\.user_status$/m);
 });
 
 test('--roundtrip all and none', async () => {

@@ -127,7 +127,7 @@ WHERE k.contype <> 'n' AND k.conparentid = 0 AND ${root('k.oid')}
 UNION ALL
 SELECT 'pg_proc', p.oid,
   CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
-    || format('%I.%I', n.nspname, p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+    || format('%I.%I', n.nspname, p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
   ${lines(
     `CASE WHEN p.prokind = 'a' THEN (SELECT format('state %s %s final %s initial %s', ag.aggtransfn, format_type(ag.aggtranstype, NULL), ag.aggfinalfn, ag.agginitval) FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
       ELSE pg_get_functiondef(p.oid) END`,

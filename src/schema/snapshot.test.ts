@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { generateMigrations } from '../../bench/generate.ts';
 import type { ScratchDatabase } from '../database/database.ts';
 import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
-import { readSchema, SchemaTracker, schemaText } from './snapshot.ts';
+import { prepareInspector, readSchema, SchemaTracker, schemaText } from './snapshot.ts';
 
 let server: EmbeddedServer;
 before(async () => {
@@ -21,7 +21,7 @@ async function withDatabase(fn: (migrate: pg.Client, inspect: pg.Client) => Prom
   const db: ScratchDatabase = await server.createDatabase('snapshot-test');
   const migrate = await db.connect();
   const inspect = await db.connect();
-  await inspect.query('SET plan_cache_mode = force_generic_plan');
+  await prepareInspector(inspect);
   try {
     await fn(migrate, inspect);
   } finally {
