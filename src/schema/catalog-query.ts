@@ -238,6 +238,14 @@ const TOUCHED: [string, string, string, string][] = [
   ['pg_foreign_server', 'oid', 'pg_foreign_server', 'oid'], ['pg_cast', 'oid', 'pg_cast', 'oid'], ['pg_operator', 'oid', 'pg_operator', 'oid'],
 ];
 
+// Which rows of a catalog can be objects of a snapshot (the rest, such as toast tables or
+// array types, never are): keeps the listing used to find dropped objects short.
+const LIVE: Record<string, string> = {
+  pg_namespace: 'true',
+  pg_class: "oid >= 16384 AND relkind <> 't' AND relnamespace <> 'pg_toast'::regnamespace",
+  pg_type: "oid >= 16384 AND typtype IN ('e', 'd', 'r', 'c') AND typelem = 0 AND (typtype <> 'c' OR typrelid IN (SELECT oid FROM pg_class WHERE relkind = 'c'))",
+};
+
 // A dependent row in pg_depend names a sub-object for some catalogs; these map it to its root.
 const ownerOf = (classid: string, objid: string) => `CASE ${classid}
   WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = ${objid})
@@ -267,5 +275,5 @@ export function changesQuery(everything = false): string {
 ), ${catalogQuery(everything ? null : '(SELECT ids FROM roots)::oid[]')}
 UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
 UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >= 16384), NULL
-${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE oid >= 16384${cat === 'pg_namespace' ? ' OR true' : ''}), NULL`).join('\n')}`;
+${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`).join('\n')}`;
 }

@@ -4,7 +4,7 @@ import { FULL_QUERY, ROOTS_QUERY, changesQuery } from './catalog-query.ts';
 const RESET = changesQuery(true);
 const CHANGES = changesQuery();
 
-/** A schema: object key (`table public.users`) → normalised definition, sorted by key. */
+/** A schema: object key (`table public.users`) → normalised definition. Order carries no meaning. */
 export type Schema = ReadonlyMap<string, string>;
 
 interface CatalogRow {
@@ -28,17 +28,16 @@ export async function prepareInspector(client: pg.Client): Promise<void> {
 /** Reads the whole schema of the connected database in one round trip. */
 export async function readSchema(client: pg.Client): Promise<Schema> {
   const { rows } = await client.query<CatalogRow>({ name: 'migrate_check_full', text: FULL_QUERY });
-  return toSchema(rows.map((r) => [r.key, r.def ?? '']));
+  return new Map(rows.map((r) => [r.key, r.def ?? '']));
 }
 
-function toSchema(entries: Iterable<[string, string]>): Schema {
-  return new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** The schema as text: each object's key, then its definition indented. */
+/** The schema as text, objects sorted by key: each key, then its definition indented. */
 export function schemaText(schema: Schema): string {
   let out = '';
-  for (const [key, def] of schema) out += `${key}\n${def ? def.replace(/^/gm, '  ') + '\n' : ''}`;
+  for (const key of [...schema.keys()].sort()) {
+    const def = schema.get(key)!;
+    out += `${key}\n${def ? def.replace(/^/gm, '  ') + '\n' : ''}`;
+  }
   return out;
 }
 
@@ -122,6 +121,6 @@ export class SchemaTracker {
   #rebuild(): void {
     const entries: [string, string][] = [];
     for (const list of this.#objects.values()) for (const e of list) entries.push([e.key, e.def]);
-    this.#schema = toSchema(entries);
+    this.#schema = new Map(entries);
   }
 }

@@ -1,0 +1,65 @@
+// `npm run bench`: the cost of migrate-check's per-migration roundtrip against executing
+// exactly the same SQL steps bare, on one server in one process. Prints the ratio, the
+// peak RSS of this process and the embedded server's warm start time.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULTS, type Config } from '../src/config.ts';
+import { startEmbedded } from '../src/database/embedded.ts';
+import type { Server } from '../src/database/database.ts';
+import { fsDirectory } from '../src/formats/directory.ts';
+import { run } from '../src/run.ts';
+import { generateMigrations } from './generate.ts';
+
+const COUNT = Number(process.env.BENCH_MIGRATIONS ?? 300);
+const ROUNDS = 2;
+const dir = mkdtempSync(join(tmpdir(), 'mc-bench-'));
+await generateMigrations(dir, COUNT);
+
+// Warm the template cache, then time a start as a user's second run sees it.
+await (await startEmbedded())[Symbol.asyncDispose]();
+const server = await startEmbedded();
+const startMs = server.startMs;
+
+async function bare(): Promise<number> {
+  await using db = await server.createDatabase('bench-bare');
+  const client = await db.connect();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.up.sql')).sort();
+  const sql = files.map((up) => [up, up.replace('.up.', '.down.'), up].map((f) => readFileSync(join(dir, f), 'utf8')));
+  const started = performance.now();
+  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)');
+  for (const steps of sql) for (const step of steps) await client.query(step);
+  const ms = performance.now() - started;
+  await client.end();
+  return ms;
+}
+
+async function migrateCheck(): Promise<number> {
+  const config: Config = { ...DEFAULTS, paths: [dir] };
+  // The same server for every run: disposing the view only drops its scratch databases.
+  const shared: Server = { provider: server.provider, version: server.version, createDatabase: (p) => server.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
+  const started = performance.now();
+  const report = await run(config, { directory: fsDirectory, startServer: async () => shared });
+  const ms = performance.now() - started;
+  if (!report.ok || report.directories[0]!.steps.length !== 3 * COUNT) throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
+  return ms;
+}
+
+const a: number[] = [];
+const b: number[] = [];
+for (let i = 0; i < ROUNDS; i++) {
+  a.push(await bare());
+  b.push(await migrateCheck());
+}
+await server[Symbol.asyncDispose]();
+rmSync(dir, { recursive: true, force: true });
+
+const best = (xs: number[]) => Math.min(...xs);
+const ratio = best(b) / best(a);
+const rssMb = process.resourceUsage().maxRSS / 1024;
+console.log(`migrations:                 ${COUNT} (${3 * COUNT} steps: up, down, up each)`);
+console.log(`(a) bare SQL steps:         ${best(a).toFixed(0)} ms`);
+console.log(`(b) migrate-check roundtrip: ${best(b).toFixed(0)} ms (snapshots after every step, checks, report)`);
+console.log(`ratio b/a:                  ${ratio.toFixed(2)}  (target ≤ 3.0)`);
+console.log(`peak RSS (this process):    ${rssMb.toFixed(0)} MB  (target ≤ 250)`);
+console.log(`embedded start (warm):      ${startMs.toFixed(0)} ms  (target ≤ 1000)`);
