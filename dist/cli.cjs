@@ -14549,6 +14549,11 @@ var TOUCHED = [
   ["pg_cast", "oid", "pg_cast", "oid"],
   ["pg_operator", "oid", "pg_operator", "oid"]
 ];
+var LIVE = {
+  pg_namespace: "true",
+  pg_class: "oid >= 16384 AND relkind <> 't' AND relnamespace <> 'pg_toast'::regnamespace",
+  pg_type: "oid >= 16384 AND typtype IN ('e', 'd', 'r', 'c') AND typelem = 0 AND (typtype <> 'c' OR typrelid IN (SELECT oid FROM pg_class WHERE relkind = 'c'))"
+};
 var ownerOf = (classid, objid) => `CASE ${classid}
   WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = ${objid})
   WHEN 'pg_rewrite'::regclass THEN (SELECT CASE WHEN rulename = '_RETURN' THEN ev_class ELSE oid END FROM pg_rewrite WHERE oid = ${objid})
@@ -14568,7 +14573,7 @@ function changesQuery(everything = false) {
 ), ${catalogQuery(everything ? null : "(SELECT ids FROM roots)::oid[]")}
 UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
 UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >= 16384), NULL
-${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE oid >= 16384${cat === "pg_namespace" ? " OR true" : ""}), NULL`).join("\n")}`;
+${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? "oid >= 16384"}), NULL`).join("\n")}`;
 }
 
 // src/schema/snapshot.ts
@@ -14577,13 +14582,13 @@ var CHANGES = changesQuery();
 async function prepareInspector(client) {
   await client.query(`SET search_path = ''; SET plan_cache_mode = force_generic_plan`);
 }
-function toSchema(entries) {
-  return new Map([...entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
-}
 function schemaText(schema) {
   let out = "";
-  for (const [key, def] of schema) out += `${key}
+  for (const key of [...schema.keys()].sort()) {
+    const def = schema.get(key);
+    out += `${key}
 ${def ? def.replace(/^/gm, "  ") + "\n" : ""}`;
+  }
   return out;
 }
 var SchemaTracker = class {
@@ -14650,7 +14655,7 @@ var SchemaTracker = class {
   #rebuild() {
     const entries = [];
     for (const list of this.#objects.values()) for (const e of list) entries.push([e.key, e.def]);
-    this.#schema = toSchema(entries);
+    this.#schema = new Map(entries);
   }
 };
 
