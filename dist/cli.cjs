@@ -14877,7 +14877,7 @@ async function configFrom(argv, env, cwd) {
   const wantsColor = color ?? (noColor ? false : void 0);
   return { config, help, version, quiet: quiet ?? false, wantsColor };
 }
-function progress(streams, color) {
+function progress(streams) {
   const tty = Boolean(streams.stderr.isTTY);
   let last = "";
   return {
@@ -14894,7 +14894,6 @@ function progress(streams, color) {
     },
     end() {
       if (tty && last) streams.stderr.write("\r\x1B[2K");
-      void color;
     }
   };
 }
@@ -14904,7 +14903,7 @@ async function main(argv, env, streams, cwd = process.cwd()) {
     if (help) return streams.stdout.write(HELP + "\n"), 0;
     if (version) return streams.stdout.write(VERSION + "\n"), 0;
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== "dumb");
-    const show = progress(streams, color);
+    const show = progress(streams);
     const report = await run3(config, {
       directory: fsDirectory,
       startServer: () => startServer({

@@ -86,7 +86,7 @@ async function configFrom(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   return { config, help, version, quiet: quiet ?? false, wantsColor };
 }
 
-function progress(streams: Streams, color: boolean) {
+function progress(streams: Streams) {
   const tty = Boolean(streams.stderr.isTTY);
   let last = '';
   return {
@@ -102,7 +102,6 @@ function progress(streams: Streams, color: boolean) {
     },
     end() {
       if (tty && last) streams.stderr.write('\r\x1b[2K');
-      void color;
     },
   };
 }
@@ -114,7 +113,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
     if (help) return streams.stdout.write(HELP + '\n'), 0;
     if (version) return streams.stdout.write(VERSION + '\n'), 0;
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
-    const show = progress(streams, color);
+    const show = progress(streams);
     const report = await run(config, {
       directory: fsDirectory,
       startServer: () =>
