@@ -13264,11 +13264,20 @@ function objectName(key) {
   const [kind, name] = splitKey(key);
   return `${kind} \`${name}\``;
 }
+var columnsOf = (def) => /^columns (.*)$/m.exec(def)?.[1]?.split(", ") ?? [];
+var withoutColumns = (def) => def.replace(/^columns .*$/m, "");
+function explainedByColumns(change) {
+  if (withoutColumns(change.before) !== withoutColumns(change.after)) return false;
+  const before = columnsOf(change.before);
+  const after = columnsOf(change.after);
+  const kept = (list, other) => list.filter((c) => other.includes(c)).join(", ");
+  return kept(before, after) === kept(after, before) && before.join() !== after.join();
+}
 function describeDiff(diff, words, limit = 20) {
   const lines2 = [
     ...diff.added.map((o) => `${objectName(o.key)} ${words.left}`),
     ...diff.removed.map((o) => `${objectName(o.key)} ${words.missing}`),
-    ...diff.changed.map((c) => `${objectName(c.key)} ${words.changed}:
+    ...diff.changed.filter((c) => !explainedByColumns(c)).map((c) => `${objectName(c.key)} ${words.changed}:
 ${objectDiff(c)}`)
   ];
   return lines2.length > limit ? [...lines2.slice(0, limit), `\u2026 and ${lines2.length - limit} more differences`] : lines2;
