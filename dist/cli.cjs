@@ -14678,6 +14678,10 @@ async function replay(migrate, inspect, options) {
   let stopped = false;
   if (set.bookkeeping) await migrate.query(set.bookkeeping);
   await tracker.reset();
+  const migrations = set.migrations.filter((m) => m.up || m.down);
+  const roundtrips = (m) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
+  const ups = migrations.filter((m) => m.up).length;
+  const total = roundtrip === "per-migration" ? ups + 2 * migrations.filter(roundtrips).length : roundtrip === "all" ? 2 * ups + migrations.filter((m) => m.down).length : ups;
   const apply = async (m, direction, attempt) => {
     const script = direction === "up" ? m.up : m.down;
     if (!script) return true;
@@ -14693,7 +14697,7 @@ async function replay(migrate, inspect, options) {
         stopped = true;
       }
     }
-    options.onStep?.(step);
+    options.onStep?.(step, steps.length, total);
     return step.status === "ok";
   };
   const compare = async (kind, expected, version, file2) => {
@@ -14701,14 +14705,12 @@ async function replay(migrate, inspect, options) {
     if (!diff.equal) mismatches.push({ kind, version, file: file2, diff });
   };
   const file = (s) => s?.file ?? set.directory;
-  const migrations = set.migrations.filter((m) => m.up || m.down);
   if (roundtrip === "per-migration") {
     for (const m of migrations) {
       const start = tracker.schema;
       if (options.keepBefore?.has(m.version)) before.set(m.version, start);
       if (!await apply(m, "up", 1)) continue;
-      const roundtripThis = m.down && m.up && (options.roundtripVersions?.has(m.version) ?? true);
-      if (!roundtripThis) {
+      if (!roundtrips(m)) {
         await tracker.refresh();
         continue;
       }
@@ -14741,11 +14743,6 @@ async function load(path, format, io) {
   const chosen = format === "auto" ? detectFormat(path, await reader.list()) : formatById(format);
   return chosen.load(reader);
 }
-function stepCount(set, roundtrip) {
-  const ups = set.migrations.filter((m) => m.up).length;
-  const pairs = set.migrations.filter((m) => m.up && m.down).length;
-  return roundtrip === "none" ? ups : roundtrip === "all" ? 2 * ups + pairs : ups + 2 * pairs;
-}
 async function run3(config, io) {
   var _stack2 = [];
   try {
@@ -14768,12 +14765,10 @@ async function run3(config, io) {
         let result;
         try {
           await prepareInspector(inspect);
-          const total = stepCount(set, settings.roundtrip);
-          let done = 0;
           result = await replay(migrate, inspect, {
             set,
             roundtrip: settings.roundtrip,
-            onStep: (step) => io.onStep?.(path, step, ++done, total)
+            onStep: (step, done, total) => io.onStep?.(path, step, done, total)
           });
         } finally {
           await migrate.end().catch(() => {
@@ -14888,21 +14883,21 @@ async function configFrom(argv, env, cwd) {
 }
 function progress(streams) {
   const tty = Boolean(streams.stderr.isTTY);
-  let last = "";
+  let drawn = false;
   return {
     onStep(directory, step, done, total) {
       const mark = step.status === "ok" ? "\u2713" : step.status === "failed" ? "\u2717" : "-";
       const line = `${mark} ${directory} ${step.version}_${step.name} ${step.direction}${step.attempt === 2 ? " (again)" : ""} ${step.durationMs} ms`;
       if (tty) {
         streams.stderr.write(`\r\x1B[2K[${done}/${total}] ${line}`);
-        last = line;
+        drawn = true;
       } else if (step.status !== "ok" || step.direction === "up") {
         streams.stderr.write(`[${done}/${total}] ${line}
 `);
       }
     },
     end() {
-      if (tty && last) streams.stderr.write("\r\x1B[2K");
+      if (drawn) streams.stderr.write("\r\x1B[2K");
     }
   };
 }

@@ -88,20 +88,20 @@ async function configFrom(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
 
 function progress(streams: Streams) {
   const tty = Boolean(streams.stderr.isTTY);
-  let last = '';
+  let drawn = false;
   return {
     onStep(directory: string, step: Step, done: number, total: number) {
       const mark = step.status === 'ok' ? '✓' : step.status === 'failed' ? '✗' : '-';
       const line = `${mark} ${directory} ${step.version}_${step.name} ${step.direction}${step.attempt === 2 ? ' (again)' : ''} ${step.durationMs} ms`;
       if (tty) {
         streams.stderr.write(`\r\x1b[2K[${done}/${total}] ${line}`);
-        last = line;
+        drawn = true;
       } else if (step.status !== 'ok' || step.direction === 'up') {
         streams.stderr.write(`[${done}/${total}] ${line}\n`);
       }
     },
     end() {
-      if (tty && last) streams.stderr.write('\r\x1b[2K');
+      if (drawn) streams.stderr.write('\r\x1b[2K');
     },
   };
 }

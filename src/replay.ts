@@ -43,8 +43,8 @@ export interface ReplayOptions {
   roundtripVersions?: ReadonlySet<string>;
   /** Keep the schema from just before these versions' first up (for base-vs-head diffs). */
   keepBefore?: ReadonlySet<string>;
-  /** Called as each step completes. */
-  onStep?: (step: Step) => void;
+  /** Called as each step completes, with how many are done of how many are planned. */
+  onStep?: (step: Step, done: number, total: number) => void;
 }
 
 /**
@@ -64,6 +64,16 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
   if (set.bookkeeping) await migrate.query(set.bookkeeping);
   await tracker.reset();
 
+  const migrations = set.migrations.filter((m) => m.up || m.down);
+  const roundtrips = (m: Migration) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
+  const ups = migrations.filter((m) => m.up).length;
+  const total =
+    roundtrip === 'per-migration'
+      ? ups + 2 * migrations.filter(roundtrips).length
+      : roundtrip === 'all'
+        ? 2 * ups + migrations.filter((m) => m.down).length
+        : ups;
+
   const apply = async (m: Migration, direction: Direction, attempt: 1 | 2): Promise<boolean> => {
     const script = direction === 'up' ? m.up : m.down;
     if (!script) return true;
@@ -79,7 +89,7 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
         stopped = true;
       }
     }
-    options.onStep?.(step);
+    options.onStep?.(step, steps.length, total);
     return step.status === 'ok';
   };
   const compare = async (kind: Mismatch['kind'], expected: Schema, version: string | null, file: string) => {
@@ -88,14 +98,12 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
   };
   const file = (s: Script | null) => s?.file ?? set.directory;
 
-  const migrations = set.migrations.filter((m) => m.up || m.down);
   if (roundtrip === 'per-migration') {
     for (const m of migrations) {
       const start = tracker.schema;
       if (options.keepBefore?.has(m.version)) before.set(m.version, start);
       if (!(await apply(m, 'up', 1))) continue;
-      const roundtripThis = m.down && m.up && (options.roundtripVersions?.has(m.version) ?? true);
-      if (!roundtripThis) {
+      if (!roundtrips(m)) {
         await tracker.refresh();
         continue;
       }

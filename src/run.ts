@@ -23,12 +23,6 @@ async function load(path: string, format: string, io: RunIO): Promise<MigrationS
   return chosen.load(reader);
 }
 
-function stepCount(set: MigrationSet, roundtrip: string): number {
-  const ups = set.migrations.filter((m) => m.up).length;
-  const pairs = set.migrations.filter((m) => m.up && m.down).length;
-  return roundtrip === 'none' ? ups : roundtrip === 'all' ? 2 * ups + pairs : ups + 2 * pairs;
-}
-
 /**
  * The whole pipeline: discover every directory (failing fast on bad input, before any
  * database starts), replay each in its own scratch database, run the checks, and return
@@ -53,12 +47,10 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     let result: ReplayResult;
     try {
       await prepareInspector(inspect);
-      const total = stepCount(set, settings.roundtrip);
-      let done = 0;
       result = await replay(migrate, inspect, {
         set,
         roundtrip: settings.roundtrip,
-        onStep: (step) => io.onStep?.(path, step, ++done, total),
+        onStep: (step, done, total) => io.onStep?.(path, step, done, total),
       });
     } finally {
       await migrate.end().catch(() => {});

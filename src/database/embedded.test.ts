@@ -8,20 +8,11 @@ import { test } from 'node:test';
 import { query } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
 import { locateBinaries } from './embedded-binaries.ts';
-import { startEmbedded, sweepStale, type EmbeddedServer } from './embedded.ts';
+import { alive, startEmbedded, sweepStale, type EmbeddedServer } from './embedded.ts';
 
 databaseConformance('embedded', () => startEmbedded(), async (server) =>
   (await query<{ datname: string }>((server as EmbeddedServer).url, 'SELECT datname FROM pg_database')).map((r) => r.datname),
 );
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('embedded: runs as a superuser on a unix socket only, with durability off', async () => {
   await using server = await startEmbedded();

@@ -45,7 +45,8 @@ async function copyCluster(from: string, to: string): Promise<void> {
   await run('cp', ['-a', from, to]);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, owned by another user such as `nobody`). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
