@@ -6,6 +6,9 @@ import { SEVERITIES, type Severity } from './checks/check.ts';
 import { ConfigError, errorMessage } from './errors.ts';
 import { formats } from './formats/index.ts';
 import type { Roundtrip } from './replay.ts';
+import type { Ordering } from './formats/common.ts';
+import type { CustomSettings } from './formats/format.ts';
+import type { TransactionMode } from './migration.ts';
 
 export type FailOn = Severity | 'never';
 export type CheckSetting = Severity | 'off';
@@ -17,6 +20,17 @@ export interface DirectorySettings {
   checks: Record<string, CheckSetting>;
   /** Literal text → replacement, applied to every file before it runs (templated migrations). */
   placeholders: Record<string, string>;
+  /** SQL files run as superuser before the first migration (extensions, roles, schemas). */
+  prerequisites: string[];
+  /** The migrations' session `search_path`, as the runner's connection sets it. */
+  searchPath?: string;
+  /** Custom settings (GUCs) of the migrations' session, e.g. { "app.tenant": "x" }. */
+  settings: Record<string, string>;
+  /** Run migrations as this non-superuser role (created when missing). */
+  role?: string;
+  /** For `plain`: order by the leading number (default) or by the whole file name. */
+  ordering?: Ordering;
+  custom?: CustomSettings;
 }
 
 /** One config for CLI flags, Action inputs and the config file; keys are spelled as the flags. */
@@ -39,6 +53,8 @@ export const DEFAULTS: Omit<Config, 'paths'> = {
   roundtrip: 'per-migration',
   checks: {},
   placeholders: {},
+  prerequisites: [],
+  settings: {},
   database: 'embedded',
   postgresVersion: 17,
   output: 'text',
@@ -90,12 +106,54 @@ function directorySettings(raw: Record<string, unknown>, where: string): Partial
     }
     out.placeholders = raw.placeholders as Record<string, string>;
   }
+  if (raw.prerequisites !== undefined) {
+    const list = Array.isArray(raw.prerequisites) ? raw.prerequisites : String(raw.prerequisites).split('\n');
+    out.prerequisites = list.map(String).map((p) => p.trim()).filter(Boolean);
+  }
+  if (raw['search-path'] !== undefined) {
+    const value = Array.isArray(raw['search-path']) ? raw['search-path'].join(', ') : String(raw['search-path']);
+    if (!value.trim()) throw new ConfigError(`${where}: \`search-path\` is empty; write the schemas in order, e.g. "storage, public, extensions".`);
+    out.searchPath = value;
+  }
+  if (raw.settings !== undefined) {
+    if (typeof raw.settings !== 'object' || raw.settings === null || Array.isArray(raw.settings)) {
+      throw new ConfigError(`${where}: \`settings\` must map setting names to values, e.g. { "app.tenant_id": "test" }.`);
+    }
+    out.settings = Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k, String(v)]));
+  }
+  if (raw.role !== undefined) {
+    const role = String(raw.role);
+    if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} is not a plain role name (letters, digits, _ and $).`);
+    out.role = role;
+  }
+  if (raw.ordering !== undefined) out.ordering = oneOf(raw.ordering, ['numeric', 'lexical'] as const, 'ordering', where);
+  if (raw.custom !== undefined) out.custom = customSettings(raw.custom, where);
   return out;
+}
+
+const TRANSACTION_MODES: TransactionMode[] = ['wrapped', 'implicit', 'none'];
+
+function customSettings(value: unknown, where: string): CustomSettings {
+  if (typeof value !== 'object' || value === null) throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'].includes(key)) {
+      throw new ConfigError(`${where}: unknown setting \`custom.${key}\`. Known: pattern, ordering, transaction, split, bookkeeping.`);
+    }
+  }
+  if (typeof raw.pattern !== 'string') throw new ConfigError(`${where}: \`custom.pattern\` is required: a regular expression with named groups version, name and optionally direction.`);
+  return {
+    pattern: raw.pattern,
+    ordering: raw.ordering === undefined ? 'numeric' : oneOf(raw.ordering, ['numeric', 'lexical'] as const, 'custom.ordering', where),
+    transaction: raw.transaction === undefined ? 'wrapped' : oneOf(raw.transaction, TRANSACTION_MODES, 'custom.transaction', where),
+    split: raw.split === undefined ? 'file' : oneOf(raw.split, ['file', 'statements'] as const, 'custom.split', where),
+    bookkeeping: raw.bookkeeping === undefined ? '' : String(raw.bookkeeping),
+  };
 }
 
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
-  'statement-timeout', 'lock-timeout', 'directories',
+  'statement-timeout', 'lock-timeout', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'custom',
 ]);
 
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
@@ -160,5 +218,16 @@ export function settingsFor(config: Config, path: string): DirectorySettings {
     roundtrip: own.roundtrip ?? config.roundtrip,
     checks: { ...config.checks, ...own.checks },
     placeholders: { ...config.placeholders, ...own.placeholders },
+    prerequisites: own.prerequisites ?? config.prerequisites,
+    settings: { ...config.settings, ...own.settings },
+    ...defined('searchPath', own.searchPath ?? config.searchPath),
+    ...defined('role', own.role ?? config.role),
+    ...defined('ordering', own.ordering ?? config.ordering),
+    ...defined('custom', own.custom ?? config.custom),
   };
+}
+
+/** `{ key: value }` when the value is set, `{}` otherwise (exactOptionalPropertyTypes-friendly). */
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -33,12 +33,33 @@ export interface Migration {
   readonly name: string;
   readonly up: Script | null;
   readonly down: Script | null;
+  /**
+   * A migration written in code (goose `.go`), which a SQL replay cannot run: its file.
+   * `up` and `down` are then null and the replay goes on without it.
+   */
+  readonly code?: string;
+  /** Flyway's repeatable migrations (`R__…`): applied after the versioned ones. */
+  readonly repeatable?: boolean;
 }
 
 /** A file in the migration directory that the runner would not treat as a migration. */
 export interface IgnoredFile {
   readonly file: string;
   readonly reason: string;
+}
+
+/**
+ * Something a format noticed while reading the directory that the user must hear about (a
+ * file the runner will never run, a migration the replay cannot run), reported by the check
+ * named in `check`. `severity` overrides the check's default unless the user set one.
+ */
+export interface Problem {
+  readonly check: string;
+  readonly severity?: 'error' | 'warning' | 'notice';
+  readonly file: string;
+  readonly line: number | null;
+  readonly message: string;
+  readonly help: string;
 }
 
 export interface MigrationSet {
@@ -49,6 +70,7 @@ export interface MigrationSet {
   readonly ignored: readonly IgnoredFile[];
   /** SQL the runner itself executes before the first migration (its bookkeeping table). */
   readonly bookkeeping: string;
+  readonly problems?: readonly Problem[];
 }
 
 /** The whole file as one unit starting at line 1, column 1. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { basename } from 'node:path';
 import { executeScript, type StepError } from './execute.ts';
 import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
@@ -36,8 +37,15 @@ export interface ReplayResult {
   before: Map<string, Schema>;
 }
 
+/** The `version` of the steps that run the prerequisites, before any migration. */
+export const PRELUDE = 'prerequisites';
+
 export interface ReplayOptions {
   set: MigrationSet;
+  /** Scripts run first, as the connecting (super)user: extensions, roles, schemas. */
+  prelude?: readonly Script[];
+  /** Prepares the migrations' session after the prelude (role, search_path, settings). */
+  session?: (migrate: pg.Client) => Promise<void>;
   roundtrip: Roundtrip;
   /** Versions that get the per-migration roundtrip; the others are only applied up. Default: all. */
   roundtripVersions?: ReadonlySet<string>;
@@ -61,12 +69,24 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
   const before = new Map<string, Schema>();
   let stopped = false;
 
+  for (const script of options.prelude ?? []) {
+    const started = performance.now();
+    const error = await executeScript(migrate, script);
+    const step: Step = { version: PRELUDE, name: basename(script.file), direction: 'up', attempt: 1, status: error ? 'failed' : 'ok', file: script.file, durationMs: Math.round(performance.now() - started) };
+    if (error) {
+      step.error = error;
+      steps.push(step);
+      return { steps, mismatches, head: await tracker.reset(), before };
+    }
+    steps.push(step);
+  }
+  await options.session?.(migrate);
   if (set.bookkeeping) await migrate.query(set.bookkeeping);
   await tracker.reset();
 
   const migrations = set.migrations.filter((m) => m.up || m.down);
   const roundtrips = (m: Migration) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
-  const ups = migrations.filter((m) => m.up).length;
+  const ups = migrations.filter((m) => m.up).length + steps.length;
   const total =
     roundtrip === 'per-migration'
       ? ups + 2 * migrations.filter(roundtrips).length

@@ -1,10 +1,14 @@
 import type { Finding } from './checks/check.ts';
 import { checks } from './checks/index.ts';
-import { settingsFor, type Config } from './config.ts';
+import { settingsFor, type Config, type DirectorySettings } from './config.ts';
 import type { Server } from './database/database.ts';
 import type { DirectoryReader } from './formats/directory.ts';
 import { detectFormat, formatById } from './formats/index.ts';
-import { renderPlaceholders, type MigrationSet } from './migration.ts';
+import { renderPlaceholders, type MigrationSet, type Script } from './migration.ts';
+import { ConfigError, DatabaseError, ToolError, errorMessage } from './errors.ts';
+import { splitStatements } from './formats/sql-split.ts';
+import { basename, dirname, posix } from 'node:path';
+import pg from 'pg';
 import { replay, type ReplayResult, type Step } from './replay.ts';
 import { fails, sortFindings, type DirectoryReport, type Report } from './report/report.ts';
 import { prepareInspector, schemaText } from './schema/snapshot.ts';
@@ -17,10 +21,75 @@ export interface RunIO {
   onStep?(directory: string, step: Step, done: number, total: number): void;
 }
 
-async function load(path: string, format: string, io: RunIO): Promise<MigrationSet> {
+interface Loaded {
+  path: string;
+  set: MigrationSet;
+  settings: DirectorySettings;
+  prelude: Script[];
+}
+
+/** Reads a directory the way its format's tool does, with the placeholders rendered. */
+async function load(path: string, settings: DirectorySettings, io: RunIO): Promise<Loaded> {
   const reader = io.directory(path);
-  const chosen = format === 'auto' ? detectFormat(path, await reader.list()) : formatById(format);
-  return chosen.load(reader);
+  const format = settings.format === 'auto' ? await detectFormat(reader) : formatById(settings.format);
+  const options = { ...(settings.ordering ? { ordering: settings.ordering } : {}), ...(settings.custom ? { custom: settings.custom } : {}) };
+  const loaded = await format.load(reader, options);
+  const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
+  if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
+
+  const prelude: Script[] = [];
+  for (const file of settings.prerequisites) {
+    const text = await io.directory(dirname(file)).read(basename(file)).catch((error: unknown) => {
+      if (error instanceof ToolError) throw error;
+      throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
+    });
+    prelude.push({ file, units: splitStatements(text), transaction: 'none' });
+  }
+  // A prerequisites file kept in the migration folder is part of the setup, not a stray file.
+  const preludeFiles = new Set(prelude.map((p) => posix.normalize(p.file)));
+  const inPrelude = (file: string) => preludeFiles.has(posix.normalize(posix.join(path, file)));
+  return {
+    path,
+    settings,
+    prelude,
+    set: {
+      ...set,
+      ignored: set.ignored.map((i) => (inPrelude(i.file) ? { ...i, reason: 'a prerequisites file (run before the first migration)' } : i)),
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(posix.normalize(p.file))),
+    },
+  };
+}
+
+/** A placeholder left in a file stops the tool itself; say which, where, and how to set it. */
+function refuseUnresolved(set: MigrationSet, syntax: RegExp): void {
+  for (const m of set.migrations) {
+    for (const script of [m.up, m.down]) {
+      for (const unit of script?.units ?? []) {
+        const found = new RegExp(syntax.source, 'g').exec(unit.sql);
+        if (!found) continue;
+        const line = unit.line + unit.sql.slice(0, found.index).split('\n').length - 1;
+        throw new ConfigError(
+          `${script!.file}:${line} uses the placeholder ${found[0]}, which has no value: ${set.format} would refuse to run it. ` +
+            `Set it in the config, e.g. "placeholders": { ${JSON.stringify(found[0])}: "value" }.`,
+        );
+      }
+    }
+  }
+}
+
+/** The migrations' session: the role they run as, their search_path and custom settings. */
+function sessionSetup(settings: DirectorySettings) {
+  return async (client: pg.Client) => {
+    if (settings.role) await client.query(`SET SESSION AUTHORIZATION ${pg.escapeIdentifier(settings.role)}`);
+    const values: [string, string][] = [...(settings.searchPath ? [['search_path', settings.searchPath] as [string, string]] : []), ...Object.entries(settings.settings)];
+    for (const [name, value] of values) {
+      try {
+        await client.query('SELECT set_config($1, $2, false)', [name, value]);
+      } catch (error) {
+        throw new ConfigError(`The setting \`${name}\` = ${JSON.stringify(value)} was refused by Postgres: ${errorMessage(error)}. Check \`${name === 'search_path' ? 'search-path' : 'settings'}\` in the config.`);
+      }
+    }
+  };
 }
 
 /**
@@ -30,17 +99,19 @@ async function load(path: string, format: string, io: RunIO): Promise<MigrationS
  */
 export async function run(config: Config, io: RunIO): Promise<Report> {
   const started = performance.now();
-  const sets: { path: string; set: MigrationSet; settings: ReturnType<typeof settingsFor> }[] = [];
-  for (const path of config.paths) {
-    const settings = settingsFor(config, path);
-    sets.push({ path, set: renderPlaceholders(await load(path, settings.format, io), settings.placeholders), settings });
-  }
+  const sets: Loaded[] = [];
+  for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io));
 
   await using server = await io.startServer();
   const directories: DirectoryReport[] = [];
   const findings: Finding[] = [];
-  for (const { path, set, settings } of sets) {
+  for (const { path, set, settings, prelude } of sets) {
     await using db = await server.createDatabase(path);
+    if (settings.role) {
+      await db.useRole(settings.role).catch((error: unknown) => {
+        throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+      });
+    }
     const session = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
     const migrate = await db.connect(session);
     const inspect = await db.connect({});
@@ -49,6 +120,8 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       await prepareInspector(inspect);
       result = await replay(migrate, inspect, {
         set,
+        prelude,
+        session: sessionSetup(settings),
         roundtrip: settings.roundtrip,
         onStep: (step, done, total) => io.onStep?.(path, step, done, total),
       });
@@ -57,9 +130,11 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       await inspect.end().catch(() => {});
     }
     for (const check of checks) {
-      const setting = settings.checks[check.id] ?? check.defaultSeverity;
+      const setting = settings.checks[check.id];
       if (setting === 'off') continue;
-      for (const f of check.run({ set, replay: result })) findings.push({ check: check.id, severity: setting, ...f });
+      for (const { severity, ...f } of check.run({ set, replay: result })) {
+        findings.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
+      }
     }
     directories.push({
       path,

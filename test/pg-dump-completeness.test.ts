@@ -65,7 +65,7 @@ for (const dir of directories) {
   test(`snapshot objects match pg_dump --schema-only: ${dir.replace(ROOT + '/', '').replace(/.*corpus\//, 'corpus/')}`, { skip: why }, async () => {
     const reader = fsDirectory(dir);
     // River's templated files are rendered as river does (see the corpus README).
-    const set = renderPlaceholders(await detectFormat(dir, await reader.list()).load(reader), { '/* TEMPLATE: schema */': '' });
+    const set = renderPlaceholders(await (await detectFormat(reader)).load(reader), { '/* TEMPLATE: schema */': '' });
     await using db = await server.createDatabase('pg-dump');
     const migrate = await db.connect();
     const inspect = await db.connect();

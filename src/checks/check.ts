@@ -40,5 +40,15 @@ export interface Check {
   readonly defaultSeverity: Severity;
   /** One line for `--help` and the docs index. */
   readonly summary: string;
-  run(context: CheckContext): Omit<Finding, 'check' | 'severity'>[];
+  run(context: CheckContext): CheckResult[];
+}
+
+/** A finding as a check reports it; `severity` overrides the default unless the user set one. */
+export type CheckResult = Omit<Finding, 'check' | 'severity'> & { severity?: Severity };
+
+/** The problems a format recorded for this check while reading the directory. */
+export function formatProblems({ set }: CheckContext, id: string): CheckResult[] {
+  return (set.problems ?? [])
+    .filter((p) => p.check === id)
+    .map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...(p.severity ? { severity: p.severity } : {}) }));
 }

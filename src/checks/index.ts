@@ -1,8 +1,12 @@
 import type { Check } from './check.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
+import { missingExtension } from './missing-extension.ts';
+import { naming } from './naming.ts';
+import { parseError } from './parse-error.ts';
+import { partialReplay } from './partial-replay.ts';
 import { sqlError } from './sql-error.ts';
 import { transaction } from './transaction.ts';
 import { upRepeatable } from './up-repeatable.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [sqlError, transaction, downRevertsUp, upRepeatable];
+export const checks: readonly Check[] = [naming, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import type { Check } from './check.ts';
 import { TRANSACTION_SQLSTATE } from './transaction.ts';
+import { extensionNotAvailable } from './missing-extension.ts';
+import { PRELUDE } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
   '57014': 'The statement ran longer than the statement timeout: make it faster, or raise --statement-timeout if it is expected to be slow.',
@@ -13,14 +15,15 @@ export const sqlError: Check = {
   summary: 'An up or down migration fails on Postgres.',
   run({ replay }) {
     return (replay?.steps ?? [])
-      .filter((s) => s.status === 'failed' && s.error && s.error.code !== TRANSACTION_SQLSTATE && !(s.direction === 'up' && s.attempt === 2))
+      .filter((s) => s.status === 'failed' && s.error && s.error.code !== TRANSACTION_SQLSTATE && !(s.direction === 'up' && s.attempt === 2) && !extensionNotAvailable(s))
       .map((s) => {
         const e = s.error!;
         const extra = [e.detail && `Detail: ${e.detail}`, e.hint && `Hint: ${e.hint}`, e.where && `Where: ${e.where}`].filter(Boolean).join(' ');
+        const what = s.version === PRELUDE ? `The prerequisites file ${s.name}` : `${s.direction} of ${s.version}_${s.name}`;
         return {
           file: e.file,
           line: e.line,
-          message: `${s.direction} of ${s.version}_${s.name} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ''}: ${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
+          message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ''}: ${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
           help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${basename(e.file)}`} so that it runs on a database migrated up to the previous version.`,
         };
       });

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Check } from './check.ts';
+import { formatProblems, type Check } from './check.ts';
 
 /** active_sql_transaction: "… cannot run inside a transaction block". */
 export const TRANSACTION_SQLSTATE = '25001';
@@ -10,21 +10,32 @@ const RUNNER_BEHAVIOUR: Record<string, string> = {
   none: 'the file opens its own transaction',
 };
 
+/** Each tool's way to run a migration outside a transaction. */
+const FIX: Record<string, string> = {
+  'golang-migrate': 'Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).',
+  goose: 'Move the statement into its own migration file that starts with `-- +goose NO TRANSACTION`.',
+  dbmate: 'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
+  sqlx: 'Move the statement into its own migration whose first line is `-- no-transaction`.',
+  'sql-migrate': 'Move the statement into its own migration whose marker reads `-- +migrate Up notransaction`.',
+  flyway: 'Move the statement into a migration of its own (Flyway then runs it without a transaction), or add `executeInTransaction=false` to a `<migration>.sql.conf` file.',
+  prisma: 'Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, which Postgres runs outside a transaction block only when it holds one statement).',
+  drizzle: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
+  plain: 'Your runner wraps each file in a transaction: run this statement outside it, or teach the runner a no-transaction marker.',
+};
+
 export const transaction: Check = {
   id: 'transaction',
   defaultSeverity: 'error',
   summary: 'A statement that cannot run inside a transaction (CONCURRENTLY, VACUUM, ALTER SYSTEM …) is sent inside one.',
-  run({ replay, set }) {
-    return (replay?.steps ?? [])
+  run(context) {
+    const { replay, set } = context;
+    const failures = (replay?.steps ?? [])
       .filter((s) => s.status === 'failed' && s.error?.code === TRANSACTION_SQLSTATE)
       .map((s) => {
         const e = s.error!;
         const migration = set.migrations.find((m) => m.version === s.version);
         const mode = (s.direction === 'up' ? migration?.up : migration?.down)?.transaction ?? 'implicit';
-        const fix =
-          set.format === 'golang-migrate'
-            ? 'Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).'
-            : 'Move the statement into its own migration and mark that migration as running without a transaction.';
+        const fix = FIX[set.format] ?? 'Move the statement into its own migration and mark that migration as running without a transaction.';
         return {
           file: e.file,
           line: e.line,
@@ -32,5 +43,6 @@ export const transaction: Check = {
           help: fix,
         };
       });
+    return [...formatProblems(context, 'transaction'), ...failures];
   },
 };

@@ -30,6 +30,12 @@ export interface ScratchDatabase extends AsyncDisposable {
   readonly name: string;
   /** A new connection to this database, with the given session settings. */
   connect(settings?: SessionSettings): Promise<pg.Client>;
+  /**
+   * Makes `role` (created, without login, when the server has no such role) the owner of
+   * this database, so migrations can run as it. A role created here is dropped with the
+   * database.
+   */
+  useRole(role: string): Promise<void>;
 }
 
 export interface SessionSettings {

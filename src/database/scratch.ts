@@ -22,10 +22,13 @@ export async function createScratch(
   await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
   // One shared promise: Ctrl-C cleanup and normal disposal may both ask for the drop.
   let dropping: Promise<void> | undefined;
+  const createdRoles: string[] = [];
   const drop = () =>
     (dropping ??= (async () => {
       unregister();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // Another run may be using a role of the same name: it keeps it.
+      for (const role of createdRoles) await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`).catch(() => {});
     })());
   const unregister = onInterrupt(drop);
   return {
@@ -42,6 +45,19 @@ export async function createScratch(
       client.on('error', () => {});
       await client.connect();
       return client;
+    },
+    async useRole(role: string) {
+      const quoted = pg.escapeIdentifier(role);
+      const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+      if (exists.rowCount === 0) {
+        try {
+          await admin.query(`CREATE ROLE ${quoted} NOLOGIN`);
+          createdRoles.push(role);
+        } catch (error) {
+          if ((error as { code?: string }).code !== '42710') throw error; // created meanwhile by another run
+        }
+      }
+      await admin.query(`ALTER DATABASE ${name} OWNER TO ${quoted}`);
     },
     [Symbol.asyncDispose]: drop,
   };
@@ -68,6 +84,7 @@ export class ScratchPool {
     return {
       name: db.name,
       connect: (settings) => db.connect(settings),
+      useRole: (role) => db.useRole(role),
       async [Symbol.asyncDispose]() {
         open.delete(db);
         await db[Symbol.asyncDispose]();

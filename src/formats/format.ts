@@ -1,5 +1,7 @@
 import type { MigrationSet } from '../migration.ts';
+import type { Ordering } from './common.ts';
 import type { DirectoryReader } from './directory.ts';
+import type { TransactionMode } from '../migration.ts';
 
 /**
  * A migration format: how one tool names, orders, pairs, splits and runs its files.
@@ -25,7 +27,38 @@ export interface Format {
   readonly id: string;
   /** One line for `--help` and error messages: what the files look like. */
   readonly looksLike: string;
-  /** Whether the listing (relative file names) holds migrations of this format. */
-  detect(files: readonly string[]): boolean;
-  load(directory: DirectoryReader): Promise<MigrationSet>;
+  /**
+   * Whether the directory holds migrations of this format, judged from the listing (relative
+   * file names) and, where names are not enough, the tool's markers inside the files.
+   * Formats whose files cannot be told apart from another's return false unless a marker of
+   * their own is present: auto-detection never guesses.
+   */
+  detect(directory: DirectoryReader, files: readonly string[]): Promise<boolean>;
+  load(directory: DirectoryReader, options?: FormatOptions): Promise<MigrationSet>;
+  /**
+   * The tool's own placeholder syntax (Flyway's `${name}`): a placeholder still in a file
+   * after substitution stops the run with a message, as the tool itself would refuse it.
+   */
+  readonly placeholderSyntax?: RegExp;
+  /** Placeholders the tool defines itself, used unless the user sets them. */
+  readonly builtinPlaceholders?: Readonly<Record<string, string>>;
+}
+
+/** The `custom` format's settings: a file-name pattern and how the runner applies files. */
+export interface CustomSettings {
+  /** A regular expression with named groups `version`, `name` and optionally `direction`. */
+  pattern: string;
+  ordering: Ordering;
+  transaction: TransactionMode;
+  /** `file`: each file is one query; `statements`: split at top-level semicolons. */
+  split: 'file' | 'statements';
+  /** SQL for the runner's bookkeeping table, if the migrations touch it. */
+  bookkeeping: string;
+}
+
+/** Settings the user may give a format in the config. */
+export interface FormatOptions {
+  /** For `plain`: order by the leading number (default) or by the whole file name. */
+  ordering?: Ordering;
+  custom?: CustomSettings;
 }

@@ -52,9 +52,9 @@ test('golang-migrate: a duplicate version is refused with both file names, as th
   );
 });
 
-test('auto-detection names the formats and tells the user to set one when nothing fits', () => {
-  assert.equal(detectFormat('db', ['1_a.up.sql']).id, 'golang-migrate');
-  assert.throws(() => detectFormat('db', ['notes.txt']), /No migration format matched `db`.*set `format`/);
+test('auto-detection names the formats and tells the user to set one when nothing fits', async () => {
+  assert.equal((await detectFormat(memoryDirectory('db', { '1_a.up.sql': '' }))).id, 'golang-migrate');
+  await assert.rejects(detectFormat(memoryDirectory('db', { 'notes.txt': '' })), /No migration format matched `db`.*set `format`/);
 });
 
 test('a file that is not UTF-8 is refused with its name, the offending byte and the fix', async () => {

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
-import type { IgnoredFile, Migration, Script } from '../migration.ts';
+import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
+import { ignore } from './common.ts';
 import { wholeFile } from '../migration.ts';
 import { posix } from 'node:path';
 import type { Format } from './format.ts';
@@ -19,21 +20,22 @@ export const golangMigrate: Format = {
   id: 'golang-migrate',
   looksLike: '`0001_create_users.up.sql` + `0001_create_users.down.sql`',
 
-  detect(files) {
+  async detect(_directory, files) {
     return files.some((f) => !f.includes('/') && FILE.test(f) && f.endsWith('.sql'));
   },
 
   async load(directory) {
     const ignored: IgnoredFile[] = [];
+    const problems: Problem[] = [];
     const byVersion = new Map<string, { version: string; name: string; up?: string; down?: string }>();
     for (const file of await directory.list()) {
       if (file.includes('/')) {
-        ignored.push({ file, reason: 'golang-migrate only reads files directly inside the migration directory' });
+        ignore(ignored, problems, directory, file, 'golang-migrate only reads files directly inside the migration directory');
         continue;
       }
       const m = FILE.exec(file);
       if (!m) {
-        ignored.push({ file, reason: 'golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`' });
+        ignore(ignored, problems, directory, file, 'golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`');
         continue;
       }
       const [, digits, name, direction] = m as unknown as [string, string, string, 'up' | 'down'];
@@ -66,6 +68,7 @@ export const golangMigrate: Format = {
       format: 'golang-migrate',
       migrations,
       ignored,
+      problems,
       // Exactly golang-migrate's postgres driver (database/postgres/postgres.go ensureVersionTable).
       bookkeeping: 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
     };

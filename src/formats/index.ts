@@ -1,9 +1,19 @@
 import { ConfigError } from '../errors.ts';
+import { custom } from './custom.ts';
+import { dbmate } from './dbmate.ts';
+import type { DirectoryReader } from './directory.ts';
+import { drizzle } from './drizzle.ts';
+import { flyway } from './flyway.ts';
 import type { Format } from './format.ts';
 import { golangMigrate } from './golang-migrate.ts';
+import { goose } from './goose.ts';
+import { plain } from './plain.ts';
+import { prisma } from './prisma.ts';
+import { sqlMigrate } from './sql-migrate.ts';
+import { sqlx } from './sqlx.ts';
 
 /** Every format migrate-check understands. This list is the registry. */
-export const formats: readonly Format[] = [golangMigrate];
+export const formats: readonly Format[] = [golangMigrate, goose, dbmate, flyway, sqlx, sqlMigrate, plain, prisma, drizzle, custom];
 
 export function formatById(id: string): Format {
   const format = formats.find((f) => f.id === id);
@@ -13,18 +23,21 @@ export function formatById(id: string): Format {
   return format;
 }
 
-/** Picks the one format that fits the listing; never guesses between several. */
-export function detectFormat(directory: string, files: readonly string[]): Format {
-  const fits = formats.filter((f) => f.detect(files));
+/** Picks the one format that fits the directory; never guesses between several. */
+export async function detectFormat(directory: DirectoryReader): Promise<Format> {
+  const files = await directory.list();
+  const fits: Format[] = [];
+  for (const format of formats) if (await format.detect(directory, files)) fits.push(format);
   if (fits.length === 1) return fits[0]!;
   if (fits.length === 0) {
     const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join('; ');
     throw new ConfigError(
-      `No migration format matched \`${directory}\` (${files.length} file${files.length === 1 ? '' : 's'}). ` +
+      `No migration format matched \`${directory.path}\` (${files.length} file${files.length === 1 ? '' : 's'}). ` +
         `Files must look like one of: ${examples}. Check the path, or set \`format\` to choose one.`,
     );
   }
   throw new ConfigError(
-    `\`${directory}\` fits more than one migration format: ${fits.map((f) => f.id).join(', ')}. Set \`format\` (--format) to the one your runner uses.`,
+    `\`${directory.path}\` fits more than one migration format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join('; ')}. ` +
+      `Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${fits[0]!.id}\`.`,
   );
 }

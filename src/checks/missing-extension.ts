@@ -1,0 +1,49 @@
+import { basename } from 'node:path';
+import type { Step } from '../replay.ts';
+import type { Check } from './check.ts';
+
+/**
+ * `CREATE EXTENSION x` on a server without x's files: PG 15 says `could not open extension
+ * control file ".../x.control"` (58P01), PG 16+ `extension "x" is not available` (0A000).
+ */
+export function extensionNotAvailable(step: Step): string | null {
+  const e = step.error;
+  if (!e) return null;
+  return (
+    /^extension "([^"]+)" is not available/.exec(e.message)?.[1] ??
+    /could not open extension control file ".*\/([^/"]+)\.control"/.exec(e.message)?.[1] ??
+    null
+  );
+}
+
+/** Where the well-known extensions come ready-made. */
+const IMAGES: Record<string, string> = {
+  vector: 'pgvector/pgvector:pg17',
+  postgis: 'postgis/postgis:17-3.5',
+  postgis_topology: 'postgis/postgis:17-3.5',
+  postgis_raster: 'postgis/postgis:17-3.5',
+  timescaledb: 'timescale/timescaledb:latest-pg17',
+  pg_cron: 'an image with pg_cron, e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-cron`',
+  pgaudit: 'an image with pgaudit, e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-pgaudit`',
+};
+
+export const missingExtension: Check = {
+  id: 'missing-extension',
+  defaultSeverity: 'error',
+  summary: 'A migration needs a Postgres extension the server does not have, so the rest of the directory could not be replayed.',
+  run({ replay }) {
+    return (replay?.steps ?? []).flatMap((step) => {
+      const name = extensionNotAvailable(step);
+      if (!name) return [];
+      const image = IMAGES[name] ?? `an image that has the \`${name}\` extension installed`;
+      return [
+        {
+          file: step.error!.file,
+          line: step.error!.line,
+          message: `${basename(step.file)} needs the \`${name}\` extension, which this Postgres server does not have; the migrations from here on were not replayed, so nothing after this point was checked.`,
+          help: `Check against a server that has \`${name}\`: in the GitHub Action set \`postgres-image: ${image}\`; locally pass \`--database-url\` of such a server. The embedded Postgres ships only the standard contrib extensions.`,
+        },
+      ];
+    });
+  },
+};

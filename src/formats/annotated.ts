@@ -1,0 +1,153 @@
+import type { ExecUnit } from '../migration.ts';
+
+/**
+ * Line-oriented parsers for the one-file formats whose sections are marked by SQL comments
+ * (goose, sql-migrate). Both tools split a section into statements at lines that end in a
+ * semicolon (ignoring a trailing `--` comment), and keep a `StatementBegin` … `StatementEnd`
+ * block whole. These ports keep their quirks, since a replay must send exactly what the tool
+ * sends; they add the starting line of every statement.
+ */
+export interface Sections {
+  up: ExecUnit[];
+  down: ExecUnit[];
+  /** Whether each direction runs in a transaction (the tool's no-transaction marker). */
+  upTransaction: boolean;
+  downTransaction: boolean;
+  /** Whether the file has an up marker at all. */
+  marked: boolean;
+  /** Why the tool would refuse the file, and where. */
+  error?: { line: number; message: string };
+}
+
+/** As both tools' `endsWithSemicolon`: the last word before any `--` comment ends with `;`. */
+function endsWithSemicolon(line: string): boolean {
+  let prev = '';
+  for (const word of line.split(/\s+/).filter(Boolean)) {
+    if (word.startsWith('--')) break;
+    prev = word;
+  }
+  return prev.endsWith(';');
+}
+
+function unit(lines: { text: string; line: number }[]): ExecUnit | null {
+  const first = lines.findIndex((l) => l.text.trim() !== '');
+  if (first < 0) return null;
+  const sql = lines.map((l) => l.text).join('\n').trim();
+  const lead = lines[first]!;
+  return { sql, line: lead.line, column: lead.text.length - lead.text.trimStart().length + 1 };
+}
+
+/**
+ * goose (github.com/pressly/goose, internal/sqlparser): `-- +goose Up`, `-- +goose Down`,
+ * `-- +goose StatementBegin` / `StatementEnd`, `-- +goose NO TRANSACTION` (whole file).
+ * Annotations are matched without regard to case, as current goose does. Comment lines before
+ * a statement are dropped; once a statement has started its comments are kept.
+ */
+export function parseGoose(text: string): Sections {
+  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
+  type State = 'start' | 'up' | 'down';
+  let state: State = 'start';
+  let inBlock = false;
+  let buf: { text: string; line: number }[] = [];
+  const flush = () => {
+    const u = unit(buf);
+    if (u) (state === 'up' ? out.up : out.down).push(u);
+    buf = [];
+  };
+  const fail = (line: number, message: string): Sections => ({ ...out, error: { line, message } });
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const lineNo = n + 1;
+    if (state === 'start' && line.trim() === '') continue;
+    if (line.startsWith('--')) {
+      const cmd = line.slice(2).trim().toLowerCase().replace(/\s+/g, ' ');
+      if (cmd === '+goose up') {
+        if (state !== 'start') return fail(lineNo, 'goose refuses a second `-- +goose Up` annotation');
+        state = 'up';
+        out.marked = true;
+        continue;
+      }
+      if (cmd === '+goose down') {
+        if (state !== 'up' || inBlock) return fail(lineNo, '`-- +goose Down` must follow the `-- +goose Up` section (and close any StatementBegin first)');
+        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'goose refuses an unfinished statement before `-- +goose Down`: end it with a semicolon');
+        buf = [];
+        state = 'down';
+        continue;
+      }
+      if (cmd === '+goose statementbegin') {
+        if (state === 'start') return fail(lineNo, '`-- +goose StatementBegin` must come after `-- +goose Up` or `-- +goose Down`');
+        inBlock = true;
+        continue;
+      }
+      if (cmd === '+goose statementend') {
+        if (!inBlock) return fail(lineNo, '`-- +goose StatementEnd` without a `-- +goose StatementBegin`');
+        inBlock = false;
+        flush();
+        continue;
+      }
+      if (cmd === '+goose no transaction') {
+        out.upTransaction = out.downTransaction = false;
+        continue;
+      }
+      if (cmd === '+goose envsub on' || cmd === '+goose envsub off') continue;
+    }
+    if (buf.length === 0 && (line.trim().startsWith('--') || line === '')) continue;
+    if (state === 'start') return fail(lineNo, 'goose requires a migration to start with `-- +goose Up`');
+    buf.push({ text: line, line: lineNo });
+    if (!inBlock && endsWithSemicolon(line)) flush();
+  }
+  if (state === 'start') return fail(1, 'goose requires a migration to start with `-- +goose Up`');
+  if (inBlock) return fail(lines.length, 'goose refuses a `-- +goose StatementBegin` without its `-- +goose StatementEnd`');
+  if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'goose refuses an unfinished statement at the end of a section: end it with a semicolon');
+  return out;
+}
+
+/**
+ * sql-migrate (github.com/rubenv/sql-migrate, sqlparse): `-- +migrate Up` / `Down` with an
+ * optional `notransaction` option, `-- +migrate StatementBegin` / `StatementEnd`. Lines
+ * starting with `-- ` are dropped wherever they are; other lines stay in the statement.
+ */
+export function parseSqlMigrate(text: string): Sections {
+  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
+  let direction: 'none' | 'up' | 'down' = 'none';
+  let ignoreSemicolons = false;
+  let buf: { text: string; line: number }[] = [];
+  const fail = (line: number, message: string): Sections => ({ ...out, error: { line, message } });
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const lineNo = n + 1;
+    if (line.startsWith('-- ') && !line.startsWith('-- +')) continue;
+    let ended = false;
+    if (line.startsWith('-- +migrate ')) {
+      const [command, ...options] = line.slice('-- +migrate '.length).trim().split(/\s+/);
+      if (command === 'Up' || command === 'Down') {
+        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'sql-migrate refuses a statement that is not ended by a semicolon or `-- +migrate StatementEnd`');
+        buf = [];
+        direction = command === 'Up' ? 'up' : 'down';
+        if (command === 'Up') out.marked = true;
+        if (options.includes('notransaction')) {
+          if (command === 'Up') out.upTransaction = false;
+          else out.downTransaction = false;
+        }
+      } else if (command === 'StatementBegin' && direction !== 'none') {
+        ignoreSemicolons = true;
+      } else if (command === 'StatementEnd' && direction !== 'none') {
+        ended = ignoreSemicolons;
+        ignoreSemicolons = false;
+      }
+    }
+    if (direction === 'none') continue;
+    if (!line.startsWith('-- +')) buf.push({ text: line, line: lineNo });
+    if ((!ignoreSemicolons && endsWithSemicolon(line)) || ended) {
+      const u = unit(buf);
+      if (u) (direction === 'up' ? out.up : out.down).push(u);
+      buf = [];
+    }
+  }
+  if (ignoreSemicolons) return fail(lines.length, 'sql-migrate refuses a `-- +migrate StatementBegin` with no matching `-- +migrate StatementEnd`');
+  if (direction === 'none') return fail(1, 'sql-migrate finds no `-- +migrate Up` or `-- +migrate Down` annotation in this file');
+  if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim())!.line, 'sql-migrate refuses a last statement that is not ended by a semicolon or `-- +migrate StatementEnd`');
+  return out;
+}

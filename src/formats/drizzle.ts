@@ -1,0 +1,114 @@
+import { InputError } from '../errors.ts';
+import type { ExecUnit, IgnoredFile, Migration, Problem } from '../migration.ts';
+import { at, ignore } from './common.ts';
+import type { Format } from './format.ts';
+
+const JOURNAL = 'meta/_journal.json';
+const BREAKPOINT = '--> statement-breakpoint';
+
+interface JournalEntry {
+  idx: number;
+  when: number;
+  tag: string;
+}
+
+function readJournal(text: string, where: string): JournalEntry[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${where} is not valid JSON (${(error as Error).message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`);
+  }
+  const entries = (raw as { entries?: unknown }).entries;
+  if (!Array.isArray(entries) || entries.some((e) => typeof e?.tag !== 'string')) {
+    throw new InputError(`${where} has no \`entries\` list of { tag, when }: it is not a drizzle-kit journal.`);
+  }
+  return entries as JournalEntry[];
+}
+
+/** The file split at drizzle's breakpoint marker, each chunk from its first non-blank character. */
+function chunks(sql: string): ExecUnit[] {
+  const units: ExecUnit[] = [];
+  let offset = 0;
+  for (const part of sql.split(BREAKPOINT)) {
+    const lead = part.length - part.trimStart().length;
+    if (part.trim()) {
+      const before = sql.slice(0, offset + lead).split('\n');
+      units.push({ sql: part.slice(lead), line: before.length, column: before.at(-1)!.length + 1 });
+    }
+    offset += part.length + BREAKPOINT.length;
+  }
+  return units;
+}
+
+/**
+ * Drizzle Kit (`drizzle-kit generate` + the drizzle-orm migrator): `NNNN_name.sql` files and
+ * `meta/_journal.json`. The journal, not the listing, decides what runs and in what order; a
+ * `.sql` file missing from it never runs. Each file is split at `--> statement-breakpoint`
+ * and the chunks are sent one by one inside a transaction. Bookkeeping:
+ * `drizzle.__drizzle_migrations`.
+ */
+export const drizzle: Format = {
+  id: 'drizzle',
+  looksLike: '`0000_brave_hulk.sql` + `meta/_journal.json`',
+
+  async detect(_directory, files) {
+    return files.includes(JOURNAL);
+  },
+
+  async load(directory) {
+    const ignored: IgnoredFile[] = [];
+    const problems: Problem[] = [];
+    const files = await directory.list();
+    if (!files.includes(JOURNAL)) {
+      throw new InputError(`${at(directory, JOURNAL)} does not exist: drizzle runs only what its journal lists. Point the path at the folder drizzle-kit writes to (the one holding \`meta/\`).`);
+    }
+    const journal = readJournal(await directory.read(JOURNAL), at(directory, JOURNAL));
+    const listed = new Set(journal.map((e) => `${e.tag}.sql`));
+    const migrations: Migration[] = [];
+    for (const entry of journal) {
+      const file = `${entry.tag}.sql`;
+      const split = /^(\d+)_(.*)$/.exec(entry.tag);
+      const version = split ? split[1]! : entry.tag;
+      const name = split ? split[2]! : '';
+      if (!files.includes(file)) {
+        problems.push({
+          check: 'parse-error',
+          file: at(directory, JOURNAL),
+          line: null,
+          message: `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle migrator stops with "No file ${file} found".`,
+          help: 'Restore the file, or regenerate the journal with `drizzle-kit generate`.',
+        });
+        migrations.push({ version, name, up: null, down: null });
+        continue;
+      }
+      migrations.push({ version, name, up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: 'wrapped' }, down: null });
+    }
+    for (const file of files) {
+      if (listed.has(file) || file === JOURNAL) continue;
+      if (!file.includes('/') && file.endsWith('.sql')) {
+        ignored.push({ file, reason: 'not listed in meta/_journal.json' });
+        problems.push({
+          check: 'naming',
+          file: at(directory, file),
+          line: null,
+          message: `${file} is not in meta/_journal.json: the drizzle migrator will never run it.`,
+          help: 'Add it to the journal by regenerating with `drizzle-kit generate` (or delete it if it was abandoned); a file copied in by hand or lost in a merge of the journal is the usual cause.',
+        });
+      } else if (file.startsWith('meta/')) {
+        ignored.push({ file, reason: "drizzle-kit's own metadata" });
+      } else {
+        ignore(ignored, problems, directory, file, 'drizzle runs only the `.sql` files its journal lists');
+      }
+    }
+    return {
+      directory: directory.path,
+      format: 'drizzle',
+      migrations,
+      ignored,
+      problems,
+      // drizzle-orm pg-core dialect, migrate().
+      bookkeeping: 'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
+    };
+  },
+};

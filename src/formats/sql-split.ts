@@ -1,0 +1,131 @@
+import type { ExecUnit } from '../migration.ts';
+
+/**
+ * Splits a SQL script into statements the way a statement-by-statement runner (Flyway, psql)
+ * does: at top-level semicolons, never inside a string ('…', E'…' with backslash escapes,
+ * U&'…'), a quoted identifier ("…"), a dollar-quoted body ($$…$$, $fn$…$fn$), a comment
+ * (-- … and nested /* … *\/), parentheses, or a SQL-standard function body
+ * (BEGIN ATOMIC … END).
+ *
+ * Written here rather than taken from a library: the SQL parsers on npm either parse only a
+ * subset of Postgres' grammar (and refuse valid migrations) or ship Postgres' own parser as a
+ * multi-megabyte WebAssembly build; splitting needs only Postgres' lexical rules, which are
+ * few and stable.
+ *
+ * Each unit keeps its text from its first non-blank character through its semicolon, with the
+ * line and column where it starts; units holding only comments and blanks are dropped.
+ */
+export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
+  const units: ExecUnit[] = [];
+  let i = 0;
+  let start = 0;
+  let depth = 0;
+  let atomic = 0; // open BEGIN ATOMIC blocks
+  let hasCode = false; // the current statement has more than comments and blanks
+  let words: string[] = []; // the last two keywords, to spot BEGIN ATOMIC / CASE … END
+  const lineStarts = [0];
+  for (let k = sql.indexOf('\n'); k >= 0; k = sql.indexOf('\n', k + 1)) lineStarts.push(k + 1);
+
+  const emit = (end: number) => {
+    const text = sql.slice(start, end);
+    if (hasCode) {
+      const offset = start + text.length - text.trimStart().length;
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      units.push({ sql: text.trim(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
+    }
+    start = end;
+    hasCode = false;
+    words = [];
+  };
+
+  while (i < sql.length) {
+    const c = sql[i]!;
+    const next = sql[i + 1];
+    if (c === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end + 1;
+      continue;
+    }
+    if (c === '/' && next === '*') {
+      let nest = 1;
+      i += 2;
+      while (i < sql.length && nest > 0) {
+        if (sql[i] === '/' && sql[i + 1] === '*') (nest++, (i += 2));
+        else if (sql[i] === '*' && sql[i + 1] === '/') (nest--, (i += 2));
+        else i++;
+      }
+      continue;
+    }
+    if (c === "'") {
+      // E'…' allows backslash escapes; the prefix letter was already consumed as a word.
+      const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? ' ');
+      i++;
+      while (i < sql.length) {
+        if (escapes && sql[i] === '\\') i += 2;
+        else if (sql[i] === "'" && sql[i + 1] === "'") i += 2;
+        else if (sql[i] === "'") break;
+        else i++;
+      }
+      i++;
+      hasCode = true;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < sql.length) {
+        if (sql[i] === '"' && sql[i + 1] === '"') i += 2;
+        else if (sql[i] === '"') break;
+        else i++;
+      }
+      i++;
+      hasCode = true;
+      continue;
+    }
+    if (c === '$') {
+      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
+      // `$1` parameters and identifiers such as `a$b` are not dollar quotes.
+      if (tag && !/[\w$]/.test(sql[i - 1] ?? ' ')) {
+        const end = sql.indexOf(tag[0], i + tag[0].length);
+        i = end < 0 ? sql.length : end + tag[0].length;
+        hasCode = true;
+        continue;
+      }
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < sql.length && /[\w$]/.test(sql[j]!)) j++;
+      const word = sql.slice(i, j).toUpperCase();
+      words.push(word);
+      if (words.length > 2) words.shift();
+      if (word === 'ATOMIC' && words[0] === 'BEGIN') atomic++;
+      // Inside BEGIN ATOMIC, CASE … END also closes with END.
+      else if (atomic > 0 && word === 'CASE') atomic++;
+      else if (atomic > 0 && word === 'END') atomic--;
+      i = j;
+      hasCode = true;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0 && atomic === 0) {
+      i++;
+      emit(i);
+      continue;
+    }
+    if (!/\s/.test(c)) hasCode = true;
+    i++;
+  }
+  emit(sql.length);
+  return units;
+}
+
+/** Whether the text holds anything but comments and blanks. */
+export function hasStatements(sql: string): boolean {
+  return splitStatements(sql).length > 0;
+}

@@ -1,0 +1,70 @@
+import { InputError } from '../errors.ts';
+import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
+import { wholeFile } from '../migration.ts';
+import { anyFileHas, at, byVersion, ignore } from './common.ts';
+import type { Format } from './format.ts';
+
+const NO_TRANSACTION = /^-- no-transaction/;
+
+/**
+ * sqlx (github.com/launchbadge/sqlx, `sqlx migrate`): `{version}_{description}.sql` (simple)
+ * or `.up.sql` / `.down.sql` (reversible), version an i64 ordered numerically. Each file is
+ * sent as one query inside a transaction, or on its own when its first line is
+ * `-- no-transaction`. Bookkeeping: `_sqlx_migrations`.
+ *
+ * sqlx's files look exactly like golang-migrate's (reversible) or `plain` ones (simple), so
+ * auto-detection picks sqlx only when a file carries its `-- no-transaction` marker; set
+ * `format: sqlx` otherwise.
+ */
+export const sqlx: Format = {
+  id: 'sqlx',
+  looksLike: '`20240101120000_create_users.sql`, or `.up.sql` + `.down.sql` (set `format: sqlx`)',
+
+  async detect(directory, files) {
+    return anyFileHas(directory, files, NO_TRANSACTION);
+  },
+
+  async load(directory) {
+    const ignored: IgnoredFile[] = [];
+    const problems: Problem[] = [];
+    const byVersionKey = new Map<string, { version: string; name: string; up?: Script; down?: Script }>();
+    for (const file of await directory.list()) {
+      const cut = file.indexOf('_');
+      // sqlx skips what is not `<VERSION>_<DESCRIPTION>.sql` (source.rs, resolve).
+      if (file.includes('/') || cut < 0 || !file.endsWith('.sql')) {
+        ignore(ignored, problems, directory, file, file.includes('/') ? 'sqlx only reads files directly inside the migration directory' : 'sqlx only reads files named `{version}_{description}.sql`');
+        continue;
+      }
+      const digits = file.slice(0, cut);
+      if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fff_ffff_ffff_ffffn) {
+        throw new InputError(`${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`);
+      }
+      const rest = file.slice(cut + 1);
+      const direction = rest.endsWith('.up.sql') ? 'up' : rest.endsWith('.down.sql') ? 'down' : 'simple';
+      const name = rest.replace(/(\.up|\.down)?\.sql$/, '');
+      const text = await directory.read(file);
+      const script: Script = { file: at(directory, file), units: wholeFile(text), transaction: NO_TRANSACTION.test(text) ? 'implicit' : 'wrapped' };
+      const side = direction === 'down' ? 'down' : 'up';
+      const key = BigInt(digits).toString();
+      const entry = byVersionKey.get(key) ?? { version: digits, name };
+      const other = entry[side];
+      if (other) {
+        throw new InputError(`${other.file} and ${script.file} are both version ${key} ${side}: sqlx cannot apply both. Renumber one of them.`);
+      }
+      entry[side] = script;
+      byVersionKey.set(key, entry);
+    }
+    const migrations: Migration[] = [...byVersionKey.values()].map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
+    migrations.sort(byVersion('numeric'));
+    return {
+      directory: directory.path,
+      format: 'sqlx',
+      migrations,
+      ignored,
+      problems,
+      // sqlx-postgres migrate.rs, ensure_migrations_table.
+      bookkeeping:
+        'CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)',
+    };
+  },
+};
