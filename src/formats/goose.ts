@@ -79,7 +79,7 @@ export const goose: Format = {
           check: 'parse-error',
           file: at(directory, file),
           line: sections.error.line,
-          message: `${sections.error.message} (line ${sections.error.line}): goose would refuse to run ${file}, so the replay skipped it.`,
+          message: `goose would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
           help: 'Fix the goose annotations: see https://pressly.github.io/goose/documentation/annotations/.',
         });
         migrations.push({ ...parsed, up: null, down: null });

@@ -49,7 +49,7 @@ export const sqlMigrate: Format = {
           check: 'parse-error',
           file: at(directory, file),
           line: sections.error.line,
-          message: `${sections.error.message} (line ${sections.error.line}): sql-migrate would refuse to run ${file}, so the replay skipped it.`,
+          message: `sql-migrate would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
           help: 'Fix the `-- +migrate` annotations: see https://github.com/rubenv/sql-migrate#writing-migrations.',
         });
         migrations.push({ version, name, up: null, down: null });

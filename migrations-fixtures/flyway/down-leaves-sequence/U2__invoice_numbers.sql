@@ -1,0 +1,2 @@
+-- Forgot the sequence.
+SELECT 1;

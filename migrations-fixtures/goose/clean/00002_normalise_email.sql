@@ -1,0 +1,15 @@
+-- +goose Up
+-- +goose StatementBegin
+CREATE FUNCTION normalise_email() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.email := lower(NEW.email);
+  RETURN NEW;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER users_normalise_email BEFORE INSERT ON users
+  FOR EACH ROW EXECUTE FUNCTION normalise_email();
+
+-- +goose Down
+DROP TRIGGER users_normalise_email ON users;
+DROP FUNCTION normalise_email();

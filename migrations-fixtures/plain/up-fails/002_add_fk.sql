@@ -1,0 +1,1 @@
+ALTER TABLE users ADD COLUMN team_id bigint REFERENCES teams (id);
