@@ -13273,10 +13273,19 @@ function explainedByColumns(change) {
   const kept = (list, other) => list.filter((c) => other.includes(c)).join(", ");
   return kept(before, after) === kept(after, before) && before.join() !== after.join();
 }
+var RELATIONS = /* @__PURE__ */ new Set(["table", "view", "materialized view", "foreign table"]);
+var PARTS = /* @__PURE__ */ new Set(["column", "constraint", "trigger", "policy"]);
+function withoutParts(objects) {
+  const relations = objects.map((o) => splitKey(o.key)).filter(([kind]) => RELATIONS.has(kind)).map(([, name]) => `${name}.`);
+  return objects.filter((o) => {
+    const [kind, name] = splitKey(o.key);
+    return !(PARTS.has(kind) && relations.some((r) => name.startsWith(r)));
+  });
+}
 function describeDiff(diff, words, limit = 20) {
   const lines2 = [
-    ...diff.added.map((o) => `${objectName(o.key)} ${words.left}`),
-    ...diff.removed.map((o) => `${objectName(o.key)} ${words.missing}`),
+    ...withoutParts(diff.added).map((o) => `${objectName(o.key)} ${words.left}`),
+    ...withoutParts(diff.removed).map((o) => `${objectName(o.key)} ${words.missing}`),
     ...diff.changed.filter((c) => !explainedByColumns(c)).map((c) => `${objectName(c.key)} ${words.changed}:
 ${objectDiff(c)}`)
   ];
@@ -13905,6 +13914,7 @@ async function replay(migrate, inspect, options) {
 
 // src/checks/sql-error.ts
 var TIMEOUT_HELP = {
+  "42501": "The migration needs a privilege its role lacks: grant it in your prerequisites (run as superuser), or change the migration so it works with the privileges production grants.",
   "57014": "The statement ran longer than the statement timeout: make it faster, or raise --statement-timeout if it is expected to be slow.",
   "55P03": "The statement waited longer than the lock timeout: look for a lock held by an earlier statement in the same run, or raise --lock-timeout."
 };
@@ -14538,6 +14548,7 @@ function parseGoose(text) {
   const out = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
   let state = "start";
   let inBlock = false;
+  let blockStart = 0;
   let buf = [];
   const flush = () => {
     const u = unit(buf);
@@ -14553,14 +14564,15 @@ function parseGoose(text) {
     if (line.startsWith("--")) {
       const cmd = line.slice(2).trim().toLowerCase().replace(/\s+/g, " ");
       if (cmd === "+goose up") {
-        if (state !== "start") return fail(lineNo, "goose refuses a second `-- +goose Up` annotation");
+        if (state !== "start") return fail(lineNo, "it has a second `-- +goose Up` annotation");
         state = "up";
         out.marked = true;
         continue;
       }
       if (cmd === "+goose down") {
-        if (state !== "up" || inBlock) return fail(lineNo, "`-- +goose Down` must follow the `-- +goose Up` section (and close any StatementBegin first)");
-        if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "goose refuses an unfinished statement before `-- +goose Down`: end it with a semicolon");
+        if (inBlock) return fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\` before \`-- +goose Down\``);
+        if (state !== "up") return fail(lineNo, "`-- +goose Down` must follow the `-- +goose Up` section");
+        if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "a statement is unfinished before `-- +goose Down`: end it with a semicolon");
         buf = [];
         state = "down";
         continue;
@@ -14568,6 +14580,7 @@ function parseGoose(text) {
       if (cmd === "+goose statementbegin") {
         if (state === "start") return fail(lineNo, "`-- +goose StatementBegin` must come after `-- +goose Up` or `-- +goose Down`");
         inBlock = true;
+        blockStart = lineNo;
         continue;
       }
       if (cmd === "+goose statementend") {
@@ -14583,13 +14596,13 @@ function parseGoose(text) {
       if (cmd === "+goose envsub on" || cmd === "+goose envsub off") continue;
     }
     if (buf.length === 0 && (line.trim().startsWith("--") || line === "")) continue;
-    if (state === "start") return fail(lineNo, "goose requires a migration to start with `-- +goose Up`");
+    if (state === "start") return fail(lineNo, "it must start with `-- +goose Up`");
     buf.push({ text: line, line: lineNo });
     if (!inBlock && endsWithSemicolon(line)) flush();
   }
-  if (state === "start") return fail(1, "goose requires a migration to start with `-- +goose Up`");
-  if (inBlock) return fail(lines2.length, "goose refuses a `-- +goose StatementBegin` without its `-- +goose StatementEnd`");
-  if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "goose refuses an unfinished statement at the end of a section: end it with a semicolon");
+  if (state === "start") return fail(1, "it must start with `-- +goose Up`");
+  if (inBlock) return fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\``);
+  if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "a statement is unfinished at the end of a section: end it with a semicolon");
   return out;
 }
 function parseSqlMigrate(text) {
@@ -14607,7 +14620,7 @@ function parseSqlMigrate(text) {
     if (line.startsWith("-- +migrate ")) {
       const [command, ...options] = line.slice("-- +migrate ".length).trim().split(/\s+/);
       if (command === "Up" || command === "Down") {
-        if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "sql-migrate refuses a statement that is not ended by a semicolon or `-- +migrate StatementEnd`");
+        if (buf.some((l) => l.text.trim())) return fail(buf[0].line, "a statement is not ended by a semicolon or `-- +migrate StatementEnd`");
         buf = [];
         direction = command === "Up" ? "up" : "down";
         if (command === "Up") out.marked = true;
@@ -14630,9 +14643,9 @@ function parseSqlMigrate(text) {
       buf = [];
     }
   }
-  if (ignoreSemicolons) return fail(lines2.length, "sql-migrate refuses a `-- +migrate StatementBegin` with no matching `-- +migrate StatementEnd`");
-  if (direction === "none") return fail(1, "sql-migrate finds no `-- +migrate Up` or `-- +migrate Down` annotation in this file");
-  if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim()).line, "sql-migrate refuses a last statement that is not ended by a semicolon or `-- +migrate StatementEnd`");
+  if (ignoreSemicolons) return fail(lines2.length, "a `-- +migrate StatementBegin` has no matching `-- +migrate StatementEnd`");
+  if (direction === "none") return fail(1, "it has no `-- +migrate Up` or `-- +migrate Down` annotation");
+  if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim()).line, "the last statement is not ended by a semicolon or `-- +migrate StatementEnd`");
   return out;
 }
 
@@ -14701,7 +14714,7 @@ var goose = {
           check: "parse-error",
           file: at(directory, file),
           line: sections.error.line,
-          message: `${sections.error.message} (line ${sections.error.line}): goose would refuse to run ${file}, so the replay skipped it.`,
+          message: `goose would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
           help: "Fix the goose annotations: see https://pressly.github.io/goose/documentation/annotations/."
         });
         migrations.push({ ...parsed, up: null, down: null });
@@ -14848,7 +14861,7 @@ var sqlMigrate = {
           check: "parse-error",
           file: at(directory, file),
           line: sections.error.line,
-          message: `${sections.error.message} (line ${sections.error.line}): sql-migrate would refuse to run ${file}, so the replay skipped it.`,
+          message: `sql-migrate would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
           help: "Fix the `-- +migrate` annotations: see https://github.com/rubenv/sql-migrate#writing-migrations."
         });
         migrations.push({ version, name, up: null, down: null });

@@ -10,9 +10,15 @@ import { cli, FIXTURES, query } from './helpers.ts';
 
 describe('each fixture gets the right verdict through the CLI (embedded Postgres)', () => {
   for (const expected of EXPECTATIONS) {
-    test(expected.dir, async () => {
-      const { code, stdout, stderr } = await cli([join(FIXTURES, expected.dir), '--output', 'json']);
+    test(`${expected.dir}${expected.args ? ' ' + expected.args.join(' ') : ''}`, async () => {
+      const args = expected.repo ? [...(expected.args ?? []), '--output', 'json'] : [join(FIXTURES, expected.dir), ...(expected.args ?? []), '--output', 'json'];
+      const { code, stdout, stderr } = await cli(args, expected.repo ? { cwd: join(FIXTURES, expected.dir) } : {});
       assert.equal(code, expected.exit, stderr + stdout);
+      if (expected.says) assert.match(stderr + stdout, expected.says);
+      if (code === 2) {
+        assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+        return;
+      }
       const report = JSON.parse(stdout) as Report;
       assert.equal(report.findings.length, expected.findings.length, JSON.stringify(report.findings, null, 2));
       for (const want of expected.findings) {
@@ -20,6 +26,8 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
         assert.ok(found, `no ${want.check} finding in ${want.file}: ${JSON.stringify(report.findings)}`);
         assert.match(found.message, want.message);
         if (want.line) assert.equal(found.line, want.line);
+        if (want.severity) assert.equal(found.severity, want.severity);
+        if (want.help) assert.match(found.help, want.help);
         assert.match(found.help, /\w/);
       }
     });

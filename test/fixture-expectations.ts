@@ -4,9 +4,19 @@
  * least one fixture here and to stay quiet on at least one.
  */
 export interface Expectation {
+  /** The fixture, relative to migrations-fixtures/. */
   dir: string;
   exit: number;
-  findings: { check: string; file: string; line?: number; message: RegExp }[];
+  findings: { check: string; file: string; line?: number; severity?: string; message: RegExp; help?: RegExp }[];
+  /** Extra arguments (e.g. --format sqlx). */
+  args?: string[];
+  /**
+   * For a fixture that is a small repository (a config file and its migration folders): run in
+   * it, with `args` only, as a user would.
+   */
+  repo?: boolean;
+  /** Something the run's stdout/stderr must say (for exit 2). */
+  says?: RegExp;
 }
 
 export const EXPECTATIONS: Expectation[] = [
@@ -41,5 +51,153 @@ export const EXPECTATIONS: Expectation[] = [
       { check: 'down-reverts-up', file: '0002_add_nickname.down.sql', message: /column `public\.users\.nickname_old` is left behind by 0002_add_nickname\.down\.sql/ },
       { check: 'up-repeatable', file: '0002_add_nickname.up.sql', message: /index `public\.users_nickname_idx` differs when 0002_add_nickname\.up\.sql is applied a second time:\n.*-CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname\)\n\+CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname_old\)/s },
     ],
+  },
+  // goose
+  { dir: 'goose/clean', exit: 0, findings: [] },
+  { dir: 'goose/ordering', exit: 0, findings: [] },
+  {
+    dir: 'goose/down-leaves-column',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '00002_add_nickname.sql', message: /column `public\.users\.nickname` is left behind by 00002_add_nickname\.sql/ },
+      { check: 'up-repeatable', file: '00002_add_nickname.sql', line: 2, message: /column "nickname" of relation "users" already exists/ },
+    ],
+  },
+  {
+    dir: 'goose/concurrently-in-transaction',
+    exit: 1,
+    findings: [{ check: 'transaction', file: '00002_index_email.sql', line: 2, message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block: .*wraps the file in BEGIN … COMMIT/, help: /-- \+goose NO TRANSACTION/ }],
+  },
+  {
+    dir: 'goose/missing-statement-end',
+    exit: 1,
+    findings: [{ check: 'parse-error', file: '00002_normalise_email.sql', line: 2, message: /goose would refuse to run 00002_normalise_email\.sql: the `-- \+goose StatementBegin` at line 2 has no `-- \+goose StatementEnd`/ }],
+  },
+  {
+    dir: 'goose/go-migration',
+    exit: 0,
+    findings: [{ check: 'partial-replay', severity: 'warning', file: '00002_backfill_emails.go', message: /Go migration: .*version 00002 was not run and the replay continued without it/ }],
+  },
+  // dbmate
+  { dir: 'dbmate/clean', exit: 0, findings: [] },
+  {
+    dir: 'dbmate/down-leaves-function',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '20240103000000_normalise_email.sql', message: /function `public\.normalise_email\(\)` is left behind/ },
+      { check: 'up-repeatable', file: '20240103000000_normalise_email.sql', message: /function "normalise_email" already exists/ },
+    ],
+  },
+  {
+    // dbmate applies files in name order: `10_` before `2_`.
+    dir: 'dbmate/ordering',
+    exit: 1,
+    findings: [{ check: 'sql-error', file: '10_add_nickname.sql', line: 1, message: /up of 10_add_nickname fails: relation "users" does not exist/ }],
+  },
+  {
+    dir: 'dbmate/concurrently-in-transaction',
+    exit: 1,
+    findings: [{ check: 'transaction', file: '20240102000000_index_email.sql', message: /cannot run inside a transaction block/ }],
+  },
+  // sql-migrate
+  { dir: 'sql-migrate/clean', exit: 0, findings: [] },
+  { dir: 'sql-migrate/ordering', exit: 0, findings: [] },
+  {
+    dir: 'sql-migrate/down-leaves-table',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '2_audit.sql', message: /^table `public\.audit_archive` is left behind by 2_audit\.sql$/ },
+      { check: 'up-repeatable', file: '2_audit.sql', line: 3, message: /relation "audit_archive" already exists/ },
+    ],
+  },
+  {
+    dir: 'sql-migrate/concurrently-in-transaction',
+    exit: 1,
+    findings: [{ check: 'transaction', file: '2_index_email.sql', line: 2, message: /cannot run inside a transaction block/ }],
+  },
+  // sqlx: its files look like golang-migrate's or plain ones, so the format is named
+  { dir: 'sqlx/clean', exit: 0, args: ['--format', 'sqlx'], findings: [] },
+  { dir: 'sqlx/clean', exit: 2, findings: [], says: /fits more than one migration format: golang-migrate .*; sqlx .*Set `format`/ },
+  { dir: 'sqlx/ordering', exit: 0, args: ['--format', 'sqlx'], findings: [] },
+  {
+    dir: 'sqlx/down-leaves-type',
+    exit: 1,
+    args: ['--format', 'sqlx'],
+    findings: [
+      { check: 'down-reverts-up', file: '2_status.down.sql', message: /enum `public\.user_status` is left behind/ },
+      { check: 'up-repeatable', file: '2_status.up.sql', message: /type "user_status" already exists/ },
+    ],
+  },
+  {
+    dir: 'sqlx/concurrently-in-transaction',
+    exit: 1,
+    args: ['--format', 'sqlx'],
+    findings: [{ check: 'transaction', file: '2_index_email.sql', message: /cannot run inside a transaction block: in 2_index_email\.sql the runner wraps the file in BEGIN … COMMIT/, help: /whose first line is `-- no-transaction`/ }],
+  },
+  // flyway
+  {
+    dir: 'flyway/clean',
+    exit: 0,
+    findings: [{ check: 'naming', severity: 'notice', file: 'V2__readme.md', message: /V2__readme\.md looks like a migration, but flyway only runs `\.sql` files/ }],
+  },
+  {
+    dir: 'flyway/down-leaves-sequence',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: 'U2__invoice_numbers.sql', message: /sequence `public\.invoice_number_seq` is left behind by U2__invoice_numbers\.sql/ },
+      { check: 'up-repeatable', file: 'V2__invoice_numbers.sql', message: /already exists/ },
+    ],
+  },
+  {
+    dir: 'flyway/mixed-transaction',
+    exit: 1,
+    findings: [{ check: 'transaction', file: 'V2__index_and_column.sql', line: 2, message: /Flyway refuses V2__index_and_column\.sql: it mixes a statement that cannot run in a transaction/ }],
+  },
+  { dir: 'flyway/placeholders', exit: 2, findings: [], says: /V1__create_schema\.sql:1 uses the placeholder \$\{appSchema\}, which has no value: flyway would refuse to run it\. Set it in the config/ },
+  { dir: 'flyway/placeholders', exit: 0, args: ['--placeholder', '${appSchema}=billing'], findings: [] },
+  // plain
+  { dir: 'plain/clean', exit: 0, findings: [] },
+  { dir: 'plain/ordering', exit: 0, findings: [] },
+  { dir: 'plain/concurrently-in-transaction', exit: 1, findings: [{ check: 'transaction', file: '002_index_email.sql', message: /cannot run inside a transaction block/ }] },
+  { dir: 'plain/up-fails', exit: 1, findings: [{ check: 'sql-error', file: '002_add_fk.sql', line: 1, message: /relation "teams" does not exist/ }] },
+  // prisma
+  { dir: 'prisma/clean', exit: 0, findings: [] },
+  { dir: 'prisma/ordering', exit: 0, findings: [] },
+  {
+    dir: 'prisma/concurrently-in-transaction',
+    exit: 1,
+    findings: [{ check: 'transaction', file: '20240102000000_email_index/migration.sql', message: /cannot run inside a transaction block.*sends the whole file as one query/ }],
+  },
+  // drizzle
+  { dir: 'drizzle/clean', exit: 0, findings: [] },
+  { dir: 'drizzle/ordering', exit: 0, findings: [] },
+  { dir: 'drizzle/not-in-journal', exit: 1, findings: [{ check: 'naming', file: '0001_lost_merge.sql', message: /0001_lost_merge\.sql is not in meta\/_journal\.json: the drizzle migrator will never run it/ }] },
+  { dir: 'drizzle/concurrently-in-transaction', exit: 1, findings: [{ check: 'transaction', file: '0000_brave_hulk.sql', line: 3, message: /cannot run inside a transaction block/ }] },
+  // the prelude
+  {
+    dir: 'golang-migrate/missing-extension',
+    exit: 1,
+    findings: [{ check: 'missing-extension', file: '0002_embeddings.up.sql', message: /0002_embeddings\.up\.sql needs the `vector` extension, which this Postgres server does not have/, help: /postgres-image: pgvector\/pgvector:pg17.*--database-url/ }],
+  },
+  // the layouts users described, each a small repository
+  { dir: 'layouts/api-three-digit', repo: true, args: ['api/migrations'], exit: 0, findings: [] },
+  { dir: 'layouts/python-plain', repo: true, args: ['migrations'], exit: 0, findings: [] },
+  { dir: 'layouts/six-digit-prerequisites', repo: true, exit: 0, findings: [] },
+  { dir: 'layouts/go-runner-alphabetical', repo: true, exit: 0, findings: [] },
+  { dir: 'layouts/timestamps-with-job-queue', repo: true, exit: 0, findings: [] },
+  { dir: 'layouts/tenant-settings', repo: true, exit: 0, findings: [] },
+  {
+    dir: 'layouts/needs-superuser',
+    repo: true,
+    exit: 1,
+    findings: [{ check: 'sql-error', file: '002_event_trigger.up.sql', message: /permission denied to create event trigger "log_ddl" \(SQLSTATE 42501\)/ }],
+  },
+  {
+    dir: 'layouts/mixed-home-grown',
+    repo: true,
+    args: ['migrations'],
+    exit: 2,
+    findings: [],
+    says: /`migrations` fits more than one migration format: golang-migrate .*; plain .*Set `format`/,
   },
 ];

@@ -5,6 +5,7 @@ import { extensionNotAvailable } from './missing-extension.ts';
 import { PRELUDE } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
+  '42501': 'The migration needs a privilege its role lacks: grant it in your prerequisites (run as superuser), or change the migration so it works with the privileges production grants.',
   '57014': 'The statement ran longer than the statement timeout: make it faster, or raise --statement-timeout if it is expected to be slow.',
   '55P03': 'The statement waited longer than the lock timeout: look for a lock held by an earlier statement in the same run, or raise --lock-timeout.',
 };

@@ -1,0 +1,2 @@
+DROP TABLE ${appSchema}.users;
+DROP SCHEMA ${appSchema};

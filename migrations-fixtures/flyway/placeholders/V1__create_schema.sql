@@ -1,0 +1,2 @@
+CREATE SCHEMA ${appSchema};
+CREATE TABLE ${appSchema}.users (id bigint PRIMARY KEY);

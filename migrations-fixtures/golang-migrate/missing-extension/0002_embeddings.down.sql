@@ -1,0 +1,2 @@
+ALTER TABLE documents DROP COLUMN embedding;
+DROP EXTENSION vector;

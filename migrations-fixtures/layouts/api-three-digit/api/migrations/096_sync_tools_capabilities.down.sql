@@ -1,0 +1,2 @@
+DROP INDEX tools_capabilities_idx;
+ALTER TABLE tools DROP COLUMN capabilities;

@@ -1,0 +1,2 @@
+DROP EVENT TRIGGER log_ddl;
+DROP FUNCTION log_ddl();

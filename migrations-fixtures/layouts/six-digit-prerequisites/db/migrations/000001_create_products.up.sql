@@ -1,0 +1,1 @@
+CREATE TABLE app.products (id bigserial PRIMARY KEY, title text NOT NULL);

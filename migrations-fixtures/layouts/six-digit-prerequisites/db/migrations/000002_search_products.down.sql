@@ -1,0 +1,1 @@
+DROP INDEX app.products_title_trgm_idx;

@@ -1,0 +1,2 @@
+DROP TABLE tenant.buckets;
+DROP SCHEMA tenant;

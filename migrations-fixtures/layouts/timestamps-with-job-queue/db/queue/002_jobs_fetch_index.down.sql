@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS queue_jobs_fetch_idx;

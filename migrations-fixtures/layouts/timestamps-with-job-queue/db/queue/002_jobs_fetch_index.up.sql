@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS queue_jobs_fetch_idx ON queue_jobs (run_at) WHERE state = 'available';
