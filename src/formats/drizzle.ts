@@ -84,6 +84,7 @@ export const drizzle: Format = {
       }
       migrations.push({ version, name, up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: 'wrapped' }, down: null });
     }
+    ignored.push({ file: JOURNAL, reason: "drizzle-kit's journal: it decides which files run, in which order" });
     for (const file of files) {
       if (listed.has(file) || file === JOURNAL) continue;
       if (!file.includes('/') && file.endsWith('.sql')) {

@@ -38,8 +38,12 @@ export const goose: Format = {
         ignore(ignored, problems, directory, file, 'goose only reads files directly inside the migration directory');
         continue;
       }
+      if (file.endsWith('_test.go')) {
+        ignored.push({ file, reason: 'goose skips Go test files' });
+        continue;
+      }
       const isSql = file.endsWith('.sql');
-      const isGo = file.endsWith('.go') && !file.endsWith('_test.go');
+      const isGo = file.endsWith('.go');
       if (!isSql && !isGo) {
         ignore(ignored, problems, directory, file, 'goose only reads `.sql` and `.go` files');
         continue;
