@@ -13408,7 +13408,7 @@ var FIX = {
   flyway: "Move the statement into a migration of its own (Flyway then runs it without a transaction), or add `executeInTransaction=false` to a `<migration>.sql.conf` file.",
   prisma: "Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, which Postgres runs outside a transaction block only when it holds one statement).",
   drizzle: "The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).",
-  plain: "Your runner wraps each file in a transaction: run this statement outside it, or teach the runner a no-transaction marker."
+  plain: "Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker (postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config."
 };
 var transaction = {
   id: "transaction",
@@ -14345,6 +14345,7 @@ var drizzle = {
       }
       migrations.push({ version, name, up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: "wrapped" }, down: null });
     }
+    ignored.push({ file: JOURNAL, reason: "drizzle-kit's journal: it decides which files run, in which order" });
     for (const file of files) {
       if (listed.has(file) || file === JOURNAL) continue;
       if (!file.includes("/") && file.endsWith(".sql")) {
@@ -14674,8 +14675,12 @@ var goose = {
         ignore(ignored, problems, directory, file, "goose only reads files directly inside the migration directory");
         continue;
       }
+      if (file.endsWith("_test.go")) {
+        ignored.push({ file, reason: "goose skips Go test files" });
+        continue;
+      }
       const isSql = file.endsWith(".sql");
-      const isGo = file.endsWith(".go") && !file.endsWith("_test.go");
+      const isGo = file.endsWith(".go");
       if (!isSql && !isGo) {
         ignore(ignored, problems, directory, file, "goose only reads `.sql` and `.go` files");
         continue;
@@ -14745,6 +14750,14 @@ var goose = {
 // src/formats/plain.ts
 var FILE4 = /^(\d+)(?:[-_. ]?(.*?))?\.sql$/;
 var TOOL_MARKERS = /^--\s*(\+goose\s+up|\+migrate\s+up|migrate:up)\b/im;
+function headerLines(text) {
+  const lines2 = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim().startsWith("--")) break;
+    lines2.push(line.trim());
+  }
+  return lines2;
+}
 var plain = {
   id: "plain",
   looksLike: "`001_create_users.sql`, `0002-add-index.sql` (up only)",
@@ -14768,12 +14781,13 @@ var plain = {
         else ignore(ignored, problems, directory, file, reason);
         continue;
       }
-      const path = at(directory, file);
+      const text = await directory.read(file);
+      const marked = options?.noTransactionMarker !== void 0 && headerLines(text).includes(options.noTransactionMarker);
       migrations.push({
         version: match[1],
         name: match[2] ?? "",
         file,
-        up: { file: path, units: wholeFile(await directory.read(file)), transaction: "wrapped" },
+        up: { file: at(directory, file), units: wholeFile(text), transaction: marked ? "implicit" : "wrapped" },
         down: null
       });
     }
@@ -15031,6 +15045,11 @@ function directorySettings(raw, where) {
     if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} is not a plain role name (letters, digits, _ and $).`);
     out.role = role;
   }
+  if (raw["no-transaction-marker"] !== void 0) {
+    const marker = String(raw["no-transaction-marker"]).trim();
+    if (!marker.startsWith("--")) throw new ConfigError(`${where}: \`no-transaction-marker\` must be a SQL comment line, e.g. "-- postgres-migrations disable-transaction".`);
+    out.noTransactionMarker = marker;
+  }
   if (raw.ordering !== void 0) out.ordering = oneOf(raw.ordering, ["numeric", "lexical"], "ordering", where);
   if (raw.custom !== void 0) out.custom = customSettings(raw.custom, where);
   return out;
@@ -15073,6 +15092,7 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "settings",
   "role",
   "ordering",
+  "no-transaction-marker",
   "custom"
 ]);
 function parseSettings(raw, where) {
@@ -15137,6 +15157,7 @@ function settingsFor(config, path) {
     ...defined("searchPath", own.searchPath ?? config.searchPath),
     ...defined("role", own.role ?? config.role),
     ...defined("ordering", own.ordering ?? config.ordering),
+    ...defined("noTransactionMarker", own.noTransactionMarker ?? config.noTransactionMarker),
     ...defined("custom", own.custom ?? config.custom)
   };
 }
@@ -15805,7 +15826,11 @@ var import_node_path14 = require("node:path");
 async function load(path, settings, io) {
   const reader = io.directory(path);
   const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
-  const options = { ...settings.ordering ? { ordering: settings.ordering } : {}, ...settings.custom ? { custom: settings.custom } : {} };
+  const options = {
+    ...settings.ordering ? { ordering: settings.ordering } : {},
+    ...settings.noTransactionMarker ? { noTransactionMarker: settings.noTransactionMarker } : {},
+    ...settings.custom ? { custom: settings.custom } : {}
+  };
   const loaded = await format.load(reader, options);
   const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);

@@ -30,6 +30,8 @@ export interface DirectorySettings {
   role?: string;
   /** For `plain`: order by the leading number (default) or by the whole file name. */
   ordering?: Ordering;
+  /** For `plain`: a comment line that makes the runner send a file without a transaction. */
+  noTransactionMarker?: string;
   custom?: CustomSettings;
 }
 
@@ -126,6 +128,11 @@ function directorySettings(raw: Record<string, unknown>, where: string): Partial
     if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} is not a plain role name (letters, digits, _ and $).`);
     out.role = role;
   }
+  if (raw['no-transaction-marker'] !== undefined) {
+    const marker = String(raw['no-transaction-marker']).trim();
+    if (!marker.startsWith('--')) throw new ConfigError(`${where}: \`no-transaction-marker\` must be a SQL comment line, e.g. "-- postgres-migrations disable-transaction".`);
+    out.noTransactionMarker = marker;
+  }
   if (raw.ordering !== undefined) out.ordering = oneOf(raw.ordering, ['numeric', 'lexical'] as const, 'ordering', where);
   if (raw.custom !== undefined) out.custom = customSettings(raw.custom, where);
   return out;
@@ -153,7 +160,7 @@ function customSettings(value: unknown, where: string): CustomSettings {
 
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
-  'statement-timeout', 'lock-timeout', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'custom',
+  'statement-timeout', 'lock-timeout', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom',
 ]);
 
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
@@ -223,6 +230,7 @@ export function settingsFor(config: Config, path: string): DirectorySettings {
     ...defined('searchPath', own.searchPath ?? config.searchPath),
     ...defined('role', own.role ?? config.role),
     ...defined('ordering', own.ordering ?? config.ordering),
+    ...defined('noTransactionMarker', own.noTransactionMarker ?? config.noTransactionMarker),
     ...defined('custom', own.custom ?? config.custom),
   };
 }

@@ -32,7 +32,11 @@ interface Loaded {
 async function load(path: string, settings: DirectorySettings, io: RunIO): Promise<Loaded> {
   const reader = io.directory(path);
   const format = settings.format === 'auto' ? await detectFormat(reader) : formatById(settings.format);
-  const options = { ...(settings.ordering ? { ordering: settings.ordering } : {}), ...(settings.custom ? { custom: settings.custom } : {}) };
+  const options = {
+    ...(settings.ordering ? { ordering: settings.ordering } : {}),
+    ...(settings.noTransactionMarker ? { noTransactionMarker: settings.noTransactionMarker } : {}),
+    ...(settings.custom ? { custom: settings.custom } : {}),
+  };
   const loaded = await format.load(reader, options);
   const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);

@@ -35,3 +35,104 @@ test('corpus: riverqueue/river (templated) round-trips as a whole, and per migra
   assert.match(report.findings[0]!.message, /enum `public\.river_job_state` is not restored/);
   assert.match(report.findings[0]!.message, /column `public\.river_job\.metadata` is not restored[^]*-not null\n-default '\{\}'::jsonb/);
 });
+
+/** Runs the CLI on a corpus folder from a temporary working directory holding `files` (config, prelude). */
+async function corpusRun(name: string, path: string, args: string[], files: Record<string, string> = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), 'mc-corpus-'));
+  try {
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(cwd, file), text);
+    const { code, stdout, stderr } = await cli([`${corpusDir(name)}/${path}`, '--output', 'json', ...args], { cwd });
+    assert.notEqual(code, 2, stderr);
+    const report = JSON.parse(stdout) as Report;
+    const steps = report.directories[0]!.steps;
+    return { code, report, failedSteps: steps.filter((s) => s.status !== 'ok'), findings: report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`) };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+test('corpus: openfga/openfga (goose, a NO TRANSACTION file of CONCURRENTLY indexes) round-trips identically', { skip: skip('openfga__openfga') }, async () => {
+  const { code, report, failedSteps } = await corpusRun('openfga__openfga', 'assets/migrations/postgres', []);
+  assert.equal(report.directories[0]?.format, 'goose');
+  assert.deepEqual([code, failedSteps, report.findings], [0, [], []]);
+  assert.equal(report.directories[0]?.steps.length, 18);
+});
+
+test('corpus: heroiclabs/nakama (sql-migrate) round-trips with pg_trgm in the prelude; per migration two downs are lossy', { skip: skip('heroiclabs__nakama') }, async () => {
+  const prelude = { 'prerequisites.sql': 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n', 'migrate-check.json': JSON.stringify({ prerequisites: ['prerequisites.sql'] }) };
+  const all = await corpusRun('heroiclabs__nakama', 'migrate/sql', ['--roundtrip', 'all'], prelude);
+  assert.equal(all.report.directories[0]?.format, 'sql-migrate');
+  assert.deepEqual([all.code, all.failedSteps, all.findings], [0, [], []]);
+  // Per migration: 20210416090601's down recreates purchase_receipt without its foreign key,
+  // and 20250926112031's down re-adds `role` at the end of console_user without its check.
+  const per = await corpusRun('heroiclabs__nakama', 'migrate/sql', [], prelude);
+  assert.deepEqual(per.findings, ['down-reverts-up 20210416090601-purchase.sql', 'down-reverts-up 20250926112031-console-fine-grained-acl.sql']);
+  assert.match(per.report.findings[0]!.message, /constraint `public\.purchase_receipt\.purchase_receipt_user_id_fkey` is missing/);
+});
+
+test('corpus: bionic-gpt/bionic-gpt (dbmate) stops at CREATE EXTENSION vector with a finding that names it and the fix', { skip: skip('bionic-gpt__bionic-gpt') }, async () => {
+  const { code, report, failedSteps } = await corpusRun('bionic-gpt__bionic-gpt', 'crates/db/migrations', []);
+  assert.equal(report.directories[0]?.format, 'dbmate');
+  assert.equal(code, 1);
+  const missing = report.findings.filter((f) => f.check === 'missing-extension');
+  assert.equal(missing.length, 1);
+  assert.match(missing[0]!.file!, /20230807080530_documents_and_datasets\.sql$/);
+  assert.match(missing[0]!.message, /needs the `vector` extension/);
+  assert.match(missing[0]!.help, /pgvector\/pgvector/);
+  assert.ok(!report.findings.some((f) => f.check === 'sql-error'), 'the missing extension is not reported twice');
+  assert.equal(failedSteps.filter((s) => s.status === 'failed').length, 1);
+  // The file name with a space in it is read as dbmate reads it.
+  assert.ok(report.directories[0]!.migrations.some((m) => m.name.includes(' ')));
+});
+
+test('corpus: MarquezProject/marquez (Flyway, dotted versions, repeatables, a V57 readme) applies cleanly', { skip: skip('MarquezProject__marquez') }, async () => {
+  const { code, report, failedSteps, findings } = await corpusRun('MarquezProject__marquez', 'api/src/main/resources/marquez/db/migration', []);
+  assert.equal(report.directories[0]?.format, 'flyway');
+  assert.deepEqual([code, failedSteps], [0, []]);
+  assert.deepEqual(findings, ['naming V57__readme.md']);
+  assert.equal(report.findings[0]?.severity, 'notice');
+  const versions = report.directories[0]!.migrations.map((m) => m.version);
+  assert.ok(versions.indexOf('69.1') < versions.indexOf('69.3') && versions.indexOf('69.3') < versions.indexOf('70'), versions.join(' '));
+  assert.equal(versions.at(-1), 'R');
+});
+
+test('corpus: supabase/storage (plain, 0001 … 00010 …) applies cleanly with its search_path and no-transaction marker', { skip: skip('supabase__storage') }, async () => {
+  const config = { 'no-transaction-marker': '-- postgres-migrations disable-transaction', 'search-path': 'storage, public, extensions' };
+  const { code, report, failedSteps, findings } = await corpusRun('supabase__storage', 'migrations/tenant', [], { 'migrate-check.json': JSON.stringify(config) });
+  assert.equal(report.directories[0]?.format, 'plain');
+  assert.deepEqual([code, failedSteps, findings], [0, [], []]);
+  const versions = report.directories[0]!.migrations.map((m) => m.version);
+  assert.ok(versions.indexOf('00010') > versions.indexOf('0009'), '00010 is version 10, after 9');
+});
+
+test('corpus: graphile/worker (plain 000001.sql, :GRAPHILE_WORKER_SCHEMA) applies cleanly with the placeholder and its schema', { skip: skip('graphile__worker') }, async () => {
+  const files = {
+    'prerequisites.sql': 'CREATE SCHEMA graphile_worker;\n',
+    'migrate-check.json': JSON.stringify({ placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' }, prerequisites: ['prerequisites.sql'] }),
+  };
+  const { code, failedSteps, findings, report } = await corpusRun('graphile__worker', 'sql', [], files);
+  assert.deepEqual([code, failedSteps, findings], [0, [], []]);
+  assert.equal(report.directories[0]?.migrations.length, 19);
+});
+
+test('corpus: langfuse/langfuse (Prisma, single-statement CONCURRENTLY files, explicit BEGIN/COMMIT) applies cleanly', { skip: skip('langfuse__langfuse') }, async () => {
+  const { code, report, failedSteps, findings } = await corpusRun('langfuse__langfuse', 'packages/shared/prisma/migrations', []);
+  assert.equal(report.directories[0]?.format, 'prisma');
+  assert.deepEqual([code, failedSteps, findings], [0, [], []]);
+  assert.equal(report.directories[0]?.migrations.length, 434);
+});
+
+test('corpus: atuinsh/atuin (sqlx, simple) applies cleanly with --format sqlx', { skip: skip('atuinsh__atuin') }, async () => {
+  const { code, report, failedSteps, findings } = await corpusRun('atuinsh__atuin', 'crates/atuin-server-postgres/migrations', ['--format', 'sqlx']);
+  assert.deepEqual([code, failedSteps, findings], [0, [], []]);
+  assert.equal(report.directories[0]?.migrations.length, 20);
+});
+
+test('corpus: Dokploy/dokploy (drizzle) follows the journal and reports the file it never runs', { skip: skip('Dokploy__dokploy') }, async () => {
+  const { code, report, failedSteps, findings } = await corpusRun('Dokploy__dokploy', 'apps/dokploy/drizzle', []);
+  assert.equal(report.directories[0]?.format, 'drizzle');
+  assert.equal(code, 1);
+  assert.deepEqual(failedSteps, []);
+  assert.deepEqual(findings, ['naming 0130_abandoned_dagger.sql']);
+  assert.match(report.findings[0]!.message, /not in meta\/_journal\.json: the drizzle migrator will never run it/);
+});

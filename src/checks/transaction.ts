@@ -20,7 +20,7 @@ const FIX: Record<string, string> = {
   flyway: 'Move the statement into a migration of its own (Flyway then runs it without a transaction), or add `executeInTransaction=false` to a `<migration>.sql.conf` file.',
   prisma: 'Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, which Postgres runs outside a transaction block only when it holds one statement).',
   drizzle: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
-  plain: 'Your runner wraps each file in a transaction: run this statement outside it, or teach the runner a no-transaction marker.',
+  plain: 'Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker (postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config.',
 };
 
 export const transaction: Check = {

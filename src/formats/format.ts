@@ -60,5 +60,11 @@ export interface CustomSettings {
 export interface FormatOptions {
   /** For `plain`: order by the leading number (default) or by the whole file name. */
   ordering?: Ordering;
+  /**
+   * For `plain`: a comment line (among the comment lines a file starts with) that makes the
+   * runner send the file as one query without its transaction, e.g. postgres-migrations'
+   * `-- postgres-migrations disable-transaction`.
+   */
+  noTransactionMarker?: string;
   custom?: CustomSettings;
 }

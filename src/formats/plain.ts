@@ -8,10 +8,22 @@ const FILE = /^(\d+)(?:[-_. ]?(.*?))?\.sql$/;
 /** The markers of the annotated formats; a file carrying one belongs to that tool. */
 const TOOL_MARKERS = /^--\s*(\+goose\s+up|\+migrate\s+up|migrate:up)\b/im;
 
+/** The comment lines a file starts with, trimmed. */
+function headerLines(text: string): string[] {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim().startsWith('--')) break;
+    lines.push(line.trim());
+  }
+  return lines;
+}
+
 /**
  * The home-grown runner many teams write: every `NNN_name.sql` file (any separator) applied
  * once, in its own transaction, ordered by its leading number (or, with `ordering: lexical`,
- * by file name), and recorded by file name in a `schema_migrations` table. There are no
+ * by file name), and recorded by file name in a `schema_migrations` table. With
+ * `no-transaction-marker` set, a file whose leading comments include that line is sent as
+ * one query without the runner's transaction. There are no
  * downs, so no roundtrip; naming, ordering and the schema checks still apply.
  */
 export const plain: Format = {
@@ -43,12 +55,13 @@ export const plain: Format = {
         else ignore(ignored, problems, directory, file, reason);
         continue;
       }
-      const path = at(directory, file);
+      const text = await directory.read(file);
+      const marked = options?.noTransactionMarker !== undefined && headerLines(text).includes(options.noTransactionMarker);
       migrations.push({
         version: match[1]!,
         name: match[2] ?? '',
         file,
-        up: { file: path, units: wholeFile(await directory.read(file)), transaction: 'wrapped' },
+        up: { file: at(directory, file), units: wholeFile(text), transaction: marked ? 'implicit' : 'wrapped' },
         down: null,
       });
     }
