@@ -91,6 +91,30 @@ test('--fail-on never passes a failing directory; config file settings apply per
   }
 });
 
+test('prerequisites run as superuser before the first migration; a failing one is reported in its file', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'mc-prelude-'));
+  try {
+    mkdirSync(join(cwd, 'db'));
+    writeFileSync(join(cwd, 'db', '1_docs.up.sql'), 'CREATE TABLE docs (id int, title text);\nCREATE INDEX docs_title_idx ON docs USING gin (title gin_trgm_ops);\n');
+    writeFileSync(join(cwd, 'db', '1_docs.down.sql'), 'DROP TABLE docs;\n');
+    writeFileSync(join(cwd, 'ok.sql'), '-- extensions\nCREATE EXTENSION pg_trgm;\n');
+    writeFileSync(join(cwd, 'broken.sql'), 'CREATE EXTENSION pg_trgm;\nCREATE SCHEMA app AUTHORISATION nobody;\n');
+    const without = await cli(['db', '--output', 'json', '--role', 'app'], { cwd });
+    assert.match(without.stdout, /operator class \\"gin_trgm_ops\\" does not exist/);
+    const ok = await cli(['db', '--output', 'json', '--prerequisites', 'ok.sql', '--role', 'app'], { cwd });
+    assert.equal(ok.code, 0, ok.stdout);
+    const report = JSON.parse(ok.stdout) as Report;
+    assert.deepEqual(report.directories[0]!.steps[0], { ...report.directories[0]!.steps[0], version: 'prerequisites', name: 'ok.sql', status: 'ok' });
+    const broken = JSON.parse((await cli(['db', '--output', 'json', '--prerequisites', 'broken.sql'], { cwd })).stdout) as Report;
+    assert.equal(broken.findings.length, 1);
+    assert.equal(broken.findings[0]!.file, 'broken.sql');
+    assert.equal(broken.findings[0]!.line, 2);
+    assert.match(broken.findings[0]!.message, /^The prerequisites file broken\.sql fails at line 2, column 19: syntax error at or near "AUTHORISATION"/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 describe('bad input: a clear message, exit 2, never a stack trace', () => {
   const cases: [string, string[], RegExp, (dir: string) => void][] = [
     ['missing directory', ['does/not/exist'], /Migration directory `does\/not\/exist` does not exist/, () => {}],
@@ -102,6 +126,13 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
     ['bad config file', ['{dir}'], /migrate-check\.json is not valid JSON/, (d) => writeFileSync(join(d, 'migrate-check.json'), '{ nope')],
     ['unreachable server', ['{dir}', '--database-url', 'postgres://x@127.0.0.1:1/postgres'], /Could not connect to postgres:\/\/x@127\.0\.0\.1:1\/postgres/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
     ['no directory', [], /No migration directory given/, () => {}],
+    ['missing prerequisites file', ['{dir}', '--prerequisites', 'setup/extensions.sql'], /Prerequisites file `setup\/extensions\.sql` cannot be read .*relative to the working directory/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+    ['two formats fit', ['{dir}'], /fits more than one migration format: golang-migrate .*; plain .*Set `format`/, (d) => (writeFileSync(join(d, '1_a.up.sql'), 'select 1'), writeFileSync(join(d, '2_b.sql'), 'select 1'))],
+    ['custom without a pattern', ['{dir}', '--format', 'custom'], /`format: custom` needs a `custom` section/, (d) => writeFileSync(join(d, '1_a.sql'), 'select 1')],
+    ['custom pattern without groups', ['{dir}'], /`custom\.pattern` has no named group `version`/, (d) => writeFileSync(join(d, 'migrate-check.json'), JSON.stringify({ format: 'custom', custom: { pattern: '^(\\d+)_.*\\.sql$' } }))],
+    ['a setting Postgres refuses', ['{dir}', '--setting', 'work_mem=lots'], /The setting `work_mem` = "lots" was refused by Postgres: invalid value for parameter "work_mem"/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+    ['a malformed --placeholder', ['{dir}', '--placeholder', 'schema'], /--placeholder "schema" needs the form name=value/, () => {}],
+    ['a broken drizzle journal', ['{dir}'], /meta\/_journal\.json is not valid JSON .*merge conflict/, (d) => (mkdirSync(join(d, 'meta')), writeFileSync(join(d, 'meta', '_journal.json'), '<<<<<<< HEAD'))],
   ];
   for (const [name, args, message, setup] of cases) {
     test(name, async () => {
