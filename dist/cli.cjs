@@ -14057,17 +14057,20 @@ async function anyFileHas(directory, files, marker) {
 function splitStatements(sql, startLine = 1) {
   const units = [];
   let i = 0;
-  let start = 0;
   let depth = 0;
   let atomic = 0;
   let hasCode = false;
+  let codeStart = 0;
   let words = [];
   const lineStarts = [0];
   for (let k = sql.indexOf("\n"); k >= 0; k = sql.indexOf("\n", k + 1)) lineStarts.push(k + 1);
+  const code = (at2) => {
+    if (!hasCode) codeStart = at2;
+    hasCode = true;
+  };
   const emit = (end) => {
-    const text = sql.slice(start, end);
     if (hasCode) {
-      const offset = start + text.length - text.trimStart().length;
+      const offset = codeStart;
       let lo = 0;
       let hi = lineStarts.length - 1;
       while (lo < hi) {
@@ -14075,9 +14078,8 @@ function splitStatements(sql, startLine = 1) {
         if (lineStarts[mid] <= offset) lo = mid;
         else hi = mid - 1;
       }
-      units.push({ sql: text.trim(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
+      units.push({ sql: sql.slice(codeStart, end).trimEnd(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
     }
-    start = end;
     hasCode = false;
     words = [];
   };
@@ -14099,6 +14101,7 @@ function splitStatements(sql, startLine = 1) {
       }
       continue;
     }
+    const tokenStart = i;
     if (c === "'") {
       const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? " ");
       i++;
@@ -14109,7 +14112,7 @@ function splitStatements(sql, startLine = 1) {
         else i++;
       }
       i++;
-      hasCode = true;
+      code(tokenStart);
       continue;
     }
     if (c === '"') {
@@ -14120,7 +14123,7 @@ function splitStatements(sql, startLine = 1) {
         else i++;
       }
       i++;
-      hasCode = true;
+      code(tokenStart);
       continue;
     }
     if (c === "$") {
@@ -14128,7 +14131,7 @@ function splitStatements(sql, startLine = 1) {
       if (tag && !/[\w$]/.test(sql[i - 1] ?? " ")) {
         const end = sql.indexOf(tag[0], i + tag[0].length);
         i = end < 0 ? sql.length : end + tag[0].length;
-        hasCode = true;
+        code(tokenStart);
         continue;
       }
     }
@@ -14142,7 +14145,7 @@ function splitStatements(sql, startLine = 1) {
       else if (atomic > 0 && word === "CASE") atomic++;
       else if (atomic > 0 && word === "END") atomic--;
       i = j;
-      hasCode = true;
+      code(tokenStart);
       continue;
     }
     if (c === "(") depth++;
@@ -14152,7 +14155,7 @@ function splitStatements(sql, startLine = 1) {
       emit(i);
       continue;
     }
-    if (!/\s/.test(c)) hasCode = true;
+    if (!/\s/.test(c)) code(tokenStart);
     i++;
   }
   emit(sql.length);

@@ -200,4 +200,16 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [],
     says: /`migrations` fits more than one migration format: golang-migrate .*; plain .*Set `format`/,
   },
+  // custom: a runner described in the config
+  { dir: 'custom/clean', repo: true, exit: 0, findings: [] },
+  { dir: 'custom/no-transaction', repo: true, exit: 0, findings: [] },
+  {
+    dir: 'custom/undo-leaves-table',
+    repo: true,
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '10-audit-log.undo.sql', message: /table `public\.audit_log` is left behind by 10-audit-log\.undo\.sql/ },
+      { check: 'up-repeatable', file: '10-audit-log.do.sql', line: 2, message: /relation "audit_log" already exists/ },
+    ],
+  },
 ];

@@ -12,24 +12,28 @@ import type { ExecUnit } from '../migration.ts';
  * multi-megabyte WebAssembly build; splitting needs only Postgres' lexical rules, which are
  * few and stable.
  *
- * Each unit keeps its text from its first non-blank character through its semicolon, with the
- * line and column where it starts; units holding only comments and blanks are dropped.
+ * Each unit keeps its text from its first token (comments before it are left out) through its
+ * semicolon, with the line and column where it starts; units holding only comments and blanks
+ * are dropped.
  */
 export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
   const units: ExecUnit[] = [];
   let i = 0;
-  let start = 0;
   let depth = 0;
   let atomic = 0; // open BEGIN ATOMIC blocks
   let hasCode = false; // the current statement has more than comments and blanks
+  let codeStart = 0; // where its first token starts
   let words: string[] = []; // the last two keywords, to spot BEGIN ATOMIC / CASE … END
   const lineStarts = [0];
   for (let k = sql.indexOf('\n'); k >= 0; k = sql.indexOf('\n', k + 1)) lineStarts.push(k + 1);
 
+  const code = (at: number) => {
+    if (!hasCode) codeStart = at;
+    hasCode = true;
+  };
   const emit = (end: number) => {
-    const text = sql.slice(start, end);
     if (hasCode) {
-      const offset = start + text.length - text.trimStart().length;
+      const offset = codeStart;
       let lo = 0;
       let hi = lineStarts.length - 1;
       while (lo < hi) {
@@ -37,9 +41,8 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
         if (lineStarts[mid]! <= offset) lo = mid;
         else hi = mid - 1;
       }
-      units.push({ sql: text.trim(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
+      units.push({ sql: sql.slice(codeStart, end).trimEnd(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
     }
-    start = end;
     hasCode = false;
     words = [];
   };
@@ -62,6 +65,7 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
       }
       continue;
     }
+    const tokenStart = i;
     if (c === "'") {
       // E'…' allows backslash escapes; the prefix letter was already consumed as a word.
       const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? ' ');
@@ -73,7 +77,7 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
         else i++;
       }
       i++;
-      hasCode = true;
+      code(tokenStart);
       continue;
     }
     if (c === '"') {
@@ -84,7 +88,7 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
         else i++;
       }
       i++;
-      hasCode = true;
+      code(tokenStart);
       continue;
     }
     if (c === '$') {
@@ -93,7 +97,7 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
       if (tag && !/[\w$]/.test(sql[i - 1] ?? ' ')) {
         const end = sql.indexOf(tag[0], i + tag[0].length);
         i = end < 0 ? sql.length : end + tag[0].length;
-        hasCode = true;
+        code(tokenStart);
         continue;
       }
     }
@@ -108,7 +112,7 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
       else if (atomic > 0 && word === 'CASE') atomic++;
       else if (atomic > 0 && word === 'END') atomic--;
       i = j;
-      hasCode = true;
+      code(tokenStart);
       continue;
     }
     if (c === '(') depth++;
@@ -118,7 +122,7 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
       emit(i);
       continue;
     }
-    if (!/\s/.test(c)) hasCode = true;
+    if (!/\s/.test(c)) code(tokenStart);
     i++;
   }
   emit(sql.length);

@@ -1,1 +1,2 @@
 DROP TABLE orders;
+DROP INDEX users_nickname_idx;

@@ -1,0 +1,2 @@
+-- Forgot to drop audit_log.
+SELECT 'nothing';
