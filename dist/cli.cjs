@@ -14990,6 +14990,7 @@ var DEFAULTS = {
   failOn: "error",
   statementTimeoutMs: 5 * 6e4,
   lockTimeoutMs: 6e4,
+  sameDatabase: false,
   directories: {}
 };
 var CONFIG_FILES = ["migrate-check.json", "migrate-check.yml", "migrate-check.yaml"];
@@ -15089,6 +15090,7 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "fail-on",
   "statement-timeout",
   "lock-timeout",
+  "same-database",
   "directories",
   "prerequisites",
   "search-path",
@@ -15116,6 +15118,10 @@ function parseSettings(raw, where) {
   if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where);
   if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where);
   if (raw["lock-timeout"] !== void 0) out.lockTimeoutMs = parseDuration(raw["lock-timeout"], "lock-timeout", where);
+  if (raw["same-database"] !== void 0) {
+    if (typeof raw["same-database"] !== "boolean") throw new ConfigError(`${where}: \`same-database\` must be true or false.`);
+    out.sameDatabase = raw["same-database"];
+  }
   if (raw.directories !== void 0) {
     if (typeof raw.directories !== "object" || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
     out.directories = {};
@@ -15717,6 +15723,7 @@ function decodeUtf8(bytes, where) {
   }
 }
 function fsDirectory(path) {
+  const texts = /* @__PURE__ */ new Map();
   return {
     path,
     async list() {
@@ -15730,8 +15737,13 @@ function fsDirectory(path) {
       }
       return entries.filter((e) => e.isFile()).map((e) => import_node_path13.posix.join(...(0, import_node_path13.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
     },
-    async read(file) {
-      return decodeUtf8(await (0, import_promises4.readFile)((0, import_node_path13.join)(path, file)), import_node_path13.posix.join(path, file));
+    read(file) {
+      let text = texts.get(file);
+      if (!text) {
+        text = (0, import_promises4.readFile)((0, import_node_path13.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path13.posix.join(path, file)));
+        texts.set(file, text);
+      }
+      return text;
     }
   };
 }
@@ -15894,10 +15906,12 @@ async function run3(config, io) {
     const server = __using(_stack2, await io.startServer(), true);
     const directories = [];
     const findings = [];
+    const shared = __using(_stack2, config.sameDatabase ? await server.createDatabase("directories") : null, true);
     for (const { path, set, settings, prelude } of sets) {
       var _stack = [];
       try {
-        const db = __using(_stack, await server.createDatabase(path), true);
+        const own = __using(_stack, shared ? null : await server.createDatabase(path), true);
+        const db = shared ?? own;
         if (settings.role) {
           await db.useRole(settings.role).catch((error) => {
             throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
@@ -15933,7 +15947,7 @@ async function run3(config, io) {
           path,
           format: set.format,
           roundtrip: settings.roundtrip,
-          migrations: set.migrations.map((m) => ({ version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null })),
+          migrations: set.migrations.map((m) => ({ version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...m.code ? { code: m.code } : {} })),
           ignored: [...set.ignored],
           steps: result.steps,
           schema: { head: schemaText(result.head) }
@@ -15986,6 +16000,7 @@ The prelude (what your migrations expect to exist before the first one runs):
   --search-path <schemas>    the migrations' search_path, e.g. "app, public"
   --setting <name=value>     a setting of the migrations' session, e.g. app.tenant=test (repeatable)
   --role <name>              run migrations as this non-superuser role (created when missing)
+  --same-database            replay all directories, in order, in one database (an app beside a library's migrations)
   --no-color, --quiet, --help, --version
 
 Checks: ${checks.map((c) => c.id).join(", ")}
@@ -16012,6 +16027,7 @@ function parse(argv) {
         "search-path": { type: "string" },
         setting: { type: "string", multiple: true },
         role: { type: "string" },
+        "same-database": { type: "boolean" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },

@@ -34,6 +34,7 @@ The prelude (what your migrations expect to exist before the first one runs):
   --search-path <schemas>    the migrations' search_path, e.g. "app, public"
   --setting <name=value>     a setting of the migrations' session, e.g. app.tenant=test (repeatable)
   --role <name>              run migrations as this non-superuser role (created when missing)
+  --same-database            replay all directories, in order, in one database (an app beside a library's migrations)
   --no-color, --quiet, --help, --version
 
 Checks: ${checks.map((c) => c.id).join(', ')}
@@ -66,6 +67,7 @@ function parse(argv: string[]) {
         'search-path': { type: 'string' },
         setting: { type: 'string', multiple: true },
         role: { type: 'string' },
+        'same-database': { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },

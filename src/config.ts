@@ -46,6 +46,8 @@ export interface Config extends DirectorySettings {
   failOn: FailOn;
   statementTimeoutMs: number;
   lockTimeoutMs: number;
+  /** Replay every directory, in the order given, in one database (default: one each). */
+  sameDatabase: boolean;
   /** Per-directory overrides, keyed by the directory as written in `paths`. */
   directories: Record<string, Partial<DirectorySettings>>;
 }
@@ -63,6 +65,7 @@ export const DEFAULTS: Omit<Config, 'paths'> = {
   failOn: 'error',
   statementTimeoutMs: 5 * 60_000,
   lockTimeoutMs: 60_000,
+  sameDatabase: false,
   directories: {},
 };
 
@@ -160,7 +163,7 @@ function customSettings(value: unknown, where: string): CustomSettings {
 
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
-  'statement-timeout', 'lock-timeout', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom',
+  'statement-timeout', 'lock-timeout', 'same-database', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom',
 ]);
 
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
@@ -182,6 +185,10 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
   if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
   if (raw['statement-timeout'] !== undefined) out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
   if (raw['lock-timeout'] !== undefined) out.lockTimeoutMs = parseDuration(raw['lock-timeout'], 'lock-timeout', where);
+  if (raw['same-database'] !== undefined) {
+    if (typeof raw['same-database'] !== 'boolean') throw new ConfigError(`${where}: \`same-database\` must be true or false.`);
+    out.sameDatabase = raw['same-database'];
+  }
   if (raw.directories !== undefined) {
     if (typeof raw.directories !== 'object' || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
     out.directories = {};

@@ -109,8 +109,12 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   await using server = await io.startServer();
   const directories: DirectoryReport[] = [];
   const findings: Finding[] = [];
+  // With `same-database`, the directories are replayed one after the other in one database,
+  // as when an application's migrations run beside a library's (a job queue's) own.
+  await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
   for (const { path, set, settings, prelude } of sets) {
-    await using db = await server.createDatabase(path);
+    await using own = shared ? null : await server.createDatabase(path);
+    const db = (shared ?? own)!;
     if (settings.role) {
       await db.useRole(settings.role).catch((error: unknown) => {
         throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
@@ -144,7 +148,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       path,
       format: set.format,
       roundtrip: settings.roundtrip,
-      migrations: set.migrations.map((m) => ({ version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null })),
+      migrations: set.migrations.map((m) => ({ version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...(m.code ? { code: m.code } : {}) })),
       ignored: [...set.ignored],
       steps: result.steps,
       schema: { head: schemaText(result.head) },

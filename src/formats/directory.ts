@@ -47,6 +47,8 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
 }
 
 export function fsDirectory(path: string): DirectoryReader {
+  // Detection peeks into files that the chosen format then reads again: read each once.
+  const texts = new Map<string, Promise<string>>();
   return {
     path,
     async list() {
@@ -63,8 +65,13 @@ export function fsDirectory(path: string): DirectoryReader {
         .map((e) => posix.join(...join(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean)))
         .sort();
     },
-    async read(file) {
-      return decodeUtf8(await readFile(join(path, file)), posix.join(path, file));
+    read(file) {
+      let text = texts.get(file);
+      if (!text) {
+        text = readFile(join(path, file)).then((bytes) => decodeUtf8(bytes, posix.join(path, file)));
+        texts.set(file, text);
+      }
+      return text;
     },
   };
 }

@@ -18,7 +18,8 @@ export interface DirectoryReport {
   path: string;
   format: string;
   roundtrip: string;
-  migrations: { version: string; name: string; up: string | null; down: string | null }[];
+  /** `code`: a migration written in code (goose `.go`) that the replay could not run. */
+  migrations: { version: string; name: string; up: string | null; down: string | null; code?: string }[];
   ignored: IgnoredFile[];
   steps: Step[];
   schema: { head: string };
