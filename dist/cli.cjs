@@ -12722,7 +12722,7 @@ var import_node_util3 = require("node:util");
 
 // src/config.ts
 var import_promises = require("node:fs/promises");
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/checks/down-reverts-up.ts
@@ -13368,6 +13368,158 @@ var naming = {
   }
 };
 
+// src/checks/pairing.ts
+var import_node_path3 = require("node:path");
+
+// src/formats/sql-split.ts
+function splitStatements(sql, startLine = 1) {
+  const units = [];
+  let i = 0;
+  let depth = 0;
+  let atomic = 0;
+  let hasCode = false;
+  let codeStart = 0;
+  let words = [];
+  const lineStarts = [0];
+  for (let k = sql.indexOf("\n"); k >= 0; k = sql.indexOf("\n", k + 1)) lineStarts.push(k + 1);
+  const code = (at2) => {
+    if (!hasCode) codeStart = at2;
+    hasCode = true;
+  };
+  const emit = (end) => {
+    if (hasCode) {
+      const offset = codeStart;
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (lineStarts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      units.push({ sql: sql.slice(codeStart, end).trimEnd(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
+    }
+    hasCode = false;
+    words = [];
+  };
+  while (i < sql.length) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    if (c === "-" && next === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? sql.length : end + 1;
+      continue;
+    }
+    if (c === "/" && next === "*") {
+      let nest = 1;
+      i += 2;
+      while (i < sql.length && nest > 0) {
+        if (sql[i] === "/" && sql[i + 1] === "*") nest++, i += 2;
+        else if (sql[i] === "*" && sql[i + 1] === "/") nest--, i += 2;
+        else i++;
+      }
+      continue;
+    }
+    const tokenStart = i;
+    if (c === "'") {
+      const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? " ");
+      i++;
+      while (i < sql.length) {
+        if (escapes && sql[i] === "\\") i += 2;
+        else if (sql[i] === "'" && sql[i + 1] === "'") i += 2;
+        else if (sql[i] === "'") break;
+        else i++;
+      }
+      i++;
+      code(tokenStart);
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < sql.length) {
+        if (sql[i] === '"' && sql[i + 1] === '"') i += 2;
+        else if (sql[i] === '"') break;
+        else i++;
+      }
+      i++;
+      code(tokenStart);
+      continue;
+    }
+    if (c === "$") {
+      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
+      if (tag && !/[\w$]/.test(sql[i - 1] ?? " ")) {
+        const end = sql.indexOf(tag[0], i + tag[0].length);
+        i = end < 0 ? sql.length : end + tag[0].length;
+        code(tokenStart);
+        continue;
+      }
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < sql.length && /[\w$]/.test(sql[j])) j++;
+      const word = sql.slice(i, j).toUpperCase();
+      words.push(word);
+      if (words.length > 2) words.shift();
+      if (word === "ATOMIC" && words[0] === "BEGIN") atomic++;
+      else if (atomic > 0 && word === "CASE") atomic++;
+      else if (atomic > 0 && word === "END") atomic--;
+      i = j;
+      code(tokenStart);
+      continue;
+    }
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === ";" && depth === 0 && atomic === 0) {
+      i++;
+      emit(i);
+      continue;
+    }
+    if (!/\s/.test(c)) code(tokenStart);
+    i++;
+  }
+  emit(sql.length);
+  return units;
+}
+
+// src/checks/pairing.ts
+var WITH_DOWNS = /* @__PURE__ */ new Set(["golang-migrate", "goose", "dbmate", "flyway", "sqlx", "sql-migrate", "custom"]);
+var pairing = {
+  id: "pairing",
+  defaultSeverity: "error",
+  summary: "An up without a down (where the directory has downs), a down without an up, or an empty or comment-only down.",
+  run({ set }) {
+    if (!WITH_DOWNS.has(set.format)) return [];
+    const migrations = set.migrations.filter((m) => !m.code && !m.repeatable);
+    const hasDowns = migrations.some((m) => m.down);
+    const out = [];
+    for (const m of migrations) {
+      if (m.up && !m.down && hasDowns) {
+        out.push({
+          file: m.up.file,
+          line: null,
+          message: `${(0, import_node_path3.basename)(m.up.file)} has no down migration, while other migrations in ${set.directory} do: rolling back past version ${m.version} is impossible.`,
+          help: "Write the down that undoes this up. If the change cannot be undone, write a down that says so and fails (e.g. `DO $$ BEGIN RAISE EXCEPTION 'irreversible'; END $$;`), or suppress this finding with a reason."
+        });
+      } else if (m.down && !m.up) {
+        out.push({
+          file: m.down.file,
+          line: null,
+          message: `${(0, import_node_path3.basename)(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
+          help: "Give the down the same version and name as its up, or delete it if the up is gone."
+        });
+      } else if (m.down && m.up && m.down.units.every((u) => splitStatements(u.sql).length === 0)) {
+        out.push({
+          severity: "warning",
+          file: m.down.file,
+          line: m.down.units[0]?.line ?? null,
+          message: `The down of ${m.version}_${m.name} is empty or holds only comments: rolling back reports success and changes nothing.`,
+          help: "Write the statements that undo the up, or make the down fail on purpose if the change is irreversible."
+        });
+      }
+    }
+    return out;
+  }
+};
+
 // src/checks/parse-error.ts
 var parseError = {
   id: "parse-error",
@@ -13389,10 +13541,10 @@ var partialReplay = {
 };
 
 // src/checks/sql-error.ts
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // src/checks/transaction.ts
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 var TRANSACTION_SQLSTATE = "25001";
 var RUNNER_BEHAVIOUR = {
   implicit: "the runner sends the whole file as one query, which Postgres runs as one implicit transaction",
@@ -13424,7 +13576,7 @@ var transaction = {
       return {
         file: e.file,
         line: e.line,
-        message: `${e.message}: in ${(0, import_node_path3.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
+        message: `${e.message}: in ${(0, import_node_path4.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
         help: fix
       };
     });
@@ -13433,7 +13585,7 @@ var transaction = {
 };
 
 // src/replay.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // src/execute.ts
 function locate(unit2, position) {
@@ -13842,7 +13994,7 @@ async function replay(migrate, inspect, options) {
   for (const script of options.prelude ?? []) {
     const started = performance.now();
     const error = await executeScript(migrate, script);
-    const step = { version: PRELUDE, name: (0, import_node_path4.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
+    const step = { version: PRELUDE, name: (0, import_node_path5.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
     if (error) {
       step.error = error;
       steps.push(step);
@@ -13931,14 +14083,14 @@ var sqlError = {
         file: e.file,
         line: e.line,
         message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ""}: ${e.message} (SQLSTATE ${e.code}).${extra ? " " + extra : ""} Later steps were skipped.`,
-        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path5.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
+        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path6.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
       };
     });
   }
 };
 
 // src/checks/up-repeatable.ts
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 var upRepeatable = {
   id: "up-repeatable",
   defaultSeverity: "error",
@@ -13947,16 +14099,16 @@ var upRepeatable = {
     const failed = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.direction === "up" && s.attempt === 2 && s.error).map((s) => ({
       file: s.error.file,
       line: s.error.line,
-      message: `${(0, import_node_path6.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
+      message: `${(0, import_node_path7.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
       help: "Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy)."
     }));
     const different = (replay2?.mismatches ?? []).filter((m) => m.kind === "up-repeatable").map((m) => ({
       file: m.file,
       line: null,
       message: describeDiff(m.diff, {
-        left: `appears only when ${(0, import_node_path6.basename)(m.file)} is applied a second time`,
-        missing: `is not created again when ${(0, import_node_path6.basename)(m.file)} is applied a second time`,
-        changed: `differs when ${(0, import_node_path6.basename)(m.file)} is applied a second time`
+        left: `appears only when ${(0, import_node_path7.basename)(m.file)} is applied a second time`,
+        missing: `is not created again when ${(0, import_node_path7.basename)(m.file)} is applied a second time`,
+        changed: `differs when ${(0, import_node_path7.basename)(m.file)} is applied a second time`
       }).join("\n"),
       help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".'
     }));
@@ -13965,7 +14117,7 @@ var upRepeatable = {
 };
 
 // src/checks/index.ts
-var checks = [naming, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
+var checks = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
 
 // src/errors.ts
 var ToolError = class extends Error {
@@ -13997,7 +14149,7 @@ function renderPlaceholders(set, placeholders) {
 }
 
 // src/formats/common.ts
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 
 // src/formats/version.ts
 function compareNumeric(a, b) {
@@ -14007,11 +14159,11 @@ function compareNumeric(a, b) {
 }
 
 // src/formats/common.ts
-var at = (directory, file) => import_node_path7.posix.join(directory.path, file);
+var at = (directory, file) => import_node_path8.posix.join(directory.path, file);
 var LEFTOVER = /(~|\.(bak|orig|rej|swp|swo|tmp|old))$/i;
 function looksLikeMigration(file) {
-  const base = import_node_path7.posix.basename(file).replace(LEFTOVER, "");
-  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path7.posix.basename(file));
+  const base = import_node_path8.posix.basename(file).replace(LEFTOVER, "");
+  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path8.posix.basename(file));
 }
 function ignore(ignored, problems, directory, file, reason, severity = "error") {
   ignored.push({ file, reason });
@@ -14051,115 +14203,6 @@ async function anyFileHas(directory, files, marker) {
     if (marker.test(await directory.read(file))) return true;
   }
   return false;
-}
-
-// src/formats/sql-split.ts
-function splitStatements(sql, startLine = 1) {
-  const units = [];
-  let i = 0;
-  let depth = 0;
-  let atomic = 0;
-  let hasCode = false;
-  let codeStart = 0;
-  let words = [];
-  const lineStarts = [0];
-  for (let k = sql.indexOf("\n"); k >= 0; k = sql.indexOf("\n", k + 1)) lineStarts.push(k + 1);
-  const code = (at2) => {
-    if (!hasCode) codeStart = at2;
-    hasCode = true;
-  };
-  const emit = (end) => {
-    if (hasCode) {
-      const offset = codeStart;
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = lo + hi + 1 >> 1;
-        if (lineStarts[mid] <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      units.push({ sql: sql.slice(codeStart, end).trimEnd(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
-    }
-    hasCode = false;
-    words = [];
-  };
-  while (i < sql.length) {
-    const c = sql[i];
-    const next = sql[i + 1];
-    if (c === "-" && next === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? sql.length : end + 1;
-      continue;
-    }
-    if (c === "/" && next === "*") {
-      let nest = 1;
-      i += 2;
-      while (i < sql.length && nest > 0) {
-        if (sql[i] === "/" && sql[i + 1] === "*") nest++, i += 2;
-        else if (sql[i] === "*" && sql[i + 1] === "/") nest--, i += 2;
-        else i++;
-      }
-      continue;
-    }
-    const tokenStart = i;
-    if (c === "'") {
-      const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? " ");
-      i++;
-      while (i < sql.length) {
-        if (escapes && sql[i] === "\\") i += 2;
-        else if (sql[i] === "'" && sql[i + 1] === "'") i += 2;
-        else if (sql[i] === "'") break;
-        else i++;
-      }
-      i++;
-      code(tokenStart);
-      continue;
-    }
-    if (c === '"') {
-      i++;
-      while (i < sql.length) {
-        if (sql[i] === '"' && sql[i + 1] === '"') i += 2;
-        else if (sql[i] === '"') break;
-        else i++;
-      }
-      i++;
-      code(tokenStart);
-      continue;
-    }
-    if (c === "$") {
-      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
-      if (tag && !/[\w$]/.test(sql[i - 1] ?? " ")) {
-        const end = sql.indexOf(tag[0], i + tag[0].length);
-        i = end < 0 ? sql.length : end + tag[0].length;
-        code(tokenStart);
-        continue;
-      }
-    }
-    if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < sql.length && /[\w$]/.test(sql[j])) j++;
-      const word = sql.slice(i, j).toUpperCase();
-      words.push(word);
-      if (words.length > 2) words.shift();
-      if (word === "ATOMIC" && words[0] === "BEGIN") atomic++;
-      else if (atomic > 0 && word === "CASE") atomic++;
-      else if (atomic > 0 && word === "END") atomic--;
-      i = j;
-      code(tokenStart);
-      continue;
-    }
-    if (c === "(") depth++;
-    else if (c === ")") depth = Math.max(0, depth - 1);
-    else if (c === ";" && depth === 0 && atomic === 0) {
-      i++;
-      emit(i);
-      continue;
-    }
-    if (!/\s/.test(c)) code(tokenStart);
-    i++;
-  }
-  emit(sql.length);
-  return units;
 }
 
 // src/formats/custom.ts
@@ -14379,7 +14422,7 @@ var drizzle = {
 };
 
 // src/formats/flyway.ts
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 var FILE2 = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
 var NON_TRANSACTIONAL = [
   /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
@@ -14410,7 +14453,7 @@ var flyway = {
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { "${flyway:defaultSchema}": "public", "${flyway:table}": "flyway_schema_history" },
   async detect(_directory, files) {
-    return files.some((f) => FILE2.test(import_node_path8.posix.basename(f)));
+    return files.some((f) => FILE2.test(import_node_path9.posix.basename(f)));
   },
   async load(directory) {
     const ignored = [];
@@ -14429,7 +14472,7 @@ var flyway = {
           check: "transaction",
           file: at(directory, file),
           line: first.line,
-          message: `Flyway refuses ${import_node_path8.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
+          message: `Flyway refuses ${import_node_path9.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
           help: "Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`."
         });
       }
@@ -14440,9 +14483,9 @@ var flyway = {
         ignored.push({ file, reason: "Flyway script configuration of the migration beside it" });
         continue;
       }
-      const match = FILE2.exec(import_node_path8.posix.basename(file));
+      const match = FILE2.exec(import_node_path9.posix.basename(file));
       if (!match) {
-        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path8.posix.basename(file)) ? "notice" : void 0;
+        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path9.posix.basename(file)) ? "notice" : void 0;
         if (severity) ignore(ignored, problems, directory, file, "Flyway only runs `.sql` files", severity);
         else ignored.push({ file, reason: "Flyway only runs files named `V{version}__{description}.sql`, `U\u2026` or `R__\u2026`" });
         continue;
@@ -14479,7 +14522,7 @@ var flyway = {
 };
 
 // src/formats/golang-migrate.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 var FILE3 = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 var golangMigrate = {
   id: "golang-migrate",
@@ -14503,19 +14546,19 @@ var golangMigrate = {
       }
       const [, digits, name, direction] = m;
       if (BigInt(digits) > 0xffffffffffffffffn) {
-        throw new InputError(`${import_node_path9.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+        throw new InputError(`${import_node_path10.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
       }
       const key = BigInt(digits).toString();
       const entry = byVersion2.get(key) ?? { version: digits, name };
       if (entry[direction]) {
         throw new InputError(
-          `${import_node_path9.posix.join(directory.path, file)} and ${import_node_path9.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
+          `${import_node_path10.posix.join(directory.path, file)} and ${import_node_path10.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
         );
       }
       entry[direction] = file;
       byVersion2.set(key, entry);
     }
-    const script = async (file) => file === void 0 ? null : { file: import_node_path9.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
+    const script = async (file) => file === void 0 ? null : { file: import_node_path10.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
     const migrations = [];
     for (const entry of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
       migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
@@ -15134,7 +15177,7 @@ function parseSettings(raw, where) {
 async function readConfigFile(cwd, named) {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const path = (0, import_node_path10.join)(cwd, name);
+    const path = (0, import_node_path11.join)(cwd, name);
     let text;
     try {
       text = await (0, import_promises.readFile)(path, "utf8");
@@ -15178,7 +15221,7 @@ function defined(key, value) {
 var import_node_child_process2 = require("node:child_process");
 var import_promises3 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 var import_node_util2 = require("node:util");
 
 // node_modules/pg/esm/index.mjs
@@ -15201,7 +15244,7 @@ var import_node_child_process = require("node:child_process");
 var import_promises2 = require("node:fs/promises");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 var import_node_util = require("node:util");
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var BUNDLED_MAJOR = 17;
@@ -15212,42 +15255,42 @@ function platformPackage() {
 }
 function cacheRoot() {
   if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
-  const base = process.env.XDG_CACHE_HOME || (0, import_node_path11.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
-  return (0, import_node_path11.join)(base, "migrate-check");
+  const base = process.env.XDG_CACHE_HOME || (0, import_node_path12.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
+  return (0, import_node_path12.join)(base, "migrate-check");
 }
 var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
 function bundledPackageDir() {
   try {
-    return (0, import_node_path11.dirname)((0, import_node_path11.dirname)(localRequire.resolve(platformPackage())));
+    return (0, import_node_path12.dirname)((0, import_node_path12.dirname)(localRequire.resolve(platformPackage())));
   } catch {
     return null;
   }
 }
 async function packageVersion(packageDir) {
-  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path11.join)(packageDir, "package.json"), "utf8"));
+  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path12.join)(packageDir, "package.json"), "utf8"));
   return json.version.replace(/-.*$/, "");
 }
 async function hydrateSymlinks(packageDir) {
   let links;
   try {
-    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path11.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
+    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path12.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
   } catch {
     return;
   }
   for (const { source, target } of links) {
-    const at2 = (0, import_node_path11.join)(packageDir, target);
+    const at2 = (0, import_node_path12.join)(packageDir, target);
     try {
       await (0, import_promises2.lstat)(at2);
     } catch {
-      await (0, import_promises2.symlink)((0, import_node_path11.relative)((0, import_node_path11.dirname)(at2), (0, import_node_path11.join)(packageDir, source)), at2);
+      await (0, import_promises2.symlink)((0, import_node_path12.relative)((0, import_node_path12.dirname)(at2), (0, import_node_path12.join)(packageDir, source)), at2);
     }
   }
 }
 async function traversableByOthers(path) {
-  for (let p = path; ; p = (0, import_node_path11.dirname)(p)) {
+  for (let p = path; ; p = (0, import_node_path12.dirname)(p)) {
     const s = await (0, import_promises2.stat)(p);
     if (!(s.mode & 1)) return false;
-    if ((0, import_node_path11.dirname)(p) === p) return true;
+    if ((0, import_node_path12.dirname)(p) === p) return true;
   }
 }
 async function exists(path) {
@@ -15267,7 +15310,7 @@ async function fetchMajor(pkg, major, into, progress2) {
   await (0, import_promises2.mkdir)(staging, { recursive: true });
   try {
     const version = await newestVersionOfMajor(pkg, major);
-    await (0, import_promises2.writeFile)((0, import_node_path11.join)(staging, "package.json"), '{"private":true}');
+    await (0, import_promises2.writeFile)((0, import_node_path12.join)(staging, "package.json"), '{"private":true}');
     await new Promise((resolve, reject) => {
       const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
         cwd: staging,
@@ -15291,11 +15334,11 @@ async function fetchMajor(pkg, major, into, progress2) {
 }
 async function locateBinaries(options) {
   if (options.binDir) {
-    const postgres = (0, import_node_path11.join)(options.binDir, "postgres");
+    const postgres = (0, import_node_path12.join)(options.binDir, "postgres");
     if (!await exists(postgres)) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
-    await hydrateSymlinks((0, import_node_path11.dirname)((0, import_node_path11.dirname)(options.binDir)));
+    await hydrateSymlinks((0, import_node_path12.dirname)((0, import_node_path12.dirname)(options.binDir)));
     const { stdout } = await run(postgres, ["--version"]);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
   }
@@ -15305,8 +15348,8 @@ async function locateBinaries(options) {
   const pkg = platformPackage();
   let packageDir = bundledPackageDir();
   if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
-    const into = (0, import_node_path11.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
-    packageDir = (0, import_node_path11.join)(into, "node_modules", pkg);
+    const into = (0, import_node_path12.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
+    packageDir = (0, import_node_path12.join)(into, "node_modules", pkg);
     if (!await exists(packageDir)) {
       if (options.major === BUNDLED_MAJOR) {
         throw new DatabaseError(
@@ -15319,15 +15362,15 @@ async function locateBinaries(options) {
   }
   await hydrateSymlinks(packageDir);
   const version = await packageVersion(packageDir);
-  let binDir = (0, import_node_path11.join)(packageDir, "native", "bin");
+  let binDir = (0, import_node_path12.join)(packageDir, "native", "bin");
   if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
-    const copy = (0, import_node_path11.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
-    if (!await exists((0, import_node_path11.join)(copy, ".complete"))) {
+    const copy = (0, import_node_path12.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
+    if (!await exists((0, import_node_path12.join)(copy, ".complete"))) {
       await (0, import_promises2.rm)(copy, { recursive: true, force: true });
-      await (0, import_promises2.cp)((0, import_node_path11.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
-      await (0, import_promises2.writeFile)((0, import_node_path11.join)(copy, ".complete"), "");
+      await (0, import_promises2.cp)((0, import_node_path12.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
+      await (0, import_promises2.writeFile)((0, import_node_path12.join)(copy, ".complete"), "");
     }
-    binDir = (0, import_node_path11.join)(copy, "bin");
+    binDir = (0, import_node_path12.join)(copy, "bin");
   }
   return { binDir, version };
 }
@@ -15464,15 +15507,15 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   let swept = 0;
   for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
     if (!INSTANCE.test(name)) continue;
-    const dir = (0, import_node_path12.join)(root, name);
-    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path12.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
+    const dir = (0, import_node_path13.join)(root, name);
+    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path13.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
     if (Number.isNaN(owner)) {
       const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
       if (age < 6e4) continue;
     } else if (alive(owner)) {
       continue;
     }
-    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path12.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path13.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
     if (postmaster && alive(postmaster)) {
       try {
         process.kill(postmaster, "SIGQUIT");
@@ -15486,25 +15529,25 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   return swept;
 }
 async function templateCluster(binaries, user) {
-  const cached = (0, import_node_path12.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
-  if (await (0, import_promises3.stat)((0, import_node_path12.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
-  const work = await (0, import_promises3.mkdtemp)((0, import_node_path12.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
+  const cached = (0, import_node_path13.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
+  if (await (0, import_promises3.stat)((0, import_node_path13.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
+  const work = await (0, import_promises3.mkdtemp)((0, import_node_path13.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path12.join)(work, "owner.pid"), String(process.pid));
+    await (0, import_promises3.writeFile)((0, import_node_path13.join)(work, "owner.pid"), String(process.pid));
     await chownTree(work, user);
     try {
       await run2(
-        (0, import_node_path12.join)(binaries.binDir, "initdb"),
-        ["-D", (0, import_node_path12.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        (0, import_node_path13.join)(binaries.binDir, "initdb"),
+        ["-D", (0, import_node_path13.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
         { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
       );
     } catch (error) {
       const e = error;
       throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
     }
-    await (0, import_promises3.mkdir)((0, import_node_path12.join)(cacheRoot(), "clusters"), { recursive: true });
+    await (0, import_promises3.mkdir)((0, import_node_path13.join)(cacheRoot(), "clusters"), { recursive: true });
     const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster((0, import_node_path12.join)(work, "data"), staging);
+    await copyCluster((0, import_node_path13.join)(work, "data"), staging);
     await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
     return cached;
   } finally {
@@ -15524,7 +15567,7 @@ async function startEmbedded(options = {}) {
   await sweepStale();
   const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
   const template = await templateCluster(binaries, user);
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path12.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
+  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path13.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
   let child;
   let pool;
   let stopping;
@@ -15544,14 +15587,14 @@ async function startEmbedded(options = {}) {
   };
   const unregister = onInterrupt(stop);
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path12.join)(dir, "owner.pid"), String(process.pid));
-    await copyCluster(template, (0, import_node_path12.join)(dir, "data"));
+    await (0, import_promises3.writeFile)((0, import_node_path13.join)(dir, "owner.pid"), String(process.pid));
+    await copyCluster(template, (0, import_node_path13.join)(dir, "data"));
     await chownTree(dir, user);
     const args = [
       dir,
-      (0, import_node_path12.join)(binaries.binDir, "postgres"),
+      (0, import_node_path13.join)(binaries.binDir, "postgres"),
       "-D",
-      (0, import_node_path12.join)(dir, "data"),
+      (0, import_node_path13.join)(dir, "data"),
       "-k",
       dir,
       "-c",
@@ -15612,7 +15655,7 @@ async function connectWhenReady(config, child, dir) {
       const code = error.code;
       const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
-        const log = await (0, import_promises3.readFile)((0, import_node_path12.join)(dir, "server.log"), "utf8").catch(() => "");
+        const log = await (0, import_promises3.readFile)((0, import_node_path13.join)(dir, "server.log"), "utf8").catch(() => "");
         throw new DatabaseError(
           `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
         );
@@ -15695,7 +15738,7 @@ function startServer(options) {
 
 // src/formats/directory.ts
 var import_promises4 = require("node:fs/promises");
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function firstInvalidByte(bytes) {
   for (let i = 0; i < bytes.length; ) {
@@ -15735,12 +15778,12 @@ function fsDirectory(path) {
         const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path13.posix.join(...(0, import_node_path13.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path14.posix.join(...(0, import_node_path14.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
     },
     read(file) {
       let text = texts.get(file);
       if (!text) {
-        text = (0, import_promises4.readFile)((0, import_node_path13.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path13.posix.join(path, file)));
+        text = (0, import_promises4.readFile)((0, import_node_path14.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path14.posix.join(path, file)));
         texts.set(file, text);
       }
       return text;
@@ -15837,7 +15880,7 @@ function renderTerminal(report, options) {
 }
 
 // src/run.ts
-var import_node_path14 = require("node:path");
+var import_node_path15 = require("node:path");
 async function load(path, settings, io) {
   const reader = io.directory(path);
   const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
@@ -15851,14 +15894,14 @@ async function load(path, settings, io) {
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
   const prelude = [];
   for (const file of settings.prerequisites) {
-    const text = await io.directory((0, import_node_path14.dirname)(file)).read((0, import_node_path14.basename)(file)).catch((error) => {
+    const text = await io.directory((0, import_node_path15.dirname)(file)).read((0, import_node_path15.basename)(file)).catch((error) => {
       if (error instanceof ToolError) throw error;
       throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
     });
     prelude.push({ file, units: splitStatements(text), transaction: "none" });
   }
-  const preludeFiles = new Set(prelude.map((p) => import_node_path14.posix.normalize(p.file)));
-  const inPrelude = (file) => preludeFiles.has(import_node_path14.posix.normalize(import_node_path14.posix.join(path, file)));
+  const preludeFiles = new Set(prelude.map((p) => import_node_path15.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path15.posix.normalize(import_node_path15.posix.join(path, file)));
   return {
     path,
     settings,
@@ -15866,7 +15909,7 @@ async function load(path, settings, io) {
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
-      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path14.posix.normalize(p.file)))
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path15.posix.normalize(p.file)))
     }
   };
 }

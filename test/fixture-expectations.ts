@@ -86,6 +86,7 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [
       { check: 'down-reverts-up', file: '20240103000000_normalise_email.sql', message: /function `public\.normalise_email\(\)` is left behind/ },
       { check: 'up-repeatable', file: '20240103000000_normalise_email.sql', message: /function "normalise_email" already exists/ },
+      { check: 'pairing', severity: 'warning', file: '20240103000000_normalise_email.sql', line: 9, message: /The down of 20240103000000_normalise_email is empty or holds only comments/ },
     ],
   },
   {
@@ -218,6 +219,14 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [
       { check: 'down-reverts-up', file: '10-audit-log.undo.sql', message: /table `public\.audit_log` is left behind by 10-audit-log\.undo\.sql/ },
       { check: 'up-repeatable', file: '10-audit-log.do.sql', line: 2, message: /relation "audit_log" already exists/ },
+    ],
+  },
+  {
+    dir: 'golang-migrate/unpaired',
+    exit: 1,
+    findings: [
+      { check: 'pairing', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: rolling back past version 0002 is impossible/ },
+      { check: 'pairing', file: '0003_index_email.down.sql', message: /0003_index_email\.down\.sql is a down migration without its up \(version 0003\)/ },
     ],
   },
 ];

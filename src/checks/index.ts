@@ -2,6 +2,7 @@ import type { Check } from './check.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
 import { missingExtension } from './missing-extension.ts';
 import { naming } from './naming.ts';
+import { pairing } from './pairing.ts';
 import { parseError } from './parse-error.ts';
 import { partialReplay } from './partial-replay.ts';
 import { sqlError } from './sql-error.ts';
@@ -9,4 +10,4 @@ import { transaction } from './transaction.ts';
 import { upRepeatable } from './up-repeatable.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
+export const checks: readonly Check[] = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
