@@ -15865,6 +15865,9 @@ function renderTerminal(report, options) {
     if (dir.ignored.length) out.push(s.dim(`  ${plural(dir.ignored.length, "file")} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(", ")}`));
   }
   out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) \xB7 ${(report.durationMs / 1e3).toFixed(1)} s`));
+  for (const f of report.suppressed ?? []) {
+    out.push(s.dim(`suppressed ${f.check} in ${f.file}: ${f.reason}`));
+  }
   if (report.findings.length) {
     out.push("");
     let file;
@@ -15877,6 +15880,35 @@ function renderTerminal(report, options) {
     }
   }
   return out.join("\n") + "\n";
+}
+
+// src/suppress.ts
+var MARKER3 = /--\s*migrate-check:ignore\b(.*)$/gm;
+function readSuppressions(file, text) {
+  const out = /* @__PURE__ */ new Map();
+  for (const match of text.matchAll(MARKER3)) {
+    const line = text.slice(0, match.index).split("\n").length;
+    const [id = "", ...words] = match[1].trim().split(/\s+/).filter(Boolean);
+    const where = `${file}:${line}`;
+    if (!checks.some((c) => c.id === id)) {
+      throw new ConfigError(`${where}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : "no check"}. Write \`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(", ")}.`);
+    }
+    if (words.length === 0) {
+      throw new ConfigError(`${where}: \`migrate-check:ignore ${id}\` needs a reason after the check id, e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`);
+    }
+    out.set(id, words.join(" "));
+  }
+  return out;
+}
+function applySuppressions(findings, byFile) {
+  const kept = [];
+  const suppressed = [];
+  for (const f of findings) {
+    const reason = f.file ? byFile.get(f.file)?.get(f.check) : void 0;
+    if (reason === void 0) kept.push(f);
+    else suppressed.push({ ...f, reason });
+  }
+  return { kept, suppressed };
 }
 
 // src/run.ts
@@ -15900,12 +15932,24 @@ async function load(path, settings, io) {
     });
     prelude.push({ file, units: splitStatements(text), transaction: "none" });
   }
+  const suppressions = /* @__PURE__ */ new Map();
+  for (const m of set.migrations) {
+    const files = [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f));
+    const markers = /* @__PURE__ */ new Map();
+    for (const file of new Set(files)) {
+      const relative2 = import_node_path15.posix.relative(import_node_path15.posix.join(reader.path), file);
+      if (!relative2 || relative2.startsWith("..")) continue;
+      for (const [id, reason] of readSuppressions(file, await reader.read(relative2))) markers.set(id, reason);
+    }
+    if (markers.size) for (const file of files) suppressions.set(file, markers);
+  }
   const preludeFiles = new Set(prelude.map((p) => import_node_path15.posix.normalize(p.file)));
   const inPrelude = (file) => preludeFiles.has(import_node_path15.posix.normalize(import_node_path15.posix.join(path, file)));
   return {
     path,
     settings,
     prelude,
+    suppressions,
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
@@ -15950,7 +15994,8 @@ async function run3(config, io) {
     const directories = [];
     const findings = [];
     const shared = __using(_stack2, config.sameDatabase ? await server.createDatabase("directories") : null, true);
-    for (const { path, set, settings, prelude } of sets) {
+    const suppressed = [];
+    for (const { path, set, settings, prelude, suppressions } of sets) {
       var _stack = [];
       try {
         const own = __using(_stack, shared ? null : await server.createDatabase(path), true);
@@ -15979,13 +16024,17 @@ async function run3(config, io) {
           await inspect.end().catch(() => {
           });
         }
+        const found = [];
         for (const check of checks) {
           const setting = settings.checks[check.id];
           if (setting === "off") continue;
           for (const { severity, ...f } of check.run({ set, replay: result })) {
-            findings.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
+            found.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
           }
         }
+        const { kept, suppressed: silenced } = applySuppressions(found, suppressions);
+        findings.push(...kept);
+        suppressed.push(...silenced);
         directories.push({
           path,
           format: set.format,
@@ -16010,7 +16059,8 @@ async function run3(config, io) {
       postgres: { version: server.version, provider: server.provider },
       durationMs: Math.round(performance.now() - started),
       directories,
-      findings: sorted
+      findings: sorted,
+      ...suppressed.length ? { suppressed: sortFindings(suppressed) } : {}
     };
   } catch (_2) {
     var _error2 = _2, _hasError2 = true;

@@ -7,6 +7,7 @@ import { detectFormat, formatById } from './formats/index.ts';
 import { renderPlaceholders, type MigrationSet, type Script } from './migration.ts';
 import { ConfigError, DatabaseError, ToolError, errorMessage } from './errors.ts';
 import { splitStatements } from './formats/sql-split.ts';
+import { applySuppressions, readSuppressions, type Suppressed } from './suppress.ts';
 import { basename, dirname, posix } from 'node:path';
 import pg from 'pg';
 import { replay, type ReplayResult, type Step } from './replay.ts';
@@ -23,6 +24,8 @@ export interface RunIO {
 
 interface Loaded {
   path: string;
+  /** Each migration file's `-- migrate-check:ignore` markers: display path → check id → reason. */
+  suppressions: Map<string, Map<string, string>>;
   set: MigrationSet;
   settings: DirectorySettings;
   prelude: Script[];
@@ -50,12 +53,25 @@ async function load(path: string, settings: DirectorySettings, io: RunIO): Promi
     prelude.push({ file, units: splitStatements(text), transaction: 'none' });
   }
   // A prerequisites file kept in the migration folder is part of the setup, not a stray file.
+  // A marker in either file of a migration (its up or its down) covers both files.
+  const suppressions = new Map<string, Map<string, string>>();
+  for (const m of set.migrations) {
+    const files = [m.up?.file, m.down?.file, m.code].filter((f): f is string => Boolean(f));
+    const markers = new Map<string, string>();
+    for (const file of new Set(files)) {
+      const relative = posix.relative(posix.join(reader.path), file);
+      if (!relative || relative.startsWith('..')) continue;
+      for (const [id, reason] of readSuppressions(file, await reader.read(relative))) markers.set(id, reason);
+    }
+    if (markers.size) for (const file of files) suppressions.set(file, markers);
+  }
   const preludeFiles = new Set(prelude.map((p) => posix.normalize(p.file)));
   const inPrelude = (file: string) => preludeFiles.has(posix.normalize(posix.join(path, file)));
   return {
     path,
     settings,
     prelude,
+    suppressions,
     set: {
       ...set,
       ignored: set.ignored.map((i) => (inPrelude(i.file) ? { ...i, reason: 'a prerequisites file (run before the first migration)' } : i)),
@@ -112,7 +128,8 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // With `same-database`, the directories are replayed one after the other in one database,
   // as when an application's migrations run beside a library's (a job queue's) own.
   await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
-  for (const { path, set, settings, prelude } of sets) {
+  const suppressed: Suppressed[] = [];
+  for (const { path, set, settings, prelude, suppressions } of sets) {
     await using own = shared ? null : await server.createDatabase(path);
     const db = (shared ?? own)!;
     if (settings.role) {
@@ -137,13 +154,17 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       await migrate.end().catch(() => {});
       await inspect.end().catch(() => {});
     }
+    const found: Finding[] = [];
     for (const check of checks) {
       const setting = settings.checks[check.id];
       if (setting === 'off') continue;
       for (const { severity, ...f } of check.run({ set, replay: result })) {
-        findings.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
+        found.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
       }
     }
+    const { kept, suppressed: silenced } = applySuppressions(found, suppressions);
+    findings.push(...kept);
+    suppressed.push(...silenced);
     directories.push({
       path,
       format: set.format,
@@ -163,5 +184,6 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     durationMs: Math.round(performance.now() - started),
     directories,
     findings: sorted,
+    ...(suppressed.length ? { suppressed: sortFindings(suppressed) as Suppressed[] } : {}),
   };
 }

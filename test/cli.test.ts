@@ -115,6 +115,17 @@ test('prerequisites run as superuser before the first migration; a failing one i
   }
 });
 
+test('a finding suppressed in its migration file moves to `suppressed`, with the reason', async () => {
+  const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/suppressed'), '--output', 'json']);
+  assert.equal(code, 0);
+  const report = JSON.parse(stdout) as Report;
+  assert.deepEqual(report.findings, []);
+  assert.deepEqual(report.suppressed?.map((f) => [f.check, f.file?.split('/').at(-1), f.reason]), [
+    ['down-reverts-up', '0002_user_status.down.sql', 'the enum stays: other services read it (ADR-7)'],
+    ['up-repeatable', '0002_user_status.up.sql', 'same reason: the up is only ever applied once'],
+  ]);
+});
+
 describe('bad input: a clear message, exit 2, never a stack trace', () => {
   const cases: [string, string[], RegExp, (dir: string) => void][] = [
     ['missing directory', ['does/not/exist'], /Migration directory `does\/not\/exist` does not exist/, () => {}],
@@ -132,6 +143,8 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
     ['custom pattern without groups', ['{dir}'], /`custom\.pattern` has no named group `version`/, (d) => writeFileSync(join(d, 'migrate-check.json'), JSON.stringify({ format: 'custom', custom: { pattern: '^(\\d+)_.*\\.sql$' } }))],
     ['a setting Postgres refuses', ['{dir}', '--setting', 'work_mem=lots'], /The setting `work_mem` = "lots" was refused by Postgres: invalid value for parameter "work_mem"/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
     ['a malformed --placeholder', ['{dir}', '--placeholder', 'schema'], /--placeholder "schema" needs the form name=value/, () => {}],
+    ['a suppression without a reason', ['{dir}'], /1_a\.up\.sql:2: `migrate-check:ignore sql-error` needs a reason after the check id/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n-- migrate-check:ignore sql-error\n')],
+    ['a suppression of an unknown check', ['{dir}'], /1_a\.up\.sql:1: `migrate-check:ignore` names unknown check `sql-eror`/, (d) => writeFileSync(join(d, '1_a.up.sql'), '-- migrate-check:ignore sql-eror typo\nselect 1;\n')],
     ['a broken drizzle journal', ['{dir}'], /meta\/_journal\.json is not valid JSON .*merge conflict/, (d) => (mkdirSync(join(d, 'meta')), writeFileSync(join(d, 'meta', '_journal.json'), '<<<<<<< HEAD'))],
   ];
   for (const [name, args, message, setup] of cases) {

@@ -12,6 +12,8 @@ export interface Report {
   durationMs: number;
   directories: DirectoryReport[];
   findings: Finding[];
+  /** Findings silenced by `-- migrate-check:ignore <check> <reason>` in their file. */
+  suppressed?: (Finding & { reason: string })[];
 }
 
 export interface DirectoryReport {

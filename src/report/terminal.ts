@@ -47,6 +47,9 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
     if (dir.ignored.length) out.push(s.dim(`  ${plural(dir.ignored.length, 'file')} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(', ')}`));
   }
   out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) · ${(report.durationMs / 1000).toFixed(1)} s`));
+  for (const f of report.suppressed ?? []) {
+    out.push(s.dim(`suppressed ${f.check} in ${f.file}: ${f.reason}`));
+  }
   if (report.findings.length) {
     out.push('');
     let file: string | null | undefined;
