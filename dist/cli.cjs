@@ -3154,7 +3154,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp2 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -3163,7 +3163,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp.test);
+        const match = str.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3182,7 +3182,7 @@ var require_timestamp = __commonJS({
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
-    exports2.timestamp = timestamp;
+    exports2.timestamp = timestamp2;
   }
 });
 
@@ -3202,7 +3202,7 @@ var require_schema3 = __commonJS({
     var omap = require_omap();
     var pairs2 = require_pairs();
     var set = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schema = [
       map.map,
       seq.seq,
@@ -3222,9 +3222,9 @@ var require_schema3 = __commonJS({
       omap.omap,
       pairs2.pairs,
       set.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      timestamp2.intTime,
+      timestamp2.floatTime,
+      timestamp2.timestamp
     ];
     exports2.schema = schema;
   }
@@ -3249,7 +3249,7 @@ var require_tags = __commonJS({
     var pairs2 = require_pairs();
     var schema$2 = require_schema3();
     var set = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map.map, seq.seq, string.string]],
@@ -3263,11 +3263,11 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
+      floatTime: timestamp2.floatTime,
       int: int.int,
       intHex: int.intHex,
       intOct: int.intOct,
-      intTime: timestamp.intTime,
+      intTime: timestamp2.intTime,
       map: map.map,
       merge: merge.merge,
       null: _null.nullTag,
@@ -3275,7 +3275,7 @@ var require_tags = __commonJS({
       pairs: pairs2.pairs,
       seq: seq.seq,
       set: set.set,
-      timestamp: timestamp.timestamp
+      timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
@@ -3283,7 +3283,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -12722,7 +12722,7 @@ var import_node_util3 = require("node:util");
 
 // src/config.ts
 var import_promises = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path13 = require("node:path");
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/checks/down-reverts-up.ts
@@ -14089,8 +14089,48 @@ var sqlError = {
   }
 };
 
-// src/checks/up-repeatable.ts
+// src/checks/timestamp.ts
 var import_node_path7 = require("node:path");
+var TIMESTAMP = /^(19|20)\d{12}$/;
+function timestampDate(version) {
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(version.slice(i, i + (k === 0 ? 4 : 2))));
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+  return same ? date : null;
+}
+var timestamp = {
+  id: "timestamp",
+  defaultSeverity: "warning",
+  summary: "A timestamp version that is not a valid date, or lies in the future.",
+  run({ set }) {
+    const tomorrow = Date.now() + 24 * 3600 * 1e3;
+    const out = [];
+    for (const m of set.migrations) {
+      if (!TIMESTAMP.test(m.version)) continue;
+      const file = m.up?.file ?? m.down?.file ?? m.code ?? set.directory;
+      const date = timestampDate(m.version);
+      if (!date) {
+        out.push({
+          file,
+          line: null,
+          message: `Version ${m.version} of ${(0, import_node_path7.basename)(file)} looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.`,
+          help: "Rename the migration with your tool's generator (e.g. `migrate create -ext sql -format 20060102150405`, `goose create`, `dbmate new`) so the version is the time it was written."
+        });
+      } else if (date.getTime() > tomorrow) {
+        out.push({
+          file,
+          line: null,
+          message: `Version ${m.version} of ${(0, import_node_path7.basename)(file)} lies in the future (${date.toISOString().slice(0, 10)}): every migration written before that date will sort before it, and where this one is deployed the runner will skip them or refuse them as out of order.`,
+          help: "Rename the migration with today's timestamp, using your tool's generator."
+        });
+      }
+    }
+    return out;
+  }
+};
+
+// src/checks/up-repeatable.ts
+var import_node_path8 = require("node:path");
 var upRepeatable = {
   id: "up-repeatable",
   defaultSeverity: "error",
@@ -14099,16 +14139,16 @@ var upRepeatable = {
     const failed = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.direction === "up" && s.attempt === 2 && s.error).map((s) => ({
       file: s.error.file,
       line: s.error.line,
-      message: `${(0, import_node_path7.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
+      message: `${(0, import_node_path8.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
       help: "Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy)."
     }));
     const different = (replay2?.mismatches ?? []).filter((m) => m.kind === "up-repeatable").map((m) => ({
       file: m.file,
       line: null,
       message: describeDiff(m.diff, {
-        left: `appears only when ${(0, import_node_path7.basename)(m.file)} is applied a second time`,
-        missing: `is not created again when ${(0, import_node_path7.basename)(m.file)} is applied a second time`,
-        changed: `differs when ${(0, import_node_path7.basename)(m.file)} is applied a second time`
+        left: `appears only when ${(0, import_node_path8.basename)(m.file)} is applied a second time`,
+        missing: `is not created again when ${(0, import_node_path8.basename)(m.file)} is applied a second time`,
+        changed: `differs when ${(0, import_node_path8.basename)(m.file)} is applied a second time`
       }).join("\n"),
       help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".'
     }));
@@ -14116,8 +14156,34 @@ var upRepeatable = {
   }
 };
 
+// src/checks/version-gap.ts
+var import_node_path9 = require("node:path");
+var versionGap = {
+  id: "version-gap",
+  defaultSeverity: "off",
+  summary: "A gap in sequentially numbered versions (opt-in).",
+  run({ set }) {
+    const numbered = set.migrations.filter((m) => !m.repeatable && /^\d{1,8}$/.test(m.version));
+    const out = [];
+    for (let i = 1; i < numbered.length; i++) {
+      const [prev, next] = [BigInt(numbered[i - 1].version), BigInt(numbered[i].version)];
+      if (next - prev <= 1n) continue;
+      const m = numbered[i];
+      const file = m.up?.file ?? m.down?.file ?? m.code ?? set.directory;
+      const missing = next - prev === 2n ? `${prev + 1n}` : `${prev + 1n}\u2013${next - 1n}`;
+      out.push({
+        file,
+        line: null,
+        message: `${(0, import_node_path9.basename)(file)} (version ${m.version}) follows version ${numbered[i - 1].version}: version ${missing} is missing.`,
+        help: "Renumber the migration to follow the previous one, or check whether a migration was lost in a merge."
+      });
+    }
+    return out;
+  }
+};
+
 // src/checks/index.ts
-var checks = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
+var checks = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
 
 // src/errors.ts
 var ToolError = class extends Error {
@@ -14149,7 +14215,7 @@ function renderPlaceholders(set, placeholders) {
 }
 
 // src/formats/common.ts
-var import_node_path8 = require("node:path");
+var import_node_path10 = require("node:path");
 
 // src/formats/version.ts
 function compareNumeric(a, b) {
@@ -14159,11 +14225,11 @@ function compareNumeric(a, b) {
 }
 
 // src/formats/common.ts
-var at = (directory, file) => import_node_path8.posix.join(directory.path, file);
+var at = (directory, file) => import_node_path10.posix.join(directory.path, file);
 var LEFTOVER = /(~|\.(bak|orig|rej|swp|swo|tmp|old))$/i;
 function looksLikeMigration(file) {
-  const base = import_node_path8.posix.basename(file).replace(LEFTOVER, "");
-  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path8.posix.basename(file));
+  const base = import_node_path10.posix.basename(file).replace(LEFTOVER, "");
+  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path10.posix.basename(file));
 }
 function ignore(ignored, problems, directory, file, reason, severity = "error") {
   ignored.push({ file, reason });
@@ -14422,7 +14488,7 @@ var drizzle = {
 };
 
 // src/formats/flyway.ts
-var import_node_path9 = require("node:path");
+var import_node_path11 = require("node:path");
 var FILE2 = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
 var NON_TRANSACTIONAL = [
   /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
@@ -14453,7 +14519,7 @@ var flyway = {
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { "${flyway:defaultSchema}": "public", "${flyway:table}": "flyway_schema_history" },
   async detect(_directory, files) {
-    return files.some((f) => FILE2.test(import_node_path9.posix.basename(f)));
+    return files.some((f) => FILE2.test(import_node_path11.posix.basename(f)));
   },
   async load(directory) {
     const ignored = [];
@@ -14472,7 +14538,7 @@ var flyway = {
           check: "transaction",
           file: at(directory, file),
           line: first.line,
-          message: `Flyway refuses ${import_node_path9.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
+          message: `Flyway refuses ${import_node_path11.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
           help: "Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`."
         });
       }
@@ -14483,9 +14549,9 @@ var flyway = {
         ignored.push({ file, reason: "Flyway script configuration of the migration beside it" });
         continue;
       }
-      const match = FILE2.exec(import_node_path9.posix.basename(file));
+      const match = FILE2.exec(import_node_path11.posix.basename(file));
       if (!match) {
-        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path9.posix.basename(file)) ? "notice" : void 0;
+        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path11.posix.basename(file)) ? "notice" : void 0;
         if (severity) ignore(ignored, problems, directory, file, "Flyway only runs `.sql` files", severity);
         else ignored.push({ file, reason: "Flyway only runs files named `V{version}__{description}.sql`, `U\u2026` or `R__\u2026`" });
         continue;
@@ -14522,7 +14588,7 @@ var flyway = {
 };
 
 // src/formats/golang-migrate.ts
-var import_node_path10 = require("node:path");
+var import_node_path12 = require("node:path");
 var FILE3 = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 var golangMigrate = {
   id: "golang-migrate",
@@ -14546,19 +14612,19 @@ var golangMigrate = {
       }
       const [, digits, name, direction] = m;
       if (BigInt(digits) > 0xffffffffffffffffn) {
-        throw new InputError(`${import_node_path10.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+        throw new InputError(`${import_node_path12.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
       }
       const key = BigInt(digits).toString();
       const entry = byVersion2.get(key) ?? { version: digits, name };
       if (entry[direction]) {
         throw new InputError(
-          `${import_node_path10.posix.join(directory.path, file)} and ${import_node_path10.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
+          `${import_node_path12.posix.join(directory.path, file)} and ${import_node_path12.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
         );
       }
       entry[direction] = file;
       byVersion2.set(key, entry);
     }
-    const script = async (file) => file === void 0 ? null : { file: import_node_path10.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
+    const script = async (file) => file === void 0 ? null : { file: import_node_path12.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
     const migrations = [];
     for (const entry of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
       migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
@@ -15177,7 +15243,7 @@ function parseSettings(raw, where) {
 async function readConfigFile(cwd, named) {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const path = (0, import_node_path11.join)(cwd, name);
+    const path = (0, import_node_path13.join)(cwd, name);
     let text;
     try {
       text = await (0, import_promises.readFile)(path, "utf8");
@@ -15221,7 +15287,7 @@ function defined(key, value) {
 var import_node_child_process2 = require("node:child_process");
 var import_promises3 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path13 = require("node:path");
+var import_node_path15 = require("node:path");
 var import_node_util2 = require("node:util");
 
 // node_modules/pg/esm/index.mjs
@@ -15244,7 +15310,7 @@ var import_node_child_process = require("node:child_process");
 var import_promises2 = require("node:fs/promises");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
-var import_node_path12 = require("node:path");
+var import_node_path14 = require("node:path");
 var import_node_util = require("node:util");
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var BUNDLED_MAJOR = 17;
@@ -15255,42 +15321,42 @@ function platformPackage() {
 }
 function cacheRoot() {
   if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
-  const base = process.env.XDG_CACHE_HOME || (0, import_node_path12.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
-  return (0, import_node_path12.join)(base, "migrate-check");
+  const base = process.env.XDG_CACHE_HOME || (0, import_node_path14.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
+  return (0, import_node_path14.join)(base, "migrate-check");
 }
 var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
 function bundledPackageDir() {
   try {
-    return (0, import_node_path12.dirname)((0, import_node_path12.dirname)(localRequire.resolve(platformPackage())));
+    return (0, import_node_path14.dirname)((0, import_node_path14.dirname)(localRequire.resolve(platformPackage())));
   } catch {
     return null;
   }
 }
 async function packageVersion(packageDir) {
-  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path12.join)(packageDir, "package.json"), "utf8"));
+  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path14.join)(packageDir, "package.json"), "utf8"));
   return json.version.replace(/-.*$/, "");
 }
 async function hydrateSymlinks(packageDir) {
   let links;
   try {
-    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path12.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
+    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path14.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
   } catch {
     return;
   }
   for (const { source, target } of links) {
-    const at2 = (0, import_node_path12.join)(packageDir, target);
+    const at2 = (0, import_node_path14.join)(packageDir, target);
     try {
       await (0, import_promises2.lstat)(at2);
     } catch {
-      await (0, import_promises2.symlink)((0, import_node_path12.relative)((0, import_node_path12.dirname)(at2), (0, import_node_path12.join)(packageDir, source)), at2);
+      await (0, import_promises2.symlink)((0, import_node_path14.relative)((0, import_node_path14.dirname)(at2), (0, import_node_path14.join)(packageDir, source)), at2);
     }
   }
 }
 async function traversableByOthers(path) {
-  for (let p = path; ; p = (0, import_node_path12.dirname)(p)) {
+  for (let p = path; ; p = (0, import_node_path14.dirname)(p)) {
     const s = await (0, import_promises2.stat)(p);
     if (!(s.mode & 1)) return false;
-    if ((0, import_node_path12.dirname)(p) === p) return true;
+    if ((0, import_node_path14.dirname)(p) === p) return true;
   }
 }
 async function exists(path) {
@@ -15310,7 +15376,7 @@ async function fetchMajor(pkg, major, into, progress2) {
   await (0, import_promises2.mkdir)(staging, { recursive: true });
   try {
     const version = await newestVersionOfMajor(pkg, major);
-    await (0, import_promises2.writeFile)((0, import_node_path12.join)(staging, "package.json"), '{"private":true}');
+    await (0, import_promises2.writeFile)((0, import_node_path14.join)(staging, "package.json"), '{"private":true}');
     await new Promise((resolve, reject) => {
       const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
         cwd: staging,
@@ -15334,11 +15400,11 @@ async function fetchMajor(pkg, major, into, progress2) {
 }
 async function locateBinaries(options) {
   if (options.binDir) {
-    const postgres = (0, import_node_path12.join)(options.binDir, "postgres");
+    const postgres = (0, import_node_path14.join)(options.binDir, "postgres");
     if (!await exists(postgres)) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
-    await hydrateSymlinks((0, import_node_path12.dirname)((0, import_node_path12.dirname)(options.binDir)));
+    await hydrateSymlinks((0, import_node_path14.dirname)((0, import_node_path14.dirname)(options.binDir)));
     const { stdout } = await run(postgres, ["--version"]);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
   }
@@ -15348,8 +15414,8 @@ async function locateBinaries(options) {
   const pkg = platformPackage();
   let packageDir = bundledPackageDir();
   if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
-    const into = (0, import_node_path12.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
-    packageDir = (0, import_node_path12.join)(into, "node_modules", pkg);
+    const into = (0, import_node_path14.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
+    packageDir = (0, import_node_path14.join)(into, "node_modules", pkg);
     if (!await exists(packageDir)) {
       if (options.major === BUNDLED_MAJOR) {
         throw new DatabaseError(
@@ -15362,15 +15428,15 @@ async function locateBinaries(options) {
   }
   await hydrateSymlinks(packageDir);
   const version = await packageVersion(packageDir);
-  let binDir = (0, import_node_path12.join)(packageDir, "native", "bin");
+  let binDir = (0, import_node_path14.join)(packageDir, "native", "bin");
   if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
-    const copy = (0, import_node_path12.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
-    if (!await exists((0, import_node_path12.join)(copy, ".complete"))) {
+    const copy = (0, import_node_path14.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
+    if (!await exists((0, import_node_path14.join)(copy, ".complete"))) {
       await (0, import_promises2.rm)(copy, { recursive: true, force: true });
-      await (0, import_promises2.cp)((0, import_node_path12.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
-      await (0, import_promises2.writeFile)((0, import_node_path12.join)(copy, ".complete"), "");
+      await (0, import_promises2.cp)((0, import_node_path14.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
+      await (0, import_promises2.writeFile)((0, import_node_path14.join)(copy, ".complete"), "");
     }
-    binDir = (0, import_node_path12.join)(copy, "bin");
+    binDir = (0, import_node_path14.join)(copy, "bin");
   }
   return { binDir, version };
 }
@@ -15507,15 +15573,15 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   let swept = 0;
   for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
     if (!INSTANCE.test(name)) continue;
-    const dir = (0, import_node_path13.join)(root, name);
-    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path13.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
+    const dir = (0, import_node_path15.join)(root, name);
+    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path15.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
     if (Number.isNaN(owner)) {
       const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
       if (age < 6e4) continue;
     } else if (alive(owner)) {
       continue;
     }
-    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path13.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path15.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
     if (postmaster && alive(postmaster)) {
       try {
         process.kill(postmaster, "SIGQUIT");
@@ -15529,25 +15595,25 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   return swept;
 }
 async function templateCluster(binaries, user) {
-  const cached = (0, import_node_path13.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
-  if (await (0, import_promises3.stat)((0, import_node_path13.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
-  const work = await (0, import_promises3.mkdtemp)((0, import_node_path13.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
+  const cached = (0, import_node_path15.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
+  if (await (0, import_promises3.stat)((0, import_node_path15.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
+  const work = await (0, import_promises3.mkdtemp)((0, import_node_path15.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path13.join)(work, "owner.pid"), String(process.pid));
+    await (0, import_promises3.writeFile)((0, import_node_path15.join)(work, "owner.pid"), String(process.pid));
     await chownTree(work, user);
     try {
       await run2(
-        (0, import_node_path13.join)(binaries.binDir, "initdb"),
-        ["-D", (0, import_node_path13.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        (0, import_node_path15.join)(binaries.binDir, "initdb"),
+        ["-D", (0, import_node_path15.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
         { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
       );
     } catch (error) {
       const e = error;
       throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
     }
-    await (0, import_promises3.mkdir)((0, import_node_path13.join)(cacheRoot(), "clusters"), { recursive: true });
+    await (0, import_promises3.mkdir)((0, import_node_path15.join)(cacheRoot(), "clusters"), { recursive: true });
     const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster((0, import_node_path13.join)(work, "data"), staging);
+    await copyCluster((0, import_node_path15.join)(work, "data"), staging);
     await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
     return cached;
   } finally {
@@ -15567,7 +15633,7 @@ async function startEmbedded(options = {}) {
   await sweepStale();
   const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
   const template = await templateCluster(binaries, user);
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path13.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
+  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path15.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
   let child;
   let pool;
   let stopping;
@@ -15587,14 +15653,14 @@ async function startEmbedded(options = {}) {
   };
   const unregister = onInterrupt(stop);
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path13.join)(dir, "owner.pid"), String(process.pid));
-    await copyCluster(template, (0, import_node_path13.join)(dir, "data"));
+    await (0, import_promises3.writeFile)((0, import_node_path15.join)(dir, "owner.pid"), String(process.pid));
+    await copyCluster(template, (0, import_node_path15.join)(dir, "data"));
     await chownTree(dir, user);
     const args = [
       dir,
-      (0, import_node_path13.join)(binaries.binDir, "postgres"),
+      (0, import_node_path15.join)(binaries.binDir, "postgres"),
       "-D",
-      (0, import_node_path13.join)(dir, "data"),
+      (0, import_node_path15.join)(dir, "data"),
       "-k",
       dir,
       "-c",
@@ -15655,7 +15721,7 @@ async function connectWhenReady(config, child, dir) {
       const code = error.code;
       const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
-        const log = await (0, import_promises3.readFile)((0, import_node_path13.join)(dir, "server.log"), "utf8").catch(() => "");
+        const log = await (0, import_promises3.readFile)((0, import_node_path15.join)(dir, "server.log"), "utf8").catch(() => "");
         throw new DatabaseError(
           `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
         );
@@ -15738,7 +15804,7 @@ function startServer(options) {
 
 // src/formats/directory.ts
 var import_promises4 = require("node:fs/promises");
-var import_node_path14 = require("node:path");
+var import_node_path16 = require("node:path");
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function firstInvalidByte(bytes) {
   for (let i = 0; i < bytes.length; ) {
@@ -15778,12 +15844,12 @@ function fsDirectory(path) {
         const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path14.posix.join(...(0, import_node_path14.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path16.posix.join(...(0, import_node_path16.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
     },
     read(file) {
       let text = texts.get(file);
       if (!text) {
-        text = (0, import_promises4.readFile)((0, import_node_path14.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path14.posix.join(path, file)));
+        text = (0, import_promises4.readFile)((0, import_node_path16.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path16.posix.join(path, file)));
         texts.set(file, text);
       }
       return text;
@@ -15912,7 +15978,7 @@ function applySuppressions(findings, byFile) {
 }
 
 // src/run.ts
-var import_node_path15 = require("node:path");
+var import_node_path17 = require("node:path");
 async function load(path, settings, io) {
   const reader = io.directory(path);
   const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
@@ -15926,7 +15992,7 @@ async function load(path, settings, io) {
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
   const prelude = [];
   for (const file of settings.prerequisites) {
-    const text = await io.directory((0, import_node_path15.dirname)(file)).read((0, import_node_path15.basename)(file)).catch((error) => {
+    const text = await io.directory((0, import_node_path17.dirname)(file)).read((0, import_node_path17.basename)(file)).catch((error) => {
       if (error instanceof ToolError) throw error;
       throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
     });
@@ -15937,14 +16003,14 @@ async function load(path, settings, io) {
     const files = [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f));
     const markers = /* @__PURE__ */ new Map();
     for (const file of new Set(files)) {
-      const relative2 = import_node_path15.posix.relative(import_node_path15.posix.join(reader.path), file);
+      const relative2 = import_node_path17.posix.relative(import_node_path17.posix.join(reader.path), file);
       if (!relative2 || relative2.startsWith("..")) continue;
       for (const [id, reason] of readSuppressions(file, await reader.read(relative2))) markers.set(id, reason);
     }
     if (markers.size) for (const file of files) suppressions.set(file, markers);
   }
-  const preludeFiles = new Set(prelude.map((p) => import_node_path15.posix.normalize(p.file)));
-  const inPrelude = (file) => preludeFiles.has(import_node_path15.posix.normalize(import_node_path15.posix.join(path, file)));
+  const preludeFiles = new Set(prelude.map((p) => import_node_path17.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path17.posix.normalize(import_node_path17.posix.join(path, file)));
   return {
     path,
     settings,
@@ -15953,7 +16019,7 @@ async function load(path, settings, io) {
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
-      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path15.posix.normalize(p.file)))
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path17.posix.normalize(p.file)))
     }
   };
 }
@@ -16026,7 +16092,7 @@ async function run3(config, io) {
         }
         const found = [];
         for (const check of checks) {
-          const setting = settings.checks[check.id];
+          const setting = settings.checks[check.id] ?? (check.defaultSeverity === "off" ? "off" : void 0);
           if (setting === "off") continue;
           for (const { severity, ...f } of check.run({ set, replay: result })) {
             found.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });

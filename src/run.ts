@@ -1,4 +1,4 @@
-import type { Finding } from './checks/check.ts';
+import type { Finding, Severity } from './checks/check.ts';
 import { checks } from './checks/index.ts';
 import { settingsFor, type Config, type DirectorySettings } from './config.ts';
 import type { Server } from './database/database.ts';
@@ -156,10 +156,10 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     }
     const found: Finding[] = [];
     for (const check of checks) {
-      const setting = settings.checks[check.id];
+      const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
       if (setting === 'off') continue;
       for (const { severity, ...f } of check.run({ set, replay: result })) {
-        found.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
+        found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
       }
     }
     const { kept, suppressed: silenced } = applySuppressions(found, suppressions);

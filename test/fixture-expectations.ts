@@ -231,4 +231,19 @@ export const EXPECTATIONS: Expectation[] = [
   },
   // both findings of this fixture are suppressed in the migration's files, with reasons
   { dir: 'golang-migrate/suppressed', exit: 0, findings: [] },
+  {
+    dir: 'golang-migrate/bad-timestamps',
+    exit: 0,
+    findings: [
+      { check: 'timestamp', severity: 'warning', file: '20241331090000_add_email.up.sql', message: /Version 20241331090000 of 20241331090000_add_email\.up\.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date/ },
+      { check: 'timestamp', severity: 'warning', file: '20990105100000_add_nickname.up.sql', message: /Version 20990105100000 .* lies in the future \(2099-01-05\)/ },
+    ],
+  },
+  {
+    // version-gap is opt-in: this repository's config turns it on
+    dir: 'layouts/numbered-gaps',
+    repo: true,
+    exit: 1,
+    findings: [{ check: 'version-gap', file: '0005_add_nickname.sql', message: /0005_add_nickname\.sql \(version 0005\) follows version 0002: version 3–4 is missing/ }],
+  },
 ];

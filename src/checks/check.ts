@@ -37,7 +37,8 @@ export interface CheckContext {
  */
 export interface Check {
   readonly id: string;
-  readonly defaultSeverity: Severity;
+  /** `off`: an opt-in check, run only when the config gives it a severity. */
+  readonly defaultSeverity: Severity | 'off';
   /** One line for `--help` and the docs index. */
   readonly summary: string;
   run(context: CheckContext): CheckResult[];

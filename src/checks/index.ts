@@ -7,7 +7,9 @@ import { parseError } from './parse-error.ts';
 import { partialReplay } from './partial-replay.ts';
 import { sqlError } from './sql-error.ts';
 import { transaction } from './transaction.ts';
+import { timestamp } from './timestamp.ts';
 import { upRepeatable } from './up-repeatable.ts';
+import { versionGap } from './version-gap.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable];
+export const checks: readonly Check[] = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
