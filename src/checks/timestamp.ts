@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { posix } from 'node:path';
 import type { Check, CheckResult } from './check.ts';
 
 /** `YYYYMMDDHHMMSS` (14 digits starting 19 or 20): the timestamp versions most tools generate. */
@@ -27,19 +27,20 @@ export const timestamp: Check = {
     for (const m of set.migrations) {
       if (!TIMESTAMP.test(m.version)) continue;
       const file = m.up?.file ?? m.down?.file ?? m.code ?? set.directory;
+      const name = posix.relative(posix.join(set.directory), file) || file;
       const date = timestampDate(m.version);
       if (!date) {
         out.push({
           file,
           line: null,
-          message: `Version ${m.version} of ${basename(file)} looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.`,
+          message: `Version ${m.version} of ${name} looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.`,
           help: "Rename the migration with your tool's generator (e.g. `migrate create -ext sql -format 20060102150405`, `goose create`, `dbmate new`) so the version is the time it was written.",
         });
       } else if (date.getTime() > tomorrow) {
         out.push({
           file,
           line: null,
-          message: `Version ${m.version} of ${basename(file)} lies in the future (${date.toISOString().slice(0, 10)}): every migration written before that date will sort before it, and where this one is deployed the runner will skip them or refuse them as out of order.`,
+          message: `Version ${m.version} of ${name} lies in the future (${date.toISOString().slice(0, 10)}): every migration written before that date will sort before it, and where this one is deployed the runner will skip them or refuse them as out of order.`,
           help: "Rename the migration with today's timestamp, using your tool's generator.",
         });
       }
