@@ -12722,7 +12722,7 @@ var import_node_util3 = require("node:util");
 
 // src/config.ts
 var import_promises = require("node:fs/promises");
-var import_node_path13 = require("node:path");
+var import_node_path15 = require("node:path");
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/checks/down-reverts-up.ts
@@ -13315,6 +13315,22 @@ var downRevertsUp = {
   }
 };
 
+// src/checks/check.ts
+var SEVERITIES = ["error", "warning", "notice"];
+function formatProblems({ set }, id) {
+  return (set.problems ?? []).filter((p) => p.check === id).map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...p.severity ? { severity: p.severity } : {} }));
+}
+
+// src/checks/duplicate-version.ts
+var duplicateVersion = {
+  id: "duplicate-version",
+  defaultSeverity: "error",
+  summary: "Two migrations with the same version (the tool refuses the directory, or skips one).",
+  run(context) {
+    return formatProblems(context, "duplicate-version");
+  }
+};
+
 // src/checks/missing-extension.ts
 var import_node_path2 = require("node:path");
 function extensionNotAvailable(step) {
@@ -13351,12 +13367,6 @@ var missingExtension = {
     });
   }
 };
-
-// src/checks/check.ts
-var SEVERITIES = ["error", "warning", "notice"];
-function formatProblems({ set }, id) {
-  return (set.problems ?? []).filter((p) => p.check === id).map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...p.severity ? { severity: p.severity } : {} }));
-}
 
 // src/checks/naming.ts
 var naming = {
@@ -14184,7 +14194,7 @@ var versionGap = {
 };
 
 // src/checks/index.ts
-var checks = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+var checks = [naming, duplicateVersion, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
 
 // src/errors.ts
 var ToolError = class extends Error {
@@ -14253,16 +14263,28 @@ function byVersion(ordering, tie = () => "") {
     return x < y ? -1 : x > y ? 1 : 0;
   };
 }
-function refuseDuplicates(migrations, files, tool, key = (v) => BigInt(v).toString()) {
+function duplicate(ignored, problems, directory, kept, file, version, consequence) {
+  ignored.push({ file, reason: `version ${version} is already taken by ${import_node_path10.posix.basename(kept)}` });
+  problems.push({
+    check: "duplicate-version",
+    file: at(directory, file),
+    line: null,
+    message: `${file} and ${import_node_path10.posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${import_node_path10.posix.basename(kept)}.`,
+    help: "Renumber the newer migration so every version is unique (a merge of two branches that each added one is the usual cause)."
+  });
+}
+function dropDuplicates(migrations, ignored, problems, directory, file, consequence, key = (v) => BigInt(v).toString()) {
   const seen = /* @__PURE__ */ new Map();
-  for (const m of migrations) {
-    const k = key(m.version);
-    const other = seen.get(k);
-    if (other) {
-      throw new InputError(`${files(other)} and ${files(m)} are both version ${k}: ${tool} refuses to run a directory with duplicate versions. Renumber one of them.`);
+  return migrations.filter((m) => {
+    const other = seen.get(key(m.version));
+    if (!other) {
+      seen.set(key(m.version), m);
+      return true;
     }
-    seen.set(k, m);
-  }
+    const relative2 = (x) => import_node_path10.posix.relative(import_node_path10.posix.join(directory.path), file(x));
+    duplicate(ignored, problems, directory, relative2(other), relative2(m), key(m.version), consequence);
+    return false;
+  });
 }
 async function anyFileHas(directory, files, marker) {
   for (const file of files) {
@@ -14273,6 +14295,7 @@ async function anyFileHas(directory, files, marker) {
 }
 
 // src/formats/custom.ts
+var import_node_path11 = require("node:path");
 var UP = /^(up|do|apply|forward)$/i;
 var DOWN = /^(down|undo|revert|rollback|back)$/i;
 function customPattern(settings) {
@@ -14323,7 +14346,11 @@ var custom = {
       const entry = byKey.get(key) ?? { key, version, name, up: null, down: null };
       const text = await directory.read(file);
       const script = { file: at(directory, file), units: settings.split === "statements" ? splitStatements(text) : wholeFile(text), transaction: settings.transaction };
-      if (entry[side]) throw new InputError(`${entry[side].file} and ${script.file} are both the ${side} of version ${key}. Renumber one of them or fix \`custom.pattern\`.`);
+      const taken = entry[side];
+      if (taken) {
+        duplicate(ignored, problems, directory, import_node_path11.posix.relative(import_node_path11.posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
+        continue;
+      }
       entry[side] = script;
       byKey.set(key, entry);
     }
@@ -14384,10 +14411,11 @@ var dbmate = {
         down: down ? script(block(text, down.index, text.length)) : null
       });
     }
+    const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.up?.file ?? m.down?.file ?? at(directory, m.version), "dbmate records the first and never runs the second (it looks applied)", (v) => v);
     return {
       directory: directory.path,
       format: "dbmate",
-      migrations,
+      migrations: unique,
       ignored,
       problems,
       bookkeeping: "CREATE TABLE IF NOT EXISTS public.schema_migrations (version varchar(128) PRIMARY KEY)"
@@ -14489,7 +14517,7 @@ var drizzle = {
 };
 
 // src/formats/flyway.ts
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 var FILE2 = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
 var NON_TRANSACTIONAL = [
   /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
@@ -14520,7 +14548,7 @@ var flyway = {
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { "${flyway:defaultSchema}": "public", "${flyway:table}": "flyway_schema_history" },
   async detect(_directory, files) {
-    return files.some((f) => FILE2.test(import_node_path11.posix.basename(f)));
+    return files.some((f) => FILE2.test(import_node_path12.posix.basename(f)));
   },
   async load(directory) {
     const ignored = [];
@@ -14539,7 +14567,7 @@ var flyway = {
           check: "transaction",
           file: at(directory, file),
           line: first.line,
-          message: `Flyway refuses ${import_node_path11.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
+          message: `Flyway refuses ${import_node_path12.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
           help: "Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`."
         });
       }
@@ -14550,9 +14578,9 @@ var flyway = {
         ignored.push({ file, reason: "Flyway script configuration of the migration beside it" });
         continue;
       }
-      const match = FILE2.exec(import_node_path11.posix.basename(file));
+      const match = FILE2.exec(import_node_path12.posix.basename(file));
       if (!match) {
-        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path11.posix.basename(file)) ? "notice" : void 0;
+        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path12.posix.basename(file)) ? "notice" : void 0;
         if (severity) ignore(ignored, problems, directory, file, "Flyway only runs `.sql` files", severity);
         else ignored.push({ file, reason: "Flyway only runs files named `V{version}__{description}.sql`, `U\u2026` or `R__\u2026`" });
         continue;
@@ -14565,8 +14593,10 @@ var flyway = {
       const key = versionParts(version).join(".");
       const entry = versioned.get(key) ?? { version, name: description, file };
       const side = prefix === "V" ? "up" : "down";
-      if (entry[side]) {
-        throw new InputError(`${entry[side].file} and ${at(directory, file)} are both ${prefix === "V" ? "versioned" : "undo"} migrations for version ${key}: Flyway refuses to run ("Found more than one migration with version ${key}"). Renumber one of them.`);
+      const taken = entry[side];
+      if (taken) {
+        duplicate(ignored, problems, directory, import_node_path12.posix.relative(import_node_path12.posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
+        continue;
       }
       entry[side] = await script(file);
       versioned.set(key, entry);
@@ -14589,7 +14619,7 @@ var flyway = {
 };
 
 // src/formats/golang-migrate.ts
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 var FILE3 = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 var golangMigrate = {
   id: "golang-migrate",
@@ -14613,19 +14643,19 @@ var golangMigrate = {
       }
       const [, digits, name, direction] = m;
       if (BigInt(digits) > 0xffffffffffffffffn) {
-        throw new InputError(`${import_node_path12.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+        throw new InputError(`${import_node_path13.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
       }
       const key = BigInt(digits).toString();
       const entry = byVersion2.get(key) ?? { version: digits, name };
-      if (entry[direction]) {
-        throw new InputError(
-          `${import_node_path12.posix.join(directory.path, file)} and ${import_node_path12.posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`
-        );
+      const taken = entry[direction];
+      if (taken) {
+        duplicate(ignored, problems, directory, taken, file, key, `golang-migrate refuses to run the directory ("duplicate migration file")`);
+        continue;
       }
       entry[direction] = file;
       byVersion2.set(key, entry);
     }
-    const script = async (file) => file === void 0 ? null : { file: import_node_path12.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
+    const script = async (file) => file === void 0 ? null : { file: import_node_path13.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
     const migrations = [];
     for (const entry of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
       migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
@@ -14847,11 +14877,11 @@ var goose = {
       });
     }
     migrations.sort(byVersion("numeric"));
-    refuseDuplicates(migrations, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), "goose");
+    const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), 'goose refuses to run the directory ("found duplicate migration version")');
     return {
       directory: directory.path,
       format: "goose",
-      migrations,
+      migrations: unique,
       ignored,
       problems,
       // goose's postgres dialect (internal/dialect/dialectquery/postgres.go).
@@ -15011,6 +15041,7 @@ var sqlMigrate = {
 };
 
 // src/formats/sqlx.ts
+var import_node_path14 = require("node:path");
 var NO_TRANSACTION = /^-- no-transaction/;
 var sqlx = {
   id: "sqlx",
@@ -15042,7 +15073,8 @@ var sqlx = {
       const entry = byVersionKey.get(key) ?? { version: digits, name };
       const other = entry[side];
       if (other) {
-        throw new InputError(`${other.file} and ${script.file} are both version ${key} ${side}: sqlx cannot apply both. Renumber one of them.`);
+        duplicate(ignored, problems, directory, import_node_path14.posix.basename(other.file), file, key, "sqlx refuses to run the directory (both would be recorded under one version)");
+        continue;
       }
       entry[side] = script;
       byVersionKey.set(key, entry);
@@ -15244,7 +15276,7 @@ function parseSettings(raw, where) {
 async function readConfigFile(cwd, named) {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const path = (0, import_node_path13.join)(cwd, name);
+    const path = (0, import_node_path15.join)(cwd, name);
     let text;
     try {
       text = await (0, import_promises.readFile)(path, "utf8");
@@ -15288,7 +15320,7 @@ function defined(key, value) {
 var import_node_child_process2 = require("node:child_process");
 var import_promises3 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path15 = require("node:path");
+var import_node_path17 = require("node:path");
 var import_node_util2 = require("node:util");
 
 // node_modules/pg/esm/index.mjs
@@ -15311,7 +15343,7 @@ var import_node_child_process = require("node:child_process");
 var import_promises2 = require("node:fs/promises");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
-var import_node_path14 = require("node:path");
+var import_node_path16 = require("node:path");
 var import_node_util = require("node:util");
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var BUNDLED_MAJOR = 17;
@@ -15322,42 +15354,42 @@ function platformPackage() {
 }
 function cacheRoot() {
   if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
-  const base = process.env.XDG_CACHE_HOME || (0, import_node_path14.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
-  return (0, import_node_path14.join)(base, "migrate-check");
+  const base = process.env.XDG_CACHE_HOME || (0, import_node_path16.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
+  return (0, import_node_path16.join)(base, "migrate-check");
 }
 var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
 function bundledPackageDir() {
   try {
-    return (0, import_node_path14.dirname)((0, import_node_path14.dirname)(localRequire.resolve(platformPackage())));
+    return (0, import_node_path16.dirname)((0, import_node_path16.dirname)(localRequire.resolve(platformPackage())));
   } catch {
     return null;
   }
 }
 async function packageVersion(packageDir) {
-  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path14.join)(packageDir, "package.json"), "utf8"));
+  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path16.join)(packageDir, "package.json"), "utf8"));
   return json.version.replace(/-.*$/, "");
 }
 async function hydrateSymlinks(packageDir) {
   let links;
   try {
-    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path14.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
+    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path16.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
   } catch {
     return;
   }
   for (const { source, target } of links) {
-    const at2 = (0, import_node_path14.join)(packageDir, target);
+    const at2 = (0, import_node_path16.join)(packageDir, target);
     try {
       await (0, import_promises2.lstat)(at2);
     } catch {
-      await (0, import_promises2.symlink)((0, import_node_path14.relative)((0, import_node_path14.dirname)(at2), (0, import_node_path14.join)(packageDir, source)), at2);
+      await (0, import_promises2.symlink)((0, import_node_path16.relative)((0, import_node_path16.dirname)(at2), (0, import_node_path16.join)(packageDir, source)), at2);
     }
   }
 }
 async function traversableByOthers(path) {
-  for (let p = path; ; p = (0, import_node_path14.dirname)(p)) {
+  for (let p = path; ; p = (0, import_node_path16.dirname)(p)) {
     const s = await (0, import_promises2.stat)(p);
     if (!(s.mode & 1)) return false;
-    if ((0, import_node_path14.dirname)(p) === p) return true;
+    if ((0, import_node_path16.dirname)(p) === p) return true;
   }
 }
 async function exists(path) {
@@ -15377,7 +15409,7 @@ async function fetchMajor(pkg, major, into, progress2) {
   await (0, import_promises2.mkdir)(staging, { recursive: true });
   try {
     const version = await newestVersionOfMajor(pkg, major);
-    await (0, import_promises2.writeFile)((0, import_node_path14.join)(staging, "package.json"), '{"private":true}');
+    await (0, import_promises2.writeFile)((0, import_node_path16.join)(staging, "package.json"), '{"private":true}');
     await new Promise((resolve, reject) => {
       const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
         cwd: staging,
@@ -15401,11 +15433,11 @@ async function fetchMajor(pkg, major, into, progress2) {
 }
 async function locateBinaries(options) {
   if (options.binDir) {
-    const postgres = (0, import_node_path14.join)(options.binDir, "postgres");
+    const postgres = (0, import_node_path16.join)(options.binDir, "postgres");
     if (!await exists(postgres)) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
-    await hydrateSymlinks((0, import_node_path14.dirname)((0, import_node_path14.dirname)(options.binDir)));
+    await hydrateSymlinks((0, import_node_path16.dirname)((0, import_node_path16.dirname)(options.binDir)));
     const { stdout } = await run(postgres, ["--version"]);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
   }
@@ -15415,8 +15447,8 @@ async function locateBinaries(options) {
   const pkg = platformPackage();
   let packageDir = bundledPackageDir();
   if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
-    const into = (0, import_node_path14.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
-    packageDir = (0, import_node_path14.join)(into, "node_modules", pkg);
+    const into = (0, import_node_path16.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
+    packageDir = (0, import_node_path16.join)(into, "node_modules", pkg);
     if (!await exists(packageDir)) {
       if (options.major === BUNDLED_MAJOR) {
         throw new DatabaseError(
@@ -15429,15 +15461,15 @@ async function locateBinaries(options) {
   }
   await hydrateSymlinks(packageDir);
   const version = await packageVersion(packageDir);
-  let binDir = (0, import_node_path14.join)(packageDir, "native", "bin");
+  let binDir = (0, import_node_path16.join)(packageDir, "native", "bin");
   if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
-    const copy = (0, import_node_path14.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
-    if (!await exists((0, import_node_path14.join)(copy, ".complete"))) {
+    const copy = (0, import_node_path16.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
+    if (!await exists((0, import_node_path16.join)(copy, ".complete"))) {
       await (0, import_promises2.rm)(copy, { recursive: true, force: true });
-      await (0, import_promises2.cp)((0, import_node_path14.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
-      await (0, import_promises2.writeFile)((0, import_node_path14.join)(copy, ".complete"), "");
+      await (0, import_promises2.cp)((0, import_node_path16.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
+      await (0, import_promises2.writeFile)((0, import_node_path16.join)(copy, ".complete"), "");
     }
-    binDir = (0, import_node_path14.join)(copy, "bin");
+    binDir = (0, import_node_path16.join)(copy, "bin");
   }
   return { binDir, version };
 }
@@ -15574,15 +15606,15 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   let swept = 0;
   for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
     if (!INSTANCE.test(name)) continue;
-    const dir = (0, import_node_path15.join)(root, name);
-    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path15.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
+    const dir = (0, import_node_path17.join)(root, name);
+    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path17.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
     if (Number.isNaN(owner)) {
       const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
       if (age < 6e4) continue;
     } else if (alive(owner)) {
       continue;
     }
-    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path15.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path17.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
     if (postmaster && alive(postmaster)) {
       try {
         process.kill(postmaster, "SIGQUIT");
@@ -15596,25 +15628,25 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   return swept;
 }
 async function templateCluster(binaries, user) {
-  const cached = (0, import_node_path15.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
-  if (await (0, import_promises3.stat)((0, import_node_path15.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
-  const work = await (0, import_promises3.mkdtemp)((0, import_node_path15.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
+  const cached = (0, import_node_path17.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
+  if (await (0, import_promises3.stat)((0, import_node_path17.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
+  const work = await (0, import_promises3.mkdtemp)((0, import_node_path17.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path15.join)(work, "owner.pid"), String(process.pid));
+    await (0, import_promises3.writeFile)((0, import_node_path17.join)(work, "owner.pid"), String(process.pid));
     await chownTree(work, user);
     try {
       await run2(
-        (0, import_node_path15.join)(binaries.binDir, "initdb"),
-        ["-D", (0, import_node_path15.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        (0, import_node_path17.join)(binaries.binDir, "initdb"),
+        ["-D", (0, import_node_path17.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
         { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
       );
     } catch (error) {
       const e = error;
       throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
     }
-    await (0, import_promises3.mkdir)((0, import_node_path15.join)(cacheRoot(), "clusters"), { recursive: true });
+    await (0, import_promises3.mkdir)((0, import_node_path17.join)(cacheRoot(), "clusters"), { recursive: true });
     const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster((0, import_node_path15.join)(work, "data"), staging);
+    await copyCluster((0, import_node_path17.join)(work, "data"), staging);
     await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
     return cached;
   } finally {
@@ -15634,7 +15666,7 @@ async function startEmbedded(options = {}) {
   await sweepStale();
   const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
   const template = await templateCluster(binaries, user);
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path15.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
+  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path17.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
   let child;
   let pool;
   let stopping;
@@ -15654,14 +15686,14 @@ async function startEmbedded(options = {}) {
   };
   const unregister = onInterrupt(stop);
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path15.join)(dir, "owner.pid"), String(process.pid));
-    await copyCluster(template, (0, import_node_path15.join)(dir, "data"));
+    await (0, import_promises3.writeFile)((0, import_node_path17.join)(dir, "owner.pid"), String(process.pid));
+    await copyCluster(template, (0, import_node_path17.join)(dir, "data"));
     await chownTree(dir, user);
     const args = [
       dir,
-      (0, import_node_path15.join)(binaries.binDir, "postgres"),
+      (0, import_node_path17.join)(binaries.binDir, "postgres"),
       "-D",
-      (0, import_node_path15.join)(dir, "data"),
+      (0, import_node_path17.join)(dir, "data"),
       "-k",
       dir,
       "-c",
@@ -15722,7 +15754,7 @@ async function connectWhenReady(config, child, dir) {
       const code = error.code;
       const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
-        const log = await (0, import_promises3.readFile)((0, import_node_path15.join)(dir, "server.log"), "utf8").catch(() => "");
+        const log = await (0, import_promises3.readFile)((0, import_node_path17.join)(dir, "server.log"), "utf8").catch(() => "");
         throw new DatabaseError(
           `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
         );
@@ -15805,7 +15837,7 @@ function startServer(options) {
 
 // src/formats/directory.ts
 var import_promises4 = require("node:fs/promises");
-var import_node_path16 = require("node:path");
+var import_node_path18 = require("node:path");
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function firstInvalidByte(bytes) {
   for (let i = 0; i < bytes.length; ) {
@@ -15845,12 +15877,12 @@ function fsDirectory(path) {
         const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path16.posix.join(...(0, import_node_path16.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path18.posix.join(...(0, import_node_path18.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
     },
     read(file) {
       let text = texts.get(file);
       if (!text) {
-        text = (0, import_promises4.readFile)((0, import_node_path16.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path16.posix.join(path, file)));
+        text = (0, import_promises4.readFile)((0, import_node_path18.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path18.posix.join(path, file)));
         texts.set(file, text);
       }
       return text;
@@ -15979,7 +16011,7 @@ function applySuppressions(findings, byFile) {
 }
 
 // src/run.ts
-var import_node_path17 = require("node:path");
+var import_node_path19 = require("node:path");
 async function load(path, settings, io) {
   const reader = io.directory(path);
   const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
@@ -15993,7 +16025,7 @@ async function load(path, settings, io) {
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
   const prelude = [];
   for (const file of settings.prerequisites) {
-    const text = await io.directory((0, import_node_path17.dirname)(file)).read((0, import_node_path17.basename)(file)).catch((error) => {
+    const text = await io.directory((0, import_node_path19.dirname)(file)).read((0, import_node_path19.basename)(file)).catch((error) => {
       if (error instanceof ToolError) throw error;
       throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
     });
@@ -16004,14 +16036,14 @@ async function load(path, settings, io) {
     const files = [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f));
     const markers = /* @__PURE__ */ new Map();
     for (const file of new Set(files)) {
-      const relative2 = import_node_path17.posix.relative(import_node_path17.posix.join(reader.path), file);
+      const relative2 = import_node_path19.posix.relative(import_node_path19.posix.join(reader.path), file);
       if (!relative2 || relative2.startsWith("..")) continue;
       for (const [id, reason] of readSuppressions(file, await reader.read(relative2))) markers.set(id, reason);
     }
     if (markers.size) for (const file of files) suppressions.set(file, markers);
   }
-  const preludeFiles = new Set(prelude.map((p) => import_node_path17.posix.normalize(p.file)));
-  const inPrelude = (file) => preludeFiles.has(import_node_path17.posix.normalize(import_node_path17.posix.join(path, file)));
+  const preludeFiles = new Set(prelude.map((p) => import_node_path19.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path19.posix.normalize(import_node_path19.posix.join(path, file)));
   return {
     path,
     settings,
@@ -16020,7 +16052,7 @@ async function load(path, settings, io) {
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
-      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path17.posix.normalize(p.file)))
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path19.posix.normalize(p.file)))
     }
   };
 }

@@ -246,4 +246,12 @@ export const EXPECTATIONS: Expectation[] = [
     exit: 1,
     findings: [{ check: 'version-gap', file: '0005_add_nickname.sql', message: /0005_add_nickname\.sql \(version 0005\) follows version 0002: version 3–4 is missing/ }],
   },
+  {
+    dir: 'golang-migrate/duplicate-version',
+    exit: 1,
+    findings: [
+      { check: 'duplicate-version', file: '002_create_teams.up.sql', message: /002_create_teams\.up\.sql and 0002_add_email\.up\.sql are both version 2: golang-migrate refuses to run the directory .*replayed only 0002_add_email\.up\.sql/ },
+      { check: 'duplicate-version', file: '002_create_teams.down.sql', message: /002_create_teams\.down\.sql and 0002_add_email\.down\.sql are both version 2/ },
+    ],
+  },
 ];

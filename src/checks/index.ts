@@ -1,5 +1,6 @@
 import type { Check } from './check.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
+import { duplicateVersion } from './duplicate-version.ts';
 import { missingExtension } from './missing-extension.ts';
 import { naming } from './naming.ts';
 import { pairing } from './pairing.ts';
@@ -12,4 +13,4 @@ import { upRepeatable } from './up-repeatable.ts';
 import { versionGap } from './version-gap.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+export const checks: readonly Check[] = [naming, duplicateVersion, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];

@@ -1,5 +1,4 @@
 import { posix } from 'node:path';
-import { InputError } from '../errors.ts';
 import type { IgnoredFile, Migration, Problem } from '../migration.ts';
 import type { DirectoryReader } from './directory.ts';
 import { compareNumeric } from './version.ts';
@@ -58,17 +57,43 @@ export function byVersion<T extends { version: string }>(ordering: Ordering, tie
   };
 }
 
-/** Refuses two migrations with the same version, as every versioned runner does. */
-export function refuseDuplicates(migrations: readonly Migration[], files: (m: Migration) => string, tool: string, key = (v: string) => BigInt(v).toString()): void {
+/**
+ * Two files claiming the same version: every versioned runner refuses to start (or, for
+ * dbmate, silently skips the second). Recorded as a `duplicate-version` problem; the first
+ * file is kept so the rest of the directory can still be replayed.
+ */
+export function duplicate(ignored: IgnoredFile[], problems: Problem[], directory: DirectoryReader, kept: string, file: string, version: string, consequence: string): void {
+  ignored.push({ file, reason: `version ${version} is already taken by ${posix.basename(kept)}` });
+  problems.push({
+    check: 'duplicate-version',
+    file: at(directory, file),
+    line: null,
+    message: `${file} and ${posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${posix.basename(kept)}.`,
+    help: 'Renumber the newer migration so every version is unique (a merge of two branches that each added one is the usual cause).',
+  });
+}
+
+/** Drops the later of two migrations with the same version key, recording a `duplicate-version` problem. */
+export function dropDuplicates(
+  migrations: Migration[],
+  ignored: IgnoredFile[],
+  problems: Problem[],
+  directory: DirectoryReader,
+  file: (m: Migration) => string,
+  consequence: string,
+  key = (v: string) => BigInt(v).toString(),
+): Migration[] {
   const seen = new Map<string, Migration>();
-  for (const m of migrations) {
-    const k = key(m.version);
-    const other = seen.get(k);
-    if (other) {
-      throw new InputError(`${files(other)} and ${files(m)} are both version ${k}: ${tool} refuses to run a directory with duplicate versions. Renumber one of them.`);
+  return migrations.filter((m) => {
+    const other = seen.get(key(m.version));
+    if (!other) {
+      seen.set(key(m.version), m);
+      return true;
     }
-    seen.set(k, m);
-  }
+    const relative = (x: Migration) => posix.relative(posix.join(directory.path), file(x));
+    duplicate(ignored, problems, directory, relative(other), relative(m), key(m.version), consequence);
+    return false;
+  });
 }
 
 /** Whether any `.sql` file directly in the listing starts with the given marker line. */

@@ -1,7 +1,8 @@
 import { ConfigError, InputError } from '../errors.ts';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { wholeFile } from '../migration.ts';
-import { at, byVersion, ignore } from './common.ts';
+import { at, byVersion, duplicate, ignore } from './common.ts';
+import { posix } from 'node:path';
 import type { CustomSettings, Format } from './format.ts';
 import { splitStatements } from './sql-split.ts';
 
@@ -67,7 +68,11 @@ export const custom: Format = {
       const entry = byKey.get(key) ?? { key, version, name, up: null, down: null };
       const text = await directory.read(file);
       const script: Script = { file: at(directory, file), units: settings.split === 'statements' ? splitStatements(text) : wholeFile(text), transaction: settings.transaction };
-      if (entry[side]) throw new InputError(`${entry[side].file} and ${script.file} are both the ${side} of version ${key}. Renumber one of them or fix \`custom.pattern\`.`);
+      const taken = entry[side];
+      if (taken) {
+        duplicate(ignored, problems, directory, posix.relative(posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
+        continue;
+      }
       entry[side] = script;
       byKey.set(key, entry);
     }

@@ -1,5 +1,5 @@
 import type { ExecUnit, IgnoredFile, Migration, Problem, Script } from '../migration.ts';
-import { anyFileHas, at, ignore } from './common.ts';
+import { anyFileHas, at, dropDuplicates, ignore } from './common.ts';
 import type { Format } from './format.ts';
 
 // dbmate's own expressions (pkg/dbmate/migration.go).
@@ -76,11 +76,13 @@ export const dbmate: Format = {
         down: down ? script(block(text, down.index, text.length)) : null,
       });
     }
-    // dbmate applies files in the order of their names, which is the listing's order.
+    // dbmate applies files in the order of their names, which is the listing's order. Two files
+    // with one version: dbmate records the first and then treats the second as applied.
+    const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.up?.file ?? m.down?.file ?? at(directory, m.version), 'dbmate records the first and never runs the second (it looks applied)', (v) => v);
     return {
       directory: directory.path,
       format: 'dbmate',
-      migrations,
+      migrations: unique,
       ignored,
       problems,
       bookkeeping: 'CREATE TABLE IF NOT EXISTS public.schema_migrations (version varchar(128) PRIMARY KEY)',

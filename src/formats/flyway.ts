@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
-import { InputError } from '../errors.ts';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
-import { at, ignore } from './common.ts';
+import { at, duplicate, ignore } from './common.ts';
 import type { Format } from './format.ts';
 import { splitStatements } from './sql-split.ts';
 
@@ -106,8 +105,10 @@ export const flyway: Format = {
       const key = versionParts(version!).join('.');
       const entry = versioned.get(key) ?? { version: version!, name: description!, file };
       const side = prefix === 'V' ? 'up' : 'down';
-      if (entry[side]) {
-        throw new InputError(`${entry[side].file} and ${at(directory, file)} are both ${prefix === 'V' ? 'versioned' : 'undo'} migrations for version ${key}: Flyway refuses to run ("Found more than one migration with version ${key}"). Renumber one of them.`);
+      const taken = entry[side];
+      if (taken) {
+        duplicate(ignored, problems, directory, posix.relative(posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
+        continue;
       }
       entry[side] = await script(file);
       versioned.set(key, entry);

@@ -45,11 +45,11 @@ test('golang-migrate: files its runner ignores are listed with the reason', asyn
   assert.deepEqual(set.ignored.map((i) => i.file), ['3-add.up.sql', 'prerequisites.sql', 'x_a.up.sql']);
 });
 
-test('golang-migrate: a duplicate version is refused with both file names, as the tool does', async () => {
-  await assert.rejects(
-    golangMigrate.load(memoryDirectory('m', { '1_a.up.sql': 'select 1', '01_b.up.sql': 'select 1' })),
-    /m\/1_a\.up\.sql and m\/01_b\.up\.sql are both version 1 up/,
-  );
+test('golang-migrate: a duplicate version is a duplicate-version problem naming both files; the first is kept', async () => {
+  const set = await golangMigrate.load(memoryDirectory('m', { '1_a.up.sql': 'select 1', '01_b.up.sql': 'select 1' }));
+  assert.deepEqual(set.migrations.map((m) => m.up?.file), ['m/01_b.up.sql']);
+  assert.deepEqual(set.problems?.map((p) => [p.check, p.file]), [['duplicate-version', 'm/1_a.up.sql']]);
+  assert.match(set.problems![0]!.message, /1_a\.up\.sql and 01_b\.up\.sql are both version 1: golang-migrate refuses to run the directory/);
 });
 
 test('auto-detection names the formats and tells the user to set one when nothing fits', async () => {

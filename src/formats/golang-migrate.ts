@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
-import { ignore } from './common.ts';
+import { duplicate, ignore } from './common.ts';
 import { wholeFile } from '../migration.ts';
 import { posix } from 'node:path';
 import type { Format } from './format.ts';
@@ -44,11 +44,10 @@ export const golangMigrate: Format = {
       }
       const key = BigInt(digits).toString();
       const entry = byVersion.get(key) ?? { version: digits, name };
-      if (entry[direction]) {
-        // golang-migrate itself refuses to start with "duplicate migration file".
-        throw new InputError(
-          `${posix.join(directory.path, file)} and ${posix.join(directory.path, entry[direction])} are both version ${key} ${direction}: golang-migrate refuses to run a directory with a duplicate migration file. Renumber one of them.`,
-        );
+      const taken = entry[direction];
+      if (taken) {
+        duplicate(ignored, problems, directory, taken, file, key, `golang-migrate refuses to run the directory ("duplicate migration file")`);
+        continue;
       }
       entry[direction] = file;
       byVersion.set(key, entry);

@@ -1,6 +1,6 @@
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { parseGoose } from './annotated.ts';
-import { anyFileHas, at, byVersion, ignore, refuseDuplicates } from './common.ts';
+import { anyFileHas, at, byVersion, dropDuplicates, ignore } from './common.ts';
 import type { Format } from './format.ts';
 
 const MARKER = /^--\s*\+goose\s+up\s*$/im;
@@ -98,11 +98,11 @@ export const goose: Format = {
       });
     }
     migrations.sort(byVersion('numeric'));
-    refuseDuplicates(migrations, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), 'goose');
+    const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), 'goose refuses to run the directory ("found duplicate migration version")');
     return {
       directory: directory.path,
       format: 'goose',
-      migrations,
+      migrations: unique,
       ignored,
       problems,
       // goose's postgres dialect (internal/dialect/dialectquery/postgres.go).

@@ -1,7 +1,8 @@
 import { InputError } from '../errors.ts';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { wholeFile } from '../migration.ts';
-import { anyFileHas, at, byVersion, ignore } from './common.ts';
+import { anyFileHas, at, byVersion, duplicate, ignore } from './common.ts';
+import { posix } from 'node:path';
 import type { Format } from './format.ts';
 
 const NO_TRANSACTION = /^-- no-transaction/;
@@ -49,7 +50,8 @@ export const sqlx: Format = {
       const entry = byVersionKey.get(key) ?? { version: digits, name };
       const other = entry[side];
       if (other) {
-        throw new InputError(`${other.file} and ${script.file} are both version ${key} ${side}: sqlx cannot apply both. Renumber one of them.`);
+        duplicate(ignored, problems, directory, posix.basename(other.file), file, key, 'sqlx refuses to run the directory (both would be recorded under one version)');
+        continue;
       }
       entry[side] = script;
       byVersionKey.set(key, entry);
