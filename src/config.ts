@@ -46,6 +46,10 @@ export interface Config extends DirectorySettings {
   failOn: FailOn;
   statementTimeoutMs: number;
   lockTimeoutMs: number;
+  /** A git ref of the base branch: history checks and an incremental replay. */
+  base?: string;
+  /** With a base: roundtrip only new and modified migrations (`changed`) or all (`all`). */
+  scope: 'changed' | 'all';
   /** Replay every directory, in the order given, in one database (default: one each). */
   sameDatabase: boolean;
   /** Per-directory overrides, keyed by the directory as written in `paths`. */
@@ -66,6 +70,7 @@ export const DEFAULTS: Omit<Config, 'paths'> = {
   statementTimeoutMs: 5 * 60_000,
   lockTimeoutMs: 60_000,
   sameDatabase: false,
+  scope: 'changed',
   directories: {},
 };
 
@@ -163,7 +168,7 @@ function customSettings(value: unknown, where: string): CustomSettings {
 
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
-  'statement-timeout', 'lock-timeout', 'same-database', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom',
+  'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom',
 ]);
 
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
@@ -185,6 +190,12 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
   if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
   if (raw['statement-timeout'] !== undefined) out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
   if (raw['lock-timeout'] !== undefined) out.lockTimeoutMs = parseDuration(raw['lock-timeout'], 'lock-timeout', where);
+  if (raw.base !== undefined) {
+    const base = String(raw.base).trim();
+    if (!base || base.startsWith('-')) throw new ConfigError(`${where}: \`base\` must be a git ref or commit, e.g. origin/main.`);
+    out.base = base;
+  }
+  if (raw.scope !== undefined) out.scope = oneOf(raw.scope, ['changed', 'all'] as const, 'scope', where);
   if (raw['same-database'] !== undefined) {
     if (typeof raw['same-database'] !== 'boolean') throw new ConfigError(`${where}: \`same-database\` must be true or false.`);
     out.sameDatabase = raw['same-database'];

@@ -7,6 +7,9 @@ import { detectFormat, formatById } from './formats/index.ts';
 import { renderPlaceholders, type MigrationSet, type Script } from './migration.ts';
 import { ConfigError, DatabaseError, ToolError, errorMessage } from './errors.ts';
 import { splitStatements } from './formats/sql-split.ts';
+import { compareHistory, type History } from './history/status.ts';
+import type { BaseCommit } from './history/git.ts';
+import type { Format, FormatOptions } from './formats/format.ts';
 import { applySuppressions, readSuppressions, type Suppressed } from './suppress.ts';
 import { basename, dirname, posix } from 'node:path';
 import pg from 'pg';
@@ -17,6 +20,8 @@ import { prepareInspector, schemaText } from './schema/snapshot.ts';
 /** What the pipeline needs from the outside world, injected by the shells (and tests). */
 export interface RunIO {
   directory(path: string): DirectoryReader;
+  /** The base branch's commit for `--base` (git), or why it cannot be read. */
+  openBase?(ref: string): Promise<BaseCommit | { unavailable: string }>;
   startServer(): Promise<Server>;
   /** Progress as each step completes. */
   onStep?(directory: string, step: Step, done: number, total: number): void;
@@ -29,10 +34,33 @@ interface Loaded {
   set: MigrationSet;
   settings: DirectorySettings;
   prelude: Script[];
+  history: History | null;
+  historyUnavailable?: string;
+}
+
+/** The base branch's version of the directory, compared with the head's. */
+async function loadHistory(
+  path: string,
+  head: MigrationSet,
+  reader: DirectoryReader,
+  format: Format,
+  options: FormatOptions,
+  base: BaseCommit,
+): Promise<History | { unavailable: string }> {
+  const baseReader = base.directory(path);
+  try {
+    const files = await baseReader.list();
+    const baseSet: MigrationSet = files.length
+      ? await format.load(baseReader, options)
+      : { directory: path, format: format.id, migrations: [], ignored: [], bookkeeping: '' };
+    return await compareHistory(head, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+  } catch (error) {
+    return { unavailable: `its version at ${base.ref} could not be read as ${format.id} (${errorMessage(error)})` };
+  }
 }
 
 /** Reads a directory the way its format's tool does, with the placeholders rendered. */
-async function load(path: string, settings: DirectorySettings, io: RunIO): Promise<Loaded> {
+async function load(path: string, settings: DirectorySettings, io: RunIO, base: BaseCommit | { unavailable: string } | null): Promise<Loaded> {
   const reader = io.directory(path);
   const format = settings.format === 'auto' ? await detectFormat(reader) : formatById(settings.format);
   const options = {
@@ -41,6 +69,7 @@ async function load(path: string, settings: DirectorySettings, io: RunIO): Promi
     ...(settings.custom ? { custom: settings.custom } : {}),
   };
   const loaded = await format.load(reader, options);
+  const compared = base && ('unavailable' in base ? base : await loadHistory(path, loaded, reader, format, options, base));
   const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
 
@@ -72,6 +101,8 @@ async function load(path: string, settings: DirectorySettings, io: RunIO): Promi
     settings,
     prelude,
     suppressions,
+    history: compared && !('unavailable' in compared) ? compared : null,
+    ...(compared && 'unavailable' in compared ? { historyUnavailable: compared.unavailable } : {}),
     set: {
       ...set,
       ignored: set.ignored.map((i) => (inPrelude(i.file) ? { ...i, reason: 'a prerequisites file (run before the first migration)' } : i)),
@@ -119,8 +150,9 @@ function sessionSetup(settings: DirectorySettings) {
  */
 export async function run(config: Config, io: RunIO): Promise<Report> {
   const started = performance.now();
+  const base = config.base ? await (io.openBase?.(config.base) ?? Promise.resolve({ unavailable: 'this run cannot read git history' })) : null;
   const sets: Loaded[] = [];
-  for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io));
+  for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io, base));
 
   await using server = await io.startServer();
   const directories: DirectoryReport[] = [];
@@ -129,7 +161,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // as when an application's migrations run beside a library's (a job queue's) own.
   await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
   const suppressed: Suppressed[] = [];
-  for (const { path, set, settings, prelude, suppressions } of sets) {
+  for (const { path, set, settings, prelude, suppressions, history, historyUnavailable } of sets) {
     await using own = shared ? null : await server.createDatabase(path);
     const db = (shared ?? own)!;
     if (settings.role) {
@@ -148,6 +180,10 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         prelude,
         session: sessionSetup(settings),
         roundtrip: settings.roundtrip,
+        // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
+        ...(history && config.scope === 'changed'
+          ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version)) }
+          : {}),
         onStep: (step, done, total) => io.onStep?.(path, step, done, total),
       });
     } finally {
@@ -158,7 +194,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     for (const check of checks) {
       const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
       if (setting === 'off') continue;
-      for (const { severity, ...f } of check.run({ set, replay: result })) {
+      for (const { severity, ...f } of check.run({ set, replay: result, history, ...(historyUnavailable ? { historyUnavailable } : {}) })) {
         found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
       }
     }
@@ -169,7 +205,16 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       path,
       format: set.format,
       roundtrip: settings.roundtrip,
-      migrations: set.migrations.map((m) => ({ version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...(m.code ? { code: m.code } : {}) })),
+      migrations: [
+        ...set.migrations.map((m) => {
+          const status = history?.entries.find((e) => e.status !== 'deleted' && e.version === m.version && e.name === m.name)?.status;
+          return { version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...(m.code ? { code: m.code } : {}), ...(status ? { status } : {}) };
+        }),
+        ...(history?.entries ?? [])
+          .filter((e) => e.status === 'deleted')
+          .map((e) => ({ version: e.version, name: e.name, up: null, down: null, status: e.status })),
+      ],
+      ...(history ? { base: history.base } : {}),
       ignored: [...set.ignored],
       steps: result.steps,
       schema: { head: schemaText(result.head) },

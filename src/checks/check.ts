@@ -1,5 +1,6 @@
 import type { MigrationSet } from '../migration.ts';
 import type { ReplayResult } from '../replay.ts';
+import type { History } from '../history/status.ts';
 
 export type Severity = 'error' | 'warning' | 'notice';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
@@ -22,6 +23,10 @@ export interface CheckContext {
   set: MigrationSet;
   /** Null when the directory could not be replayed. */
   replay: ReplayResult | null;
+  /** Each migration compared with the base branch; absent without `--base`. */
+  history?: History | null;
+  /** Why the base branch could not be read, when `--base` was given. */
+  historyUnavailable?: string;
 }
 
 /**

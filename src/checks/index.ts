@@ -1,6 +1,7 @@
 import type { Check } from './check.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
 import { duplicateVersion } from './duplicate-version.ts';
+import { historyEdited } from './history-edited.ts';
 import { missingExtension } from './missing-extension.ts';
 import { naming } from './naming.ts';
 import { pairing } from './pairing.ts';
@@ -11,6 +12,7 @@ import { transaction } from './transaction.ts';
 import { timestamp } from './timestamp.ts';
 import { upRepeatable } from './up-repeatable.ts';
 import { versionGap } from './version-gap.ts';
+import { versionOrder } from './version-order.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, duplicateVersion, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];

@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../checks/check.ts';
 import type { FailOn } from '../config.ts';
 import type { IgnoredFile } from '../migration.ts';
 import type { Step } from '../replay.ts';
+import type { Status } from '../history/status.ts';
 
 /** Plain data: every output (terminal, JSON, comment) is a pure function of it. */
 export interface Report {
@@ -21,7 +22,10 @@ export interface DirectoryReport {
   format: string;
   roundtrip: string;
   /** `code`: a migration written in code (goose `.go`) that the replay could not run. */
-  migrations: { version: string; name: string; up: string | null; down: string | null; code?: string }[];
+  /** `status`: compared with the base branch (with `--base`): unchanged, new, modified, renamed or deleted. */
+  migrations: { version: string; name: string; up: string | null; down: string | null; code?: string; status?: Status }[];
+  /** The base branch compared against (with `--base`). */
+  base?: { ref: string; commit: string };
   ignored: IgnoredFile[];
   steps: Step[];
   schema: { head: string };
