@@ -12,7 +12,9 @@ test('every check has a docs page, a failing fixture and a passing fixture', () 
     const page = join(ROOT, 'docs', 'checks', `${check.id}.md`);
     if (!existsSync(page)) missing.push(`docs/checks/${check.id}.md`);
     else if (!readFileSync(page, 'utf8').startsWith(`# ${check.id}\n`)) missing.push(`docs/checks/${check.id}.md must start with "# ${check.id}"`);
-    if (!EXPECTATIONS.some((e) => e.findings.some((f) => f.check === check.id))) missing.push(`a fixture where ${check.id} fails`);
+    // Checks that compare with the base branch fail in the git repositories test/history.test.ts builds.
+    const inGitTests = readFileSync(join(ROOT, 'test', 'history.test.ts'), 'utf8').includes(`'${check.id} `);
+    if (!EXPECTATIONS.some((e) => e.findings.some((f) => f.check === check.id)) && !inGitTests) missing.push(`a fixture where ${check.id} fails`);
     if (!EXPECTATIONS.some((e) => e.findings.every((f) => f.check !== check.id) && e.exit === 0)) missing.push(`a fixture where ${check.id} passes`);
   }
   assert.deepEqual(missing, []);

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { cli } from './helpers.ts';
+
+/** A throwaway git repository: a base commit, then the PR's commit, as a user's CI has them. */
+function repo(base: Record<string, string>, pr: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-git-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'dev@example.com');
+  git('config', 'user.name', 'dev');
+  for (const [file, text] of Object.entries(base)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  git('checkout', '-q', '-b', 'pr');
+  pr(dir);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'pr', '--allow-empty');
+  return dir;
+}
+
+const BASE = {
+  'db/0001_create_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n',
+  'db/0001_create_users.down.sql': 'DROP TABLE users;\n',
+  'db/0002_add_nickname.up.sql': 'ALTER TABLE users ADD COLUMN nickname text;\n',
+  'db/0002_add_nickname.down.sql': 'ALTER TABLE users DROP COLUMN nickname;\n',
+  'db/0005_teams.up.sql': 'CREATE TABLE teams (id bigserial PRIMARY KEY);\n',
+  'db/0005_teams.down.sql': 'DROP TABLE teams;\n',
+};
+
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function check(pr: (dir: string) => void, args: string[] = []) {
+  const dir = repo(BASE, pr);
+  made.push(dir);
+  const { code, stdout, stderr } = await cli(['db', '--base', 'main', '--output', 'json', ...args], { cwd: dir });
+  assert.notEqual(code, 2, stderr);
+  const report = JSON.parse(stdout) as Report;
+  return {
+    code,
+    report,
+    findings: report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`),
+    statuses: Object.fromEntries(report.directories[0]!.migrations.map((m) => [`${m.version}_${m.name}`, m.status])),
+  };
+}
+
+const write = (dir: string, file: string, text: string) => writeFileSync(join(dir, 'db', file), text);
+
+describe('--base: history and hygiene against the base branch (git)', () => {
+  test('a PR that adds one migration: it alone gets the roundtrip; everything else is unchanged', async () => {
+    const { code, findings, statuses, report } = await check((d) => {
+      write(d, '0006_add_team_id.up.sql', 'ALTER TABLE users ADD COLUMN team_id bigint REFERENCES teams (id);\n');
+      write(d, '0006_add_team_id.down.sql', 'ALTER TABLE users DROP COLUMN team_id;\n');
+    });
+    assert.deepEqual([code, findings], [0, []]);
+    assert.deepEqual(statuses, { '0001_create_users': 'unchanged', '0002_add_nickname': 'unchanged', '0005_teams': 'unchanged', '0006_add_team_id': 'new' });
+    const steps = report.directories[0]!.steps.map((s) => `${s.version} ${s.direction}${s.attempt === 2 ? '2' : ''}`);
+    assert.deepEqual(steps, ['0001 up', '0002 up', '0005 up', '0006 up', '0006 down', '0006 up2']);
+    assert.equal(report.directories[0]!.base?.ref, 'main');
+  });
+
+  test('--scope all roundtrips every migration', async () => {
+    const { report } = await check(() => {}, ['--scope', 'all']);
+    assert.equal(report.directories[0]!.steps.length, 9);
+  });
+
+  test('an edited migration: history-edited with a diff, and it is roundtripped', async () => {
+    const { code, findings, statuses, report } = await check((d) => write(d, '0002_add_nickname.up.sql', 'ALTER TABLE users ADD COLUMN nickname varchar(40);\n'));
+    assert.equal(code, 1);
+    assert.deepEqual(findings, ['history-edited 0002_add_nickname.up.sql']);
+    assert.equal(statuses['0002_add_nickname'], 'modified');
+    assert.match(report.findings[0]!.message, /already exists on main and was edited[^]*-ALTER TABLE users ADD COLUMN nickname text;\n\+ALTER TABLE users ADD COLUMN nickname varchar\(40\);/);
+    assert.ok(report.directories[0]!.steps.some((s) => s.version === '0002' && s.direction === 'down'));
+  });
+
+  test('line endings only: reported as such', async () => {
+    const { findings, report } = await check((d) => write(d, '0001_create_users.down.sql', 'DROP TABLE users;\r\n'));
+    assert.deepEqual(findings, ['history-edited 0001_create_users.down.sql']);
+    assert.match(report.findings[0]!.message, /only its line endings changed \(CRLF ↔ LF\)/);
+  });
+
+  test('a renamed migration', async () => {
+    const { findings, statuses, report } = await check((d) => {
+      execFileSync('git', ['mv', 'db/0005_teams.up.sql', 'db/0007_teams.up.sql'], { cwd: d });
+      execFileSync('git', ['mv', 'db/0005_teams.down.sql', 'db/0007_teams.down.sql'], { cwd: d });
+    });
+    assert.deepEqual(findings, ['history-edited 0007_teams.up.sql']);
+    assert.equal(statuses['0007_teams'], 'renamed');
+    assert.match(report.findings[0]!.message, /0005_teams\.up\.sql and 0005_teams\.down\.sql on main was renamed to 0007_teams\.up\.sql and 0007_teams\.down\.sql/);
+  });
+
+  test('a deleted migration', async () => {
+    const { findings, report } = await check((d) => {
+      unlinkSync(join(d, 'db', '0005_teams.up.sql'));
+      unlinkSync(join(d, 'db', '0005_teams.down.sql'));
+    });
+    assert.deepEqual(findings, ['history-edited 0005_teams.up.sql']);
+    assert.equal(report.directories[0]!.migrations.find((m) => m.version === '0005')?.status, 'deleted');
+    assert.match(report.findings[0]!.message, /exists on main but was deleted: databases that applied it keep its changes/);
+  });
+
+  test('a new migration numbered below the newest base migration: version-order', async () => {
+    const { code, findings, statuses, report } = await check((d) => {
+      write(d, '0003_add_bio.up.sql', 'ALTER TABLE users ADD COLUMN bio text;\n');
+      write(d, '0003_add_bio.down.sql', 'ALTER TABLE users DROP COLUMN bio;\n');
+    });
+    assert.equal(code, 1);
+    assert.deepEqual(findings, ['version-order 0003_add_bio.up.sql']);
+    assert.equal(statuses['0003_add_bio'], 'new');
+    assert.match(report.findings[0]!.message, /0003_add_bio\.up\.sql is new, but version 0003 sorts before 0005_teams\.up\.sql \(version 0005\), which is already on main/);
+  });
+
+  test('a duplicate version, an ignored name, a missing down and an orphan down in one PR', async () => {
+    const { findings } = await check((d) => {
+      write(d, '005_more_teams.up.sql', 'CREATE TABLE more_teams (id int);\n');
+      write(d, '0006-add-index.up.sql', 'CREATE INDEX ON users (email);\n');
+      write(d, '0007_no_down.up.sql', 'ALTER TABLE users ADD COLUMN x int;\n');
+      write(d, '0008_orphan.down.sql', 'DROP INDEX whatever;\n');
+    });
+    assert.deepEqual(findings.sort(), [
+      'duplicate-version 005_more_teams.up.sql',
+      'naming 0006-add-index.up.sql',
+      'pairing 0007_no_down.up.sql',
+      'pairing 0008_orphan.down.sql',
+    ]);
+  });
+
+  test('a base that cannot be found: a notice, and the other checks still run', async () => {
+    const dir = repo(BASE, () => {});
+    made.push(dir);
+    const { code, stdout } = await cli(['db', '--base', 'no-such-branch', '--output', 'json'], { cwd: dir });
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(code, 0);
+    assert.equal(report.findings[0]?.severity, 'notice');
+    assert.match(report.findings[0]!.message, /The history checks did not run for db: the base `no-such-branch` is not in this clone and could not be fetched/);
+    assert.equal(report.directories[0]!.steps.length, 9, 'without a base, everything is roundtripped');
+  });
+
+  test('outside a git repository, --base says so and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-nogit-'));
+    made.push(dir);
+    mkdirSync(join(dir, 'db'));
+    writeFileSync(join(dir, 'db', '1_a.up.sql'), 'select 1;');
+    const { code, stderr } = await cli(['db', '--base', 'main'], { cwd: dir });
+    assert.equal(code, 2);
+    assert.match(stderr, /`--base main` needs a git repository, and .* is not inside one/);
+  });
+});
