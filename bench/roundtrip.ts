@@ -1,6 +1,8 @@
 // `npm run bench`: the cost of migrate-check's per-migration roundtrip against executing
 // exactly the same SQL steps bare, on one server in one process. Prints the ratio, the
-// peak RSS of this process and the embedded server's warm start time.
+// peak RSS of this process, the time of an incremental check (`--base`, a PR adding one
+// migration) next to the full one, and the embedded server's warm start time.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,7 @@ import { DEFAULTS, type Config } from '../src/config.ts';
 import { startEmbedded } from '../src/database/embedded.ts';
 import type { Server } from '../src/database/database.ts';
 import { fsDirectory } from '../src/formats/directory.ts';
+import { openBase } from '../src/history/git.ts';
 import { run } from '../src/run.ts';
 import { generateMigrations } from './generate.ts';
 
@@ -34,14 +37,17 @@ async function bare(): Promise<number> {
   return ms;
 }
 
-async function migrateCheck(): Promise<number> {
-  const config: Config = { ...DEFAULTS, paths: [dir] };
+async function migrateCheck(base?: string): Promise<number> {
+  const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}) };
   // The same server for every run: disposing the view only drops its scratch databases.
   const shared: Server = { provider: server.provider, version: server.version, createDatabase: (p) => server.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
   const started = performance.now();
-  const report = await run(config, { directory: fsDirectory, startServer: async () => shared });
+  const report = await run(config, { directory: fsDirectory, openBase: (ref) => openBase(dir, ref), startServer: async () => shared });
   const ms = performance.now() - started;
-  if (!report.ok || report.directories[0]!.steps.length !== 3 * COUNT) throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
+  const migrations = report.directories[0]!.migrations.length;
+  // Without a base every migration is roundtripped; with one, only the PR's new migration.
+  const expected = base ? migrations + 2 : 3 * migrations;
+  if (!report.ok || report.directories[0]!.steps.length !== expected) throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
   return ms;
 }
 
@@ -51,6 +57,20 @@ for (let i = 0; i < ROUNDS; i++) {
   a.push(await bare());
   b.push(await migrateCheck());
 }
+
+// A pull request adding one migration to the history: with --base only that one is roundtripped.
+const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+git('init', '-q');
+git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '-A');
+git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'base');
+await generateMigrations(dir, COUNT + 1);
+git('add', '-A');
+git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'pr');
+const incremental: number[] = [];
+for (let i = 0; i < ROUNDS; i++) incremental.push(await migrateCheck('HEAD~1'));
+const full: number[] = [];
+for (let i = 0; i < ROUNDS; i++) full.push(await migrateCheck());
+
 await server[Symbol.asyncDispose]();
 rmSync(dir, { recursive: true, force: true });
 
@@ -62,4 +82,5 @@ console.log(`(a) bare SQL steps:         ${best(a).toFixed(0)} ms`);
 console.log(`(b) migrate-check roundtrip: ${best(b).toFixed(0)} ms (snapshots after every step, checks, report)`);
 console.log(`ratio b/a:                  ${ratio.toFixed(2)}  (target ≤ 3.0)`);
 console.log(`peak RSS (this process):    ${rssMb.toFixed(0)} MB  (target ≤ 250)`);
+console.log(`PR adding 1 to ${COUNT}:       --base ${best(incremental).toFixed(0)} ms (ups + 1 roundtrip) vs full ${best(full).toFixed(0)} ms (ratio ${(best(incremental) / best(full)).toFixed(2)})`);
 console.log(`embedded start (warm):      ${startMs.toFixed(0)} ms  (target ≤ 1000)`);

@@ -14105,12 +14105,18 @@ async function replay(migrate, inspect, options) {
   };
   const file = (s) => s?.file ?? set.directory;
   if (roundtrip === "per-migration") {
+    let stale = false;
     for (const m of migrations) {
-      const start = tracker.schema;
-      if (options.keepBefore?.has(m.version)) before.set(m.version, start);
+      const kept = options.keepBefore?.has(m.version) ?? false;
+      let start = null;
+      if (roundtrips(m) || kept) {
+        start = stale ? await tracker.refresh() : tracker.schema;
+        stale = false;
+      }
+      if (kept) before.set(m.version, start);
       if (!await apply(m, "up", 1)) continue;
       if (!roundtrips(m)) {
-        await tracker.refresh();
+        stale = true;
         continue;
       }
       const afterUp = await tracker.refresh();
@@ -15974,7 +15980,7 @@ function fsDirectory(path) {
         const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path20.posix.join(...(0, import_node_path20.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).sort();
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path20.posix.join(...(0, import_node_path20.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).filter((f) => !f.split("/").slice(0, -1).some((part) => part.startsWith("."))).sort();
     },
     read(file) {
       let text = texts.get(file);
@@ -16356,9 +16362,31 @@ async function git(cwd, args) {
   });
   return stdout.toString("utf8");
 }
-async function gitBytes(cwd, args) {
-  const { stdout } = await exec("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "buffer" });
-  return stdout;
+function readBlobs(cwd, oids) {
+  return new Promise((resolvePromise, reject) => {
+    const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks2 = [];
+    let stderr = "";
+    child.stdout.on("data", (c) => chunks2.push(c));
+    child.stderr.on("data", (c) => stderr += c.toString());
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file failed: ${stderr.trim()}`));
+      const out = Buffer.concat(chunks2);
+      const blobs = /* @__PURE__ */ new Map();
+      let at2 = 0;
+      while (at2 < out.length) {
+        const eol = out.indexOf(10, at2);
+        const [oid, type, size] = out.subarray(at2, eol).toString().split(" ");
+        if (type !== "blob") return reject(new Error(`git cat-file: ${oid} is ${type ?? "missing"}`));
+        const start = eol + 1;
+        blobs.set(oid, out.subarray(start, start + Number(size)));
+        at2 = start + Number(size) + 1;
+      }
+      resolvePromise(blobs);
+    });
+    child.stdin.end(oids.join("\n") + "\n");
+  });
 }
 async function openBase(cwd, ref) {
   let top;
@@ -16386,18 +16414,28 @@ async function openBase(cwd, ref) {
     directory(path) {
       const inRepo = import_node_path23.posix.normalize((0, import_node_path23.relative)(top, (0, import_node_path23.resolve)(cwd, path)).split(/[\\/]/).join("/"));
       const prefix = inRepo === "." ? "" : `${inRepo}/`;
-      let listing;
+      let tree;
+      const entries = () => tree ??= git(top, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix || "."]).then(
+        (out) => new Map(
+          out.split("\0").filter(Boolean).map((line) => {
+            const tab = line.indexOf("	");
+            const [, type, oid] = line.slice(0, tab).split(" ");
+            return [line.slice(tab + 1).slice(prefix.length), type === "blob" ? oid : ""];
+          }).filter(([, oid]) => oid)
+        )
+      );
+      let blobs;
       return {
         path,
-        list() {
-          listing ??= git(top, ["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix || "."]).then(
-            (out) => out.split("\0").filter(Boolean).map((f) => f.slice(prefix.length)).sort()
-          );
-          return listing;
+        async list() {
+          return [...(await entries()).keys()].sort();
         },
         async read(file) {
-          const bytes = await gitBytes(top, ["show", `${commit}:${prefix}${file}`]);
-          return decodeUtf8(bytes, `${import_node_path23.posix.join(path, file)} at ${ref}`);
+          const files = await entries();
+          const oid = files.get(file);
+          if (!oid) throw new Error(`${import_node_path23.posix.join(path, file)} does not exist at ${ref}`);
+          blobs ??= readBlobs(top, [...new Set(files.values())]);
+          return decodeUtf8((await blobs).get(oid), `${import_node_path23.posix.join(path, file)} at ${ref}`);
         }
       };
     }

@@ -60,10 +60,14 @@ export function fsDirectory(path: string): DirectoryReader {
         const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries
-        .filter((e) => e.isFile())
-        .map((e) => posix.join(...join(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean)))
-        .sort();
+      return (
+        entries
+          .filter((e) => e.isFile())
+          .map((e) => posix.join(...join(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean)))
+          // Hidden folders (.git, .idea …) hold no migrations any tool would run.
+          .filter((f) => !f.split('/').slice(0, -1).some((part) => part.startsWith('.')))
+          .sort()
+      );
     },
     read(file) {
       let text = texts.get(file);

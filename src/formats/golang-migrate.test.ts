@@ -61,3 +61,20 @@ test('a file that is not UTF-8 is refused with its name, the offending byte and 
   const dir = memoryDirectory('m', { '1_a.up.sql': new Uint8Array([0x73, 0x65, 0x6c, 0xe9, 0x20]) });
   await assert.rejects(golangMigrate.load(dir), /m\/1_a\.up\.sql is not valid UTF-8 \(byte 0xe9 at offset 3, line 1\).*re-save the file with UTF-8/);
 });
+
+test('a migration folder that is also a git repository: hidden folders such as .git are not listed', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { fsDirectory } = await import('./directory.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'mc-hidden-'));
+  try {
+    mkdirSync(join(dir, '.git', 'objects', '00'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'objects', '00', '8207b69e5e63'), '');
+    writeFileSync(join(dir, '1_a.up.sql'), 'select 1');
+    writeFileSync(join(dir, '.editorconfig'), '');
+    assert.deepEqual(await fsDirectory(dir).list(), ['.editorconfig', '1_a.up.sql']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { posix, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError } from '../errors.ts';
@@ -14,9 +14,32 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout.toString('utf8');
 }
 
-async function gitBytes(cwd: string, args: string[]): Promise<Buffer> {
-  const { stdout } = await exec('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' });
-  return stdout;
+/** Every blob's bytes, in one `git cat-file --batch` (one process, not one per file). */
+function readBlobs(cwd: string, oids: readonly string[]): Promise<Map<string, Buffer>> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file failed: ${stderr.trim()}`));
+      const out = Buffer.concat(chunks);
+      const blobs = new Map<string, Buffer>();
+      let at = 0;
+      while (at < out.length) {
+        const eol = out.indexOf(0x0a, at);
+        const [oid, type, size] = out.subarray(at, eol).toString().split(' ');
+        if (type !== 'blob') return reject(new Error(`git cat-file: ${oid} is ${type ?? 'missing'}`));
+        const start = eol + 1;
+        blobs.set(oid!, out.subarray(start, start + Number(size)));
+        at = start + Number(size) + 1;
+      }
+      resolvePromise(blobs);
+    });
+    child.stdin.end(oids.join('\n') + '\n');
+  });
 }
 
 /** A commit of the repository around `cwd`, ready to read migration directories from. */
@@ -62,22 +85,36 @@ export async function openBase(cwd: string, ref: string): Promise<BaseCommit | {
     directory(path) {
       const inRepo = posix.normalize(relative(top, resolve(cwd, path)).split(/[\\/]/).join('/'));
       const prefix = inRepo === '.' ? '' : `${inRepo}/`;
-      let listing: Promise<string[]> | undefined;
+      // file (relative to the directory) → blob id, from one ls-tree
+      let tree: Promise<Map<string, string>> | undefined;
+      const entries = () =>
+        (tree ??= git(top, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', prefix || '.']).then(
+          (out) =>
+            new Map(
+              out
+                .split('\0')
+                .filter(Boolean)
+                .map((line) => {
+                  const tab = line.indexOf('\t');
+                  const [, type, oid] = line.slice(0, tab).split(' ');
+                  return [line.slice(tab + 1).slice(prefix.length), type === 'blob' ? oid! : ''] as const;
+                })
+                .filter(([, oid]) => oid),
+            ),
+        ));
+      let blobs: Promise<Map<string, Buffer>> | undefined;
       return {
         path,
-        list() {
-          listing ??= git(top, ['ls-tree', '-r', '-z', '--name-only', commit, '--', prefix || '.']).then((out) =>
-            out
-              .split('\0')
-              .filter(Boolean)
-              .map((f) => f.slice(prefix.length))
-              .sort(),
-          );
-          return listing;
+        async list() {
+          return [...(await entries()).keys()].sort();
         },
         async read(file) {
-          const bytes = await gitBytes(top, ['show', `${commit}:${prefix}${file}`]);
-          return decodeUtf8(bytes, `${posix.join(path, file)} at ${ref}`);
+          const files = await entries();
+          const oid = files.get(file);
+          if (!oid) throw new Error(`${posix.join(path, file)} does not exist at ${ref}`);
+          // The first read fetches every file of the directory at once.
+          blobs ??= readBlobs(top, [...new Set(files.values())]);
+          return decodeUtf8((await blobs).get(oid)!, `${posix.join(path, file)} at ${ref}`);
         },
       };
     },
