@@ -7442,14 +7442,14 @@ var require_postgres_array = __commonJS({
         this.recorded.push(character);
       }
       newEntry(includeEmpty) {
-        var entry;
+        var entry2;
         if (this.recorded.length > 0 || includeEmpty) {
-          entry = this.recorded.join("");
-          if (entry === "NULL" && !includeEmpty) {
-            entry = null;
+          entry2 = this.recorded.join("");
+          if (entry2 === "NULL" && !includeEmpty) {
+            entry2 = null;
           }
-          if (entry !== null) entry = this.transform(entry);
-          this.entries.push(entry);
+          if (entry2 !== null) entry2 = this.transform(entry2);
+          this.entries.push(entry2);
           this.recorded = [];
         }
       }
@@ -7780,19 +7780,19 @@ var require_textParsers = __commonJS({
     }
     function parseBigIntegerArray(value) {
       if (!value) return null;
-      return array.parse(value, allowNull(function(entry) {
-        return parseBigInteger(entry).trim();
+      return array.parse(value, allowNull(function(entry2) {
+        return parseBigInteger(entry2).trim();
       }));
     }
     var parsePointArray = function(value) {
       if (!value) {
         return null;
       }
-      var p = arrayParser.create(value, function(entry) {
-        if (entry !== null) {
-          entry = parsePoint(entry);
+      var p = arrayParser.create(value, function(entry2) {
+        if (entry2 !== null) {
+          entry2 = parsePoint(entry2);
         }
-        return entry;
+        return entry2;
       });
       return p.parse();
     };
@@ -7800,11 +7800,11 @@ var require_textParsers = __commonJS({
       if (!value) {
         return null;
       }
-      var p = arrayParser.create(value, function(entry) {
-        if (entry !== null) {
-          entry = parseFloat(entry);
+      var p = arrayParser.create(value, function(entry2) {
+        if (entry2 !== null) {
+          entry2 = parseFloat(entry2);
         }
-        return entry;
+        return entry2;
       });
       return p.parse();
     };
@@ -7819,11 +7819,11 @@ var require_textParsers = __commonJS({
       if (!value) {
         return null;
       }
-      var p = arrayParser.create(value, function(entry) {
-        if (entry !== null) {
-          entry = parseDate(entry);
+      var p = arrayParser.create(value, function(entry2) {
+        if (entry2 !== null) {
+          entry2 = parseDate(entry2);
         }
-        return entry;
+        return entry2;
       });
       return p.parse();
     };
@@ -7831,11 +7831,11 @@ var require_textParsers = __commonJS({
       if (!value) {
         return null;
       }
-      var p = arrayParser.create(value, function(entry) {
-        if (entry !== null) {
-          entry = parseInterval(entry);
+      var p = arrayParser.create(value, function(entry2) {
+        if (entry2 !== null) {
+          entry2 = parseInterval(entry2);
         }
-        return entry;
+        return entry2;
       });
       return p.parse();
     };
@@ -8579,7 +8579,7 @@ var require_utils2 = __commonJS({
       postgresMd5PasswordHash,
       randomBytes: randomBytes2,
       deriveKey,
-      sha256,
+      sha256: sha2562,
       hashByName,
       hmacSha256,
       md5
@@ -8595,8 +8595,8 @@ var require_utils2 = __commonJS({
         return nodeCrypto.createHash("md5").update(string, "utf-8").digest("hex");
       } catch (e) {
         const data = typeof string === "string" ? textEncoder.encode(string) : string;
-        const hash = await subtleCrypto.digest("MD5", data);
-        return Array.from(new Uint8Array(hash)).map((b) => b.toString(16).padStart(2, "0")).join("");
+        const hash2 = await subtleCrypto.digest("MD5", data);
+        return Array.from(new Uint8Array(hash2)).map((b) => b.toString(16).padStart(2, "0")).join("");
       }
     }
     async function postgresMd5PasswordHash(user, password, salt) {
@@ -8604,7 +8604,7 @@ var require_utils2 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
+    async function sha2562(text) {
       return await subtleCrypto.digest("SHA-256", text);
     }
     async function hashByName(hashName, text) {
@@ -8981,8 +8981,8 @@ var require_pg_connection_string = __commonJS({
         err.input && (err.input = "*****REDACTED*****");
         throw err;
       }
-      for (const entry of result.searchParams.entries()) {
-        config[entry[0]] = entry[1];
+      for (const entry2 of result.searchParams.entries()) {
+        config[entry2[0]] = entry2[1];
       }
       config.user = config.user || decodeURIComponent(result.username);
       config.password = config.password || decodeURIComponent(result.password);
@@ -10464,7 +10464,7 @@ var require_dist2 = __commonJS({
     function parse2(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve2) => stream.on("end", () => resolve2()));
+      return new Promise((resolve3) => stream.on("end", () => resolve3()));
     }
   }
 });
@@ -10911,23 +10911,23 @@ var require_helper = __commonJS({
       }
       return true;
     };
-    var matcher = module2.exports.match = function(connInfo, entry) {
+    var matcher = module2.exports.match = function(connInfo, entry2) {
       return fieldNames.slice(0, -1).reduce(function(prev, field, idx) {
         if (idx == 1) {
-          if (Number(connInfo[field] || defaultPort) === Number(entry[field])) {
+          if (Number(connInfo[field] || defaultPort) === Number(entry2[field])) {
             return prev && true;
           }
         }
-        return prev && (entry[field] === "*" || entry[field] === connInfo[field]);
+        return prev && (entry2[field] === "*" || entry2[field] === connInfo[field]);
       }, true);
     };
     module2.exports.getPassword = function(connInfo, stream, cb) {
       var pass;
       var lineStream = stream.pipe(split());
       function onLine(line) {
-        var entry = parseLine(line);
-        if (entry && isValidEntry(entry) && matcher(connInfo, entry)) {
-          pass = entry[passKey];
+        var entry2 = parseLine(line);
+        if (entry2 && isValidEntry(entry2) && matcher(connInfo, entry2)) {
+          pass = entry2[passKey];
           lineStream.end();
         }
       }
@@ -10978,7 +10978,7 @@ var require_helper = __commonJS({
       obj = Object.keys(obj).length === nrOfFields ? obj : null;
       return obj;
     };
-    var isValidEntry = module2.exports.isValidEntry = function(entry) {
+    var isValidEntry = module2.exports.isValidEntry = function(entry2) {
       var rules = {
         // host
         0: function(x) {
@@ -11007,7 +11007,7 @@ var require_helper = __commonJS({
       };
       for (var idx = 0; idx < fieldNames.length; idx += 1) {
         var rule = rules[idx];
-        var value = entry[fieldNames[idx]] || "";
+        var value = entry2[fieldNames[idx]] || "";
         var res = rule(value);
         if (!res) {
           return false;
@@ -11233,12 +11233,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve2, reject) => {
+        return new this._Promise((resolve3, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve2(this);
+              resolve3(this);
             }
           });
         });
@@ -11620,8 +11620,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result = new this._Promise((resolve2, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve2(res);
+            result = new this._Promise((resolve3, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve3(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -11721,8 +11721,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve2) => {
-            this.connection.once("end", resolve2);
+          return new this._Promise((resolve3) => {
+            this.connection.once("end", resolve3);
           });
         }
       }
@@ -11771,8 +11771,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result = new Promise2(function(resolve2, reject) {
-        res = resolve2;
+      const result = new Promise2(function(resolve3, reject) {
+        res = resolve3;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -11833,7 +11833,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve2) => resolve2(f()));
+        return new Promise2((resolve3) => resolve3(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -12228,8 +12228,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve2, reject) {
-          this._once("end", resolve2);
+        function(resolve3, reject) {
+          this._once("end", resolve3);
           this._once("error", reject);
         }.bind(this)
       );
@@ -12408,12 +12408,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve2, reject) => {
+      return new this._Promise((resolve3, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve2(this);
+            resolve3(this);
           }
         });
       });
@@ -12437,8 +12437,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result = new this._Promise((resolve2, reject) => {
-            resolveOut = resolve2;
+          result = new this._Promise((resolve3, reject) => {
+            resolveOut = resolve3;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -12501,8 +12501,8 @@ var require_client2 = __commonJS({
       }
       let result;
       if (!cb) {
-        result = new this._Promise(function(resolve2, reject) {
-          cb = (err) => err ? reject(err) : resolve2();
+        result = new this._Promise(function(resolve3, reject) {
+          cb = (err) => err ? reject(err) : resolve3();
         });
       }
       const doEnd = function() {
@@ -13060,8 +13060,8 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     }
     diff.push({ value: "", lines: [] });
     function contextLines(lines2) {
-      return lines2.map(function(entry) {
-        return " " + entry;
+      return lines2.map(function(entry2) {
+        return " " + entry2;
       });
     }
     const hunks = [];
@@ -14080,7 +14080,7 @@ async function replay(migrate, inspect, options) {
   const migrations = set.migrations.filter((m) => m.up || m.down);
   const roundtrips = (m) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
   const ups = migrations.filter((m) => m.up).length + steps.length;
-  const total = roundtrip === "per-migration" ? ups + 2 * migrations.filter(roundtrips).length : roundtrip === "all" ? 2 * ups + migrations.filter((m) => m.down).length : ups;
+  const total2 = roundtrip === "per-migration" ? ups + 2 * migrations.filter(roundtrips).length : roundtrip === "all" ? 2 * ups + migrations.filter((m) => m.down).length : ups;
   const apply = async (m, direction, attempt) => {
     const script = direction === "up" ? m.up : m.down;
     if (!script) return true;
@@ -14096,7 +14096,7 @@ async function replay(migrate, inspect, options) {
         stopped = true;
       }
     }
-    options.onStep?.(step, steps.length, total);
+    options.onStep?.(step, steps.length, total2);
     return step.status === "ok";
   };
   const compare2 = async (kind, expected, version, file2) => {
@@ -14164,6 +14164,16 @@ var sqlError = {
         help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path7.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
       };
     });
+  }
+};
+
+// src/checks/sum-file.ts
+var sumFile = {
+  id: "sum-file",
+  defaultSeverity: "error",
+  summary: "migrate-check.sum (or Atlas\u2019 atlas.sum) is missing an entry, has a stale one, or disagrees with the files.",
+  run(context) {
+    return formatProblems(context, "sum-file");
   }
 };
 
@@ -14288,7 +14298,7 @@ var versionOrder = {
 };
 
 // src/checks/index.ts
-var checks = [naming, duplicateVersion, versionOrder, historyEdited, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+var checks = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
 
 // src/errors.ts
 var ToolError = class extends Error {
@@ -14437,16 +14447,16 @@ var custom = {
         throw new InputError(`${at(directory, file)}: version \`${version}\` is not a number, but \`custom.ordering\` is numeric. Use \`ordering: lexical\` or fix the pattern.`);
       }
       const key = settings.ordering === "numeric" ? BigInt(version).toString() : version;
-      const entry = byKey.get(key) ?? { key, version, name, up: null, down: null };
+      const entry2 = byKey.get(key) ?? { key, version, name, up: null, down: null };
       const text = await directory.read(file);
       const script = { file: at(directory, file), units: settings.split === "statements" ? splitStatements(text) : wholeFile(text), transaction: settings.transaction };
-      const taken = entry[side];
+      const taken = entry2[side];
       if (taken) {
         duplicate(ignored, problems, directory, import_node_path13.posix.relative(import_node_path13.posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
         continue;
       }
-      entry[side] = script;
-      byKey.set(key, entry);
+      entry2[side] = script;
+      byKey.set(key, entry2);
     }
     const migrations = [...byKey.values()].sort(byVersion(settings.ordering)).map(({ key: _key, ...m }) => m);
     return { directory: directory.path, format: "custom", migrations, ignored, problems, bookkeeping: settings.bookkeeping };
@@ -14562,17 +14572,17 @@ var drizzle = {
     const journal = readJournal(await directory.read(JOURNAL), at(directory, JOURNAL));
     const listed = new Set(journal.map((e) => `${e.tag}.sql`));
     const migrations = [];
-    for (const entry of journal) {
-      const file = `${entry.tag}.sql`;
-      const split = /^(\d+)_(.*)$/.exec(entry.tag);
-      const version = split ? split[1] : entry.tag;
+    for (const entry2 of journal) {
+      const file = `${entry2.tag}.sql`;
+      const split = /^(\d+)_(.*)$/.exec(entry2.tag);
+      const version = split ? split[1] : entry2.tag;
       const name = split ? split[2] : "";
       if (!files.includes(file)) {
         problems.push({
           check: "parse-error",
           file: at(directory, JOURNAL),
           line: null,
-          message: `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle migrator stops with "No file ${file} found".`,
+          message: `The journal lists \`${entry2.tag}\` but ${file} does not exist: the drizzle migrator stops with "No file ${file} found".`,
           help: "Restore the file, or regenerate the journal with `drizzle-kit generate`."
         });
         migrations.push({ version, name, up: null, down: null });
@@ -14685,15 +14695,15 @@ var flyway = {
         continue;
       }
       const key = versionParts(version).join(".");
-      const entry = versioned.get(key) ?? { version, name: description, file };
+      const entry2 = versioned.get(key) ?? { version, name: description, file };
       const side = prefix === "V" ? "up" : "down";
-      const taken = entry[side];
+      const taken = entry2[side];
       if (taken) {
         duplicate(ignored, problems, directory, import_node_path14.posix.relative(import_node_path14.posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
         continue;
       }
-      entry[side] = await script(file);
-      versioned.set(key, entry);
+      entry2[side] = await script(file);
+      versioned.set(key, entry2);
     }
     const migrations = [...versioned.values()].sort((a, b) => compareVersions(a.version, b.version)).map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
     repeatable.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -14740,19 +14750,19 @@ var golangMigrate = {
         throw new InputError(`${import_node_path15.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
       }
       const key = BigInt(digits).toString();
-      const entry = byVersion2.get(key) ?? { version: digits, name };
-      const taken = entry[direction];
+      const entry2 = byVersion2.get(key) ?? { version: digits, name };
+      const taken = entry2[direction];
       if (taken) {
         duplicate(ignored, problems, directory, taken, file, key, `golang-migrate refuses to run the directory ("duplicate migration file")`);
         continue;
       }
-      entry[direction] = file;
-      byVersion2.set(key, entry);
+      entry2[direction] = file;
+      byVersion2.set(key, entry2);
     }
     const script = async (file) => file === void 0 ? null : { file: import_node_path15.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
     const migrations = [];
-    for (const entry of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
-      migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
+    for (const entry2 of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
+      migrations.push({ version: entry2.version, name: entry2.name, up: await script(entry2.up), down: await script(entry2.down) });
     }
     return {
       directory: directory.path,
@@ -15164,14 +15174,14 @@ var sqlx = {
       const script = { file: at(directory, file), units: wholeFile(text), transaction: NO_TRANSACTION.test(text) ? "implicit" : "wrapped" };
       const side = direction === "down" ? "down" : "up";
       const key = BigInt(digits).toString();
-      const entry = byVersionKey.get(key) ?? { version: digits, name };
-      const other = entry[side];
+      const entry2 = byVersionKey.get(key) ?? { version: digits, name };
+      const other = entry2[side];
       if (other) {
         duplicate(ignored, problems, directory, import_node_path16.posix.basename(other.file), file, key, "sqlx refuses to run the directory (both would be recorded under one version)");
         continue;
       }
-      entry[side] = script;
-      byVersionKey.set(key, entry);
+      entry2[side] = script;
+      byVersionKey.set(key, entry2);
     }
     const migrations = [...byVersionKey.values()].map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
     migrations.sort(byVersion("numeric"));
@@ -15513,7 +15523,7 @@ async function fetchMajor(pkg, major, into, progress2) {
   try {
     const version = await newestVersionOfMajor(pkg, major);
     await (0, import_promises2.writeFile)((0, import_node_path18.join)(staging, "package.json"), '{"private":true}');
-    await new Promise((resolve2, reject) => {
+    await new Promise((resolve3, reject) => {
       const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
         cwd: staging,
         stdio: ["ignore", "ignore", "pipe"]
@@ -15524,7 +15534,7 @@ async function fetchMajor(pkg, major, into, progress2) {
         for (const line of chunk.split("\n")) if (/\bhttp fetch\b/.test(line)) progress2(`  ${line.trim()}`);
       });
       npm.on("error", reject);
-      npm.on("close", (code) => code === 0 ? resolve2() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
+      npm.on("close", (code) => code === 0 ? resolve3() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
     });
     await (0, import_promises2.rename)(staging, into);
   } catch (error) {
@@ -15778,7 +15788,7 @@ async function startEmbedded(options = {}) {
     unregister();
     await pool?.close();
     if (child && child.exitCode === null) {
-      const exited = new Promise((resolve2) => child.once("exit", resolve2));
+      const exited = new Promise((resolve3) => child.once("exit", resolve3));
       child.stdin?.end();
       const timer = setTimeout(() => child.kill("SIGKILL"), 15e3);
       await exited;
@@ -16102,7 +16112,7 @@ async function compareHistory(head2, readHead, base, readBase, ref) {
   for (const m of head2.migrations) {
     const files = await contents(head2, readHead, m);
     const names = files.map(([f]) => f);
-    const entry = (status, baseFiles = [], changes) => ({
+    const entry2 = (status, baseFiles = [], changes) => ({
       version: m.version,
       name: m.name,
       status,
@@ -16122,21 +16132,134 @@ async function compareHistory(head2, readHead, base, readBase, ref) {
         const change = before === void 0 ? "added" : after === void 0 ? "deleted" : "edited";
         changes.push({ file, change, diff: shortDiff(file, before ?? "", after ?? ""), lineEndingsOnly: normalise(before ?? "") === normalise(after ?? "") });
       }
-      entries.push(changes.length ? entry("modified", was.files.map(([f]) => f), changes) : entry("unchanged", names));
+      entries.push(changes.length ? entry2("modified", was.files.map(([f]) => f), changes) : entry2("unchanged", names));
       continue;
     }
     const sameContent = baseEntries.findIndex((b, i) => !used.has(i) && key(b.files) === key(files));
     if (sameContent >= 0) {
       used.add(sameContent);
-      entries.push(entry("renamed", baseEntries[sameContent].files.map(([f]) => f)));
+      entries.push(entry2("renamed", baseEntries[sameContent].files.map(([f]) => f)));
       continue;
     }
-    entries.push(entry("new"));
+    entries.push(entry2("new"));
   }
   baseEntries.forEach((b, i) => {
     if (!used.has(i)) entries.push({ version: b.m.version, name: b.m.name, status: "deleted", files: [], baseFiles: b.files.map(([f]) => f) });
   });
   return { base: ref, entries };
+}
+
+// src/history/verify-sum.ts
+var import_node_path23 = require("node:path");
+
+// src/history/sum.ts
+var import_node_crypto2 = require("node:crypto");
+var import_node_path22 = require("node:path");
+var SUM_FILE = "migrate-check.sum";
+var sha256 = (data) => (0, import_node_crypto2.createHash)("sha256").update(data).digest("hex");
+var lf = (text) => text.replace(/\r\n/g, "\n");
+function migrationFiles(set) {
+  const files = set.migrations.flatMap((m) => [m.up?.file, m.down?.file, m.code]).filter((f) => Boolean(f));
+  return [...new Set(files.map((f) => import_node_path22.posix.relative(import_node_path22.posix.join(set.directory), f)))];
+}
+function entry(file, content) {
+  return { file, hash: sha256(content), text: sha256(lf(content)).slice(0, 16) };
+}
+function total(entries) {
+  const h = (0, import_node_crypto2.createHash)("sha256");
+  for (const e of entries) h.update(`${e.file}\0${e.hash}
+`);
+  return h.digest("hex");
+}
+function renderSum(entries) {
+  return [
+    `# Checksums of this folder's migrations. Regenerate with \`npx migrate-check hash <folder>\`; never edit by hand.`,
+    `total sha256:${total(entries)}`,
+    ...entries.map((e) => `${e.file} sha256:${e.hash} text:${e.text}`),
+    ""
+  ].join("\n");
+}
+function parseSum(text) {
+  const out = { total: null, entries: [], bad: [] };
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim() || line.startsWith("#")) return;
+    const t = /^total sha256:([0-9a-f]{64})$/.exec(line);
+    if (t) return void (out.total = t[1]);
+    const e = /^(.+) sha256:([0-9a-f]{64}) text:([0-9a-f]{16})$/.exec(line);
+    if (e) return void out.entries.push({ file: e[1], hash: e[2], text: e[3] });
+    out.bad.push({ line: i + 1, text: line });
+  });
+  return out;
+}
+function atlasSum(files) {
+  const running = (0, import_node_crypto2.createHash)("sha256");
+  const sum = (0, import_node_crypto2.createHash)("sha256");
+  const out = [];
+  for (const f of files) {
+    running.update(f.name);
+    running.update(f.content);
+    const hash2 = running.copy().digest("base64");
+    sum.update(f.name);
+    sum.update(hash2);
+    out.push({ name: f.name, hash: `h1:${hash2}` });
+  }
+  return { total: `h1:${sum.digest("base64")}`, files: out };
+}
+
+// src/history/verify-sum.ts
+async function verifySums(set, reader) {
+  const listing = await reader.list();
+  const problems = [];
+  const problem = (file, message, help, line = null) => problems.push({ check: "sum-file", file: import_node_path23.posix.join(reader.path, file), line, message, help });
+  const regenerate = `Run \`npx migrate-check hash ${reader.path}\` and commit ${SUM_FILE}.`;
+  if (listing.includes(SUM_FILE)) {
+    const sum = parseSum(await reader.read(SUM_FILE));
+    for (const bad of sum.bad) {
+      problem(SUM_FILE, `Line ${bad.line} of ${SUM_FILE} is not a checksum line (${JSON.stringify(bad.text.slice(0, 60))}): a merge conflict, or a hand edit.`, `Do not merge checksum files by hand. ${regenerate}`, bad.line);
+    }
+    const current = await Promise.all(migrationFiles(set).map(async (f) => entry(f, await reader.read(f))));
+    const recorded = new Map(sum.entries.map((e) => [e.file, e]));
+    let changed = sum.bad.length > 0;
+    for (const e of current) {
+      const was = recorded.get(e.file);
+      if (!was) {
+        changed = true;
+        problem(e.file, `${e.file} is not in ${SUM_FILE}: the checksum file was not regenerated after adding it.`, regenerate);
+      } else if (was.hash !== e.hash) {
+        changed = true;
+        problem(
+          e.file,
+          was.text === e.text ? `${e.file} differs from its checksum in ${SUM_FILE} only in line endings (CRLF \u2194 LF).` : `${e.file} differs from its checksum in ${SUM_FILE}: the migration was edited after it was recorded.`,
+          was.text === e.text ? "Restore the original line endings (a .gitattributes rule such as `*.sql -text` keeps them); if the change is intended, regenerate the checksums." : `If it is already applied anywhere, revert the edit and put the change in a new migration; otherwise ${regenerate.charAt(0).toLowerCase()}${regenerate.slice(1)}`
+        );
+      }
+    }
+    for (const e of sum.entries) {
+      if (!current.some((c) => c.file === e.file)) {
+        changed = true;
+        problem(SUM_FILE, `${SUM_FILE} lists ${e.file}, which is no longer a migration in this folder (deleted or renamed).`, `Restore the file if it was merged; otherwise ${regenerate.charAt(0).toLowerCase()}${regenerate.slice(1)}`);
+      }
+    }
+    if (!changed && sum.total !== total(current)) {
+      problem(SUM_FILE, `The total in ${SUM_FILE} does not match its files (their order changed, or the file was edited by hand).`, regenerate);
+    }
+  }
+  if (listing.includes("atlas.sum")) {
+    const lines2 = (await reader.read("atlas.sum")).split(/\r?\n/).filter(Boolean);
+    const sqlFiles = listing.filter((f) => !f.includes("/") && f.endsWith(".sql")).sort();
+    const expected = atlasSum(await Promise.all(sqlFiles.map(async (name) => ({ name, content: await reader.read(name) }))));
+    const want = [expected.total, ...expected.files.map((f) => `${f.name} ${f.hash}`)];
+    const firstFile = expected.files.findIndex((f, i) => lines2[i + 1] !== `${f.name} ${f.hash}`);
+    if (firstFile >= 0 || lines2[0] !== expected.total || lines2.length !== want.length) {
+      const file = firstFile >= 0 ? expected.files[firstFile].name : "atlas.sum";
+      problem(
+        file,
+        `atlas.sum does not match the migration files${firstFile >= 0 ? ` from ${file} on` : ""}: Atlas refuses to run with "checksum mismatch".`,
+        "Run `atlas migrate hash` and commit atlas.sum; if a merged migration was edited, revert it and add a new one."
+      );
+    }
+  }
+  return problems;
 }
 
 // src/suppress.ts
@@ -16169,7 +16292,7 @@ function applySuppressions(findings, byFile) {
 }
 
 // src/run.ts
-var import_node_path22 = require("node:path");
+var import_node_path24 = require("node:path");
 async function loadHistory(path, head2, reader, format, options, base) {
   const baseReader = base.directory(path);
   try {
@@ -16180,21 +16303,26 @@ async function loadHistory(path, head2, reader, format, options, base) {
     return { unavailable: `its version at ${base.ref} could not be read as ${format.id} (${errorMessage(error)})` };
   }
 }
-async function load(path, settings, io, base) {
-  const reader = io.directory(path);
+async function formatFor(reader, settings) {
   const format = settings.format === "auto" ? await detectFormat(reader) : formatById(settings.format);
   const options = {
     ...settings.ordering ? { ordering: settings.ordering } : {},
     ...settings.noTransactionMarker ? { noTransactionMarker: settings.noTransactionMarker } : {},
     ...settings.custom ? { custom: settings.custom } : {}
   };
-  const loaded = await format.load(reader, options);
+  return { format, options };
+}
+async function load(path, settings, io, base) {
+  const reader = io.directory(path);
+  const { format, options } = await formatFor(reader, settings);
+  const read = await format.load(reader, options);
+  const loaded = { ...read, problems: [...read.problems ?? [], ...await verifySums(read, reader)] };
   const compared = base && ("unavailable" in base ? base : await loadHistory(path, loaded, reader, format, options, base));
   const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
   const prelude = [];
   for (const file of settings.prerequisites) {
-    const text = await io.directory((0, import_node_path22.dirname)(file)).read((0, import_node_path22.basename)(file)).catch((error) => {
+    const text = await io.directory((0, import_node_path24.dirname)(file)).read((0, import_node_path24.basename)(file)).catch((error) => {
       if (error instanceof ToolError) throw error;
       throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
     });
@@ -16205,14 +16333,14 @@ async function load(path, settings, io, base) {
     const files = [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f));
     const markers = /* @__PURE__ */ new Map();
     for (const file of new Set(files)) {
-      const relative3 = import_node_path22.posix.relative(import_node_path22.posix.join(reader.path), file);
+      const relative3 = import_node_path24.posix.relative(import_node_path24.posix.join(reader.path), file);
       if (!relative3 || relative3.startsWith("..")) continue;
       for (const [id, reason] of readSuppressions(file, await reader.read(relative3))) markers.set(id, reason);
     }
     if (markers.size) for (const file of files) suppressions.set(file, markers);
   }
-  const preludeFiles = new Set(prelude.map((p) => import_node_path22.posix.normalize(p.file)));
-  const inPrelude = (file) => preludeFiles.has(import_node_path22.posix.normalize(import_node_path22.posix.join(path, file)));
+  const preludeFiles = new Set(prelude.map((p) => import_node_path24.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path24.posix.normalize(import_node_path24.posix.join(path, file)));
   return {
     path,
     settings,
@@ -16223,7 +16351,7 @@ async function load(path, settings, io, base) {
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
-      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path22.posix.normalize(p.file)))
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path24.posix.normalize(p.file)))
     }
   };
 }
@@ -16289,7 +16417,7 @@ async function run3(config, io) {
             roundtrip: settings.roundtrip,
             // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
             ...history && config.scope === "changed" ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === "new" || e.status === "modified").map((e) => e.version)) } : {},
-            onStep: (step, done, total) => io.onStep?.(path, step, done, total)
+            onStep: (step, done, total2) => io.onStep?.(path, step, done, total2)
           });
         } finally {
           await migrate.end().catch(() => {
@@ -16350,9 +16478,13 @@ async function run3(config, io) {
   }
 }
 
+// src/cli.ts
+var import_promises5 = require("node:fs/promises");
+var import_node_path26 = require("node:path");
+
 // src/history/git.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_path23 = require("node:path");
+var import_node_path25 = require("node:path");
 var import_node_util3 = require("node:util");
 var exec = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
 async function git(cwd, args) {
@@ -16412,7 +16544,7 @@ async function openBase(cwd, ref) {
     commit,
     ref,
     directory(path) {
-      const inRepo = import_node_path23.posix.normalize((0, import_node_path23.relative)(top, (0, import_node_path23.resolve)(cwd, path)).split(/[\\/]/).join("/"));
+      const inRepo = import_node_path25.posix.normalize((0, import_node_path25.relative)(top, (0, import_node_path25.resolve)(cwd, path)).split(/[\\/]/).join("/"));
       const prefix = inRepo === "." ? "" : `${inRepo}/`;
       let tree;
       const entries = () => tree ??= git(top, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix || "."]).then(
@@ -16433,9 +16565,9 @@ async function openBase(cwd, ref) {
         async read(file) {
           const files = await entries();
           const oid = files.get(file);
-          if (!oid) throw new Error(`${import_node_path23.posix.join(path, file)} does not exist at ${ref}`);
+          if (!oid) throw new Error(`${import_node_path25.posix.join(path, file)} does not exist at ${ref}`);
           blobs ??= readBlobs(top, [...new Set(files.values())]);
-          return decodeUtf8((await blobs).get(oid), `${import_node_path23.posix.join(path, file)} at ${ref}`);
+          return decodeUtf8((await blobs).get(oid), `${import_node_path25.posix.join(path, file)} at ${ref}`);
         }
       };
     }
@@ -16445,6 +16577,7 @@ async function openBase(cwd, ref) {
 // src/cli.ts
 var VERSION = "0.1.0";
 var HELP = `migrate-check [dir...] \u2014 replay migrations up \u2192 down \u2192 up on a throwaway Postgres and check them
+migrate-check hash [dir...] \u2014 write each folder's migrate-check.sum (checksums of its migrations)
 
 Options (each may also be set in migrate-check.json / migrate-check.yml, same names):
   --format <name>            ${["auto", ...formats.map((f) => f.id)].join(" | ")} (default auto)
@@ -16542,14 +16675,14 @@ function progress(streams) {
   const tty = Boolean(streams.stderr.isTTY);
   let drawn = false;
   return {
-    onStep(directory, step, done, total) {
+    onStep(directory, step, done, total2) {
       const mark = step.status === "ok" ? "\u2713" : step.status === "failed" ? "\u2717" : "-";
       const line = `${mark} ${directory} ${step.version}_${step.name} ${step.direction}${step.attempt === 2 ? " (again)" : ""} ${step.durationMs} ms`;
       if (tty) {
-        streams.stderr.write(`\r\x1B[2K[${done}/${total}] ${line}`);
+        streams.stderr.write(`\r\x1B[2K[${done}/${total2}] ${line}`);
         drawn = true;
       } else if (step.status !== "ok" || step.direction === "up") {
-        streams.stderr.write(`[${done}/${total}] ${line}
+        streams.stderr.write(`[${done}/${total2}] ${line}
 `);
       }
     },
@@ -16558,8 +16691,23 @@ function progress(streams) {
     }
   };
 }
+async function hash(argv, env, streams, cwd) {
+  const { config } = await configFrom(argv, env, cwd);
+  for (const path of config.paths) {
+    const reader = fsDirectory(path);
+    const settings = settingsFor(config, path);
+    const { format, options } = await formatFor(reader, settings);
+    const set = await format.load(reader, options);
+    const entries = await Promise.all(migrationFiles(set).map(async (f) => entry(f, await reader.read(f))));
+    await (0, import_promises5.writeFile)((0, import_node_path26.resolve)(cwd, path, SUM_FILE), renderSum(entries));
+    streams.stdout.write(`wrote ${import_node_path26.posix.join(path, SUM_FILE)} (${entries.length} ${entries.length === 1 ? "file" : "files"}, ${format.id})
+`);
+  }
+  return 0;
+}
 async function main(argv, env, streams, cwd = process.cwd()) {
   try {
+    if (argv[0] === "hash") return await hash(argv.slice(1), env, streams, cwd);
     const { config, help, version, quiet, wantsColor } = await configFrom(argv, env, cwd);
     if (help) return streams.stdout.write(HELP + "\n"), 0;
     if (version) return streams.stdout.write(VERSION + "\n"), 0;

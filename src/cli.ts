@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULTS, parseSettings, readConfigFile, type Config } from './config.ts';
+import { DEFAULTS, parseSettings, readConfigFile, settingsFor, type Config } from './config.ts';
 import { startServer } from './database/index.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ConfigError, ToolError, errorMessage } from './errors.ts';
@@ -8,13 +8,17 @@ import { formats } from './formats/index.ts';
 import { checks } from './checks/index.ts';
 import { renderJson } from './report/json.ts';
 import { renderTerminal } from './report/terminal.ts';
-import { run } from './run.ts';
+import { formatFor, run } from './run.ts';
+import { entry, migrationFiles, renderSum, SUM_FILE } from './history/sum.ts';
+import { writeFile } from 'node:fs/promises';
+import { posix, resolve } from 'node:path';
 import { openBase } from './history/git.ts';
 import type { Step } from './replay.ts';
 
 export const VERSION = '0.1.0';
 
 const HELP = `migrate-check [dir...] — replay migrations up → down → up on a throwaway Postgres and check them
+migrate-check hash [dir...] — write each folder's migrate-check.sum (checksums of its migrations)
 
 Options (each may also be set in migrate-check.json / migrate-check.yml, same names):
   --format <name>            ${['auto', ...formats.map((f) => f.id)].join(' | ')} (default auto)
@@ -139,9 +143,25 @@ function progress(streams: Streams) {
   };
 }
 
+/** `migrate-check hash [dir...]`: writes each folder's migrate-check.sum. No database needed. */
+async function hash(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cwd: string): Promise<number> {
+  const { config } = await configFrom(argv, env, cwd);
+  for (const path of config.paths) {
+    const reader = fsDirectory(path);
+    const settings = settingsFor(config, path);
+    const { format, options } = await formatFor(reader, settings);
+    const set = await format.load(reader, options);
+    const entries = await Promise.all(migrationFiles(set).map(async (f) => entry(f, await reader.read(f))));
+    await writeFile(resolve(cwd, path, SUM_FILE), renderSum(entries));
+    streams.stdout.write(`wrote ${posix.join(path, SUM_FILE)} (${entries.length} ${entries.length === 1 ? 'file' : 'files'}, ${format.id})\n`);
+  }
+  return 0;
+}
+
 /** The CLI: returns the exit code. Prints no stack trace for the tool's own errors. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cwd = process.cwd()): Promise<number> {
   try {
+    if (argv[0] === 'hash') return await hash(argv.slice(1), env, streams, cwd);
     const { config, help, version, quiet, wantsColor } = await configFrom(argv, env, cwd);
     if (help) return streams.stdout.write(HELP + '\n'), 0;
     if (version) return streams.stdout.write(VERSION + '\n'), 0;

@@ -10,6 +10,7 @@ import { splitStatements } from './formats/sql-split.ts';
 import { compareHistory, type History } from './history/status.ts';
 import type { BaseCommit } from './history/git.ts';
 import type { Format, FormatOptions } from './formats/format.ts';
+import { verifySums } from './history/verify-sum.ts';
 import { applySuppressions, readSuppressions, type Suppressed } from './suppress.ts';
 import { basename, dirname, posix } from 'node:path';
 import pg from 'pg';
@@ -59,16 +60,23 @@ async function loadHistory(
   }
 }
 
-/** Reads a directory the way its format's tool does, with the placeholders rendered. */
-async function load(path: string, settings: DirectorySettings, io: RunIO, base: BaseCommit | { unavailable: string } | null): Promise<Loaded> {
-  const reader = io.directory(path);
+/** The directory's format (as configured, or detected) and the options it takes from the settings. */
+export async function formatFor(reader: DirectoryReader, settings: DirectorySettings): Promise<{ format: Format; options: FormatOptions }> {
   const format = settings.format === 'auto' ? await detectFormat(reader) : formatById(settings.format);
   const options = {
     ...(settings.ordering ? { ordering: settings.ordering } : {}),
     ...(settings.noTransactionMarker ? { noTransactionMarker: settings.noTransactionMarker } : {}),
     ...(settings.custom ? { custom: settings.custom } : {}),
   };
-  const loaded = await format.load(reader, options);
+  return { format, options };
+}
+
+/** Reads a directory the way its format's tool does, with the placeholders rendered. */
+async function load(path: string, settings: DirectorySettings, io: RunIO, base: BaseCommit | { unavailable: string } | null): Promise<Loaded> {
+  const reader = io.directory(path);
+  const { format, options } = await formatFor(reader, settings);
+  const read = await format.load(reader, options);
+  const loaded = { ...read, problems: [...(read.problems ?? []), ...(await verifySums(read, reader))] };
   const compared = base && ('unavailable' in base ? base : await loadHistory(path, loaded, reader, format, options, base));
   const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);

@@ -155,3 +155,48 @@ describe('--base: history and hygiene against the base branch (git)', () => {
     assert.match(stderr, /`--base main` needs a git repository, and .* is not inside one/);
   });
 });
+
+describe('migrate-check.sum and atlas.sum: edited history without a base ref', () => {
+  test('`migrate-check hash` writes the sum; the check then finds an edit, a line-ending change, a new file and a stale entry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-sum-'));
+    made.push(dir);
+    mkdirSync(join(dir, 'db'));
+    for (const [file, text] of Object.entries(BASE)) writeFileSync(join(dir, file), text);
+    const hashed = await cli(['hash', 'db'], { cwd: dir });
+    assert.equal(hashed.code, 0, hashed.stderr);
+    assert.equal(hashed.stdout, 'wrote db/migrate-check.sum (6 files, golang-migrate)\n');
+    const clean = await cli(['db', '--output', 'json'], { cwd: dir });
+    assert.deepEqual((JSON.parse(clean.stdout) as Report).findings, []);
+
+    write(dir, '0002_add_nickname.up.sql', 'ALTER TABLE users ADD COLUMN nickname varchar(40);\n');
+    write(dir, '0001_create_users.down.sql', 'DROP TABLE users;\r\n');
+    write(dir, '0006_more.up.sql', 'SELECT 1;\n');
+    write(dir, '0006_more.down.sql', 'SELECT 1;\n');
+    unlinkSync(join(dir, 'db', '0005_teams.down.sql'));
+    const { code, stdout } = await cli(['db', '--output', 'json'], { cwd: dir });
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(code, 1);
+    const sum = report.findings.filter((f) => f.check === 'sum-file').map((f) => `${f.file?.split('/').at(-1)}: ${f.message.split(':')[0]}`);
+    assert.deepEqual(sum.sort(), [
+      '0001_create_users.down.sql: 0001_create_users.down.sql differs from its checksum in migrate-check.sum only in line endings (CRLF ↔ LF).',
+      '0002_add_nickname.up.sql: 0002_add_nickname.up.sql differs from its checksum in migrate-check.sum',
+      '0006_more.down.sql: 0006_more.down.sql is not in migrate-check.sum',
+      '0006_more.up.sql: 0006_more.up.sql is not in migrate-check.sum',
+      'migrate-check.sum: migrate-check.sum lists 0005_teams.down.sql, which is no longer a migration in this folder (deleted or renamed).',
+    ]);
+  });
+
+  test('an atlas.sum that no longer matches names the first file that differs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-atlas-'));
+    made.push(dir);
+    mkdirSync(join(dir, 'db'));
+    write(dir, '1_initial.up.sql', 'CREATE TABLE t (id INT);\n');
+    // The atlas.sum Atlas writes for a folder holding only `1_initial.up.sql` with other content.
+    writeFileSync(join(dir, 'db', 'atlas.sum'), 'h1:RwlBQllTgRiQ5aUj9/rR1G0CguPI2caCrrSf7y+LbzA=\n1_initial.up.sql h1:7PYyx3jJKyr9v/6Ta0xuXTz4HqAKDLjXxLWjRtnDhWA=\n');
+    const { code, stdout } = await cli(['db', '--output', 'json'], { cwd: dir });
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(code, 1);
+    assert.deepEqual(report.findings.map((f) => `sum-file ${f.file?.split('/').at(-1)}`), ['sum-file 1_initial.up.sql']);
+    assert.match(report.findings[0]!.message, /atlas\.sum does not match the migration files from 1_initial\.up\.sql on: Atlas refuses to run with "checksum mismatch"/);
+  });
+});

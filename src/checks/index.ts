@@ -8,6 +8,7 @@ import { pairing } from './pairing.ts';
 import { parseError } from './parse-error.ts';
 import { partialReplay } from './partial-replay.ts';
 import { sqlError } from './sql-error.ts';
+import { sumFile } from './sum-file.ts';
 import { transaction } from './transaction.ts';
 import { timestamp } from './timestamp.ts';
 import { upRepeatable } from './up-repeatable.ts';
@@ -15,4 +16,4 @@ import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
