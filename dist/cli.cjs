@@ -16530,12 +16530,12 @@ async function openBase(cwd, ref) {
   const resolveRef = async () => (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
   let commit = await resolveRef().catch(() => "");
   if (!commit) {
-    await git(cwd, ["fetch", "--quiet", "--no-tags", "--depth=1", "origin", ref]).catch(() => "");
+    const fetched = await git(cwd, ["fetch", "--quiet", "--no-tags", "--depth=1", "origin", ref]).then(
+      () => true,
+      () => false
+    );
     commit = await resolveRef().catch(() => "");
-    if (!commit) {
-      const fetched = await git(cwd, ["rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"]).catch(() => "");
-      if (fetched.trim() && /^[0-9a-f]{7,40}$/i.test(ref) && fetched.trim().startsWith(ref.toLowerCase())) commit = fetched.trim();
-    }
+    if (!commit && fetched) commit = (await git(cwd, ["rev-parse", "--verify", "--quiet", "FETCH_HEAD^{commit}"]).catch(() => "")).trim();
   }
   if (!commit) {
     return { unavailable: `the base \`${ref}\` is not in this clone and could not be fetched from origin (in GitHub Actions, use actions/checkout with fetch-depth: 0, or let migrate-check fetch it with a token that can read the repository)` };

@@ -200,3 +200,16 @@ describe('migrate-check.sum and atlas.sum: edited history without a base ref', (
     assert.match(report.findings[0]!.message, /atlas\.sum does not match the migration files from 1_initial\.up\.sql on: Atlas refuses to run with "checksum mismatch"/);
   });
 });
+
+test('--base in a shallow clone: the base commit alone is fetched from origin', async () => {
+  const origin = repo(BASE, (d) => write(d, '0002_add_nickname.up.sql', 'ALTER TABLE users ADD COLUMN nickname varchar(40);\n'));
+  made.push(origin);
+  const clone = mkdtempSync(join(tmpdir(), 'mc-shallow-'));
+  made.push(clone);
+  execFileSync('git', ['clone', '-q', '--depth=1', '--branch', 'pr', `file://${origin}`, clone], { stdio: 'pipe' });
+  assert.throws(() => execFileSync('git', ['rev-parse', '--verify', 'HEAD~1'], { cwd: clone, stdio: 'pipe' }), 'the clone is shallow');
+  const { code, stdout, stderr } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: clone });
+  assert.equal(code, 1, stderr);
+  const report = JSON.parse(stdout) as Report;
+  assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`), ['history-edited 0002_add_nickname.up.sql']);
+});
