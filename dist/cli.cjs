@@ -12722,7 +12722,7 @@ var import_node_util4 = require("node:util");
 
 // src/config.ts
 var import_promises = require("node:fs/promises");
-var import_node_path17 = require("node:path");
+var import_node_path18 = require("node:path");
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/checks/down-reverts-up.ts
@@ -13431,17 +13431,41 @@ var missingExtension = {
 };
 
 // src/checks/naming.ts
+var import_node_path4 = require("node:path");
+function conventions({ set, history, conventions: rules }) {
+  if (!rules) return [];
+  const isNew = (version, name) => !history || history.entries.some((e) => e.status === "new" && e.version === version && e.name === name);
+  const out = [];
+  for (const m of set.migrations) {
+    const file = m.up?.file ?? m.down?.file ?? m.code;
+    if (!file || m.repeatable || !isNew(m.version, m.name)) continue;
+    const shown = import_node_path4.posix.basename(file);
+    const broken = [];
+    if (rules.snakeCase && !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(m.name)) broken.push("its name is not lower-case snake_case");
+    if (rules.verbPrefix && !rules.verbPrefix.some((p) => m.name.startsWith(p))) broken.push(`its name does not start with one of ${rules.verbPrefix.join(", ")}`);
+    if (rules.versionWidth && /^\d+$/.test(m.version) && m.version.length !== rules.versionWidth) broken.push(`its version has ${m.version.length} digits instead of ${rules.versionWidth}`);
+    if (broken.length) {
+      out.push({
+        file,
+        line: null,
+        message: `${shown} breaks the naming conventions in your config: ${broken.join("; ")}.`,
+        help: "Rename the migration before it is merged (names of merged migrations must never change)."
+      });
+    }
+  }
+  return out;
+}
 var naming = {
   id: "naming",
   defaultSeverity: "error",
-  summary: "A file that looks like a migration, but that the runner will never run (bad name, not in the journal, a leftover copy).",
+  summary: "A file that looks like a migration but will never run (bad name, not in the journal, a leftover copy); opt-in naming conventions.",
   run(context) {
-    return formatProblems(context, "naming");
+    return [...formatProblems(context, "naming"), ...conventions(context)];
   }
 };
 
 // src/checks/pairing.ts
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // src/formats/sql-split.ts
 function splitStatements(sql, startLine = 1) {
@@ -13568,14 +13592,14 @@ var pairing = {
         out.push({
           file: m.up.file,
           line: null,
-          message: `${(0, import_node_path4.basename)(m.up.file)} has no down migration, while other migrations in ${set.directory} do: rolling back past version ${m.version} is impossible.`,
+          message: `${(0, import_node_path5.basename)(m.up.file)} has no down migration, while other migrations in ${set.directory} do: rolling back past version ${m.version} is impossible.`,
           help: "Write the down that undoes this up. If the change cannot be undone, write a down that says so and fails (e.g. `DO $$ BEGIN RAISE EXCEPTION 'irreversible'; END $$;`), or suppress this finding with a reason."
         });
       } else if (m.down && !m.up) {
         out.push({
           file: m.down.file,
           line: null,
-          message: `${(0, import_node_path4.basename)(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
+          message: `${(0, import_node_path5.basename)(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
           help: "Give the down the same version and name as its up, or delete it if the up is gone."
         });
       } else if (m.down && m.up && m.down.units.every((u) => splitStatements(u.sql).length === 0)) {
@@ -13613,10 +13637,10 @@ var partialReplay = {
 };
 
 // src/checks/sql-error.ts
-var import_node_path7 = require("node:path");
+var import_node_path8 = require("node:path");
 
 // src/checks/transaction.ts
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 var TRANSACTION_SQLSTATE = "25001";
 var RUNNER_BEHAVIOUR = {
   implicit: "the runner sends the whole file as one query, which Postgres runs as one implicit transaction",
@@ -13648,7 +13672,7 @@ var transaction = {
       return {
         file: e.file,
         line: e.line,
-        message: `${e.message}: in ${(0, import_node_path5.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
+        message: `${e.message}: in ${(0, import_node_path6.basename)(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
         help: fix
       };
     });
@@ -13657,7 +13681,7 @@ var transaction = {
 };
 
 // src/replay.ts
-var import_node_path6 = require("node:path");
+var import_node_path7 = require("node:path");
 
 // src/execute.ts
 function locate(unit2, position) {
@@ -14066,7 +14090,7 @@ async function replay(migrate, inspect, options) {
   for (const script of options.prelude ?? []) {
     const started = performance.now();
     const error = await executeScript(migrate, script);
-    const step = { version: PRELUDE, name: (0, import_node_path6.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
+    const step = { version: PRELUDE, name: (0, import_node_path7.basename)(script.file), direction: "up", attempt: 1, status: error ? "failed" : "ok", file: script.file, durationMs: Math.round(performance.now() - started) };
     if (error) {
       step.error = error;
       steps.push(step);
@@ -14161,7 +14185,7 @@ var sqlError = {
         file: e.file,
         line: e.line,
         message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ""}: ${e.message} (SQLSTATE ${e.code}).${extra ? " " + extra : ""} Later steps were skipped.`,
-        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path7.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
+        help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${(0, import_node_path8.basename)(e.file)}`} so that it runs on a database migrated up to the previous version.`
       };
     });
   }
@@ -14178,7 +14202,7 @@ var sumFile = {
 };
 
 // src/checks/timestamp.ts
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 var TIMESTAMP = /^(19|20)\d{12}$/;
 function timestampDate(version) {
   const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(version.slice(i, i + (k === 0 ? 4 : 2))));
@@ -14196,7 +14220,7 @@ var timestamp = {
     for (const m of set.migrations) {
       if (!TIMESTAMP.test(m.version)) continue;
       const file = m.up?.file ?? m.down?.file ?? m.code ?? set.directory;
-      const name = import_node_path8.posix.relative(import_node_path8.posix.join(set.directory), file) || file;
+      const name = import_node_path9.posix.relative(import_node_path9.posix.join(set.directory), file) || file;
       const date = timestampDate(m.version);
       if (!date) {
         out.push({
@@ -14219,7 +14243,7 @@ var timestamp = {
 };
 
 // src/checks/up-repeatable.ts
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 var upRepeatable = {
   id: "up-repeatable",
   defaultSeverity: "error",
@@ -14228,16 +14252,16 @@ var upRepeatable = {
     const failed = (replay2?.steps ?? []).filter((s) => s.status === "failed" && s.direction === "up" && s.attempt === 2 && s.error).map((s) => ({
       file: s.error.file,
       line: s.error.line,
-      message: `${(0, import_node_path9.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
+      message: `${(0, import_node_path10.basename)(s.file)} applies once but fails when applied again after its down: ${s.error.message} (SQLSTATE ${s.error.code}). The down leaves something behind that the up cannot create twice.`,
       help: "Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy)."
     }));
     const different = (replay2?.mismatches ?? []).filter((m) => m.kind === "up-repeatable").map((m) => ({
       file: m.file,
       line: null,
       message: describeDiff(m.diff, {
-        left: `appears only when ${(0, import_node_path9.basename)(m.file)} is applied a second time`,
-        missing: `is not created again when ${(0, import_node_path9.basename)(m.file)} is applied a second time`,
-        changed: `differs when ${(0, import_node_path9.basename)(m.file)} is applied a second time`
+        left: `appears only when ${(0, import_node_path10.basename)(m.file)} is applied a second time`,
+        missing: `is not created again when ${(0, import_node_path10.basename)(m.file)} is applied a second time`,
+        changed: `differs when ${(0, import_node_path10.basename)(m.file)} is applied a second time`
       }).join("\n"),
       help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".'
     }));
@@ -14246,7 +14270,7 @@ var upRepeatable = {
 };
 
 // src/checks/version-gap.ts
-var import_node_path10 = require("node:path");
+var import_node_path11 = require("node:path");
 var versionGap = {
   id: "version-gap",
   defaultSeverity: "off",
@@ -14263,7 +14287,7 @@ var versionGap = {
       out.push({
         file,
         line: null,
-        message: `${(0, import_node_path10.basename)(file)} (version ${m.version}) follows version ${numbered[i - 1].version}: version ${missing} is missing.`,
+        message: `${(0, import_node_path11.basename)(file)} (version ${m.version}) follows version ${numbered[i - 1].version}: version ${missing} is missing.`,
         help: "Renumber the migration to follow the previous one, or check whether a migration was lost in a merge."
       });
     }
@@ -14272,7 +14296,7 @@ var versionGap = {
 };
 
 // src/checks/version-order.ts
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 var versionOrder = {
   id: "version-order",
   defaultSeverity: "error",
@@ -14287,7 +14311,7 @@ var versionOrder = {
     present.slice(0, lastBase).forEach((e) => {
       if (e.status !== "new" || e.files.length === 0) return;
       out.push({
-        file: import_node_path11.posix.join(set.directory, e.files[0]),
+        file: import_node_path12.posix.join(set.directory, e.files[0]),
         line: null,
         message: `${e.files[0]} is new, but version ${e.version} sorts before ${newest.files[0] ?? newest.version} (version ${newest.version}), which is already on ${history.base.ref}: where the base is deployed, ${set.format} will skip it or refuse it.`,
         help: `Renumber it above ${newest.version} (create it again with your tool's generator after merging the base branch).`
@@ -14330,7 +14354,7 @@ function renderPlaceholders(set, placeholders) {
 }
 
 // src/formats/common.ts
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // src/formats/version.ts
 function compareNumeric(a, b) {
@@ -14340,11 +14364,11 @@ function compareNumeric(a, b) {
 }
 
 // src/formats/common.ts
-var at = (directory, file) => import_node_path12.posix.join(directory.path, file);
+var at = (directory, file) => import_node_path13.posix.join(directory.path, file);
 var LEFTOVER = /(~|\.(bak|orig|rej|swp|swo|tmp|old))$/i;
 function looksLikeMigration(file) {
-  const base = import_node_path12.posix.basename(file).replace(LEFTOVER, "");
-  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path12.posix.basename(file));
+  const base = import_node_path13.posix.basename(file).replace(LEFTOVER, "");
+  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(import_node_path13.posix.basename(file));
 }
 function ignore(ignored, problems, directory, file, reason, severity = "error") {
   ignored.push({ file, reason });
@@ -14368,12 +14392,12 @@ function byVersion(ordering, tie = () => "") {
   };
 }
 function duplicate(ignored, problems, directory, kept, file, version, consequence) {
-  ignored.push({ file, reason: `version ${version} is already taken by ${import_node_path12.posix.basename(kept)}` });
+  ignored.push({ file, reason: `version ${version} is already taken by ${import_node_path13.posix.basename(kept)}` });
   problems.push({
     check: "duplicate-version",
     file: at(directory, file),
     line: null,
-    message: `${file} and ${import_node_path12.posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${import_node_path12.posix.basename(kept)}.`,
+    message: `${file} and ${import_node_path13.posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${import_node_path13.posix.basename(kept)}.`,
     help: "Renumber the newer migration so every version is unique (a merge of two branches that each added one is the usual cause)."
   });
 }
@@ -14385,7 +14409,7 @@ function dropDuplicates(migrations, ignored, problems, directory, file, conseque
       seen.set(key(m.version), m);
       return true;
     }
-    const relative3 = (x) => import_node_path12.posix.relative(import_node_path12.posix.join(directory.path), file(x));
+    const relative3 = (x) => import_node_path13.posix.relative(import_node_path13.posix.join(directory.path), file(x));
     duplicate(ignored, problems, directory, relative3(other), relative3(m), key(m.version), consequence);
     return false;
   });
@@ -14399,7 +14423,7 @@ async function anyFileHas(directory, files, marker) {
 }
 
 // src/formats/custom.ts
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 var UP = /^(up|do|apply|forward)$/i;
 var DOWN = /^(down|undo|revert|rollback|back)$/i;
 function customPattern(settings) {
@@ -14452,7 +14476,7 @@ var custom = {
       const script = { file: at(directory, file), units: settings.split === "statements" ? splitStatements(text) : wholeFile(text), transaction: settings.transaction };
       const taken = entry2[side];
       if (taken) {
-        duplicate(ignored, problems, directory, import_node_path13.posix.relative(import_node_path13.posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
+        duplicate(ignored, problems, directory, import_node_path14.posix.relative(import_node_path14.posix.join(directory.path), taken.file), file, key, `your runner cannot apply both as the ${side} of one version`);
         continue;
       }
       entry2[side] = script;
@@ -14621,7 +14645,7 @@ var drizzle = {
 };
 
 // src/formats/flyway.ts
-var import_node_path14 = require("node:path");
+var import_node_path15 = require("node:path");
 var FILE2 = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
 var NON_TRANSACTIONAL = [
   /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
@@ -14652,7 +14676,7 @@ var flyway = {
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { "${flyway:defaultSchema}": "public", "${flyway:table}": "flyway_schema_history" },
   async detect(_directory, files) {
-    return files.some((f) => FILE2.test(import_node_path14.posix.basename(f)));
+    return files.some((f) => FILE2.test(import_node_path15.posix.basename(f)));
   },
   async load(directory) {
     const ignored = [];
@@ -14671,7 +14695,7 @@ var flyway = {
           check: "transaction",
           file: at(directory, file),
           line: first.line,
-          message: `Flyway refuses ${import_node_path14.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
+          message: `Flyway refuses ${import_node_path15.posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
           help: "Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`."
         });
       }
@@ -14682,9 +14706,9 @@ var flyway = {
         ignored.push({ file, reason: "Flyway script configuration of the migration beside it" });
         continue;
       }
-      const match = FILE2.exec(import_node_path14.posix.basename(file));
+      const match = FILE2.exec(import_node_path15.posix.basename(file));
       if (!match) {
-        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path14.posix.basename(file)) ? "notice" : void 0;
+        const severity = /^[VUR]\d*[._\d]*__/.test(import_node_path15.posix.basename(file)) ? "notice" : void 0;
         if (severity) ignore(ignored, problems, directory, file, "Flyway only runs `.sql` files", severity);
         else ignored.push({ file, reason: "Flyway only runs files named `V{version}__{description}.sql`, `U\u2026` or `R__\u2026`" });
         continue;
@@ -14699,7 +14723,7 @@ var flyway = {
       const side = prefix === "V" ? "up" : "down";
       const taken = entry2[side];
       if (taken) {
-        duplicate(ignored, problems, directory, import_node_path14.posix.relative(import_node_path14.posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
+        duplicate(ignored, problems, directory, import_node_path15.posix.relative(import_node_path15.posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
         continue;
       }
       entry2[side] = await script(file);
@@ -14723,7 +14747,7 @@ var flyway = {
 };
 
 // src/formats/golang-migrate.ts
-var import_node_path15 = require("node:path");
+var import_node_path16 = require("node:path");
 var FILE3 = /^([0-9]+)_(.*)\.(down|up)\.(.*)$/;
 var golangMigrate = {
   id: "golang-migrate",
@@ -14747,7 +14771,7 @@ var golangMigrate = {
       }
       const [, digits, name, direction] = m;
       if (BigInt(digits) > 0xffffffffffffffffn) {
-        throw new InputError(`${import_node_path15.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+        throw new InputError(`${import_node_path16.posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
       }
       const key = BigInt(digits).toString();
       const entry2 = byVersion2.get(key) ?? { version: digits, name };
@@ -14759,7 +14783,7 @@ var golangMigrate = {
       entry2[direction] = file;
       byVersion2.set(key, entry2);
     }
-    const script = async (file) => file === void 0 ? null : { file: import_node_path15.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
+    const script = async (file) => file === void 0 ? null : { file: import_node_path16.posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: "implicit" };
     const migrations = [];
     for (const entry2 of [...byVersion2.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
       migrations.push({ version: entry2.version, name: entry2.name, up: await script(entry2.up), down: await script(entry2.down) });
@@ -15145,7 +15169,7 @@ var sqlMigrate = {
 };
 
 // src/formats/sqlx.ts
-var import_node_path16 = require("node:path");
+var import_node_path17 = require("node:path");
 var NO_TRANSACTION = /^-- no-transaction/;
 var sqlx = {
   id: "sqlx",
@@ -15177,7 +15201,7 @@ var sqlx = {
       const entry2 = byVersionKey.get(key) ?? { version: digits, name };
       const other = entry2[side];
       if (other) {
-        duplicate(ignored, problems, directory, import_node_path16.posix.basename(other.file), file, key, "sqlx refuses to run the directory (both would be recorded under one version)");
+        duplicate(ignored, problems, directory, import_node_path17.posix.basename(other.file), file, key, "sqlx refuses to run the directory (both would be recorded under one version)");
         continue;
       }
       entry2[side] = script;
@@ -15301,8 +15325,24 @@ function directorySettings(raw, where) {
     if (!marker.startsWith("--")) throw new ConfigError(`${where}: \`no-transaction-marker\` must be a SQL comment line, e.g. "-- postgres-migrations disable-transaction".`);
     out.noTransactionMarker = marker;
   }
+  if (raw["naming-conventions"] !== void 0) out.namingConventions = namingConventions(raw["naming-conventions"], where);
   if (raw.ordering !== void 0) out.ordering = oneOf(raw.ordering, ["numeric", "lexical"], "ordering", where);
   if (raw.custom !== void 0) out.custom = customSettings(raw.custom, where);
+  return out;
+}
+function namingConventions(value, where) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where}: \`naming-conventions\` must be a mapping, e.g. { "snake-case": true, "verb-prefix": ["add_", "drop_"], "version-width": 4 }.`);
+  }
+  const raw = value;
+  const out = {};
+  for (const [key, v] of Object.entries(raw)) {
+    if (key === "snake-case" && typeof v === "boolean") out.snakeCase = v;
+    else if (key === "verb-prefix" && v === true) out.verbPrefix = ["add_", "alter_", "drop_", "create_", "create_index_", "rename_", "remove_", "update_", "backfill_"];
+    else if (key === "verb-prefix" && Array.isArray(v) && v.length && v.every((p) => typeof p === "string" && p)) out.verbPrefix = v;
+    else if (key === "version-width" && Number.isInteger(v) && v > 0) out.versionWidth = v;
+    else throw new ConfigError(`${where}: \`naming-conventions.${key}\` is ${JSON.stringify(v)}; use "snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": a number of digits.`);
+  }
   return out;
 }
 var TRANSACTION_MODES = ["wrapped", "implicit", "none"];
@@ -15347,7 +15387,8 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "role",
   "ordering",
   "no-transaction-marker",
-  "custom"
+  "custom",
+  "naming-conventions"
 ]);
 function parseSettings(raw, where) {
   for (const key of Object.keys(raw)) {
@@ -15389,7 +15430,7 @@ function parseSettings(raw, where) {
 async function readConfigFile(cwd, named) {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const path = (0, import_node_path17.join)(cwd, name);
+    const path = (0, import_node_path18.join)(cwd, name);
     let text;
     try {
       text = await (0, import_promises.readFile)(path, "utf8");
@@ -15422,6 +15463,7 @@ function settingsFor(config, path) {
     ...defined("role", own.role ?? config.role),
     ...defined("ordering", own.ordering ?? config.ordering),
     ...defined("noTransactionMarker", own.noTransactionMarker ?? config.noTransactionMarker),
+    ...defined("namingConventions", own.namingConventions ?? config.namingConventions),
     ...defined("custom", own.custom ?? config.custom)
   };
 }
@@ -15433,7 +15475,7 @@ function defined(key, value) {
 var import_node_child_process2 = require("node:child_process");
 var import_promises3 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path19 = require("node:path");
+var import_node_path20 = require("node:path");
 var import_node_util2 = require("node:util");
 
 // node_modules/pg/esm/index.mjs
@@ -15456,7 +15498,7 @@ var import_node_child_process = require("node:child_process");
 var import_promises2 = require("node:fs/promises");
 var import_node_module = require("node:module");
 var import_node_os = require("node:os");
-var import_node_path18 = require("node:path");
+var import_node_path19 = require("node:path");
 var import_node_util = require("node:util");
 var run = (0, import_node_util.promisify)(import_node_child_process.execFile);
 var BUNDLED_MAJOR = 17;
@@ -15467,42 +15509,42 @@ function platformPackage() {
 }
 function cacheRoot() {
   if (process.env.MIGRATE_CHECK_CACHE) return process.env.MIGRATE_CHECK_CACHE;
-  const base = process.env.XDG_CACHE_HOME || (0, import_node_path18.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
-  return (0, import_node_path18.join)(base, "migrate-check");
+  const base = process.env.XDG_CACHE_HOME || (0, import_node_path19.join)((0, import_node_os.homedir)() || (0, import_node_os.tmpdir)(), ".cache");
+  return (0, import_node_path19.join)(base, "migrate-check");
 }
 var localRequire = (0, import_node_module.createRequire)(__migrateCheckUrl);
 function bundledPackageDir() {
   try {
-    return (0, import_node_path18.dirname)((0, import_node_path18.dirname)(localRequire.resolve(platformPackage())));
+    return (0, import_node_path19.dirname)((0, import_node_path19.dirname)(localRequire.resolve(platformPackage())));
   } catch {
     return null;
   }
 }
 async function packageVersion(packageDir) {
-  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path18.join)(packageDir, "package.json"), "utf8"));
+  const json = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path19.join)(packageDir, "package.json"), "utf8"));
   return json.version.replace(/-.*$/, "");
 }
 async function hydrateSymlinks(packageDir) {
   let links;
   try {
-    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path18.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
+    links = JSON.parse(await (0, import_promises2.readFile)((0, import_node_path19.join)(packageDir, "native", "pg-symlinks.json"), "utf8"));
   } catch {
     return;
   }
   for (const { source, target } of links) {
-    const at2 = (0, import_node_path18.join)(packageDir, target);
+    const at2 = (0, import_node_path19.join)(packageDir, target);
     try {
       await (0, import_promises2.lstat)(at2);
     } catch {
-      await (0, import_promises2.symlink)((0, import_node_path18.relative)((0, import_node_path18.dirname)(at2), (0, import_node_path18.join)(packageDir, source)), at2);
+      await (0, import_promises2.symlink)((0, import_node_path19.relative)((0, import_node_path19.dirname)(at2), (0, import_node_path19.join)(packageDir, source)), at2);
     }
   }
 }
 async function traversableByOthers(path) {
-  for (let p = path; ; p = (0, import_node_path18.dirname)(p)) {
+  for (let p = path; ; p = (0, import_node_path19.dirname)(p)) {
     const s = await (0, import_promises2.stat)(p);
     if (!(s.mode & 1)) return false;
-    if ((0, import_node_path18.dirname)(p) === p) return true;
+    if ((0, import_node_path19.dirname)(p) === p) return true;
   }
 }
 async function exists(path) {
@@ -15522,7 +15564,7 @@ async function fetchMajor(pkg, major, into, progress2) {
   await (0, import_promises2.mkdir)(staging, { recursive: true });
   try {
     const version = await newestVersionOfMajor(pkg, major);
-    await (0, import_promises2.writeFile)((0, import_node_path18.join)(staging, "package.json"), '{"private":true}');
+    await (0, import_promises2.writeFile)((0, import_node_path19.join)(staging, "package.json"), '{"private":true}');
     await new Promise((resolve3, reject) => {
       const npm = (0, import_node_child_process.spawn)("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=http", `${pkg}@${version}`], {
         cwd: staging,
@@ -15546,11 +15588,11 @@ async function fetchMajor(pkg, major, into, progress2) {
 }
 async function locateBinaries(options) {
   if (options.binDir) {
-    const postgres = (0, import_node_path18.join)(options.binDir, "postgres");
+    const postgres = (0, import_node_path19.join)(options.binDir, "postgres");
     if (!await exists(postgres)) {
       throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
     }
-    await hydrateSymlinks((0, import_node_path18.dirname)((0, import_node_path18.dirname)(options.binDir)));
+    await hydrateSymlinks((0, import_node_path19.dirname)((0, import_node_path19.dirname)(options.binDir)));
     const { stdout } = await run(postgres, ["--version"]);
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? "unknown" };
   }
@@ -15560,8 +15602,8 @@ async function locateBinaries(options) {
   const pkg = platformPackage();
   let packageDir = bundledPackageDir();
   if (!packageDir || Number.parseInt(await packageVersion(packageDir), 10) !== options.major) {
-    const into = (0, import_node_path18.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
-    packageDir = (0, import_node_path18.join)(into, "node_modules", pkg);
+    const into = (0, import_node_path19.join)(cacheRoot(), "postgres", `${pkg.replace("/", "+")}-${options.major}`);
+    packageDir = (0, import_node_path19.join)(into, "node_modules", pkg);
     if (!await exists(packageDir)) {
       if (options.major === BUNDLED_MAJOR) {
         throw new DatabaseError(
@@ -15574,15 +15616,15 @@ async function locateBinaries(options) {
   }
   await hydrateSymlinks(packageDir);
   const version = await packageVersion(packageDir);
-  let binDir = (0, import_node_path18.join)(packageDir, "native", "bin");
+  let binDir = (0, import_node_path19.join)(packageDir, "native", "bin");
   if (options.mustBeTraversable && !await traversableByOthers(binDir)) {
-    const copy = (0, import_node_path18.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
-    if (!await exists((0, import_node_path18.join)(copy, ".complete"))) {
+    const copy = (0, import_node_path19.join)((0, import_node_os.tmpdir)(), `migrate-check-postgres-${version}`);
+    if (!await exists((0, import_node_path19.join)(copy, ".complete"))) {
       await (0, import_promises2.rm)(copy, { recursive: true, force: true });
-      await (0, import_promises2.cp)((0, import_node_path18.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
-      await (0, import_promises2.writeFile)((0, import_node_path18.join)(copy, ".complete"), "");
+      await (0, import_promises2.cp)((0, import_node_path19.join)(packageDir, "native"), copy, { recursive: true, verbatimSymlinks: true });
+      await (0, import_promises2.writeFile)((0, import_node_path19.join)(copy, ".complete"), "");
     }
-    binDir = (0, import_node_path18.join)(copy, "bin");
+    binDir = (0, import_node_path19.join)(copy, "bin");
   }
   return { binDir, version };
 }
@@ -15719,15 +15761,15 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   let swept = 0;
   for (const name of await (0, import_promises3.readdir)(root).catch(() => [])) {
     if (!INSTANCE.test(name)) continue;
-    const dir = (0, import_node_path19.join)(root, name);
-    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path19.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
+    const dir = (0, import_node_path20.join)(root, name);
+    const owner = Number(await (0, import_promises3.readFile)((0, import_node_path20.join)(dir, "owner.pid"), "utf8").catch(() => "NaN"));
     if (Number.isNaN(owner)) {
       const age = Date.now() - await (0, import_promises3.stat)(dir).then((s) => s.mtimeMs, () => Date.now());
       if (age < 6e4) continue;
     } else if (alive(owner)) {
       continue;
     }
-    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path19.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
+    const postmaster = Number((await (0, import_promises3.readFile)((0, import_node_path20.join)(dir, "data", "postmaster.pid"), "utf8").catch(() => "")).split("\n")[0]);
     if (postmaster && alive(postmaster)) {
       try {
         process.kill(postmaster, "SIGQUIT");
@@ -15741,25 +15783,25 @@ async function sweepStale(root = (0, import_node_os2.tmpdir)()) {
   return swept;
 }
 async function templateCluster(binaries, user) {
-  const cached = (0, import_node_path19.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
-  if (await (0, import_promises3.stat)((0, import_node_path19.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
-  const work = await (0, import_promises3.mkdtemp)((0, import_node_path19.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
+  const cached = (0, import_node_path20.join)(cacheRoot(), "clusters", `${binaries.version}${user ? "-nobody" : ""}`);
+  if (await (0, import_promises3.stat)((0, import_node_path20.join)(cached, "PG_VERSION")).then(() => true, () => false)) return cached;
+  const work = await (0, import_promises3.mkdtemp)((0, import_node_path20.join)((0, import_node_os2.tmpdir)(), `${PREFIX}init-`));
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path19.join)(work, "owner.pid"), String(process.pid));
+    await (0, import_promises3.writeFile)((0, import_node_path20.join)(work, "owner.pid"), String(process.pid));
     await chownTree(work, user);
     try {
       await run2(
-        (0, import_node_path19.join)(binaries.binDir, "initdb"),
-        ["-D", (0, import_node_path19.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+        (0, import_node_path20.join)(binaries.binDir, "initdb"),
+        ["-D", (0, import_node_path20.join)(work, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
         { uid: user?.uid, gid: user?.gid, timeout: 12e4 }
       );
     } catch (error) {
       const e = error;
       throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
     }
-    await (0, import_promises3.mkdir)((0, import_node_path19.join)(cacheRoot(), "clusters"), { recursive: true });
+    await (0, import_promises3.mkdir)((0, import_node_path20.join)(cacheRoot(), "clusters"), { recursive: true });
     const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster((0, import_node_path19.join)(work, "data"), staging);
+    await copyCluster((0, import_node_path20.join)(work, "data"), staging);
     await (0, import_promises3.rename)(staging, cached).catch(async () => (0, import_promises3.rm)(staging, { recursive: true, force: true }));
     return cached;
   } finally {
@@ -15779,7 +15821,7 @@ async function startEmbedded(options = {}) {
   await sweepStale();
   const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
   const template = await templateCluster(binaries, user);
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path19.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
+  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path20.join)((0, import_node_os2.tmpdir)(), `${PREFIX}run-`));
   let child;
   let pool;
   let stopping;
@@ -15799,14 +15841,14 @@ async function startEmbedded(options = {}) {
   };
   const unregister = onInterrupt(stop);
   try {
-    await (0, import_promises3.writeFile)((0, import_node_path19.join)(dir, "owner.pid"), String(process.pid));
-    await copyCluster(template, (0, import_node_path19.join)(dir, "data"));
+    await (0, import_promises3.writeFile)((0, import_node_path20.join)(dir, "owner.pid"), String(process.pid));
+    await copyCluster(template, (0, import_node_path20.join)(dir, "data"));
     await chownTree(dir, user);
     const args = [
       dir,
-      (0, import_node_path19.join)(binaries.binDir, "postgres"),
+      (0, import_node_path20.join)(binaries.binDir, "postgres"),
       "-D",
-      (0, import_node_path19.join)(dir, "data"),
+      (0, import_node_path20.join)(dir, "data"),
       "-k",
       dir,
       "-c",
@@ -15867,7 +15909,7 @@ async function connectWhenReady(config, child, dir) {
       const code = error.code;
       const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
-        const log = await (0, import_promises3.readFile)((0, import_node_path19.join)(dir, "server.log"), "utf8").catch(() => "");
+        const log = await (0, import_promises3.readFile)((0, import_node_path20.join)(dir, "server.log"), "utf8").catch(() => "");
         throw new DatabaseError(
           `The embedded Postgres did not start: ${log.trim().split("\n").slice(-5).join(" | ") || errorMessage(error)}. Use --database-url to run against a server of your own.`
         );
@@ -15950,7 +15992,7 @@ function startServer(options) {
 
 // src/formats/directory.ts
 var import_promises4 = require("node:fs/promises");
-var import_node_path20 = require("node:path");
+var import_node_path21 = require("node:path");
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function firstInvalidByte(bytes) {
   for (let i = 0; i < bytes.length; ) {
@@ -15990,12 +16032,12 @@ function fsDirectory(path) {
         const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
-      return entries.filter((e) => e.isFile()).map((e) => import_node_path20.posix.join(...(0, import_node_path20.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).filter((f) => !f.split("/").slice(0, -1).some((part) => part.startsWith("."))).sort();
+      return entries.filter((e) => e.isFile()).map((e) => import_node_path21.posix.join(...(0, import_node_path21.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).filter((f) => !f.split("/").slice(0, -1).some((part) => part.startsWith("."))).sort();
     },
     read(file) {
       let text = texts.get(file);
       if (!text) {
-        text = (0, import_promises4.readFile)((0, import_node_path20.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path20.posix.join(path, file)));
+        text = (0, import_promises4.readFile)((0, import_node_path21.join)(path, file)).then((bytes) => decodeUtf8(bytes, import_node_path21.posix.join(path, file)));
         texts.set(file, text);
       }
       return text;
@@ -16095,8 +16137,8 @@ function renderTerminal(report, options) {
 }
 
 // src/history/status.ts
-var import_node_path21 = require("node:path");
-var filesOf = (set, m) => [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f)).map((f) => import_node_path21.posix.relative(import_node_path21.posix.join(set.directory), f));
+var import_node_path22 = require("node:path");
+var filesOf = (set, m) => [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f)).map((f) => import_node_path22.posix.relative(import_node_path22.posix.join(set.directory), f));
 var normalise = (text) => text.replace(/\r\n/g, "\n");
 function shortDiff(file, before, after, maxLines = 40) {
   const patch = createTwoFilesPatch(`base/${file}`, `head/${file}`, normalise(before), normalise(after), "", "", { context: 2 });
@@ -16150,17 +16192,17 @@ async function compareHistory(head2, readHead, base, readBase, ref) {
 }
 
 // src/history/verify-sum.ts
-var import_node_path23 = require("node:path");
+var import_node_path24 = require("node:path");
 
 // src/history/sum.ts
 var import_node_crypto2 = require("node:crypto");
-var import_node_path22 = require("node:path");
+var import_node_path23 = require("node:path");
 var SUM_FILE = "migrate-check.sum";
 var sha256 = (data) => (0, import_node_crypto2.createHash)("sha256").update(data).digest("hex");
 var lf = (text) => text.replace(/\r\n/g, "\n");
 function migrationFiles(set) {
   const files = set.migrations.flatMap((m) => [m.up?.file, m.down?.file, m.code]).filter((f) => Boolean(f));
-  return [...new Set(files.map((f) => import_node_path22.posix.relative(import_node_path22.posix.join(set.directory), f)))];
+  return [...new Set(files.map((f) => import_node_path23.posix.relative(import_node_path23.posix.join(set.directory), f)))];
 }
 function entry(file, content) {
   return { file, hash: sha256(content), text: sha256(lf(content)).slice(0, 16) };
@@ -16210,7 +16252,7 @@ function atlasSum(files) {
 async function verifySums(set, reader) {
   const listing = await reader.list();
   const problems = [];
-  const problem = (file, message, help, line = null) => problems.push({ check: "sum-file", file: import_node_path23.posix.join(reader.path, file), line, message, help });
+  const problem = (file, message, help, line = null) => problems.push({ check: "sum-file", file: import_node_path24.posix.join(reader.path, file), line, message, help });
   const regenerate = `Run \`npx migrate-check hash ${reader.path}\` and commit ${SUM_FILE}.`;
   if (listing.includes(SUM_FILE)) {
     const sum = parseSum(await reader.read(SUM_FILE));
@@ -16292,7 +16334,7 @@ function applySuppressions(findings, byFile) {
 }
 
 // src/run.ts
-var import_node_path24 = require("node:path");
+var import_node_path25 = require("node:path");
 async function loadHistory(path, head2, reader, format, options, base) {
   const baseReader = base.directory(path);
   try {
@@ -16322,7 +16364,7 @@ async function load(path, settings, io, base) {
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
   const prelude = [];
   for (const file of settings.prerequisites) {
-    const text = await io.directory((0, import_node_path24.dirname)(file)).read((0, import_node_path24.basename)(file)).catch((error) => {
+    const text = await io.directory((0, import_node_path25.dirname)(file)).read((0, import_node_path25.basename)(file)).catch((error) => {
       if (error instanceof ToolError) throw error;
       throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
     });
@@ -16333,14 +16375,14 @@ async function load(path, settings, io, base) {
     const files = [m.up?.file, m.down?.file, m.code].filter((f) => Boolean(f));
     const markers = /* @__PURE__ */ new Map();
     for (const file of new Set(files)) {
-      const relative3 = import_node_path24.posix.relative(import_node_path24.posix.join(reader.path), file);
+      const relative3 = import_node_path25.posix.relative(import_node_path25.posix.join(reader.path), file);
       if (!relative3 || relative3.startsWith("..")) continue;
       for (const [id, reason] of readSuppressions(file, await reader.read(relative3))) markers.set(id, reason);
     }
     if (markers.size) for (const file of files) suppressions.set(file, markers);
   }
-  const preludeFiles = new Set(prelude.map((p) => import_node_path24.posix.normalize(p.file)));
-  const inPrelude = (file) => preludeFiles.has(import_node_path24.posix.normalize(import_node_path24.posix.join(path, file)));
+  const preludeFiles = new Set(prelude.map((p) => import_node_path25.posix.normalize(p.file)));
+  const inPrelude = (file) => preludeFiles.has(import_node_path25.posix.normalize(import_node_path25.posix.join(path, file)));
   return {
     path,
     settings,
@@ -16351,7 +16393,7 @@ async function load(path, settings, io, base) {
     set: {
       ...set,
       ignored: set.ignored.map((i) => inPrelude(i.file) ? { ...i, reason: "a prerequisites file (run before the first migration)" } : i),
-      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path24.posix.normalize(p.file)))
+      problems: (set.problems ?? []).filter((p) => !preludeFiles.has(import_node_path25.posix.normalize(p.file)))
     }
   };
 }
@@ -16429,7 +16471,7 @@ async function run3(config, io) {
         for (const check of checks) {
           const setting = settings.checks[check.id] ?? (check.defaultSeverity === "off" ? "off" : void 0);
           if (setting === "off") continue;
-          for (const { severity, ...f } of check.run({ set, replay: result, history, ...historyUnavailable ? { historyUnavailable } : {} })) {
+          for (const { severity, ...f } of check.run({ set, replay: result, history, ...historyUnavailable ? { historyUnavailable } : {}, ...settings.namingConventions ? { conventions: settings.namingConventions } : {} })) {
             found.push({ check: check.id, severity: setting ?? severity ?? check.defaultSeverity, ...f });
           }
         }
@@ -16480,11 +16522,11 @@ async function run3(config, io) {
 
 // src/cli.ts
 var import_promises5 = require("node:fs/promises");
-var import_node_path26 = require("node:path");
+var import_node_path27 = require("node:path");
 
 // src/history/git.ts
 var import_node_child_process3 = require("node:child_process");
-var import_node_path25 = require("node:path");
+var import_node_path26 = require("node:path");
 var import_node_util3 = require("node:util");
 var exec = (0, import_node_util3.promisify)(import_node_child_process3.execFile);
 async function git(cwd, args) {
@@ -16544,7 +16586,7 @@ async function openBase(cwd, ref) {
     commit,
     ref,
     directory(path) {
-      const inRepo = import_node_path25.posix.normalize((0, import_node_path25.relative)(top, (0, import_node_path25.resolve)(cwd, path)).split(/[\\/]/).join("/"));
+      const inRepo = import_node_path26.posix.normalize((0, import_node_path26.relative)(top, (0, import_node_path26.resolve)(cwd, path)).split(/[\\/]/).join("/"));
       const prefix = inRepo === "." ? "" : `${inRepo}/`;
       let tree;
       const entries = () => tree ??= git(top, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix || "."]).then(
@@ -16565,9 +16607,9 @@ async function openBase(cwd, ref) {
         async read(file) {
           const files = await entries();
           const oid = files.get(file);
-          if (!oid) throw new Error(`${import_node_path25.posix.join(path, file)} does not exist at ${ref}`);
+          if (!oid) throw new Error(`${import_node_path26.posix.join(path, file)} does not exist at ${ref}`);
           blobs ??= readBlobs(top, [...new Set(files.values())]);
-          return decodeUtf8((await blobs).get(oid), `${import_node_path25.posix.join(path, file)} at ${ref}`);
+          return decodeUtf8((await blobs).get(oid), `${import_node_path26.posix.join(path, file)} at ${ref}`);
         }
       };
     }
@@ -16699,8 +16741,8 @@ async function hash(argv, env, streams, cwd) {
     const { format, options } = await formatFor(reader, settings);
     const set = await format.load(reader, options);
     const entries = await Promise.all(migrationFiles(set).map(async (f) => entry(f, await reader.read(f))));
-    await (0, import_promises5.writeFile)((0, import_node_path26.resolve)(cwd, path, SUM_FILE), renderSum(entries));
-    streams.stdout.write(`wrote ${import_node_path26.posix.join(path, SUM_FILE)} (${entries.length} ${entries.length === 1 ? "file" : "files"}, ${format.id})
+    await (0, import_promises5.writeFile)((0, import_node_path27.resolve)(cwd, path, SUM_FILE), renderSum(entries));
+    streams.stdout.write(`wrote ${import_node_path27.posix.join(path, SUM_FILE)} (${entries.length} ${entries.length === 1 ? "file" : "files"}, ${format.id})
 `);
   }
   return 0;

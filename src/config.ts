@@ -30,6 +30,8 @@ export interface DirectorySettings {
   role?: string;
   /** For `plain`: order by the leading number (default) or by the whole file name. */
   ordering?: Ordering;
+  /** Opt-in naming conventions, checked on new migrations (all of them without a base). */
+  namingConventions?: NamingConventions;
   /** For `plain`: a comment line that makes the runner send a file without a transaction. */
   noTransactionMarker?: string;
   custom?: CustomSettings;
@@ -141,8 +143,34 @@ function directorySettings(raw: Record<string, unknown>, where: string): Partial
     if (!marker.startsWith('--')) throw new ConfigError(`${where}: \`no-transaction-marker\` must be a SQL comment line, e.g. "-- postgres-migrations disable-transaction".`);
     out.noTransactionMarker = marker;
   }
+  if (raw['naming-conventions'] !== undefined) out.namingConventions = namingConventions(raw['naming-conventions'], where);
   if (raw.ordering !== undefined) out.ordering = oneOf(raw.ordering, ['numeric', 'lexical'] as const, 'ordering', where);
   if (raw.custom !== undefined) out.custom = customSettings(raw.custom, where);
+  return out;
+}
+
+/** Team conventions for migration names, each off unless set. */
+export interface NamingConventions {
+  snakeCase?: boolean;
+  /** Names must start with one of these, e.g. add_, alter_, drop_, create_index_. */
+  verbPrefix?: string[];
+  /** Numeric versions must have exactly this many digits. */
+  versionWidth?: number;
+}
+
+function namingConventions(value: unknown, where: string): NamingConventions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${where}: \`naming-conventions\` must be a mapping, e.g. { "snake-case": true, "verb-prefix": ["add_", "drop_"], "version-width": 4 }.`);
+  }
+  const raw = value as Record<string, unknown>;
+  const out: NamingConventions = {};
+  for (const [key, v] of Object.entries(raw)) {
+    if (key === 'snake-case' && typeof v === 'boolean') out.snakeCase = v;
+    else if (key === 'verb-prefix' && v === true) out.verbPrefix = ['add_', 'alter_', 'drop_', 'create_', 'create_index_', 'rename_', 'remove_', 'update_', 'backfill_'];
+    else if (key === 'verb-prefix' && Array.isArray(v) && v.length && v.every((p) => typeof p === 'string' && p)) out.verbPrefix = v as string[];
+    else if (key === 'version-width' && Number.isInteger(v) && (v as number) > 0) out.versionWidth = v as number;
+    else throw new ConfigError(`${where}: \`naming-conventions.${key}\` is ${JSON.stringify(v)}; use "snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": a number of digits.`);
+  }
   return out;
 }
 
@@ -168,7 +196,7 @@ function customSettings(value: unknown, where: string): CustomSettings {
 
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
-  'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom',
+  'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom', 'naming-conventions',
 ]);
 
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
@@ -249,6 +277,7 @@ export function settingsFor(config: Config, path: string): DirectorySettings {
     ...defined('role', own.role ?? config.role),
     ...defined('ordering', own.ordering ?? config.ordering),
     ...defined('noTransactionMarker', own.noTransactionMarker ?? config.noTransactionMarker),
+    ...defined('namingConventions', own.namingConventions ?? config.namingConventions),
     ...defined('custom', own.custom ?? config.custom),
   };
 }

@@ -202,7 +202,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     for (const check of checks) {
       const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
       if (setting === 'off') continue;
-      for (const { severity, ...f } of check.run({ set, replay: result, history, ...(historyUnavailable ? { historyUnavailable } : {}) })) {
+      for (const { severity, ...f } of check.run({ set, replay: result, history, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}) })) {
         found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
       }
     }

@@ -213,3 +213,20 @@ test('--base in a shallow clone: the base commit alone is fetched from origin', 
   const report = JSON.parse(stdout) as Report;
   assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`), ['history-edited 0002_add_nickname.up.sql']);
 });
+
+test('naming conventions (opt-in) apply to the PR\'s new migrations only: merged names cannot change', async () => {
+  const dir = repo({ ...BASE, 'migrate-check.yml': 'naming-conventions:\n  snake-case: true\n  verb-prefix: true\n  version-width: 4\n' }, (d) => {
+    write(d, '0006_Teams-Index.up.sql', 'CREATE INDEX ON teams (id);\n');
+    write(d, '0006_Teams-Index.down.sql', 'SELECT 1;\n');
+    write(d, '00007_add_bio.up.sql', 'ALTER TABLE users ADD COLUMN bio text;\n');
+    write(d, '00007_add_bio.down.sql', 'ALTER TABLE users DROP COLUMN bio;\n');
+  });
+  made.push(dir);
+  const { stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+  const report = JSON.parse(stdout) as Report;
+  const naming = report.findings.filter((f) => f.check === 'naming').map((f) => f.message).sort();
+  assert.deepEqual(naming, [
+    '00007_add_bio.up.sql breaks the naming conventions in your config: its version has 5 digits instead of 4.',
+    '0006_Teams-Index.up.sql breaks the naming conventions in your config: its name is not lower-case snake_case; its name does not start with one of add_, alter_, drop_, create_, create_index_, rename_, remove_, update_, backfill_.',
+  ]);
+});

@@ -1,6 +1,7 @@
 import type { MigrationSet } from '../migration.ts';
 import type { ReplayResult } from '../replay.ts';
 import type { History } from '../history/status.ts';
+import type { NamingConventions } from '../config.ts';
 
 export type Severity = 'error' | 'warning' | 'notice';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
@@ -27,6 +28,8 @@ export interface CheckContext {
   history?: History | null;
   /** Why the base branch could not be read, when `--base` was given. */
   historyUnavailable?: string;
+  /** The team's naming conventions, when the config sets any. */
+  conventions?: NamingConventions;
 }
 
 /**
