@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -167,13 +167,17 @@ describe('migrate-check.sum and atlas.sum: edited history without a base ref', (
     assert.equal(hashed.stdout, 'wrote db/migrate-check.sum (6 files, golang-migrate)\n');
     const clean = await cli(['db', '--output', 'json'], { cwd: dir });
     assert.deepEqual((JSON.parse(clean.stdout) as Report).findings, []);
-
-    write(dir, '0002_add_nickname.up.sql', 'ALTER TABLE users ADD COLUMN nickname varchar(40);\n');
-    write(dir, '0001_create_users.down.sql', 'DROP TABLE users;\r\n');
-    write(dir, '0006_more.up.sql', 'SELECT 1;\n');
-    write(dir, '0006_more.down.sql', 'SELECT 1;\n');
-    unlinkSync(join(dir, 'db', '0005_teams.down.sql'));
-    const { code, stdout } = await cli(['db', '--output', 'json'], { cwd: dir });
+    // The same folder committed as the base branch, then a PR that changes it without re-hashing.
+    const base = Object.fromEntries(Object.keys(BASE).concat('db/migrate-check.sum').map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    const git = repo(base, (d) => {
+      write(d, '0002_add_nickname.up.sql', 'ALTER TABLE users ADD COLUMN nickname varchar(40);\n');
+      write(d, '0001_create_users.down.sql', 'DROP TABLE users;\r\n');
+      write(d, '0006_more.up.sql', 'SELECT 1;\n');
+      write(d, '0006_more.down.sql', 'SELECT 1;\n');
+      unlinkSync(join(d, 'db', '0005_teams.down.sql'));
+    });
+    made.push(git);
+    const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: git });
     const report = JSON.parse(stdout) as Report;
     assert.equal(code, 1);
     const sum = report.findings.filter((f) => f.check === 'sum-file').map((f) => `${f.file?.split('/').at(-1)}: ${f.message.split(':')[0]}`);
@@ -183,6 +187,12 @@ describe('migrate-check.sum and atlas.sum: edited history without a base ref', (
       '0006_more.down.sql: 0006_more.down.sql is not in migrate-check.sum',
       '0006_more.up.sql: 0006_more.up.sql is not in migrate-check.sum',
       'migrate-check.sum: migrate-check.sum lists 0005_teams.down.sql, which is no longer a migration in this folder (deleted or renamed).',
+    ]);
+    // The same edits, seen against the base branch.
+    assert.deepEqual(report.findings.filter((f) => f.check === 'history-edited').map((f) => f.file?.split('/').at(-1)).sort(), [
+      '0001_create_users.down.sql',
+      '0002_add_nickname.up.sql',
+      '0005_teams.down.sql',
     ]);
   });
 
