@@ -16335,12 +16335,36 @@ function applySuppressions(findings, byFile) {
 
 // src/run.ts
 var import_node_path25 = require("node:path");
+
+// src/schema/summary.ts
+var SUMMARY_KINDS = ["table", "column", "index", "constraint", "view", "materialized view", "function", "procedure", "trigger", "type", "enum", "domain", "sequence", "extension", "policy", "schema"];
+function summarizeDiff(diff) {
+  const out = {};
+  const add = (key, field) => {
+    const [kind, name] = splitKey(key);
+    const bucket = SUMMARY_KINDS.includes(kind) ? kind : "other";
+    (out[bucket] ??= { added: [], removed: [], changed: [] })[field].push(bucket === "other" ? key : name);
+  };
+  diff.added.forEach((o) => add(o.key, "added"));
+  diff.removed.forEach((o) => add(o.key, "removed"));
+  diff.changed.forEach((o) => add(o.key, "changed"));
+  for (const k of Object.values(out)) for (const list of [k.added, k.removed, k.changed]) list.sort();
+  return out;
+}
+function unifiedSchemaDiff(before, after, labels = { before: "base", after: "head" }) {
+  const [a, b] = [schemaText(before), schemaText(after)];
+  if (a === b) return "";
+  return createTwoFilesPatch(labels.before, labels.after, a, b, "", "", { context: 3 }).split("\n").slice(1).filter((l) => l !== "\\ No newline at end of file").join("\n").trimEnd();
+}
+
+// src/run.ts
 async function loadHistory(path, head2, reader, format, options, base) {
   const baseReader = base.directory(path);
   try {
     const files = await baseReader.list();
     const baseSet = files.length ? await format.load(baseReader, options) : { directory: path, format: format.id, migrations: [], ignored: [], bookkeeping: "" };
-    return await compareHistory(head2, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+    const history = await compareHistory(head2, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+    return { history, baseSet };
   } catch (error) {
     return { unavailable: `its version at ${base.ref} could not be read as ${format.id} (${errorMessage(error)})` };
   }
@@ -16388,7 +16412,8 @@ async function load(path, settings, io, base) {
     settings,
     prelude,
     suppressions,
-    history: compared && !("unavailable" in compared) ? compared : null,
+    history: compared && !("unavailable" in compared) ? compared.history : null,
+    baseSet: compared && !("unavailable" in compared) ? renderPlaceholders(compared.baseSet, { ...format.builtinPlaceholders, ...settings.placeholders }) : null,
     ...compared && "unavailable" in compared ? { historyUnavailable: compared.unavailable } : {},
     set: {
       ...set,
@@ -16424,48 +16449,65 @@ function sessionSetup(settings) {
     }
   };
 }
+async function replayIn(db, set, settings, prelude, config, options) {
+  if (settings.role) {
+    await db.useRole(settings.role).catch((error) => {
+      throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+    });
+  }
+  const migrate = await db.connect({ statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs });
+  const inspect = await db.connect({});
+  try {
+    await prepareInspector(inspect);
+    return await replay(migrate, inspect, { ...options, set, prelude, session: sessionSetup(settings) });
+  } finally {
+    await migrate.end().catch(() => {
+    });
+    await inspect.end().catch(() => {
+    });
+  }
+}
 async function run3(config, io) {
-  var _stack2 = [];
+  var _stack3 = [];
   try {
     const started = performance.now();
     const base = config.base ? await (io.openBase?.(config.base) ?? Promise.resolve({ unavailable: "this run cannot read git history" })) : null;
     const sets = [];
     for (const path of config.paths) sets.push(await load(path, settingsFor(config, path), io, base));
-    const server = __using(_stack2, await io.startServer(), true);
+    const server = __using(_stack3, await io.startServer(), true);
     const directories = [];
     const findings = [];
-    const shared = __using(_stack2, config.sameDatabase ? await server.createDatabase("directories") : null, true);
+    const shared = __using(_stack3, config.sameDatabase ? await server.createDatabase("directories") : null, true);
     const suppressed = [];
-    for (const { path, set, settings, prelude, suppressions, history, historyUnavailable } of sets) {
-      var _stack = [];
+    for (const { path, set, settings, prelude, suppressions, history, baseSet, historyUnavailable } of sets) {
+      var _stack2 = [];
       try {
-        const own = __using(_stack, shared ? null : await server.createDatabase(path), true);
+        const own = __using(_stack2, shared ? null : await server.createDatabase(path), true);
         const db = shared ?? own;
-        if (settings.role) {
-          await db.useRole(settings.role).catch((error) => {
-            throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
-          });
-        }
-        const session = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
-        const migrate = await db.connect(session);
-        const inspect = await db.connect({});
-        let result;
-        try {
-          await prepareInspector(inspect);
-          result = await replay(migrate, inspect, {
-            set,
-            prelude,
-            session: sessionSetup(settings),
-            roundtrip: settings.roundtrip,
-            // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
-            ...history && config.scope === "changed" ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === "new" || e.status === "modified").map((e) => e.version)) } : {},
-            onStep: (step, done, total2) => io.onStep?.(path, step, done, total2)
-          });
-        } finally {
-          await migrate.end().catch(() => {
-          });
-          await inspect.end().catch(() => {
-          });
+        const onlyAdds = history?.entries.every((e) => e.status === "new" || e.status === "unchanged") ?? false;
+        const firstNew = history?.entries.find((e) => e.status === "new");
+        const result = await replayIn(db, set, settings, prelude, config, {
+          roundtrip: settings.roundtrip,
+          // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
+          ...history && config.scope === "changed" ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === "new" || e.status === "modified").map((e) => e.version)) } : {},
+          // A PR that only adds migrations: the base schema is the one just before the first new one.
+          ...onlyAdds && firstNew ? { keepBefore: /* @__PURE__ */ new Set([firstNew.version]) } : {},
+          onStep: (step, done, total2) => io.onStep?.(path, step, done, total2)
+        });
+        let baseSchema = null;
+        if (history && onlyAdds) {
+          baseSchema = firstNew ? result.before.get(firstNew.version) ?? null : result.head;
+        } else if (history && baseSet) {
+          var _stack = [];
+          try {
+            const baseDb = __using(_stack, await server.createDatabase(`${path}-base`), true);
+            baseSchema = (await replayIn(baseDb, baseSet, settings, prelude, config, { roundtrip: "none" })).head;
+          } catch (_) {
+            var _error = _, _hasError = true;
+          } finally {
+            var _promise = __callDispose(_stack, _error, _hasError);
+            _promise && await _promise;
+          }
         }
         const found = [];
         for (const check of checks) {
@@ -16492,13 +16534,16 @@ async function run3(config, io) {
           ...history ? { base: history.base } : {},
           ignored: [...set.ignored],
           steps: result.steps,
-          schema: { head: schemaText(result.head) }
+          schema: {
+            head: schemaText(result.head),
+            ...baseSchema ? { base: schemaText(baseSchema), diff: unifiedSchemaDiff(baseSchema, result.head), summary: summarizeDiff(diffSchemas(baseSchema, result.head)) } : {}
+          }
         });
-      } catch (_) {
-        var _error = _, _hasError = true;
+      } catch (_2) {
+        var _error2 = _2, _hasError2 = true;
       } finally {
-        var _promise = __callDispose(_stack, _error, _hasError);
-        _promise && await _promise;
+        var _promise2 = __callDispose(_stack2, _error2, _hasError2);
+        _promise2 && await _promise2;
       }
     }
     const sorted = sortFindings(findings);
@@ -16512,11 +16557,11 @@ async function run3(config, io) {
       findings: sorted,
       ...suppressed.length ? { suppressed: sortFindings(suppressed) } : {}
     };
-  } catch (_2) {
-    var _error2 = _2, _hasError2 = true;
+  } catch (_3) {
+    var _error3 = _3, _hasError3 = true;
   } finally {
-    var _promise2 = __callDispose(_stack2, _error2, _hasError2);
-    _promise2 && await _promise2;
+    var _promise3 = __callDispose(_stack3, _error3, _hasError3);
+    _promise3 && await _promise3;
   }
 }
 

@@ -14,9 +14,12 @@ import { verifySums } from './history/verify-sum.ts';
 import { applySuppressions, readSuppressions, type Suppressed } from './suppress.ts';
 import { basename, dirname, posix } from 'node:path';
 import pg from 'pg';
-import { replay, type ReplayResult, type Step } from './replay.ts';
+import { replay, type ReplayOptions, type ReplayResult, type Step } from './replay.ts';
+import type { ScratchDatabase } from './database/database.ts';
+import { diffSchemas } from './schema/diff.ts';
+import { summarizeDiff, unifiedSchemaDiff } from './schema/summary.ts';
 import { fails, sortFindings, type DirectoryReport, type Report } from './report/report.ts';
-import { prepareInspector, schemaText } from './schema/snapshot.ts';
+import { prepareInspector, schemaText, type Schema } from './schema/snapshot.ts';
 
 /** What the pipeline needs from the outside world, injected by the shells (and tests). */
 export interface RunIO {
@@ -36,6 +39,8 @@ interface Loaded {
   settings: DirectorySettings;
   prelude: Script[];
   history: History | null;
+  /** The base branch's migrations, placeholders rendered (with `--base`). */
+  baseSet: MigrationSet | null;
   historyUnavailable?: string;
 }
 
@@ -47,14 +52,15 @@ async function loadHistory(
   format: Format,
   options: FormatOptions,
   base: BaseCommit,
-): Promise<History | { unavailable: string }> {
+): Promise<{ history: History; baseSet: MigrationSet } | { unavailable: string }> {
   const baseReader = base.directory(path);
   try {
     const files = await baseReader.list();
     const baseSet: MigrationSet = files.length
       ? await format.load(baseReader, options)
       : { directory: path, format: format.id, migrations: [], ignored: [], bookkeeping: '' };
-    return await compareHistory(head, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+    const history = await compareHistory(head, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+    return { history, baseSet };
   } catch (error) {
     return { unavailable: `its version at ${base.ref} could not be read as ${format.id} (${errorMessage(error)})` };
   }
@@ -109,7 +115,8 @@ async function load(path: string, settings: DirectorySettings, io: RunIO, base: 
     settings,
     prelude,
     suppressions,
-    history: compared && !('unavailable' in compared) ? compared : null,
+    history: compared && !('unavailable' in compared) ? compared.history : null,
+    baseSet: compared && !('unavailable' in compared) ? renderPlaceholders(compared.baseSet, { ...format.builtinPlaceholders, ...settings.placeholders }) : null,
     ...(compared && 'unavailable' in compared ? { historyUnavailable: compared.unavailable } : {}),
     set: {
       ...set,
@@ -151,6 +158,31 @@ function sessionSetup(settings: DirectorySettings) {
   };
 }
 
+/** Replays `set` in `db` as the directory's settings say (role, prelude, session). */
+async function replayIn(
+  db: ScratchDatabase,
+  set: MigrationSet,
+  settings: DirectorySettings,
+  prelude: Script[],
+  config: Config,
+  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'>,
+): Promise<ReplayResult> {
+  if (settings.role) {
+    await db.useRole(settings.role).catch((error: unknown) => {
+      throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+    });
+  }
+  const migrate = await db.connect({ statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs });
+  const inspect = await db.connect({});
+  try {
+    await prepareInspector(inspect);
+    return await replay(migrate, inspect, { ...options, set, prelude, session: sessionSetup(settings) });
+  } finally {
+    await migrate.end().catch(() => {});
+    await inspect.end().catch(() => {});
+  }
+}
+
 /**
  * The whole pipeline: discover every directory (failing fast on bad input, before any
  * database starts), replay each in its own scratch database, run the checks, and return
@@ -169,34 +201,28 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // as when an application's migrations run beside a library's (a job queue's) own.
   await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
   const suppressed: Suppressed[] = [];
-  for (const { path, set, settings, prelude, suppressions, history, historyUnavailable } of sets) {
+  for (const { path, set, settings, prelude, suppressions, history, baseSet, historyUnavailable } of sets) {
     await using own = shared ? null : await server.createDatabase(path);
     const db = (shared ?? own)!;
-    if (settings.role) {
-      await db.useRole(settings.role).catch((error: unknown) => {
-        throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
-      });
-    }
-    const session = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
-    const migrate = await db.connect(session);
-    const inspect = await db.connect({});
-    let result: ReplayResult;
-    try {
-      await prepareInspector(inspect);
-      result = await replay(migrate, inspect, {
-        set,
-        prelude,
-        session: sessionSetup(settings),
-        roundtrip: settings.roundtrip,
-        // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
-        ...(history && config.scope === 'changed'
-          ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version)) }
-          : {}),
-        onStep: (step, done, total) => io.onStep?.(path, step, done, total),
-      });
-    } finally {
-      await migrate.end().catch(() => {});
-      await inspect.end().catch(() => {});
+    const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
+    const firstNew = history?.entries.find((e) => e.status === 'new');
+    const result = await replayIn(db, set, settings, prelude, config, {
+      roundtrip: settings.roundtrip,
+      // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
+      ...(history && config.scope === 'changed'
+        ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version)) }
+        : {}),
+      // A PR that only adds migrations: the base schema is the one just before the first new one.
+      ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
+      onStep: (step, done, total) => io.onStep?.(path, step, done, total),
+    });
+    let baseSchema: Schema | null = null;
+    if (history && onlyAdds) {
+      baseSchema = firstNew ? (result.before.get(firstNew.version) ?? null) : result.head;
+    } else if (history && baseSet) {
+      // Base migrations were edited or deleted: the base gets a replay of its own.
+      await using baseDb = await server.createDatabase(`${path}-base`);
+      baseSchema = (await replayIn(baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
     }
     const found: Finding[] = [];
     for (const check of checks) {
@@ -225,7 +251,12 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       ...(history ? { base: history.base } : {}),
       ignored: [...set.ignored],
       steps: result.steps,
-      schema: { head: schemaText(result.head) },
+      schema: {
+        head: schemaText(result.head),
+        ...(baseSchema
+          ? { base: schemaText(baseSchema), diff: unifiedSchemaDiff(baseSchema, result.head), summary: summarizeDiff(diffSchemas(baseSchema, result.head)) }
+          : {}),
+      },
     });
   }
   const sorted = sortFindings(findings);

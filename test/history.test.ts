@@ -66,6 +66,17 @@ describe('--base: history and hygiene against the base branch (git)', () => {
     const steps = report.directories[0]!.steps.map((s) => `${s.version} ${s.direction}${s.attempt === 2 ? '2' : ''}`);
     assert.deepEqual(steps, ['0001 up', '0002 up', '0005 up', '0006 up', '0006 down', '0006 up2']);
     assert.equal(report.directories[0]!.base?.ref, 'main');
+    // The base schema is the one just before the new migration: the diff is what the PR adds.
+    const schema = report.directories[0]!.schema;
+    assert.deepEqual(schema.summary, { column: { added: ['public.users.team_id'], removed: [], changed: [] }, constraint: { added: ['public.users.users_team_id_fkey'], removed: [], changed: [] }, table: { added: [], removed: [], changed: ['public.users'] } });
+    assert.match(schema.diff!, /^--- base\n\+\+\+ head\n@@ [^]*\+column public\.users\.team_id\n\+  type bigint/);
+  });
+
+  test('no change: the base and head schemas are identical and the diff is empty', async () => {
+    const { report } = await check(() => {});
+    const schema = report.directories[0]!.schema;
+    assert.equal(schema.base, schema.head);
+    assert.deepEqual([schema.diff, schema.summary], ['', {}]);
   });
 
   test('--scope all roundtrips every migration', async () => {
@@ -80,6 +91,8 @@ describe('--base: history and hygiene against the base branch (git)', () => {
     assert.equal(statuses['0002_add_nickname'], 'modified');
     assert.match(report.findings[0]!.message, /already exists on main and was edited[^]*-ALTER TABLE users ADD COLUMN nickname text;\n\+ALTER TABLE users ADD COLUMN nickname varchar\(40\);/);
     assert.ok(report.directories[0]!.steps.some((s) => s.version === '0002' && s.direction === 'down'));
+    // An edited base migration: the base is replayed on its own to diff against.
+    assert.deepEqual(report.directories[0]!.schema.summary, { column: { added: [], removed: [], changed: ['public.users.nickname'] } });
   });
 
   test('line endings only: reported as such', async () => {

@@ -3,6 +3,7 @@ import type { FailOn } from '../config.ts';
 import type { IgnoredFile } from '../migration.ts';
 import type { Step } from '../replay.ts';
 import type { Status } from '../history/status.ts';
+import type { SchemaSummary } from '../schema/summary.ts';
 
 /** Plain data: every output (terminal, JSON, comment) is a pure function of it. */
 export interface Report {
@@ -28,7 +29,11 @@ export interface DirectoryReport {
   base?: { ref: string; commit: string };
   ignored: IgnoredFile[];
   steps: Step[];
-  schema: { head: string };
+  /**
+   * The normalised schema after the replay; with `--base`, also the base branch's schema, their
+   * unified diff and a summary per kind of object.
+   */
+  schema: { head: string; base?: string; diff?: string; summary?: SchemaSummary };
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
