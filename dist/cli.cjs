@@ -1223,8 +1223,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -1250,8 +1250,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -3750,22 +3750,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4674,7 +4674,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -4872,9 +4872,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -5196,12 +5196,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5363,12 +5363,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -9841,16 +9841,16 @@ var require_buffer_writer = __commonJS({
         this.offset += size;
         return offset;
       }
-      join(code) {
-        if (code) {
-          this.buffer[this.headerPosition] = code;
+      join(code2) {
+        if (code2) {
+          this.buffer[this.headerPosition] = code2;
           const length = this.offset - (this.headerPosition + 1);
           this.buffer.writeInt32BE(length, this.headerPosition + 1);
         }
-        return this.buffer.slice(code ? 0 : 5, this.offset);
+        return this.buffer.slice(code2 ? 0 : 5, this.offset);
       }
-      flush(code) {
-        const result = this.join(code);
+      flush(code2) {
+        const result = this.join(code2);
         this.offset = 5;
         this.headerPosition = 0;
         this.buffer = Buffer.allocUnsafe(this.size);
@@ -10004,11 +10004,11 @@ var require_serializer = __commonJS({
       buffer.writeInt32BE(secretKey, 12);
       return buffer;
     };
-    var cstringMessage = (code, string) => {
+    var cstringMessage = (code2, string) => {
       const stringLen = Buffer.byteLength(string);
       const len = 4 + stringLen + 1;
       const buffer = Buffer.allocUnsafe(1 + len);
-      buffer[0] = code;
+      buffer[0] = code2;
       buffer.writeInt32BE(len, 1);
       buffer.write(string, 5, "utf-8");
       buffer[len] = 0;
@@ -10038,7 +10038,7 @@ var require_serializer = __commonJS({
     var copyFail = (message) => {
       return cstringMessage(102, message);
     };
-    var codeOnlyBuffer = (code) => Buffer.from([code, 0, 0, 0, 4]);
+    var codeOnlyBuffer = (code2) => Buffer.from([code2, 0, 0, 0, 4]);
     var flushBuffer = codeOnlyBuffer(
       72
       /* code.flush */
@@ -10167,11 +10167,11 @@ var require_parser2 = __commonJS({
         const bufferFullLength = this.bufferOffset + this.bufferLength;
         let offset = this.bufferOffset;
         while (offset + HEADER_LENGTH <= bufferFullLength) {
-          const code = this.buffer[offset];
+          const code2 = this.buffer[offset];
           const length = this.buffer.readUInt32BE(offset + CODE_LENGTH);
           const fullMessageLength = CODE_LENGTH + length;
           if (fullMessageLength + offset <= bufferFullLength) {
-            const message = this.handlePacket(offset + HEADER_LENGTH, code, length, this.buffer);
+            const message = this.handlePacket(offset + HEADER_LENGTH, code2, length, this.buffer);
             callback(message);
             offset += fullMessageLength;
           } else {
@@ -10214,11 +10214,11 @@ var require_parser2 = __commonJS({
           this.bufferLength = buffer.byteLength;
         }
       }
-      handlePacket(offset, code, length, bytes) {
+      handlePacket(offset, code2, length, bytes) {
         const { reader } = this;
         reader.setBuffer(offset, bytes);
         let message;
-        switch (code) {
+        switch (code2) {
           case 50:
             message = messages_1.bindComplete;
             break;
@@ -10286,7 +10286,7 @@ var require_parser2 = __commonJS({
             message = parseCopyData(reader, length);
             break;
           default:
-            return new messages_1.DatabaseError("received invalid response: " + code.toString(16), length, "error");
+            return new messages_1.DatabaseError("received invalid response: " + code2.toString(16), length, "error");
         }
         reader.setBuffer(0, emptyBuffer);
         message.length = length;
@@ -10369,12 +10369,12 @@ var require_parser2 = __commonJS({
       return new messages_1.BackendKeyDataMessage(LATEINIT_LENGTH, processID, secretKey);
     };
     var parseAuthenticationResponse = (reader, length) => {
-      const code = reader.int32();
+      const code2 = reader.int32();
       const message = {
         name: "authenticationOk",
         length
       };
-      switch (code) {
+      switch (code2) {
         case 0:
           break;
         case 3:
@@ -10411,7 +10411,7 @@ var require_parser2 = __commonJS({
           message.data = reader.string(length - 8);
           break;
         default:
-          throw new Error("Unknown authenticationOk message type " + code);
+          throw new Error("Unknown authenticationOk message type " + code2);
       }
       return message;
     };
@@ -13478,7 +13478,7 @@ function splitStatements(sql, startLine = 1) {
   let words = [];
   const lineStarts = [0];
   for (let k = sql.indexOf("\n"); k >= 0; k = sql.indexOf("\n", k + 1)) lineStarts.push(k + 1);
-  const code = (at2) => {
+  const code2 = (at2) => {
     if (!hasCode) codeStart = at2;
     hasCode = true;
   };
@@ -13526,7 +13526,7 @@ function splitStatements(sql, startLine = 1) {
         else i++;
       }
       i++;
-      code(tokenStart);
+      code2(tokenStart);
       continue;
     }
     if (c === '"') {
@@ -13537,7 +13537,7 @@ function splitStatements(sql, startLine = 1) {
         else i++;
       }
       i++;
-      code(tokenStart);
+      code2(tokenStart);
       continue;
     }
     if (c === "$") {
@@ -13545,7 +13545,7 @@ function splitStatements(sql, startLine = 1) {
       if (tag && !/[\w$]/.test(sql[i - 1] ?? " ")) {
         const end = sql.indexOf(tag[0], i + tag[0].length);
         i = end < 0 ? sql.length : end + tag[0].length;
-        code(tokenStart);
+        code2(tokenStart);
         continue;
       }
     }
@@ -13559,7 +13559,7 @@ function splitStatements(sql, startLine = 1) {
       else if (atomic > 0 && word === "CASE") atomic++;
       else if (atomic > 0 && word === "END") atomic--;
       i = j;
-      code(tokenStart);
+      code2(tokenStart);
       continue;
     }
     if (c === "(") depth++;
@@ -13569,7 +13569,7 @@ function splitStatements(sql, startLine = 1) {
       emit(i);
       continue;
     }
-    if (!/\s/.test(c)) code(tokenStart);
+    if (!/\s/.test(c)) code2(tokenStart);
     i++;
   }
   emit(sql.length);
@@ -13694,12 +13694,12 @@ function locate(unit2, position) {
 function toStepError(error, script, unit2) {
   const e = error;
   const position = Number(e.position);
-  const where = position > 0 ? locate(unit2, position) : { line: unit2.line, column: unit2.column };
+  const where2 = position > 0 ? locate(unit2, position) : { line: unit2.line, column: unit2.column };
   return {
     message: e.message ?? String(error),
     code: e.code ?? "XX000",
     file: script.file,
-    ...where,
+    ...where2,
     located: position > 0,
     ...e.detail ? { detail: e.detail } : {},
     ...e.hint ? { hint: e.hint } : {},
@@ -14348,8 +14348,8 @@ function wholeFile(sql) {
 function renderPlaceholders(set, placeholders) {
   const tokens = Object.keys(placeholders).sort((a, b) => b.length - a.length);
   if (tokens.length === 0) return set;
-  const render = (sql) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]), sql);
-  const script = (s) => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render(u.sql) })) };
+  const render2 = (sql) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]), sql);
+  const script = (s) => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render2(u.sql) })) };
   return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
 }
 
@@ -14554,16 +14554,16 @@ var dbmate = {
 // src/formats/drizzle.ts
 var JOURNAL = "meta/_journal.json";
 var BREAKPOINT = "--> statement-breakpoint";
-function readJournal(text, where) {
+function readJournal(text, where2) {
   let raw;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${where} is not valid JSON (${error.message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`);
+    throw new InputError(`${where2} is not valid JSON (${error.message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`);
   }
   const entries = raw.entries;
   if (!Array.isArray(entries) || entries.some((e) => typeof e?.tag !== "string")) {
-    throw new InputError(`${where} has no \`entries\` list of { tag, when }: it is not a drizzle-kit journal.`);
+    throw new InputError(`${where2} has no \`entries\` list of { tag, when }: it is not a drizzle-kit journal.`);
   }
   return entries;
 }
@@ -15265,38 +15265,38 @@ var DEFAULTS = {
   directories: {}
 };
 var CONFIG_FILES = ["migrate-check.json", "migrate-check.yml", "migrate-check.yaml"];
-function oneOf(value, allowed, key, where) {
+function oneOf(value, allowed, key, where2) {
   if (typeof value === "string" && allowed.includes(value)) return value;
-  throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(", ")}.`);
+  throw new ConfigError(`${where2}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(", ")}.`);
 }
-function parseDuration(value, key, where) {
+function parseDuration(value, key, where2) {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
-  if (!match) throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
+  if (!match) throw new ConfigError(`${where2}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
   const unit2 = { ms: 1, s: 1e3, sec: 1e3, m: 6e4, min: 6e4, h: 36e5 }[match[2] ?? "ms"];
   return Math.round(Number(match[1]) * unit2);
 }
-function checkSettings(value, where) {
+function checkSettings(value, where2) {
   if (value === void 0) return {};
-  if (typeof value !== "object" || value === null) throw new ConfigError(`${where}: \`checks\` must map check ids to error, warning, notice or off.`);
+  if (typeof value !== "object" || value === null) throw new ConfigError(`${where2}: \`checks\` must map check ids to error, warning, notice or off.`);
   const out = {};
   for (const [id, setting] of Object.entries(value)) {
     if (!checks.some((c) => c.id === id)) {
-      throw new ConfigError(`${where}: unknown check \`${id}\` under \`checks\`. Known checks: ${checks.map((c) => c.id).join(", ")}.`);
+      throw new ConfigError(`${where2}: unknown check \`${id}\` under \`checks\`. Known checks: ${checks.map((c) => c.id).join(", ")}.`);
     }
-    out[id] = oneOf(setting, [...SEVERITIES, "off"], `checks.${id}`, where);
+    out[id] = oneOf(setting, [...SEVERITIES, "off"], `checks.${id}`, where2);
   }
   return out;
 }
 var FORMAT_IDS = () => ["auto", ...formats.map((f) => f.id)];
 var ROUNDTRIPS = ["per-migration", "all", "none"];
-function directorySettings(raw, where) {
+function directorySettings(raw, where2) {
   const out = {};
-  if (raw.format !== void 0) out.format = oneOf(raw.format, FORMAT_IDS(), "format", where);
-  if (raw.roundtrip !== void 0) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, "roundtrip", where);
-  if (raw.checks !== void 0) out.checks = checkSettings(raw.checks, where);
+  if (raw.format !== void 0) out.format = oneOf(raw.format, FORMAT_IDS(), "format", where2);
+  if (raw.roundtrip !== void 0) out.roundtrip = oneOf(raw.roundtrip, ROUNDTRIPS, "roundtrip", where2);
+  if (raw.checks !== void 0) out.checks = checkSettings(raw.checks, where2);
   if (raw.placeholders !== void 0) {
     if (typeof raw.placeholders !== "object" || raw.placeholders === null || Object.values(raw.placeholders).some((v) => typeof v !== "string")) {
-      throw new ConfigError(`${where}: \`placeholders\` must map the literal text in your files to its replacement, e.g. { "\${schema}": "public" }.`);
+      throw new ConfigError(`${where2}: \`placeholders\` must map the literal text in your files to its replacement, e.g. { "\${schema}": "public" }.`);
     }
     out.placeholders = raw.placeholders;
   }
@@ -15306,33 +15306,33 @@ function directorySettings(raw, where) {
   }
   if (raw["search-path"] !== void 0) {
     const value = Array.isArray(raw["search-path"]) ? raw["search-path"].join(", ") : String(raw["search-path"]);
-    if (!value.trim()) throw new ConfigError(`${where}: \`search-path\` is empty; write the schemas in order, e.g. "storage, public, extensions".`);
+    if (!value.trim()) throw new ConfigError(`${where2}: \`search-path\` is empty; write the schemas in order, e.g. "storage, public, extensions".`);
     out.searchPath = value;
   }
   if (raw.settings !== void 0) {
     if (typeof raw.settings !== "object" || raw.settings === null || Array.isArray(raw.settings)) {
-      throw new ConfigError(`${where}: \`settings\` must map setting names to values, e.g. { "app.tenant_id": "test" }.`);
+      throw new ConfigError(`${where2}: \`settings\` must map setting names to values, e.g. { "app.tenant_id": "test" }.`);
     }
     out.settings = Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k, String(v)]));
   }
   if (raw.role !== void 0) {
     const role = String(raw.role);
-    if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} is not a plain role name (letters, digits, _ and $).`);
+    if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) throw new ConfigError(`${where2}: \`role\` ${JSON.stringify(role)} is not a plain role name (letters, digits, _ and $).`);
     out.role = role;
   }
   if (raw["no-transaction-marker"] !== void 0) {
     const marker = String(raw["no-transaction-marker"]).trim();
-    if (!marker.startsWith("--")) throw new ConfigError(`${where}: \`no-transaction-marker\` must be a SQL comment line, e.g. "-- postgres-migrations disable-transaction".`);
+    if (!marker.startsWith("--")) throw new ConfigError(`${where2}: \`no-transaction-marker\` must be a SQL comment line, e.g. "-- postgres-migrations disable-transaction".`);
     out.noTransactionMarker = marker;
   }
-  if (raw["naming-conventions"] !== void 0) out.namingConventions = namingConventions(raw["naming-conventions"], where);
-  if (raw.ordering !== void 0) out.ordering = oneOf(raw.ordering, ["numeric", "lexical"], "ordering", where);
-  if (raw.custom !== void 0) out.custom = customSettings(raw.custom, where);
+  if (raw["naming-conventions"] !== void 0) out.namingConventions = namingConventions(raw["naming-conventions"], where2);
+  if (raw.ordering !== void 0) out.ordering = oneOf(raw.ordering, ["numeric", "lexical"], "ordering", where2);
+  if (raw.custom !== void 0) out.custom = customSettings(raw.custom, where2);
   return out;
 }
-function namingConventions(value, where) {
+function namingConventions(value, where2) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${where}: \`naming-conventions\` must be a mapping, e.g. { "snake-case": true, "verb-prefix": ["add_", "drop_"], "version-width": 4 }.`);
+    throw new ConfigError(`${where2}: \`naming-conventions\` must be a mapping, e.g. { "snake-case": true, "verb-prefix": ["add_", "drop_"], "version-width": 4 }.`);
   }
   const raw = value;
   const out = {};
@@ -15341,25 +15341,25 @@ function namingConventions(value, where) {
     else if (key === "verb-prefix" && v === true) out.verbPrefix = ["add_", "alter_", "drop_", "create_", "create_index_", "rename_", "remove_", "update_", "backfill_"];
     else if (key === "verb-prefix" && Array.isArray(v) && v.length && v.every((p) => typeof p === "string" && p)) out.verbPrefix = v;
     else if (key === "version-width" && Number.isInteger(v) && v > 0) out.versionWidth = v;
-    else throw new ConfigError(`${where}: \`naming-conventions.${key}\` is ${JSON.stringify(v)}; use "snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": a number of digits.`);
+    else throw new ConfigError(`${where2}: \`naming-conventions.${key}\` is ${JSON.stringify(v)}; use "snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": a number of digits.`);
   }
   return out;
 }
 var TRANSACTION_MODES = ["wrapped", "implicit", "none"];
-function customSettings(value, where) {
-  if (typeof value !== "object" || value === null) throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
+function customSettings(value, where2) {
+  if (typeof value !== "object" || value === null) throw new ConfigError(`${where2}: \`custom\` must be a mapping with at least \`pattern\`.`);
   const raw = value;
   for (const key of Object.keys(raw)) {
     if (!["pattern", "ordering", "transaction", "split", "bookkeeping"].includes(key)) {
-      throw new ConfigError(`${where}: unknown setting \`custom.${key}\`. Known: pattern, ordering, transaction, split, bookkeeping.`);
+      throw new ConfigError(`${where2}: unknown setting \`custom.${key}\`. Known: pattern, ordering, transaction, split, bookkeeping.`);
     }
   }
-  if (typeof raw.pattern !== "string") throw new ConfigError(`${where}: \`custom.pattern\` is required: a regular expression with named groups version, name and optionally direction.`);
+  if (typeof raw.pattern !== "string") throw new ConfigError(`${where2}: \`custom.pattern\` is required: a regular expression with named groups version, name and optionally direction.`);
   return {
     pattern: raw.pattern,
-    ordering: raw.ordering === void 0 ? "numeric" : oneOf(raw.ordering, ["numeric", "lexical"], "custom.ordering", where),
-    transaction: raw.transaction === void 0 ? "wrapped" : oneOf(raw.transaction, TRANSACTION_MODES, "custom.transaction", where),
-    split: raw.split === void 0 ? "file" : oneOf(raw.split, ["file", "statements"], "custom.split", where),
+    ordering: raw.ordering === void 0 ? "numeric" : oneOf(raw.ordering, ["numeric", "lexical"], "custom.ordering", where2),
+    transaction: raw.transaction === void 0 ? "wrapped" : oneOf(raw.transaction, TRANSACTION_MODES, "custom.transaction", where2),
+    split: raw.split === void 0 ? "file" : oneOf(raw.split, ["file", "statements"], "custom.split", where2),
     bookkeeping: raw.bookkeeping === void 0 ? "" : String(raw.bookkeeping)
   };
 }
@@ -15374,6 +15374,7 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "postgres-version",
   "postgres-bin",
   "output",
+  "output-file",
   "fail-on",
   "statement-timeout",
   "lock-timeout",
@@ -15390,39 +15391,40 @@ var KNOWN_KEYS = /* @__PURE__ */ new Set([
   "custom",
   "naming-conventions"
 ]);
-function parseSettings(raw, where) {
+function parseSettings(raw, where2) {
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${where}: unknown setting \`${key}\`. Known settings: ${[...KNOWN_KEYS].join(", ")}.`);
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${where2}: unknown setting \`${key}\`. Known settings: ${[...KNOWN_KEYS].join(", ")}.`);
   }
-  const out = directorySettings(raw, where);
+  const out = directorySettings(raw, where2);
   if (raw.path !== void 0) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split("\n")).map(String).map((p) => p.trim()).filter(Boolean);
-  if (raw.database !== void 0) out.database = oneOf(raw.database, ["embedded", "url"], "database", where);
+  if (raw.database !== void 0) out.database = oneOf(raw.database, ["embedded", "url"], "database", where2);
   if (raw["database-url"] !== void 0) out.databaseUrl = String(raw["database-url"]);
   if (raw["postgres-version"] !== void 0) {
     const major = Number(raw["postgres-version"]);
-    if (!Number.isInteger(major) || major < 14 || major > 18) throw new ConfigError(`${where}: \`postgres-version\` must be a Postgres major version from 14 to 18.`);
+    if (!Number.isInteger(major) || major < 14 || major > 18) throw new ConfigError(`${where2}: \`postgres-version\` must be a Postgres major version from 14 to 18.`);
     out.postgresVersion = major;
   }
   if (raw["postgres-bin"] !== void 0) out.postgresBin = String(raw["postgres-bin"]);
-  if (raw.output !== void 0) out.output = oneOf(raw.output, ["text", "json"], "output", where);
-  if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where);
-  if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where);
-  if (raw["lock-timeout"] !== void 0) out.lockTimeoutMs = parseDuration(raw["lock-timeout"], "lock-timeout", where);
+  if (raw.output !== void 0) out.output = oneOf(raw.output, ["text", "json", "markdown"], "output", where2);
+  if (raw["output-file"] !== void 0) out.outputFile = String(raw["output-file"]);
+  if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where2);
+  if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where2);
+  if (raw["lock-timeout"] !== void 0) out.lockTimeoutMs = parseDuration(raw["lock-timeout"], "lock-timeout", where2);
   if (raw.base !== void 0) {
     const base = String(raw.base).trim();
-    if (!base || base.startsWith("-")) throw new ConfigError(`${where}: \`base\` must be a git ref or commit, e.g. origin/main.`);
+    if (!base || base.startsWith("-")) throw new ConfigError(`${where2}: \`base\` must be a git ref or commit, e.g. origin/main.`);
     out.base = base;
   }
-  if (raw.scope !== void 0) out.scope = oneOf(raw.scope, ["changed", "all"], "scope", where);
+  if (raw.scope !== void 0) out.scope = oneOf(raw.scope, ["changed", "all"], "scope", where2);
   if (raw["same-database"] !== void 0) {
-    if (typeof raw["same-database"] !== "boolean") throw new ConfigError(`${where}: \`same-database\` must be true or false.`);
+    if (typeof raw["same-database"] !== "boolean") throw new ConfigError(`${where2}: \`same-database\` must be true or false.`);
     out.sameDatabase = raw["same-database"];
   }
   if (raw.directories !== void 0) {
-    if (typeof raw.directories !== "object" || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
+    if (typeof raw.directories !== "object" || raw.directories === null) throw new ConfigError(`${where2}: \`directories\` must map directory paths to settings.`);
     out.directories = {};
     for (const [dir, settings] of Object.entries(raw.directories)) {
-      out.directories[dir.replace(/\/+$/, "")] = directorySettings(settings ?? {}, `${where} (directories.${dir})`);
+      out.directories[dir.replace(/\/+$/, "")] = directorySettings(settings ?? {}, `${where2} (directories.${dir})`);
     }
   }
   return out;
@@ -15576,7 +15578,7 @@ async function fetchMajor(pkg, major, into, progress2) {
         for (const line of chunk.split("\n")) if (/\bhttp fetch\b/.test(line)) progress2(`  ${line.trim()}`);
       });
       npm.on("error", reject);
-      npm.on("close", (code) => code === 0 ? resolve3() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
+      npm.on("close", (code2) => code2 === 0 ? resolve3() : reject(new Error(output.trim().split("\n").slice(-3).join(" "))));
     });
     await (0, import_promises2.rename)(staging, into);
   } catch (error) {
@@ -15906,8 +15908,8 @@ async function connectWhenReady(config, child, dir) {
     } catch (error) {
       await client.end().catch(() => {
       });
-      const code = error.code;
-      const starting = code === "ENOENT" || code === "ECONNREFUSED" || code === "57P03";
+      const code2 = error.code;
+      const starting = code2 === "ENOENT" || code2 === "ECONNREFUSED" || code2 === "57P03";
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
         const log = await (0, import_promises3.readFile)((0, import_node_path20.join)(dir, "server.log"), "utf8").catch(() => "");
         throw new DatabaseError(
@@ -16008,14 +16010,14 @@ function firstInvalidByte(bytes) {
   }
   return bytes.length;
 }
-function decodeUtf8(bytes, where) {
+function decodeUtf8(bytes, where2) {
   try {
     return utf8.decode(bytes);
   } catch {
     const offset = firstInvalidByte(bytes);
     const line = bytes.subarray(0, offset).filter((b) => b === 10).length + 1;
     throw new InputError(
-      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, "0")} at offset ${offset}, line ${line}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`
+      `${where2} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, "0")} at offset ${offset}, line ${line}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`
     );
   }
 }
@@ -16028,8 +16030,8 @@ function fsDirectory(path) {
       try {
         entries = await (0, import_promises4.readdir)(path, { recursive: true, withFileTypes: true });
       } catch (error) {
-        const code = error.code;
-        const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`;
+        const code2 = error.code;
+        const why = code2 === "ENOENT" ? "does not exist" : code2 === "ENOTDIR" ? "is not a directory" : `cannot be read (${code2})`;
         throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
       }
       return entries.filter((e) => e.isFile()).map((e) => import_node_path21.posix.join(...(0, import_node_path21.join)(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean))).filter((f) => !f.split("/").slice(0, -1).some((part) => part.startsWith("."))).sort();
@@ -16049,6 +16051,9 @@ function fsDirectory(path) {
 function renderJson(report) {
   return JSON.stringify(report, null, 2) + "\n";
 }
+
+// src/report/markdown.ts
+var import_node_crypto2 = require("node:crypto");
 
 // src/report/docs-url.ts
 var DOCS_BASE = "https://github.com/migrate-check/migrate-check/blob/main/docs/checks";
@@ -16072,6 +16077,122 @@ function sortFindings(findings) {
   );
 }
 
+// src/report/markdown.ts
+var COMMENT_LIMIT = 65536;
+function commentMarker(report) {
+  const id = (0, import_node_crypto2.createHash)("sha256").update(report.directories.map((d) => d.path).sort().join("\n")).digest("hex").slice(0, 12);
+  return `<!-- migrate-check:${id} -->`;
+}
+function cell(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "&#124;").replace(/\r?\n/g, "<br>");
+}
+function code(text) {
+  const flat = text.replace(/\r?\n/g, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${flat.replace(/\|/g, "\\|")}${pad}${ticks}`;
+}
+function inline(text) {
+  return text.split(/(`[^`\n]+`)/).map((part) => part.length > 2 && part.startsWith("`") && part.endsWith("`") ? code(part.slice(1, -1)) : cell(part)).join("");
+}
+function fenced(language, content) {
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${language}
+${content}
+${fence}`;
+}
+var ICON = { error: "\u274C", warning: "\u26A0\uFE0F", notice: "\u2139\uFE0F" };
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function verdict(report) {
+  const counts = countBySeverity(report.findings);
+  const parts = [counts.error && plural(counts.error, "error"), counts.warning && plural(counts.warning, "warning"), counts.notice && plural(counts.notice, "notice")].filter(Boolean);
+  return report.ok ? `### \u2705 Migrations are safe to merge${parts.length ? ` (${parts.join(", ")} below the failing threshold)` : ""}` : `### \u274C Migrations are not safe to merge: ${parts.join(", ")}`;
+}
+function where(f, links) {
+  if (!f.file) return "";
+  const label = f.line ? `${f.file}:${f.line}` : f.file;
+  if (!links) return code(label);
+  const path = f.file.split("/").map(encodeURIComponent).join("/");
+  return `[${code(label)}](${links.repository}/blob/${links.sha}/${path}${f.line ? `#L${f.line}` : ""})`;
+}
+function findingsTable(report, links, limit = Infinity) {
+  if (report.findings.length === 0) return [];
+  const rows = report.findings.slice(0, limit).map((f) => {
+    const severity = `${ICON[f.severity]} ${f.severity}${fails(f.severity, report.failOn) ? "" : " (does not fail)"}`;
+    return `| ${severity} | [${f.check}](${docsUrl(f.check)}) | ${where(f, links)} | ${inline(f.message)}<br>**Fix:** ${inline(f.help)} |`;
+  });
+  const more = report.findings.length - rows.length;
+  return [
+    "| Severity | Check | Where | Finding |",
+    "|---|---|---|---|",
+    ...rows,
+    ...more > 0 ? [``, `\u2026and ${plural(more, "more finding")}: see the job summary or the JSON report.`] : []
+  ];
+}
+var KIND_LABEL = { "materialized view": "materialized views", other: "other objects", index: "indexes" };
+function summaryLines(kinds) {
+  const names = (list) => list.slice(0, 8).map(code).join(", ") + (list.length > 8 ? `, \u2026${list.length - 8} more` : "");
+  return Object.entries(kinds).map(([kind, k]) => {
+    const parts = [
+      k.added.length && `${k.added.length} added (${names(k.added)})`,
+      k.removed.length && `${k.removed.length} removed (${names(k.removed)})`,
+      k.changed.length && `${k.changed.length} changed (${names(k.changed)})`
+    ].filter(Boolean);
+    return `- **${KIND_LABEL[kind] ?? `${kind}s`}**: ${parts.join("; ")}`;
+  });
+}
+function render(report, options, tier, diffBudget, findingLimit = Infinity) {
+  const out = [commentMarker(report), verdict(report)];
+  const table = findingsTable(report, options.links, findingLimit);
+  if (table.length) out.push("", ...table);
+  for (const dir of report.directories) {
+    const { summary, diff } = dir.schema;
+    if (summary === void 0) continue;
+    out.push("", `#### Schema changes in ${code(dir.path)} (base \u2192 this PR)`, "");
+    out.push(...Object.keys(summary).length ? summaryLines(summary) : ["No schema changes."]);
+    if (diff && tier !== "summary only") {
+      const shown = diff.length > diffBudget ? diff.slice(0, diff.lastIndexOf("\n", diffBudget)) : diff;
+      out.push("", "<details><summary>Schema diff</summary>", "", fenced("diff", shown), "");
+      if (shown.length < diff.length) out.push(`*The diff is cut here (${plural(diff.split("\n").length - shown.split("\n").length, "more line")}): the full diff is in the job summary and the JSON report.*`, "");
+      out.push("</details>");
+    }
+  }
+  if (tier !== "summary only") {
+    const steps = report.directories.flatMap((d) => d.steps.filter((s) => s.status !== "skipped").map((s) => ({ d, s })));
+    if (steps.length) {
+      out.push("", "<details><summary>Steps and timings</summary>", "", "| Directory | Migration | Step | ms |", "|---|---|---|---|");
+      for (const { d, s } of steps) {
+        out.push(`| ${code(d.path)} | ${code(`${s.version}_${s.name}`)} | ${s.direction}${s.attempt === 2 ? " (again)" : ""}${s.status === "failed" ? " \u274C" : ""} | ${s.durationMs} |`);
+      }
+      out.push("", "</details>");
+    }
+  }
+  const pg2 = `Postgres ${report.postgres.version} (${report.postgres.provider}) \xB7 ${(report.durationMs / 1e3).toFixed(1)} s`;
+  out.push("", `<sub>${cell(pg2)}${tier === "full" ? "" : ` \xB7 shortened to fit (${tier})`}</sub>`, "");
+  return out.join("\n");
+}
+function renderMarkdown(report, options = {}) {
+  const budget = options.budget ?? COMMENT_LIMIT;
+  const full = render(report, options, "full", Infinity);
+  if (full.length <= budget) return full;
+  const withoutDiff = render(report, options, "summary only", 0);
+  const room = budget - withoutDiff.length - 1e3 * Math.max(1, report.directories.length);
+  if (room > 2e3) {
+    const cut = render(report, options, "diff truncated", Math.floor(room / Math.max(1, report.directories.length)));
+    if (cut.length <= budget) return cut;
+  }
+  if (withoutDiff.length <= budget) return withoutDiff;
+  for (let limit = report.findings.length - 1; limit > 0; limit = Math.floor(limit * 0.8)) {
+    const fewer = render(report, options, "summary only", 0, limit);
+    if (fewer.length <= budget) return fewer;
+  }
+  return render(report, options, "summary only", 0, 0).slice(0, budget);
+}
+
 // src/report/style.ts
 var wrap = (open, close) => (s) => `\x1B[${open}m${s}\x1B[${close}m`;
 function style(color) {
@@ -16080,12 +16201,12 @@ function style(color) {
 }
 
 // src/report/terminal.ts
-function plural(n, word) {
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-function verdict(report, s) {
+function verdict2(report, s) {
   const counts = countBySeverity(report.findings);
-  const parts = [counts.error && plural(counts.error, "error"), counts.warning && plural(counts.warning, "warning"), counts.notice && plural(counts.notice, "notice")].filter(Boolean);
+  const parts = [counts.error && plural2(counts.error, "error"), counts.warning && plural2(counts.warning, "warning"), counts.notice && plural2(counts.notice, "notice")].filter(Boolean);
   if (report.ok) {
     return s.green(s.bold("\u2713 Migrations are safe to merge")) + (parts.length ? s.dim(` (${parts.join(", ")} below ${report.failOn === "never" ? "any threshold" : `fail-on ${report.failOn}`})`) : "");
   }
@@ -16093,9 +16214,9 @@ function verdict(report, s) {
 }
 function finding(f, s, failOn) {
   const paint = f.severity === "error" ? s.red : f.severity === "warning" ? s.yellow : s.blue;
-  const where = f.line ? `line ${f.line}` : "";
+  const where2 = f.line ? `line ${f.line}` : "";
   const [first, ...rest] = f.message.split("\n");
-  const lines2 = [`  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where ? "  " + s.dim(where) : ""}${fails(f.severity, failOn) ? "" : s.dim(" (does not fail the run)")}`];
+  const lines2 = [`  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where2 ? "  " + s.dim(where2) : ""}${fails(f.severity, failOn) ? "" : s.dim(" (does not fail the run)")}`];
   lines2.push(`          ${first}`);
   for (const line of rest) {
     const colored = line.startsWith("+") ? s.green(line) : line.startsWith("-") ? s.red(line) : line;
@@ -16107,16 +16228,16 @@ function finding(f, s, failOn) {
 }
 function renderTerminal(report, options) {
   const s = style(options.color);
-  const out = [verdict(report, s), ""];
+  const out = [verdict2(report, s), ""];
   for (const dir of report.directories) {
     const ran = dir.steps.filter((st) => st.status !== "skipped");
     const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
     out.push(
-      `${s.bold(dir.path)}  ${s.dim(`${dir.format} \xB7 ${plural(dir.migrations.length, "migration")} \xB7 ${plural(ran.length, "step")} (${dir.roundtrip}) in ${Math.round(ms)} ms`)}`
+      `${s.bold(dir.path)}  ${s.dim(`${dir.format} \xB7 ${plural2(dir.migrations.length, "migration")} \xB7 ${plural2(ran.length, "step")} (${dir.roundtrip}) in ${Math.round(ms)} ms`)}`
     );
     const skipped = dir.steps.length - ran.length;
-    if (skipped) out.push(s.yellow(`  ${plural(skipped, "step")} skipped after a failure`));
-    if (dir.ignored.length) out.push(s.dim(`  ${plural(dir.ignored.length, "file")} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(", ")}`));
+    if (skipped) out.push(s.yellow(`  ${plural2(skipped, "step")} skipped after a failure`));
+    if (dir.ignored.length) out.push(s.dim(`  ${plural2(dir.ignored.length, "file")} ignored by ${dir.format}: ${dir.ignored.map((i) => i.file).join(", ")}`));
   }
   out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) \xB7 ${(report.durationMs / 1e3).toFixed(1)} s`));
   for (const f of report.suppressed ?? []) {
@@ -16195,10 +16316,10 @@ async function compareHistory(head2, readHead, base, readBase, ref) {
 var import_node_path24 = require("node:path");
 
 // src/history/sum.ts
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 var import_node_path23 = require("node:path");
 var SUM_FILE = "migrate-check.sum";
-var sha256 = (data) => (0, import_node_crypto2.createHash)("sha256").update(data).digest("hex");
+var sha256 = (data) => (0, import_node_crypto3.createHash)("sha256").update(data).digest("hex");
 var lf = (text) => text.replace(/\r\n/g, "\n");
 function migrationFiles(set) {
   const files = set.migrations.flatMap((m) => [m.up?.file, m.down?.file, m.code]).filter((f) => Boolean(f));
@@ -16208,7 +16329,7 @@ function entry(file, content) {
   return { file, hash: sha256(content), text: sha256(lf(content)).slice(0, 16) };
 }
 function total(entries) {
-  const h = (0, import_node_crypto2.createHash)("sha256");
+  const h = (0, import_node_crypto3.createHash)("sha256");
   for (const e of entries) h.update(`${e.file}\0${e.hash}
 `);
   return h.digest("hex");
@@ -16234,8 +16355,8 @@ function parseSum(text) {
   return out;
 }
 function atlasSum(files) {
-  const running = (0, import_node_crypto2.createHash)("sha256");
-  const sum = (0, import_node_crypto2.createHash)("sha256");
+  const running = (0, import_node_crypto3.createHash)("sha256");
+  const sum = (0, import_node_crypto3.createHash)("sha256");
   const out = [];
   for (const f of files) {
     running.update(f.name);
@@ -16311,12 +16432,12 @@ function readSuppressions(file, text) {
   for (const match of text.matchAll(MARKER3)) {
     const line = text.slice(0, match.index).split("\n").length;
     const [id = "", ...words] = match[1].trim().split(/\s+/).filter(Boolean);
-    const where = `${file}:${line}`;
+    const where2 = `${file}:${line}`;
     if (!checks.some((c) => c.id === id)) {
-      throw new ConfigError(`${where}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : "no check"}. Write \`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(", ")}.`);
+      throw new ConfigError(`${where2}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : "no check"}. Write \`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(", ")}.`);
     }
     if (words.length === 0) {
-      throw new ConfigError(`${where}: \`migrate-check:ignore ${id}\` needs a reason after the check id, e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`);
+      throw new ConfigError(`${where2}: \`migrate-check:ignore ${id}\` needs a reason after the check id, e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`);
     }
     out.set(id, words.join(" "));
   }
@@ -16589,8 +16710,8 @@ function readBlobs(cwd, oids) {
     child.stdout.on("data", (c) => chunks2.push(c));
     child.stderr.on("data", (c) => stderr += c.toString());
     child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`git cat-file failed: ${stderr.trim()}`));
+    child.on("close", (code2) => {
+      if (code2 !== 0) return reject(new Error(`git cat-file failed: ${stderr.trim()}`));
       const out = Buffer.concat(chunks2);
       const blobs = /* @__PURE__ */ new Map();
       let at2 = 0;
@@ -16673,7 +16794,8 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --postgres-version <major> embedded Postgres 14\u201318 (default 17)
   --postgres-bin <dir>       use your own Postgres binaries (the folder with initdb and postgres)
   --roundtrip <mode>         per-migration | all | none (default per-migration)
-  --output <format>          text | json (default text)
+  --output <format>          text | json | markdown (the PR comment) (default text)
+  --output-file <path>       also write the report there: .json \u2192 JSON, .md \u2192 markdown
   --fail-on <severity>       error | warning | notice | never (default error)
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
   --lock-timeout <d>         per lock wait (default 1min)
@@ -16705,6 +16827,7 @@ function parse(argv) {
         "postgres-bin": { type: "string" },
         roundtrip: { type: "string" },
         output: { type: "string" },
+        "output-file": { type: "string" },
         "fail-on": { type: "string" },
         "statement-timeout": { type: "string" },
         "lock-timeout": { type: "string" },
@@ -16813,7 +16936,10 @@ async function main(argv, env, streams, cwd = process.cwd()) {
       onStep: quiet || config.output !== "text" ? void 0 : show.onStep
     });
     show.end();
-    streams.stdout.write(config.output === "json" ? renderJson(report) : renderTerminal(report, { color }));
+    const links = env.GITHUB_REPOSITORY && env.GITHUB_SHA ? { links: { repository: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`, sha: env.GITHUB_SHA } } : {};
+    const as = (format) => format === "json" ? renderJson(report) : format === "markdown" ? renderMarkdown(report, links) : renderTerminal(report, { color });
+    streams.stdout.write(as(config.output));
+    if (config.outputFile) await (0, import_promises5.writeFile)((0, import_node_path27.resolve)(cwd, config.outputFile), as(config.outputFile.endsWith(".md") ? "markdown" : "json"));
     return report.ok ? 0 : 1;
   } catch (error) {
     if (isInterrupted()) return 130;
@@ -16835,16 +16961,16 @@ This is a bug in migrate-check. Please report it with the command you ran${env.M
 
 // src/cli-main.ts
 var interrupted2 = false;
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+for (const [signal, code2] of [["SIGINT", 130], ["SIGTERM", 143]]) {
   process.on(signal, () => {
-    if (interrupted2) process.exit(code);
+    if (interrupted2) process.exit(code2);
     interrupted2 = true;
     process.stderr.write(`
 migrate-check: interrupted; cleaning up\u2026
 `);
-    void cleanupAll().finally(() => process.exit(code));
+    void cleanupAll().finally(() => process.exit(code2));
   });
 }
-main(process.argv.slice(2), process.env, process).then((code) => {
-  process.exitCode = code;
+main(process.argv.slice(2), process.env, process).then((code2) => {
+  process.exitCode = code2;
 });

@@ -7,6 +7,7 @@ import { fsDirectory } from './formats/directory.ts';
 import { formats } from './formats/index.ts';
 import { checks } from './checks/index.ts';
 import { renderJson } from './report/json.ts';
+import { renderMarkdown } from './report/markdown.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { formatFor, run } from './run.ts';
 import { entry, migrationFiles, renderSum, SUM_FILE } from './history/sum.ts';
@@ -27,7 +28,8 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --postgres-version <major> embedded Postgres 14–18 (default 17)
   --postgres-bin <dir>       use your own Postgres binaries (the folder with initdb and postgres)
   --roundtrip <mode>         per-migration | all | none (default per-migration)
-  --output <format>          text | json (default text)
+  --output <format>          text | json | markdown (the PR comment) (default text)
+  --output-file <path>       also write the report there: .json → JSON, .md → markdown
   --fail-on <severity>       error | warning | notice | never (default error)
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
   --lock-timeout <d>         per lock wait (default 1min)
@@ -65,6 +67,7 @@ function parse(argv: string[]) {
         'postgres-bin': { type: 'string' },
         roundtrip: { type: 'string' },
         output: { type: 'string' },
+        'output-file': { type: 'string' },
         'fail-on': { type: 'string' },
         'statement-timeout': { type: 'string' },
         'lock-timeout': { type: 'string' },
@@ -181,7 +184,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
       onStep: quiet || config.output !== 'text' ? undefined : show.onStep,
     });
     show.end();
-    streams.stdout.write(config.output === 'json' ? renderJson(report) : renderTerminal(report, { color }));
+    const links = env.GITHUB_REPOSITORY && env.GITHUB_SHA ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha: env.GITHUB_SHA } } : {};
+    const as = (format: Config['output']) => (format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report, links) : renderTerminal(report, { color }));
+    streams.stdout.write(as(config.output));
+    if (config.outputFile) await writeFile(resolve(cwd, config.outputFile), as(config.outputFile.endsWith('.md') ? 'markdown' : 'json'));
     return report.ok ? 0 : 1;
   } catch (error) {
     if (isInterrupted()) return 130;

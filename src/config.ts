@@ -44,7 +44,9 @@ export interface Config extends DirectorySettings {
   databaseUrl?: string;
   postgresVersion: number;
   postgresBin?: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'markdown';
+  /** Also write the report in this format to `outputFile` (json or markdown, by extension). */
+  outputFile?: string;
   failOn: FailOn;
   statementTimeoutMs: number;
   lockTimeoutMs: number;
@@ -195,7 +197,7 @@ function customSettings(value: unknown, where: string): CustomSettings {
 }
 
 const KNOWN_KEYS = new Set([
-  'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'fail-on',
+  'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'output-file', 'fail-on',
   'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom', 'naming-conventions',
 ]);
 
@@ -214,7 +216,8 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
     out.postgresVersion = major;
   }
   if (raw['postgres-bin'] !== undefined) out.postgresBin = String(raw['postgres-bin']);
-  if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json'] as const, 'output', where);
+  if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json', 'markdown'] as const, 'output', where);
+  if (raw['output-file'] !== undefined) out.outputFile = String(raw['output-file']);
   if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
   if (raw['statement-timeout'] !== undefined) out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
   if (raw['lock-timeout'] !== undefined) out.lockTimeoutMs = parseDuration(raw['lock-timeout'], 'lock-timeout', where);

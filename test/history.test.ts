@@ -253,3 +253,20 @@ test('naming conventions (opt-in) apply to the PR\'s new migrations only: merged
     '0006_Teams-Index.up.sql breaks the naming conventions in your config: its name is not lower-case snake_case; its name does not start with one of add_, alter_, drop_, create_, create_index_, rename_, remove_, update_, backfill_.',
   ]);
 });
+
+test('--output markdown prints the PR comment; --output-file writes the JSON report beside the text output', async () => {
+  const dir = repo(BASE, (d) => {
+    write(d, '0006_add_team_id.up.sql', 'ALTER TABLE users ADD COLUMN team_id bigint REFERENCES teams (id);\n');
+    write(d, '0006_add_team_id.down.sql', 'SELECT 1;\n');
+  });
+  made.push(dir);
+  const md = await cli(['db', '--base', 'main', '--output', 'markdown'], { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'deadbeef' } });
+  assert.equal(md.code, 1);
+  assert.match(md.stdout, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 2 errors\n/);
+  assert.ok(md.stdout.includes('[`db/0006_add_team_id.down.sql`](https://github.com/acme/shop/blob/deadbeef/db/0006_add_team_id.down.sql)'));
+  assert.match(md.stdout, /#### Schema changes in `db` \(base → this PR\)\n\n- \*\*columns\*\*: 1 added \(`public\.users\.team_id`\)/);
+  const text = await cli(['db', '--base', 'main', '--output-file', 'report.json'], { cwd: dir });
+  assert.match(text.stdout, /^✗ Migrations are not safe to merge/);
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+  assert.equal(report.findings[0]?.check, 'down-reverts-up');
+});
