@@ -593,10 +593,10 @@ var require_toJS = __commonJS({
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
-        const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        const data2 = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data2);
         ctx.onCreate = (res2) => {
-          data.res = res2;
+          data2.res = res2;
           delete ctx.onCreate;
         };
         const res = value.toJSON(arg, ctx);
@@ -702,20 +702,20 @@ var require_Alias = __commonJS({
         }
         if (found && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
-          if (!data) {
+          let data2 = anchors2.get(found);
+          if (!data2) {
             toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data2 = anchors2.get(found);
           }
-          if (data?.res === void 0) {
+          if (data2?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
             throw new ReferenceError(msg);
           }
           if (maxAliasCount >= 0) {
-            data.count += 1;
-            if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
-            if (data.count * data.aliasCount > maxAliasCount) {
+            data2.count += 1;
+            if (data2.aliasCount === 0)
+              data2.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data2.count * data2.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
@@ -7641,12 +7641,12 @@ var require_postgres_interval = __commonJS({
         filtered.push("seconds");
       }
       if (filtered.length === 0) return "0";
-      return filtered.map(function(property) {
-        var value = this[property] || 0;
-        if (property === "seconds" && this.milliseconds) {
+      return filtered.map(function(property2) {
+        var value = this[property2] || 0;
+        if (property2 === "seconds" && this.milliseconds) {
           value = (value + this.milliseconds / 1e3).toFixed(6).replace(/\.?0+$/, "");
         }
-        return value + " " + property;
+        return value + " " + property2;
       }, this).join(" ");
     };
     var propertiesISOEquivalent = {
@@ -7663,12 +7663,12 @@ var require_postgres_interval = __commonJS({
       var datePart = dateProperties.map(buildProperty, this).join("");
       var timePart = timeProperties.map(buildProperty, this).join("");
       return "P" + datePart + "T" + timePart;
-      function buildProperty(property) {
-        var value = this[property] || 0;
-        if (property === "seconds" && this.milliseconds) {
+      function buildProperty(property2) {
+        var value = this[property2] || 0;
+        if (property2 === "seconds" && this.milliseconds) {
           value = (value + this.milliseconds / 1e3).toFixed(6).replace(/0+$/, "");
         }
-        return value + propertiesISOEquivalent[property];
+        return value + propertiesISOEquivalent[property2];
       }
     };
     var NUMBER = "([+-]?\\d+)";
@@ -7697,16 +7697,16 @@ var require_postgres_interval = __commonJS({
       if (!interval) return {};
       var matches = INTERVAL.exec(interval);
       var isNegative = matches[8] === "-";
-      return Object.keys(positions).reduce(function(parsed, property) {
-        var position = positions[property];
+      return Object.keys(positions).reduce(function(parsed, property2) {
+        var position = positions[property2];
         var value = matches[position];
         if (!value) return parsed;
-        value = property === "milliseconds" ? parseMilliseconds(value) : parseInt(value, 10);
+        value = property2 === "milliseconds" ? parseMilliseconds(value) : parseInt(value, 10);
         if (!value) return parsed;
-        if (isNegative && ~negatives.indexOf(property)) {
+        if (isNegative && ~negatives.indexOf(property2)) {
           value *= -1;
         }
-        parsed[property] = value;
+        parsed[property2] = value;
         return parsed;
       }, {});
     }
@@ -8033,7 +8033,7 @@ var require_pg_int8 = __commonJS({
 var require_binaryParsers = __commonJS({
   "node_modules/pg-types/lib/binaryParsers.js"(exports2, module2) {
     var parseInt64 = require_pg_int8();
-    var parseBits = function(data, bits, offset, invert, callback) {
+    var parseBits = function(data2, bits, offset, invert, callback) {
       offset = offset || 0;
       invert = invert || false;
       callback = callback || function(lastValue, newValue, bits2) {
@@ -8057,22 +8057,22 @@ var require_binaryParsers = __commonJS({
       }
       var result = 0;
       if (offset % 8 + bits >= 8) {
-        result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
+        result = callback(0, inv(data2[offsetBytes]) & mask, firstBits);
       }
       var bytes = bits + offset >> 3;
       for (var i = offsetBytes + 1; i < bytes; i++) {
-        result = callback(result, inv(data[i]), 8);
+        result = callback(result, inv(data2[i]), 8);
       }
       var lastBits = (bits + offset) % 8;
       if (lastBits > 0) {
-        result = callback(result, inv(data[bytes]) >> 8 - lastBits, lastBits);
+        result = callback(result, inv(data2[bytes]) >> 8 - lastBits, lastBits);
       }
       return result;
     };
-    var parseFloatFromBits = function(data, precisionBits, exponentBits) {
+    var parseFloatFromBits = function(data2, precisionBits, exponentBits) {
       var bias = Math.pow(2, exponentBits - 1) - 1;
-      var sign = parseBits(data, 1);
-      var exponent = parseBits(data, exponentBits, 1);
+      var sign = parseBits(data2, 1);
+      var exponent = parseBits(data2, exponentBits, 1);
       if (exponent === 0) {
         return 0;
       }
@@ -8089,7 +8089,7 @@ var require_binaryParsers = __commonJS({
         }
         return lastValue;
       };
-      var mantissa = parseBits(data, precisionBits, exponentBits + 1, false, parsePrecisionBits);
+      var mantissa = parseBits(data2, precisionBits, exponentBits + 1, false, parsePrecisionBits);
       if (exponent == Math.pow(2, exponentBits + 1) - 1) {
         if (mantissa === 0) {
           return sign === 0 ? Infinity : -Infinity;
@@ -8594,8 +8594,8 @@ var require_utils2 = __commonJS({
       try {
         return nodeCrypto.createHash("md5").update(string, "utf-8").digest("hex");
       } catch (e) {
-        const data = typeof string === "string" ? textEncoder.encode(string) : string;
-        const hash2 = await subtleCrypto.digest("MD5", data);
+        const data2 = typeof string === "string" ? textEncoder.encode(string) : string;
+        const hash2 = await subtleCrypto.digest("MD5", data2);
         return Array.from(new Uint8Array(hash2)).map((b) => b.toString(16).padStart(2, "0")).join("");
       }
     }
@@ -8628,28 +8628,28 @@ var require_cert_signatures = __commonJS({
     function x509Error(msg, cert) {
       return new Error("SASL channel binding: " + msg + " when parsing public certificate " + cert.toString("base64"));
     }
-    function readASN1Length(data, index) {
-      let length = data[index++];
+    function readASN1Length(data2, index) {
+      let length = data2[index++];
       if (length < 128) return { length, index };
       const lengthBytes = length & 127;
-      if (lengthBytes > 4) throw x509Error("bad length", data);
+      if (lengthBytes > 4) throw x509Error("bad length", data2);
       length = 0;
       for (let i = 0; i < lengthBytes; i++) {
-        length = length << 8 | data[index++];
+        length = length << 8 | data2[index++];
       }
       return { length, index };
     }
-    function readASN1OID(data, index) {
-      if (data[index++] !== 6) throw x509Error("non-OID data", data);
-      const { length: OIDLength, index: indexAfterOIDLength } = readASN1Length(data, index);
+    function readASN1OID(data2, index) {
+      if (data2[index++] !== 6) throw x509Error("non-OID data", data2);
+      const { length: OIDLength, index: indexAfterOIDLength } = readASN1Length(data2, index);
       index = indexAfterOIDLength;
       const lastIndex = index + OIDLength;
-      const byte1 = data[index++];
+      const byte1 = data2[index++];
       let oid = (byte1 / 40 >> 0) + "." + byte1 % 40;
       while (index < lastIndex) {
         let value = 0;
         while (index < lastIndex) {
-          const nextByte = data[index++];
+          const nextByte = data2[index++];
           value = value << 7 | nextByte & 127;
           if (nextByte < 128) break;
         }
@@ -8657,17 +8657,17 @@ var require_cert_signatures = __commonJS({
       }
       return { oid, index };
     }
-    function expectASN1Seq(data, index) {
-      if (data[index++] !== 48) throw x509Error("non-sequence data", data);
-      return readASN1Length(data, index);
+    function expectASN1Seq(data2, index) {
+      if (data2[index++] !== 48) throw x509Error("non-sequence data", data2);
+      return readASN1Length(data2, index);
     }
-    function signatureAlgorithmHashFromCertificate(data, index) {
+    function signatureAlgorithmHashFromCertificate(data2, index) {
       if (index === void 0) index = 0;
-      index = expectASN1Seq(data, index).index;
-      const { length: certInfoLength, index: indexAfterCertInfoLength } = expectASN1Seq(data, index);
+      index = expectASN1Seq(data2, index).index;
+      const { length: certInfoLength, index: indexAfterCertInfoLength } = expectASN1Seq(data2, index);
       index = indexAfterCertInfoLength + certInfoLength;
-      index = expectASN1Seq(data, index).index;
-      const { oid, index: indexAfterOID } = readASN1OID(data, index);
+      index = expectASN1Seq(data2, index).index;
+      const { oid, index: indexAfterOID } = readASN1OID(data2, index);
       switch (oid) {
         // RSA
         case "1.2.840.113549.1.1.4":
@@ -8700,11 +8700,11 @@ var require_cert_signatures = __commonJS({
         // RSASSA-PSS: hash is indicated separately
         case "1.2.840.113549.1.1.10": {
           index = indexAfterOID;
-          index = expectASN1Seq(data, index).index;
-          if (data[index++] !== 160) throw x509Error("non-tag data", data);
-          index = readASN1Length(data, index).index;
-          index = expectASN1Seq(data, index).index;
-          const { oid: hashOID } = readASN1OID(data, index);
+          index = expectASN1Seq(data2, index).index;
+          if (data2[index++] !== 160) throw x509Error("non-tag data", data2);
+          index = readASN1Length(data2, index).index;
+          index = expectASN1Seq(data2, index).index;
+          const { oid: hashOID } = readASN1OID(data2, index);
           switch (hashOID) {
             // standalone hash OIDs
             case "1.2.840.113549.2.5":
@@ -8718,7 +8718,7 @@ var require_cert_signatures = __commonJS({
             case "2.16.840.1.101.3.4.2.3":
               return "SHA-512";
           }
-          throw x509Error("unknown hash OID " + hashOID, data);
+          throw x509Error("unknown hash OID " + hashOID, data2);
         }
         // Ed25519 -- see https://github.com/openssl/openssl/issues/15477
         case "1.3.101.110":
@@ -8729,7 +8729,7 @@ var require_cert_signatures = __commonJS({
         case "1.3.101.113":
           throw x509Error("Ed448 certificate channel binding is not currently supported by Postgres");
       }
-      throw x509Error("unknown OID " + oid, data);
+      throw x509Error("unknown OID " + oid, data2);
     }
     module2.exports = { signatureAlgorithmHashFromCertificate };
   }
@@ -8853,8 +8853,8 @@ var require_sasl = __commonJS({
         })
       );
     }
-    function parseServerFirstMessage(data) {
-      const attrPairs = parseAttributePairs(data);
+    function parseServerFirstMessage(data2) {
+      const attrPairs = parseAttributePairs(data2);
       const nonce = attrPairs.get("r");
       if (!nonce) {
         throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce missing");
@@ -11495,30 +11495,30 @@ var require_client = __commonJS({
       }
       getStartupConf() {
         const params = this.connectionParameters;
-        const data = {
+        const data2 = {
           user: params.user,
           database: params.database
         };
         const appName = params.application_name || params.fallback_application_name;
         if (appName) {
-          data.application_name = appName;
+          data2.application_name = appName;
         }
         if (params.replication) {
-          data.replication = "" + params.replication;
+          data2.replication = "" + params.replication;
         }
         if (params.statement_timeout) {
-          data.statement_timeout = String(parseInt(params.statement_timeout, 10));
+          data2.statement_timeout = String(parseInt(params.statement_timeout, 10));
         }
         if (params.lock_timeout) {
-          data.lock_timeout = String(parseInt(params.lock_timeout, 10));
+          data2.lock_timeout = String(parseInt(params.lock_timeout, 10));
         }
         if (params.idle_in_transaction_session_timeout) {
-          data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
+          data2.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10));
         }
         if (params.options) {
-          data.options = params.options;
+          data2.options = params.options;
         }
-        return data;
+        return data2;
       }
       cancel(client, query) {
         if (client.activeQuery === query) {
@@ -15405,7 +15405,7 @@ function parseSettings(raw, where2) {
     out.postgresVersion = major;
   }
   if (raw["postgres-bin"] !== void 0) out.postgresBin = String(raw["postgres-bin"]);
-  if (raw.output !== void 0) out.output = oneOf(raw.output, ["text", "json", "markdown"], "output", where2);
+  if (raw.output !== void 0) out.output = oneOf(raw.output, ["text", "json", "markdown", "github"], "output", where2);
   if (raw["output-file"] !== void 0) out.outputFile = String(raw["output-file"]);
   if (raw["fail-on"] !== void 0) out.failOn = oneOf(raw["fail-on"], [...SEVERITIES, "never"], "fail-on", where2);
   if (raw["statement-timeout"] !== void 0) out.statementTimeoutMs = parseDuration(raw["statement-timeout"], "statement-timeout", where2);
@@ -16079,6 +16079,7 @@ function sortFindings(findings) {
 
 // src/report/markdown.ts
 var COMMENT_LIMIT = 65536;
+var SUMMARY_LIMIT = 1024 * 1024;
 function commentMarker(report) {
   const id = (0, import_node_crypto2.createHash)("sha256").update(report.directories.map((d) => d.path).sort().join("\n")).digest("hex").slice(0, 12);
   return `<!-- migrate-check:${id} -->`;
@@ -16193,6 +16194,28 @@ function renderMarkdown(report, options = {}) {
   return render(report, options, "summary only", 0, 0).slice(0, budget);
 }
 
+// src/report/annotations.ts
+var data = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var property = (s) => data(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+var ANNOTATIONS_PER_SEVERITY = 10;
+function annotation(f) {
+  const props = [f.file && `file=${property(f.file)}`, f.file && f.line && `line=${f.line}`, `title=${property(`migrate-check ${f.check}`)}`].filter(Boolean).join(",");
+  return `::${f.severity} ${props}::${data(`${f.message}
+
+${f.help}`)}`;
+}
+function renderAnnotations(report) {
+  const lines2 = [];
+  let rest = 0;
+  for (const severity of ["error", "warning", "notice"]) {
+    const of = report.findings.filter((f) => f.severity === severity);
+    lines2.push(...of.slice(0, ANNOTATIONS_PER_SEVERITY).map(annotation));
+    rest += Math.max(0, of.length - ANNOTATIONS_PER_SEVERITY);
+  }
+  if (rest > 0) lines2.push(`::notice title=${property("migrate-check")}::${data(`${rest} more finding${rest === 1 ? "" : "s"} not annotated here: see the job summary.`)}`);
+  return lines2.length ? lines2.join("\n") + "\n" : "";
+}
+
 // src/report/style.ts
 var wrap = (open, close) => (s) => `\x1B[${open}m${s}\x1B[${close}m`;
 function style(color) {
@@ -16254,7 +16277,33 @@ function renderTerminal(report, options) {
       out.push(finding(f, s, report.failOn));
     }
   }
+  for (const dir of report.directories) out.push(...schemaSection(dir, s));
   return out.join("\n") + "\n";
+}
+var DIFF_LINES = 200;
+function schemaSection(dir, s) {
+  const { summary, diff } = dir.schema;
+  if (!summary) return [];
+  const out = ["", s.bold(`Schema changes in ${dir.path} (base \u2192 head)`)];
+  const kinds = Object.entries(summary);
+  if (kinds.length === 0) out.push(s.dim("  none"));
+  for (const [kind, k] of kinds) {
+    const parts = [
+      k.added.length && s.green(`+${k.added.length} ${k.added.slice(0, 5).join(", ")}${k.added.length > 5 ? ", \u2026" : ""}`),
+      k.removed.length && s.red(`-${k.removed.length} ${k.removed.slice(0, 5).join(", ")}${k.removed.length > 5 ? ", \u2026" : ""}`),
+      k.changed.length && s.yellow(`~${k.changed.length} ${k.changed.slice(0, 5).join(", ")}${k.changed.length > 5 ? ", \u2026" : ""}`)
+    ].filter(Boolean);
+    out.push(`  ${kind.padEnd(18)} ${parts.join("  ")}`);
+  }
+  if (diff) {
+    const lines2 = diff.split("\n");
+    out.push("");
+    for (const line of lines2.slice(0, DIFF_LINES)) {
+      out.push(line.startsWith("+") ? s.green(line) : line.startsWith("-") ? s.red(line) : line.startsWith("@@") ? s.blue(line) : s.dim(line));
+    }
+    if (lines2.length > DIFF_LINES) out.push(s.dim(`\u2026 ${lines2.length - DIFF_LINES} more lines: the whole diff is in --output json (schema.diff).`));
+  }
+  return out;
 }
 
 // src/history/status.ts
@@ -16319,7 +16368,7 @@ var import_node_path24 = require("node:path");
 var import_node_crypto3 = require("node:crypto");
 var import_node_path23 = require("node:path");
 var SUM_FILE = "migrate-check.sum";
-var sha256 = (data) => (0, import_node_crypto3.createHash)("sha256").update(data).digest("hex");
+var sha256 = (data2) => (0, import_node_crypto3.createHash)("sha256").update(data2).digest("hex");
 var lf = (text) => text.replace(/\r\n/g, "\n");
 function migrationFiles(set) {
   const files = set.migrations.flatMap((m) => [m.up?.file, m.down?.file, m.code]).filter((f) => Boolean(f));
@@ -16794,7 +16843,7 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --postgres-version <major> embedded Postgres 14\u201318 (default 17)
   --postgres-bin <dir>       use your own Postgres binaries (the folder with initdb and postgres)
   --roundtrip <mode>         per-migration | all | none (default per-migration)
-  --output <format>          text | json | markdown (the PR comment) (default text)
+  --output <format>          text | json | markdown (the PR comment) | github (annotations + job summary) (default text)
   --output-file <path>       also write the report there: .json \u2192 JSON, .md \u2192 markdown
   --fail-on <severity>       error | warning | notice | never (default error)
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
@@ -16933,12 +16982,16 @@ async function main(argv, env, streams, cwd = process.cwd()) {
         postgresBin: config.postgresBin,
         progress: (line) => streams.stderr.write(line + "\n")
       }),
-      onStep: quiet || config.output !== "text" ? void 0 : show.onStep
+      onStep: quiet || config.output !== "text" && config.output !== "github" ? void 0 : show.onStep
     });
     show.end();
     const links = env.GITHUB_REPOSITORY && env.GITHUB_SHA ? { links: { repository: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}`, sha: env.GITHUB_SHA } } : {};
-    const as = (format) => format === "json" ? renderJson(report) : format === "markdown" ? renderMarkdown(report, links) : renderTerminal(report, { color });
+    const as = (format) => format === "json" ? renderJson(report) : format === "markdown" ? renderMarkdown(report, links) : format === "github" ? renderTerminal(report, { color: false }) + renderAnnotations(report) : renderTerminal(report, { color });
     streams.stdout.write(as(config.output));
+    if (config.output === "github") {
+      if (env.GITHUB_STEP_SUMMARY) await (0, import_promises5.appendFile)(env.GITHUB_STEP_SUMMARY, renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + "\n");
+      else streams.stderr.write("migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n");
+    }
     if (config.outputFile) await (0, import_promises5.writeFile)((0, import_node_path27.resolve)(cwd, config.outputFile), as(config.outputFile.endsWith(".md") ? "markdown" : "json"));
     return report.ok ? 0 : 1;
   } catch (error) {

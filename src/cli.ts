@@ -7,11 +7,12 @@ import { fsDirectory } from './formats/directory.ts';
 import { formats } from './formats/index.ts';
 import { checks } from './checks/index.ts';
 import { renderJson } from './report/json.ts';
-import { renderMarkdown } from './report/markdown.ts';
+import { renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
+import { renderAnnotations } from './report/annotations.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { formatFor, run } from './run.ts';
 import { entry, migrationFiles, renderSum, SUM_FILE } from './history/sum.ts';
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import { openBase } from './history/git.ts';
 import type { Step } from './replay.ts';
@@ -28,7 +29,7 @@ Options (each may also be set in migrate-check.json / migrate-check.yml, same na
   --postgres-version <major> embedded Postgres 14–18 (default 17)
   --postgres-bin <dir>       use your own Postgres binaries (the folder with initdb and postgres)
   --roundtrip <mode>         per-migration | all | none (default per-migration)
-  --output <format>          text | json | markdown (the PR comment) (default text)
+  --output <format>          text | json | markdown (the PR comment) | github (annotations + job summary) (default text)
   --output-file <path>       also write the report there: .json → JSON, .md → markdown
   --fail-on <severity>       error | warning | notice | never (default error)
   --statement-timeout <d>    per statement, e.g. 30s, 5min (default 5min)
@@ -181,12 +182,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
           postgresBin: config.postgresBin,
           progress: (line) => streams.stderr.write(line + '\n'),
         }),
-      onStep: quiet || config.output !== 'text' ? undefined : show.onStep,
+      onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
     });
     show.end();
     const links = env.GITHUB_REPOSITORY && env.GITHUB_SHA ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha: env.GITHUB_SHA } } : {};
-    const as = (format: Config['output']) => (format === 'json' ? renderJson(report) : format === 'markdown' ? renderMarkdown(report, links) : renderTerminal(report, { color }));
+    const as = (format: Config['output']) =>
+      format === 'json'
+        ? renderJson(report)
+        : format === 'markdown'
+          ? renderMarkdown(report, links)
+          : format === 'github'
+            ? renderTerminal(report, { color: false }) + renderAnnotations(report)
+            : renderTerminal(report, { color });
     streams.stdout.write(as(config.output));
+    if (config.output === 'github') {
+      if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n');
+      else streams.stderr.write('migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n');
+    }
     if (config.outputFile) await writeFile(resolve(cwd, config.outputFile), as(config.outputFile.endsWith('.md') ? 'markdown' : 'json'));
     return report.ok ? 0 : 1;
   } catch (error) {

@@ -44,7 +44,7 @@ export interface Config extends DirectorySettings {
   databaseUrl?: string;
   postgresVersion: number;
   postgresBin?: string;
-  output: 'text' | 'json' | 'markdown';
+  output: 'text' | 'json' | 'markdown' | 'github';
   /** Also write the report in this format to `outputFile` (json or markdown, by extension). */
   outputFile?: string;
   failOn: FailOn;
@@ -216,7 +216,7 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
     out.postgresVersion = major;
   }
   if (raw['postgres-bin'] !== undefined) out.postgresBin = String(raw['postgres-bin']);
-  if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json', 'markdown'] as const, 'output', where);
+  if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json', 'markdown', 'github'] as const, 'output', where);
   if (raw['output-file'] !== undefined) out.outputFile = String(raw['output-file']);
   if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
   if (raw['statement-timeout'] !== undefined) out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);

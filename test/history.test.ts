@@ -270,3 +270,16 @@ test('--output markdown prints the PR comment; --output-file writes the JSON rep
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
   assert.equal(report.findings[0]?.check, 'down-reverts-up');
 });
+
+test('--output github: the text report, annotations on the right file and line, and the job summary', async () => {
+  const dir = repo(BASE, (d) => write(d, '0002_add_nickname.down.sql', 'ALTER TABLE users DROP COLUMN nickname;\nALTER TABLE users DROPP COLUMN x;\n'));
+  made.push(dir);
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '');
+  const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'github', '--scope', 'all'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+  assert.equal(code, 1);
+  assert.match(stdout, /^✗ Migrations are not safe to merge/);
+  assert.match(stdout, /^::error file=db\/0002_add_nickname\.down\.sql,line=2,title=migrate-check sql-error::down of 0002_add_nickname fails at line 2, column 19: syntax error at or near "DROPP"/m);
+  assert.match(stdout, /^::error file=db\/0002_add_nickname\.down\.sql,title=migrate-check history-edited::/m);
+  assert.match(readFileSync(summary, 'utf8'), /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 2 errors\n/);
+});

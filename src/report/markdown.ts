@@ -6,6 +6,8 @@ import { countBySeverity, fails, type Report } from './report.ts';
 
 /** GitHub refuses comments longer than this. */
 export const COMMENT_LIMIT = 65_536;
+/** GitHub's limit for a step's job summary. */
+export const SUMMARY_LIMIT = 1024 * 1024;
 
 export interface MarkdownOptions {
   /** Characters the output may use (65,536 for a PR comment; 1 MiB for a job summary). */

@@ -61,5 +61,35 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
       out.push(finding(f, s, report.failOn));
     }
   }
+  for (const dir of report.directories) out.push(...schemaSection(dir, s));
   return out.join('\n') + '\n';
+}
+
+/** Lines of the schema diff shown in a terminal; the JSON report has all of it. */
+const DIFF_LINES = 200;
+
+/** With a base: what the PR changes in the schema, per kind, then the diff in colour. */
+function schemaSection(dir: Report['directories'][number], s: Style): string[] {
+  const { summary, diff } = dir.schema;
+  if (!summary) return [];
+  const out = ['', s.bold(`Schema changes in ${dir.path} (base → head)`)];
+  const kinds = Object.entries(summary);
+  if (kinds.length === 0) out.push(s.dim('  none'));
+  for (const [kind, k] of kinds) {
+    const parts = [
+      k.added.length && s.green(`+${k.added.length} ${k.added.slice(0, 5).join(', ')}${k.added.length > 5 ? ', …' : ''}`),
+      k.removed.length && s.red(`-${k.removed.length} ${k.removed.slice(0, 5).join(', ')}${k.removed.length > 5 ? ', …' : ''}`),
+      k.changed.length && s.yellow(`~${k.changed.length} ${k.changed.slice(0, 5).join(', ')}${k.changed.length > 5 ? ', …' : ''}`),
+    ].filter(Boolean);
+    out.push(`  ${kind.padEnd(18)} ${parts.join('  ')}`);
+  }
+  if (diff) {
+    const lines = diff.split('\n');
+    out.push('');
+    for (const line of lines.slice(0, DIFF_LINES)) {
+      out.push(line.startsWith('+') ? s.green(line) : line.startsWith('-') ? s.red(line) : line.startsWith('@@') ? s.blue(line) : s.dim(line));
+    }
+    if (lines.length > DIFF_LINES) out.push(s.dim(`… ${lines.length - DIFF_LINES} more lines: the whole diff is in --output json (schema.diff).`));
+  }
+  return out;
 }
