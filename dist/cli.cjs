@@ -14086,6 +14086,7 @@ async function replay(migrate, inspect, options) {
   const steps = [];
   const mismatches = [];
   const before = /* @__PURE__ */ new Map();
+  const changes = /* @__PURE__ */ new Map();
   let stopped = false;
   for (const script of options.prelude ?? []) {
     const started = performance.now();
@@ -14094,7 +14095,7 @@ async function replay(migrate, inspect, options) {
     if (error) {
       step.error = error;
       steps.push(step);
-      return { steps, mismatches, head: await tracker.reset(), before };
+      return { steps, mismatches, head: await tracker.reset(), before, changes };
     }
     steps.push(step);
   }
@@ -14144,6 +14145,7 @@ async function replay(migrate, inspect, options) {
         continue;
       }
       const afterUp = await tracker.refresh();
+      changes.set(m.version, diffSchemas(start, afterUp));
       if (!await apply(m, "down", 1)) continue;
       await compare2("down-reverts-up", start, m.version, file(m.down));
       if (!await apply(m, "up", 2)) continue;
@@ -14163,7 +14165,7 @@ async function replay(migrate, inspect, options) {
       if (!stopped) await compare2("up-repeatable", afterUp, null, set.directory);
     }
   }
-  return { steps, mismatches, head: await tracker.refresh(), before };
+  return { steps, mismatches, head: await tracker.refresh(), before, changes };
 }
 
 // src/checks/sql-error.ts
@@ -16155,6 +16157,12 @@ function render(report, options, tier, diffBudget, findingLimit = Infinity) {
     if (summary === void 0) continue;
     out.push("", `#### Schema changes in ${code(dir.path)} (base \u2192 this PR)`, "");
     out.push(...Object.keys(summary).length ? summaryLines(summary) : ["No schema changes."]);
+    const perMigration = dir.migrations.filter((m) => m.status === "new" && m.changes && Object.keys(m.changes).length);
+    if (perMigration.length && tier !== "summary only") {
+      out.push("", "<details><summary>Objects each new migration changes</summary>", "");
+      for (const m of perMigration) out.push(`**${code(`${m.version}_${m.name}`)}**`, "", ...summaryLines(m.changes), "");
+      out.push("</details>");
+    }
     if (diff && tier !== "summary only") {
       const shown = diff.length > diffBudget ? diff.slice(0, diff.lastIndexOf("\n", diffBudget)) : diff;
       out.push("", "<details><summary>Schema diff</summary>", "", fenced("diff", shown), "");
@@ -16697,7 +16705,16 @@ async function run3(config, io) {
           migrations: [
             ...set.migrations.map((m) => {
               const status = history?.entries.find((e) => e.status !== "deleted" && e.version === m.version && e.name === m.name)?.status;
-              return { version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...m.code ? { code: m.code } : {}, ...status ? { status } : {} };
+              const changes = result.changes.get(m.version);
+              return {
+                version: m.version,
+                name: m.name,
+                up: m.up?.file ?? null,
+                down: m.down?.file ?? null,
+                ...m.code ? { code: m.code } : {},
+                ...status ? { status } : {},
+                ...changes ? { changes: summarizeDiff(changes) } : {}
+              };
             }),
             ...(history?.entries ?? []).filter((e) => e.status === "deleted").map((e) => ({ version: e.version, name: e.name, up: null, down: null, status: e.status }))
           ],

@@ -35,6 +35,8 @@ export interface ReplayResult {
   head: Schema;
   /** The schema just before each migration's first up, for the migrations in `keepBefore`. */
   before: Map<string, Schema>;
+  /** What each roundtripped migration's up changed (before its up → after it). */
+  changes: Map<string, SchemaDiff>;
 }
 
 /** The `version` of the steps that run the prerequisites, before any migration. */
@@ -67,6 +69,7 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
   const steps: Step[] = [];
   const mismatches: Mismatch[] = [];
   const before = new Map<string, Schema>();
+  const changes = new Map<string, SchemaDiff>();
   let stopped = false;
 
   for (const script of options.prelude ?? []) {
@@ -76,7 +79,7 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
     if (error) {
       step.error = error;
       steps.push(step);
-      return { steps, mismatches, head: await tracker.reset(), before };
+      return { steps, mismatches, head: await tracker.reset(), before, changes };
     }
     steps.push(step);
   }
@@ -136,6 +139,7 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
         continue;
       }
       const afterUp = await tracker.refresh();
+      changes.set(m.version, diffSchemas(start!, afterUp));
       if (!(await apply(m, 'down', 1))) continue;
       await compare('down-reverts-up', start!, m.version, file(m.down));
       if (!(await apply(m, 'up', 2))) continue;
@@ -155,5 +159,5 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
       if (!stopped) await compare('up-repeatable', afterUp, null, set.directory);
     }
   }
-  return { steps, mismatches, head: await tracker.refresh(), before };
+  return { steps, mismatches, head: await tracker.refresh(), before, changes };
 }

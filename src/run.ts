@@ -242,7 +242,16 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       migrations: [
         ...set.migrations.map((m) => {
           const status = history?.entries.find((e) => e.status !== 'deleted' && e.version === m.version && e.name === m.name)?.status;
-          return { version: m.version, name: m.name, up: m.up?.file ?? null, down: m.down?.file ?? null, ...(m.code ? { code: m.code } : {}), ...(status ? { status } : {}) };
+          const changes = result.changes.get(m.version);
+          return {
+            version: m.version,
+            name: m.name,
+            up: m.up?.file ?? null,
+            down: m.down?.file ?? null,
+            ...(m.code ? { code: m.code } : {}),
+            ...(status ? { status } : {}),
+            ...(changes ? { changes: summarizeDiff(changes) } : {}),
+          };
         }),
         ...(history?.entries ?? [])
           .filter((e) => e.status === 'deleted')

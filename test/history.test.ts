@@ -70,6 +70,8 @@ describe('--base: history and hygiene against the base branch (git)', () => {
     const schema = report.directories[0]!.schema;
     assert.deepEqual(schema.summary, { column: { added: ['public.users.team_id'], removed: [], changed: [] }, constraint: { added: ['public.users.users_team_id_fkey'], removed: [], changed: [] }, table: { added: [], removed: [], changed: ['public.users'] } });
     assert.match(schema.diff!, /^--- base\n\+\+\+ head\n@@ [^]*\+column public\.users\.team_id\n\+  type bigint/);
+    // Per new migration, the objects it changes.
+    assert.deepEqual(report.directories[0]!.migrations.find((m) => m.status === 'new')?.changes?.column, { added: ['public.users.team_id'], removed: [], changed: [] });
   });
 
   test('no change: the base and head schemas are identical and the diff is empty', async () => {
@@ -265,6 +267,7 @@ test('--output markdown prints the PR comment; --output-file writes the JSON rep
   assert.match(md.stdout, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 2 errors\n/);
   assert.ok(md.stdout.includes('[`db/0006_add_team_id.down.sql`](https://github.com/acme/shop/blob/deadbeef/db/0006_add_team_id.down.sql)'));
   assert.match(md.stdout, /#### Schema changes in `db` \(base → this PR\)\n\n- \*\*columns\*\*: 1 added \(`public\.users\.team_id`\)/);
+  assert.match(md.stdout, /<summary>Objects each new migration changes<\/summary>\n\n\*\*`0006_add_team_id`\*\*\n\n- \*\*columns\*\*: 1 added/);
   const text = await cli(['db', '--base', 'main', '--output-file', 'report.json'], { cwd: dir });
   assert.match(text.stdout, /^✗ Migrations are not safe to merge/);
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;

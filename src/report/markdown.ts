@@ -121,6 +121,12 @@ function render(report: Report, options: MarkdownOptions, tier: Tier, diffBudget
     if (summary === undefined) continue;
     out.push('', `#### Schema changes in ${code(dir.path)} (base → this PR)`, '');
     out.push(...(Object.keys(summary).length ? summaryLines(summary) : ['No schema changes.']));
+    const perMigration = dir.migrations.filter((m) => m.status === 'new' && m.changes && Object.keys(m.changes).length);
+    if (perMigration.length && tier !== 'summary only') {
+      out.push('', '<details><summary>Objects each new migration changes</summary>', '');
+      for (const m of perMigration) out.push(`**${code(`${m.version}_${m.name}`)}**`, '', ...summaryLines(m.changes!), '');
+      out.push('</details>');
+    }
     if (diff && tier !== 'summary only') {
       const shown = diff.length > diffBudget ? diff.slice(0, diff.lastIndexOf('\n', diffBudget)) : diff;
       out.push('', '<details><summary>Schema diff</summary>', '', fenced('diff', shown), '');

@@ -24,7 +24,8 @@ export interface DirectoryReport {
   roundtrip: string;
   /** `code`: a migration written in code (goose `.go`) that the replay could not run. */
   /** `status`: compared with the base branch (with `--base`): unchanged, new, modified, renamed or deleted. */
-  migrations: { version: string; name: string; up: string | null; down: string | null; code?: string; status?: Status }[];
+  /** `changes`: the objects a roundtripped migration's up adds, removes or changes, per kind. */
+  migrations: { version: string; name: string; up: string | null; down: string | null; code?: string; status?: Status; changes?: SchemaSummary }[];
   /** The base branch compared against (with `--base`). */
   base?: { ref: string; commit: string };
   ignored: IgnoredFile[];
