@@ -24,7 +24,8 @@ migrate-check hash [dir...] — write each folder's migrate-check.sum (checksums
 
 Options (each may also be set in migrate-check.json / migrate-check.yml, same names):
   --format <name>            ${['auto', ...formats.map((f) => f.id)].join(' | ')} (default auto)
-  --database <kind>          embedded | url (default: url when --database-url or DATABASE_URL is set)
+  --database <kind>          embedded | url | container (default: url when --database-url or DATABASE_URL is set)
+  --postgres-image <image>   for --database container: e.g. postgis/postgis:17-3.5 (default postgres:17-alpine)
   --database-url <url>       a server of yours; migrate-check works in a scratch database it creates and drops
   --postgres-version <major> embedded Postgres 14–18 (default 17)
   --postgres-bin <dir>       use your own Postgres binaries (the folder with initdb and postgres)
@@ -64,6 +65,7 @@ function parse(argv: string[]) {
         format: { type: 'string' },
         database: { type: 'string' },
         'database-url': { type: 'string' },
+        'postgres-image': { type: 'string' },
         'postgres-version': { type: 'string' },
         'postgres-bin': { type: 'string' },
         roundtrip: { type: 'string' },
@@ -180,6 +182,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
           databaseUrl: config.databaseUrl,
           postgresVersion: config.postgresVersion,
           postgresBin: config.postgresBin,
+          postgresImage: config.postgresImage,
           progress: (line) => streams.stderr.write(line + '\n'),
         }),
       onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,

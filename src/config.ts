@@ -40,7 +40,9 @@ export interface DirectorySettings {
 /** One config for CLI flags, Action inputs and the config file; keys are spelled as the flags. */
 export interface Config extends DirectorySettings {
   paths: string[];
-  database: 'embedded' | 'url';
+  database: 'embedded' | 'url' | 'container';
+  /** For `database: container`: the Postgres image (default postgres:17-alpine). */
+  postgresImage?: string;
   databaseUrl?: string;
   postgresVersion: number;
   postgresBin?: string;
@@ -197,7 +199,7 @@ function customSettings(value: unknown, where: string): CustomSettings {
 }
 
 const KNOWN_KEYS = new Set([
-  'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-version', 'postgres-bin', 'output', 'output-file', 'fail-on',
+  'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-image', 'postgres-version', 'postgres-bin', 'output', 'output-file', 'fail-on',
   'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom', 'naming-conventions',
 ]);
 
@@ -208,7 +210,8 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
   }
   const out: Partial<Config> = directorySettings(raw, where);
   if (raw.path !== undefined) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split('\n')).map(String).map((p) => p.trim()).filter(Boolean);
-  if (raw.database !== undefined) out.database = oneOf(raw.database, ['embedded', 'url'] as const, 'database', where);
+  if (raw.database !== undefined) out.database = oneOf(raw.database, ['embedded', 'url', 'container'] as const, 'database', where);
+  if (raw['postgres-image'] !== undefined) out.postgresImage = String(raw['postgres-image']).trim();
   if (raw['database-url'] !== undefined) out.databaseUrl = String(raw['database-url']);
   if (raw['postgres-version'] !== undefined) {
     const major = Number(raw['postgres-version']);

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DatabaseError, errorMessage } from '../errors.ts';
+import type { Server } from './database.ts';
+import { onInterrupt } from './lifetime.ts';
+import { startUrl } from './url.ts';
+
+/** Every container migrate-check starts carries these labels (find leftovers with `docker ps -a --filter label=dev.migrate-check`). */
+export const LABEL = 'dev.migrate-check';
+
+export interface ContainerOptions {
+  /** Any Postgres image: postgres:17-alpine (default), postgis/postgis, pgvector/pgvector, your own. */
+  image?: string;
+  progress?: (line: string) => void;
+}
+
+export const DEFAULT_IMAGE = 'postgres:17-alpine';
+
+const NO_DOCKER =
+  'migrate-check could not reach Docker to start a Postgres container. Use `database: embedded` (Postgres binaries from npm, no Docker), ' +
+  'or `database-url` to use a server you run (in GitHub Actions, a `services:` Postgres container). On GitHub-hosted runners, Docker is available on `ubuntu-*` only.';
+
+/**
+ * Whether a container runtime answers, within `timeoutMs`: testcontainers' own detection
+ * (DOCKER_HOST, the usual sockets, Docker Desktop, rootless) with a bound on how long it may take.
+ */
+export async function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
+  if (Number(process.versions.node.split('.')[0]) < 22) return false;
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([getContainerRuntimeClient().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The data directory to put on tmpfs: the official images moved it under /var/lib/postgresql/18 with 18. */
+function dataDirectory(image: string): string {
+  const major = /:(\d+)/.exec(image)?.[1];
+  return major && Number(major) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data';
+}
+
+/**
+ * One throwaway Postgres container for the whole run: data directory on tmpfs, durability
+ * off, labelled, and removed on success, failure and Ctrl-C. Scratch databases inside it are
+ * managed exactly as for a server the user names (one per directory).
+ */
+export async function startContainer(options: ContainerOptions = {}): Promise<Server> {
+  const image = options.image ?? DEFAULT_IMAGE;
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 22)) {
+    throw new DatabaseError(`Starting a Postgres container needs Node 22.22 or newer (testcontainers); this is Node ${process.versions.node}. Use Node 24, or \`database: embedded\`.`);
+  }
+  // Ryuk (testcontainers' reaper) needs an image of its own; migrate-check removes its container
+  // itself. Users who want Ryuk anyway set TESTCONTAINERS_RYUK_DISABLED=false.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const password = randomBytes(12).toString('hex');
+  options.progress?.(`Starting a ${image} container…`);
+  let started: Awaited<ReturnType<InstanceType<typeof PostgreSqlContainer>['start']>>;
+  try {
+    started = await new PostgreSqlContainer(image)
+      .withDatabase('postgres')
+      .withUsername('postgres')
+      .withPassword(password)
+      .withLabels({ [LABEL]: 'true', [`${LABEL}.owner`]: `${hostname()}:${process.pid}` })
+      .withTmpFs({ [dataDirectory(image)]: 'rw' })
+      .withEnvironment({ POSTGRES_INITDB_ARGS: '--nosync' })
+      .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
+      .start();
+  } catch (error) {
+    const message = errorMessage(error);
+    if (/container runtime strategy|ENOENT|ECONNREFUSED|docker\.sock/i.test(message)) throw new DatabaseError(NO_DOCKER);
+    throw new DatabaseError(
+      `Could not start a Postgres container from \`${image}\`: ${message}. Check the image name (postgres-image), that the runner can pull it, or use database-url / database: embedded.`,
+    );
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= started.stop({ remove: true, removeVolumes: true }).then(() => {}, () => {}));
+  const unregister = onInterrupt(stop);
+  let inner: Server;
+  try {
+    inner = await startUrl(started.getConnectionUri());
+  } catch (error) {
+    unregister();
+    await stop();
+    throw error;
+  }
+  return {
+    provider: 'container',
+    version: inner.version,
+    createDatabase: (purpose) => inner.createDatabase(purpose),
+    async [Symbol.asyncDispose]() {
+      unregister();
+      await inner[Symbol.asyncDispose]();
+      await stop();
+    },
+  };
+}
