@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -45,3 +47,24 @@ export async function query<T extends pg.QueryResultRow>(url: string, sql: strin
     await client.end();
   }
 }
+
+/** A throwaway git repository: a base commit, then the PR's commit, as a user's CI has them. */
+export function repo(base: Record<string, string>, pr: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-git-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'dev@example.com');
+  git('config', 'user.name', 'dev');
+  for (const [file, text] of Object.entries(base)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  git('checkout', '-q', '-b', 'pr');
+  pr(dir);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'pr', '--allow-empty');
+  return dir;
+}
+

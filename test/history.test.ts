@@ -2,30 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cli } from './helpers.ts';
-
-/** A throwaway git repository: a base commit, then the PR's commit, as a user's CI has them. */
-function repo(base: Record<string, string>, pr: (dir: string) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mc-git-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'dev@example.com');
-  git('config', 'user.name', 'dev');
-  for (const [file, text] of Object.entries(base)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
-  git('add', '-A');
-  git('commit', '-q', '-m', 'base');
-  git('checkout', '-q', '-b', 'pr');
-  pr(dir);
-  git('add', '-A');
-  git('commit', '-q', '-m', 'pr', '--allow-empty');
-  return dir;
-}
+import { cli, repo } from './helpers.ts';
 
 const BASE = {
   'db/0001_create_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n',

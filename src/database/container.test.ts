@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { databaseConformance } from './conformance.ts';
+import { startContainer, startFailure } from './container.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+// The container provider against the real Docker engine that `.ci/run` starts
+// (../shared/test-env/docker-postgres.sh builds a Postgres image locally: no registry here).
+function why(): string | false {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    return 'no Docker engine answers here (`.ci/run` starts one with ../shared/test-env/docker-postgres.sh)';
+  }
+  return process.env.MIGRATE_CHECK_TEST_IMAGE ? false : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built image; postgres:17-alpine cannot be pulled here)';
+}
+
+const skip = why();
+if (skip) {
+  test('container provider', { skip }, () => {});
+} else {
+  const image = process.env.MIGRATE_CHECK_TEST_IMAGE!;
+  // Asks the running container itself (docker exec psql), from outside the provider.
+  const listDatabases = async () => {
+    const id = execFileSync('docker', ['ps', '-q', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim().split('\n')[0];
+    if (!id) throw new Error('no container');
+    return execFileSync('docker', ['exec', id, 'psql', '-U', 'postgres', '-Atc', 'SELECT datname FROM pg_database'], { encoding: 'utf8' }).trim().split('\n');
+  };
+  databaseConformance('container', () => startContainer({ image }), listDatabases);
+
+  test('container: the container is removed when the server is disposed', async () => {
+    const server = await startContainer({ image });
+    assert.notEqual(execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim(), '');
+    assert.equal(server.provider, 'container');
+    await server[Symbol.asyncDispose]();
+    assert.equal(execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim(), '');
+  });
+
+  test('container: Ctrl-C during a migration removes the container', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'mc-slow-'));
+    writeFileSync(join(dir, '1_slow.up.sql'), 'SELECT pg_sleep(60);');
+    try {
+      const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.cjs');
+      const child = spawn(process.execPath, [cli, dir, '--database', 'container', '--postgres-image', image], { stdio: 'ignore' });
+      const labelled = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim();
+      let seen = false;
+      for (let i = 0; i < 150 && !seen; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        seen = labelled() !== '';
+      }
+      assert.ok(seen, 'the container never started');
+      await new Promise((r) => setTimeout(r, 2_000)); // let the slow migration start
+      child.kill('SIGINT');
+      const code = await new Promise((r) => child.on('exit', r));
+      assert.equal(code, 130);
+      assert.equal(labelled(), '', 'the container is gone');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('container: an image that does not exist says so, with the alternatives', async () => {
+    await assert.rejects(startContainer({ image: 'migrate-check-test/no-such-image:1' }), /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: .*postgres-image.*database: embedded/s);
+    assert.equal(execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim(), '');
+  });
+
+}
+
+// testcontainers' own words when no engine answers (it falls back to the default socket, so a
+// missing engine cannot be staged on a machine that has one).
+test('container: no Docker → a clear message naming embedded and database-url', () => {
+  const error = startFailure('postgres:17-alpine', new Error('Could not find a working container runtime strategy'));
+  assert.match(error.message, /could not reach Docker .*`database: embedded`.*`database-url`/s);
+});

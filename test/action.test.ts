@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { fakeGitHub, runAction, type FakeComment } from './github-fake.ts';
+import { repo } from './helpers.ts';
+
+// The bundled Action (dist/index.cjs) run as the runner runs it, against a real HTTP server on
+// 127.0.0.1 standing in for GitHub's REST API, in git repositories made for each case.
+
+const BASE = {
+  'db/0001_create_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n',
+  'db/0001_create_users.down.sql': 'DROP TABLE users;\n',
+};
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function pr(change: (dir: string) => void) {
+  const dir = repo(BASE, change);
+  made.push(dir);
+  const sha = (ref: string) => execFileSync('git', ['rev-parse', ref], { cwd: dir, encoding: 'utf8' }).trim();
+  const payload = {
+    pull_request: { number: 7, head: { sha: sha('pr'), repo: { full_name: 'acme/shop' } }, base: { sha: sha('main'), repo: { full_name: 'acme/shop' } } },
+    repository: { full_name: 'acme/shop' },
+  };
+  return { dir, payload };
+}
+
+const addsEmailIndex = (d: string) => {
+  writeFileSync(join(d, 'db', '0002_email_index.up.sql'), 'CREATE INDEX users_email_idx ON users (email);\n');
+  writeFileSync(join(d, 'db', '0002_email_index.down.sql'), 'DROP INDEX users_email_idx;\n');
+};
+const inputs = { path: 'db', database: 'embedded' };
+
+describe('the Action, end to end against a fake GitHub API', () => {
+  test('first run creates one comment; the second updates it, found on page 3 among 250 comments and other bots\' look-alikes', async () => {
+    const { dir, payload } = pr(addsEmailIndex);
+    const github = await fakeGitHub();
+    try {
+      const first = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(first.code, 0, first.log);
+      assert.deepEqual(github.summary(), ['GET /user', 'GET /repos/acme/shop/issues/7/comments', 'POST /repos/acme/shop/issues/7/comments']);
+      assert.equal(github.calls.at(-1)!.auth, 'Bearer test-token');
+      const body = github.comments[0]!.body;
+      assert.match(body, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ✅ Migrations are safe to merge/);
+      assert.match(body, /- \*\*indexes\*\*: 1 added \(`public\.users_email_idx`\)/);
+      assert.deepEqual([first.outputs.ok, first.outputs.findings], ['true', '0']);
+      assert.equal((JSON.parse(first.report!) as Report & { pullRequest: { number: number } }).pullRequest.number, 7);
+      assert.match(first.outputs['schema-diff']!, /schema\.diff$/);
+      assert.match(first.summary, /### ✅ Migrations are safe to merge/);
+
+      // 249 other comments before ours, some by other bots carrying our marker and similar text.
+      const marker = body.split('\n')[0]!;
+      const others: FakeComment[] = Array.from({ length: 249 }, (_, i) => ({
+        id: i + 1,
+        body: i % 50 === 0 ? `${marker}\n### ✅ Migrations are safe to merge (a copy by another tool)` : `comment ${i}`,
+        user: i % 50 === 0 ? { login: 'other-bot[bot]', type: 'Bot' } : { login: 'dev', type: 'User' },
+        html_url: '',
+      }));
+      github.comments.unshift(...others);
+      github.calls.length = 0;
+      writeFileSync(join(dir, 'db', '0002_email_index.down.sql'), 'SELECT 1;\n'); // the PR now breaks its down
+      execFileSync('git', ['commit', '-qam', 'break the down'], { cwd: dir });
+      const second = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(second.code, 1, second.log);
+      assert.deepEqual(github.summary(), [
+        'GET /user',
+        'GET /repos/acme/shop/issues/7/comments',
+        'GET /repos/acme/shop/issues/7/comments?page=2',
+        'GET /repos/acme/shop/issues/7/comments?page=3',
+        'PATCH /repos/acme/shop/issues/comments/10000',
+      ]);
+      assert.equal(github.comments.length, 250, 'no second comment');
+      assert.match(github.comments.at(-1)!.body, /### ❌ Migrations are not safe to merge: 2 errors/);
+      assert.ok(github.comments.filter((c) => c.user.login === 'other-bot[bot]').every((c) => c.body.includes('another tool')), 'other bots\' comments untouched');
+      // Failing → annotations on the right file and line.
+      assert.match(second.log, /^::error file=db\/0002_email_index\.up\.sql,line=1,title=migrate-check up-repeatable::/m);
+      assert.match(second.log, /^::error file=db\/0002_email_index\.down\.sql,title=migrate-check down-reverts-up::index `public\.users_email_idx` is left behind/m);
+      assert.equal(second.outputs.ok, 'false');
+
+      // Fixed again: the same comment turns green instead of disappearing.
+      writeFileSync(join(dir, 'db', '0002_email_index.down.sql'), 'DROP INDEX users_email_idx;\n');
+      execFileSync('git', ['commit', '-qam', 'fix the down'], { cwd: dir });
+      github.calls.length = 0;
+      const third = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(third.code, 0);
+      assert.equal(github.summary().at(-1), 'PATCH /repos/acme/shop/issues/comments/10000');
+      assert.match(github.comments.at(-1)!.body, /### ✅ Migrations are safe to merge/);
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('a fork PR (read-only token, 403 on write): a warning, the job summary, and the verdict unchanged', async () => {
+    const { dir, payload } = pr(addsEmailIndex);
+    const github = await fakeGitHub({ writes: () => ({ status: 403, message: 'Resource not accessible by integration' }) });
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(run.code, 0, run.log);
+      assert.match(run.log, /::warning::The token may not comment on this pull request .*permissions: \{ contents: read, pull-requests: write \}/);
+      assert.match(run.summary, /### ✅ Migrations are safe to merge/);
+      assert.equal(github.comments.length, 0);
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('a report GitHub refuses for its size (422): the shorter tier is posted', async () => {
+    const { dir, payload } = pr((d) => {
+      const tables = Array.from({ length: 300 }, (_, i) => `CREATE TABLE wide_${i} (id bigint PRIMARY KEY, a text, b text, c text, d int);`).join('\n');
+      writeFileSync(join(d, 'db', '0002_many_tables.up.sql'), tables + '\n');
+      writeFileSync(join(d, 'db', '0002_many_tables.down.sql'), Array.from({ length: 300 }, (_, i) => `DROP TABLE wide_${i};`).join('\n') + '\n');
+    });
+    const limit = 25_000; // smaller than GitHub's, so that a realistic report crosses it
+    const github = await fakeGitHub({ writes: (body) => (body.length > limit ? { status: 422, message: `Body is too long (maximum is ${limit} characters)` } : null) });
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(run.code, 0, run.log);
+      const posts = github.calls.filter((c) => c.method === 'POST');
+      assert.equal(posts.length, 2);
+      assert.ok(posts[0]!.body!.body!.length > limit);
+      assert.ok(github.comments[0]!.body.length <= 20_000);
+      assert.match(github.comments[0]!.body, /shortened to fit/);
+      assert.ok(run.summary.length > limit, 'the job summary keeps the full report');
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('a push event: the checks run and the summary is written, no comment and no API call', async () => {
+    const { dir } = pr(addsEmailIndex);
+    const github = await fakeGitHub();
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'push', payload: { ref: 'refs/heads/main' }, inputs });
+      assert.equal(run.code, 0, run.log);
+      assert.deepEqual(github.calls, []);
+      assert.match(run.log, /No pull request in a push event/);
+      assert.match(run.summary, /### ✅ Migrations are safe to merge/);
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('mode: comment posts a report made by an unprivileged run, and refuses one for another commit', async () => {
+    const { dir, payload } = pr(addsEmailIndex);
+    const github = await fakeGitHub();
+    try {
+      const check = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { ...inputs, comment: 'false' } });
+      assert.equal(github.calls.length, 0);
+      const reportPath = join(dir, 'artifact.json');
+      writeFileSync(reportPath, check.report!);
+      const headSha = payload.pull_request.head.sha;
+      const posted = await runAction({ cwd: dir, apiUrl: github.url, event: 'workflow_run', payload: { workflow_run: { head_sha: headSha } }, inputs: { mode: 'comment', report: reportPath } });
+      assert.equal(posted.code, 0, posted.log);
+      assert.equal(github.comments.length, 1);
+      const wrong = await runAction({ cwd: dir, apiUrl: github.url, event: 'workflow_run', payload: { workflow_run: { head_sha: 'f00' } }, inputs: { mode: 'comment', report: reportPath } });
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.log, /refusing to post a report for another commit/);
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('a missing path input: a clear failure, exit 2, no stack trace', async () => {
+    const { dir, payload } = pr(() => {});
+    const github = await fakeGitHub();
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { path: '', database: 'embedded' } });
+      assert.equal(run.code, 2);
+      assert.match(run.log, /::error::No migration directory: set the `path` input/);
+      assert.doesNotMatch(run.log, /\n\s+at /);
+    } finally {
+      await github.close();
+    }
+  });
+});
+
+/** Whether a Docker engine answers (the container cases skip, saying why, where none does). */
+function dockerReason(): string | false {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    return 'no Docker engine answers here (`.ci/run` starts one with ../shared/test-env/docker-postgres.sh)';
+  }
+  return process.env.MIGRATE_CHECK_TEST_IMAGE ? false : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built Postgres image; this machine cannot pull postgres:17-alpine)';
+}
+
+test('the Action picks a Postgres container when Docker is reachable, and removes it', { skip: dockerReason() }, async () => {
+  const { dir, payload } = pr(addsEmailIndex);
+  const github = await fakeGitHub();
+  const labelled = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim();
+  try {
+    const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { path: 'db', 'postgres-image': process.env.MIGRATE_CHECK_TEST_IMAGE! } });
+    assert.equal(run.code, 0, run.log);
+    const report = JSON.parse(run.report!) as Report;
+    assert.equal(report.postgres.provider, 'container');
+    assert.match(run.log, /Starting a .* container/);
+    assert.equal(labelled(), '', 'the container was removed');
+    assert.equal(github.comments.length, 1);
+  } finally {
+    await github.close();
+  }
+});

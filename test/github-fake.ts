@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './helpers.ts';
+
+/** A comment as GitHub's REST API returns it. */
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+  html_url: string;
+}
+
+export interface Call {
+  method: string;
+  url: string;
+  auth: string | undefined;
+  body?: { body?: string };
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 standing in for the few GitHub REST endpoints the Action uses:
+ * list (paginated, with `link` headers), create and update issue comments, and `GET /user`.
+ * It records every call. `writes` can refuse writes the way GitHub does (403 for a read-only
+ * token, 422 for a body over the limit).
+ */
+export async function fakeGitHub(options: { comments?: FakeComment[]; writes?: (body: string) => { status: number; message: string } | null } = {}) {
+  const comments: FakeComment[] = options.comments ?? [];
+  const calls: Call[] = [];
+  let nextId = 10_000;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      const body = raw ? (JSON.parse(raw) as { body?: string }) : undefined;
+      calls.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, ...(body ? { body } : {}) });
+      const url = new URL(req.url!, 'http://127.0.0.1');
+      const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(json));
+      };
+      if (req.method === 'GET' && url.pathname === '/user') return send(403, { message: 'Resource not accessible by integration' });
+      const list = /^\/repos\/acme\/shop\/issues\/(\d+)\/comments$/.exec(url.pathname);
+      if (list && req.method === 'GET') {
+        const perPage = Number(url.searchParams.get('per_page') ?? 30);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const last = Math.max(1, Math.ceil(comments.length / perPage));
+        const link: Record<string, string> = page < last ? { link: `<${address}/repos/acme/shop/issues/${list[1]}/comments?per_page=${perPage}&page=${page + 1}>; rel="next", <${address}/repos/acme/shop/issues/${list[1]}/comments?per_page=${perPage}&page=${last}>; rel="last"` } : {};
+        return send(200, comments.slice((page - 1) * perPage, page * perPage), link);
+      }
+      if (list && req.method === 'POST') {
+        const refused = options.writes?.(body?.body ?? '');
+        if (refused) return send(refused.status, { message: refused.message });
+        const comment = { id: nextId++, body: body?.body ?? '', user: { login: 'github-actions[bot]', type: 'Bot' }, html_url: `https://github.com/acme/shop/pull/${list[1]}#issuecomment-${nextId}` };
+        comments.push(comment);
+        return send(201, comment);
+      }
+      const one = /^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/.exec(url.pathname);
+      if (one && req.method === 'PATCH') {
+        const refused = options.writes?.(body?.body ?? '');
+        if (refused) return send(refused.status, { message: refused.message });
+        const comment = comments.find((c) => c.id === Number(one[1]));
+        if (!comment) return send(404, { message: 'Not Found' });
+        comment.body = body?.body ?? '';
+        return send(200, comment);
+      }
+      send(404, { message: 'Not Found' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: address,
+    calls,
+    comments,
+    /** `METHOD /path` of each call, without the query. */
+    summary: () =>
+      calls.map((c) => {
+        const page = new URL(c.url, address).searchParams.get('page');
+        return `${c.method} ${c.url.split('?')[0]}${page ? `?page=${page}` : ''}`;
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface ActionRun {
+  code: number | null;
+  log: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** The JSON report the `report` output points at, read before the runner's temp folder goes. */
+  report: string | null;
+}
+
+/** Parses `name<<delimiter\nvalue\ndelimiter` records of a GITHUB_OUTPUT file. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^(.+?)<<(\S+)\n([^]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+/**
+ * Runs the bundled Action (`node dist/index.cjs`) as the runner does: inputs as `INPUT_*`
+ * variables (hyphens kept, every input given as the runner fills defaults), an event payload
+ * file, and fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ */
+export async function runAction(options: { cwd: string; apiUrl: string; event: string; payload: unknown; inputs: Record<string, string>; env?: NodeJS.ProcessEnv }): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-action-'));
+  try {
+    const paths = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
+    writeFileSync(paths.event, JSON.stringify(options.payload));
+    writeFileSync(paths.output, '');
+    writeFileSync(paths.summary, '');
+    const defaults: Record<string, string> = { path: '', format: 'auto', config: '', 'postgres-image': 'postgres:17-alpine', 'database-url': '', base: '', roundtrip: '', scope: '', 'fail-on': '', comment: 'true', 'github-token': 'test-token', mode: 'check', report: '', database: '' };
+    const inputs = { ...defaults, ...options.inputs };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      // The machine's own setup: the embedded binaries' cache and how to reach Docker.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'MIGRATE_CHECK_CACHE' || k.startsWith('DOCKER_') || k.startsWith('TESTCONTAINERS_'))),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_API_URL: options.apiUrl,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_EVENT_NAME: options.event,
+      GITHUB_EVENT_PATH: paths.event,
+      GITHUB_OUTPUT: paths.output,
+      GITHUB_STEP_SUMMARY: paths.summary,
+      GITHUB_RUN_ID: '1',
+      RUNNER_TEMP: dir,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+      ...options.env,
+    };
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.cjs')], { cwd: options.cwd, env });
+    let log = '';
+    child.stdout.on('data', (d: Buffer) => (log += d));
+    child.stderr.on('data', (d: Buffer) => (log += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const outputs = parseOutputs(readFileSync(paths.output, 'utf8'));
+    const report = outputs.report ? readFileSync(outputs.report, 'utf8') : null;
+    return { code, log, outputs, summary: readFileSync(paths.summary, 'utf8'), report };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
