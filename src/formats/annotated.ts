@@ -1,4 +1,6 @@
-import type { ExecUnit } from '../migration.ts';
+import type { ExecUnit, Migration, Problem, Script } from '../migration.ts';
+import { at } from './common.ts';
+import type { DirectoryReader } from './directory.ts';
 
 /**
  * Line-oriented parsers for the one-file formats whose sections are marked by SQL comments
@@ -13,8 +15,8 @@ export interface Sections {
   /** Whether each direction runs in a transaction (the tool's no-transaction marker). */
   upTransaction: boolean;
   downTransaction: boolean;
-  /** Whether the file has an up marker at all. */
-  marked: boolean;
+  /** Whether the file has a down section at all (without one there is nothing to roll back with). */
+  downMarked: boolean;
   /** Why the tool would refuse the file, and where. */
   error?: { line: number; message: string };
 }
@@ -44,7 +46,7 @@ function unit(lines: { text: string; line: number }[]): ExecUnit | null {
  * a statement are dropped; once a statement has started its comments are kept.
  */
 export function parseGoose(text: string): Sections {
-  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
+  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, downMarked: false };
   type State = 'start' | 'up' | 'down';
   let state: State = 'start';
   let inBlock = false;
@@ -66,7 +68,6 @@ export function parseGoose(text: string): Sections {
       if (cmd === '+goose up') {
         if (state !== 'start') return fail(lineNo, 'it has a second `-- +goose Up` annotation');
         state = 'up';
-        out.marked = true;
         continue;
       }
       if (cmd === '+goose down') {
@@ -75,6 +76,7 @@ export function parseGoose(text: string): Sections {
         if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is unfinished before `-- +goose Down`: end it with a semicolon');
         buf = [];
         state = 'down';
+        out.downMarked = true;
         continue;
       }
       if (cmd === '+goose statementbegin') {
@@ -112,7 +114,7 @@ export function parseGoose(text: string): Sections {
  * starting with `-- ` are dropped wherever they are; other lines stay in the statement.
  */
 export function parseSqlMigrate(text: string): Sections {
-  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, marked: false };
+  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, downMarked: false };
   let direction: 'none' | 'up' | 'down' = 'none';
   let ignoreSemicolons = false;
   let buf: { text: string; line: number }[] = [];
@@ -129,7 +131,7 @@ export function parseSqlMigrate(text: string): Sections {
         if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is not ended by a semicolon or `-- +migrate StatementEnd`');
         buf = [];
         direction = command === 'Up' ? 'up' : 'down';
-        if (command === 'Up') out.marked = true;
+        if (command === 'Down') out.downMarked = true;
         if (options.includes('notransaction')) {
           if (command === 'Up') out.upTransaction = false;
           else out.downTransaction = false;
@@ -153,4 +155,33 @@ export function parseSqlMigrate(text: string): Sections {
   if (direction === 'none') return fail(1, 'it has no `-- +migrate Up` or `-- +migrate Down` annotation');
   if (buf.some((l) => l.text.trim())) return fail(buf.find((l) => l.text.trim())!.line, 'the last statement is not ended by a semicolon or `-- +migrate StatementEnd`');
   return out;
+}
+
+/**
+ * The migration a parsed one-file migration makes: its sections as scripts (statement by
+ * statement, in a transaction unless the tool's marker says not), or, when the tool would
+ * refuse the file, an empty migration and the `parse-error` problem that says why.
+ */
+export function annotatedMigration(
+  directory: DirectoryReader,
+  file: string,
+  id: { version: string; name: string },
+  sections: Sections,
+  tool: { name: string; annotations: string },
+  hasDown: boolean,
+): { migration: Migration; problem?: Problem } {
+  if (sections.error) {
+    return {
+      migration: { ...id, up: null, down: null },
+      problem: {
+        check: 'parse-error',
+        file: at(directory, file),
+        line: sections.error.line,
+        message: `${tool.name} would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
+        help: `Fix the ${tool.annotations}.`,
+      },
+    };
+  }
+  const script = (units: Script['units'], tx: boolean): Script => ({ file: at(directory, file), units, transaction: tx ? 'wrapped' : 'none' });
+  return { migration: { ...id, up: script(sections.up, sections.upTransaction), down: hasDown ? script(sections.down, sections.downTransaction) : null } };
 }

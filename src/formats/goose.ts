@@ -1,9 +1,10 @@
-import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
-import { parseGoose } from './annotated.ts';
+import type { IgnoredFile, Migration, Problem } from '../migration.ts';
+import { annotatedMigration, parseGoose } from './annotated.ts';
 import { anyFileHas, at, byVersion, dropDuplicates, ignore } from './common.ts';
 import type { Format } from './format.ts';
 
 const MARKER = /^--\s*\+goose\s+up\s*$/im;
+const GOOSE = { name: 'goose', annotations: 'goose annotations: see https://pressly.github.io/goose/documentation/annotations/' };
 
 /** goose's NumericComponent: `{n}_…` with n a positive 64-bit integer. */
 function versionOf(file: string): { version: string; name: string } | string {
@@ -76,26 +77,10 @@ export const goose: Format = {
         });
         continue;
       }
-      const text = await directory.read(file);
-      const sections = parseGoose(text);
-      if (sections.error) {
-        problems.push({
-          check: 'parse-error',
-          file: at(directory, file),
-          line: sections.error.line,
-          message: `goose would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
-          help: 'Fix the goose annotations: see https://pressly.github.io/goose/documentation/annotations/.',
-        });
-        migrations.push({ ...parsed, up: null, down: null });
-        continue;
-      }
-      const script = (units: Script['units'], tx: boolean): Script => ({ file: at(directory, file), units, transaction: tx ? 'wrapped' : 'none' });
-      migrations.push({
-        ...parsed,
-        up: script(sections.up, sections.upTransaction),
-        // A file without a Down section has nothing to roll back with.
-        down: /^--\s*\+goose\s+down\s*$/im.test(text) ? script(sections.down, sections.downTransaction) : null,
-      });
+      const sections = parseGoose(await directory.read(file));
+      const { migration, problem } = annotatedMigration(directory, file, parsed, sections, GOOSE, sections.downMarked);
+      migrations.push(migration);
+      if (problem) problems.push(problem);
     }
     migrations.sort(byVersion('numeric'));
     const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), 'goose refuses to run the directory ("found duplicate migration version")');

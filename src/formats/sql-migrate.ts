@@ -1,10 +1,11 @@
-import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
-import { parseSqlMigrate } from './annotated.ts';
-import { anyFileHas, at, ignore } from './common.ts';
+import type { IgnoredFile, Migration, Problem } from '../migration.ts';
+import { annotatedMigration, parseSqlMigrate } from './annotated.ts';
+import { anyFileHas, ignore } from './common.ts';
 import type { Format } from './format.ts';
 import { compareNumeric } from './version.ts';
 
 const MARKER = /^-- \+migrate Up\b/m;
+const SQL_MIGRATE = { name: 'sql-migrate', annotations: '`-- +migrate` annotations: see https://github.com/rubenv/sql-migrate#writing-migrations' };
 
 /**
  * sql-migrate's order (migrate.go, Migration.Less): files whose names start with a number come
@@ -44,19 +45,10 @@ export const sqlMigrate: Format = {
       const version = file;
       const name = file.replace(/^\d+[-_]?/, '').replace(/\.sql$/, '');
       const sections = parseSqlMigrate(await directory.read(file));
-      if (sections.error) {
-        problems.push({
-          check: 'parse-error',
-          file: at(directory, file),
-          line: sections.error.line,
-          message: `sql-migrate would refuse to run ${file}: ${sections.error.message} (line ${sections.error.line}). The replay skipped this migration.`,
-          help: 'Fix the `-- +migrate` annotations: see https://github.com/rubenv/sql-migrate#writing-migrations.',
-        });
-        migrations.push({ version, name, up: null, down: null });
-        continue;
-      }
-      const script = (units: Script['units'], tx: boolean): Script => ({ file: at(directory, file), units, transaction: tx ? 'wrapped' : 'none' });
-      migrations.push({ version, name, up: script(sections.up, sections.upTransaction), down: script(sections.down, sections.downTransaction) });
+      // sql-migrate always has a down, empty when the file has no Down section.
+      const { migration, problem } = annotatedMigration(directory, file, { version, name }, sections, SQL_MIGRATE, true);
+      migrations.push(migration);
+      if (problem) problems.push(problem);
     }
     migrations.sort(compare);
     return {
