@@ -39,6 +39,8 @@ export interface CheckContext {
  * To add a check:
  * 1. Create `checks/<id>.ts` exporting a `Check` whose `id` is the file name.
  * 2. Add it to the list in `checks/index.ts`.
+ *    A check that only reports what formats record while reading (`MigrationSet.problems`) is
+ *    `problemCheck(id, severity, summary)`.
  * 3. Write `docs/checks/<id>.md` (what it catches, why it matters, how to fix, how to
  *    suppress) and a failing and a passing fixture; `checks/registry.test.ts` fails until
  *    all three exist.
@@ -60,4 +62,12 @@ export function formatProblems({ set }: CheckContext, id: string): CheckResult[]
   return (set.problems ?? [])
     .filter((p) => p.check === id)
     .map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...(p.severity ? { severity: p.severity } : {}) }));
+}
+
+/**
+ * A check whose findings are the problems the format (or the checksum reader) recorded under
+ * its id while reading the directory.
+ */
+export function problemCheck(id: string, defaultSeverity: Severity, summary: string): Check {
+  return { id, defaultSeverity, summary, run: (context) => formatProblems(context, id) };
 }

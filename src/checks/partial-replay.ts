@@ -1,10 +1,7 @@
-import { formatProblems, type Check } from './check.ts';
+import { problemCheck } from './check.ts';
 
-export const partialReplay: Check = {
-  id: 'partial-replay',
-  defaultSeverity: 'warning',
-  summary: 'A migration written in code (goose Go migrations) that a SQL replay cannot run; the replay goes on without it.',
-  run(context) {
-    return formatProblems(context, 'partial-replay');
-  },
-};
+export const partialReplay = problemCheck(
+  'partial-replay',
+  'warning',
+  'A migration written in code (goose Go migrations) that a SQL replay cannot run; the replay goes on without it.',
+);

@@ -1,11 +1,8 @@
-import { formatProblems, type Check } from './check.ts';
+import { problemCheck } from './check.ts';
 
 /** Reported from the checksum files read with the directory (see history/verify-sum.ts). */
-export const sumFile: Check = {
-  id: 'sum-file',
-  defaultSeverity: 'error',
-  summary: 'migrate-check.sum (or Atlas’ atlas.sum) is missing an entry, has a stale one, or disagrees with the files.',
-  run(context) {
-    return formatProblems(context, 'sum-file');
-  },
-};
+export const sumFile = problemCheck(
+  'sum-file',
+  'error',
+  'migrate-check.sum (or Atlas’ atlas.sum) is missing an entry, has a stale one, or disagrees with the files.',
+);
