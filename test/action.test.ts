@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { fakeGitHub, runAction, type FakeComment } from './github-fake.ts';
-import { repo } from './helpers.ts';
+import { dockerUnavailable, labelledContainers, repo } from './helpers.ts';
 
 // The bundled Action (dist/index.cjs) run as the runner runs it, against a real HTTP server on
 // 127.0.0.1 standing in for GitHub's REST API, in git repositories made for each case.
@@ -177,27 +177,16 @@ describe('the Action, end to end against a fake GitHub API', () => {
   });
 });
 
-/** Whether a Docker engine answers (the container cases skip, saying why, where none does). */
-function dockerReason(): string | false {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
-  } catch {
-    return 'no Docker engine answers here (`.ci/run` starts one with ../shared/test-env/docker-postgres.sh)';
-  }
-  return process.env.MIGRATE_CHECK_TEST_IMAGE ? false : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built Postgres image; this machine cannot pull postgres:17-alpine)';
-}
-
-test('the Action picks a Postgres container when Docker is reachable, and removes it', { skip: dockerReason() }, async () => {
+test('the Action picks a Postgres container when Docker is reachable, and removes it', { skip: dockerUnavailable() }, async () => {
   const { dir, payload } = pr(addsEmailIndex);
   const github = await fakeGitHub();
-  const labelled = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim();
   try {
     const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { path: 'db', 'postgres-image': process.env.MIGRATE_CHECK_TEST_IMAGE! } });
     assert.equal(run.code, 0, run.log);
     const report = JSON.parse(run.report!) as Report;
     assert.equal(report.postgres.provider, 'container');
     assert.match(run.log, /Starting a .* container/);
-    assert.equal(labelled(), '', 'the container was removed');
+    assert.equal(labelledContainers(), '', 'the container was removed');
     assert.equal(github.comments.length, 1);
   } finally {
     await github.close();

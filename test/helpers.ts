@@ -68,3 +68,21 @@ export function repo(base: Record<string, string>, pr: (dir: string) => void): s
   return dir;
 }
 
+
+/**
+ * Why the container tests cannot run here, or false when they can: a Docker engine must answer
+ * and MIGRATE_CHECK_TEST_IMAGE name a Postgres image it has (this machine cannot pull one).
+ */
+export function dockerUnavailable(): string | false {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    return 'no Docker engine answers here (`.ci/run` starts one with ../shared/test-env/docker-postgres.sh)';
+  }
+  return process.env.MIGRATE_CHECK_TEST_IMAGE ? false : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built Postgres image; this machine cannot pull postgres:17-alpine)';
+}
+
+/** The containers migrate-check started that still exist (running or not), by label. */
+export function labelledContainers(): string {
+  return execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim();
+}

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { dockerUnavailable, labelledContainers } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
 import { startContainer, startFailure } from './container.ts';
 import assert from 'node:assert/strict';
@@ -6,16 +7,7 @@ import { test } from 'node:test';
 
 // The container provider against the real Docker engine that `.ci/run` starts
 // (../shared/test-env/docker-postgres.sh builds a Postgres image locally: no registry here).
-function why(): string | false {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
-  } catch {
-    return 'no Docker engine answers here (`.ci/run` starts one with ../shared/test-env/docker-postgres.sh)';
-  }
-  return process.env.MIGRATE_CHECK_TEST_IMAGE ? false : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built image; postgres:17-alpine cannot be pulled here)';
-}
-
-const skip = why();
+const skip = dockerUnavailable();
 if (skip) {
   test('container provider', { skip }, () => {});
 } else {
@@ -30,10 +22,10 @@ if (skip) {
 
   test('container: the container is removed when the server is disposed', async () => {
     const server = await startContainer({ image });
-    assert.notEqual(execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim(), '');
+    assert.notEqual(labelledContainers(), '');
     assert.equal(server.provider, 'container');
     await server[Symbol.asyncDispose]();
-    assert.equal(execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim(), '');
+    assert.equal(labelledContainers(), '');
   });
 
   test('container: Ctrl-C during a migration removes the container', async () => {
@@ -46,18 +38,17 @@ if (skip) {
     try {
       const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.cjs');
       const child = spawn(process.execPath, [cli, dir, '--database', 'container', '--postgres-image', image], { stdio: 'ignore' });
-      const labelled = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim();
       let seen = false;
       for (let i = 0; i < 150 && !seen; i++) {
         await new Promise((r) => setTimeout(r, 200));
-        seen = labelled() !== '';
+        seen = labelledContainers() !== '';
       }
       assert.ok(seen, 'the container never started');
       await new Promise((r) => setTimeout(r, 2_000)); // let the slow migration start
       child.kill('SIGINT');
       const code = await new Promise((r) => child.on('exit', r));
       assert.equal(code, 130);
-      assert.equal(labelled(), '', 'the container is gone');
+      assert.equal(labelledContainers(), '', 'the container is gone');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -65,7 +56,7 @@ if (skip) {
 
   test('container: an image that does not exist says so, with the alternatives', async () => {
     await assert.rejects(startContainer({ image: 'migrate-check-test/no-such-image:1' }), /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: .*postgres-image.*database: embedded/s);
-    assert.equal(execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim(), '');
+    assert.equal(labelledContainers(), '');
   });
 
 }
