@@ -6,7 +6,7 @@ import type { DirectoryReader } from './formats/directory.ts';
 import { detectFormat, formatById } from './formats/index.ts';
 import { renderPlaceholders, type MigrationSet, type Script } from './migration.ts';
 import { ConfigError, DatabaseError, ToolError, errorMessage } from './errors.ts';
-import { splitStatements } from './formats/sql-split.ts';
+import { positionsIn, splitStatements } from './formats/sql-split.ts';
 import { compareHistory, type History } from './history/status.ts';
 import type { BaseCommit } from './history/git.ts';
 import type { Format, FormatOptions } from './formats/format.ts';
@@ -133,7 +133,7 @@ function refuseUnresolved(set: MigrationSet, syntax: RegExp): void {
       for (const unit of script?.units ?? []) {
         const found = new RegExp(syntax.source, 'g').exec(unit.sql);
         if (!found) continue;
-        const line = unit.line + unit.sql.slice(0, found.index).split('\n').length - 1;
+        const { line } = positionsIn(unit.sql, unit.line)(found.index);
         throw new ConfigError(
           `${script!.file}:${line} uses the placeholder ${found[0]}, which has no value: ${set.format} would refuse to run it. ` +
             `Set it in the config, e.g. "placeholders": { ${JSON.stringify(found[0])}: "value" }.`,

@@ -1,6 +1,7 @@
 import type { ExecUnit, IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { anyFileHas, at, dropDuplicates, ignore } from './common.ts';
 import type { Format } from './format.ts';
+import { positionsIn } from './sql-split.ts';
 
 // dbmate's own expressions (pkg/dbmate/migration.go).
 const FILE = /^(\d+).*\.sql$/;
@@ -24,8 +25,7 @@ function block(text: string, from: number, end: number): Block {
       .filter(Boolean)
       .map((o) => o.split(':') as [string, string]),
   );
-  const line = text.slice(0, from).split('\n').length;
-  return { unit: { sql, line, column: 1 }, transaction: options.get('transaction') !== 'false' };
+  return { unit: { sql, ...positionsIn(text)(from) }, transaction: options.get('transaction') !== 'false' };
 }
 
 /**

@@ -2,6 +2,7 @@ import { InputError } from '../errors.ts';
 import type { ExecUnit, IgnoredFile, Migration, Problem } from '../migration.ts';
 import { at, ignore } from './common.ts';
 import type { Format } from './format.ts';
+import { positionsIn } from './sql-split.ts';
 
 const JOURNAL = 'meta/_journal.json';
 const BREAKPOINT = '--> statement-breakpoint';
@@ -28,14 +29,12 @@ function readJournal(text: string, where: string): JournalEntry[] {
 
 /** The file split at drizzle's breakpoint marker, each chunk from its first non-blank character. */
 function chunks(sql: string): ExecUnit[] {
+  const position = positionsIn(sql);
   const units: ExecUnit[] = [];
   let offset = 0;
   for (const part of sql.split(BREAKPOINT)) {
     const lead = part.length - part.trimStart().length;
-    if (part.trim()) {
-      const before = sql.slice(0, offset + lead).split('\n');
-      units.push({ sql: part.slice(lead), line: before.length, column: before.at(-1)!.length + 1 });
-    }
+    if (part.trim()) units.push({ sql: part.slice(lead), ...position(offset + lead) });
     offset += part.length + BREAKPOINT.length;
   }
   return units;

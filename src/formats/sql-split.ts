@@ -24,25 +24,14 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
   let hasCode = false; // the current statement has more than comments and blanks
   let codeStart = 0; // where its first token starts
   let words: string[] = []; // the last two keywords, to spot BEGIN ATOMIC / CASE … END
-  const lineStarts = [0];
-  for (let k = sql.indexOf('\n'); k >= 0; k = sql.indexOf('\n', k + 1)) lineStarts.push(k + 1);
+  const position = positionsIn(sql, startLine);
 
   const code = (at: number) => {
     if (!hasCode) codeStart = at;
     hasCode = true;
   };
   const emit = (end: number) => {
-    if (hasCode) {
-      const offset = codeStart;
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid]! <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      units.push({ sql: sql.slice(codeStart, end).trimEnd(), line: startLine + lo, column: Array.from(sql.slice(lineStarts[lo], offset)).length + 1 });
-    }
+    if (hasCode) units.push({ sql: sql.slice(codeStart, end).trimEnd(), ...position(codeStart) });
     hasCode = false;
     words = [];
   };
@@ -66,25 +55,15 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
       continue;
     }
     const tokenStart = i;
-    if (c === "'") {
-      // E'…' allows backslash escapes; the prefix letter was already consumed as a word.
-      const escapes = /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? ' ');
+    if (c === "'" || c === '"') {
+      // A doubled quote stands for itself. E'…' also allows backslash escapes (the prefix
+      // letter was already consumed as a word).
+      const escapes = c === "'" && /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? ' ');
       i++;
       while (i < sql.length) {
         if (escapes && sql[i] === '\\') i += 2;
-        else if (sql[i] === "'" && sql[i + 1] === "'") i += 2;
-        else if (sql[i] === "'") break;
-        else i++;
-      }
-      i++;
-      code(tokenStart);
-      continue;
-    }
-    if (c === '"') {
-      i++;
-      while (i < sql.length) {
-        if (sql[i] === '"' && sql[i + 1] === '"') i += 2;
-        else if (sql[i] === '"') break;
+        else if (sql[i] === c && sql[i + 1] === c) i += 2;
+        else if (sql[i] === c) break;
         else i++;
       }
       i++;
@@ -127,6 +106,25 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
   }
   emit(sql.length);
   return units;
+}
+
+/**
+ * Maps offsets in `text` to 1-based lines (counted from `startLine`) and columns (counted in
+ * characters, as Postgres counts positions).
+ */
+export function positionsIn(text: string, startLine = 1): (offset: number) => { line: number; column: number } {
+  const lineStarts = [0];
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: startLine + lo, column: Array.from(text.slice(lineStarts[lo], offset)).length + 1 };
+  };
 }
 
 /** Whether the text holds anything but comments and blanks. */
