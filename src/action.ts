@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, parseSettings, readConfigFile, type Config } from './config.ts';
 import { dockerAvailable } from './database/container.ts';
-import { startServer, type DatabaseKind } from './database/index.ts';
+import type { DatabaseKind } from './database/index.ts';
 import { ToolError, errorMessage } from './errors.ts';
-import { fsDirectory } from './formats/directory.ts';
 import { upsertComment, type CommentOutcome } from './github/comment.ts';
-import { openBase } from './history/git.ts';
+import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
-import { COMMENT_LIMIT, commentMarker, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
+import { COMMENT_LIMIT, commentMarker, fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
 import type { Report } from './report/report.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { run } from './run.ts';
@@ -79,13 +78,13 @@ async function comment(report: Report, env: NodeJS.ProcessEnv, pr: { number: num
     core.warning(`No github-token (or GITHUB_REPOSITORY) to post the pull request comment with. ${PERMISSIONS_HINT}`);
     return null;
   }
-  const links = { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}`, sha: pr.headSha };
+  const links = fileLinks(env, pr.headSha);
   const outcome = await upsertComment(
     { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, owner, repo, issue: pr.number },
     commentMarker(report),
-    renderMarkdown(report, { links, budget: COMMENT_LIMIT }),
+    renderMarkdown(report, { ...links, budget: COMMENT_LIMIT }),
     // GitHub measures the limit its own way: the summary tier is the safe second try.
-    () => renderMarkdown(report, { links, budget: 20_000 }),
+    () => renderMarkdown(report, { ...links, budget: 20_000 }),
   ).catch((error: unknown) => {
     core.warning(`Could not post the pull request comment: ${errorMessage(error)}. The job summary has the full report.`);
     return null;
@@ -132,24 +131,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     }
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
 
-    const report = await run(config, {
-      directory: fsDirectory,
-      openBase: (ref) => openBase(cwd, ref),
-      startServer: () =>
-        startServer({
-          database: config.database,
-          ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-          postgresVersion: config.postgresVersion,
-          ...(config.postgresImage ? { postgresImage: config.postgresImage } : {}),
-          progress: (line) => core.info(line),
-        }),
-    });
+    const report = await run(config, localIO(config, cwd, (line) => core.info(line)));
     const withPr = context.pr ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } } : report;
 
     process.stdout.write(renderTerminal(report, { color: false }));
     process.stdout.write(renderAnnotations(report));
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
-    const links = context.pr && env.GITHUB_REPOSITORY ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha: context.pr.headSha } } : {};
+    const links = fileLinks(env, context.pr?.headSha);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
 
     if (context.pr && core.getInput('comment') !== 'false') await comment(report, env, context.pr);

@@ -1,20 +1,19 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS, parseSettings, readConfigFile, settingsFor, type Config } from './config.ts';
-import { startServer } from './database/index.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ConfigError, ToolError, errorMessage } from './errors.ts';
 import { fsDirectory } from './formats/directory.ts';
 import { formats } from './formats/index.ts';
 import { checks } from './checks/index.ts';
 import { renderJson } from './report/json.ts';
-import { renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
+import { fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
 import { renderAnnotations } from './report/annotations.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { formatFor, run } from './run.ts';
-import { entry, migrationFiles, renderSum, SUM_FILE } from './history/sum.ts';
+import { renderSum, SUM_FILE, sumEntries } from './history/sum.ts';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
-import { openBase } from './history/git.ts';
+import { localIO } from './io.ts';
 import type { Step } from './replay.ts';
 
 export const VERSION = '0.1.0';
@@ -157,7 +156,7 @@ async function hash(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cw
     const settings = settingsFor(config, path);
     const { format, options } = await formatFor(reader, settings);
     const set = await format.load(reader, options);
-    const entries = await Promise.all(migrationFiles(set).map(async (f) => entry(f, await reader.read(f))));
+    const entries = await sumEntries(set, reader);
     await writeFile(resolve(cwd, path, SUM_FILE), renderSum(entries));
     streams.stdout.write(`wrote ${posix.join(path, SUM_FILE)} (${entries.length} ${entries.length === 1 ? 'file' : 'files'}, ${format.id})\n`);
   }
@@ -174,21 +173,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
     const report = await run(config, {
-      directory: fsDirectory,
-      openBase: (ref: string) => openBase(cwd, ref),
-      startServer: () =>
-        startServer({
-          database: config.database,
-          databaseUrl: config.databaseUrl,
-          postgresVersion: config.postgresVersion,
-          postgresBin: config.postgresBin,
-          postgresImage: config.postgresImage,
-          progress: (line) => streams.stderr.write(line + '\n'),
-        }),
+      ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
       onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
     });
     show.end();
-    const links = env.GITHUB_REPOSITORY && env.GITHUB_SHA ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha: env.GITHUB_SHA } } : {};
+    const links = fileLinks(env, env.GITHUB_SHA);
     const as = (format: Config['output']) =>
       format === 'json'
         ? renderJson(report)

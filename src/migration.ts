@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+
 /**
  * The shared vocabulary: what a format produces and what the replay consumes.
  */
@@ -71,6 +73,12 @@ export interface MigrationSet {
   /** SQL the runner itself executes before the first migration (its bookkeeping table). */
   readonly bookkeeping: string;
   readonly problems?: readonly Problem[];
+}
+
+/** A migration's files (up, down, or its code), relative to the set's folder. */
+export function filesOf(set: MigrationSet, m: Migration): string[] {
+  const files = [m.up?.file, m.down?.file, m.code].filter((f): f is string => Boolean(f));
+  return [...new Set(files.map((f) => posix.relative(posix.join(set.directory), f)))];
 }
 
 /** The whole file as one unit starting at line 1, column 1. */

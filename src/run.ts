@@ -4,7 +4,7 @@ import { settingsFor, type Config, type DirectorySettings } from './config.ts';
 import type { Server } from './database/database.ts';
 import type { DirectoryReader } from './formats/directory.ts';
 import { detectFormat, formatById } from './formats/index.ts';
-import { renderPlaceholders, type MigrationSet, type Script } from './migration.ts';
+import { filesOf, renderPlaceholders, type MigrationSet, type Script } from './migration.ts';
 import { ConfigError, DatabaseError, ToolError, errorMessage } from './errors.ts';
 import { positionsIn, splitStatements } from './formats/sql-split.ts';
 import { compareHistory, type History } from './history/status.ts';
@@ -84,7 +84,8 @@ async function load(path: string, settings: DirectorySettings, io: RunIO, base: 
   const read = await format.load(reader, options);
   const loaded = { ...read, problems: [...(read.problems ?? []), ...(await verifySums(read, reader))] };
   const compared = base && ('unavailable' in base ? base : await loadHistory(path, loaded, reader, format, options, base));
-  const set = renderPlaceholders(loaded, { ...format.builtinPlaceholders, ...settings.placeholders });
+  const placeholders = { ...format.builtinPlaceholders, ...settings.placeholders };
+  const set = renderPlaceholders(loaded, placeholders);
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
 
   const prelude: Script[] = [];
@@ -95,19 +96,17 @@ async function load(path: string, settings: DirectorySettings, io: RunIO, base: 
     });
     prelude.push({ file, units: splitStatements(text), transaction: 'none' });
   }
-  // A prerequisites file kept in the migration folder is part of the setup, not a stray file.
   // A marker in either file of a migration (its up or its down) covers both files.
   const suppressions = new Map<string, Map<string, string>>();
   for (const m of set.migrations) {
-    const files = [m.up?.file, m.down?.file, m.code].filter((f): f is string => Boolean(f));
+    const files = filesOf(set, m);
     const markers = new Map<string, string>();
-    for (const file of new Set(files)) {
-      const relative = posix.relative(posix.join(reader.path), file);
-      if (!relative || relative.startsWith('..')) continue;
-      for (const [id, reason] of readSuppressions(file, await reader.read(relative))) markers.set(id, reason);
+    for (const file of files) {
+      for (const [id, reason] of readSuppressions(posix.join(path, file), await reader.read(file))) markers.set(id, reason);
     }
-    if (markers.size) for (const file of files) suppressions.set(file, markers);
+    if (markers.size) for (const file of files) suppressions.set(posix.join(path, file), markers);
   }
+  // A prerequisites file kept in the migration folder is part of the setup, not a stray file.
   const preludeFiles = new Set(prelude.map((p) => posix.normalize(p.file)));
   const inPrelude = (file: string) => preludeFiles.has(posix.normalize(posix.join(path, file)));
   return {
@@ -116,7 +115,7 @@ async function load(path: string, settings: DirectorySettings, io: RunIO, base: 
     prelude,
     suppressions,
     history: compared && !('unavailable' in compared) ? compared.history : null,
-    baseSet: compared && !('unavailable' in compared) ? renderPlaceholders(compared.baseSet, { ...format.builtinPlaceholders, ...settings.placeholders }) : null,
+    baseSet: compared && !('unavailable' in compared) ? renderPlaceholders(compared.baseSet, placeholders) : null,
     ...(compared && 'unavailable' in compared ? { historyUnavailable: compared.unavailable } : {}),
     set: {
       ...set,

@@ -47,27 +47,33 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
 }
 
 export function fsDirectory(path: string): DirectoryReader {
-  // Detection peeks into files that the chosen format then reads again: read each once.
+  // Detection, the format, the checksum check and suppressions all look at the same folder:
+  // list it once and read each file once.
   const texts = new Map<string, Promise<string>>();
+  let listing: Promise<string[]> | undefined;
+  const walk = async () => {
+    let entries;
+    try {
+      entries = await readdir(path, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
+      throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
+    }
+    return (
+      entries
+        .filter((e) => e.isFile())
+        .map((e) => posix.join(...join(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean)))
+        // Hidden folders (.git, .idea …) hold no migrations any tool would run.
+        .filter((f) => !f.split('/').slice(0, -1).some((part) => part.startsWith('.')))
+        .sort()
+    );
+  };
   return {
     path,
-    async list() {
-      let entries;
-      try {
-        entries = await readdir(path, { recursive: true, withFileTypes: true });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
-        throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
-      }
-      return (
-        entries
-          .filter((e) => e.isFile())
-          .map((e) => posix.join(...join(e.parentPath.slice(path.length), e.name).split(/[\\/]/).filter(Boolean)))
-          // Hidden folders (.git, .idea …) hold no migrations any tool would run.
-          .filter((f) => !f.split('/').slice(0, -1).some((part) => part.startsWith('.')))
-          .sort()
-      );
+    list() {
+      listing ??= walk();
+      return listing.then((files) => [...files]);
     },
     read(file) {
       let text = texts.get(file);

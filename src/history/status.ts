@@ -1,6 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { posix } from 'node:path';
-import type { Migration, MigrationSet } from '../migration.ts';
+import { filesOf, type Migration, type MigrationSet } from '../migration.ts';
 
 export type Status = 'unchanged' | 'new' | 'modified' | 'renamed' | 'deleted';
 
@@ -26,9 +25,6 @@ export interface History {
 
 /** Reads a file of a set as it is in its directory (before placeholders are rendered). */
 export type ReadFile = (file: string) => Promise<string>;
-
-const filesOf = (set: MigrationSet, m: Migration) =>
-  [m.up?.file, m.down?.file, m.code].filter((f): f is string => Boolean(f)).map((f) => posix.relative(posix.join(set.directory), f));
 
 const normalise = (text: string) => text.replace(/\r\n/g, '\n');
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
-import type { MigrationSet } from '../migration.ts';
+import { filesOf, type MigrationSet } from '../migration.ts';
+import type { DirectoryReader } from '../formats/directory.ts';
 
 /** The checksum file `migrate-check hash` writes into a migration folder. */
 export const SUM_FILE = 'migrate-check.sum';
@@ -16,10 +16,10 @@ export interface SumEntry {
   text: string;
 }
 
-/** The files a sum covers: every migration file of the set, relative to the folder, in the tool's order. */
-export function migrationFiles(set: MigrationSet): string[] {
-  const files = set.migrations.flatMap((m) => [m.up?.file, m.down?.file, m.code]).filter((f): f is string => Boolean(f));
-  return [...new Set(files.map((f) => posix.relative(posix.join(set.directory), f)))];
+/** The entries of a sum: every migration file of the set, relative to the folder, in the tool's order. */
+export async function sumEntries(set: MigrationSet, reader: DirectoryReader): Promise<SumEntry[]> {
+  const files = [...new Set(set.migrations.flatMap((m) => filesOf(set, m)))];
+  return Promise.all(files.map(async (f) => entry(f, await reader.read(f))));
 }
 
 export function entry(file: string, content: string): SumEntry {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { DirectoryReader } from '../formats/directory.ts';
 import type { MigrationSet, Problem } from '../migration.ts';
-import { atlasSum, entry, migrationFiles, parseSum, SUM_FILE, total } from './sum.ts';
+import { atlasSum, parseSum, SUM_FILE, sumEntries, total } from './sum.ts';
 
 /**
  * Checks `migrate-check.sum` (and Atlas' `atlas.sum`) against the files, when the folder has
@@ -21,7 +21,7 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
     for (const bad of sum.bad) {
       problem(SUM_FILE, `Line ${bad.line} of ${SUM_FILE} is not a checksum line (${JSON.stringify(bad.text.slice(0, 60))}): a merge conflict, or a hand edit.`, `Do not merge checksum files by hand. ${regenerate}`, bad.line);
     }
-    const current = await Promise.all(migrationFiles(set).map(async (f) => entry(f, await reader.read(f))));
+    const current = await sumEntries(set, reader);
     const recorded = new Map(sum.entries.map((e) => [e.file, e]));
     let changed = sum.bad.length > 0;
     for (const e of current) {

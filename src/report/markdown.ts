@@ -16,6 +16,11 @@ export interface MarkdownOptions {
   links?: { repository: string; sha: string };
 }
 
+/** Links to files at `sha` of the workflow's repository (GITHUB_SERVER_URL / GITHUB_REPOSITORY), when known. */
+export function fileLinks(env: NodeJS.ProcessEnv, sha: string | undefined): Pick<MarkdownOptions, 'links'> {
+  return env.GITHUB_REPOSITORY && sha ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha } } : {};
+}
+
 /** The hidden marker that finds this comment again: one per set of directories. */
 export function commentMarker(report: Report): string {
   const id = createHash('sha256').update(report.directories.map((d) => d.path).sort().join('\n')).digest('hex').slice(0, 12);
@@ -32,14 +37,15 @@ function cell(text: string): string {
     .replace(/\r?\n/g, '<br>');
 }
 
+const longestBacktickRun = (text: string) => Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+
 /**
  * A code span that holds any text, backticks included, inside a table cell: entities are not
  * decoded in code, so only the pipe is escaped (GitHub reads `\|` as `|` there).
  */
 function code(text: string): string {
   const flat = text.replace(/\r?\n/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
-  const ticks = '`'.repeat(longest + 1);
+  const ticks = '`'.repeat(longestBacktickRun(flat) + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${ticks}${pad}${flat.replace(/\|/g, '\\|')}${pad}${ticks}`;
 }
@@ -54,8 +60,7 @@ function inline(text: string): string {
 
 /** A fenced block that its content cannot close: a fence longer than any backtick run in it. */
 export function fenced(language: string, content: string): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
   return `${fence}${language}\n${content}\n${fence}`;
 }
 

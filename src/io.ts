@@ -1,0 +1,25 @@
+import type { Config } from './config.ts';
+import { startServer } from './database/index.ts';
+import { fsDirectory } from './formats/directory.ts';
+import { openBase } from './history/git.ts';
+import type { RunIO } from './run.ts';
+
+/**
+ * The outside world of a real run, for the CLI and the Action alike: migration folders on disk,
+ * the base branch from the git repository around `cwd`, and the server the config asks for.
+ */
+export function localIO(config: Config, cwd: string, progress: (line: string) => void): Omit<RunIO, 'onStep'> {
+  return {
+    directory: fsDirectory,
+    openBase: (ref) => openBase(cwd, ref),
+    startServer: () =>
+      startServer({
+        database: config.database,
+        databaseUrl: config.databaseUrl,
+        postgresVersion: config.postgresVersion,
+        postgresBin: config.postgresBin,
+        postgresImage: config.postgresImage,
+        progress,
+      }),
+  };
+}
