@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { splitStatements } from '../formats/sql-split.ts';
+import { hasStatements } from '../formats/sql-split.ts';
 import type { Check, CheckResult } from './check.ts';
 
 /** Formats where a migration may have a down (goose, dbmate and sql-migrate keep it in the same file). */
@@ -33,7 +33,7 @@ export const pairing: Check = {
           message: `${basename(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
           help: 'Give the down the same version and name as its up, or delete it if the up is gone.',
         });
-      } else if (m.down && m.up && m.down.units.every((u) => splitStatements(u.sql).length === 0)) {
+      } else if (m.down && m.up && m.down.units.every((u) => !hasStatements(u.sql))) {
         out.push({
           severity: 'warning',
           file: m.down.file,
