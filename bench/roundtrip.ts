@@ -40,7 +40,7 @@ async function bare(): Promise<number> {
 async function migrateCheck(base?: string): Promise<number> {
   const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}) };
   // The same server for every run: disposing the view only drops its scratch databases.
-  const shared: Server = { provider: server.provider, version: server.version, createDatabase: (p) => server.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
+  const shared: Server = { ...server, createDatabase: (p) => server.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
   const started = performance.now();
   const report = await run(config, { directory: fsDirectory, openBase: (ref) => openBase(dir, ref), startServer: async () => shared });
   const ms = performance.now() - started;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ExecUnit, Script } from './migration.ts';
+import { guarded, type TimedOut, type Timeouts } from './timeouts.ts';
 
 /** A failed step, located in its file. */
 export interface StepError {
@@ -14,6 +15,14 @@ export interface StepError {
   detail?: string;
   hint?: string;
   where?: string;
+  /** The limit migrate-check enforced itself because the migration had switched Postgres' off. */
+  timedOut?: TimedOut;
+}
+
+/** `--statement-timeout` / `--lock-timeout`, enforced through `observer` (see timeouts.ts). */
+export interface Guard {
+  limits: Timeouts;
+  observer: pg.Client | null;
 }
 
 interface PgError {
@@ -55,20 +64,39 @@ function toStepError(error: unknown, script: Script, unit: ExecUnit): StepError 
  * Runs a script the way its runner does. Returns null on success, or the error of the unit
  * that failed (after rolling back what the runner would roll back).
  */
-export async function executeScript(client: pg.Client, script: Script): Promise<StepError | null> {
+export async function executeScript(client: pg.Client, script: Script, guard?: Guard): Promise<StepError | null> {
   const wrapped = script.transaction === 'wrapped';
   if (wrapped) await client.query('BEGIN');
   for (const unit of script.units) {
     if (!unit.sql.trim()) continue;
+    const run = guard ? guarded(client, guard.observer, guard.limits, () => client.query(unit.sql)) : { result: client.query(unit.sql), timedOut: () => null };
     try {
-      await client.query(unit.sql);
+      await run.result;
     } catch (error) {
       // A failed implicit transaction is already rolled back by Postgres; a file that opened
       // its own BEGIN, or the runner's wrapper, leaves an aborted transaction to end.
       await client.query('ROLLBACK').catch(() => {});
-      return toStepError(error, script, unit);
+      const failed = toStepError(error, script, unit);
+      const timedOut = run.timedOut();
+      return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
   }
   if (wrapped) await client.query('COMMIT');
   return null;
+}
+
+const seconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}min` : `${ms / 1000}s`);
+
+/** A query migrate-check cancelled itself, said as what happened. */
+function enforced(error: StepError, timedOut: TimedOut, limits: Timeouts): StepError {
+  const limit = timedOut === 'statement' ? `the statement timeout (${seconds(limits.statementMs!)})` : `the lock timeout (${seconds(limits.lockMs!)})`;
+  const setting = timedOut === 'statement' ? 'statement_timeout' : 'lock_timeout';
+  return {
+    ...error,
+    code: timedOut === 'statement' ? '57014' : '55P03',
+    timedOut,
+    message:
+      `${timedOut === 'statement' ? 'ran' : 'waited for a lock'} longer than ${limit} and was cancelled by migrate-check: ` +
+      `the migration had switched Postgres' own ${setting} off or raised it (${error.message})`,
+  };
 }

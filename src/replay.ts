@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { basename } from 'node:path';
-import { executeScript, type StepError } from './execute.ts';
+import { executeScript, type Guard, type StepError } from './execute.ts';
+import type { ClusterWatch } from './outside/cluster.ts';
+import type { Reach } from './outside/statements.ts';
 import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
 import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
@@ -16,7 +18,14 @@ export interface Step {
   file: string;
   durationMs: number;
   error?: StepError;
+  /** What the step changed in the cluster outside its database (roles, databases, settings …). */
+  outside?: string[];
+  /** Statements the provider refused to run (they act outside the scratch database). */
+  refused?: Reach[];
 }
+
+/** The SQLSTATE-like code of a step that was not run because its statements were refused. */
+export const REFUSED = 'refused';
 
 /** Two schemas that should have been equal, and were not. */
 export interface Mismatch {
@@ -46,6 +55,10 @@ export interface ReplayOptions {
   set: MigrationSet;
   /** Scripts run first, as the connecting (super)user: extensions, roles, schemas. */
   prelude?: readonly Script[];
+  /** The connection the prelude runs on, when it is not `migrate` (the migrations' role is not superuser). */
+  setup?: pg.Client;
+  /** Runs after the prelude, before the first migration. */
+  afterPrelude?: () => Promise<void>;
   /** Prepares the migrations' session after the prelude (role, search_path, settings). */
   session?: (migrate: pg.Client) => Promise<void>;
   roundtrip: Roundtrip;
@@ -55,6 +68,12 @@ export interface ReplayOptions {
   keepBefore?: ReadonlySet<string>;
   /** Called as each step completes, with how many are done of how many are planned. */
   onStep?: (step: Step, done: number, total: number) => void;
+  /** The timeouts, held from outside the migrations' session. */
+  guard?: Guard;
+  /** Watches the cluster around the database; each step records what it changed there. */
+  watch?: ClusterWatch;
+  /** The statements of a script that must not run (the provider refuses them). */
+  refuse?: (script: Script) => Reach[];
 }
 
 /**
@@ -74,7 +93,7 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
 
   for (const script of options.prelude ?? []) {
     const started = performance.now();
-    const error = await executeScript(migrate, script);
+    const error = await executeScript(options.setup ?? migrate, script);
     const step: Step = { version: PRELUDE, name: basename(script.file), direction: 'up', attempt: 1, status: error ? 'failed' : 'ok', file: script.file, durationMs: Math.round(performance.now() - started) };
     if (error) {
       step.error = error;
@@ -83,9 +102,12 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
     }
     steps.push(step);
   }
+  await options.afterPrelude?.();
   await options.session?.(migrate);
   if (set.bookkeeping) await migrate.query(set.bookkeeping);
   await tracker.reset();
+  // What the prerequisites did to the cluster is the team's own setup; migrations start from here.
+  await options.watch?.start();
 
   const migrations = set.migrations.filter((m) => m.up || m.down);
   const roundtrips = (m: Migration) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
@@ -102,15 +124,24 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
     if (!script) return true;
     const step: Step = { version: m.version, name: m.name, direction, attempt, status: 'skipped', file: script.file, durationMs: 0 };
     steps.push(step);
-    if (!stopped) {
+    const refused = stopped ? [] : (options.refuse?.(script) ?? []);
+    if (refused.length) {
+      const first = refused[0]!;
+      step.status = 'failed';
+      step.refused = refused;
+      step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, file: script.file, line: first.line, column: first.column, located: true };
+      stopped = true;
+    } else if (!stopped) {
       const started = performance.now();
-      const error = await executeScript(migrate, script);
+      const error = await executeScript(migrate, script, options.guard);
       step.durationMs = Math.round((performance.now() - started) * 10) / 10;
       step.status = error ? 'failed' : 'ok';
       if (error) {
         step.error = error;
         stopped = true;
       }
+      const outside = await options.watch?.changes();
+      if (outside?.length) step.outside = outside;
     }
     options.onStep?.(step, steps.length, total);
     return step.status === 'ok';

@@ -20,6 +20,8 @@ import { diffSchemas } from './schema/diff.ts';
 import { summarizeDiff, unifiedSchemaDiff } from './schema/summary.ts';
 import { fails, sortFindings, type DirectoryReport, type Report } from './report/report.ts';
 import { prepareInspector, schemaText, type Schema } from './schema/snapshot.ts';
+import { ClusterWatch } from './outside/cluster.ts';
+import { reachOf } from './outside/statements.ts';
 
 /** What the pipeline needs from the outside world, injected by the shells (and tests). */
 export interface RunIO {
@@ -159,6 +161,7 @@ function sessionSetup(settings: DirectorySettings) {
 
 /** Replays `set` in `db` as the directory's settings say (role, prelude, session). */
 async function replayIn(
+  server: Server,
   db: ScratchDatabase,
   set: MigrationSet,
   settings: DirectorySettings,
@@ -171,14 +174,27 @@ async function replayIn(
       throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
     });
   }
-  const migrate = await db.connect({ statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs });
+  // The `role` setting switches the session's user, which needs the connecting (super)user.
+  const migrate = await db.connect({ statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs }, settings.role ? 'admin' : 'migrations');
   const inspect = await db.connect({});
+  const setup = prelude.length && server.migrationsRole ? await db.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin') : null;
   try {
     await prepareInspector(inspect);
-    return await replay(migrate, inspect, { ...options, set, prelude, session: sessionSetup(settings) });
+    return await replay(migrate, inspect, {
+      ...options,
+      set,
+      prelude,
+      ...(setup ? { setup, afterPrelude: () => db.adoptSchemas() } : {}),
+      session: sessionSetup(settings),
+      guard: { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: inspect },
+      // A run role cannot change the cluster; on a shared server others' changes would show.
+      ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(inspect) }),
+      ...(server.refusesOutside ? { refuse: reachOf } : {}),
+    });
   } finally {
     await migrate.end().catch(() => {});
     await inspect.end().catch(() => {});
+    await setup?.end().catch(() => {});
   }
 }
 
@@ -205,7 +221,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     const db = (shared ?? own)!;
     const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
     const firstNew = history?.entries.find((e) => e.status === 'new');
-    const result = await replayIn(db, set, settings, prelude, config, {
+    const result = await replayIn(server, db, set, settings, prelude, config, {
       roundtrip: settings.roundtrip,
       // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
       ...(history && config.scope === 'changed'
@@ -221,13 +237,13 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     } else if (history && baseSet) {
       // Base migrations were edited or deleted: the base gets a replay of its own.
       await using baseDb = await server.createDatabase(`${path}-base`);
-      baseSchema = (await replayIn(baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
+      baseSchema = (await replayIn(server, baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
     }
     const found: Finding[] = [];
     for (const check of checks) {
       const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
       if (setting === 'off') continue;
-      for (const { severity, ...f } of check.run({ set, replay: result, history, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}) })) {
+      for (const { severity, ...f } of check.run({ set, replay: result, history, provider: server.provider, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}) })) {
         found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
       }
     }

@@ -28,6 +28,8 @@ export interface CheckContext {
   history?: History | null;
   /** Why the base branch could not be read, when `--base` was given. */
   historyUnavailable?: string;
+  /** Where the migrations ran: a server the tool started (embedded, container) or the user's (url). */
+  provider?: 'embedded' | 'url' | 'container';
   /** The team's naming conventions, when the config sets any. */
   conventions?: NamingConventions;
 }

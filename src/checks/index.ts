@@ -4,6 +4,7 @@ import { duplicateVersion } from './duplicate-version.ts';
 import { historyEdited } from './history-edited.ts';
 import { missingExtension } from './missing-extension.ts';
 import { naming } from './naming.ts';
+import { outsideDatabase } from './outside-database.ts';
 import { pairing } from './pairing.ts';
 import { parseError } from './parse-error.ts';
 import { partialReplay } from './partial-replay.ts';
@@ -16,4 +17,4 @@ import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, outsideDatabase, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Check } from './check.ts';
 import { TRANSACTION_SQLSTATE } from './transaction.ts';
 import { extensionNotAvailable } from './missing-extension.ts';
-import { PRELUDE } from '../replay.ts';
+import { PRELUDE, REFUSED } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
   '42501': 'The migration needs a privilege its role lacks: grant it in your prerequisites (run as superuser), or change the migration so it works with the privileges production grants.',
@@ -10,13 +10,17 @@ const TIMEOUT_HELP: Record<string, string> = {
   '55P03': 'The statement waited longer than the lock timeout: look for a lock held by an earlier statement in the same run, or raise --lock-timeout.',
 };
 
+const URL_PRIVILEGE_HELP =
+  'On a server you name, migrations run as a role made for the run that owns only the scratch database: create what needs more (a superuser-only extension, a role) ' +
+  'in `prerequisites`, which run as the URL\'s user, or use the embedded or container server, where migrations run as superuser.';
+
 export const sqlError: Check = {
   id: 'sql-error',
   defaultSeverity: 'error',
   summary: 'An up or down migration fails on Postgres.',
-  run({ replay }) {
+  run({ replay, provider }) {
     return (replay?.steps ?? [])
-      .filter((s) => s.status === 'failed' && s.error && s.error.code !== TRANSACTION_SQLSTATE && !(s.direction === 'up' && s.attempt === 2) && !extensionNotAvailable(s))
+      .filter((s) => s.status === 'failed' && s.error && s.error.code !== TRANSACTION_SQLSTATE && s.error.code !== REFUSED && !(s.direction === 'up' && s.attempt === 2) && !extensionNotAvailable(s))
       .map((s) => {
         const e = s.error!;
         const extra = [e.detail && `Detail: ${e.detail}`, e.hint && `Hint: ${e.hint}`, e.where && `Where: ${e.where}`].filter(Boolean).join(' ');
@@ -25,7 +29,7 @@ export const sqlError: Check = {
           file: e.file,
           line: e.line,
           message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ''}: ${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
-          help: TIMEOUT_HELP[e.code] ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${basename(e.file)}`} so that it runs on a database migrated up to the previous version.`,
+          help: (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${basename(e.file)}`} so that it runs on a database migrated up to the previous version.`,
         };
       });
   },

@@ -87,7 +87,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   const unregister = onInterrupt(stop);
   let inner: Server;
   try {
-    inner = await startUrl(started.getConnectionUri());
+    inner = await startUrl(started.getConnectionUri(), { throwaway: true });
   } catch (error) {
     unregister();
     await stop();
@@ -96,6 +96,8 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   return {
     provider: 'container',
     version: inner.version,
+    refusesOutside: false,
+    migrationsRole: null,
     createDatabase: (purpose) => inner.createDatabase(purpose),
     async [Symbol.asyncDispose]() {
       unregister();

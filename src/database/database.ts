@@ -23,13 +23,29 @@ export interface Server extends AsyncDisposable {
   readonly provider: 'embedded' | 'url' | 'container';
   /** `server_version`, e.g. `17.10`. */
   readonly version: string;
+  /**
+   * Whether statements acting outside the scratch database (other databases, roles, server
+   * settings, server files and programs) are refused before they run: on a server the user
+   * named. A server the tool started is thrown away, so they run there and are reported.
+   */
+  readonly refusesOutside: boolean;
+  /**
+   * The role migrations run as when it is not the connecting user: a login role created for
+   * the run that owns only its scratch databases (url, when the user may create roles).
+   */
+  readonly migrationsRole: string | null;
   createDatabase(purpose: string): Promise<ScratchDatabase>;
 }
 
 export interface ScratchDatabase extends AsyncDisposable {
   readonly name: string;
-  /** A new connection to this database, with the given session settings. */
-  connect(settings?: SessionSettings): Promise<pg.Client>;
+  /**
+   * A new connection to this database, with the given session settings: as the migrations'
+   * role (the default), or as the connecting user (`admin`: prerequisites, the `role` setting).
+   */
+  connect(settings?: SessionSettings, as?: 'migrations' | 'admin'): Promise<pg.Client>;
+  /** Hands the schemas the prerequisites created to the migrations' role (when there is one). */
+  adoptSchemas(): Promise<void>;
   /**
    * Makes `role` (created, without login, when the server has no such role) the owner of
    * this database, so migrations can run as it. A role created here is dropped with the

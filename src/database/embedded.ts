@@ -191,6 +191,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const server: EmbeddedServer = {
       provider: 'embedded',
       version,
+      refusesOutside: false,
+      migrationsRole: null,
       startMs,
       url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
       createDatabase: (purpose) => pool!.create(purpose),

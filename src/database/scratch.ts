@@ -2,65 +2,156 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ScratchDatabase, SessionSettings } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
+import { ownerMark } from './owner-mark.ts';
 
-/** `mc_<purpose>_<random>`: unique, recognisable, a valid unquoted identifier. */
+/** `migrate_check_<purpose>_<random>`: unique, recognisable, a valid unquoted identifier. */
 export function scratchName(purpose: string): string {
   const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30);
   return `migrate_check_${slug ? slug + '_' : ''}${randomBytes(5).toString('hex')}`;
 }
 
+/** The login role a run's migrations connect as, owning only the run's scratch databases. */
+export interface RunRole {
+  name: string;
+  password: string;
+}
+
+/** `config` logging in as `role` (in a connection string, the user and password there yield to it). */
+function asUser(config: pg.ClientConfig, role: RunRole): pg.ClientConfig {
+  if (!config.connectionString) return { ...config, user: role.name, password: role.password };
+  const url = new URL(config.connectionString);
+  url.username = encodeURIComponent(role.name);
+  url.password = encodeURIComponent(role.password);
+  return { ...config, connectionString: url.toString() };
+}
+
+/** Marks a role created for the `role` setting, so that whichever run ends last drops it. */
+const SHARED_ROLE_MARK = 'migrate-check: created for the `role` setting; the last run using it drops it';
+/** One advisory lock key for creating, adopting and dropping `role` roles across concurrent runs. */
+const ROLE_LOCK = 0x6d63726f; // "mcro"
+
+async function locked<T>(admin: pg.Client, work: () => Promise<T>): Promise<T> {
+  await admin.query('BEGIN');
+  try {
+    await admin.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK]);
+    const result = await work();
+    await admin.query('COMMIT');
+    return result;
+  } catch (error) {
+    await admin.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
 /**
  * Creates a scratch database through `admin` and returns it; disposing it drops it with
- * FORCE (PG13+), which ends any connection still open to it.
+ * FORCE (PG13+), which ends any connection still open to it. The drop is registered before
+ * CREATE DATABASE is sent, so an interrupt at any moment leaves no database behind.
  */
 export async function createScratch(
   admin: pg.Client,
   purpose: string,
   clientConfig: (database: string) => pg.ClientConfig,
+  runRole: RunRole | null = null,
 ): Promise<ScratchDatabase> {
   const name = scratchName(purpose);
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-  // One shared promise: Ctrl-C cleanup and normal disposal may both ask for the drop.
+  const usedRoles: string[] = [];
+  let creating: Promise<unknown> = Promise.resolve();
   let dropping: Promise<void> | undefined;
-  const createdRoles: string[] = [];
   const drop = () =>
     (dropping ??= (async () => {
       unregister();
+      await creating.catch(() => {});
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      // Another run may be using a role of the same name: it keeps it.
-      for (const role of createdRoles) await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`).catch(() => {});
+      for (const role of usedRoles) await dropSharedRole(admin, role).catch(() => {});
     })());
   const unregister = onInterrupt(drop);
+  creating = admin.query(`CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} TEMPLATE template0 ENCODING 'UTF8'`);
+  try {
+    await creating;
+    await admin.query(`COMMENT ON DATABASE ${name} IS ${pg.escapeLiteral(ownerMark())}`);
+  } catch (error) {
+    await drop().catch(() => {});
+    throw error;
+  }
+  let asRole: 'login' | 'set-role' | undefined;
+  const open = async (config: pg.ClientConfig, settings: SessionSettings) => {
+    const client = new pg.Client({ ...config, statement_timeout: settings.statementTimeoutMs, lock_timeout: settings.lockTimeoutMs, application_name: 'migrate-check' });
+    // A server-side error on an idle connection (e.g. the database was dropped on Ctrl-C)
+    // must not crash the process.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    return client;
+  };
   return {
     name,
-    async connect(settings: SessionSettings = {}) {
-      const client = new pg.Client({
-        ...clientConfig(name),
-        statement_timeout: settings.statementTimeoutMs,
-        lock_timeout: settings.lockTimeoutMs,
-        application_name: 'migrate-check',
-      });
-      // A server-side error on an idle connection (e.g. the database was dropped on Ctrl-C)
-      // must not crash the process.
-      client.on('error', () => {});
-      await client.connect();
+    async connect(settings: SessionSettings = {}, as = 'migrations') {
+      if (!runRole || as === 'admin') return open(clientConfig(name), settings);
+      if (asRole !== 'set-role') {
+        try {
+          const client = await open(asUser(clientConfig(name), runRole), settings);
+          asRole = 'login';
+          return client;
+        } catch (error) {
+          // 28000/28P01: the server's pg_hba.conf does not let the run role log in (e.g. peer
+          // authentication on a unix socket): work as the URL's user under SET ROLE instead.
+          if (!['28000', '28P01'].includes((error as { code?: string }).code ?? '')) throw error;
+          asRole = 'set-role';
+        }
+      }
+      const client = await open(clientConfig(name), settings);
+      await client.query(`SET ROLE ${pg.escapeIdentifier(runRole.name)}`);
       return client;
+    },
+    async adoptSchemas() {
+      if (!runRole) return;
+      const client = await open(clientConfig(name), {});
+      try {
+        // Schemas the prerequisites created belong to the migrations' role, as they would to a
+        // deploy's migrator; extensions stay with the user who installed them.
+        await client.query(`DO $$ DECLARE s name; BEGIN
+          FOR s IN SELECT nspname FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                     AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+            EXECUTE format('ALTER SCHEMA %I OWNER TO %I', s, ${pg.escapeLiteral(runRole.name)});
+          END LOOP; END $$`);
+      } finally {
+        await client.end().catch(() => {});
+      }
     },
     async useRole(role: string) {
       const quoted = pg.escapeIdentifier(role);
-      const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-      if (exists.rowCount === 0) {
-        try {
+      await locked(admin, async () => {
+        const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+        if (exists.rowCount === 0) {
           await admin.query(`CREATE ROLE ${quoted} NOLOGIN`);
-          createdRoles.push(role);
-        } catch (error) {
-          if ((error as { code?: string }).code !== '42710') throw error; // created meanwhile by another run
+          await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(SHARED_ROLE_MARK)}`);
         }
-      }
-      await admin.query(`ALTER DATABASE ${name} OWNER TO ${quoted}`);
+        await admin.query(`ALTER DATABASE ${name} OWNER TO ${quoted}`);
+      });
+      usedRoles.push(role);
     },
     [Symbol.asyncDispose]: drop,
   };
+}
+
+/**
+ * Drops a `role` role that migrate-check created, unless another run's scratch database still
+ * belongs to it (that run drops it when it ends). A role the user made is never dropped.
+ */
+async function dropSharedRole(admin: pg.Client, role: string): Promise<void> {
+  await locked(admin, async () => {
+    const { rows } = await admin.query<{ mark: string | null; owns: boolean }>(
+      `SELECT shobj_description(r.oid, 'pg_authid') AS mark, EXISTS (SELECT 1 FROM pg_database WHERE datdba = r.oid) AS owns
+         FROM pg_roles r WHERE rolname = $1`,
+      [role],
+    );
+    if (rows[0] && rows[0].mark === SHARED_ROLE_MARK && !rows[0].owns) await admin.query(`DROP ROLE ${pg.escapeIdentifier(role)}`);
+  });
 }
 
 /**
@@ -71,19 +162,22 @@ export class ScratchPool {
   readonly #open = new Set<ScratchDatabase>();
   readonly #admin: pg.Client;
   readonly #clientConfig: (database: string) => pg.ClientConfig;
+  readonly #runRole: RunRole | null;
 
-  constructor(admin: pg.Client, clientConfig: (database: string) => pg.ClientConfig) {
+  constructor(admin: pg.Client, clientConfig: (database: string) => pg.ClientConfig, runRole: RunRole | null = null) {
     this.#admin = admin;
     this.#clientConfig = clientConfig;
+    this.#runRole = runRole;
   }
 
   async create(purpose: string): Promise<ScratchDatabase> {
-    const db = await createScratch(this.#admin, purpose, this.#clientConfig);
+    const db = await createScratch(this.#admin, purpose, this.#clientConfig, this.#runRole);
     this.#open.add(db);
     const open = this.#open;
     return {
       name: db.name,
-      connect: (settings) => db.connect(settings),
+      connect: (settings, as) => db.connect(settings, as),
+      adoptSchemas: () => db.adoptSchemas(),
       useRole: (role) => db.useRole(role),
       async [Symbol.asyncDispose]() {
         open.delete(db);
@@ -94,11 +188,12 @@ export class ScratchPool {
 
   #closing: Promise<void> | undefined;
 
-  /** Drops every database still open, then closes the admin connection. */
-  close(): Promise<void> {
+  /** Drops every database still open, then `after` (e.g. the run role), then closes the admin connection. */
+  close(after?: (admin: pg.Client) => Promise<void>): Promise<void> {
     return (this.#closing ??= (async () => {
       for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {});
       this.#open.clear();
+      await after?.(this.#admin).catch(() => {});
       await this.#admin.end().catch(() => {});
     })());
   }

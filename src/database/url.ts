@@ -2,7 +2,9 @@ import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Server } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
-import { ScratchPool } from './scratch.ts';
+import { randomBytes } from 'node:crypto';
+import { ownerGone, ownerMark } from './owner-mark.ts';
+import { ScratchPool, type RunRole } from './scratch.ts';
 
 /** The URL with its password replaced, for messages. */
 export function redact(url: string): string {
@@ -15,11 +17,51 @@ export function redact(url: string): string {
   }
 }
 
+export interface UrlOptions {
+  /**
+   * The server is a throwaway one the tool started (a container): migrations run as the URL's
+   * superuser, and what they do outside their database is reported, not refused.
+   */
+  throwaway?: boolean;
+}
+
+/** Removes the scratch databases and run roles of runs that are gone (killed before they could). */
+async function sweepGone(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ kind: string; name: string; mark: string | null }>(
+    `SELECT 'database' AS kind, datname AS name, shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname LIKE 'migrate\_check\_%'
+     UNION ALL
+     SELECT 'role', rolname, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname LIKE 'migrate\_check\_run\_%'
+     ORDER BY 1`,
+  );
+  for (const { kind, name, mark } of rows) {
+    if (!ownerGone(mark)) continue;
+    const sql = kind === 'database' ? `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)` : `DROP ROLE IF EXISTS ${pg.escapeIdentifier(name)}`;
+    await admin.query(sql).catch(() => {});
+  }
+}
+
+/**
+ * The login role this run's migrations use, when the URL's user may create roles: no
+ * superuser, no CREATEDB, no CREATEROLE, owner of nothing but the run's scratch databases.
+ */
+async function createRunRole(admin: pg.Client): Promise<RunRole | null> {
+  const [me] = (await admin.query<{ su: boolean; cr: boolean }>('SELECT rolsuper AS su, rolcreaterole AS cr FROM pg_roles WHERE rolname = current_user')).rows;
+  if (!me?.su && !me?.cr) return null;
+  const role: RunRole = { name: `migrate_check_run_${randomBytes(5).toString('hex')}`, password: randomBytes(18).toString('base64url') };
+  const quoted = pg.escapeIdentifier(role.name);
+  await admin.query(`CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${pg.escapeLiteral(role.password)}`);
+  await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(ownerMark())}`);
+  // A CREATEROLE user (not superuser) must be a member to make the role own a database.
+  if (!me.su) await admin.query(`GRANT ${quoted} TO CURRENT_USER`).catch(() => {});
+  return role;
+}
+
 /**
  * A server the user names. migrate-check connects to the database in the URL only to create
- * and drop its own uniquely named scratch databases; every migration runs in one of those.
+ * and drop its own uniquely named scratch databases; every migration runs in one of those,
+ * as a login role made for the run where the user may create one.
  */
-export async function startUrl(url: string): Promise<Server> {
+export async function startUrl(url: string, options: UrlOptions = {}): Promise<Server> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -52,16 +94,29 @@ export async function startUrl(url: string): Promise<Server> {
     throw new DatabaseError(`${redact(url)} runs Postgres ${version}; migrate-check needs Postgres 13 or newer.`);
   }
 
-  const pool = new ScratchPool(admin, clientConfig);
+  let runRole: RunRole | null = null;
+  let pool: ScratchPool | undefined;
   const close = () => {
     unregister();
-    return pool.close();
+    return (pool ?? new ScratchPool(admin, clientConfig)).close(async (a) => {
+      if (runRole) await a.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(runRole.name)}`);
+    });
   };
   const unregister = onInterrupt(close);
+  try {
+    await sweepGone(admin);
+    if (!options.throwaway) runRole = await createRunRole(admin);
+  } catch (error) {
+    await close();
+    throw new DatabaseError(`Could not prepare ${redact(url)} for a run: ${errorMessage(error)}.`);
+  }
+  pool = new ScratchPool(admin, clientConfig, runRole);
 
   return {
     provider: 'url',
     version,
+    refusesOutside: !options.throwaway,
+    migrationsRole: runRole?.name ?? null,
     async createDatabase(purpose) {
       try {
         return await pool.create(purpose);

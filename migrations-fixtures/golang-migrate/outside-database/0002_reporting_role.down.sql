@@ -1,0 +1,2 @@
+DROP VIEW report_titles;
+DROP ROLE reporting;
