@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ExecUnit, Script } from './migration.ts';
 import { guarded, type TimedOut, type Timeouts } from './timeouts.ts';
+import { splitStatements } from './formats/sql-split.ts';
 
 /** A failed step, located in its file. */
 export interface StepError {
@@ -8,9 +9,10 @@ export interface StepError {
   /** SQLSTATE, e.g. `42601`. */
   code: string;
   file: string;
-  line: number;
-  column: number;
-  /** Whether Postgres reported a position (false: `line` is where the failing unit starts). */
+  /** Where the failing statement is; null when it could not be told (never a guess). */
+  line: number | null;
+  column: number | null;
+  /** Whether the error points inside the statement (Postgres' position), not only at its start. */
   located: boolean;
   detail?: string;
   hint?: string;
@@ -44,10 +46,10 @@ export function locate(unit: ExecUnit, position: number): { line: number; column
   return { line, column };
 }
 
-function toStepError(error: unknown, script: Script, unit: ExecUnit): StepError {
+function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: ExecUnit | null = unit): StepError {
   const e = error as PgError;
   const position = Number(e.position);
-  const where = position > 0 ? locate(unit, position) : { line: unit.line, column: unit.column };
+  const where = position > 0 ? locate(unit, position) : statement ? { line: statement.line, column: statement.column } : { line: null, column: null };
   return {
     message: e.message ?? String(error),
     code: e.code ?? 'XX000',
@@ -76,13 +78,52 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
       // A failed implicit transaction is already rolled back by Postgres; a file that opened
       // its own BEGIN, or the runner's wrapper, leaves an aborted transaction to end.
       await client.query('ROLLBACK').catch(() => {});
-      const failed = toStepError(error, script, unit);
+      const position = Number((error as PgError).position);
+      // In a wrapped script the earlier units were rolled back with the failing one.
+      const earlier = wrapped ? script.units.slice(0, script.units.indexOf(unit)) : [];
+      const statement = position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
+      const failed = toStepError(error, script, unit, statement);
       const timedOut = run.timedOut();
       return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
   }
   if (wrapped) await client.query('COMMIT');
   return null;
+}
+
+/** Statements that end or open a transaction: re-running a unit holding one could commit it. */
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTION|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+
+/**
+ * The statement of a multi-statement unit (a file sent as one query) that raised `code`, for
+ * errors Postgres reports without a position ("relation … already exists"). The unit's
+ * implicit transaction was rolled back, so its statements are run again one by one inside a
+ * transaction that is rolled back too. Null when it cannot be told: the unit controls its own
+ * transactions, or no statement fails the same way again.
+ */
+async function failingStatement(client: pg.Client, unit: ExecUnit, earlier: readonly ExecUnit[], code: string | undefined, guard?: Guard): Promise<ExecUnit | null> {
+  const statements = splitStatements(unit.sql, unit.line).map((s) => (s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s));
+  if (statements.length <= 1) return statements.length ? unit : null;
+  if ([...statements, ...earlier].some((s) => TRANSACTION_CONTROL.test(s.sql))) return null;
+  let found: ExecUnit | null = null;
+  try {
+    await client.query('BEGIN');
+    for (const before of earlier) await client.query(before.sql);
+    for (const statement of statements) {
+      const run = guard ? guarded(client, guard.observer, guard.limits, () => client.query(statement.sql)) : { result: client.query(statement.sql) };
+      try {
+        await run.result;
+      } catch (error) {
+        if ((error as PgError).code === code) found = statement;
+        break;
+      }
+    }
+  } catch {
+    found = null;
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+  }
+  return found;
 }
 
 const seconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}min` : `${ms / 1000}s`);

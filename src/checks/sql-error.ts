@@ -28,8 +28,8 @@ export const sqlError: Check = {
         return {
           file: e.file,
           line: e.line,
-          message: `${what} fails${e.located ? ` at line ${e.line}, column ${e.column}` : ''}: ${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
-          help: (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ?? `Fix the statement ${e.located ? `at line ${e.line}` : `in ${basename(e.file)}`} so that it runs on a database migrated up to the previous version.`,
+          message: `${what} fails${e.line === null ? '' : ` at line ${e.line}${e.located ? `, column ${e.column}` : ''}`}: ${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
+          help: (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ?? `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${basename(e.file)}`} so that it runs on a database migrated up to the previous version.`,
         };
       });
   },
