@@ -37,8 +37,16 @@ export interface Mismatch {
   diff: SchemaDiff;
 }
 
+/** Migrations whose steps could not run, and why. */
+export interface NotChecked {
+  versions: string[];
+  reason: string;
+}
+
 export interface ReplayResult {
   steps: Step[];
+  /** Migrations the replay could not check (after an up that fails, a refused file …). */
+  notChecked: NotChecked[];
   mismatches: Mismatch[];
   /** The schema after the replay (after the last successful step). */
   head: Schema;
@@ -55,10 +63,6 @@ export interface ReplayOptions {
   set: MigrationSet;
   /** Scripts run first, as the connecting (super)user: extensions, roles, schemas. */
   prelude?: readonly Script[];
-  /** The connection the prelude runs on, when it is not `migrate` (the migrations' role is not superuser). */
-  setup?: pg.Client;
-  /** Runs after the prelude, before the first migration. */
-  afterPrelude?: () => Promise<void>;
   /** Prepares the migrations' session after the prelude (role, search_path, settings). */
   session?: (migrate: pg.Client) => Promise<void>;
   roundtrip: Roundtrip;
@@ -74,42 +78,77 @@ export interface ReplayOptions {
   watch?: ClusterWatch;
   /** The statements of a script that must not run (the provider refuses them). */
   refuse?: (script: Script) => Reach[];
+  /**
+   * A new, empty database on the same server, for when a broken down leaves the database in a
+   * state no deploy would have: the replay rebuilds the deploy's state there (prelude and ups
+   * only) and goes on. Without it, the replay stops at such a migration.
+   */
+  fresh?: () => Promise<Connections>;
+}
+
+/** The connections a replay works through (see `replay`). */
+export interface Connections {
+  migrate: pg.Client;
+  inspect: pg.Client;
+  /** Where the prelude runs, when not on `migrate`. */
+  setup?: pg.Client;
+  /** Runs after the prelude, before the first migration. */
+  afterPrelude?: () => Promise<void>;
 }
 
 /**
  * Replays a migration set on `migrate` (the connection migrations run on), snapshotting
  * through `inspect` (a second connection to the same database, so snapshot queries never
- * share session state with migrations). The replay stops at the first failed step; the
- * steps it could not run are reported as skipped.
+ * share session state with migrations).
+ *
+ * An up that fails, or is refused, ends the replay as it ends a deploy: the later migrations
+ * are not checked (`notChecked`). A down that fails, or an up that cannot be applied again
+ * after its down, is reported and the replay goes on from the state a deploy would have (the
+ * up applied once): where the database is not in that state any more, it is rebuilt in a
+ * fresh database (`fresh`).
  */
-export async function replay(migrate: pg.Client, inspect: pg.Client, options: ReplayOptions): Promise<ReplayResult> {
+export async function replay(first: Connections, options: ReplayOptions): Promise<ReplayResult> {
   const { set, roundtrip } = options;
-  const tracker = new SchemaTracker(inspect);
+  let { migrate, inspect } = first;
+  let tracker = new SchemaTracker(inspect);
   const steps: Step[] = [];
   const mismatches: Mismatch[] = [];
   const before = new Map<string, Schema>();
   const changes = new Map<string, SchemaDiff>();
+  const notChecked: NotChecked[] = [];
   let stopped = false;
+  const migrations = set.migrations.filter((m) => m.up || m.down);
+  /** Ends the replay: the migrations after `after` (or those listed) are not checked. */
+  const stop = (after: number | Migration[], reason: string) => {
+    stopped = true;
+    const versions = (typeof after === 'number' ? migrations.slice(after + 1) : after).map((m) => m.version);
+    if (versions.length) notChecked.push({ versions, reason });
+  };
 
-  for (const script of options.prelude ?? []) {
-    const started = performance.now();
-    const error = await executeScript(options.setup ?? migrate, script);
-    const step: Step = { version: PRELUDE, name: basename(script.file), direction: 'up', attempt: 1, status: error ? 'failed' : 'ok', file: script.file, durationMs: Math.round(performance.now() - started) };
-    if (error) {
-      step.error = error;
-      steps.push(step);
-      return { steps, mismatches, head: await tracker.reset(), before, changes };
+  /** Prelude, session and the runner's bookkeeping: null when done, or the failed step. */
+  const prepare = async (connections: Connections, record: boolean): Promise<Step | null> => {
+    for (const script of options.prelude ?? []) {
+      const started = performance.now();
+      const error = await executeScript(connections.setup ?? connections.migrate, script);
+      const step: Step = { version: PRELUDE, name: basename(script.file), direction: 'up', attempt: 1, status: error ? 'failed' : 'ok', file: script.file, durationMs: Math.round(performance.now() - started) };
+      if (error) step.error = error;
+      if (record) steps.push(step);
+      if (error) return step;
     }
-    steps.push(step);
+    await connections.afterPrelude?.();
+    await options.session?.(connections.migrate);
+    if (set.bookkeeping) await connections.migrate.query(set.bookkeeping);
+    return null;
+  };
+  const failedPrelude = await prepare(first, true);
+  if (failedPrelude) {
+    stop(-1, `the prerequisites file ${failedPrelude.file} fails`);
+    return { steps, notChecked, mismatches, head: await tracker.reset(), before, changes };
   }
-  await options.afterPrelude?.();
-  await options.session?.(migrate);
-  if (set.bookkeeping) await migrate.query(set.bookkeeping);
   await tracker.reset();
   // What the prerequisites did to the cluster is the team's own setup; migrations start from here.
   await options.watch?.start();
 
-  const migrations = set.migrations.filter((m) => m.up || m.down);
   const roundtrips = (m: Migration) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
   const ups = migrations.filter((m) => m.up).length + steps.length;
   const total =
@@ -124,13 +163,16 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
     if (!script) return true;
     const step: Step = { version: m.version, name: m.name, direction, attempt, status: 'skipped', file: script.file, durationMs: 0 };
     steps.push(step);
+    const index = migrations.indexOf(m);
+    // An up that fails ends the replay as it ends a deploy; a failing down or re-up does not.
+    const ends = direction === 'up' && attempt === 1;
     const refused = stopped ? [] : (options.refuse?.(script) ?? []);
     if (refused.length) {
       const first = refused[0]!;
       step.status = 'failed';
       step.refused = refused;
       step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, file: script.file, line: first.line, column: first.column, located: true };
-      stopped = true;
+      stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
       const started = performance.now();
       const error = await executeScript(migrate, script, options.guard);
@@ -138,7 +180,9 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
       step.status = error ? 'failed' : 'ok';
       if (error) {
         step.error = error;
-        stopped = true;
+        // Rolling a whole directory back stops at a failing down, before the older ones.
+        if (ends) stop(index, `${script.file} fails, and a deploy stops there`);
+        else if (roundtrip !== 'per-migration') stop(direction === 'down' ? migrations.slice(0, index + 1) : migrations.slice(index + 1), `${script.file} fails`);
       }
       const outside = await options.watch?.changes();
       if (outside?.length) step.outside = outside;
@@ -152,9 +196,30 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
   };
   const file = (s: Script | null) => s?.file ?? set.directory;
 
+  /**
+   * After a broken roundtrip of `migrations[index]`: go on from the deploy's state (its up
+   * applied once), as it is, or rebuilt in a fresh database.
+   */
+  const recover = async (index: number, afterUp: Schema): Promise<void> => {
+    if (diffSchemas(afterUp, await tracker.refresh()).equal) return;
+    const m = migrations[index]!;
+    if (!options.fresh) return stop(index, `the database could not be brought back to the state after ${file(m.up)}`);
+    const next = await options.fresh();
+    const failed = (await prepare(next, false)) ?? null;
+    for (const earlier of failed ? [] : migrations.slice(0, index + 1)) {
+      if (!earlier.up) continue;
+      const error = await executeScript(next.migrate, earlier.up, options.guard);
+      if (error) return stop(index, `${earlier.up.file} did not apply again while the state after ${file(m.up)} was rebuilt: ${error.message}`);
+    }
+    if (failed) return stop(index, `the prerequisites failed while the state after ${file(m.up)} was rebuilt`);
+    ({ migrate, inspect } = next);
+    tracker = new SchemaTracker(inspect);
+    await tracker.reset();
+  };
+
   if (roundtrip === 'per-migration') {
     let stale = false; // the tracker has not seen the latest ups
-    for (const m of migrations) {
+    for (const [index, m] of migrations.entries()) {
       // Migrations applied up only (merged ones, with a base) need no snapshot of their own:
       // the schema is read just before the next one that is roundtripped or kept.
       const kept = options.keepBefore?.has(m.version) ?? false;
@@ -171,9 +236,15 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
       }
       const afterUp = await tracker.refresh();
       changes.set(m.version, diffSchemas(start!, afterUp));
-      if (!(await apply(m, 'down', 1))) continue;
+      if (!(await apply(m, 'down', 1))) {
+        await recover(index, afterUp);
+        continue;
+      }
       await compare('down-reverts-up', start!, m.version, file(m.down));
-      if (!(await apply(m, 'up', 2))) continue;
+      if (!(await apply(m, 'up', 2))) {
+        await recover(index, afterUp);
+        continue;
+      }
       await compare('up-repeatable', afterUp, m.version, file(m.up));
     }
   } else {
@@ -190,5 +261,5 @@ export async function replay(migrate: pg.Client, inspect: pg.Client, options: Re
       if (!stopped) await compare('up-repeatable', afterUp, null, set.directory);
     }
   }
-  return { steps, mismatches, head: await tracker.refresh(), before, changes };
+  return { steps, notChecked, mismatches, head: await tracker.refresh(), before, changes };
 }

@@ -14,7 +14,7 @@ import { verifySums } from './history/verify-sum.ts';
 import { applySuppressions, readSuppressions, type Suppressed } from './suppress.ts';
 import { basename, dirname, posix } from 'node:path';
 import pg from 'pg';
-import { replay, type ReplayOptions, type ReplayResult, type Step } from './replay.ts';
+import { replay, type Connections, type ReplayOptions, type ReplayResult, type Step } from './replay.ts';
 import type { ScratchDatabase } from './database/database.ts';
 import { diffSchemas } from './schema/diff.ts';
 import { summarizeDiff, unifiedSchemaDiff } from './schema/summary.ts';
@@ -169,32 +169,45 @@ async function replayIn(
   config: Config,
   options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'>,
 ): Promise<ReplayResult> {
-  if (settings.role) {
-    await db.useRole(settings.role).catch((error: unknown) => {
-      throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
-    });
-  }
-  // The `role` setting switches the session's user, which needs the connecting (super)user.
-  const migrate = await db.connect({ statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs }, settings.role ? 'admin' : 'migrations');
-  const inspect = await db.connect({});
-  const setup = prelude.length && server.migrationsRole ? await db.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin') : null;
-  try {
+  const clients: pg.Client[] = [];
+  const rebuilt: ScratchDatabase[] = [];
+  const connectTo = async (target: ScratchDatabase): Promise<Connections> => {
+    if (settings.role) {
+      await target.useRole(settings.role).catch((error: unknown) => {
+        throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+      });
+    }
+    const timeouts = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
+    // The `role` setting switches the session's user, which needs the connecting (super)user.
+    const migrate = await target.connect(timeouts, settings.role ? 'admin' : 'migrations');
+    clients.push(migrate);
+    const inspect = await target.connect({});
+    clients.push(inspect);
+    const setup = prelude.length && server.migrationsRole ? await target.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin') : null;
+    if (setup) clients.push(setup);
     await prepareInspector(inspect);
-    return await replay(migrate, inspect, {
+    return { migrate, inspect, ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}) };
+  };
+  try {
+    const first = await connectTo(db);
+    return await replay(first, {
       ...options,
       set,
       prelude,
-      ...(setup ? { setup, afterPrelude: () => db.adoptSchemas() } : {}),
       session: sessionSetup(settings),
-      guard: { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: inspect },
+      guard: { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: first.inspect },
       // A run role cannot change the cluster; on a shared server others' changes would show.
-      ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(inspect) }),
+      ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
       ...(server.refusesOutside ? { refuse: reachOf } : {}),
+      fresh: async () => {
+        const next = await server.createDatabase(`${set.directory}-rebuilt`);
+        rebuilt.push(next);
+        return connectTo(next);
+      },
     });
   } finally {
-    await migrate.end().catch(() => {});
-    await inspect.end().catch(() => {});
-    await setup?.end().catch(() => {});
+    for (const client of clients) await client.end().catch(() => {});
+    for (const next of rebuilt) await Promise.resolve(next[Symbol.asyncDispose]()).catch(() => {});
   }
 }
 
@@ -275,6 +288,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       ...(history ? { base: history.base } : {}),
       ignored: [...set.ignored],
       steps: result.steps,
+      ...(result.notChecked.length ? { notChecked: result.notChecked } : {}),
       schema: {
         head: schemaText(result.head),
         ...(baseSchema

@@ -107,7 +107,7 @@ export const EXPECTATIONS: Expectation[] = [
     // dbmate applies files in name order: `10_` before `2_`.
     dir: 'dbmate/ordering',
     exit: 1,
-    findings: [{ check: 'sql-error', file: '10_add_nickname.sql', line: 1, message: /up of 10_add_nickname fails: relation "users" does not exist/ }],
+    findings: [{ check: 'sql-error', file: '10_add_nickname.sql', line: 1, message: /up of 10_add_nickname fails at line 1: relation "users" does not exist/ }],
   },
   {
     dir: 'dbmate/concurrently-in-transaction',

@@ -71,7 +71,7 @@ for (const dir of directories) {
     const inspect = await db.connect();
     await prepareInspector(inspect);
     try {
-      const result = await replay(migrate, inspect, { set, roundtrip: 'none' });
+      const result = await replay({ migrate, inspect }, { set, roundtrip: 'none' });
       assert.ok(result.steps.every((s) => s.status === 'ok'), JSON.stringify(result.steps.find((s) => s.status !== 'ok')));
       const ours = new Set<string>();
       for (const [key, def] of await readSchema(inspect)) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../checks/check.ts';
 import type { KindSummary } from '../schema/summary.ts';
 import { docsUrl } from './docs-url.ts';
-import { countBySeverity, fails, type Report } from './report.ts';
+import { countBySeverity, fails, notCheckedSentences, type Report } from './report.ts';
 
 /** GitHub refuses comments longer than this. */
 export const COMMENT_LIMIT = 65_536;
@@ -119,6 +119,8 @@ type Tier = 'full' | 'diff truncated' | 'summary only';
 
 function render(report: Report, options: MarkdownOptions, tier: Tier, diffBudget: number, findingLimit = Infinity): string {
   const out = [commentMarker(report), verdict(report)];
+  const unchecked = notCheckedSentences(report);
+  if (unchecked.length) out.push('', ...unchecked.map((line) => `> ⚠️ ${inline(line)}`));
   const table = findingsTable(report, options.links, findingLimit);
   if (table.length) out.push('', ...table);
   for (const dir of report.directories) {

@@ -1,3 +1,4 @@
+import type { NotChecked } from '../replay.ts';
 import type { Finding, Severity } from '../checks/check.ts';
 import type { FailOn } from '../config.ts';
 import type { IgnoredFile } from '../migration.ts';
@@ -30,11 +31,27 @@ export interface DirectoryReport {
   base?: { ref: string; commit: string };
   ignored: IgnoredFile[];
   steps: Step[];
+  /** Migrations whose steps did not run, and why (absent when every migration was checked). */
+  notChecked?: NotChecked[];
   /**
    * The normalised schema after the replay; with `--base`, also the base branch's schema, their
    * unified diff and a summary per kind of object.
    */
   schema: { head: string; base?: string; diff?: string; summary?: SchemaSummary };
+}
+
+/**
+ * What was not checked, one sentence per reason: "7 of 12 migrations in `db` were not checked:
+ * db/0005_x.up.sql fails, and a deploy stops there (0006 … 0012)".
+ */
+export function notCheckedSentences(report: Report): string[] {
+  return report.directories.flatMap((dir) =>
+    (dir.notChecked ?? []).map(({ versions, reason }) => {
+      const listed = versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
+      const of = dir.migrations.filter((m) => m.up || m.down).length;
+      return `${versions.length} of ${of} migrations in ${dir.path} ${versions.length === 1 ? 'was' : 'were'} not checked because ${reason} (${listed}).`;
+    }),
+  );
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
