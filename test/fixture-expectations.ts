@@ -52,6 +52,27 @@ export const EXPECTATIONS: Expectation[] = [
       { check: 'up-repeatable', file: '0002_add_nickname.up.sql', message: /index `public\.users_nickname_idx` differs when 0002_add_nickname\.up\.sql is applied a second time:\n.*-CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname\)\n\+CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname_old\)/s },
     ],
   },
+  {
+    // A down that re-adds a dropped column puts it last: the same columns, in another order.
+    dir: 'golang-migrate/column-order',
+    exit: 1,
+    findings: [
+      {
+        check: 'column-order',
+        severity: 'warning',
+        file: '0002_drop_legacy_code.down.sql',
+        message: /^`public\.users\.legacy_code` was column 2 of 5 before 0002's up and is column 5 of 5 after its down\.\nColumn order is what `SELECT \*` returns/,
+      },
+      { check: 'column-order', severity: 'warning', file: '0003_drop_nickname.down.sql', message: /^`public\.users\.nickname` was column 3 of 4 before 0003's up and is column 4 of 4 after its down\.\n/ },
+      // Another difference on the same table is still reported, without the column lists.
+      {
+        check: 'down-reverts-up',
+        file: '0003_drop_nickname.down.sql',
+        message: /^column `public\.users\.nickname` is not restored by 0003_drop_nickname\.down\.sql:\n-type text\n\+type character varying\(40\)$/,
+      },
+    ],
+  },
+  { dir: 'golang-migrate/column-order-kept', exit: 0, findings: [] },
   // goose
   { dir: 'goose/clean', exit: 0, findings: [] },
   { dir: 'goose/ordering', exit: 0, findings: [] },

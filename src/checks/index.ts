@@ -1,4 +1,5 @@
 import type { Check } from './check.ts';
+import { columnOrder } from './column-order.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
 import { duplicateVersion } from './duplicate-version.ts';
 import { historyEdited } from './history-edited.ts';
@@ -16,4 +17,4 @@ import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, columnOrder, timestamp, versionGap];

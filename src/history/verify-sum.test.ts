@@ -46,7 +46,7 @@ for (const [folder, format] of Object.entries(PUBLISHED)) {
     const files = filesOf(dir);
     const victim = Object.keys(files).filter((f) => f.endsWith('.sql')).sort().at(-1)!;
     const edited = Buffer.from(files[victim]!);
-    edited[edited.length - 2] ^= 0x01;
+    edited[edited.length - 2] = edited[edited.length - 2]! ^ 0x01;
     const reader = memoryDirectory('db', { ...files, [victim]: edited });
     const problems = await verifySums(setOf(reader, format), reader);
     assert.deepEqual(problems.map((p) => [p.check, p.file]), [['sum-file', `db/${victim}`]]);
