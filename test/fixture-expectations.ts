@@ -99,6 +99,20 @@ export const EXPECTATIONS: Expectation[] = [
     exit: 0,
     findings: [{ check: 'partial-replay', severity: 'warning', file: '00002_backfill_emails.go', message: /Go migration: .*version 00002 was not run and the replay continued without it/ }],
   },
+  {
+    // goose allows a file without `-- +goose Down`; `goose down` then runs nothing. Its up is not roundtripped.
+    dir: 'goose/no-down-section',
+    exit: 0,
+    findings: [
+      {
+        check: 'pairing',
+        severity: 'warning',
+        file: '00002_backfill_nickname.sql',
+        message: /^00002_backfill_nickname\.sql has no `-- \+goose Down` section: `goose down` records the rollback of version 00002 but changes nothing/,
+        help: /^Add a `-- \+goose Down` section that undoes the up/,
+      },
+    ],
+  },
   // dbmate
   { dir: 'dbmate/clean', exit: 0, findings: [] },
   {
@@ -246,7 +260,7 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'golang-migrate/unpaired',
     exit: 1,
     findings: [
-      { check: 'pairing', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: rolling back past version 0002 is impossible/ },
+      { check: 'pairing', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: `migrate down` runs nothing for version 0002 and still records it as rolled back/ },
       { check: 'pairing', file: '0003_index_email.down.sql', message: /0003_index_email\.down\.sql is a down migration without its up \(version 0003\)/ },
     ],
   },
