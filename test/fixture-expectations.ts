@@ -61,14 +61,28 @@ export const EXPECTATIONS: Expectation[] = [
         check: 'column-order',
         severity: 'warning',
         file: '0002_drop_legacy_code.down.sql',
-        message: /^`public\.users\.legacy_code` was column 2 of 5 before 0002's up and is column 5 of 5 after its down\.\nColumn order is what `SELECT \*` returns/,
+        message: new RegExp(
+          String.raw`^\`public\.users\.legacy_code\` was column 2 of 5 before 0002's up ` +
+            String.raw`and is column 5 of 5 after its down\.\n`,
+        ),
       },
-      { check: 'column-order', severity: 'warning', file: '0003_drop_nickname.down.sql', message: /^`public\.users\.nickname` was column 3 of 4 before 0003's up and is column 4 of 4 after its down\.\n/ },
+      {
+        check: 'column-order',
+        severity: 'warning',
+        file: '0003_drop_nickname.down.sql',
+        message: new RegExp(
+          String.raw`^\`public\.users\.nickname\` was column 3 of 4 before 0003's up ` +
+            String.raw`and is column 4 of 4 after its down\.\nColumn order`,
+        ),
+      },
       // Another difference on the same table is still reported, without the column lists.
       {
         check: 'down-reverts-up',
         file: '0003_drop_nickname.down.sql',
-        message: /^column `public\.users\.nickname` is not restored by 0003_drop_nickname\.down\.sql:\n-type text\n\+type character varying\(40\)$/,
+        message: new RegExp(
+          String.raw`^column \`public\.users\.nickname\` is not restored by 0003_drop_nickname\.down\.sql:` +
+            String.raw`\n-type text\n\+type character varying\(40\)$`,
+        ),
       },
     ],
   },
@@ -108,7 +122,10 @@ export const EXPECTATIONS: Expectation[] = [
         check: 'pairing',
         severity: 'warning',
         file: '00002_backfill_nickname.sql',
-        message: /^00002_backfill_nickname\.sql has no `-- \+goose Down` section: `goose down` records the rollback of version 00002 but changes nothing/,
+        message: new RegExp(
+          String.raw`^00002_backfill_nickname\.sql has no \`-- \+goose Down\` section: ` +
+            String.raw`\`goose down\` records the rollback of version 00002 but changes nothing`,
+        ),
         help: /^Add a `-- \+goose Down` section that undoes the up/,
       },
     ],
@@ -260,7 +277,14 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'golang-migrate/unpaired',
     exit: 1,
     findings: [
-      { check: 'pairing', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: `migrate down` runs nothing for version 0002 and still records it as rolled back/ },
+      {
+        check: 'pairing',
+        file: '0002_add_nickname.up.sql',
+        message: new RegExp(
+          String.raw`0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: ` +
+            String.raw`\`migrate down\` runs nothing for version 0002 and still records it as rolled back`,
+        ),
+      },
       { check: 'pairing', file: '0003_index_email.down.sql', message: /0003_index_email\.down\.sql is a down migration without its up \(version 0003\)/ },
     ],
   },

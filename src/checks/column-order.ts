@@ -2,7 +2,8 @@ import type { Mismatch } from '../replay.ts';
 import type { Check } from './check.ts';
 import { columnMoves, type ColumnMove } from './describe-diff.ts';
 
-const list = (items: string[]) => (items.length < 3 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+const list = (items: string[]) =>
+  items.length < 3 ? items.join(' and ') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /** What the two schemas of a mismatch are, for "was column 3 of 5 <before> and is column 5 of 5 <after>". */
 function moments(m: Mismatch): { before: string; after: string } {
@@ -49,12 +50,15 @@ export const columnOrder: Check = {
           line: null,
           message:
             moves.map((move) => `${sentence(move, when)}.`).join('\n') +
-            '\nColumn order is what `SELECT *` returns and what `INSERT … VALUES` and `COPY` without a column list, ' +
-            `and ORMs that map columns by position, rely on: after ${after} they get the columns in another order.`,
+            '\nColumn order is what `SELECT *` returns and what `INSERT … VALUES` and `COPY` without a column ' +
+            'list, and ORMs that map columns by position, rely on: ' +
+            `after ${after} they get the columns in another order.`,
           help:
             m.kind === 'down-reverts-up'
-              ? 'Name the columns in every INSERT, COPY and SELECT that touches the table, or rebuild the table in its original column order in the down; otherwise suppress this finding.'
-              : 'Make the down remove what the up adds in the reverse order, so that applying the up again adds the columns in the same order.',
+              ? 'Name the columns in every INSERT, COPY and SELECT that touches the table, or rebuild the table ' +
+                'in its original column order in the down; otherwise suppress this finding.'
+              : 'Make the down remove what the up adds in the reverse order, so that applying the up again adds ' +
+                'the columns in the same order.',
         },
       ];
     });

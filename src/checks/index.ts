@@ -17,4 +17,21 @@ import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, transaction, downRevertsUp, upRepeatable, columnOrder, timestamp, versionGap];
+export const checks: readonly Check[] = [
+  naming,
+  duplicateVersion,
+  versionOrder,
+  historyEdited,
+  sumFile,
+  pairing,
+  parseError,
+  partialReplay,
+  missingExtension,
+  sqlError,
+  transaction,
+  downRevertsUp,
+  upRepeatable,
+  columnOrder,
+  timestamp,
+  versionGap,
+];

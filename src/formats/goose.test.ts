@@ -60,14 +60,15 @@ test('goose: a file goose would refuse is a parse-error with its line, and the r
   assert.match(set.problems![1]!.message, /a statement is unfinished before `-- \+goose Down`/);
 });
 
-test('goose: a file without `-- +goose Down` has no down, so the replay runs none for it; an empty Down is an empty down', async () => {
+test('goose: a file without `-- +goose Down` has no down, so none is replayed; an empty Down is empty', async () => {
   const files = {
     '1_users.sql': file('create table users (id int);', 'drop table users;'),
     '2_nickname.sql': '-- +goose Up\nalter table users add column nickname text;\n',
     '3_empty.sql': '-- +goose Up\nselect 1;\n-- +goose Down\n',
   };
   const set = await goose.load(memoryDirectory('db', files));
-  assert.deepEqual(set.migrations.map((m) => [m.version, m.down && m.down.units.length]), [['1', 1], ['2', null], ['3', 0]]);
+  const downs = set.migrations.map((m) => [m.version, m.down && m.down.units.length]);
+  assert.deepEqual(downs, [['1', 1], ['2', null], ['3', 0]]);
   const server = await startEmbedded();
   try {
     await using db = await server.createDatabase('goose-no-down');

@@ -112,7 +112,11 @@ export function atlasTotal(entries: readonly { name: string; hash: string }[]): 
 }
 
 /** An atlas.sum as Atlas' HashFile.UnmarshalText reads it (names trimmed; lines without `h1:` are bad). */
-export function parseAtlasSum(text: string): { total: string; entries: { name: string; hash: string }[]; bad: number[] } {
+export function parseAtlasSum(text: string): {
+  total: string;
+  entries: { name: string; hash: string }[];
+  bad: number[];
+} {
   const [first = '', ...rest] = text.replace(/\r?\n$/, '').split(/\r?\n/);
   const entries: { name: string; hash: string }[] = [];
   const bad: number[] = [];
@@ -125,7 +129,8 @@ export function parseAtlasSum(text: string): { total: string; entries: { name: s
 }
 
 /** LocalDir.Files (Atlas' own format, goose, dbmate, liquibase): every `*.sql` directly in the folder, by name. */
-const localDirFiles = (listing: readonly string[]) => listing.filter((f) => !f.includes('/') && f.endsWith('.sql')).sort(goCompare);
+const localDirFiles = (listing: readonly string[]) =>
+  listing.filter((f) => !f.includes('/') && f.endsWith('.sql')).sort(goCompare);
 
 /** GolangMigrateDir.Files: the `*.up.sql` files directly in the folder, by name. */
 const golangMigrateFiles = (listing: readonly string[]) => localDirFiles(listing).filter((f) => f.endsWith('.up.sql'));
@@ -200,6 +205,11 @@ function flywayFiles(listing: readonly string[]): string[] {
  */
 export function atlasFileLists(format: string, listing: readonly string[]): string[][] {
   const local = localDirFiles(listing);
-  const own = format === 'golang-migrate' || format === 'sqlx' ? golangMigrateFiles(listing) : format === 'flyway' ? flywayFiles(listing) : local;
+  const own =
+    format === 'golang-migrate' || format === 'sqlx'
+      ? golangMigrateFiles(listing)
+      : format === 'flyway'
+        ? flywayFiles(listing)
+        : local;
   return own.join('\0') === local.join('\0') ? [local] : [own, local];
 }

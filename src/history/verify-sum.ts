@@ -55,7 +55,9 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
 
   if (listing.includes('atlas.sum')) {
     const mismatch = await verifyAtlasSum(set.format, listing, reader);
-    if (mismatch) problem(mismatch.file, mismatch.message, 'Run `atlas migrate hash` and commit atlas.sum; if a merged migration was edited, revert it and add a new one.');
+    const help =
+      'Run `atlas migrate hash` and commit atlas.sum; if a merged migration was edited, revert it and add a new one.';
+    if (mismatch) problem(mismatch.file, mismatch.message, help);
   }
   return problems;
 }
@@ -66,21 +68,33 @@ const REFUSES = 'Atlas refuses to run with "checksum mismatch"';
  * atlas.sum against the files, as Atlas' migrate.Validate judges it: the first line must be the
  * sum of the lines below it, and those lines the hashes of the files Atlas reads for the
  * directory's format. A sum written by either Atlas way of hashing the format (see
- * `atlasFileLists`) passes. Otherwise names the first file that differs, and how.
+ * `atlasFileLists`) passes. Otherwise names the first file that differs, and how, or says
+ * that the first line alone is wrong.
  */
-async function verifyAtlasSum(format: string, listing: string[], reader: DirectoryReader): Promise<{ file: string; message: string } | null> {
+async function verifyAtlasSum(
+  format: string,
+  listing: string[],
+  reader: DirectoryReader,
+): Promise<{ file: string; message: string } | null> {
   const recorded = parseAtlasSum(await reader.read('atlas.sum'));
-  if (recorded.bad.length > 0 || recorded.total !== atlasTotal(recorded.entries)) {
-    const where = recorded.bad.length > 0 ? `line ${recorded.bad[0]} is not a \`<file> h1:<hash>\` line` : 'its first line is not the sum of the lines below it';
-    return { file: 'atlas.sum', message: `atlas.sum does not match itself (${where}): ${REFUSES}. It was edited by hand or merged.` };
-  }
+  const corrupt = (where: string) => ({
+    file: 'atlas.sum',
+    message: `atlas.sum does not match itself (${where}): ${REFUSES}. It was edited by hand or merged.`,
+  });
+  if (recorded.bad.length > 0) return corrupt(`line ${recorded.bad[0]} is not a \`<file> h1:<hash>\` line`);
   const key = (e: { name: string; hash: string }) => `${e.name} ${e.hash}`;
   let best: { file: string; message: string; same: number } | null = null;
   for (const names of atlasFileLists(format, listing)) {
-    const computed = atlasSum(await Promise.all(names.map(async (name) => ({ name, content: await reader.read(name) })))).files;
+    const files = await Promise.all(names.map(async (name) => ({ name, content: await reader.read(name) })));
+    const computed = atlasSum(files).files;
+    const matches = (i: number) =>
+      i < computed.length && i < recorded.entries.length && key(computed[i]!) === key(recorded.entries[i]!);
     let same = 0;
-    while (same < computed.length && same < recorded.entries.length && key(computed[same]!) === key(recorded.entries[same]!)) same++;
-    if (same === computed.length && same === recorded.entries.length) return null;
+    while (matches(same)) same++;
+    if (same === computed.length && same === recorded.entries.length) {
+      if (recorded.total === atlasTotal(recorded.entries)) return null;
+      return corrupt('its first line is not the sum of the lines below it');
+    }
     if (best && best.same >= same) continue;
     // Validate's reasons: the recorded file is gone, was edited in place, or another file came before it.
     const was = recorded.entries[same];
@@ -92,7 +106,8 @@ async function verifyAtlasSum(format: string, listing: string[], reader: Directo
       : now!.name === was?.name
         ? `${now!.name} was edited after it was hashed.`
         : `${now!.name} is not in it: it was added without running \`atlas migrate hash\`.`;
-    best = { file, message: `atlas.sum does not match the migration files from ${gone ? was.name : now!.name} on: ${REFUSES}. ${why}`, same };
+    const from = gone ? was.name : now!.name;
+    best = { file, message: `atlas.sum does not match the migration files from ${from} on: ${REFUSES}. ${why}`, same };
   }
   return best && { file: best.file, message: best.message };
 }
