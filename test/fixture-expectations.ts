@@ -66,6 +66,41 @@ export const EXPECTATIONS: Expectation[] = [
       { check: 'up-repeatable', file: '0002_add_nickname.up.sql', message: /index `public\.users_nickname_idx` differs when 0002_add_nickname\.up\.sql is applied a second time:\n.*-CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname\)\n\+CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname_old\)/s },
     ],
   },
+  {
+    // A down that re-adds a dropped column puts it last: the same columns, in another order.
+    dir: 'golang-migrate/column-order',
+    exit: 1,
+    findings: [
+      {
+        check: 'column-order',
+        severity: 'warning',
+        file: '0002_drop_legacy_code.down.sql',
+        message: new RegExp(
+          String.raw`^\`public\.users\.legacy_code\` was column 2 of 5 before 0002's up ` +
+            String.raw`and is column 5 of 5 after its down\.\n`,
+        ),
+      },
+      {
+        check: 'column-order',
+        severity: 'warning',
+        file: '0003_drop_nickname.down.sql',
+        message: new RegExp(
+          String.raw`^\`public\.users\.nickname\` was column 3 of 4 before 0003's up ` +
+            String.raw`and is column 4 of 4 after its down\.\nColumn order`,
+        ),
+      },
+      // Another difference on the same table is still reported, without the column lists.
+      {
+        check: 'down-reverts-up',
+        file: '0003_drop_nickname.down.sql',
+        message: new RegExp(
+          String.raw`^column \`public\.users\.nickname\` is not restored by 0003_drop_nickname\.down\.sql:` +
+            String.raw`\n-type text\n\+type character varying\(40\)$`,
+        ),
+      },
+    ],
+  },
+  { dir: 'golang-migrate/column-order-kept', exit: 0, findings: [] },
   // goose
   { dir: 'goose/clean', exit: 0, findings: [] },
   { dir: 'goose/ordering', exit: 0, findings: [] },
@@ -91,6 +126,23 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'goose/go-migration',
     exit: 0,
     findings: [{ check: 'partial-replay', severity: 'warning', file: '00002_backfill_emails.go', message: /Go migration: .*version 00002 was not run and the replay continued without it/ }],
+  },
+  {
+    // goose allows a file without `-- +goose Down`; `goose down` then runs nothing. Its up is not roundtripped.
+    dir: 'goose/no-down-section',
+    exit: 0,
+    findings: [
+      {
+        check: 'pairing',
+        severity: 'warning',
+        file: '00002_backfill_nickname.sql',
+        message: new RegExp(
+          String.raw`^00002_backfill_nickname\.sql has no \`-- \+goose Down\` section: ` +
+            String.raw`\`goose down\` records the rollback of version 00002 but changes nothing`,
+        ),
+        help: /^Add a `-- \+goose Down` section that undoes the up/,
+      },
+    ],
   },
   // dbmate
   { dir: 'dbmate/clean', exit: 0, findings: [] },
@@ -239,7 +291,14 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'golang-migrate/unpaired',
     exit: 1,
     findings: [
-      { check: 'pairing', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: rolling back past version 0002 is impossible/ },
+      {
+        check: 'pairing',
+        file: '0002_add_nickname.up.sql',
+        message: new RegExp(
+          String.raw`0002_add_nickname\.up\.sql has no down migration, while other migrations in .* do: ` +
+            String.raw`\`migrate down\` runs nothing for version 0002 and still records it as rolled back`,
+        ),
+      },
       { check: 'pairing', file: '0003_index_email.down.sql', message: /0003_index_email\.down\.sql is a down migration without its up \(version 0003\)/ },
     ],
   },

@@ -6,23 +6,16 @@ export function objectName(key: string): string {
   return `${kind} \`${name}\``;
 }
 
-const columnsOf = (def: string) => /^columns (.*)$/m.exec(def)?.[1]?.split(', ') ?? [];
-const withoutColumns = (def: string) => def.replace(/^columns .*$/m, '');
-
-/**
- * A relation whose only change is its column list, when that change is just columns added
- * or removed (each reported on its own), says nothing new. A reordering still counts.
- */
-function explainedByColumns(change: ChangedObject): boolean {
-  if (withoutColumns(change.before) !== withoutColumns(change.after)) return false;
-  const before = columnsOf(change.before);
-  const after = columnsOf(change.after);
-  const kept = (list: string[], other: string[]) => list.filter((c) => other.includes(c)).join(', ');
-  return kept(before, after) === kept(after, before) && before.join() !== after.join();
-}
-
 const RELATIONS = new Set(['table', 'view', 'materialized view', 'foreign table']);
 const PARTS = new Set(['column', 'constraint', 'trigger', 'policy']);
+
+/** A relation's definition holds its column list, in column order, as one `columns a, b, c` line. */
+const COLUMNS = /^columns (.*)$/m;
+const columnsOf = (def: string): string[] | null => {
+  const list = COLUMNS.exec(def)?.[1];
+  return list === undefined ? null : list === '' ? [] : list.split(', ');
+};
+const withoutColumns = (def: string) => def.replace(/^columns .*(\n|$)/m, '').replace(/\n$/, '');
 
 /** Drops the columns, constraints, triggers and policies of a relation that is itself listed. */
 function withoutParts<T extends { key: string }>(objects: readonly T[]): T[] {
@@ -34,14 +27,85 @@ function withoutParts<T extends { key: string }>(objects: readonly T[]): T[] {
 }
 
 /**
+ * A changed object as `describeDiff` shows it. A relation's column list is left out: a column
+ * added or removed is reported as that column, and the order of the others is `columnMoves`'
+ * subject. Null when nothing else changed.
+ */
+function shownChange(change: ChangedObject): ChangedObject | null {
+  if (!RELATIONS.has(splitKey(change.key)[0]) || columnsOf(change.before) === null) return change;
+  const shown = { key: change.key, before: withoutColumns(change.before), after: withoutColumns(change.after) };
+  return shown.before === shown.after ? null : shown;
+}
+
+/** Columns of one relation that are in another place among the columns both lists hold. */
+export interface ColumnMove {
+  /** `public.users` */
+  relation: string;
+  /** Column names as in the catalog (quoted where needed), with their 1-based positions. */
+  columns: { name: string; before: number; after: number }[];
+  /** How many columns the relation has in each schema. */
+  beforeCount: number;
+  afterCount: number;
+}
+
+/** The longest common subsequence of two lists of distinct names. */
+function commonOrder(a: readonly string[], b: readonly string[]): Set<string> {
+  const table = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i]![j] = a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+    }
+  }
+  const out = new Set<string>();
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      out.add(a[i]!);
+      i++;
+      j++;
+    } else if (table[i + 1]![j]! >= table[i]![j + 1]!) i++;
+    else j++;
+  }
+  return out;
+}
+
+/**
+ * The relations of a diff whose columns (those present in both schemas) come in another
+ * order: the fewest columns that moved, with their positions before and after. Added and
+ * removed columns count in the positions but are not moves.
+ */
+export function columnMoves(diff: SchemaDiff): ColumnMove[] {
+  const out: ColumnMove[] = [];
+  for (const change of diff.changed) {
+    const [kind, relation] = splitKey(change.key);
+    const [before, after] = [columnsOf(change.before), columnsOf(change.after)];
+    if (!RELATIONS.has(kind) || !before || !after) continue;
+    const kept = before.filter((c) => after.includes(c));
+    const stayed = commonOrder(kept, after.filter((c) => before.includes(c)));
+    const moved = kept.filter((c) => !stayed.has(c));
+    if (moved.length === 0) continue;
+    out.push({
+      relation,
+      columns: moved.map((name) => ({ name, before: before.indexOf(name) + 1, after: after.indexOf(name) + 1 })),
+      beforeCount: before.length,
+      afterCount: after.length,
+    });
+  }
+  return out;
+}
+
+/**
  * One sentence per difference, worded for the schema a step was expected to restore:
  * `left` (present now, absent before), `missing` (absent now), `changed` (with a short diff).
+ * Columns that are only in another order are not differences here (see `columnMoves`).
  */
 export function describeDiff(diff: SchemaDiff, words: { left: string; missing: string; changed: string }, limit = 20): string[] {
   const lines = [
     ...withoutParts(diff.added).map((o) => `${objectName(o.key)} ${words.left}`),
     ...withoutParts(diff.removed).map((o) => `${objectName(o.key)} ${words.missing}`),
-    ...diff.changed.filter((c) => !explainedByColumns(c)).map((c) => `${objectName(c.key)} ${words.changed}:\n${objectDiff(c)}`),
+    ...diff.changed
+      .map(shownChange)
+      .filter((c): c is ChangedObject => c !== null)
+      .map((c) => `${objectName(c.key)} ${words.changed}:\n${objectDiff(c)}`),
   ];
   return lines.length > limit ? [...lines.slice(0, limit), `… and ${lines.length - limit} more differences`] : lines;
 }

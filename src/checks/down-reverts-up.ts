@@ -9,13 +9,15 @@ export const downRevertsUp: Check = {
   run({ replay }) {
     return (replay?.mismatches ?? [])
       .filter((m) => m.kind === 'down-reverts-up')
-      .map((m) => {
+      .flatMap((m) => {
         const who = m.version === null ? 'running every down after every up' : basename(m.file);
         const lines = describeDiff(m.diff, {
           left: `is left behind by ${who}`,
           missing: `is missing after ${who} (it existed before the up)`,
           changed: `is not restored by ${who}`,
         });
+        // A schema that differs only in column order is column-order's finding.
+        if (lines.length === 0) return [];
         return {
           file: m.file,
           line: null,

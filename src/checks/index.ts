@@ -1,4 +1,5 @@
 import type { Check } from './check.ts';
+import { columnOrder } from './column-order.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
 import { duplicateVersion } from './duplicate-version.ts';
 import { historyEdited } from './history-edited.ts';
@@ -17,4 +18,22 @@ import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
-export const checks: readonly Check[] = [naming, duplicateVersion, versionOrder, historyEdited, sumFile, pairing, parseError, partialReplay, missingExtension, sqlError, outsideDatabase, transaction, downRevertsUp, upRepeatable, timestamp, versionGap];
+export const checks: readonly Check[] = [
+  naming,
+  duplicateVersion,
+  versionOrder,
+  historyEdited,
+  sumFile,
+  pairing,
+  parseError,
+  partialReplay,
+  missingExtension,
+  sqlError,
+  outsideDatabase,
+  transaction,
+  downRevertsUp,
+  upRepeatable,
+  columnOrder,
+  timestamp,
+  versionGap,
+];

@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import { formatConformance } from './conformance.ts';
 import { memoryDirectory } from './directory.ts';
 import { goose } from './goose.ts';
+import { startEmbedded } from '../database/embedded.ts';
+import { replay } from '../replay.ts';
+import { prepareInspector } from '../schema/snapshot.ts';
 
 const file = (up: string, down = 'select 1;') => `-- +goose Up\n${up}\n\n-- +goose Down\n${down}\n`;
 
@@ -55,4 +58,33 @@ test('goose: a file goose would refuse is a parse-error with its line, and the r
   assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 1], ['parse-error', 2]]);
   assert.match(set.problems![0]!.message, /it must start with `-- \+goose Up`/);
   assert.match(set.problems![1]!.message, /a statement is unfinished before `-- \+goose Down`/);
+});
+
+test('goose: a file without `-- +goose Down` has no down, so none is replayed; an empty Down is empty', async () => {
+  const files = {
+    '1_users.sql': file('create table users (id int);', 'drop table users;'),
+    '2_nickname.sql': '-- +goose Up\nalter table users add column nickname text;\n',
+    '3_empty.sql': '-- +goose Up\nselect 1;\n-- +goose Down\n',
+  };
+  const set = await goose.load(memoryDirectory('db', files));
+  const downs = set.migrations.map((m) => [m.version, m.down && m.down.units.length]);
+  assert.deepEqual(downs, [['1', 1], ['2', null], ['3', 0]]);
+  const server = await startEmbedded();
+  try {
+    await using db = await server.createDatabase('goose-no-down');
+    const migrate = await db.connect();
+    const inspect = await db.connect();
+    await prepareInspector(inspect);
+    try {
+      const result = await replay(migrate, inspect, { set, roundtrip: 'per-migration' });
+      const steps = result.steps.map((s) => `${s.version} ${s.direction}${s.attempt} ${s.status}`);
+      assert.deepEqual(steps, ['1 up1 ok', '1 down1 ok', '1 up2 ok', '2 up1 ok', '3 up1 ok', '3 down1 ok', '3 up2 ok']);
+      assert.deepEqual(result.mismatches, []);
+    } finally {
+      await migrate.end();
+      await inspect.end();
+    }
+  } finally {
+    await server[Symbol.asyncDispose]();
+  }
 });

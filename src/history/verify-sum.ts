@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { DirectoryReader } from '../formats/directory.ts';
 import type { MigrationSet, Problem } from '../migration.ts';
-import { atlasSum, parseSum, SUM_FILE, sumEntries, total } from './sum.ts';
+import { atlasFileLists, atlasSum, atlasTotal, parseAtlasSum, parseSum, SUM_FILE, sumEntries, total } from './sum.ts';
 
 /**
  * Checks `migrate-check.sum` (and Atlas' `atlas.sum`) against the files, when the folder has
@@ -54,20 +54,60 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
   }
 
   if (listing.includes('atlas.sum')) {
-    const lines = (await reader.read('atlas.sum')).split(/\r?\n/).filter(Boolean);
-    const sqlFiles = listing.filter((f) => !f.includes('/') && f.endsWith('.sql')).sort();
-    const expected = atlasSum(await Promise.all(sqlFiles.map(async (name) => ({ name, content: await reader.read(name) }))));
-    const want = [expected.total, ...expected.files.map((f) => `${f.name} ${f.hash}`)];
-    // Each line is a running hash: after the first file that differs, all differ. Name that one.
-    const firstFile = expected.files.findIndex((f, i) => lines[i + 1] !== `${f.name} ${f.hash}`);
-    if (firstFile >= 0 || lines[0] !== expected.total || lines.length !== want.length) {
-      const file = firstFile >= 0 ? expected.files[firstFile]!.name : 'atlas.sum';
-      problem(
-        file,
-        `atlas.sum does not match the migration files${firstFile >= 0 ? ` from ${file} on` : ''}: Atlas refuses to run with "checksum mismatch".`,
-        'Run `atlas migrate hash` and commit atlas.sum; if a merged migration was edited, revert it and add a new one.',
-      );
-    }
+    const mismatch = await verifyAtlasSum(set.format, listing, reader);
+    const help =
+      'Run `atlas migrate hash` and commit atlas.sum; if a merged migration was edited, revert it and add a new one.';
+    if (mismatch) problem(mismatch.file, mismatch.message, help);
   }
   return problems;
+}
+
+const REFUSES = 'Atlas refuses to run with "checksum mismatch"';
+
+/**
+ * atlas.sum against the files, as Atlas' migrate.Validate judges it: the first line must be the
+ * sum of the lines below it, and those lines the hashes of the files Atlas reads for the
+ * directory's format. A sum written by either Atlas way of hashing the format (see
+ * `atlasFileLists`) passes. Otherwise names the first file that differs, and how, or says
+ * that the first line alone is wrong.
+ */
+async function verifyAtlasSum(
+  format: string,
+  listing: string[],
+  reader: DirectoryReader,
+): Promise<{ file: string; message: string } | null> {
+  const recorded = parseAtlasSum(await reader.read('atlas.sum'));
+  const corrupt = (where: string) => ({
+    file: 'atlas.sum',
+    message: `atlas.sum does not match itself (${where}): ${REFUSES}. It was edited by hand or merged.`,
+  });
+  if (recorded.bad.length > 0) return corrupt(`line ${recorded.bad[0]} is not a \`<file> h1:<hash>\` line`);
+  const key = (e: { name: string; hash: string }) => `${e.name} ${e.hash}`;
+  let best: { file: string; message: string; same: number } | null = null;
+  for (const names of atlasFileLists(format, listing)) {
+    const files = await Promise.all(names.map(async (name) => ({ name, content: await reader.read(name) })));
+    const computed = atlasSum(files).files;
+    const matches = (i: number) =>
+      i < computed.length && i < recorded.entries.length && key(computed[i]!) === key(recorded.entries[i]!);
+    let same = 0;
+    while (matches(same)) same++;
+    if (same === computed.length && same === recorded.entries.length) {
+      if (recorded.total === atlasTotal(recorded.entries)) return null;
+      return corrupt('its first line is not the sum of the lines below it');
+    }
+    if (best && best.same >= same) continue;
+    // Validate's reasons: the recorded file is gone, was edited in place, or another file came before it.
+    const was = recorded.entries[same];
+    const now = computed[same];
+    const gone = was !== undefined && !computed.some((c) => c.name === was.name);
+    const file = gone ? 'atlas.sum' : now!.name;
+    const why = gone
+      ? `It lists ${was.name}, which is no longer a migration in this folder (deleted or renamed).`
+      : now!.name === was?.name
+        ? `${now!.name} was edited after it was hashed.`
+        : `${now!.name} is not in it: it was added without running \`atlas migrate hash\`.`;
+    const from = gone ? was.name : now!.name;
+    best = { file, message: `atlas.sum does not match the migration files from ${from} on: ${REFUSES}. ${why}`, same };
+  }
+  return best && { file: best.file, message: best.message };
 }

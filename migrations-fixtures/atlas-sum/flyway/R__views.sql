@@ -1,0 +1,1 @@
+CREATE VIEW `my_view` AS SELECT * FROM `post`;

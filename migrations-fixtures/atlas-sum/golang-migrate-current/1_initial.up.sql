@@ -1,0 +1,4 @@
+CREATE TABLE tbl
+(
+    col INT
+);

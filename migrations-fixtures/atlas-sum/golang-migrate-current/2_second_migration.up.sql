@@ -1,0 +1,1 @@
+CREATE TABLE tbl_2 (col INT);
