@@ -9,7 +9,7 @@ import { upRepeatable } from './up-repeatable.ts';
 const table = (cols: string) => new Map([['table public.t', `columns ${cols}\nowner postgres`]]);
 const context = (mismatches: Mismatch[]): CheckContext => ({
   set: { directory: 'db', format: 'golang-migrate', migrations: [], ignored: [], bookkeeping: '' },
-  replay: { steps: [], mismatches, head: new Map(), before: new Map(), changes: new Map() } satisfies ReplayResult,
+  replay: { steps: [], notChecked: [], mismatches, head: new Map(), before: new Map(), changes: new Map() } satisfies ReplayResult,
 });
 
 test('column-order: an up that adds its columns in another order the second time; several columns on one line', () => {

@@ -76,7 +76,7 @@ test('goose: a file without `-- +goose Down` has no down, so none is replayed; a
     const inspect = await db.connect();
     await prepareInspector(inspect);
     try {
-      const result = await replay(migrate, inspect, { set, roundtrip: 'per-migration' });
+      const result = await replay({ migrate, inspect }, { set, roundtrip: 'per-migration' });
       const steps = result.steps.map((s) => `${s.version} ${s.direction}${s.attempt} ${s.status}`);
       assert.deepEqual(steps, ['1 up1 ok', '1 down1 ok', '1 up2 ok', '2 up1 ok', '3 up1 ok', '3 down1 ok', '3 up2 ok']);
       assert.deepEqual(result.mismatches, []);
