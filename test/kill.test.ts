@@ -38,7 +38,7 @@ const privateTmps: string[] = [];
 before(async () => {
   fixture = mkdtempSync(join(tmpdir(), 'mc-kill-fixture-'));
   // 20 migrations: a run takes 1.5–3 s here, so most moments land inside it and the suite stays under 90 s.
-  await generateMigrations(join(fixture, "db"), 20);
+  await generateMigrations(join(fixture, 'db'), 20);
   server = await startEmbedded();
   const host = new URL(server.url).searchParams.get('host')!;
   await query(server.url, "CREATE ROLE mc_kill LOGIN CREATEDB PASSWORD 'pw'");
