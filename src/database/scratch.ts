@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { ScratchDatabase, SessionSettings } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
 import { ownerMark } from './owner-mark.ts';
+import { AdminLink, type Admin } from './admin-link.ts';
 
 /** `migrate_check_<purpose>_<random>`: unique, recognisable, a valid unquoted identifier. */
 export function scratchName(purpose: string): string {
@@ -30,7 +31,7 @@ const SHARED_ROLE_MARK = 'migrate-check: created for the `role` setting; the las
 /** One advisory lock key for creating, adopting and dropping `role` roles across concurrent runs. */
 const ROLE_LOCK = 0x6d63726f; // "mcro"
 
-async function locked<T>(admin: pg.Client, work: () => Promise<T>): Promise<T> {
+async function locked<T>(admin: Admin, work: () => Promise<T>): Promise<T> {
   await admin.query('BEGIN');
   try {
     await admin.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK]);
@@ -49,7 +50,7 @@ async function locked<T>(admin: pg.Client, work: () => Promise<T>): Promise<T> {
  * CREATE DATABASE is sent, so an interrupt at any moment leaves no database behind.
  */
 export async function createScratch(
-  admin: pg.Client,
+  admin: Admin,
   purpose: string,
   clientConfig: (database: string) => pg.ClientConfig,
   runRole: RunRole | null = null,
@@ -143,7 +144,7 @@ export async function createScratch(
  * Drops a `role` role that migrate-check created, unless another run's scratch database still
  * belongs to it (that run drops it when it ends). A role the user made is never dropped.
  */
-async function dropSharedRole(admin: pg.Client, role: string): Promise<void> {
+async function dropSharedRole(admin: Admin, role: string): Promise<void> {
   await locked(admin, async () => {
     const { rows } = await admin.query<{ mark: string | null; owns: boolean }>(
       `SELECT shobj_description(r.oid, 'pg_authid') AS mark, EXISTS (SELECT 1 FROM pg_database WHERE datdba = r.oid) AS owns
@@ -160,12 +161,12 @@ async function dropSharedRole(admin: pg.Client, role: string): Promise<void> {
  */
 export class ScratchPool {
   readonly #open = new Set<ScratchDatabase>();
-  readonly #admin: pg.Client;
+  readonly #admin: Admin;
   readonly #clientConfig: (database: string) => pg.ClientConfig;
   readonly #runRole: RunRole | null;
 
   constructor(admin: pg.Client, clientConfig: (database: string) => pg.ClientConfig, runRole: RunRole | null = null) {
-    this.#admin = admin;
+    this.#admin = new AdminLink(admin);
     this.#clientConfig = clientConfig;
     this.#runRole = runRole;
   }
@@ -189,7 +190,7 @@ export class ScratchPool {
   #closing: Promise<void> | undefined;
 
   /** Drops every database still open, then `after` (e.g. the run role), then closes the admin connection. */
-  close(after?: (admin: pg.Client) => Promise<void>): Promise<void> {
+  close(after?: (admin: Admin) => Promise<void>): Promise<void> {
     return (this.#closing ??= (async () => {
       for (const db of [...this.#open].reverse()) await Promise.resolve(db[Symbol.asyncDispose]()).catch(() => {});
       this.#open.clear();

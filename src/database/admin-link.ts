@@ -1,0 +1,73 @@
+import pg from 'pg';
+
+/** What migrate-check asks of its administrative connection. */
+export interface Admin {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  end(): Promise<void>;
+}
+
+interface ClientParameters {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  password?: string | (() => string | Promise<string>);
+  ssl?: pg.ClientConfig['ssl'];
+}
+
+/**
+ * The connection through which scratch databases are created and dropped, opened again when
+ * it is lost: on a server the tool started, a migration may end it (`DROP DATABASE postgres
+ * WITH (FORCE)`, `pg_terminate_backend`) and the tool must still clean up after it. When its
+ * database is gone it reconnects to `template1`.
+ */
+export class AdminLink implements Admin {
+  #client: pg.Client;
+  #lost = false;
+  #ended = false;
+  readonly #parameters: ClientParameters;
+
+  constructor(client: pg.Client) {
+    this.#client = client;
+    const c = client as unknown as ClientParameters;
+    this.#parameters = { host: c.host, port: c.port, user: c.user, database: c.database, password: c.password, ssl: c.ssl };
+    this.#watch(client);
+  }
+
+  #watch(client: pg.Client): void {
+    const lose = () => {
+      if (client === this.#client) this.#lost = true;
+    };
+    client.on('error', lose);
+    client.on('end', lose);
+  }
+
+  async #live(): Promise<pg.Client> {
+    if (!this.#lost || this.#ended) return this.#client;
+    for (const database of [this.#parameters.database, 'template1']) {
+      const client = new pg.Client({ ...this.#parameters, database, application_name: 'migrate-check', connectionTimeoutMillis: 15_000 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+      } catch {
+        await client.end().catch(() => {});
+        continue;
+      }
+      this.#client = client;
+      this.#lost = false;
+      this.#watch(client);
+      return client;
+    }
+    return this.#client;
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    const client = await this.#live();
+    return client.query<R>(text, values);
+  }
+
+  async end(): Promise<void> {
+    this.#ended = true;
+    await this.#client.end().catch(() => {});
+  }
+}
