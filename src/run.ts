@@ -211,6 +211,17 @@ async function replayIn(
   }
 }
 
+/** Whether a replay ended before the directory's last migration (a failed prerequisite or up, a refusal). */
+function stoppedIn(result: ReplayResult): boolean {
+  return result.notChecked.length > 0 || result.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1);
+}
+
+/** The replay of a directory that was not replayed, and why. */
+function notReplayed(set: MigrationSet, reason: string): ReplayResult {
+  const versions = set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
+  return { steps: [], notChecked: versions.length ? [{ versions, reason }] : [], mismatches: [], head: new Map(), before: new Map(), changes: new Map() };
+}
+
 /**
  * The whole pipeline: discover every directory (failing fast on bad input, before any
  * database starts), replay each in its own scratch database, run the checks, and return
@@ -229,12 +240,18 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // as when an application's migrations run beside a library's (a job queue's) own.
   await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
   const suppressed: Suppressed[] = [];
+  // In one shared database each prerequisites file runs once, and a directory whose replay
+  // stopped leaves the database in a state the ones after it were never meant to run on.
+  const preludeDone = new Set<string>();
+  let sharedStopped: string | null = null;
   for (const { path, set, settings, prelude, suppressions, history, baseSet, historyUnavailable } of sets) {
     await using own = shared ? null : await server.createDatabase(path);
     const db = (shared ?? own)!;
     const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
     const firstNew = history?.entries.find((e) => e.status === 'new');
-    const result = await replayIn(server, db, set, settings, prelude, config, {
+    const ownPrelude = prelude.filter((p) => !preludeDone.has(posix.normalize(p.file)));
+    if (shared) for (const p of prelude) preludeDone.add(posix.normalize(p.file));
+    const result = sharedStopped ? notReplayed(set, sharedStopped) : await replayIn(server, db, set, settings, ownPrelude, config, {
       roundtrip: settings.roundtrip,
       // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
       ...(history && config.scope === 'changed'
@@ -244,6 +261,9 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
       onStep: (step, done, total) => io.onStep?.(path, step, done, total),
     });
+    if (shared && !sharedStopped && stoppedIn(result)) {
+      sharedStopped = `the replay of ${path} stopped before its end, and the directories after it share its database (same-database)`;
+    }
     let baseSchema: Schema | null = null;
     if (history && onlyAdds) {
       baseSchema = firstNew ? (result.before.get(firstNew.version) ?? null) : result.head;
