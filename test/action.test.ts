@@ -143,6 +143,26 @@ describe('the Action, end to end against a fake GitHub API', () => {
     }
   });
 
+  test('the config file decides what the workflow leaves unset, though the runner passes every default of action.yml', async () => {
+    const { dir } = pr((d) => {
+      addsEmailIndex(d);
+      writeFileSync(join(d, 'migrate-check.yml'), 'format: sqlx\nfail-on: never\n');
+    });
+    const github = await fakeGitHub();
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'push', payload: { ref: 'refs/heads/main' }, inputs: { path: 'db', database: 'embedded' } });
+      assert.equal(run.code, 0, run.log);
+      const report = JSON.parse(run.report!) as Report;
+      assert.equal(report.directories[0]!.format, 'sqlx');
+      assert.equal(report.failOn, 'never');
+      // An input the workflow does set still wins over the file.
+      const chosen = await runAction({ cwd: dir, apiUrl: github.url, event: 'push', payload: { ref: 'refs/heads/main' }, inputs: { path: 'db', database: 'embedded', format: 'golang-migrate' } });
+      assert.equal((JSON.parse(chosen.report!) as Report).directories[0]!.format, 'golang-migrate');
+    } finally {
+      await github.close();
+    }
+  });
+
   test('mode: comment posts a report made by an unprivileged run, and refuses one for another commit', async () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();

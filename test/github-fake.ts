@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -115,8 +116,10 @@ export async function runAction(options: { cwd: string; apiUrl: string; event: s
     writeFileSync(paths.event, JSON.stringify(options.payload));
     writeFileSync(paths.output, '');
     writeFileSync(paths.summary, '');
-    const defaults: Record<string, string> = { path: '', format: 'auto', config: '', 'postgres-image': 'postgres:17-alpine', 'database-url': '', base: '', roundtrip: '', scope: '', 'fail-on': '', comment: 'true', 'github-token': 'test-token', mode: 'check', report: '', database: '' };
-    const inputs = { ...defaults, ...options.inputs };
+    // The runner passes every input of action.yml, with its default when the workflow sets none.
+    const declared = (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
+    const defaults = Object.fromEntries(Object.entries(declared).map(([name, input]) => [name, String(input.default ?? '')]));
+    const inputs = { ...defaults, 'github-token': 'test-token', ...options.inputs };
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
