@@ -26,8 +26,8 @@ test('embedded: interrupted and killed runs leave no folder and no process behin
   chmodSync(temp, 0o711); // as root the server runs as nobody, who must pass through
   const cache = mkdtempSync(join(tmpdir(), 'mc-kill-cache-'));
   t.after(() => {
-    rmSync(temp, { recursive: true, force: true });
-    rmSync(cache, { recursive: true, force: true });
+    rmSync(temp, { recursive: true, force: true, maxRetries: 5 });
+    rmSync(cache, { recursive: true, force: true, maxRetries: 5 });
   });
   const env = { ...process.env, TMPDIR: temp, MIGRATE_CHECK_CACHE: cache };
 

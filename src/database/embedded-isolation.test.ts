@@ -121,3 +121,39 @@ test('embedded: as root, a TMPDIR that nobody can enter is named, with what to s
   withEnv(t, { TMPDIR: temp });
   await assert.rejects(startEmbedded(), /cannot be entered by other users.*chmod o\+x/);
 });
+
+// As an ordinary user the server runs as that same user, who owns the cache: the seal and the
+// manifest are what protect later runs. Staged by running a start as `nobody` from root.
+test('embedded: as an ordinary user, a migration cannot write the template, and a shell-level change is undone', { skip: asRoot ? false : 'needs root to start a run as another user' }, async (t) => {
+  const home = privateFolder(t, 'mc-user-home-');
+  execFileSync('chown', [`${nobodyUid}:${nobodyUid}`, home]);
+  const script = `import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const pg = createRequire(${JSON.stringify(join(import.meta.dirname, '..', '..', 'package.json'))})('pg');
+const { startEmbedded } = await import(${JSON.stringify(new URL('./embedded.ts', import.meta.url).href)});
+const clusters = process.env.HOME + '/.cache/migrate-check/clusters/';
+const lines = [];
+const sql = async (text) => {
+  await using server = await startEmbedded({ progress: (l) => lines.push(l) });
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try { return (await client.query(text)).rows; } catch (error) { return error.message; } finally { await client.end(); }
+};
+const template = () => clusters + readdirSync(clusters).find((n) => n.endsWith('-sealed')) + '/data';
+await sql('SELECT 1');
+const copy = await sql("COPY (SELECT 'work_mem = ''66MB''') TO '" + template() + "/postgresql.auto.conf'");
+await sql("COPY (SELECT 1) TO PROGRAM 'chmod u+w " + template() + "/postgresql.conf; echo \\"work_mem = ''55MB''\\" >> " + template() + "/postgresql.conf'");
+const [after] = await sql('SHOW work_mem');
+console.log(JSON.stringify({ copy, workMem: after.work_mem, lines }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    uid: nobodyUid,
+    gid: nobodyUid,
+    cwd: home,
+    env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir() },
+    encoding: 'utf8',
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as { copy: string; workMem: string; lines: string[] };
+  assert.match(result.copy, /could not open file .*postgresql\.auto\.conf.* for writing: Permission denied/);
+  assert.equal(result.workMem, '4MB');
+  assert.equal(result.lines.filter((l) => /had been changed .*\(postgresql\.conf\); rebuilt/.test(l)).length, 1, result.lines.join('\n'));
+});
