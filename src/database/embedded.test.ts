@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import { query } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
 import { locateBinaries } from './embedded-binaries.ts';
-import { alive, startEmbedded, sweepStale, type EmbeddedServer } from './embedded.ts';
+import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+import { sweepStale, sweepStaging } from './embedded-folders.ts';
+import { alive } from './lifetime.ts';
 
 databaseConformance('embedded', () => startEmbedded(), async (server) =>
   (await query<{ datname: string }>((server as EmbeddedServer).url, 'SELECT datname FROM pg_database')).map((r) => r.datname),
@@ -49,10 +51,20 @@ test('embedded: stale instance folders of dead runs are swept, live ones kept', 
     await mkdir(join(root, 'migrate-check-run-BBBBBB'));
     await writeFile(join(root, 'migrate-check-run-BBBBBB', 'owner.pid'), String(process.pid));
     await mkdir(join(root, 'unrelated-folder'));
-    assert.equal(await sweepStale(root), 1);
-    assert.equal(existsSync(join(root, 'migrate-check-run-AAAAAA')), false);
-    assert.equal(existsSync(join(root, 'migrate-check-run-BBBBBB')), true);
-    assert.equal(existsSync(join(root, 'unrelated-folder')), true);
+    // Killed before its owner file was written: the pid in its name is dead.
+    await mkdir(join(root, 'migrate-check-init-999999999-CCCCCC'));
+    // Another machine sharing this TMPDIR: its pids mean nothing here.
+    await mkdir(join(root, 'migrate-check-run-999999999-DDDDDD'));
+    await writeFile(join(root, 'migrate-check-run-999999999-DDDDDD', 'owner.pid'), 'some-other-host:999999999');
+    await mkdir(join(root, `migrate-check-run-${process.pid}-EEEEEE`));
+    assert.equal(await sweepStale(root), 2);
+    assert.deepEqual(readdirSync(root).sort(), ['migrate-check-run-999999999-DDDDDD', 'migrate-check-run-BBBBBB', `migrate-check-run-${process.pid}-EEEEEE`, 'unrelated-folder'].sort());
+    // Staging folders in the cache: a dead process's go, a live one's stay.
+    await mkdir(join(root, '17.10.0-sealed.partial-999999999'));
+    await mkdir(join(root, '17.10.0-sealed.stale-999999999'));
+    await mkdir(join(root, `17.10.0-sealed.partial-${process.pid}`));
+    assert.equal(await sweepStaging([root]), 2);
+    assert.ok(existsSync(join(root, `17.10.0-sealed.partial-${process.pid}`)));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

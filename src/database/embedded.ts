@@ -1,18 +1,15 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Server } from './database.ts';
-import { cacheRoot, locateBinaries, BUNDLED_MAJOR, type Binaries } from './embedded-binaries.ts';
+import { cacheRoot, locateBinaries, BUNDLED_MAJOR } from './embedded-binaries.ts';
+import { clustersFolder, copyTemplate } from './embedded-cluster.ts';
+import { instancePath, ownFolder, sweepStale, sweepStaging, tempRoot } from './embedded-folders.ts';
+import { runUser, serverEnvironment } from './embedded-process.ts';
 import { onInterrupt } from './lifetime.ts';
 import { ScratchPool } from './scratch.ts';
-
-const run = promisify(execFile);
-const PREFIX = 'migrate-check-';
-const INSTANCE = /^migrate-check-(run|init)-[A-Za-z0-9]{6}$/;
 
 export interface EmbeddedOptions {
   /** Postgres major version (14–18). Default 17, which installs with migrate-check. */
@@ -20,96 +17,6 @@ export interface EmbeddedOptions {
   /** Use these binaries instead of the npm packages. */
   binDir?: string;
   progress?: (line: string) => void;
-}
-
-interface RunUser {
-  uid: number;
-  gid: number;
-}
-
-/** Postgres refuses to run as root: use `nobody`, which exists on every Unix. */
-async function runUser(): Promise<RunUser | null> {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
-  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
-  const line = passwd.split('\n').find((l) => l.startsWith('nobody:'));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  return { uid: Number(uid ?? 65534), gid: Number(gid ?? 65534) };
-}
-
-async function chownTree(path: string, user: RunUser | null): Promise<void> {
-  if (user) await run('chown', ['-R', `${user.uid}:${user.gid}`, path]);
-}
-
-/** Copies a cluster keeping modes (and, as root, owners). */
-async function copyCluster(from: string, to: string): Promise<void> {
-  await run('cp', ['-a', from, to]);
-}
-
-/** Whether a process exists (EPERM: it does, owned by another user such as `nobody`). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes instance folders left by runs that died (SIGKILL, OOM, a cancelled job): their
- * owner process is gone. The watchdog normally stops their server; stop it if it did not.
- */
-export async function sweepStale(root = tmpdir()): Promise<number> {
-  let swept = 0;
-  for (const name of await readdir(root).catch(() => [] as string[])) {
-    if (!INSTANCE.test(name)) continue;
-    const dir = join(root, name);
-    const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => 'NaN'));
-    if (Number.isNaN(owner)) {
-      // No owner file yet: either being created right now or unusable; only old ones go.
-      const age = Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => Date.now()));
-      if (age < 60_000) continue;
-    } else if (alive(owner)) {
-      continue;
-    }
-    const postmaster = Number((await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
-    if (postmaster && alive(postmaster)) {
-      try {
-        process.kill(postmaster, 'SIGQUIT');
-      } catch {}
-    }
-    await rm(dir, { recursive: true, force: true }).catch(() => {});
-    swept++;
-  }
-  return swept;
-}
-
-/** An initdb'd empty cluster per version, made once and copied for every start. */
-async function templateCluster(binaries: Binaries, user: RunUser | null): Promise<string> {
-  const cached = join(cacheRoot(), 'clusters', `${binaries.version}${user ? '-nobody' : ''}`);
-  if (await stat(join(cached, 'PG_VERSION')).then(() => true, () => false)) return cached;
-  const work = await mkdtemp(join(tmpdir(), `${PREFIX}init-`));
-  try {
-    await writeFile(join(work, 'owner.pid'), String(process.pid));
-    await chownTree(work, user);
-    try {
-      await run(
-        join(binaries.binDir, 'initdb'),
-        ['-D', join(work, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
-        { uid: user?.uid, gid: user?.gid, timeout: 120_000 },
-      );
-    } catch (error) {
-      const e = error as { stderr?: string };
-      throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${(e.stderr || errorMessage(error)).trim()}`);
-    }
-    await mkdir(join(cacheRoot(), 'clusters'), { recursive: true });
-    const staging = `${cached}.partial-${process.pid}`;
-    await copyCluster(join(work, 'data'), staging);
-    await rename(staging, cached).catch(async () => rm(staging, { recursive: true, force: true }));
-    return cached;
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
 }
 
 // The watchdog: postgres runs as a child of this shell, which waits on a pipe from node.
@@ -130,14 +37,23 @@ export interface EmbeddedServer extends Server {
   readonly url: string;
 }
 
+/**
+ * Starts a private Postgres for this run: in a 0700 instance folder in TMPDIR (owned by
+ * `nobody`, who runs the server, when migrate-check runs as root), on a unix socket only,
+ * with a minimal environment (see `serverEnvironment`), from a copy of the sealed template
+ * cluster. Everything it creates is removed on dispose, on Ctrl-C/SIGTERM (`cleanupAll`), and
+ * after a SIGKILL by the watchdog or, failing that, by the next start's sweep.
+ */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const started = performance.now();
   const user = await runUser();
-  await sweepStale();
+  const temp = await tempRoot(user);
+  await sweepStale(temp);
+  await sweepStaging([temp, clustersFolder(), join(cacheRoot(), 'postgres')]);
   const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
-  const template = await templateCluster(binaries, user);
 
-  const dir = await mkdtemp(join(tmpdir(), `${PREFIX}run-`));
+  const folder = await ownFolder(instancePath(temp, 'run'), { owner: true });
+  const dir = folder.path;
   let child: ChildProcess | undefined;
   let pool: ScratchPool | undefined;
   let stopping: Promise<void> | undefined;
@@ -152,14 +68,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       await exited;
       clearTimeout(timer);
     }
-    await rm(dir, { recursive: true, force: true }).catch(() => {});
+    await folder.remove();
   };
   const unregister = onInterrupt(stop);
 
   try {
-    await writeFile(join(dir, 'owner.pid'), String(process.pid));
-    await copyCluster(template, join(dir, 'data'));
-    await chownTree(dir, user);
+    await copyTemplate(binaries, user, folder, temp, options.progress);
+    if (user) await folder.run('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
+    if (folder.gone) throw new DatabaseError('The embedded Postgres start was interrupted.');
     const args = [
       dir,
       join(binaries.binDir, 'postgres'),
@@ -178,6 +94,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       detached: true,
       uid: user?.uid,
       gid: user?.gid,
+      env: serverEnvironment(dir),
     });
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();

@@ -25,3 +25,14 @@ export async function cleanupAll(timeoutMs = 10_000): Promise<void> {
     await Promise.race([cleanup().catch(() => {}), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 }
+
+/** Whether a process exists (EPERM: it does, owned by another user such as `nobody`). */
+export function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
