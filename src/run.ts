@@ -198,7 +198,7 @@ async function replayIn(
       guard: { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: first.inspect },
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
-      ...(server.refusesOutside ? { refuse: reachOf } : {}),
+      ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),
       fresh: async () => {
         const next = await server.createDatabase(`${set.directory}-rebuilt`);
         rebuilt.push(next);

@@ -5,6 +5,9 @@ import type { Step } from '../replay.ts';
 const HELP_URL =
   'Keep changes to the cluster (databases, roles, server settings, server files and programs) out of migrations: make them where the database is provisioned, ' +
   'or in `prerequisites`; to replay such a migration, run on the embedded or container server, where it is reported instead of refused.';
+const HELP_MACHINE =
+  'Migrations that run programs or read files on the database server are refused where that server is this machine: ' +
+  'check them with `--database container`, where they run inside a throwaway container, or move them out of the migration.';
 const HELP =
   'Make sure the deploy is meant to do this: a migration that changes roles, databases or server settings, or reaches server files or programs, acts on the whole server, ' +
   'not only its own database. Move it to where the database is provisioned, or suppress the finding with the reason.';
@@ -27,15 +30,17 @@ export const outsideDatabase: Check = {
     const refused = steps.filter((s) => s.refused?.length);
     for (const step of refused) {
       const reach = step.refused!;
+      const on = provider === 'url' ? 'the server you named' : 'the embedded server, which runs on this machine';
+      const does = provider === 'url' ? 'outside the scratch database' : 'on this machine (a program, its files, other servers)';
       results.push({
         severity: 'error',
         file: step.file,
         line: reach[0]!.line,
         message:
-          `${step.file} was not run on the server you named: ${reach.map(where).join('; ')} ` +
-          `${reach.length === 1 ? 'acts' : 'act'} outside the scratch database, which migrate-check refuses there. ` +
+          `${step.file} was not run on ${on}: ${reach.map(where).join('; ')} ` +
+          `${reach.length === 1 ? 'acts' : 'act'} ${does}, which migrate-check refuses there. ` +
           'This migration and the ones after it were not checked.',
-        help: HELP_URL,
+        help: provider === 'url' ? HELP_URL : HELP_MACHINE,
       });
     }
     // The SQL of every file, and what the replay saw, reported once per file.

@@ -119,7 +119,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   return {
     provider: 'container',
     version: inner.version,
-    refusesOutside: false,
+    refuses: [],
     migrationsRole: null,
     createDatabase: (purpose) => inner.createDatabase(purpose),
     async [Symbol.asyncDispose]() {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ReachKind } from '../outside/statements.ts';
 
 /**
  * A Postgres server that migrate-check may use: one it started itself, or one the user named.
@@ -24,11 +25,13 @@ export interface Server extends AsyncDisposable {
   /** `server_version`, e.g. `17.10`. */
   readonly version: string;
   /**
-   * Whether statements acting outside the scratch database (other databases, roles, server
-   * settings, server files and programs) are refused before they run: on a server the user
-   * named. A server the tool started is thrown away, so they run there and are reported.
+   * What statements acting outside the scratch database are refused before they run (see
+   * `outside/statements.ts`): on a server the user named, all of them; on the embedded server,
+   * which runs on this machine as a local user, those that run programs, touch the server's
+   * files or connect elsewhere; in a container, none (it is thrown away whole). What runs is
+   * reported.
    */
-  readonly refusesOutside: boolean;
+  readonly refuses: readonly ReachKind[];
   /**
    * The role migrations run as when it is not the connecting user: a login role created for
    * the run that owns only its scratch databases (url, when the user may create roles).

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Server } from './database.ts';
 import { cacheRoot, locateBinaries, BUNDLED_MAJOR } from './embedded-binaries.ts';
+import { MACHINE_REACH } from '../outside/statements.ts';
 import { clustersFolder, copyTemplate } from './embedded-cluster.ts';
 import { instancePath, ownFolder, sweepStale, sweepStaging, tempRoot } from './embedded-folders.ts';
 import { runUser, serverEnvironment } from './embedded-process.ts';
@@ -108,7 +109,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const server: EmbeddedServer = {
       provider: 'embedded',
       version,
-      refusesOutside: false,
+      // The server runs on this machine, as this user (or nobody): nothing may run programs or
+      // read files there, which a migration as superuser could otherwise do.
+      refuses: MACHINE_REACH,
       migrationsRole: null,
       startMs,
       url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,

@@ -3,6 +3,7 @@ import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Server } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
 import { randomBytes } from 'node:crypto';
+import { REACH_KINDS } from '../outside/statements.ts';
 import { ownerGone, ownerMark } from './owner-mark.ts';
 import { ScratchPool, type RunRole } from './scratch.ts';
 
@@ -115,7 +116,7 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
   return {
     provider: 'url',
     version,
-    refusesOutside: !options.throwaway,
+    refuses: options.throwaway ? [] : REACH_KINDS,
     migrationsRole: runRole?.name ?? null,
     async createDatabase(purpose) {
       try {

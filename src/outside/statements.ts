@@ -14,6 +14,10 @@ import { positionsIn, splitStatements } from '../formats/sql-split.ts';
  */
 export type ReachKind = 'database' | 'role' | 'settings' | 'tablespace' | 'program' | 'server-file' | 'connection' | 'server';
 
+export const REACH_KINDS: readonly ReachKind[] = ['database', 'role', 'settings', 'tablespace', 'program', 'server-file', 'connection', 'server'];
+/** What reaches the machine the server runs on: programs, files, other servers. */
+export const MACHINE_REACH: readonly ReachKind[] = ['program', 'server-file', 'connection'];
+
 /** A statement that acts outside its database, located in its file. */
 export interface Reach {
   kind: ReachKind;
