@@ -8,6 +8,7 @@ import { DEFAULTS, type Config } from '../src/config.ts';
 import type { Server } from '../src/database/database.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 import { createScratch } from '../src/database/scratch.ts';
+import { ownerTag } from '../src/database/owner-mark.ts';
 import { startUrl } from '../src/database/url.ts';
 import { memoryDirectory } from '../src/formats/directory.ts';
 import type { Report } from '../src/report/report.ts';
@@ -195,6 +196,9 @@ test('url: a dead run\'s scratch databases and run roles are removed by the next
   const live = await createScratch(admin, 'live', (database) => ({ connectionString: appUrl.replace('/appdb?', `/${database}?`) }));
   // A run of this machine that is gone (pid 2^22 + 1 is beyond Linux' pid range).
   await admin.query(`COMMENT ON DATABASE ${dead.name} IS 'migrate-check run ${JSON.stringify({ host: (await import('node:os')).hostname(), pid: 4194305, started: new Date().toISOString() })}'`);
+  // Killed between CREATE DATABASE and its comment: the name alone tells whose it is.
+  const untagged = `migrate_check_killed_${ownerTag().replace(/^p\d+/, 'p4194305')}_0badc0de`;
+  await admin.query(`CREATE DATABASE ${untagged}`);
   await admin.query("CREATE ROLE migrate_check_run_deadbeef01 LOGIN");
   await admin.query(`COMMENT ON ROLE migrate_check_run_deadbeef01 IS 'migrate-check run {"host":"elsewhere","pid":1,"started":"2020-01-01T00:00:00Z"}'`);
   {
@@ -202,6 +206,7 @@ test('url: a dead run\'s scratch databases and run roles are removed by the next
   }
   const names = (await query<{ n: string }>(own.url, "SELECT datname AS n FROM pg_database UNION ALL SELECT rolname FROM pg_roles")).map((r) => r.n);
   assert.ok(!names.includes(dead.name), 'the dead run\'s database was kept');
+  assert.ok(!names.includes(untagged), 'the dead run\'s database without its comment was kept');
   assert.ok(!names.includes('migrate_check_run_deadbeef01'), 'the day-old run role of another machine was kept');
   assert.ok(names.includes(live.name), 'a live run\'s database was dropped');
   await live[Symbol.asyncDispose]();

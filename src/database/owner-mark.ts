@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { alive } from './lifetime.ts';
 
 /**
  * Who made a scratch database or run role on a server the user named: written as the object's
@@ -10,18 +12,27 @@ const PREFIX = 'migrate-check run ';
 /** A run on another machine is presumed gone after this long (GitHub Actions jobs end by 6 h). */
 const FOREIGN_RUN_MAX_MS = 24 * 3600_000;
 
-export function ownerMark(): string {
-  return PREFIX + JSON.stringify({ host: hostname(), pid: process.pid, started: new Date().toISOString() });
+/** This machine, in six hex digits (for names, which are short). */
+const hostHash = (host = hostname()) => createHash('sha256').update(host).digest('hex').slice(0, 6);
+
+/**
+ * The run's tag inside the names of what it creates, `p<pid>h<host>`: known from the moment the
+ * object exists, before its comment can be written.
+ */
+export function ownerTag(): string {
+  return `p${process.pid}h${hostHash()}`;
 }
 
-/** Whether a process of this machine exists (EPERM: it does, owned by another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Whether the name carries the tag of a run of this machine whose process is gone. */
+export function taggedOwnerGone(name: string): boolean {
+  const match = /_p(\d+)h([0-9a-f]{6})_/.exec(name);
+  if (!match || match[2] !== hostHash()) return false;
+  const pid = Number(match[1]);
+  return pid !== process.pid && !alive(pid);
+}
+
+export function ownerMark(): string {
+  return PREFIX + JSON.stringify({ host: hostname(), pid: process.pid, started: new Date().toISOString() });
 }
 
 /**

@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ScratchDatabase, SessionSettings } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
-import { ownerMark } from './owner-mark.ts';
+import { ownerMark, ownerTag } from './owner-mark.ts';
 import { AdminLink, type Admin } from './admin-link.ts';
 
-/** `migrate_check_<purpose>_<random>`: unique, recognisable, a valid unquoted identifier. */
+/**
+ * `migrate_check_<purpose>_<owner>_<random>`: unique, recognisable, a valid unquoted identifier
+ * of at most 63 bytes, naming the run that made it (see owner-mark.ts).
+ */
 export function scratchName(purpose: string): string {
-  const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30);
-  return `migrate_check_${slug ? slug + '_' : ''}${randomBytes(5).toString('hex')}`;
+  const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(-20).replace(/^_/, '');
+  return `migrate_check_${slug ? slug + '_' : ''}${ownerTag()}_${randomBytes(4).toString('hex')}`;
 }
 
 /** The login role a run's migrations connect as, owning only the run's scratch databases. */

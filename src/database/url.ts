@@ -4,7 +4,7 @@ import type { Server } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
 import { randomBytes } from 'node:crypto';
 import { REACH_KINDS } from '../outside/statements.ts';
-import { ownerGone, ownerMark } from './owner-mark.ts';
+import { ownerGone, ownerMark, ownerTag, taggedOwnerGone } from './owner-mark.ts';
 import { ScratchPool, type RunRole } from './scratch.ts';
 
 /** The URL with its password replaced, for messages. */
@@ -35,7 +35,7 @@ async function sweepGone(admin: pg.Client): Promise<void> {
      ORDER BY 1`,
   );
   for (const { kind, name, mark } of rows) {
-    if (!ownerGone(mark)) continue;
+    if (!ownerGone(mark) && !taggedOwnerGone(name)) continue;
     const sql = kind === 'database' ? `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)` : `DROP ROLE IF EXISTS ${pg.escapeIdentifier(name)}`;
     await admin.query(sql).catch(() => {});
   }
@@ -48,7 +48,7 @@ async function sweepGone(admin: pg.Client): Promise<void> {
 async function createRunRole(admin: pg.Client): Promise<RunRole | null> {
   const [me] = (await admin.query<{ su: boolean; cr: boolean }>('SELECT rolsuper AS su, rolcreaterole AS cr FROM pg_roles WHERE rolname = current_user')).rows;
   if (!me?.su && !me?.cr) return null;
-  const role: RunRole = { name: `migrate_check_run_${randomBytes(5).toString('hex')}`, password: randomBytes(18).toString('base64url') };
+  const role: RunRole = { name: `migrate_check_run_${ownerTag()}_${randomBytes(4).toString('hex')}`, password: randomBytes(18).toString('base64url') };
   const quoted = pg.escapeIdentifier(role.name);
   await admin.query(`CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${pg.escapeLiteral(role.password)}`);
   await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(ownerMark())}`);
