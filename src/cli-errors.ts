@@ -17,7 +17,7 @@ const FIXES: Record<string, [string, string]> = {
 };
 
 const VERBS: Record<string, string> = {
-  open: 'open', read: 'read', write: 'write', mkdir: 'create the folder', mkdtemp: 'create a temporary folder in',
+  open: 'open', read: 'read', write: 'write', mkdir: 'create the folder',
   scandir: 'list', stat: 'look at', lstat: 'look at', rename: 'rename', unlink: 'remove', rmdir: 'remove',
   copyfile: 'copy', symlink: 'link', chmod: 'change the mode of', chown: 'change the owner of', access: 'access',
 };
@@ -32,10 +32,14 @@ export function describeSystemError(error: unknown): string | null {
   const e = error as NodeJS.ErrnoException & { dest?: string };
   const fix = typeof e.code === 'string' ? FIXES[e.code] : undefined;
   if (!fix) return null;
+  if (e.syscall === 'mkdtemp') {
+    // The path is TMPDIR plus a random suffix: name the folder the user chose.
+    const folder = e.path ? ` in \`${dirname(e.path)}\`` : '';
+    return `Could not create a temporary folder${folder}: ${fix[0]} (${e.code}). Set TMPDIR to an existing, writable folder.`;
+  }
   const verb = (e.syscall && VERBS[e.syscall]) ?? e.syscall ?? 'use';
   const path = e.path ? ` \`${e.path}\`${e.dest ? ` → \`${e.dest}\`` : ''}` : '';
-  const tmp = e.syscall === 'mkdtemp' ? ' Temporary folders go in TMPDIR, which must be an existing, writable folder.' : '';
-  return `Could not ${verb}${path}: ${fix[0]} (${e.code}). ${capitalise(fix[1])}.${tmp}`;
+  return `Could not ${verb}${path}: ${fix[0]} (${e.code}). ${capitalise(fix[1])}.`;
 }
 
 const capitalise = (s: string) => s[0]!.toUpperCase() + s.slice(1);
