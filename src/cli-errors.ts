@@ -35,7 +35,8 @@ export function describeSystemError(error: unknown): string | null {
   if (e.syscall === 'mkdtemp') {
     // The path is TMPDIR plus a random suffix: name the folder the user chose.
     const folder = e.path ? ` in \`${dirname(e.path)}\`` : '';
-    return `Could not create a temporary folder${folder}: ${fix[0]} (${e.code}). Set TMPDIR to an existing, writable folder.`;
+    return `Could not create a temporary folder${folder}: ${fix[0]} (${e.code}). ` +
+      'Set TMPDIR to an existing, writable folder.';
   }
   const verb = (e.syscall && VERBS[e.syscall]) ?? e.syscall ?? 'use';
   const path = e.path ? ` \`${e.path}\`${e.dest ? ` → \`${e.dest}\`` : ''}` : '';
@@ -52,7 +53,8 @@ export async function unwritable(path: string): Promise<string | null> {
   const parent = await stat(dirname(path)).catch(() => null);
   if (!parent) return `its folder \`${dirname(path)}\` does not exist; create it first`;
   if (!parent.isDirectory()) return `\`${dirname(path)}\` is not a folder`;
-  return access(dirname(path), constants.W_OK).then(() => null, () => `its folder \`${dirname(path)}\` is not writable (permission denied)`);
+  const denied = `its folder \`${dirname(path)}\` is not writable (permission denied)`;
+  return access(dirname(path), constants.W_OK).then(() => null, () => denied);
 }
 
 /** Writes (or appends) a report, turning a filesystem error into a ToolError naming `what` and `shown`. */

@@ -29,6 +29,7 @@ function tolerant(stream: NodeJS.WriteStream): Streams['stdout'] {
   };
 }
 
-main(process.argv.slice(2), process.env, { stdout: tolerant(process.stdout), stderr: tolerant(process.stderr) }).then((code) => {
+const streams = { stdout: tolerant(process.stdout), stderr: tolerant(process.stderr) };
+main(process.argv.slice(2), process.env, streams).then((code) => {
   process.exitCode = code;
 });

@@ -136,7 +136,9 @@ function progress(streams: Streams) {
   return {
     onStep(directory: string, step: Step, done: number, total: number) {
       const mark = step.status === 'ok' ? '✓' : step.status === 'failed' ? '✗' : '-';
-      const line = `${mark} ${visible(directory)} ${visible(`${step.version}_${step.name}`)} ${step.direction}${step.attempt === 2 ? ' (again)' : ''} ${step.durationMs} ms`;
+      const name = visible(`${step.version}_${step.name}`);
+      const again = step.attempt === 2 ? ' (again)' : '';
+      const line = `${mark} ${visible(directory)} ${name} ${step.direction}${again} ${step.durationMs} ms`;
       if (tty) {
         streams.stderr.write(`\r\x1b[2K[${done}/${total}] ${line}`);
         drawn = true;
@@ -160,7 +162,8 @@ async function hash(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cw
     const set = await format.load(reader, options);
     const entries = await sumEntries(set, reader);
     await writeReport(resolve(cwd, path, SUM_FILE), renderSum(entries), `${posix.join(path, SUM_FILE)}`);
-    streams.stdout.write(`wrote ${visible(posix.join(path, SUM_FILE))} (${entries.length} ${entries.length === 1 ? 'file' : 'files'}, ${format.id})\n`);
+    const count = `${entries.length} ${entries.length === 1 ? 'file' : 'files'}`;
+    streams.stdout.write(`wrote ${visible(posix.join(path, SUM_FILE))} (${count}, ${format.id})\n`);
   }
   return 0;
 }
@@ -171,7 +174,8 @@ async function hash(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cw
  * own annotation lines.
  */
 function guarded(streams: Streams, env: NodeJS.ProcessEnv, argv: string[]) {
-  let runner = env.GITHUB_ACTIONS === 'true' || argv.some((a, i) => a === '--output=github' || (a === '--output' && argv[i + 1] === 'github'));
+  const github = (a: string, i: number) => a === '--output=github' || (a === '--output' && argv[i + 1] === 'github');
+  let runner = env.GITHUB_ACTIONS === 'true' || argv.some(github);
   const wrap = (stream: Streams['stdout']) => ({
     isTTY: stream.isTTY,
     write: (s: string) => stream.write(runner ? neutraliseCommands(s) : s),
@@ -185,7 +189,12 @@ function guarded(streams: Streams, env: NodeJS.ProcessEnv, argv: string[]) {
 }
 
 /** The CLI: returns the exit code. Prints no stack trace for the tool's own errors or the machine's. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, given: Streams, cwd = process.cwd()): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  given: Streams,
+  cwd = process.cwd(),
+): Promise<number> {
   const out = guarded(given, env, argv);
   const streams = out.streams;
   try {
@@ -222,7 +231,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, given: Stream
       else streams.stderr.write('migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n');
     }
     if (outputFile) {
-      await writeReport(outputFile, as(outputFile.endsWith('.md') ? 'markdown' : 'json'), `--output-file ${config.outputFile}`);
+      const text = as(outputFile.endsWith('.md') ? 'markdown' : 'json');
+      await writeReport(outputFile, text, `--output-file ${config.outputFile}`);
     }
     return report.ok ? 0 : 1;
   } catch (error) {

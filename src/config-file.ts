@@ -36,14 +36,23 @@ export function nearestKey(key: string, known: readonly string[]): string | null
  * nearest valid key. `elsewhere` are keys valid at another level (top-level settings inside a
  * `directories` entry), named as such.
  */
-export function refuseUnknownKeys(raw: Record<string, unknown>, known: readonly string[], where: string, elsewhere: readonly string[] = []) {
+export function refuseUnknownKeys(
+  raw: Record<string, unknown>,
+  known: readonly string[],
+  where: string,
+  elsewhere: readonly string[] = [],
+) {
   for (const key of Object.keys(raw)) {
     if (known.includes(key)) continue;
     if (elsewhere.includes(key)) {
-      throw new ConfigError(`\`${key}\` cannot be set per directory (in ${where}); set it at the top level. Per directory: ${known.join(', ')}.`);
+      throw new ConfigError(
+        `\`${key}\` cannot be set per directory (in ${where}); set it at the top level. ` +
+          `Per directory: ${known.join(', ')}.`,
+      );
     }
     const near = nearestKey(key, known);
-    throw new ConfigError(`Unknown key \`${key}\` in ${where}${near ? `; did you mean \`${near}\`?` : '.'} Known keys: ${known.join(', ')}.`);
+    const guess = near ? `; did you mean \`${near}\`?` : '.';
+    throw new ConfigError(`Unknown key \`${key}\` in ${where}${guess} Known keys: ${known.join(', ')}.`);
   }
 }
 
@@ -68,11 +77,11 @@ export async function configText(path: string, name: string, named: boolean): Pr
     if ((code === 'ENOENT' || code === 'ENOTDIR') && !named) return null;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ConfigError(`Config file ${name} does not exist.${fix}`);
     if (code === 'EACCES' || code === 'EPERM') {
-      throw new ConfigError(`${what} cannot be read: permission denied. Make it readable by the user running migrate-check.`);
+      throw new ConfigError(`${what} cannot be read: permission denied. Make it readable by the user running it.`);
     }
     throw new ConfigError(`${what} cannot be read (${code ?? errorMessage(error)}).${fix}`);
   }
-  throw new ConfigError(`${what} is ${kind}, not a file: migrate-check reads its settings from a JSON or YAML file.${fix}`);
+  throw new ConfigError(`${what} is ${kind}, not a file: settings are read from a JSON or YAML file.${fix}`);
 }
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, where: string): T {
@@ -83,26 +92,33 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], k
 /** `250ms`, `30s`, `5min`, `5m`, `1h`, or a number of milliseconds. */
 export function parseDuration(value: unknown, key: string, where: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
-  if (!match) throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
+  if (!match) {
+    const given = JSON.stringify(value);
+    throw new ConfigError(`${where}: \`${key}\` is ${given}; write a duration such as 30s, 5min or 1h.`);
+  }
   const unit = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
   return Math.round(Number(match[1]) * unit);
 }
 
-const TRANSACTION_MODES: TransactionMode[] = ['wrapped', 'implicit', 'none'];
+const MODES: TransactionMode[] = ['wrapped', 'implicit', 'none'];
 
 export function customSettings(value: unknown, where: string): CustomSettings {
-  if (typeof value !== 'object' || value === null) throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
-  const raw = value as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
-    if (!['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'].includes(key)) {
-      throw new ConfigError(`${where}: unknown setting \`custom.${key}\`. Known: pattern, ordering, transaction, split, bookkeeping.`);
-    }
+  if (typeof value !== 'object' || value === null) {
+    throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
   }
-  if (typeof raw.pattern !== 'string') throw new ConfigError(`${where}: \`custom.pattern\` is required: a regular expression with named groups version, name and optionally direction.`);
+  const raw = value as Record<string, unknown>;
+  refuseUnknownKeys(raw, ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'], `${where} (custom)`);
+  if (typeof raw.pattern !== 'string') {
+    throw new ConfigError(
+      `${where}: \`custom.pattern\` is required: a regular expression with named groups version, name ` +
+        'and optionally direction.',
+    );
+  }
+  const ordering = ['numeric', 'lexical'] as const;
   return {
     pattern: raw.pattern,
-    ordering: raw.ordering === undefined ? 'numeric' : oneOf(raw.ordering, ['numeric', 'lexical'] as const, 'custom.ordering', where),
-    transaction: raw.transaction === undefined ? 'wrapped' : oneOf(raw.transaction, TRANSACTION_MODES, 'custom.transaction', where),
+    ordering: raw.ordering === undefined ? 'numeric' : oneOf(raw.ordering, ordering, 'custom.ordering', where),
+    transaction: raw.transaction === undefined ? 'wrapped' : oneOf(raw.transaction, MODES, 'custom.transaction', where),
     split: raw.split === undefined ? 'file' : oneOf(raw.split, ['file', 'statements'] as const, 'custom.split', where),
     bookkeeping: raw.bookkeeping === undefined ? '' : String(raw.bookkeeping),
   };

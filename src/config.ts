@@ -201,7 +201,8 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
     // migration would fail for a reason that is not in it: both are refused as mistakes.
     if (out.statementTimeoutMs < MIN_STATEMENT_TIMEOUT_MS) {
       throw new ConfigError(
-        `${where}: \`statement-timeout\` is ${JSON.stringify(String(raw['statement-timeout']))}, so every statement would be ` +
+        `${where}: \`statement-timeout\` is ${JSON.stringify(String(raw['statement-timeout']))}, ` +
+          'so every statement would be ' +
           `cancelled before it could finish. Use at least ${MIN_STATEMENT_TIMEOUT_MS}ms; the default is 5min.`,
       );
     }

@@ -15,7 +15,10 @@ function verdict(stdout: string, cwd: string, spelled: string) {
     migrations: dir?.migrations.map((m) => m.version),
     steps: dir?.steps.map((s) => `${s.version} ${s.direction} ${s.status}`),
     ignored: dir?.ignored.map((i) => i.file),
-    findings: report.findings.map((f) => `${f.check} ${strip(f.file)}:${f.line ?? ''} ${f.message.replaceAll(f.file ?? '\0', strip(f.file)!)}`),
+    findings: report.findings.map((f) => {
+      const message = f.message.replaceAll(f.file ?? '\0', strip(f.file)!);
+      return `${f.check} ${strip(f.file)}:${f.line ?? ''} ${message}`;
+    }),
   };
 }
 
@@ -68,5 +71,6 @@ test('the expected verdicts: the Prisma and Drizzle findings are found from ever
   assert.deepEqual((JSON.parse(prisma.stdout) as Report).findings.map((f) => f.check), ['transaction']);
   const drizzle = await cli(['.', '--output', 'json'], { cwd: join(FIXTURES, 'drizzle/not-in-journal') });
   assert.equal((JSON.parse(drizzle.stdout) as Report).directories[0]?.format, 'drizzle');
-  assert.deepEqual((JSON.parse(drizzle.stdout) as Report).findings.map((f) => `${f.check} ${f.file}`), ['naming 0001_lost_merge.sql']);
+  const found = (JSON.parse(drizzle.stdout) as Report).findings.map((f) => `${f.check} ${f.file}`);
+  assert.deepEqual(found, ['naming 0001_lost_merge.sql']);
 });

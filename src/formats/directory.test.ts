@@ -86,7 +86,9 @@ describe('entries that are not regular files', () => {
       const dir = folder({ '0001_x.down.sql': 'select 1;' });
       make(dir);
       const reader = fsDirectory(dir);
-      await assert.rejects(reader.list(), (e: Error) => e.name === 'InputError' && message.test(e.message) && /reads only regular files/.test(e.message));
+      const stops = (e: Error) =>
+        e.name === 'InputError' && message.test(e.message) && /only regular files/.test(e.message);
+      await assert.rejects(reader.list(), stops);
       assert.deepEqual((await reader.special!()).map((s) => s.file), ['0001_x.up.sql']);
     });
   }
@@ -103,18 +105,20 @@ describe('entries that are not regular files', () => {
 describe('file contents no migration tool could run', () => {
   test('a NUL byte: the file, the line and why', async () => {
     const dir = folder({ '1_a.up.sql': Buffer.from('select 1;\nselect \0;\n') });
-    await assert.rejects(fsDirectory(dir).read('1_a.up.sql'), /1_a\.up\.sql` contains a NUL byte \(0x00\) at line 2\. Postgres cannot take NUL/);
+    const message = /1_a\.up\.sql` contains a NUL byte \(0x00\) at line 2\. Postgres cannot take NUL/;
+    await assert.rejects(fsDirectory(dir).read('1_a.up.sql'), message);
   });
 
   test('a psql meta-command: file:line and why', async () => {
     const dir = folder({ '1_a.up.sql': 'create table a ();\n\\i b.sql\n', 'notes.json': '{"x": "\\\\i"}' });
-    await assert.rejects(fsDirectory(dir).read('1_a.up.sql'), /1_a\.up\.sql:2 starts with the psql meta-command `\\i`\. .*server, which does not understand them/);
+    const message = /1_a\.up\.sql:2 starts with the psql meta-command `\\i`\. .*server, which does not understand them/;
+    await assert.rejects(fsDirectory(dir).read('1_a.up.sql'), message);
     assert.equal(await fsDirectory(dir).read('notes.json'), '{"x": "\\\\i"}', 'only .sql files are SQL');
   });
 
   test('a FIFO named directly is refused, never opened', async () => {
     const dir = folder();
     execFileSync('mkfifo', [join(dir, 'setup.sql')]);
-    await assert.rejects(fsDirectory(dir).read('setup.sql'), /setup\.sql` is a FIFO \(named pipe\), not a regular file/);
+    await assert.rejects(fsDirectory(dir).read('setup.sql'), /setup\.sql` is a FIFO \(named pipe\), not a regular/);
   });
 });

@@ -60,14 +60,15 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
   } catch {
     const offset = firstInvalidByte(bytes);
     throw new InputError(
-      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')} at offset ${offset}, ` +
+      `${where} is not valid UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')} ` +
+        `at offset ${offset}, ` +
         `line ${lineAt(bytes, offset)}). Postgres reads migrations as UTF-8: re-save the file with UTF-8 encoding.`,
     );
   }
 }
 
 /** Names a format may read: SQL, a journal or config beside it, a sum file, or a migration-like name. */
-const READ_BY_FORMATS = /\.(sql|json|conf|sum|toml)$/i;
+const readByFormats = (name: string) => /\.(sql|json|conf|sum|toml)$/i.test(name) || looksLikeMigration(name);
 
 function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a folder';
@@ -86,10 +87,11 @@ async function classify(full: string, entry: Dirent, realRoot: string): Promise<
   }
   const target = await readlink(full).catch(() => '?');
   const real = await realpath(full).catch(() => null);
-  if (real === null) return { kind: `a symbolic link to ${target}, which does not exist`, fix: 'replace the link with the file' };
+  const fix = 'replace the link with the file';
+  if (real === null) return { kind: `a symbolic link to ${target}, which does not exist`, fix };
   const inside = real.startsWith(realRoot + sep);
   if (!inside) {
-    return { kind: `a symbolic link to ${real}, outside the migration folder`, fix: 'replace the link with the file' };
+    return { kind: `a symbolic link to ${real}, outside the migration folder`, fix };
   }
   const st = await stat(full);
   if (st.isFile()) return null;
@@ -151,11 +153,11 @@ export function fsDirectory(path: string): DirectoryReader {
         if (entry.isDirectory()) {
           // Hidden folders (.git, .idea …) hold no migrations any tool would run.
           if (entry.name.startsWith('.')) continue;
-          if (/\.sql$/i.test(entry.name)) special.push({ file, kind: 'a folder', fix: 'rename it or move the file out of it' });
-          else await visit(join(dir, entry.name));
+          if (!/\.sql$/i.test(entry.name)) await visit(join(dir, entry.name));
+          else special.push({ file, kind: 'a folder', fix: 'rename it or move the file out of it' });
         } else if (entry.isFile()) {
           files.push(file);
-        } else if (!entry.name.startsWith('.') && (READ_BY_FORMATS.test(entry.name) || looksLikeMigration(entry.name))) {
+        } else if (!entry.name.startsWith('.') && readByFormats(entry.name)) {
           const found = await classify(join(dir, entry.name), entry, realRoot);
           if (found) special.push({ file, ...found });
           else files.push(file);
@@ -201,7 +203,8 @@ async function readChecked(full: string, shown: string): Promise<string> {
   try {
     const st = await stat(full);
     if (!st.isFile()) {
-      throw new InputError(`\`${shown}\` is ${kindOf(st)}, not a regular file. migrate-check reads only regular files.`);
+      const what = `\`${shown}\` is ${kindOf(st)}, not a regular file`;
+      throw new InputError(`${what}. migrate-check reads only regular files.`);
     }
     bytes = await readFile(full);
   } catch (error) {
@@ -222,8 +225,9 @@ async function readChecked(full: string, shown: string): Promise<string> {
     if (meta) {
       throw new InputError(
         `${shown}:${meta.line} starts with the psql meta-command \`${meta.command}\`. psql runs those itself, but a ` +
-          'migration tool sends the file to the server, which does not understand them (syntax error at or near "\\"). ' +
-          'Write it as SQL (for `\\i`, paste the included file; for `\\set`, the value itself), or run this file with psql.',
+          'migration tool sends the file to the server, which does not understand them ' +
+          '(syntax error at or near "\\"). Write it as SQL (for `\\i`, paste the included file; ' +
+          'for `\\set`, the value itself), or run this file with psql.',
       );
     }
   }

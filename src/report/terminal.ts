@@ -40,7 +40,8 @@ function finding(f: Finding, s: Style, failOn: Report['failOn']): string {
 function ignoredLine(dir: Report['directories'][number]): string {
   const names = dir.ignored.slice(0, IGNORED_SHOWN).map((i) => visible(i.file));
   const more = dir.ignored.length - names.length;
-  return `  ${plural(dir.ignored.length, 'file')} ignored by ${dir.format}: ${names.join(', ')}${more ? ` … and ${more} more (see --output json)` : ''}`;
+  const rest = more ? ` … and ${more} more (see --output json)` : '';
+  return `  ${plural(dir.ignored.length, 'file')} ignored by ${dir.format}: ${names.join(', ')}${rest}`;
 }
 
 /**
@@ -54,7 +55,9 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
     const ran = dir.steps.filter((st) => st.status !== 'skipped');
     const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
     out.push(
-      `${s.bold(visible(dir.path))}  ${s.dim(`${dir.format} · ${plural(dir.migrations.length, 'migration')} · ${plural(ran.length, 'step')} (${dir.roundtrip}) in ${Math.round(ms)} ms`)}`,
+      `${s.bold(visible(dir.path))}  ` +
+        s.dim(`${dir.format} · ${plural(dir.migrations.length, 'migration')} · ` +
+          `${plural(ran.length, 'step')} (${dir.roundtrip}) in ${Math.round(ms)} ms`),
     );
     const skipped = dir.steps.length - ran.length;
     if (skipped) out.push(s.yellow(`  ${plural(skipped, 'step')} skipped after a failure`));
@@ -90,7 +93,8 @@ function schemaSection(dir: Report['directories'][number], s: Style): string[] {
   const kinds = Object.entries(summary);
   if (kinds.length === 0) out.push(s.dim('  none'));
   for (const [kind, named] of kinds) {
-    const k = { added: named.added.map(visible), removed: named.removed.map(visible), changed: named.changed.map(visible) };
+    const k = { added: named.added.map(visible), removed: named.removed.map(visible),
+      changed: named.changed.map(visible) };
     const parts = [
       k.added.length && s.green(`+${k.added.length} ${k.added.slice(0, 5).join(', ')}${k.added.length > 5 ? ', …' : ''}`),
       k.removed.length && s.red(`-${k.removed.length} ${k.removed.slice(0, 5).join(', ')}${k.removed.length > 5 ? ', …' : ''}`),

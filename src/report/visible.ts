@@ -14,7 +14,8 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escape(c: string): string {
   const code = c.charCodeAt(0);
-  return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase()}`);
+  const hex = code.toString(16).toUpperCase();
+  return NAMED[c] ?? (code < 0x100 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex}`);
 }
 
 /** A name on one line: every control shown as an escape, newlines included. */
