@@ -1,4 +1,4 @@
-import { main } from './cli.ts';
+import { main, type Streams } from './cli.ts';
 import { cleanupAll } from './database/lifetime.ts';
 
 // Ctrl-C and SIGTERM (a cancelled CI job): drop scratch databases and stop servers first.
@@ -12,6 +12,24 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
-main(process.argv.slice(2), process.env, process).then((code) => {
+/**
+ * A reader that goes away (`migrate-check db | head -1`, a closed CI log) must not stop the run
+ * half-way: writes to a closed stream are dropped, and the run finishes, cleans up and exits
+ * with the code it would have had.
+ */
+function tolerant(stream: NodeJS.WriteStream): Streams['stdout'] {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw error;
+  });
+  return {
+    isTTY: stream.isTTY,
+    write: (s: string) => !closed && stream.write(s),
+  };
+}
+
+const streams = { stdout: tolerant(process.stdout), stderr: tolerant(process.stderr) };
+main(process.argv.slice(2), process.env, streams).then((code) => {
   process.exitCode = code;
 });

@@ -11,10 +11,12 @@ import { renderAnnotations } from './report/annotations.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { formatFor, run } from './run.ts';
 import { renderSum, SUM_FILE, sumEntries } from './history/sum.ts';
-import { appendFile, writeFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import { localIO } from './io.ts';
 import type { Step } from './replay.ts';
+import { checkWritable, describeSystemError, writeReport } from './cli-errors.ts';
+import { visible, visibleLines } from './report/visible.ts';
+import { neutraliseCommands, neutraliseJson } from './report/workflow-commands.ts';
 
 export const VERSION = '0.1.0';
 
@@ -134,7 +136,9 @@ function progress(streams: Streams) {
   return {
     onStep(directory: string, step: Step, done: number, total: number) {
       const mark = step.status === 'ok' ? '✓' : step.status === 'failed' ? '✗' : '-';
-      const line = `${mark} ${directory} ${step.version}_${step.name} ${step.direction}${step.attempt === 2 ? ' (again)' : ''} ${step.durationMs} ms`;
+      const name = visible(`${step.version}_${step.name}`);
+      const again = step.attempt === 2 ? ' (again)' : '';
+      const line = `${mark} ${visible(directory)} ${name} ${step.direction}${again} ${step.durationMs} ms`;
       if (tty) {
         streams.stderr.write(`\r\x1b[2K[${done}/${total}] ${line}`);
         drawn = true;
@@ -157,19 +161,53 @@ async function hash(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cw
     const { format, options } = await formatFor(reader, settings);
     const set = await format.load(reader, options);
     const entries = await sumEntries(set, reader);
-    await writeFile(resolve(cwd, path, SUM_FILE), renderSum(entries));
-    streams.stdout.write(`wrote ${posix.join(path, SUM_FILE)} (${entries.length} ${entries.length === 1 ? 'file' : 'files'}, ${format.id})\n`);
+    await writeReport(resolve(cwd, path, SUM_FILE), renderSum(entries), `${posix.join(path, SUM_FILE)}`);
+    const count = `${entries.length} ${entries.length === 1 ? 'file' : 'files'}`;
+    streams.stdout.write(`wrote ${visible(posix.join(path, SUM_FILE))} (${count}, ${format.id})\n`);
   }
   return 0;
 }
 
-/** The CLI: returns the exit code. Prints no stack trace for the tool's own errors. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Streams, cwd = process.cwd()): Promise<number> {
+/**
+ * Streams as a GitHub Actions runner reads them (`--output github`, or any output inside Actions):
+ * text can no longer carry workflow commands (see report/workflow-commands.ts); `raw` writes our
+ * own annotation lines.
+ */
+function guarded(streams: Streams, env: NodeJS.ProcessEnv, argv: string[]) {
+  const github = (a: string, i: number) => a === '--output=github' || (a === '--output' && argv[i + 1] === 'github');
+  let runner = env.GITHUB_ACTIONS === 'true' || argv.some(github);
+  const wrap = (stream: Streams['stdout']) => ({
+    isTTY: stream.isTTY,
+    write: (s: string) => stream.write(runner ? neutraliseCommands(s) : s),
+  });
+  return {
+    streams: { stdout: wrap(streams.stdout), stderr: wrap(streams.stderr) },
+    raw: streams.stdout,
+    json: (s: string) => streams.stdout.write(runner ? neutraliseJson(s) : s),
+    forRunner: (yes: boolean) => void (runner ||= yes),
+  };
+}
+
+/** The CLI: returns the exit code. Prints no stack trace for the tool's own errors or the machine's. */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  given: Streams,
+  cwd = process.cwd(),
+): Promise<number> {
+  const out = guarded(given, env, argv);
+  const streams = out.streams;
   try {
     if (argv[0] === 'hash') return await hash(argv.slice(1), env, streams, cwd);
     const { config, help, version, quiet, wantsColor } = await configFrom(argv, env, cwd);
     if (help) return streams.stdout.write(HELP + '\n'), 0;
     if (version) return streams.stdout.write(VERSION + '\n'), 0;
+    out.forRunner(config.output === 'github');
+    const summary = config.output === 'github' ? env.GITHUB_STEP_SUMMARY : undefined;
+    const outputFile = config.outputFile ? resolve(cwd, config.outputFile) : undefined;
+    // A report that cannot be written is known before the run spends minutes on it.
+    if (outputFile) await checkWritable(outputFile, `--output-file ${config.outputFile}`);
+    if (summary) await checkWritable(summary, `The job summary (GITHUB_STEP_SUMMARY=${summary})`);
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
     const report = await run(config, {
@@ -183,23 +221,29 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, streams: Stre
         ? renderJson(report)
         : format === 'markdown'
           ? renderMarkdown(report, links)
-          : format === 'github'
-            ? renderTerminal(report, { color: false }) + renderAnnotations(report)
-            : renderTerminal(report, { color });
-    streams.stdout.write(as(config.output));
+          : renderTerminal(report, { color: format === 'github' ? false : color });
+    if (config.output === 'json') out.json(as('json'));
+    else streams.stdout.write(as(config.output));
     if (config.output === 'github') {
-      if (env.GITHUB_STEP_SUMMARY) await appendFile(env.GITHUB_STEP_SUMMARY, renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n');
+      out.raw.write(renderAnnotations(report));
+      const markdown = renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n';
+      if (summary) await writeReport(summary, markdown, `The job summary (GITHUB_STEP_SUMMARY=${summary})`, 'append');
       else streams.stderr.write('migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n');
     }
-    if (config.outputFile) await writeFile(resolve(cwd, config.outputFile), as(config.outputFile.endsWith('.md') ? 'markdown' : 'json'));
+    if (outputFile) {
+      const text = as(outputFile.endsWith('.md') ? 'markdown' : 'json');
+      await writeReport(outputFile, text, `--output-file ${config.outputFile}`);
+    }
     return report.ok ? 0 : 1;
   } catch (error) {
     if (isInterrupted()) return 130;
-    if (error instanceof ToolError) {
-      streams.stderr.write(`migrate-check: ${error.message}\n`);
+    const system = describeSystemError(error);
+    if (error instanceof ToolError || system) {
+      streams.stderr.write(`migrate-check: ${visibleLines(system ?? errorMessage(error))}\n`);
     } else {
       streams.stderr.write(
-        `migrate-check: unexpected error: ${errorMessage(error)}\nThis is a bug in migrate-check. Please report it with the command you ran` +
+        `migrate-check: unexpected error: ${visibleLines(errorMessage(error))}\nThis is a bug in migrate-check. ` +
+          `Please report it with the command you ran` +
           `${env.MIGRATE_CHECK_DEBUG ? '' : ' (set MIGRATE_CHECK_DEBUG=1 to include the stack trace)'}.\n`,
       );
       if (env.MIGRATE_CHECK_DEBUG && error instanceof Error) streams.stderr.write(`${error.stack}\n`);

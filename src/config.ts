@@ -1,14 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { checks } from './checks/index.ts';
 import { SEVERITIES, type Severity } from './checks/check.ts';
 import { ConfigError, errorMessage } from './errors.ts';
+import { configText, customSettings, directoryKey, oneOf, parseDuration, refuseUnknownKeys } from './config-file.ts';
 import { formats } from './formats/index.ts';
 import type { Roundtrip } from './replay.ts';
 import type { Ordering } from './formats/common.ts';
 import type { CustomSettings } from './formats/format.ts';
-import type { TransactionMode } from './migration.ts';
 
 export type FailOn = Severity | 'never';
 export type CheckSetting = Severity | 'off';
@@ -80,20 +79,10 @@ export const DEFAULTS: Omit<Config, 'paths'> = {
   directories: {},
 };
 
+/** Shortest `statement-timeout` accepted. */
+export const MIN_STATEMENT_TIMEOUT_MS = 100;
+
 export const CONFIG_FILES = ['migrate-check.json', 'migrate-check.yml', 'migrate-check.yaml'];
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, where: string): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(', ')}.`);
-}
-
-/** `250ms`, `30s`, `5min`, `5m`, `1h`, or a number of milliseconds. */
-export function parseDuration(value: unknown, key: string, where: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
-  if (!match) throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; write a duration such as 30s, 5min or 1h.`);
-  const unit = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
-  return Math.round(Number(match[1]) * unit);
-}
 
 function checkSettings(value: unknown, where: string): Record<string, CheckSetting> {
   if (value === undefined) return {};
@@ -110,6 +99,12 @@ function checkSettings(value: unknown, where: string): Record<string, CheckSetti
 
 const FORMAT_IDS = () => ['auto', ...formats.map((f) => f.id)];
 const ROUNDTRIPS: Roundtrip[] = ['per-migration', 'all', 'none'];
+
+/** Keys a `directories.<dir>` entry may set. */
+const DIRECTORY_KEYS = [
+  'format', 'roundtrip', 'checks', 'placeholders', 'prerequisites', 'search-path', 'settings', 'role',
+  'no-transaction-marker', 'naming-conventions', 'ordering', 'custom',
+];
 
 function directorySettings(raw: Record<string, unknown>, where: string): Partial<DirectorySettings> {
   const out: Partial<DirectorySettings> = {};
@@ -178,26 +173,6 @@ function namingConventions(value: unknown, where: string): NamingConventions {
   return out;
 }
 
-const TRANSACTION_MODES: TransactionMode[] = ['wrapped', 'implicit', 'none'];
-
-function customSettings(value: unknown, where: string): CustomSettings {
-  if (typeof value !== 'object' || value === null) throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
-  const raw = value as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
-    if (!['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'].includes(key)) {
-      throw new ConfigError(`${where}: unknown setting \`custom.${key}\`. Known: pattern, ordering, transaction, split, bookkeeping.`);
-    }
-  }
-  if (typeof raw.pattern !== 'string') throw new ConfigError(`${where}: \`custom.pattern\` is required: a regular expression with named groups version, name and optionally direction.`);
-  return {
-    pattern: raw.pattern,
-    ordering: raw.ordering === undefined ? 'numeric' : oneOf(raw.ordering, ['numeric', 'lexical'] as const, 'custom.ordering', where),
-    transaction: raw.transaction === undefined ? 'wrapped' : oneOf(raw.transaction, TRANSACTION_MODES, 'custom.transaction', where),
-    split: raw.split === undefined ? 'file' : oneOf(raw.split, ['file', 'statements'] as const, 'custom.split', where),
-    bookkeeping: raw.bookkeeping === undefined ? '' : String(raw.bookkeeping),
-  };
-}
-
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-image', 'postgres-version', 'postgres-bin', 'output', 'output-file', 'fail-on',
   'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom', 'naming-conventions',
@@ -205,9 +180,7 @@ const KNOWN_KEYS = new Set([
 
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
 export function parseSettings(raw: Record<string, unknown>, where: string): Partial<Config> {
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${where}: unknown setting \`${key}\`. Known settings: ${[...KNOWN_KEYS].join(', ')}.`);
-  }
+  refuseUnknownKeys(raw, [...KNOWN_KEYS], where);
   const out: Partial<Config> = directorySettings(raw, where);
   if (raw.path !== undefined) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split('\n')).map(String).map((p) => p.trim()).filter(Boolean);
   if (raw.database !== undefined) out.database = oneOf(raw.database, ['embedded', 'url', 'container'] as const, 'database', where);
@@ -222,7 +195,18 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
   if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json', 'markdown', 'github'] as const, 'output', where);
   if (raw['output-file'] !== undefined) out.outputFile = String(raw['output-file']);
   if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
-  if (raw['statement-timeout'] !== undefined) out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
+  if (raw['statement-timeout'] !== undefined) {
+    out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
+    // NOTE: Postgres reads 0 as "no limit" and a few ms cancels every statement, so every
+    // migration would fail for a reason that is not in it: both are refused as mistakes.
+    if (out.statementTimeoutMs < MIN_STATEMENT_TIMEOUT_MS) {
+      throw new ConfigError(
+        `${where}: \`statement-timeout\` is ${JSON.stringify(String(raw['statement-timeout']))}, ` +
+          'so every statement would be ' +
+          `cancelled before it could finish. Use at least ${MIN_STATEMENT_TIMEOUT_MS}ms; the default is 5min.`,
+      );
+    }
+  }
   if (raw['lock-timeout'] !== undefined) out.lockTimeoutMs = parseDuration(raw['lock-timeout'], 'lock-timeout', where);
   if (raw.base !== undefined) {
     const base = String(raw.base).trim();
@@ -238,24 +222,29 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
     if (typeof raw.directories !== 'object' || raw.directories === null) throw new ConfigError(`${where}: \`directories\` must map directory paths to settings.`);
     out.directories = {};
     for (const [dir, settings] of Object.entries(raw.directories)) {
-      out.directories[dir.replace(/\/+$/, '')] = directorySettings((settings ?? {}) as Record<string, unknown>, `${where} (directories.${dir})`);
+      const entryWhere = `${where} (directories.${dir})`;
+      if (settings !== null && (typeof settings !== 'object' || Array.isArray(settings))) {
+        throw new ConfigError(`${entryWhere}: must be a mapping of settings, e.g. { "format": "golang-migrate" }.`);
+      }
+      const entry = (settings ?? {}) as Record<string, unknown>;
+      refuseUnknownKeys(entry, DIRECTORY_KEYS, entryWhere, [...KNOWN_KEYS]);
+      out.directories[directoryKey(dir)] = directorySettings(entry, entryWhere);
     }
   }
   return out;
 }
 
-/** Reads the config file named, or the first of CONFIG_FILES in `cwd`; {} when there is none. */
+/**
+ * Reads the config file named (relative to `cwd`, or absolute), or the first of CONFIG_FILES in
+ * `cwd`; {} when there is none. An empty file is an empty config, and so is `/dev/null` (a way
+ * to ignore a config file in the folder); other devices, FIFOs and folders are refused unread.
+ */
 export async function readConfigFile(cwd: string, named?: string): Promise<Partial<Config>> {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const path = join(cwd, name);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      if (named) throw new ConfigError(`Config file ${named} does not exist. Check the --config path.`);
-      continue;
-    }
+    const text = await configText(resolve(cwd, name), name, named !== undefined);
+    if (text === null) continue;
+    if (!text.trim()) return {};
     let raw: unknown;
     try {
       raw = name.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
@@ -271,7 +260,7 @@ export async function readConfigFile(cwd: string, named?: string): Promise<Parti
 
 /** Defaults < config file < flags; per-directory settings resolved for `path`. */
 export function settingsFor(config: Config, path: string): DirectorySettings {
-  const own = config.directories[path.replace(/\/+$/, '')] ?? {};
+  const own = config.directories[directoryKey(path)] ?? {};
   return {
     format: own.format ?? config.format,
     roundtrip: own.roundtrip ?? config.roundtrip,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -146,6 +147,58 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
     ['a suppression without a reason', ['{dir}'], /1_a\.up\.sql:2: `migrate-check:ignore sql-error` needs a reason after the check id/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n-- migrate-check:ignore sql-error\n')],
     ['a suppression of an unknown check', ['{dir}'], /1_a\.up\.sql:1: `migrate-check:ignore` names unknown check `sql-eror`/, (d) => writeFileSync(join(d, '1_a.up.sql'), '-- migrate-check:ignore sql-eror typo\nselect 1;\n')],
     ['a broken drizzle journal', ['{dir}'], /meta\/_journal\.json is not valid JSON .*merge conflict/, (d) => (mkdirSync(join(d, 'meta')), writeFileSync(join(d, 'meta', '_journal.json'), '<<<<<<< HEAD'))],
+    ['a statement timeout that cancels every statement', ['{dir}', '--statement-timeout', '1ms'],
+      /`statement-timeout` is "1ms", so every statement would be cancelled .*at least 100ms/,
+      () => {}],
+    ['a statement timeout of 0', ['{dir}', '--statement-timeout', '0'],
+      /`statement-timeout` is "0", so every statement/,
+      () => {}],
+    ['a statement timeout that is not a duration', ['{dir}', '--statement-timeout', 'abc'],
+      /`statement-timeout` is "abc"; write a duration such as 30s/,
+      () => {}],
+    ['a mistyped config key', ['{dir}'],
+      /Unknown key `fail_on` in migrate-check\.yml; did you mean `fail-on`\?/,
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'fail_on: warning\n')],
+    ['a mistyped key per directory', ['{dir}'],
+      /Unknown key `formt` in migrate-check\.yml \(directories\.db\); did you mean `format`\?/,
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'directories:\n  db:\n    formt: goose\n')],
+    ['a top-level key per directory', ['{dir}'],
+      /`database` cannot be set per directory \(in migrate-check\.yml \(directories\.db\)\); set it at the top level/,
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'directories:\n  db:\n    database: url\n')],
+    ['--config naming a folder', ['{dir}', '--config', '{dir}'], /Config file `.*` is a folder, not a file/, () => {}],
+    ['--config naming a FIFO (never opened)', ['{dir}', '--config', 'pipe.yml'],
+      /Config file `pipe\.yml` is a FIFO \(named pipe\), not a file/,
+      (d) => execFileSync('mkfifo', [join(d, 'pipe.yml')])],
+    ['--config /dev/null is an empty config', ['missing', '--config', '/dev/null'],
+      /Migration directory `missing` does not exist/,
+      () => {}],
+    ['--config with an absolute path', ['missing', '--config', '{dir}/c.json'],
+      /Unknown key `fromat` in c\.json|Unknown key `fromat` in .*c\.json; did you mean `format`/,
+      (d) => writeFileSync(join(d, 'c.json'), '{"fromat": "goose"}')],
+    ['a migration linked to a file outside the folder', ['{dir}'],
+      /`.*\/0001_x\.up\.sql` is a symbolic link to \/etc\/passwd, outside the migration folder: replace the link/,
+      (d) => symlinkSync('/etc/passwd', join(d, '0001_x.up.sql'))],
+    ['a FIFO named like a migration (never opened)', ['{dir}'],
+      /0001_x\.up\.sql` is a FIFO \(named pipe\)/,
+      (d) => (writeFileSync(join(d, '0001_x.down.sql'), ''), execFileSync('mkfifo', [join(d, '0001_x.up.sql')]))],
+    ['a folder named like a migration', ['{dir}'],
+      /0001_x\.up\.sql` is a folder: rename it/,
+      (d) => (writeFileSync(join(d, '0001_x.down.sql'), 'select 1;'), mkdirSync(join(d, '0001_x.up.sql')))],
+    ['a NUL byte', ['{dir}'],
+      /1_a\.up\.sql` contains a NUL byte \(0x00\) at line 2\. Postgres cannot take NUL/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\nselect \0;\n')],
+    ['a psql meta-command', ['{dir}'],
+      /1_a\.up\.sql:2 starts with the psql meta-command `\\set`/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n\\set x 1\n')],
+    ['--output-file naming a folder', ['{dir}', '--output-file', '{dir}'],
+      /--output-file .* cannot be written: it is a folder; name a file such as report\.json/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+    ['--output-file in a missing folder', ['{dir}', '--output-file', 'out/r.json'],
+      /--output-file out\/r\.json cannot be written: its folder `.*out` does not exist; create it first/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+    ['TMPDIR missing', ['{dir}', '--env', 'TMPDIR={dir}/missing'],
+      /Could not create a temporary folder in `[^`]*\/missing`: it does not exist \(ENOENT\)\. Set TMPDIR to an existing/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
   ];
   for (const [name, args, message, setup] of cases) {
     test(name, async () => {
@@ -153,10 +206,14 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
       try {
         mkdirSync(dir, { recursive: true });
         setup(dir);
-        const { code, stdout, stderr } = await cli(args.map((a) => a.replace('{dir}', dir)), { cwd: dir });
+        const fill = (a: string) => a.replace('{dir}', dir);
+        const env = Object.fromEntries(args.filter((_, i) => args[i - 1] === '--env').map((a) => fill(a).split('=')));
+        const argv = args.filter((a, i) => a !== '--env' && args[i - 1] !== '--env').map(fill);
+        const { code, stdout, stderr } = await cli(argv, { cwd: dir, env });
         assert.equal(code, 2, stdout + stderr);
         assert.match(stderr, message);
         assert.doesNotMatch(stderr, /\n\s+at /, 'a stack trace was printed');
+        assert.doesNotMatch(stderr, /a bug in migrate-check/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

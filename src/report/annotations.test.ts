@@ -20,3 +20,12 @@ test('annotations: at most 10 per severity, then one notice counting the rest', 
   assert.equal(lines.at(-1), '::notice title=migrate-check::6 more findings not annotated here: see the job summary.');
   assert.equal(renderAnnotations(report([])), '');
 });
+
+test('annotations: a hostile file name or message stays inside its one annotation line', () => {
+  const file = 'db/0001_x\n::add-mask::secret,a:b%.up.sql';
+  const out = renderAnnotations(report([finding({ file, line: 3, message: 'a\r\n::warning::pwned 100%' })]));
+  const lines = out.trimEnd().split(/\r\n|\r|\n/);
+  assert.equal(lines.length, 1, out);
+  assert.match(lines[0]!, /^::error file=db\/0001_x%0A%3A%3Aadd-mask%3A%3Asecret%2Ca%3Ab%25\.up\.sql,line=3,/);
+  assert.match(lines[0]!, /,title=migrate-check sql-error::a%0D%0A::warning::pwned 100%25/);
+});

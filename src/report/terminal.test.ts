@@ -33,3 +33,40 @@ test('terminal and JSON: identifiers with backticks, pipes, angle brackets, perc
   assert.deepEqual(JSON.parse(renderJson(nasty)), nasty);
   t.assert.snapshot(renderJson(nasty));
 });
+
+test('terminal: a folder with many ignored files shows a count and the first five', (t) => {
+  const note = (i: number) => ({ file: `notes/${String(i).padStart(4, '0')}.md`, reason: 'not a migration' });
+  const ignored = Array.from({ length: 2791 }, (_, i) => note(i));
+  const out = renderTerminal(report([], { directories: [directory({ ignored })] }), { color: false });
+  const first = 'notes/0000.md, notes/0001.md, notes/0002.md, notes/0003.md, notes/0004.md';
+  assert.ok(out.includes(`\n  2791 files ignored by golang-migrate: ${first} … and 2786 more (see --output json)\n`));
+  assert.doesNotMatch(out, /0005\.md/);
+  const few = renderTerminal(report([], { directories: [directory({ ignored: ignored.slice(0, 5) })] }), {
+    color: false,
+  });
+  assert.match(few, /5 files ignored by golang-migrate: notes\/0000\.md, .*notes\/0004\.md\n/);
+  t.assert.snapshot(out);
+});
+
+test('terminal: control characters in names, objects and messages are shown as escapes, with or without colour', () => {
+  const hostile = report(
+    [
+      finding('sql-error', {
+        file: 'db/0002_\x1b[2J\x1b]0;x\x07.up.sql',
+        message: 'relation "a\x1b[31mb\rc\u202e" fails\n  second line',
+        help: 'fix\nit',
+      }),
+    ],
+    { directories: [directory({ path: 'db\n::x', ignored: [{ file: '9_\x9bz\t.sql', reason: 'x' }] })] },
+  );
+  for (const color of [false, true]) {
+    const out = renderTerminal(hostile, { color });
+    const raw = out.replace(/\x1b\[[0-9;]*m/g, '');
+    assert.doesNotMatch(color ? raw : out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/, 'a raw control character');
+    assert.ok(raw.includes('db/0002_\\x1B[2J\\x1B]0;x\\x07.up.sql'));
+    assert.ok(raw.includes('relation "a\\x1B[31mb\\rc\\u202E" fails\n            second line'), raw);
+    assert.ok(raw.includes('db\\n::x  golang-migrate'));
+    assert.ok(raw.includes('9_\\x9Bz\\t.sql'));
+    assert.ok(raw.includes('help: fix\\nit'));
+  }
+});
