@@ -12,6 +12,7 @@ import { renderAnnotations } from './report/annotations.ts';
 import { COMMENT_LIMIT, commentMarker, fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
 import type { Report } from './report/report.ts';
 import { renderTerminal } from './report/terminal.ts';
+import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
 
 /** What the Action needs to know about the event that started the workflow. */
@@ -131,10 +132,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     }
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
 
-    const report = await run(config, localIO(config, cwd, (line) => core.info(line)));
+    const report = await run(config, localIO(config, cwd, (line) => core.info(neutraliseCommands(line))));
     const withPr = context.pr ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } } : report;
 
-    process.stdout.write(renderTerminal(report, { color: false }));
+    // File and object names are untrusted: they must not read as workflow commands in the log.
+    process.stdout.write(neutraliseCommands(renderTerminal(report, { color: false })));
     process.stdout.write(renderAnnotations(report));
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
     const links = fileLinks(env, context.pr?.headSha);
@@ -149,7 +151,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     }
     return 0;
   } catch (error) {
-    core.setFailed(error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`);
+    core.setFailed(neutraliseCommands(error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`));
     if (!(error instanceof ToolError) && error instanceof Error && error.stack) core.debug(error.stack);
     return 2;
   }
