@@ -14,6 +14,8 @@ import { renderSum, SUM_FILE, sumEntries } from './history/sum.ts';
 import { posix, resolve } from 'node:path';
 import { localIO } from './io.ts';
 import type { Step } from './replay.ts';
+import type { Report } from './report/report.ts';
+import { onDefaultBranch } from './history/git.ts';
 import { checkWritable, describeSystemError, writeReport } from './cli-errors.ts';
 import { visible, visibleLines } from './report/visible.ts';
 import { neutraliseCommands, neutraliseJson } from './report/workflow-commands.ts';
@@ -188,6 +190,20 @@ function guarded(streams: Streams, env: NodeJS.ProcessEnv, argv: string[]) {
   };
 }
 
+/**
+ * Adopting on a history with old broken migrations: when the first error is in a migration
+ * already on the default branch, say so and how to check only what the branch adds.
+ */
+async function baseHint(report: Report, cwd: string): Promise<string> {
+  const first = report.findings.find((f) => f.severity === 'error' && f.file);
+  const ref = first?.file ? await onDefaultBranch(cwd, first.file) : null;
+  if (!ref) return '';
+  return (
+    `\n${visible(first!.file!)} is already on ${ref}: the failure may be an old one. ` +
+    `To check only what this branch adds, run with --base ${ref} (see "Pull requests: --base" in the README).\n`
+  );
+}
+
 /** The CLI: returns the exit code. Prints no stack trace for the tool's own errors or the machine's. */
 export async function main(
   argv: string[],
@@ -224,6 +240,7 @@ export async function main(
           : renderTerminal(report, { color: format === 'github' ? false : color });
     if (config.output === 'json') out.json(as('json'));
     else streams.stdout.write(as(config.output));
+    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok) streams.stdout.write(await baseHint(report, cwd));
     if (config.output === 'github') {
       out.raw.write(renderAnnotations(report));
       const markdown = renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n';

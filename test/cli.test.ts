@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
 import { EXPECTATIONS } from './fixture-expectations.ts';
-import { cli, FIXTURES, query } from './helpers.ts';
+import { cli, FIXTURES, query, repo } from './helpers.ts';
 
 describe('each fixture gets the right verdict through the CLI (embedded Postgres)', () => {
   for (const expected of EXPECTATIONS) {
@@ -261,4 +261,27 @@ describe('--database-url: a server of the user\'s own', () => {
     assert.deepEqual(await query(own.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_check%'"), []);
     rmSync(slow, { recursive: true, force: true });
   });
+});
+
+test('adopting on an old history: a failure in a migration already on main says so and suggests --base', async () => {
+  const dir = repo(
+    {
+      'db/0001_users.up.sql': 'CREATE TABLE users (id int);\n',
+      'db/0001_users.down.sql': 'SELECT 1;\n', // an old, broken down
+    },
+    (d) => {
+      writeFileSync(join(d, 'db', '0002_orders.up.sql'), 'CREATE TABLE orders (id int);\n');
+      writeFileSync(join(d, 'db', '0002_orders.down.sql'), 'DROP TABLE orders;\n');
+    },
+  );
+  try {
+    const run = await cli(['db'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /db\/0001_users\.down\.sql is already on main: the failure may be an old one\. To check only what this branch adds, run with --base main/);
+    const withBase = await cli(['db', '--base', 'main'], { cwd: dir });
+    assert.equal(withBase.code, 0, withBase.stdout);
+    assert.doesNotMatch(withBase.stdout, /already on/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

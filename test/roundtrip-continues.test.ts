@@ -6,6 +6,7 @@ import { DEFAULTS, type Config } from '../src/config.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 import { memoryDirectory } from '../src/formats/directory.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
+import { renderTerminal } from '../src/report/terminal.ts';
 import { run } from '../src/run.ts';
 import { query } from './helpers.ts';
 
@@ -73,6 +74,7 @@ test('roundtrip: an up that fails ends the check as it ends a deploy, and says w
     '0004_d.down.sql': 'DROP TABLE d;',
   });
   assert.deepEqual(report.directories[0]!.notChecked, [{ versions: ['0003', '0004'], reason: 'db/0002_b.up.sql fails, and a deploy stops there' }]);
+  assert.match(renderTerminal(report, { color: false }), /^! 2 of 4 migrations in db were not checked because db\/0002_b\.up\.sql fails/m);
   const comment = renderMarkdown(report);
   assert.match(comment, /2 of 4 migrations in db were not checked because db\/0002_b\.up\.sql fails, and a deploy stops there \(0003, 0004\)/);
 });

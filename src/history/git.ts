@@ -121,3 +121,19 @@ export async function openBase(cwd: string, ref: string): Promise<BaseCommit | {
     },
   };
 }
+
+/**
+ * The default branch's ref (`origin/HEAD`, else `origin/main`, `origin/master`, `main`,
+ * `master`) when `file` (relative to `cwd`) is already on it; null when it is not, or when
+ * `cwd` is not in a git repository.
+ */
+export async function onDefaultBranch(cwd: string, file: string): Promise<string | null> {
+  const root = (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
+  if (!root) return null;
+  const path = relative(root, resolve(cwd, file)).split(/[\\/]/).join('/');
+  const head = (await git(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).catch(() => '')).trim();
+  for (const ref of [head, 'origin/main', 'origin/master', 'main', 'master'].filter(Boolean)) {
+    if (await git(cwd, ['cat-file', '-e', `${ref}:${path}`]).then(() => true, () => false)) return ref;
+  }
+  return null;
+}

@@ -1,6 +1,6 @@
 import type { Finding } from '../checks/check.ts';
 import { docsUrl } from './docs-url.ts';
-import { countBySeverity, fails, type Report } from './report.ts';
+import { countBySeverity, fails, notCheckedSentences, type Report } from './report.ts';
 import { style as makeStyle, type Style } from './style.ts';
 import { visible, visibleLines } from './visible.ts';
 
@@ -50,7 +50,9 @@ function ignoredLine(dir: Report['directories'][number]): string {
  */
 export function renderTerminal(report: Report, options: { color: boolean }): string {
   const s = makeStyle(options.color);
-  const out = [verdict(report, s), ''];
+  const out = [verdict(report, s)];
+  for (const line of notCheckedSentences(report)) out.push(s.yellow(`! ${visible(line)}`));
+  out.push('');
   for (const dir of report.directories) {
     const ran = dir.steps.filter((st) => st.status !== 'skipped');
     const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
