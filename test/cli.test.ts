@@ -197,7 +197,7 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
       /--output-file out\/r\.json cannot be written: its folder `.*out` does not exist; create it first/,
       (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
     ['TMPDIR missing', ['{dir}', '--env', 'TMPDIR={dir}/missing'],
-      /Could not create a temporary folder in `[^`]*\/missing`: it does not exist \(ENOENT\)\. Set TMPDIR to an existing/,
+      /The temporary folder \S*\/missing \(from TMPDIR\) does not exist or is not a folder\. Set TMPDIR to an existing folder/,
       (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
   ];
   for (const [name, args, message, setup] of cases) {

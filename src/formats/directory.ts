@@ -153,8 +153,13 @@ export function fsDirectory(path: string): DirectoryReader {
         if (entry.isDirectory()) {
           // Hidden folders (.git, .idea …) hold no migrations any tool would run.
           if (entry.name.startsWith('.')) continue;
-          if (!/\.sql$/i.test(entry.name)) await visit(join(dir, entry.name));
-          else special.push({ file, kind: 'a folder', fix: 'rename it or move the file out of it' });
+          // A folder named like a migration file is one only when it holds nothing: Prisma's
+          // `<timestamp>_<name>/migration.sql` folders may themselves end in `.sql`.
+          const before = files.length;
+          await visit(join(dir, entry.name));
+          if (/\.sql$/i.test(entry.name) && files.length === before && !special.some((e) => e.file.startsWith(`${file}/`))) {
+            special.push({ file, kind: 'an empty folder', fix: 'remove it, or put the migration file in its place' });
+          }
         } else if (entry.isFile()) {
           files.push(file);
         } else if (!entry.name.startsWith('.') && readByFormats(entry.name)) {
