@@ -66,7 +66,14 @@ test('corpus: heroiclabs/nakama (sql-migrate) round-trips with pg_trgm in the pr
   // Per migration: 20210416090601's down recreates purchase_receipt without its foreign key,
   // and 20250926112031's down re-adds `role` at the end of console_user without its check.
   const per = await corpusRun('heroiclabs__nakama', 'migrate/sql', [], prelude);
-  assert.deepEqual(per.findings, ['down-reverts-up 20210416090601-purchase.sql', 'down-reverts-up 20250926112031-console-fine-grained-acl.sql']);
+  assert.deepEqual(per.findings, [
+    'down-reverts-up 20210416090601-purchase.sql',
+    'down-reverts-up 20250926112031-console-fine-grained-acl.sql',
+    'column-order 20250926112031-console-fine-grained-acl.sql',
+  ]);
+  const moved = per.report.findings.find((f) => f.check === 'column-order')!;
+  assert.equal(moved.severity, 'warning');
+  assert.match(moved.message, /`public\.console_user\.role` was column \d+ of \d+ before .* and is column \d+ of \d+ after its down/);
   assert.match(per.report.findings[0]!.message, /constraint `public\.purchase_receipt\.purchase_receipt_user_id_fkey` is missing/);
 });
 
