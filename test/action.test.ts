@@ -206,7 +206,7 @@ test('the Action picks a Postgres container when Docker is reachable, and remove
     const report = JSON.parse(run.report!) as Report;
     assert.equal(report.postgres.provider, 'container');
     assert.match(run.log, /Starting a .* container/);
-    assert.equal(labelledContainers(), '', 'the container was removed');
+    assert.equal(labelledContainers(run.pid), '', 'the container was removed');
     assert.equal(github.comments.length, 1);
   } finally {
     await github.close();

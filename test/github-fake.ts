@@ -94,6 +94,8 @@ export interface ActionRun {
   summary: string;
   /** The JSON report the `report` output points at, read before the runner's temp folder goes. */
   report: string | null;
+  /** The Action's process id (what labels the container it starts). */
+  pid: number | undefined;
 }
 
 /** Parses `name<<delimiter\nvalue\ndelimiter` records of a GITHUB_OUTPUT file. */
@@ -145,7 +147,7 @@ export async function runAction(options: { cwd: string; apiUrl: string; event: s
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const outputs = parseOutputs(readFileSync(paths.output, 'utf8'));
     const report = outputs.report ? readFileSync(outputs.report, 'utf8') : null;
-    return { code, log, outputs, summary: readFileSync(paths.summary, 'utf8'), report };
+    return { code, log, outputs, summary: readFileSync(paths.summary, 'utf8'), report, pid: child.pid };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
@@ -83,6 +83,11 @@ export function dockerUnavailable(): string | false {
 }
 
 /** The containers migrate-check started that still exist (running or not), by label. */
-export function labelledContainers(): string {
-  return execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim();
+/**
+ * The containers migrate-check started (all of them, or those of the process `pid` on this
+ * machine: test files run side by side, each with its own).
+ */
+export function labelledContainers(pid?: number): string {
+  const filter = pid === undefined ? 'label=dev.migrate-check' : `label=dev.migrate-check.owner=${hostname()}:${pid}`;
+  return execFileSync('docker', ['ps', '-aq', '--filter', filter], { encoding: 'utf8' }).trim();
 }

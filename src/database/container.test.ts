@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { dockerUnavailable, labelledContainers } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
 import { startContainer, startFailure } from './container.ts';
@@ -14,7 +15,7 @@ if (skip) {
   const image = process.env.MIGRATE_CHECK_TEST_IMAGE!;
   // Asks the running container itself (docker exec psql), from outside the provider.
   const listDatabases = async () => {
-    const id = execFileSync('docker', ['ps', '-q', '--filter', 'label=dev.migrate-check'], { encoding: 'utf8' }).trim().split('\n')[0];
+    const id = execFileSync('docker', ['ps', '-q', '--filter', `label=dev.migrate-check.owner=${hostname()}:${process.pid}`], { encoding: 'utf8' }).trim().split('\n')[0];
     if (!id) throw new Error('no container');
     return execFileSync('docker', ['exec', id, 'psql', '-U', 'postgres', '-Atc', 'SELECT datname FROM pg_database'], { encoding: 'utf8' }).trim().split('\n');
   };
@@ -22,10 +23,10 @@ if (skip) {
 
   test('container: the container is removed when the server is disposed', async () => {
     const server = await startContainer({ image });
-    assert.notEqual(labelledContainers(), '');
+    assert.notEqual(labelledContainers(process.pid), '');
     assert.equal(server.provider, 'container');
     await server[Symbol.asyncDispose]();
-    assert.equal(labelledContainers(), '');
+    assert.equal(labelledContainers(process.pid), '');
   });
 
   test('container: Ctrl-C during a migration removes the container', async () => {
@@ -41,14 +42,14 @@ if (skip) {
       let seen = false;
       for (let i = 0; i < 150 && !seen; i++) {
         await new Promise((r) => setTimeout(r, 200));
-        seen = labelledContainers() !== '';
+        seen = labelledContainers(child.pid) !== '';
       }
       assert.ok(seen, 'the container never started');
       await new Promise((r) => setTimeout(r, 2_000)); // let the slow migration start
       child.kill('SIGINT');
       const code = await new Promise((r) => child.on('exit', r));
       assert.equal(code, 130);
-      assert.equal(labelledContainers(), '', 'the container is gone');
+      assert.equal(labelledContainers(child.pid), '', 'the container is gone');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -91,7 +92,7 @@ setInterval(() => {}, 1000);`;
 
   test('container: an image that does not exist says so, with the alternatives', async () => {
     await assert.rejects(startContainer({ image: 'migrate-check-test/no-such-image:1' }), /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: .*postgres-image.*database: embedded/s);
-    assert.equal(labelledContainers(), '');
+    assert.equal(labelledContainers(process.pid), '');
   });
 
 }
