@@ -76,8 +76,8 @@ describe('entries that are not regular files', () => {
       /0001_x\.up\.sql` is a symbolic link to gone\.sql, which does not exist/],
     ['a link to a folder', (d) => (mkdirSync(join(d, 'sub')), symlinkSync('sub', join(d, '0001_x.up.sql'))),
       /0001_x\.up\.sql` is a symbolic link to a folder \(sub\): replace the link with what it points to/],
-    ['a folder named like a migration', (d) => mkdirSync(join(d, '0001_x.up.sql')),
-      /0001_x\.up\.sql` is a folder: rename it or move the file out of it/],
+    ['an empty folder named like a migration', (d) => mkdirSync(join(d, '0001_x.up.sql')),
+      /0001_x\.up\.sql` is an empty folder: remove it, or put the migration file in its place/],
     ['a FIFO', (d) => execFileSync('mkfifo', [join(d, '0001_x.up.sql')]),
       /0001_x\.up\.sql` is a FIFO \(named pipe\): remove it/],
   ];
@@ -93,12 +93,30 @@ describe('entries that are not regular files', () => {
     });
   }
 
-  test('a link to the root is not walked; unrelated links and hidden entries are left alone', async () => {
-    const dir = folder({ '0001_x.up.sql': 'select 1;' });
+  test('a link, named anything, to a folder that holds it is a loop: the listing stops, naming it', async () => {
+    const dir = folder({ '0001_x.up.sql': 'select 1;', 'sub/keep.txt': '' });
     symlinkSync('/', join(dir, 'everything'));
+    symlinkSync('.', join(dir, 'sub', 'again'));
+    symlinkSync('..', join(dir, 'up'));
+    const reader = fsDirectory(dir);
+    const message = /`[^`]*\/everything` is a symbolic link to \/, a folder that holds it \(a loop: .*\): remove/;
+    await assert.rejects(reader.list(), (e: Error) => e.name === 'InputError' && message.test(e.message));
+    assert.deepEqual((await reader.special!()).map((s) => s.file), ['everything', 'sub/again', 'up']);
+    assert.match((await reader.special!())[1]!.kind, /^a symbolic link to \S+\/sub \(\.\), a folder that holds it/);
+  });
+
+  test('links to other folders, unrelated links and hidden entries are left alone, not walked', async () => {
+    const dir = folder({ '0001_x.up.sql': 'select 1;', 'shared/0002_y.up.sql': 'select 2;' });
+    const outside = folder({ 'index.md': '# docs', 'pkg/package.json': '{}' });
+    symlinkSync(outside, join(dir, 'docs'));
+    symlinkSync(join(outside, 'pkg'), join(dir, 'node_modules'));
+    symlinkSync('shared', join(dir, 'current'));
     symlinkSync('/nowhere', join(dir, '.#0001_x.up.sql')); // an editor's lock file
     symlinkSync('../README.md', join(dir, 'README'));
-    assert.deepEqual(await fsDirectory(dir).list(), ['0001_x.up.sql']);
+    symlinkSync('self', join(dir, 'self'));
+    const reader = fsDirectory(dir);
+    assert.deepEqual(await reader.list(), ['0001_x.up.sql', 'shared/0002_y.up.sql']);
+    assert.deepEqual(await reader.special!(), []);
   });
 });
 

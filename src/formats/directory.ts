@@ -18,8 +18,8 @@ export interface DirectoryReader {
   read(file: string): Promise<string>;
   /**
    * Entries named like something a format reads that are not regular files (a symbolic link out
-   * of the folder, a dangling one, a FIFO, a socket, a folder named `*.sql`). Optional: readers
-   * of memory or of a git commit have none.
+   * of the folder, a dangling one, a FIFO, a socket, a folder named `*.sql`), and links to a
+   * folder that holds them (a loop). Optional: readers of memory or of a git commit have none.
    */
   special?(): Promise<SpecialEntry[]>;
 }
@@ -98,6 +98,24 @@ async function classify(full: string, entry: Dirent, realRoot: string): Promise<
   return { kind: `a symbolic link to ${kindOf(st)} (${target})`, fix: 'replace the link with what it points to' };
 }
 
+/**
+ * A link to a folder that holds the link (`.`, `..`, `/`): a tool that follows links to folders
+ * walks the migrations again through it, without end. `null` for any other entry: a link to an
+ * unrelated folder (`docs`, `node_modules`) is not followed and does no harm.
+ */
+async function loopOf(full: string, realDir: string): Promise<Omit<SpecialEntry, 'file'> | null> {
+  const real = await realpath(full).catch(() => null);
+  if (real === null || !(await stat(real).catch(() => null))?.isDirectory()) return null;
+  const holds = realDir === real || realDir.startsWith(real.endsWith(sep) ? real : real + sep);
+  if (!holds) return null;
+  const target = await readlink(full).catch(() => real);
+  return {
+    kind: `a symbolic link to ${real === target ? real : `${real} (${target})`}, a folder that holds it ` +
+      '(a loop: a tool that follows links to folders would walk the migrations again through it, without end)',
+    fix: 'remove the link (migrate-check does not follow links to folders)',
+  };
+}
+
 /** A filesystem error reading the folder or a file, as a message that names the path and the fix. */
 function unreadable(error: unknown, shown: string, what: 'directory' | 'file'): unknown {
   const code = (error as NodeJS.ErrnoException).code;
@@ -120,7 +138,9 @@ function unreadable(error: unknown, shown: string, what: 'directory' | 'file'): 
  * that file; links that leave the folder, dangle or name a folder are not followed (a link to
  * `/` must not make migrate-check walk the disk), and FIFOs are never opened (reading one blocks).
  * Such entries, when named like something a format reads, stop the run with a message
- * (`special()` lists them); hidden folders (.git, .idea …) are not walked.
+ * (`special()` lists them), as does a link, named anything, to a folder that holds it (a loop:
+ * `sub → .`, `up → ..`, `root → /`). Links to other folders (`docs`, `node_modules`) are left
+ * alone, and hidden entries (.git, .idea …) are not walked.
  */
 export function fsDirectory(path: string): DirectoryReader {
   // Detection, the format, the checksum check and suppressions all look at the same folder:
@@ -166,6 +186,9 @@ export function fsDirectory(path: string): DirectoryReader {
           const found = await classify(join(dir, entry.name), entry, realRoot);
           if (found) special.push({ file, ...found });
           else files.push(file);
+        } else if (!entry.name.startsWith('.') && entry.isSymbolicLink()) {
+          const loop = await loopOf(join(dir, entry.name), await realpath(dir).catch(() => dir));
+          if (loop) special.push({ file, ...loop });
         }
       }
     };

@@ -27,5 +27,21 @@ test('annotations: a hostile file name or message stays inside its one annotatio
   const lines = out.trimEnd().split(/\r\n|\r|\n/);
   assert.equal(lines.length, 1, out);
   assert.match(lines[0]!, /^::error file=db\/0001_x%0A%3A%3Aadd-mask%3A%3Asecret%2Ca%3Ab%25\.up\.sql,line=3,/);
-  assert.match(lines[0]!, /,title=migrate-check sql-error::a%0D%0A::warning::pwned 100%25/);
+  // A CR in a message is shown as `\r`, as in the terminal; the line break stays one, escaped.
+  assert.match(lines[0]!, /,title=migrate-check sql-error::a\\r%0A::warning::pwned 100%25/);
+});
+
+test('annotations: a file name with a control character is named in the message, escaped, not in file=', () => {
+  const names = ['db/0001_a\x1b[31m.up.sql', 'db/0001_a\tb.up.sql', 'db/0001_\u009b3.up.sql', 'db/0001_\u202e.up.sql'];
+  for (const file of names) {
+    const out = renderAnnotations(report([finding({ file, line: 3, message: `${file} fails` })]));
+    assert.doesNotMatch(out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/, JSON.stringify(out));
+    assert.doesNotMatch(out, /file=|line=/, out);
+    const named = /^::error title=migrate-check sql-error::db\/0001_\S+\.up\.sql, line 3: db\/\S+ fails%0A%0Afix it\n$/;
+    assert.match(out, named, out);
+  }
+  const out = renderAnnotations(report([finding({ file: 'db/0001_a\x1b[31m.up.sql', line: null })]));
+  assert.equal(out, '::error title=migrate-check sql-error::db/0001_a\\x1B[31m.up.sql: fails%0A%0Afix it\n');
+  const kept = renderAnnotations(report([finding({ file: 'db/0001_🚀 x%.up.sql' })]));
+  assert.match(kept, /^::error file=db\/0001_🚀 x%25\.up\.sql,line=4,/, 'other names keep their exact path');
 });
