@@ -42,6 +42,8 @@ export interface Migration {
   readonly code?: string;
   /** Flyway's repeatable migrations (`R__…`): applied after the versioned ones. */
   readonly repeatable?: boolean;
+  /** drizzle's journal time (`when`): the migrator applies only entries newer than the last applied. */
+  readonly when?: number;
 }
 
 /** A file in the migration directory that the runner would not treat as a migration. */
@@ -72,6 +74,8 @@ export interface MigrationSet {
   readonly ignored: readonly IgnoredFile[];
   /** SQL the runner itself executes before the first migration (its bookkeeping table). */
   readonly bookkeeping: string;
+  /** The runner applies every pending migration inside one transaction (drizzle's migrator). */
+  readonly pendingTogether?: boolean;
   readonly problems?: readonly Problem[];
 }
 

@@ -22,6 +22,8 @@ import { fails, sortFindings, type DirectoryReport, type Report } from './report
 import { prepareInspector, schemaText, type Schema } from './schema/snapshot.ts';
 import { ClusterWatch } from './outside/cluster.ts';
 import { reachOf } from './outside/statements.ts';
+import { applyTogether, type TogetherResult } from './together.ts';
+import type { Guard } from './execute.ts';
 
 /** What the pipeline needs from the outside world, injected by the shells (and tests). */
 export interface RunIO {
@@ -167,7 +169,7 @@ async function replayIn(
   settings: DirectorySettings,
   prelude: Script[],
   config: Config,
-  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'>,
+  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'> & { then?: (connections: Connections, guard: Guard) => Promise<void> },
 ): Promise<ReplayResult> {
   const clients: pg.Client[] = [];
   const rebuilt: ScratchDatabase[] = [];
@@ -190,12 +192,13 @@ async function replayIn(
   };
   try {
     const first = await connectTo(db);
-    return await replay(first, {
+    const guard: Guard = { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: first.inspect };
+    const result = await replay(first, {
       ...options,
       set,
       prelude,
       session: sessionSetup(settings),
-      guard: { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: first.inspect },
+      guard,
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
       ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),
@@ -205,10 +208,35 @@ async function replayIn(
         return connectTo(next);
       },
     });
+    await options.then?.(first, guard);
+    return result;
   } finally {
     for (const client of clients) await client.end().catch(() => {});
     for (const next of rebuilt) await Promise.resolve(next[Symbol.asyncDispose]()).catch(() => {});
   }
+}
+
+/**
+ * For a runner that applies every pending migration in one transaction (drizzle): apply them so
+ * in a database of their own: with a base, the migrations the PR adds, after the merged ones;
+ * without one, the whole directory. Null when there is nothing to apply together.
+ */
+async function replayTogether(server: Server, loaded: Loaded, config: Config, replayed: ReplayResult): Promise<TogetherResult | null> {
+  const { path, set, settings, prelude, history } = loaded;
+  const added = history ? new Set(history.entries.filter((e) => e.status === 'new').map((e) => e.version)) : null;
+  const pending = set.migrations.filter((m) => m.up && (!added || added.has(m.version)));
+  // One migration alone runs as the per-migration replay ran it; a failed step is reported there.
+  if (!set.pendingTogether || pending.length < 2 || replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)) return null;
+  const earlier = set.migrations.filter((m) => !pending.includes(m));
+  let together: TogetherResult | null = null;
+  await using db = await server.createDatabase(`${path}-together`);
+  await replayIn(server, db, { ...set, migrations: earlier }, settings, prelude, config, {
+    roundtrip: 'none',
+    then: async ({ migrate }, guard) => {
+      together = await applyTogether(migrate, [], pending, guard);
+    },
+  });
+  return together;
 }
 
 /** Whether a replay ended before the directory's last migration (a failed prerequisite or up, a refusal). */
@@ -244,7 +272,8 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // stopped leaves the database in a state the ones after it were never meant to run on.
   const preludeDone = new Set<string>();
   let sharedStopped: string | null = null;
-  for (const { path, set, settings, prelude, suppressions, history, baseSet, historyUnavailable } of sets) {
+  for (const loaded of sets) {
+    const { path, set, settings, prelude, suppressions, history, baseSet, historyUnavailable } = loaded;
     await using own = shared ? null : await server.createDatabase(path);
     const db = (shared ?? own)!;
     const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
@@ -272,11 +301,12 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       await using baseDb = await server.createDatabase(`${path}-base`);
       baseSchema = (await replayIn(server, baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
     }
+    const together = shared ? null : await replayTogether(server, loaded, config, result);
     const found: Finding[] = [];
     for (const check of checks) {
       const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
       if (setting === 'off') continue;
-      for (const { severity, ...f } of check.run({ set, replay: result, history, provider: server.provider, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}) })) {
+      for (const { severity, ...f } of check.run({ set, replay: result, together, history, provider: server.provider, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}) })) {
         found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
       }
     }

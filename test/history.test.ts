@@ -266,3 +266,39 @@ test('--output github: the text report, annotations on the right file and line, 
   assert.match(stdout, /^::error file=db\/0002_add_nickname\.down\.sql,title=migrate-check history-edited::/m);
   assert.match(readFileSync(summary, 'utf8'), /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 2 errors\n/);
 });
+
+describe('drizzle: the pending migrations of a deploy run in one transaction', () => {
+  const journal = (tags: [string, number][]) =>
+    JSON.stringify({ version: '7', dialect: 'postgresql', entries: tags.map(([tag, when], idx) => ({ idx, version: '7', when, tag, breakpoints: true })) });
+  const DRIZZLE = {
+    'db/0000_init_items.sql': `CREATE TYPE "status" AS ENUM('active');--> statement-breakpoint\nCREATE TABLE "items" ("id" serial PRIMARY KEY, "status" "status" DEFAULT 'active' NOT NULL);\n`,
+    'db/meta/_journal.json': journal([['0000_init_items', 1735689600000]]),
+  };
+
+  test('a new enum value and its first use in the same deploy: the transaction check says only the deploy fails', async () => {
+    const dir = repo(DRIZZLE, (d) => {
+      writeFileSync(join(d, 'db', '0001_add_archived.sql'), `ALTER TYPE "status" ADD VALUE 'archived';\n`);
+      writeFileSync(join(d, 'db', '0002_default_archived.sql'), `ALTER TABLE "items" ALTER COLUMN "status" SET DEFAULT 'archived';\n`);
+      writeFileSync(join(d, 'db', 'meta', '_journal.json'), journal([['0000_init_items', 1735689600000], ['0001_add_archived', 1735776000000], ['0002_default_archived', 1735862400000]]));
+    });
+    made.push(dir);
+    const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(code, 1);
+    assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file}`), ['transaction db/0002_default_archived.sql']);
+    assert.match(report.findings[0]!.message, /fails when the migrator applies the pending migrations 0001, 0002 together in one transaction, as a deploy does: unsafe use of new value "archived"/);
+    assert.match(report.findings[0]!.help, /add the value in one deploy and use it in a later one/);
+  });
+
+  test('a migration generated before the last merged one is skipped by the migrator: a naming error', async () => {
+    const dir = repo(DRIZZLE, (d) => {
+      writeFileSync(join(d, 'db', '0001_nickname.sql'), `ALTER TABLE "items" ADD COLUMN "nickname" text;\n`);
+      writeFileSync(join(d, 'db', 'meta', '_journal.json'), journal([['0000_init_items', 1735689600000], ['0001_nickname', 1735600000000]]));
+    });
+    made.push(dir);
+    const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+    const report = JSON.parse(stdout) as Report;
+    assert.equal(code, 1);
+    assert.match(report.findings.find((f) => f.check === 'naming')!.message, /so it skips 0001_nickname on every database already migrated to 0000/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { MigrationSet } from '../migration.ts';
 import type { ReplayResult } from '../replay.ts';
+import type { TogetherResult } from '../together.ts';
 import type { History } from '../history/status.ts';
 import type { NamingConventions } from '../config.ts';
 
@@ -28,6 +29,8 @@ export interface CheckContext {
   history?: History | null;
   /** Why the base branch could not be read, when `--base` was given. */
   historyUnavailable?: string;
+  /** The pending migrations applied in one transaction, for runners that do so (drizzle). */
+  together?: TogetherResult | null;
   /** Where the migrations ran: a server the tool started (embedded, container) or the user's (url). */
   provider?: 'embedded' | 'url' | 'container';
   /** The team's naming conventions, when the config sets any. */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { formatProblems, type Check } from './check.ts';
+import { formatProblems, type Check, type CheckContext, type CheckResult } from './check.ts';
 
 /** active_sql_transaction: "… cannot run inside a transaction block". */
 export const TRANSACTION_SQLSTATE = '25001';
@@ -23,6 +23,26 @@ const FIX: Record<string, string> = {
   plain: 'Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker (postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config.',
 };
 
+/** A failure that shows only when the runner applies the pending migrations in one transaction. */
+function together({ together: applied, replay }: CheckContext): CheckResult[] {
+  const e = applied?.error;
+  if (!e || replay?.steps.some((s) => s.status === 'failed' && s.file === e.file)) return [];
+  const versions = applied!.versions;
+  return [
+    {
+      file: e.file,
+      line: e.line,
+      message:
+        `${basename(e.file)} fails when the migrator applies the pending migrations ${versions.join(', ')} together in one transaction, ` +
+        `as a deploy does: ${e.message} (SQLSTATE ${e.code}). Applied one at a time it passes, so only the deploy fails.`,
+      help:
+        e.code === '55P04'
+          ? 'A new enum value cannot be used in the transaction that adds it: add the value in one deploy and use it in a later one (a separate `drizzle-kit migrate` run), or avoid the new value in that migration.'
+          : 'Make the migration work on the state the earlier pending migrations leave inside the same transaction, or deploy them separately.',
+    },
+  ];
+}
+
 export const transaction: Check = {
   id: 'transaction',
   defaultSeverity: 'error',
@@ -43,6 +63,6 @@ export const transaction: Check = {
           help: fix,
         };
       });
-    return [...formatProblems(context, 'transaction'), ...failures];
+    return [...formatProblems(context, 'transaction'), ...failures, ...together(context)];
   },
 };

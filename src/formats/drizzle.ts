@@ -81,7 +81,27 @@ export const drizzle: Format = {
         migrations.push({ version, name, up: null, down: null });
         continue;
       }
-      migrations.push({ version, name, up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: 'wrapped' }, down: null });
+      // On a database already migrated past a later `when`, the migrator skips this entry.
+      const newest = Math.max(-Infinity, ...migrations.map((m) => m.when ?? -Infinity));
+      if (typeof entry.when === 'number' && entry.when <= newest) {
+        const later = migrations.find((m) => m.when === newest)!;
+        problems.push({
+          check: 'naming',
+          file: at(directory, file),
+          line: null,
+          message:
+            `${entry.tag}'s journal time (when: ${entry.when}) is not after ${later.version}_${later.name}'s (${newest}), which comes before it: ` +
+            `the drizzle migrator applies only entries newer than the last one applied, so it skips ${entry.tag} on every database already migrated to ${later.version}.`,
+          help: 'Regenerate the migration after merging (`drizzle-kit generate` gives it a new time), or set its `when` in meta/_journal.json later than every entry before it.',
+        });
+      }
+      migrations.push({
+        version,
+        name,
+        up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: 'wrapped' },
+        down: null,
+        ...(typeof entry.when === 'number' ? { when: entry.when } : {}),
+      });
     }
     ignored.push({ file: JOURNAL, reason: "drizzle-kit's journal: it decides which files run, in which order" });
     for (const file of files) {
@@ -107,6 +127,7 @@ export const drizzle: Format = {
       migrations,
       ignored,
       problems,
+      pendingTogether: true,
       // drizzle-orm pg-core dialect, migrate().
       bookkeeping: 'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
     };

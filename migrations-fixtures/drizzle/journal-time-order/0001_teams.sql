@@ -1,0 +1,3 @@
+CREATE TABLE "teams" (
+	"id" serial PRIMARY KEY NOT NULL
+);
