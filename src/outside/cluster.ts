@@ -71,9 +71,19 @@ const keyOf = (line: string) => line.slice(0, line.indexOf(': ') < 0 ? line.leng
  * changed since the previous call (or since `start`). A digest computed in the server keeps
  * the common case, nothing changed, to one small round trip.
  */
+/**
+ * As superuser, a change is told by each shared catalog's row count and newest row version
+ * (`xmin`: every insert and update writes one) and the time ALTER SYSTEM last wrote its file:
+ * about 0.3 ms a step, where reading and hashing the state takes about 2 ms.
+ */
+const FAST_DIGEST = `SELECT concat_ws(' ', ${['pg_authid', 'pg_auth_members', 'pg_database', 'pg_db_role_setting', 'pg_tablespace', 'pg_shdescription']
+  .map((t) => `(SELECT count(*) || '.' || coalesce(max(xmin::text::bigint), 0) FROM pg_catalog.${t})`)
+  .join(', ')}, (SELECT modification::text FROM pg_catalog.pg_stat_file('postgresql.auto.conf', true))) AS d`;
+
 export class ClusterWatch {
   readonly #client: pg.Client;
   #query = '';
+  #digestQuery = '';
   #digest = '';
   #state = new Map<string, string>();
 
@@ -86,12 +96,14 @@ export class ClusterWatch {
       `SELECT rolsuper AS superuser, rolsuper OR pg_has_role(current_user, 'pg_read_all_settings', 'USAGE') AS settings
          FROM pg_roles WHERE rolname = current_user`,
     );
-    this.#query = stateQuery(Boolean(rows[0]?.superuser), Boolean(rows[0]?.settings));
+    const superuser = Boolean(rows[0]?.superuser);
+    this.#query = stateQuery(superuser, Boolean(rows[0]?.settings));
+    this.#digestQuery = superuser ? FAST_DIGEST : `SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS d FROM (${this.#query}) s(line)`;
     await this.changes();
   }
 
   async changes(): Promise<string[]> {
-    const digest = (await this.#client.query<{ d: string }>(`SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS d FROM (${this.#query}) s(line)`)).rows[0]!.d;
+    const digest = (await this.#client.query<{ d: string }>({ name: 'migrate_check_cluster_digest', text: this.#digestQuery })).rows[0]!.d;
     if (digest === this.#digest) return [];
     const { rows } = await this.#client.query<{ line: string }>(`SELECT line FROM (${this.#query}) s(line) WHERE line IS NOT NULL ORDER BY line`);
     const state = new Map(rows.map((r) => [keyOf(r.line), r.line]));
