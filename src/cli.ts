@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS, parseSettings, readConfigFile, settingsFor, type Config } from './config.ts';
+import { nearestKey } from './config-file.ts';
+import { notPostgresUrl } from './database/url.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ConfigError, ToolError, errorMessage } from './errors.ts';
 import { fsDirectory } from './formats/directory.ts';
@@ -59,41 +61,46 @@ export interface Streams {
   stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
+const OPTIONS = {
+  format: { type: 'string' },
+  database: { type: 'string' },
+  'database-url': { type: 'string' },
+  'postgres-image': { type: 'string' },
+  'postgres-version': { type: 'string' },
+  'postgres-bin': { type: 'string' },
+  roundtrip: { type: 'string' },
+  output: { type: 'string' },
+  'output-file': { type: 'string' },
+  'fail-on': { type: 'string' },
+  'statement-timeout': { type: 'string' },
+  'lock-timeout': { type: 'string' },
+  config: { type: 'string' },
+  prerequisites: { type: 'string', multiple: true },
+  placeholder: { type: 'string', multiple: true },
+  'search-path': { type: 'string' },
+  setting: { type: 'string', multiple: true },
+  role: { type: 'string' },
+  'same-database': { type: 'boolean' },
+  base: { type: 'string' },
+  scope: { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
 function parse(argv: string[]) {
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        database: { type: 'string' },
-        'database-url': { type: 'string' },
-        'postgres-image': { type: 'string' },
-        'postgres-version': { type: 'string' },
-        'postgres-bin': { type: 'string' },
-        roundtrip: { type: 'string' },
-        output: { type: 'string' },
-        'output-file': { type: 'string' },
-        'fail-on': { type: 'string' },
-        'statement-timeout': { type: 'string' },
-        'lock-timeout': { type: 'string' },
-        config: { type: 'string' },
-        prerequisites: { type: 'string', multiple: true },
-        placeholder: { type: 'string', multiple: true },
-        'search-path': { type: 'string' },
-        setting: { type: 'string', multiple: true },
-        role: { type: 'string' },
-        'same-database': { type: 'boolean' },
-        base: { type: 'string' },
-        scope: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
+    // A mistyped long option is named with the option it most likely meant.
+    const unknown = /^Unknown option '--([^']+)'/.exec(errorMessage(error))?.[1];
+    const near = unknown === undefined ? null : nearestKey(unknown, Object.keys(OPTIONS));
+    if (near) {
+      const hint = 'Run migrate-check --help for the options.';
+      throw new ConfigError(`Unknown option --${unknown}; did you mean --${near}? ${hint}`);
+    }
     throw new ConfigError(`${errorMessage(error)}. Run migrate-check --help for the options.`);
   }
 }
@@ -109,11 +116,16 @@ async function configFrom(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const fromFlags = parseSettings(flags, 'command line');
   const config: Config = { ...DEFAULTS, paths: [], ...fromFile, ...fromFlags } as Config;
   if (positionals.length) config.paths = positionals;
+  const urlFrom = fromFlags.databaseUrl
+    ? '--database-url'
+    : fromFile.databaseUrl ? 'The `database-url` of the config file' : 'DATABASE_URL';
   config.databaseUrl ??= env.DATABASE_URL || undefined;
   if (fromFlags.database === undefined && fromFile.database === undefined && config.databaseUrl) config.database = 'url';
   if (config.database === 'url' && !config.databaseUrl) {
     throw new ConfigError('--database url needs a server: pass --database-url postgres://user@host/postgres or set DATABASE_URL.');
   }
+  const wrongUrl = config.database === 'url' && config.databaseUrl ? notPostgresUrl(config.databaseUrl, urlFrom) : null;
+  if (wrongUrl) throw new ConfigError(wrongUrl);
   if (!config.paths.length && !help && !version) {
     throw new ConfigError('No migration directory given. Run `migrate-check db/migrations` (or set `path` in migrate-check.json).');
   }

@@ -1,9 +1,10 @@
 /** Reading the config file and checking its keys and values, for config.ts. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readlink, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { ConfigError, errorMessage } from './errors.ts';
 import type { CustomSettings } from './formats/format.ts';
 import type { TransactionMode } from './migration.ts';
+import type { NamingConventions } from './config.ts';
 
 /** Edit distance (insertions, deletions, substitutions) between two short strings. */
 function distance(a: string, b: string): number {
@@ -31,29 +32,79 @@ export function nearestKey(key: string, known: readonly string[]): string | null
   return best;
 }
 
+/** The end of an unknown-name message: `; did you mean `x`?`, or `.` when no known name is near. */
+export function didYouMean(key: string, known: readonly string[], shown = (k: string) => `\`${k}\``): string {
+  const near = nearestKey(key, known);
+  return near ? `; did you mean ${shown(near)}?` : '.';
+}
+
 /**
- * Refuses the first key of `raw` that is not in `known`, naming it, where it is, and the
- * nearest valid key. `elsewhere` are keys valid at another level (top-level settings inside a
- * `directories` entry), named as such.
+ * Refuses the first key of `raw` that is not in `known`, naming it (as `prefix` + key), where it
+ * is, and the nearest valid key. `elsewhere` are keys valid at another level (top-level settings
+ * inside a `directories` entry), named as such.
  */
 export function refuseUnknownKeys(
   raw: Record<string, unknown>,
   known: readonly string[],
   where: string,
   elsewhere: readonly string[] = [],
+  prefix = '',
 ) {
   for (const key of Object.keys(raw)) {
     if (known.includes(key)) continue;
     if (elsewhere.includes(key)) {
       throw new ConfigError(
-        `\`${key}\` cannot be set per directory (in ${where}); set it at the top level. ` +
+        `\`${key}\` cannot be set per directory, in ${where}: did you mean the top level, outside \`directories\`? ` +
           `Per directory: ${known.join(', ')}.`,
       );
     }
-    const near = nearestKey(key, known);
-    const guess = near ? `; did you mean \`${near}\`?` : '.';
-    throw new ConfigError(`Unknown key \`${key}\` in ${where}${guess} Known keys: ${known.join(', ')}.`);
+    const guess = didYouMean(key, known, (k) => `\`${prefix}${k}\``);
+    throw new ConfigError(`Unknown key \`${prefix}${key}\` in ${where}${guess} Known keys: ${known.join(', ')}.`);
   }
+}
+
+/** What a config value is, for messages: `a number (5)`, `a list`, `a mapping`, `true`. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length ? 'a list' : 'an empty list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'boolean') return String(value);
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/** A setting that must be one non-empty text, e.g. a path or a URL. */
+export function text(value: unknown, key: string, where: string, example: string): string {
+  if (typeof value !== 'string') {
+    throw new ConfigError(`${where}: \`${key}\` is ${kindOf(value)}; it must be a string, e.g. ${example}.`);
+  }
+  if (!value.trim()) throw empty(key, where, example);
+  return value.trim();
+}
+
+const empty = (key: string, where: string, example: string) =>
+  new ConfigError(`${where}: \`${key}\` is empty; write a value, e.g. ${example}, or leave it out.`);
+
+/** A setting that is a list of texts: a list of strings, or one string with one entry a line. */
+export function textList(value: unknown, key: string, where: string, example: string): string[] {
+  if (typeof value === 'string') {
+    if (!value.trim()) throw empty(key, where, example);
+    return value.split('\n').map((p) => p.trim()).filter(Boolean);
+  }
+  if (!Array.isArray(value)) {
+    const given = `${where}: \`${key}\` is ${kindOf(value)}`;
+    throw new ConfigError(`${given}; it must be a string or a list of strings, e.g. ${example}.`);
+  }
+  return value.map((entry, i) => {
+    if (typeof entry !== 'string') {
+      const at = `${where}: \`${key}\` entry ${i + 1} is ${kindOf(entry)}`;
+      throw new ConfigError(`${at}; each entry must be a string, e.g. ${example}.`);
+    }
+    if (!entry.trim()) {
+      throw new ConfigError(`${where}: \`${key}\` has an empty entry; write a value, e.g. ${example}.`);
+    }
+    return entry.trim();
+  });
 }
 
 /** A `directories` key or a path, spelled one way: `./db/`, `db/` and `db` are the same folder. */
@@ -61,27 +112,47 @@ export function directoryKey(path: string): string {
   return posix.normalize(path.replace(/\\/g, '/')).replace(/(.)\/+$/, '$1');
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The config file's text; null when a file looked for by default is absent. */
 export async function configText(path: string, name: string, named: boolean): Promise<string | null> {
   const what = named ? `Config file \`${name}\`` : `The config file ${name} in this folder`;
   const fix = named ? ' Check the --config path.' : ` Remove or rename it, or pass --config <file>.`;
   let kind: string | null = null;
+  let bytes: Buffer;
   try {
     const st = await stat(path);
     if (path === '/dev/null') return '';
     if (st.isDirectory()) kind = 'a folder';
     else if (!st.isFile()) kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device';
-    else return await readFile(path, 'utf8');
+    if (kind) {
+      throw new ConfigError(`${what} is ${kind}, not a file: settings are read from a JSON or YAML file.${fix}`);
+    }
+    bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && !named) return null;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ConfigError(`Config file ${name} does not exist.${fix}`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // A link whose target is gone is a file someone meant to be read, not an absent one.
+      const target = await readlink(path).catch(() => null);
+      if (target !== null) {
+        throw new ConfigError(`${what} is a symbolic link to \`${target}\`, which does not exist.${fix}`);
+      }
+      if (!named) return null;
+      throw new ConfigError(`Config file ${name} does not exist.${fix}`);
+    }
     if (code === 'EACCES' || code === 'EPERM') {
       throw new ConfigError(`${what} cannot be read: permission denied. Make it readable by the user running it.`);
     }
     throw new ConfigError(`${what} cannot be read (${code ?? errorMessage(error)}).${fix}`);
   }
-  throw new ConfigError(`${what} is ${kind}, not a file: settings are read from a JSON or YAML file.${fix}`);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const lossy = bytes.toString('utf8');
+    const line = lossy.slice(0, lossy.indexOf('\uFFFD')).split('\n').length;
+    throw new ConfigError(`${what} is not valid UTF-8 (line ${line}). Save it with UTF-8 encoding.`);
+  }
 }
 
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, where: string): T {
@@ -91,13 +162,45 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], k
 
 /** `250ms`, `30s`, `5min`, `5m`, `1h`, or a number of milliseconds. */
 export function parseDuration(value: unknown, key: string, where: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(String(value));
+  const written = typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  const match = written === null ? null : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(written);
   if (!match) {
-    const given = JSON.stringify(value);
+    const given = typeof value === 'string' ? JSON.stringify(value) : kindOf(value);
     throw new ConfigError(`${where}: \`${key}\` is ${given}; write a duration such as 30s, 5min or 1h.`);
   }
   const unit = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
   return Math.round(Number(match[1]) * unit);
+}
+
+/** The longest timeout Postgres accepts: INT_MAX milliseconds, about 24.8 days. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * `statement-timeout` or `lock-timeout` in milliseconds, from `min` to what Postgres accepts.
+ * NOTE: Postgres reads 0 as "no limit", and a statement timeout of a few ms cancels every
+ * statement, so every migration would fail for a reason that is not in it: both are mistakes.
+ */
+export function parseTimeout(value: unknown, key: string, where: string, min: number, byDefault: string): number {
+  const ms = parseDuration(value, key, where);
+  const given = `${where}: \`${key}\` is ${JSON.stringify(String(value))}`;
+  if (ms === 0) {
+    throw new ConfigError(
+      `${given}, which Postgres reads as no limit at all. Use at least ${min}ms; the default is ${byDefault}.`,
+    );
+  }
+  if (ms < min) {
+    throw new ConfigError(
+      `${given}, so every statement would be cancelled before it could finish. ` +
+        `Use at least ${min}ms; the default is ${byDefault}.`,
+    );
+  }
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new ConfigError(
+      `${given}, longer than Postgres accepts: ${min}ms to ${MAX_TIMEOUT_MS}ms (about 24 days). ` +
+        `Use a shorter duration such as 30min; the default is ${byDefault}.`,
+    );
+  }
+  return ms;
 }
 
 const MODES: TransactionMode[] = ['wrapped', 'implicit', 'none'];
@@ -107,7 +210,7 @@ export function customSettings(value: unknown, where: string): CustomSettings {
     throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
   }
   const raw = value as Record<string, unknown>;
-  refuseUnknownKeys(raw, ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'], `${where} (custom)`);
+  refuseUnknownKeys(raw, ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'], where, [], 'custom.');
   if (typeof raw.pattern !== 'string') {
     throw new ConfigError(
       `${where}: \`custom.pattern\` is required: a regular expression with named groups version, name ` +
@@ -122,4 +225,48 @@ export function customSettings(value: unknown, where: string): CustomSettings {
     split: raw.split === undefined ? 'file' : oneOf(raw.split, ['file', 'statements'] as const, 'custom.split', where),
     bookkeeping: raw.bookkeeping === undefined ? '' : String(raw.bookkeeping),
   };
+}
+
+/**
+ * The session's `statement_timeout` and `lock_timeout` are the tool's own limits (a migration
+ * that runs or waits too long is reported): they are set only through their own settings.
+ */
+const OWN_TIMEOUTS: Record<string, [setting: string, example: string]> = {
+  statement_timeout: ['statement-timeout', '5min'],
+  lock_timeout: ['lock-timeout', '1min'],
+};
+
+export function refuseOwnTimeouts(settings: Record<string, string>, where: string) {
+  for (const name of Object.keys(settings)) {
+    const own = OWN_TIMEOUTS[name.toLowerCase()];
+    if (!own) continue;
+    throw new ConfigError(
+      `${where}: the setting \`${name}\` is migrate-check's own ${own[0].replace('-', ' ')}; ` +
+        `set it with \`${own[0]}\` (--${own[0]}) instead, e.g. --${own[0]} ${own[1]}.`,
+    );
+  }
+}
+
+const VERBS = ['add_', 'alter_', 'drop_', 'create_', 'create_index_', 'rename_', 'remove_', 'update_', 'backfill_'];
+
+/** `naming-conventions`: each key and value checked, an unknown key named with the nearest known one. */
+export function namingConventions(value: unknown, where: string): NamingConventions {
+  const example = '"snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": 4';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(
+      `${where}: \`naming-conventions\` is ${kindOf(value)}; it must be a mapping, e.g. { ${example} }.`,
+    );
+  }
+  const raw = value as Record<string, unknown>;
+  refuseUnknownKeys(raw, ['snake-case', 'verb-prefix', 'version-width'], where, [], 'naming-conventions.');
+  const out: NamingConventions = {};
+  for (const [key, v] of Object.entries(raw)) {
+    if (key === 'snake-case' && typeof v === 'boolean') out.snakeCase = v;
+    else if (key === 'verb-prefix' && v === true) out.verbPrefix = [...VERBS];
+    else if (key === 'verb-prefix' && Array.isArray(v) && v.length && v.every((p) => typeof p === 'string' && p)) {
+      out.verbPrefix = v as string[];
+    } else if (key === 'version-width' && Number.isInteger(v) && (v as number) > 0) out.versionWidth = v as number;
+    else throw new ConfigError(`${where}: \`naming-conventions.${key}\` is ${JSON.stringify(v)}; use ${example}.`);
+  }
+  return out;
 }

@@ -3,7 +3,10 @@ import { parse as parseYaml } from 'yaml';
 import { checks } from './checks/index.ts';
 import { SEVERITIES, type Severity } from './checks/check.ts';
 import { ConfigError, errorMessage } from './errors.ts';
-import { configText, customSettings, directoryKey, oneOf, parseDuration, refuseUnknownKeys } from './config-file.ts';
+import {
+  configText, customSettings, didYouMean, directoryKey, kindOf, namingConventions, oneOf, parseTimeout,
+  refuseOwnTimeouts, refuseUnknownKeys, text, textList,
+} from './config-file.ts';
 import { formats } from './formats/index.ts';
 import type { Roundtrip } from './replay.ts';
 import type { Ordering } from './formats/common.ts';
@@ -86,11 +89,17 @@ export const CONFIG_FILES = ['migrate-check.json', 'migrate-check.yml', 'migrate
 
 function checkSettings(value: unknown, where: string): Record<string, CheckSetting> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null) throw new ConfigError(`${where}: \`checks\` must map check ids to error, warning, notice or off.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = `${where}: \`checks\` is ${kindOf(value)}`;
+    throw new ConfigError(`${what}; it must map check ids to error, warning, notice or off.`);
+  }
   const out: Record<string, CheckSetting> = {};
+  const ids = checks.map((c) => c.id);
   for (const [id, setting] of Object.entries(value)) {
-    if (!checks.some((c) => c.id === id)) {
-      throw new ConfigError(`${where}: unknown check \`${id}\` under \`checks\`. Known checks: ${checks.map((c) => c.id).join(', ')}.`);
+    if (!ids.includes(id)) {
+      throw new ConfigError(
+        `${where}: unknown check \`${id}\` under \`checks\`${didYouMean(id, ids)} Known checks: ${ids.join(', ')}.`,
+      );
     }
     out[id] = oneOf(setting, [...SEVERITIES, 'off'], `checks.${id}`, where);
   }
@@ -118,12 +127,14 @@ function directorySettings(raw: Record<string, unknown>, where: string): Partial
     out.placeholders = raw.placeholders as Record<string, string>;
   }
   if (raw.prerequisites !== undefined) {
-    const list = Array.isArray(raw.prerequisites) ? raw.prerequisites : String(raw.prerequisites).split('\n');
-    out.prerequisites = list.map(String).map((p) => p.trim()).filter(Boolean);
+    out.prerequisites = textList(raw.prerequisites, 'prerequisites', where, 'db/extensions.sql');
   }
   if (raw['search-path'] !== undefined) {
-    const value = Array.isArray(raw['search-path']) ? raw['search-path'].join(', ') : String(raw['search-path']);
-    if (!value.trim()) throw new ConfigError(`${where}: \`search-path\` is empty; write the schemas in order, e.g. "storage, public, extensions".`);
+    const example = '"storage, public, extensions"';
+    const value = textList(raw['search-path'], 'search-path', where, example).join(', ');
+    if (!value.trim()) {
+      throw new ConfigError(`${where}: \`search-path\` is empty; write the schemas in order, e.g. ${example}.`);
+    }
     out.searchPath = value;
   }
   if (raw.settings !== undefined) {
@@ -131,6 +142,7 @@ function directorySettings(raw: Record<string, unknown>, where: string): Partial
       throw new ConfigError(`${where}: \`settings\` must map setting names to values, e.g. { "app.tenant_id": "test" }.`);
     }
     out.settings = Object.fromEntries(Object.entries(raw.settings).map(([k, v]) => [k, String(v)]));
+    refuseOwnTimeouts(out.settings, where);
   }
   if (raw.role !== undefined) {
     const role = String(raw.role);
@@ -157,60 +169,53 @@ export interface NamingConventions {
   versionWidth?: number;
 }
 
-function namingConventions(value: unknown, where: string): NamingConventions {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${where}: \`naming-conventions\` must be a mapping, e.g. { "snake-case": true, "verb-prefix": ["add_", "drop_"], "version-width": 4 }.`);
-  }
-  const raw = value as Record<string, unknown>;
-  const out: NamingConventions = {};
-  for (const [key, v] of Object.entries(raw)) {
-    if (key === 'snake-case' && typeof v === 'boolean') out.snakeCase = v;
-    else if (key === 'verb-prefix' && v === true) out.verbPrefix = ['add_', 'alter_', 'drop_', 'create_', 'create_index_', 'rename_', 'remove_', 'update_', 'backfill_'];
-    else if (key === 'verb-prefix' && Array.isArray(v) && v.length && v.every((p) => typeof p === 'string' && p)) out.verbPrefix = v as string[];
-    else if (key === 'version-width' && Number.isInteger(v) && (v as number) > 0) out.versionWidth = v as number;
-    else throw new ConfigError(`${where}: \`naming-conventions.${key}\` is ${JSON.stringify(v)}; use "snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": a number of digits.`);
-  }
-  return out;
-}
-
 const KNOWN_KEYS = new Set([
   'path', 'format', 'roundtrip', 'checks', 'placeholders', 'database', 'database-url', 'postgres-image', 'postgres-version', 'postgres-bin', 'output', 'output-file', 'fail-on',
   'statement-timeout', 'lock-timeout', 'same-database', 'base', 'scope', 'directories', 'prerequisites', 'search-path', 'settings', 'role', 'ordering', 'no-transaction-marker', 'custom', 'naming-conventions',
 ]);
 
+/** A Postgres major version, 14 to 18, written as a decimal number. */
+function postgresVersion(value: unknown, where: string): number {
+  const decimal = typeof value === 'number' || (typeof value === 'string' && /^\s*\d+\s*$/.test(value));
+  const major = decimal ? Number(value) : NaN;
+  if (Number.isInteger(major) && major >= 14 && major <= 18) return major;
+  throw new ConfigError(
+    `${where}: \`postgres-version\` is ${kindOf(value)}; it must be a Postgres major version from 14 to 18, e.g. 17.`,
+  );
+}
+
 /** Validates settings from a config file or from flags (same keys) into a partial Config. */
 export function parseSettings(raw: Record<string, unknown>, where: string): Partial<Config> {
   refuseUnknownKeys(raw, [...KNOWN_KEYS], where);
   const out: Partial<Config> = directorySettings(raw, where);
-  if (raw.path !== undefined) out.paths = (Array.isArray(raw.path) ? raw.path : String(raw.path).split('\n')).map(String).map((p) => p.trim()).filter(Boolean);
+  if (raw.path !== undefined) out.paths = textList(raw.path, 'path', where, 'db/migrations');
   if (raw.database !== undefined) out.database = oneOf(raw.database, ['embedded', 'url', 'container'] as const, 'database', where);
-  if (raw['postgres-image'] !== undefined) out.postgresImage = String(raw['postgres-image']).trim();
-  if (raw['database-url'] !== undefined) out.databaseUrl = String(raw['database-url']);
-  if (raw['postgres-version'] !== undefined) {
-    const major = Number(raw['postgres-version']);
-    if (!Number.isInteger(major) || major < 14 || major > 18) throw new ConfigError(`${where}: \`postgres-version\` must be a Postgres major version from 14 to 18.`);
-    out.postgresVersion = major;
+  if (raw['postgres-image'] !== undefined) {
+    out.postgresImage = text(raw['postgres-image'], 'postgres-image', where, 'postgis/postgis:17-3.5');
   }
-  if (raw['postgres-bin'] !== undefined) out.postgresBin = String(raw['postgres-bin']);
+  if (raw['database-url'] !== undefined) {
+    out.databaseUrl = text(raw['database-url'], 'database-url', where, 'postgres://user@host:5432/postgres');
+  }
+  if (raw['postgres-version'] !== undefined) out.postgresVersion = postgresVersion(raw['postgres-version'], where);
+  if (raw['postgres-bin'] !== undefined) {
+    out.postgresBin = text(raw['postgres-bin'], 'postgres-bin', where, '/usr/lib/postgresql/17/bin');
+  }
   if (raw.output !== undefined) out.output = oneOf(raw.output, ['text', 'json', 'markdown', 'github'] as const, 'output', where);
-  if (raw['output-file'] !== undefined) out.outputFile = String(raw['output-file']);
+  if (raw['output-file'] !== undefined) out.outputFile = text(raw['output-file'], 'output-file', where, 'report.json');
   if (raw['fail-on'] !== undefined) out.failOn = oneOf(raw['fail-on'], [...SEVERITIES, 'never'] as const, 'fail-on', where);
   if (raw['statement-timeout'] !== undefined) {
-    out.statementTimeoutMs = parseDuration(raw['statement-timeout'], 'statement-timeout', where);
-    // NOTE: Postgres reads 0 as "no limit" and a few ms cancels every statement, so every
-    // migration would fail for a reason that is not in it: both are refused as mistakes.
-    if (out.statementTimeoutMs < MIN_STATEMENT_TIMEOUT_MS) {
-      throw new ConfigError(
-        `${where}: \`statement-timeout\` is ${JSON.stringify(String(raw['statement-timeout']))}, ` +
-          'so every statement would be ' +
-          `cancelled before it could finish. Use at least ${MIN_STATEMENT_TIMEOUT_MS}ms; the default is 5min.`,
-      );
-    }
+    const given = raw['statement-timeout'];
+    out.statementTimeoutMs = parseTimeout(given, 'statement-timeout', where, MIN_STATEMENT_TIMEOUT_MS, '5min');
   }
-  if (raw['lock-timeout'] !== undefined) out.lockTimeoutMs = parseDuration(raw['lock-timeout'], 'lock-timeout', where);
+  if (raw['lock-timeout'] !== undefined) {
+    out.lockTimeoutMs = parseTimeout(raw['lock-timeout'], 'lock-timeout', where, 1, '1min');
+  }
   if (raw.base !== undefined) {
-    const base = String(raw.base).trim();
-    if (!base || base.startsWith('-')) throw new ConfigError(`${where}: \`base\` must be a git ref or commit, e.g. origin/main.`);
+    const base = text(raw.base, 'base', where, 'origin/main');
+    if (base.startsWith('-')) {
+      const given = JSON.stringify(base);
+      throw new ConfigError(`${where}: \`base\` ${given} must be a git ref or commit, e.g. origin/main.`);
+    }
     out.base = base;
   }
   if (raw.scope !== undefined) out.scope = oneOf(raw.scope, ['changed', 'all'] as const, 'scope', where);
@@ -236,18 +241,25 @@ export function parseSettings(raw: Record<string, unknown>, where: string): Part
 
 /**
  * Reads the config file named (relative to `cwd`, or absolute), or the first of CONFIG_FILES in
- * `cwd`; {} when there is none. An empty file is an empty config, and so is `/dev/null` (a way
- * to ignore a config file in the folder); other devices, FIFOs and folders are refused unread.
+ * `cwd`; {} when there is none. An empty YAML file is an empty config, and so is `/dev/null` (a
+ * way to ignore a config file in the folder); an empty JSON file is refused (`{}` is the empty
+ * JSON config); other devices, FIFOs, folders and links to nothing are refused unread.
  */
 export async function readConfigFile(cwd: string, named?: string): Promise<Partial<Config>> {
   const candidates = named ? [named] : CONFIG_FILES;
   for (const name of candidates) {
-    const text = await configText(resolve(cwd, name), name, named !== undefined);
-    if (text === null) continue;
-    if (!text.trim()) return {};
+    const content = await configText(resolve(cwd, name), name, named !== undefined);
+    if (content === null) continue;
+    // NOTE: an empty YAML document is an empty config; JSON has no empty document, so an empty
+    // .json file is refused as JSON.parse would, with the fix in words.
+    if (!content.trim() && name.endsWith('.json')) {
+      const fix = 'Write {} for a config with no settings, or remove it.';
+      throw new ConfigError(`${name} is empty, which is not valid JSON. ${fix}`);
+    }
+    if (!content.trim()) return {};
     let raw: unknown;
     try {
-      raw = name.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      raw = name.endsWith('.json') ? JSON.parse(content) : parseYaml(content);
     } catch (error) {
       throw new ConfigError(`${name} is not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${errorMessage(error)}`);
     }

@@ -18,6 +18,19 @@ export function redact(url: string): string {
   }
 }
 
+/**
+ * Why `url` is not a Postgres URL, naming where it came from (`DATABASE_URL`, `--database-url`),
+ * or null when it is one.
+ */
+export function notPostgresUrl(url: string, from: string): string | null {
+  try {
+    if (/^postgres(ql)?:$/.test(new URL(url).protocol)) return null;
+  } catch {}
+  const fix = from === 'DATABASE_URL' ? ', or unset DATABASE_URL to use the embedded Postgres' : '';
+  const form = 'postgres://user:password@host:5432/postgres';
+  return `${from} \`${redact(url)}\` is not a Postgres URL. Use the form ${form}${fix}.`;
+}
+
 export interface UrlOptions {
   /**
    * The server is a throwaway one the tool started (a container): migrations run as the URL's
@@ -63,15 +76,8 @@ async function createRunRole(admin: pg.Client): Promise<RunRole | null> {
  * as a login role made for the run where the user may create one.
  */
 export async function startUrl(url: string, options: UrlOptions = {}): Promise<Server> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-    if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error('not a postgres URL');
-  } catch {
-    throw new DatabaseError(
-      `The database URL \`${redact(url)}\` is not a Postgres URL. Use the form postgres://user:password@host:5432/postgres.`,
-    );
-  }
+  const wrong = notPostgresUrl(url, 'The database URL');
+  if (wrong) throw new DatabaseError(wrong);
   const clientConfig = (database: string): pg.ClientConfig => {
     const u = new URL(url);
     u.pathname = '/' + encodeURIComponent(database);
