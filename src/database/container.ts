@@ -65,6 +65,16 @@ export async function removeOrphans(): Promise<number> {
   return removed;
 }
 
+/** Removes this process's own containers (a start that was interrupted or failed half-way). */
+async function removeOwn(): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const owner = `${LABEL}.owner=${hostname()}:${process.pid}`;
+  for (const info of await client.container.dockerode.listContainers({ all: true, filters: { label: [owner] } })) {
+    await client.container.getById(info.Id).remove({ force: true, v: true }).catch(() => {});
+  }
+}
+
 /** The data directory to put on tmpfs: the official images moved it under /var/lib/postgresql/18 with 18. */
 function dataDirectory(image: string): string {
   const major = /:(\d+)/.exec(image)?.[1];
@@ -92,8 +102,17 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   const password = randomBytes(12).toString('hex');
   options.progress?.(`Starting a ${image} container…`);
   let started: Awaited<ReturnType<InstanceType<typeof PostgreSqlContainer>['start']>>;
+  // Interrupted while the container starts: it exists before `start` returns, so remove it by
+  // its owner label, now and once the start has settled.
+  let starting: Promise<unknown> = Promise.resolve();
+  const removeStarting = async () => {
+    await removeOwn().catch(() => {});
+    await Promise.race([starting.catch(() => {}), new Promise((r) => setTimeout(r, 3_000).unref())]);
+    await removeOwn().catch(() => {});
+  };
+  const unregisterStart = onInterrupt(removeStarting);
   try {
-    started = await new PostgreSqlContainer(image)
+    starting = new PostgreSqlContainer(image)
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword(password)
@@ -102,8 +121,12 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
       .withEnvironment({ POSTGRES_INITDB_ARGS: '--nosync' })
       .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
       .start();
+    started = (await starting) as typeof started;
   } catch (error) {
+    await removeOwn().catch(() => {});
     throw startFailure(image, error);
+  } finally {
+    unregisterStart();
   }
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= started.stop({ remove: true, removeVolumes: true }).then(() => {}, () => {}));
