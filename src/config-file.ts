@@ -210,7 +210,32 @@ export function customSettings(value: unknown, where: string): CustomSettings {
     throw new ConfigError(`${where}: \`custom\` must be a mapping with at least \`pattern\`.`);
   }
   const raw = value as Record<string, unknown>;
-  refuseUnknownKeys(raw, ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping'], where, [], 'custom.');
+  refuseUnknownKeys(
+    raw,
+    ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping', 'ignore', 'no-transaction-name', 'no-transaction-first-line', 'prefer'],
+    where,
+    [],
+    'custom.',
+  );
+  const strings = (key: string): string[] | undefined => {
+    const v = raw[key];
+    if (v === undefined) return undefined;
+    const list = typeof v === 'string' ? [v] : v;
+    if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
+      throw new ConfigError(`${where}: \`custom.${key}\` must be a list of strings.`);
+    }
+    return list as string[];
+  };
+  const text = (key: string): string | undefined => {
+    const v = raw[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !v) throw new ConfigError(`${where}: \`custom.${key}\` must be a non-empty string.`);
+    return v;
+  };
+  const ignore = strings('ignore');
+  const prefer = strings('prefer');
+  const noTransactionName = text('no-transaction-name');
+  const noTransactionFirstLine = text('no-transaction-first-line');
   if (typeof raw.pattern !== 'string') {
     throw new ConfigError(
       `${where}: \`custom.pattern\` is required: a regular expression with named groups version, name ` +
@@ -224,6 +249,10 @@ export function customSettings(value: unknown, where: string): CustomSettings {
     transaction: raw.transaction === undefined ? 'wrapped' : oneOf(raw.transaction, MODES, 'custom.transaction', where),
     split: raw.split === undefined ? 'file' : oneOf(raw.split, ['file', 'statements'] as const, 'custom.split', where),
     bookkeeping: raw.bookkeeping === undefined ? '' : String(raw.bookkeeping),
+    ...(ignore ? { ignore } : {}),
+    ...(prefer ? { prefer } : {}),
+    ...(noTransactionName ? { noTransactionName } : {}),
+    ...(noTransactionFirstLine ? { noTransactionFirstLine } : {}),
   };
 }
 

@@ -253,6 +253,18 @@ export const EXPECTATIONS: Expectation[] = [
   },
   // the layouts users described, each a small repository
   { dir: 'layouts/api-three-digit', repo: true, args: ['api/migrations'], exit: 0, findings: [] },
+  // ory's popx: a dialect's file is preferred over the generic one, other dialects' files are not for Postgres,
+  // `.autocommit.` files run without a transaction (CONCURRENTLY works), empty placeholders do nothing.
+  { dir: 'layouts/ory-popx', repo: true, exit: 0, findings: [] },
+  {
+    dir: 'layouts/postgrator',
+    repo: true,
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '0002.undo.unique-email.sql', message: /index `public\.accounts_email` is left behind by 0002\.undo\.unique-email\.sql/ },
+      { check: 'up-repeatable', file: '0002.do.unique-email.sql', message: /relation "accounts_email" already exists/ },
+    ],
+  },
   { dir: 'layouts/python-plain', repo: true, args: ['migrations'], exit: 0, findings: [] },
   { dir: 'layouts/six-digit-prerequisites', repo: true, exit: 0, findings: [] },
   { dir: 'layouts/go-runner-alphabetical', repo: true, exit: 0, findings: [] },

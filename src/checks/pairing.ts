@@ -96,7 +96,9 @@ export const pairing: Check = {
           message: `${basename(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
           help: 'Give the down the same version and name as its up, or delete it if the up is gone.',
         });
-      } else if (m.down && m.up && m.down.units.every((u) => !hasStatements(u.sql))) {
+      } else if (m.down && m.up && m.down.units.every((u) => !hasStatements(u.sql)) && m.up.units.some((u) => hasStatements(u.sql))) {
+        // An empty up with an empty down is a placeholder (a version with nothing to do on this
+        // database, as ory's popx keeps them): nothing to undo.
         out.push({
           severity: 'warning',
           file: m.down.file,

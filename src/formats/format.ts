@@ -54,6 +54,18 @@ export interface CustomSettings {
   split: 'file' | 'statements';
   /** SQL for the runner's bookkeeping table, if the migrations touch it. */
   bookkeeping: string;
+  /** Patterns of paths the runner never reads (other databases' files, its own metadata). */
+  ignore?: string[];
+  /** A file runs without a transaction when its path matches this pattern (e.g. `\.autocommit\.`) … */
+  noTransactionName?: string;
+  /** … or when its first line is this text (e.g. `-- no-transaction`). */
+  noTransactionFirstLine?: string;
+  /**
+   * Several files for one version and direction (a dialect's own file beside a generic one):
+   * the values of the pattern's `variant` group in order of preference, `""` for a file whose
+   * name has none. Files of a variant not listed are not for this database.
+   */
+  prefer?: string[];
 }
 
 /** Settings the user may give a format in the config. */

@@ -1,0 +1,1 @@
+CREATE TABLE networks (id CHAR(36) PRIMARY KEY, created_at DATETIME NOT NULL);

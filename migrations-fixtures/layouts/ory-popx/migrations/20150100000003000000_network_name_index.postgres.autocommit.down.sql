@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY networks_name_idx;

@@ -1,0 +1,1 @@
+CREATE INDEX networks_created ON networks (created_at);
