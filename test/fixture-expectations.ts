@@ -222,6 +222,13 @@ export const EXPECTATIONS: Expectation[] = [
   },
   { dir: 'flyway/placeholders', exit: 2, findings: [], says: /V1__create_schema\.sql:1 uses the placeholder \$\{appSchema\}, which has no value: flyway would refuse to run it\. Set it in the config/ },
   { dir: 'flyway/placeholders', exit: 0, args: ['--placeholder', '${appSchema}=billing'], findings: [] },
+  // COPY … FROM stdin data sent through the COPY protocol; `.SQL` and an empty description run
+  { dir: 'flyway/copy-from-stdin', exit: 0, findings: [] },
+  {
+    dir: 'flyway/reindex-concurrently',
+    exit: 1,
+    findings: [{ check: 'transaction', file: 'V2__rebuild_email_index.sql', line: 3, message: /REINDEX CONCURRENTLY cannot run inside a transaction block: in V2__rebuild_email_index\.sql the runner wraps the file in BEGIN … COMMIT/ }],
+  },
   // plain
   { dir: 'plain/clean', exit: 0, findings: [] },
   { dir: 'plain/ordering', exit: 0, findings: [] },
