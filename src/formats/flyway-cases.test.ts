@@ -99,7 +99,7 @@ test('flyway upstream cases: file names are read as ResourceNameParser reads the
 test('flyway: a `.sql` name Flyway skips is a naming error; `V1__.sql` and `.SQL` are detected as Flyway', async () => {
   const set = await versions({ 'V1.2a__x.sql': 'select 1;', 'V1__.sql': 'select 1;' });
   assert.deepEqual(set.problems?.map((p) => [p.check, p.severity ?? 'error', p.file]), [['naming', 'error', 'db/V1.2a__x.sql']]);
-  for (const files of [{ 'V1__.sql': '' }, { 'V1__init.SQL': '' }]) {
+  for (const files of [{ 'V1__.sql': '' }, { 'V1__init.SQL': '' }] as Record<string, string>[]) {
     const dir = memoryDirectory('db', files);
     assert.equal(await flyway.detect(dir, await dir.list()), true);
   }
