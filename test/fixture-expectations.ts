@@ -36,6 +36,14 @@ export const EXPECTATIONS: Expectation[] = [
   },
   { dir: 'golang-migrate/clean', exit: 0, findings: [] },
   {
+    dir: 'golang-migrate/version-overflow',
+    exit: 1,
+    findings: [
+      { check: 'naming', file: '20240101120000000000_add_email.up.sql', message: /golang-migrate skips it: version 20240101120000000000 does not fit an unsigned 64-bit integer.*it will never run/ },
+      { check: 'naming', file: '20240101120000000000_add_email.down.sql', message: /does not fit an unsigned 64-bit integer/ },
+    ],
+  },
+  {
     dir: 'golang-migrate/down-leaves-index',
     exit: 1,
     findings: [
