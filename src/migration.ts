@@ -102,8 +102,10 @@ export function renderPlaceholders(set: MigrationSet, placeholders: Readonly<Rec
   if (tokens.length === 0) return set;
   const render = (sql: string) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]!), sql);
   // Flyway replaces placeholders in the whole script, COPY data included.
-  const renderUnit = (u: ExecUnit): ExecUnit =>
-    u.copyData === undefined ? { ...u, sql: render(u.sql) } : { ...u, sql: render(u.sql), copyData: render(u.copyData) };
+  const renderUnit = (u: ExecUnit): ExecUnit => {
+    const rendered = { ...u, sql: render(u.sql) };
+    return u.copyData === undefined ? rendered : { ...rendered, copyData: render(u.copyData) };
+  };
   const script = (s: Script | null): Script | null => s && { ...s, units: s.units.map(renderUnit) };
   return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
 }

@@ -39,8 +39,16 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'golang-migrate/version-overflow',
     exit: 1,
     findings: [
-      { check: 'naming', file: '20240101120000000000_add_email.up.sql', message: /golang-migrate skips it: version 20240101120000000000 does not fit an unsigned 64-bit integer.*it will never run/ },
-      { check: 'naming', file: '20240101120000000000_add_email.down.sql', message: /does not fit an unsigned 64-bit integer/ },
+      {
+        check: 'naming',
+        file: '20240101120000000000_add_email.up.sql',
+        message: /skips it: version 20240101120000000000 does not fit an unsigned 64-bit integer.*will never run/,
+      },
+      {
+        check: 'naming',
+        file: '20240101120000000000_add_email.down.sql',
+        message: /does not fit an unsigned 64-bit integer/,
+      },
     ],
   },
   {
@@ -235,7 +243,14 @@ export const EXPECTATIONS: Expectation[] = [
   {
     dir: 'flyway/reindex-concurrently',
     exit: 1,
-    findings: [{ check: 'transaction', file: 'V2__rebuild_email_index.sql', line: 3, message: /REINDEX CONCURRENTLY cannot run inside a transaction block: in V2__rebuild_email_index\.sql the runner wraps the file in BEGIN … COMMIT/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: 'V2__rebuild_email_index.sql',
+        line: 3,
+        message: /REINDEX CONCURRENTLY cannot run inside a transaction block: in V2__rebuild_email_index\.sql/,
+      },
+    ],
   },
   // plain
   { dir: 'plain/clean', exit: 0, findings: [] },

@@ -45,18 +45,38 @@ const INVALID_VERSIONS: { follows: string; version: string }[] = [
 
 /** File name → what Flyway makes of it: [kind, version, description], or why it is skipped. */
 const NAMES: { follows: string; file: string; is: [string, string, string] | RegExp }[] = [
-  { follows: 'ResourceNameParser: prefix, version, `__`, description', file: 'V1_1__add_index.sql', is: ['up', '1_1', 'add_index'] },
+  {
+    follows: 'ResourceNameParser: prefix, version, `__`, description',
+    file: 'V1_1__add_index.sql',
+    is: ['up', '1_1', 'add_index'],
+  },
   { follows: 'ResourceNameParser: an empty description is valid', file: 'V1__.sql', is: ['up', '1', ''] },
   { follows: 'ResourceNameParser: no separator, the rest is the version', file: 'V2.sql', is: ['up', '2', ''] },
   { follows: 'ResourceNameParser: the version ends at the first `__`', file: 'V3__a__b.sql', is: ['up', '3', 'a__b'] },
-  { follows: 'ResourceNameParser.stripSuffix: the suffix in any case', file: 'V4__upper.SQL', is: ['up', '4', 'upper'] },
-  { follows: 'Scanner (StringUtils.startsAndEndsWith): the suffix in any case', file: 'V5__mixed.Sql', is: ['up', '5', 'mixed'] },
+  {
+    follows: 'ResourceNameParser.stripSuffix: the suffix in any case',
+    file: 'V4__upper.SQL',
+    is: ['up', '4', 'upper'],
+  },
+  {
+    follows: 'Scanner (StringUtils.startsAndEndsWith): the suffix in any case',
+    file: 'V5__mixed.Sql',
+    is: ['up', '5', 'mixed'],
+  },
   { follows: 'ResourceNameParser: undo prefix', file: 'U4__upper.sql', is: ['down', '4', 'upper'] },
   { follows: 'ResourceNameParser: repeatable', file: 'R__views.sql', is: ['repeatable', 'R', 'views'] },
   { follows: 'ResourceNameParser: repeatable with an empty description', file: 'R__.sql', is: ['repeatable', 'R', ''] },
   { follows: 'ResourceNameParser: the prefix is case-sensitive', file: 'v6__lower.sql', is: /only runs files named/ },
-  { follows: 'ResourceNameParser: a repeatable cannot have a version', file: 'R1__x.sql', is: /a repeatable migration has no version/ },
-  { follows: 'ResourceNameParser: a versioned migration needs a version', file: 'V__x.sql', is: /Flyway needs a version/ },
+  {
+    follows: 'ResourceNameParser: a repeatable cannot have a version',
+    file: 'R1__x.sql',
+    is: /a repeatable migration has no version/,
+  },
+  {
+    follows: 'ResourceNameParser: a versioned migration needs a version',
+    file: 'V__x.sql',
+    is: /Flyway needs a version/,
+  },
   { follows: 'Scanner: the name must be longer than prefix and suffix', file: 'V.sql', is: /Flyway needs a version/ },
   { follows: 'ResourceNameParser: only the configured suffix', file: 'V7__notes.txt', is: /only runs `\.sql` files/ },
 ];
@@ -68,17 +88,23 @@ test('flyway upstream cases: versions order and collide as MigrationVersion comp
     const set = await versions({ [`V${c.a}__a.sql`]: 'select 1;', [`V${c.b}__b.sql`]: 'select 1;' });
     const got: Order = set.problems?.some((p) => p.check === 'duplicate-version')
       ? '='
-      : set.migrations[0]!.name === 'a' ? '<' : '>';
+      : set.migrations[0]!.name === 'a'
+        ? '<'
+        : '>';
     assert.equal(got, c.order, `${c.follows}: ${c.a} ${c.order} ${c.b}`);
   }
 });
 
-test('flyway upstream cases: a version Flyway cannot read makes it skip the file, and migrate-check says so', async () => {
+test('flyway upstream cases: a version Flyway cannot read makes it skip the file, and says so', async () => {
   for (const c of INVALID_VERSIONS) {
     const file = `V${c.version}__x.sql`;
     const set = await versions({ [file]: 'select 1;' });
     assert.deepEqual(set.migrations, [], c.follows);
-    assert.match(set.ignored.find((i) => i.file === file)?.reason ?? '', /Flyway skips it: Flyway cannot read the version/, c.follows);
+    assert.match(
+      set.ignored.find((i) => i.file === file)?.reason ?? '',
+      /Flyway skips it: Flyway cannot read the version/,
+      c.follows,
+    );
   }
 });
 
@@ -98,7 +124,10 @@ test('flyway upstream cases: file names are read as ResourceNameParser reads the
 
 test('flyway: a `.sql` name Flyway skips is a naming error; `V1__.sql` and `.SQL` are detected as Flyway', async () => {
   const set = await versions({ 'V1.2a__x.sql': 'select 1;', 'V1__.sql': 'select 1;' });
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.severity ?? 'error', p.file]), [['naming', 'error', 'db/V1.2a__x.sql']]);
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.severity ?? 'error', p.file]),
+    [['naming', 'error', 'db/V1.2a__x.sql']],
+  );
   for (const files of [{ 'V1__.sql': '' }, { 'V1__init.SQL': '' }] as Record<string, string>[]) {
     const dir = memoryDirectory('db', files);
     assert.equal(await flyway.detect(dir, await dir.list()), true);

@@ -6,9 +6,7 @@
 
 /** A Flyway script name, or why Flyway skips it. */
 export type FlywayName =
-  | { kind: 'V' | 'U'; version: string; description: string }
-  | { kind: 'R'; description: string }
-  | { invalid: string };
+  { kind: 'V' | 'U'; version: string; description: string } | { kind: 'R'; description: string } | { invalid: string };
 
 /**
  * MigrationVersion.fromVersion: `_` reads as `.`, parts split at a `.` before a digit, each part
@@ -47,10 +45,13 @@ export function parseFlywayName(base: string): FlywayName | null {
   const cut = rest.indexOf('__');
   const [version, description] = cut < 0 ? [rest, ''] : [rest.slice(0, cut), rest.slice(cut + 2)];
   if (kind === 'R') {
-    return version === '' ? { kind, description } : { invalid: 'a repeatable migration has no version (`R__{description}.sql`)' };
+    return version === ''
+      ? { kind, description }
+      : { invalid: 'a repeatable migration has no version (`R__{description}.sql`)' };
   }
   if (version === '') return { invalid: `Flyway needs a version (\`${kind}1.2__{description}.sql\`)` };
-  if (!flywayVersion(version)) return { invalid: `Flyway cannot read the version \`${version}\` (digits separated by \`.\` or \`_\`)` };
+  if (!flywayVersion(version))
+    return { invalid: `Flyway cannot read the version \`${version}\` (digits separated by \`.\` or \`_\`)` };
   return { kind, version, description };
 }
 
@@ -94,7 +95,7 @@ export function simplifiedPrefixes(sql: string): string[] {
     if (rest.startsWith('--')) i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
     else if (rest.startsWith('/*')) {
       let nest = 1;
-      for (i += 2; i < sql.length && nest > 0; ) {
+      for (i += 2; i < sql.length && nest > 0;) {
         if (sql.startsWith('/*', i)) (nest++, (i += 2));
         else if (sql.startsWith('*/', i)) (nest--, (i += 2));
         else i++;

@@ -43,8 +43,16 @@ const TRANSACTION: { follows: string; sql: string; runs: 'wrapped' | 'none' }[] 
     'DISCARD PLANS',
     'REFRESH MATERIALIZED VIEW CONCURRENTLY v',
     'CREATE INDEX "concurrently" ON t (x)',
-  ].map((sql) => ({ follows: 'PostgreSQLParser.detectCanExecuteInTransaction (no match)', sql, runs: 'wrapped' as const })),
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.alterType', sql: 'ALTER TYPE "myschema"."colors" ADD ATTRIBUTE f3 int', runs: 'wrapped' },
+  ].map((sql) => ({
+    follows: 'PostgreSQLParser.detectCanExecuteInTransaction (no match)',
+    sql,
+    runs: 'wrapped' as const,
+  })),
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.alterType',
+    sql: 'ALTER TYPE "myschema"."colors" ADD ATTRIBUTE f3 int',
+    runs: 'wrapped',
+  },
   // NOTE: the old builder ran ADD VALUE outside a transaction; PostgreSQLParser now does so only
   // on servers before 12, and migrate-check replays on 15 or later.
   {
@@ -57,19 +65,67 @@ const TRANSACTION: { follows: string; sql: string; runs: 'wrapped' | 'none' }[] 
 const SPLIT: { follows: string; sql: string; statements: number }[] = [
   {
     follows: 'PostgreSQLSqlStatementBuilderSmallTest.columnColumnText',
-    sql: "CREATE DOMAIN some_domain AS CHARACTER(3)\nCONSTRAINT some_domain_check CHECK (((VALUE) :: TEXT = ANY (ARRAY ['FOO' :: TEXT, 'BAR' :: TEXT])));",
+    sql:
+      'CREATE DOMAIN some_domain AS CHARACTER(3)\n' +
+      "CONSTRAINT some_domain_check CHECK (((VALUE) :: TEXT = ANY (ARRAY ['FOO' :: TEXT, 'BAR' :: TEXT])));",
     statements: 1,
   },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.regclass', sql: "CREATE TABLE base_table (\nid integer DEFAULT nextval('base_table_seq'::regclass) NOT NULL\n);", statements: 1 },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.function', sql: 'CREATE FUNCTION add(integer, integer) RETURNS integer\n LANGUAGE sql IMMUTABLE STRICT\n AS $_$select $1 + $2;$_$;\n', statements: 1 },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.ts', sql: "insert into testDate values (TIMESTAMP '2004-10-19 10:23:54');\n", statements: 1 },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.eString', sql: "CREATE TABLE sometable1 (\n id SERIAL PRIMARY KEY,\n f TEXT CHECK (f ~ E'.')\n);\n", statements: 1 },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.copy', sql: "COPY CSV_FILES FROM '/path/to/filename.csv' DELIMITER ';' CSV HEADER;\nselect 1;", statements: 2 },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.multilineStringLiteralWithSemicolons', sql: "INSERT INTO address VALUES (1, '1. first;\n2. second;\n3. third;')", statements: 1 },
-  { follows: 'PostgreSQLSqlStatementBuilderSmallTest.multilineDollar', sql: 'INSERT INTO dollar VALUES($$Hello\nmulti-line\nquotes;\n$$)', statements: 1 },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.regclass',
+    sql: "CREATE TABLE base_table (\nid integer DEFAULT nextval('base_table_seq'::regclass) NOT NULL\n);",
+    statements: 1,
+  },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.function',
+    sql: 'CREATE FUNCTION add(integer, integer) RETURNS integer\n LANGUAGE sql IMMUTABLE STRICT\n' +
+      ' AS $_$select $1 + $2;$_$;\n',
+    statements: 1,
+  },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.ts',
+    sql: "insert into testDate values (TIMESTAMP '2004-10-19 10:23:54');\n",
+    statements: 1,
+  },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.eString',
+    sql: "CREATE TABLE sometable1 (\n id SERIAL PRIMARY KEY,\n f TEXT CHECK (f ~ E'.')\n);\n",
+    statements: 1,
+  },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.copy',
+    sql: "COPY CSV_FILES FROM '/path/to/filename.csv' DELIMITER ';' CSV HEADER;\nselect 1;",
+    statements: 2,
+  },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.multilineStringLiteralWithSemicolons',
+    sql: "INSERT INTO address VALUES (1, '1. first;\n2. second;\n3. third;')",
+    statements: 1,
+  },
+  {
+    follows: 'PostgreSQLSqlStatementBuilderSmallTest.multilineDollar',
+    sql: 'INSERT INTO dollar VALUES($$Hello\nmulti-line\nquotes;\n$$)',
+    statements: 1,
+  },
   {
     follows: 'PostgreSQLSqlStatementBuilderSmallTest.multilineDollarNestedQuotes',
-    sql: 'CREATE OR REPLACE FUNCTION upperFunc()\nRETURNS void AS $$\nDECLARE\nvar varchar = \'abc\';\nBEGIN\nraise info \'upperFunc\';\nCREATE OR REPLACE FUNCTION internalFunc()\nRETURNS void AS $BODY$\nDECLARE\nvar varchar1 = \'abc\';\nBEGIN\nraise info \'internalFunc\'\nEND;\n$BODY$ LANGUAGE plpgsql;\nEND;\n$$ LANGUAGE plpgsql',
+    sql: [
+      'CREATE OR REPLACE FUNCTION upperFunc()',
+      'RETURNS void AS $$',
+      'DECLARE',
+      "var varchar = 'abc';",
+      'BEGIN',
+      "raise info 'upperFunc';",
+      'CREATE OR REPLACE FUNCTION internalFunc()',
+      'RETURNS void AS $BODY$',
+      'DECLARE',
+      "var varchar1 = 'abc';",
+      'BEGIN',
+      "raise info 'internalFunc'",
+      'END;',
+      '$BODY$ LANGUAGE plpgsql;',
+      'END;',
+      '$$ LANGUAGE plpgsql',
+    ].join('\n'),
     statements: 1,
   },
   ...['$$', '$abc$', '$ABC$', '$aBcDeF$', '$aBc_DeF$', '$abcDEF123$'].map((tag) => ({
@@ -77,21 +133,51 @@ const SPLIT: { follows: string; sql: string; statements: number }[] = [
     sql: `select ${tag}a; b${tag};\nselect 2;`,
     statements: 2,
   })),
-  { follows: 'PostgreSQLParser.adjustBlockDepth (BEGIN ATOMIC)', sql: 'create function f() returns int language sql begin atomic select 1; select 2; end;\nselect 3;', statements: 2 },
+  {
+    follows: 'PostgreSQLParser.adjustBlockDepth (BEGIN ATOMIC)',
+    sql: 'create function f() returns int language sql begin atomic select 1; select 2; end;\nselect 3;',
+    statements: 2,
+  },
   {
     follows: 'PostgreSQLParser.adjustBlockDepth (CASE inside ATOMIC)',
-    sql: "create function g(x int) returns text language sql begin atomic select case when x > 0 then 'p' else 'n' end; end;\nselect 3;",
+    sql:
+      'create function g(x int) returns text language sql begin atomic ' +
+      "select case when x > 0 then 'p' else 'n' end; end;\nselect 3;",
     statements: 2,
   },
 ];
 
 const COPY: { follows: string; sql: string; data: string[] }[] = [
-  { follows: 'PostgreSQLParser.detectStatementType (COPY … FROM STDIN)', sql: 'COPY t (a, b) FROM stdin;\n1\tx;y\n\\.\nselect 1;', data: ['1\tx;y\n'] },
-  { follows: 'PostgreSQLParser.detectStatementType (qualified name, options)', sql: 'copy public.t1 from STDIN with (format csv);\n1,"a;b"\n\\.\n', data: ['1,"a;b"\n'] },
-  { follows: 'PostgreSQLParser.readCopyData (rest of the COPY line skipped)', sql: 'COPY t FROM STDIN; -- ignored\n1\n2\n\\.\nselect 1;', data: ['1\n2\n'] },
-  { follows: 'PostgreSQLParser.readCopyData (`\\.` with blanks around it)', sql: 'COPY t FROM STDIN;\n\\N\n  \\.  \nselect 1;', data: ['\\N\n'] },
-  { follows: 'PostgreSQLParser.readCopyData (no data)', sql: 'COPY t FROM STDIN;\n\\.\nCOPY u FROM STDIN;\n9\n\\.\n', data: ['', '9\n'] },
-  { follows: 'PostgreSQLParser.detectStatementType (COPY TO STDOUT is no COPY FROM STDIN)', sql: 'COPY t TO STDOUT;\nselect 1;', data: [] },
+  {
+    follows: 'PostgreSQLParser.detectStatementType (COPY … FROM STDIN)',
+    sql: 'COPY t (a, b) FROM stdin;\n1\tx;y\n\\.\nselect 1;',
+    data: ['1\tx;y\n'],
+  },
+  {
+    follows: 'PostgreSQLParser.detectStatementType (qualified name, options)',
+    sql: 'copy public.t1 from STDIN with (format csv);\n1,"a;b"\n\\.\n',
+    data: ['1,"a;b"\n'],
+  },
+  {
+    follows: 'PostgreSQLParser.readCopyData (rest of the COPY line skipped)',
+    sql: 'COPY t FROM STDIN; -- ignored\n1\n2\n\\.\nselect 1;',
+    data: ['1\n2\n'],
+  },
+  {
+    follows: 'PostgreSQLParser.readCopyData (`\\.` with blanks around it)',
+    sql: 'COPY t FROM STDIN;\n\\N\n  \\.  \nselect 1;',
+    data: ['\\N\n'],
+  },
+  {
+    follows: 'PostgreSQLParser.readCopyData (no data)',
+    sql: 'COPY t FROM STDIN;\n\\.\nCOPY u FROM STDIN;\n9\n\\.\n',
+    data: ['', '9\n'],
+  },
+  {
+    follows: 'PostgreSQLParser.detectStatementType (COPY TO STDOUT is no COPY FROM STDIN)',
+    sql: 'COPY t TO STDOUT;\nselect 1;',
+    data: [],
+  },
 ];
 
 const load = async (sql: string) => (await flyway.load(memoryDirectory('db', { 'V1__x.sql': sql }))).migrations[0]!.up!;
@@ -107,18 +193,30 @@ test('flyway upstream cases: scripts split into the statements Flyway sends', as
 test('flyway upstream cases: COPY … FROM STDIN data up to `\\.` is data, not statements', async () => {
   for (const c of COPY) {
     const units = (await load(c.sql)).units;
-    assert.deepEqual(units.filter((u) => u.copyData !== undefined).map((u) => u.copyData), c.data, c.follows);
-    assert.ok(units.every((u) => !/^\d|^\\/.test(u.sql)), `${c.follows}: a data line became a statement`);
+    assert.deepEqual(
+      units.filter((u) => u.copyData !== undefined).map((u) => u.copyData),
+      c.data,
+      c.follows,
+    );
+    assert.ok(
+      units.every((u) => !/^\d|^\\/.test(u.sql)),
+      `${c.follows}: a data line became a statement`,
+    );
   }
 });
 
-test('flyway: COPY data without its `\\.` line is a parse error (Flyway never finishes reading the script)', async () => {
-  const set = await flyway.load(memoryDirectory('db', { 'V1__x.sql': 'create table t (a int);\nCOPY t FROM stdin;\n1\n2\n' }));
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 2]]);
+test('flyway: COPY data without its `\\.` line is a parse error (Flyway never finishes the script)', async () => {
+  const set = await flyway.load(
+    memoryDirectory('db', { 'V1__x.sql': 'create table t (a int);\nCOPY t FROM stdin;\n1\n2\n' }),
+  );
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.line]),
+    [['parse-error', 2]],
+  );
   assert.match(set.problems![0]!.message, /COPY … FROM STDIN at line 2 has no `\\\.` line after it/);
 });
 
-test('flyway: COPY data reaches Postgres through the COPY protocol, in the migration\'s transaction', async () => {
+test("flyway: COPY data reaches Postgres through the COPY protocol, in the migration's transaction", async () => {
   const sql = [
     'create table t (id int, label text);',
     'COPY t (id, label) FROM stdin;',
@@ -137,11 +235,19 @@ test('flyway: COPY data reaches Postgres through the COPY protocol, in the migra
     try {
       assert.equal(await executeScript(client, up), null);
       const rows = await client.query('select id, label from t order by id');
-      assert.deepEqual(rows.rows, [{ id: 1, label: 'semi;colon' }, { id: 2, label: 'null' }, { id: 3, label: "it's" }]);
+      assert.deepEqual(rows.rows, [
+        { id: 1, label: 'semi;colon' },
+        { id: 2, label: 'null' },
+        { id: 3, label: "it's" },
+      ]);
       const bad = await load('create table u (id int);\nCOPY u FROM stdin;\nnot a number\n\\.\n');
       const failed = await executeScript(client, { ...bad, file: 'db/V2__bad.sql' });
       assert.deepEqual([failed?.code, failed?.file, failed?.line], ['22P02', 'db/V2__bad.sql', 2]);
-      assert.equal((await client.query("select to_regclass('u') as u")).rows[0].u, null, 'the failed COPY rolled back its migration');
+      assert.equal(
+        (await client.query("select to_regclass('u') as u")).rows[0].u,
+        null,
+        'the failed COPY rolled back its migration',
+      );
     } finally {
       await client.end();
     }
@@ -152,6 +258,9 @@ test('flyway: COPY data reaches Postgres through the COPY protocol, in the migra
 
 test('flyway upstream cases: counted', (t) => {
   const cases = TRANSACTION.length + SPLIT.length + COPY.length;
-  t.diagnostic(`flyway statements: ${cases} upstream-derived cases, ${cases - 1} agree with current Flyway and the old builder; 1 (alterTypeAddValue) follows current Flyway on Postgres 12+`);
+  t.diagnostic(
+    `flyway statements: ${cases} upstream-derived cases, ${cases - 1} agree with current Flyway and the old ` +
+      'builder; 1 (alterTypeAddValue) follows current Flyway on Postgres 12+',
+  );
   assert.equal(cases, 29 + 17 + 6);
 });

@@ -3,7 +3,13 @@ import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { at, duplicate, ignore, looksLikeMigration } from './common.ts';
 import type { Format } from './format.ts';
 import { splitStatements } from './sql-split.ts';
-import { canExecuteInTransaction, compareFlywayVersions, flywayVersion, isCopyFromStdin, parseFlywayName } from './flyway-parser.ts';
+import {
+  canExecuteInTransaction,
+  compareFlywayVersions,
+  flywayVersion,
+  isCopyFromStdin,
+  parseFlywayName,
+} from './flyway-parser.ts';
 
 /**
  * Flyway (flywaydb.org), SQL-based migrations: versioned `V{version}__{description}.sql`,
@@ -43,7 +49,9 @@ export const flyway: Format = {
           check: 'parse-error',
           file: shown,
           line: unterminated.line,
-          message: `Flyway never finishes reading ${posix.basename(file)}: the data of the COPY … FROM STDIN at line ${unterminated.line} has no \`\\.\` line after it, and Flyway's parser reads data until it finds one.`,
+          message:
+            `Flyway never finishes reading ${posix.basename(file)}: the data of the COPY … FROM STDIN at line ` +
+            `${unterminated.line} has no \`\\.\` line after it, and Flyway's parser reads data until it finds one.`,
           help: 'End the COPY data with a line holding only `\\.`.',
         });
       }
@@ -59,8 +67,13 @@ export const flyway: Format = {
           check: 'transaction',
           file: shown,
           line,
-          message: `Flyway refuses ${posix.basename(file)}: it mixes a statement that cannot run in a transaction with statements that can ("Detected both transactional and non-transactional statements within the same migration (even though mixed is false). Offending statement found at line ${line}").`,
-          help: 'Move the non-transactional statement into a migration of its own, or set `mixed=true` (Flyway then runs the whole script without a transaction).',
+          message:
+            `Flyway refuses ${posix.basename(file)}: it mixes a statement that cannot run in a transaction with ` +
+            'statements that can ("Detected both transactional and non-transactional statements within the same ' +
+            `migration (even though mixed is false). Offending statement found at line ${line}").`,
+          help:
+            'Move the non-transactional statement into a migration of its own, or set `mixed=true` ' +
+            '(Flyway then runs the whole script without a transaction).',
         });
       }
       const wrapped = override === undefined ? !inTransaction.includes(false) : override === 'true';
@@ -78,14 +91,19 @@ export const flyway: Format = {
         // Flyway only scans `.sql` files; a versioned-looking name is worth a word.
         const severity = /^[VUR]\d*[._\d]*__/.test(base) ? 'notice' : undefined;
         if (severity) ignore(ignored, problems, directory, file, 'Flyway only runs `.sql` files', severity);
-        else ignored.push({ file, reason: 'Flyway only runs files named `V{version}__{description}.sql`, `U…` or `R__…`' });
+        else
+          ignored.push({
+            file,
+            reason: 'Flyway only runs files named `V{version}__{description}.sql`, `U…` or `R__…`',
+          });
         continue;
       }
       if ('invalid' in name) {
         // Flyway skips it ("SQL migrations were detected but not run because they did not follow
         // the filename convention"), or refuses to start with validateMigrationNaming=true.
         const reason = `Flyway skips it: ${name.invalid}`;
-        if (looksLikeMigration(file) || !/^[VUR](\d|.*__)/.test(base)) ignore(ignored, problems, directory, file, reason);
+        if (looksLikeMigration(file) || !/^[VUR](\d|.*__)/.test(base))
+          ignore(ignored, problems, directory, file, reason);
         else {
           ignored.push({ file, reason });
           problems.push({
@@ -108,7 +126,15 @@ export const flyway: Format = {
       const taken = entry[side];
       if (taken) {
         const kept = posix.relative(posix.join(directory.path), taken.file);
-        duplicate(ignored, problems, directory, kept, file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
+        duplicate(
+          ignored,
+          problems,
+          directory,
+          kept,
+          file,
+          key,
+          `Flyway refuses to run ("Found more than one migration with version ${key}")`,
+        );
         continue;
       }
       entry[side] = await script(file);

@@ -40,7 +40,9 @@ export const golangMigrate: Format = {
       const [, digits, name, direction] = m as unknown as [string, string, string, 'up' | 'down'];
       // Parse's strconv.ParseUint fails, and the source driver skips files that do not parse.
       if (BigInt(digits) > 0xffff_ffff_ffff_ffffn) {
-        const reason = `golang-migrate skips it: version ${digits} does not fit an unsigned 64-bit integer (at most 18446744073709551615)`;
+        const reason =
+          `golang-migrate skips it: version ${digits} does not fit an unsigned 64-bit integer ` +
+          '(at most 18446744073709551615)';
         ignore(ignored, problems, directory, file, reason);
         continue;
       }

@@ -38,7 +38,8 @@ export const sqlx: Format = {
       }
       const digits = file.slice(0, cut);
       // Rust's `str::parse::<i64>()`: an optional sign, then digits, within i64.
-      if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fff_ffff_ffff_ffffn || BigInt(digits) < -0x8000_0000_0000_0000n) {
+      const i64 = /^[+-]?\d+$/.test(digits) && BigInt.asIntN(64, BigInt(digits)) === BigInt(digits);
+      if (!i64) {
         throw new InputError(`${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`);
       }
       const rest = file.slice(cut + 1);
