@@ -2,6 +2,9 @@ import type pg from 'pg';
 import type { ExecUnit, Script } from './migration.ts';
 import { guarded, type TimedOut, type Timeouts } from './timeouts.ts';
 import { splitStatements } from './formats/sql-split.ts';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 
 /** A failed step, located in its file. */
 export interface StepError {
@@ -71,7 +74,8 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
   if (wrapped) await client.query('BEGIN');
   for (const unit of script.units) {
     if (!unit.sql.trim()) continue;
-    const run = guard ? guarded(client, guard.observer, guard.limits, () => client.query(unit.sql)) : { result: client.query(unit.sql), timedOut: () => null };
+    const send = () => sendUnit(client, unit);
+    const run = guard ? guarded(client, guard.observer, guard.limits, send) : { result: send(), timedOut: () => null };
     try {
       await run.result;
     } catch (error) {
@@ -89,6 +93,15 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
   }
   if (wrapped) await client.query('COMMIT');
   return null;
+}
+
+/**
+ * Sends one unit. `COPY … FROM STDIN` with data from the script goes through the COPY protocol
+ * with that data, as Flyway's PostgreSQL driver sends it (pgjdbc's CopyManager.copyIn).
+ */
+function sendUnit(client: pg.Client, unit: ExecUnit): Promise<unknown> {
+  if (unit.copyData === undefined) return client.query(unit.sql);
+  return pipeline(Readable.from([unit.copyData]), client.query(copyFrom(unit.sql)));
 }
 
 /** Statements that end or open a transaction: re-running a unit holding one could commit it. */

@@ -20,6 +20,13 @@ export interface ExecUnit {
   readonly sql: string;
   readonly line: number;
   readonly column: number;
+  /**
+   * For `COPY … FROM STDIN` read from a script (Flyway): the data lines that followed it, sent
+   * through the COPY protocol as the tool's driver sends them.
+   */
+  readonly copyData?: string;
+  /** The script ended before the `\.` line that ends the COPY data. */
+  readonly copyUnterminated?: boolean;
 }
 
 export interface Script {
@@ -98,6 +105,11 @@ export function renderPlaceholders(set: MigrationSet, placeholders: Readonly<Rec
   const tokens = Object.keys(placeholders).sort((a, b) => b.length - a.length);
   if (tokens.length === 0) return set;
   const render = (sql: string) => tokens.reduce((text, token) => text.replaceAll(token, placeholders[token]!), sql);
-  const script = (s: Script | null): Script | null => s && { ...s, units: s.units.map((u) => ({ ...u, sql: render(u.sql) })) };
+  // Flyway replaces placeholders in the whole script, COPY data included.
+  const renderUnit = (u: ExecUnit): ExecUnit => {
+    const rendered = { ...u, sql: render(u.sql) };
+    return u.copyData === undefined ? rendered : { ...rendered, copyData: render(u.copyData) };
+  };
+  const script = (s: Script | null): Script | null => s && { ...s, units: s.units.map(renderUnit) };
   return { ...set, migrations: set.migrations.map((m) => ({ ...m, up: script(m.up), down: script(m.down) })) };
 }

@@ -36,6 +36,22 @@ export const EXPECTATIONS: Expectation[] = [
   },
   { dir: 'golang-migrate/clean', exit: 0, findings: [] },
   {
+    dir: 'golang-migrate/version-overflow',
+    exit: 1,
+    findings: [
+      {
+        check: 'naming',
+        file: '20240101120000000000_add_email.up.sql',
+        message: /skips it: version 20240101120000000000 does not fit an unsigned 64-bit integer.*will never run/,
+      },
+      {
+        check: 'naming',
+        file: '20240101120000000000_add_email.down.sql',
+        message: /does not fit an unsigned 64-bit integer/,
+      },
+    ],
+  },
+  {
     dir: 'golang-migrate/down-leaves-index',
     exit: 1,
     findings: [
@@ -222,6 +238,20 @@ export const EXPECTATIONS: Expectation[] = [
   },
   { dir: 'flyway/placeholders', exit: 2, findings: [], says: /V1__create_schema\.sql:1 uses the placeholder \$\{appSchema\}, which has no value: flyway would refuse to run it\. Set it in the config/ },
   { dir: 'flyway/placeholders', exit: 0, args: ['--placeholder', '${appSchema}=billing'], findings: [] },
+  // COPY … FROM stdin data sent through the COPY protocol; `.SQL` and an empty description run
+  { dir: 'flyway/copy-from-stdin', exit: 0, findings: [] },
+  {
+    dir: 'flyway/reindex-concurrently',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: 'V2__rebuild_email_index.sql',
+        line: 3,
+        message: /REINDEX CONCURRENTLY cannot run inside a transaction block: in V2__rebuild_email_index\.sql/,
+      },
+    ],
+  },
   // plain
   { dir: 'plain/clean', exit: 0, findings: [] },
   { dir: 'plain/ordering', exit: 0, findings: [] },

@@ -1,44 +1,15 @@
 import { posix } from 'node:path';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
-import { at, duplicate, ignore } from './common.ts';
+import { at, duplicate, ignore, looksLikeMigration } from './common.ts';
 import type { Format } from './format.ts';
 import { splitStatements } from './sql-split.ts';
-
-/** `V1__init.sql`, `V1_10__x.sql`, `V69.1__x.sql`, `U1__init.sql`, `R__views.sql`. */
-const FILE = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
-
-/**
- * Statements Postgres refuses inside a transaction; Flyway's PostgreSQL parser detects them
- * and runs such a migration without one (and refuses a migration mixing both kinds).
- */
-const NON_TRANSACTIONAL = [
-  /^(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
-  /^REINDEX\b.*\bCONCURRENTLY\b/is,
-  /^REINDEX\s+(\(.*?\)\s*)?(SCHEMA|DATABASE|SYSTEM)\b/is,
-  /^(CREATE|DROP)\s+(DATABASE|TABLESPACE|SUBSCRIPTION)\b/i,
-  /^ALTER\s+SYSTEM\b/i,
-  /^VACUUM\b/i,
-  /^DISCARD\s+ALL\b/i,
-];
-
-/** Strips leading comments so the statement's first keyword can be read. */
-const head = (sql: string) => sql.replace(/^(\s*(--[^\n]*\n|\/\*[^]*?\*\/))*\s*/, '');
-
-/** Flyway's MigrationVersion: numbers separated by `.` or `_`, compared part by part. */
-function versionParts(version: string): bigint[] {
-  const parts = version.split(/[._]/).map((p) => BigInt(p));
-  while (parts.length > 1 && parts.at(-1) === 0n) parts.pop();
-  return parts;
-}
-
-function compareVersions(a: string, b: string): number {
-  const [x, y] = [versionParts(a), versionParts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const [p, q] = [x[i] ?? 0n, y[i] ?? 0n];
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
-}
+import {
+  canExecuteInTransaction,
+  compareFlywayVersions,
+  flywayVersion,
+  isCopyFromStdin,
+  parseFlywayName,
+} from './flyway-parser.ts';
 
 /**
  * Flyway (flywaydb.org), SQL-based migrations: versioned `V{version}__{description}.sql`,
@@ -56,7 +27,10 @@ export const flyway: Format = {
   builtinPlaceholders: { '${flyway:defaultSchema}': 'public', '${flyway:table}': 'flyway_schema_history' },
 
   async detect(_directory, files) {
-    return files.some((f) => FILE.test(posix.basename(f)));
+    return files.some((f) => {
+      const name = parseFlywayName(posix.basename(f));
+      return name !== null && !('invalid' in name);
+    });
   },
 
   async load(directory) {
@@ -67,47 +41,100 @@ export const flyway: Format = {
     const repeatable: Migration[] = [];
 
     const script = async (file: string): Promise<Script> => {
-      const units = splitStatements(await directory.read(file));
-      const kinds = units.map((u) => NON_TRANSACTIONAL.some((re) => re.test(head(u.sql))));
-      const conf = files.includes(`${file}.conf`) ? await directory.read(`${file}.conf`) : '';
-      const confSaysNo = /^\s*executeInTransaction\s*=\s*false\s*$/im.test(conf);
-      if (kinds.includes(true) && kinds.includes(false) && !confSaysNo) {
-        const first = units[kinds.indexOf(true)]!;
+      const shown = at(directory, file);
+      const units = splitStatements(await directory.read(file), 1, { copyFromStdin: isCopyFromStdin });
+      const unterminated = units.find((u) => u.copyUnterminated);
+      if (unterminated) {
         problems.push({
-          check: 'transaction',
-          file: at(directory, file),
-          line: first.line,
-          message: `Flyway refuses ${posix.basename(file)}: it mixes a statement that cannot run in a transaction (line ${first.line}) with statements that can ("Detected both transactional and non-transactional statements within the same migration").`,
-          help: 'Move the non-transactional statement into a migration of its own, or allow mixing with `flyway.postgresql.transactional.lock=false` and `mixed=true`.',
+          check: 'parse-error',
+          file: shown,
+          line: unterminated.line,
+          message:
+            `Flyway never finishes reading ${posix.basename(file)}: the data of the COPY … FROM STDIN at line ` +
+            `${unterminated.line} has no \`\\.\` line after it, and Flyway's parser reads data until it finds one.`,
+          help: 'End the COPY data with a line holding only `\\.`.',
         });
       }
-      return { file: at(directory, file), units, transaction: kinds.includes(true) || confSaysNo ? 'none' : 'wrapped' };
+      const inTransaction = units.map((u) => canExecuteInTransaction(u.sql));
+      const conf = files.includes(`${file}.conf`) ? await directory.read(`${file}.conf`) : '';
+      // A script configuration's executeInTransaction overrides what the parser found.
+      const override = /^\s*executeInTransaction\s*=\s*(true|false)\s*$/im.exec(conf)?.[1];
+      // ParserSqlScript: the first statement whose kind differs from an earlier one's.
+      const offending = inTransaction.findIndex((kind, k) => k > 0 && inTransaction.slice(0, k).includes(!kind));
+      if (offending >= 0 && override === undefined) {
+        const line = units[offending]!.line;
+        problems.push({
+          check: 'transaction',
+          file: shown,
+          line,
+          message:
+            `Flyway refuses ${posix.basename(file)}: it mixes a statement that cannot run in a transaction with ` +
+            'statements that can ("Detected both transactional and non-transactional statements within the same ' +
+            `migration (even though mixed is false). Offending statement found at line ${line}").`,
+          help:
+            'Move the non-transactional statement into a migration of its own, or set `mixed=true` ' +
+            '(Flyway then runs the whole script without a transaction).',
+        });
+      }
+      const wrapped = override === undefined ? !inTransaction.includes(false) : override === 'true';
+      return { file: shown, units, transaction: wrapped ? 'wrapped' : 'none' };
     };
 
     for (const file of files) {
+      const base = posix.basename(file);
       if (file.endsWith('.sql.conf') && files.includes(file.slice(0, -'.conf'.length))) {
         ignored.push({ file, reason: 'Flyway script configuration of the migration beside it' });
         continue;
       }
-      const match = FILE.exec(posix.basename(file));
-      if (!match) {
-        // Flyway silently skips what does not match; a versioned-looking name is worth a word.
-        const severity = /^[VUR]\d*[._\d]*__/.test(posix.basename(file)) ? 'notice' : undefined;
+      const name = parseFlywayName(base);
+      if (name === null) {
+        // Flyway only scans `.sql` files; a versioned-looking name is worth a word.
+        const severity = /^[VUR]\d*[._\d]*__/.test(base) ? 'notice' : undefined;
         if (severity) ignore(ignored, problems, directory, file, 'Flyway only runs `.sql` files', severity);
-        else ignored.push({ file, reason: 'Flyway only runs files named `V{version}__{description}.sql`, `U…` or `R__…`' });
+        else
+          ignored.push({
+            file,
+            reason: 'Flyway only runs files named `V{version}__{description}.sql`, `U…` or `R__…`',
+          });
         continue;
       }
-      const [, prefix, version, description, repeatableName] = match;
-      if (repeatableName !== undefined) {
-        repeatable.push({ version: 'R', name: repeatableName, up: await script(file), down: null, repeatable: true });
+      if ('invalid' in name) {
+        // Flyway skips it ("SQL migrations were detected but not run because they did not follow
+        // the filename convention"), or refuses to start with validateMigrationNaming=true.
+        const reason = `Flyway skips it: ${name.invalid}`;
+        if (looksLikeMigration(file) || !/^[VUR](\d|.*__)/.test(base))
+          ignore(ignored, problems, directory, file, reason);
+        else {
+          ignored.push({ file, reason });
+          problems.push({
+            check: 'naming',
+            file: at(directory, file),
+            line: null,
+            message: `${file} looks like a Flyway migration, but ${reason.replace(/^F/, 'f')}: it will never run.`,
+            help: 'Rename the file to `V{version}__{description}.sql` (version: digits separated by `.` or `_`).',
+          });
+        }
         continue;
       }
-      const key = versionParts(version!).join('.');
-      const entry = versioned.get(key) ?? { version: version!, name: description!, file };
-      const side = prefix === 'V' ? 'up' : 'down';
+      if (name.kind === 'R') {
+        repeatable.push({ version: 'R', name: name.description, up: await script(file), down: null, repeatable: true });
+        continue;
+      }
+      const key = flywayVersion(name.version)!.join('.');
+      const entry = versioned.get(key) ?? { version: name.version, name: name.description, file };
+      const side = name.kind === 'V' ? 'up' : 'down';
       const taken = entry[side];
       if (taken) {
-        duplicate(ignored, problems, directory, posix.relative(posix.join(directory.path), taken.file), file, key, `Flyway refuses to run ("Found more than one migration with version ${key}")`);
+        const kept = posix.relative(posix.join(directory.path), taken.file);
+        duplicate(
+          ignored,
+          problems,
+          directory,
+          kept,
+          file,
+          key,
+          `Flyway refuses to run ("Found more than one migration with version ${key}")`,
+        );
         continue;
       }
       entry[side] = await script(file);
@@ -115,7 +142,7 @@ export const flyway: Format = {
     }
 
     const migrations: Migration[] = [...versioned.values()]
-      .sort((a, b) => compareVersions(a.version, b.version))
+      .sort((a, b) => compareFlywayVersions(a.version, b.version))
       .map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
     repeatable.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return {

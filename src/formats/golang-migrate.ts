@@ -1,4 +1,3 @@
-import { InputError } from '../errors.ts';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { duplicate, ignore } from './common.ts';
 import { wholeFile } from '../migration.ts';
@@ -39,8 +38,13 @@ export const golangMigrate: Format = {
         continue;
       }
       const [, digits, name, direction] = m as unknown as [string, string, string, 'up' | 'down'];
+      // Parse's strconv.ParseUint fails, and the source driver skips files that do not parse.
       if (BigInt(digits) > 0xffff_ffff_ffff_ffffn) {
-        throw new InputError(`${posix.join(directory.path, file)}: version ${digits} does not fit golang-migrate's unsigned 64-bit version. Use a shorter number.`);
+        const reason =
+          `golang-migrate skips it: version ${digits} does not fit an unsigned 64-bit integer ` +
+          '(at most 18446744073709551615)';
+        ignore(ignored, problems, directory, file, reason);
+        continue;
       }
       const key = BigInt(digits).toString();
       const entry = byVersion.get(key) ?? { version: digits, name };

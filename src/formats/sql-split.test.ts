@@ -34,3 +34,14 @@ test('drops comment-only and empty statements; $1 parameters are not dollar quot
   assert.deepEqual(texts('-- only a comment\n;;\n/* x */'), []);
   assert.deepEqual(texts('prepare p as select $1; select 2;'), ['prepare p as select $1;', 'select 2;']);
 });
+
+test('COPY … FROM STDIN data is kept whole on its unit when the runner reads it from the script', () => {
+  const sql = 'copy t from stdin; -- rest of line skipped\n1\ta;b\n\\N\n\\.\nselect 2;\ncopy u from stdin;\n3\n';
+  const isCopy = (s: string) => /^copy\b.*\bfrom\s+stdin\b/is.test(s);
+  assert.deepEqual(splitStatements(sql, 1, { copyFromStdin: isCopy }), [
+    { sql: 'copy t from stdin;', line: 1, column: 1, copyData: '1\ta;b\n\\N\n' },
+    { sql: 'select 2;', line: 5, column: 1 },
+    { sql: 'copy u from stdin;', line: 6, column: 1, copyData: '3\n', copyUnterminated: true },
+  ]);
+  assert.equal(splitStatements(sql).length, 5, 'without the option the data is SQL, as Postgres would read it');
+});

@@ -1,5 +1,14 @@
 import type { ExecUnit } from '../migration.ts';
 
+export interface SplitOptions {
+  /**
+   * Whether a statement is a `COPY … FROM STDIN` whose data follows it in the script, as Flyway
+   * and psql read it: the rest of the statement's last line is skipped, then every line up to one
+   * that is `\.` (blanks around it allowed) is the unit's `copyData`, never SQL.
+   */
+  copyFromStdin?: (statement: string) => boolean;
+}
+
 /**
  * Splits a SQL script into statements the way a statement-by-statement runner (Flyway, psql)
  * does: at top-level semicolons, never inside a string ('…', E'…' with backslash escapes,
@@ -10,13 +19,14 @@ import type { ExecUnit } from '../migration.ts';
  * Written here rather than taken from a library: the SQL parsers on npm either parse only a
  * subset of Postgres' grammar (and refuse valid migrations) or ship Postgres' own parser as a
  * multi-megabyte WebAssembly build; splitting needs only Postgres' lexical rules, which are
- * few and stable.
+ * few and stable. sql-split-oracle.test.ts holds it to Postgres' own parser (libpg-query) on the
+ * shared corpus and on inputs chosen to break it.
  *
  * Each unit keeps its text from its first token (comments before it are left out) through its
  * semicolon, with the line and column where it starts; units holding only comments and blanks
  * are dropped.
  */
-export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
+export function splitStatements(sql: string, startLine = 1, options: SplitOptions = {}): ExecUnit[] {
   const units: ExecUnit[] = [];
   let i = 0;
   let depth = 0;
@@ -98,7 +108,9 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
     else if (c === ')') depth = Math.max(0, depth - 1);
     else if (c === ';' && depth === 0 && atomic === 0) {
       i++;
+      const copy = hasCode && options.copyFromStdin?.(sql.slice(codeStart, i));
       emit(i);
+      if (copy) i = readCopyData(sql, i, units.at(-1)!, units);
       continue;
     }
     if (!/\s/.test(c)) code(tokenStart);
@@ -106,6 +118,28 @@ export function splitStatements(sql: string, startLine = 1): ExecUnit[] {
   }
   emit(sql.length);
   return units;
+}
+
+/**
+ * Reads the data of the COPY statement `unit` (the last of `units`), which ended at `from`:
+ * Flyway's PostgreSQLParser.readCopyData. Without a `\.` line the data runs to the end of the
+ * script and the unit is marked `copyUnterminated` (Flyway's parser never returns then).
+ */
+function readCopyData(sql: string, from: number, unit: ExecUnit, units: ExecUnit[]): number {
+  const lineEnd = (at: number) => {
+    const k = sql.indexOf('\n', at);
+    return k < 0 ? sql.length : k + 1;
+  };
+  const start = lineEnd(from);
+  for (let at = start; at < sql.length; at = lineEnd(at)) {
+    // Java's String.trim(): every character up to U+0020 is a blank.
+    if (sql.slice(at, lineEnd(at)).replace(/^[\0- ]+|[\0- ]+$/g, '') === '\\.') {
+      units[units.length - 1] = { ...unit, copyData: sql.slice(start, at) };
+      return lineEnd(at);
+    }
+  }
+  units[units.length - 1] = { ...unit, copyData: sql.slice(start), copyUnterminated: true };
+  return sql.length;
 }
 
 /**

@@ -37,12 +37,17 @@ export const sqlx: Format = {
         continue;
       }
       const digits = file.slice(0, cut);
-      if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fff_ffff_ffff_ffffn) {
+      // Rust's `str::parse::<i64>()`: an optional sign, then digits, within i64.
+      const i64 = /^[+-]?\d+$/.test(digits) && BigInt.asIntN(64, BigInt(digits)) === BigInt(digits);
+      if (!i64) {
         throw new InputError(`${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`);
       }
       const rest = file.slice(cut + 1);
       const direction = rest.endsWith('.up.sql') ? 'up' : rest.endsWith('.down.sql') ? 'down' : 'simple';
-      const name = rest.replace(/(\.up|\.down)?\.sql$/, '');
+      // MigrationType::suffix, removed with `trim_end_matches` (every repetition of it).
+      const suffix = direction === 'simple' ? '.sql' : `.${direction}.sql`;
+      let name = rest;
+      while (name.endsWith(suffix)) name = name.slice(0, -suffix.length);
       const text = await directory.read(file);
       const script: Script = { file: at(directory, file), units: wholeFile(text), transaction: NO_TRANSACTION.test(text) ? 'implicit' : 'wrapped' };
       const side = direction === 'down' ? 'down' : 'up';
