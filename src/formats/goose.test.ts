@@ -56,8 +56,8 @@ test('goose: Go migrations are kept in order but not run, and said so; badly nam
 test('goose: a file goose would refuse is a parse-error with its line, and the rest still loads', async () => {
   const set = await goose.load(memoryDirectory('db', { '1_a.sql': 'create table a ();\n', '2_b.sql': file('create table b ()') }));
   assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 1], ['parse-error', 2]]);
-  assert.match(set.problems![0]!.message, /it must start with `-- \+goose Up`/);
-  assert.match(set.problems![1]!.message, /a statement is unfinished before `-- \+goose Down`/);
+  assert.match(set.problems![0]!.message, /failed to parse migration: unexpected state 0 on line "create table a \(\);"/);
+  assert.match(set.problems![1]!.message, /unexpected unfinished SQL query: "create table b \(\)": missing semicolon\?/);
 });
 
 test('goose: a file without `-- +goose Down` has no down, so none is replayed; an empty Down is empty', async () => {
@@ -87,4 +87,34 @@ test('goose: a file without `-- +goose Down` has no down, so none is replayed; a
   } finally {
     await server[Symbol.asyncDispose]();
   }
+});
+
+test('goose: ENVSUB takes `${NAME}` from the placeholders, never from the environment, and says which are unset', async () => {
+  process.env.GOOSE_TEST_OWNER = 'from-the-environment';
+  const text = '-- +goose Up\n-- +goose ENVSUB ON\ncreate table ${PREFIX}t (x int);\ngrant select on ${PREFIX}t to ${GOOSE_TEST_OWNER};\n' +
+    "-- +goose ENVSUB OFF\ncomment on table ${PREFIX}t is '${PREFIX}';\n-- +goose Down\ndrop table ${PREFIX}t;\n";
+  const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }), { placeholders: { '${PREFIX}': 'app_' } });
+  assert.deepEqual(set.migrations[0]?.up?.units.map((u) => u.sql), [
+    'create table app_t (x int);',
+    'grant select on app_t to ;',
+    "comment on table ${PREFIX}t is '${PREFIX}';",
+  ]);
+  assert.deepEqual(set.migrations[0]?.down?.units.map((u) => u.sql), ['drop table ${PREFIX}t;']);
+  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['partial-replay', 4]]);
+  assert.match(set.problems![0]!.message, /uses `\$GOOSE_TEST_OWNER` under `-- \+goose ENVSUB ON`, and `placeholders` sets no `\$\{GOOSE_TEST_OWNER\}`/);
+  delete process.env.GOOSE_TEST_OWNER;
+});
+
+test('goose: a file whose down part alone is refused is applied; only its rollback is a parse-error', async () => {
+  const set = await goose.load(memoryDirectory('db', { '1_a.sql': '-- +goose Up\ncreate table a (x int);\n-- +goose Down\ndrop table a\n' }));
+  const [m] = set.migrations;
+  assert.deepEqual([m?.up?.units.map((u) => u.sql), m?.down], [['create table a (x int);'], null]);
+  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 4]]);
+  assert.match(set.problems![0]!.message, /goose would refuse to roll back 1_a.sql: .*"drop table a": missing semicolon\?.*`goose up` applies it/);
+});
+
+test('goose: `-- +goose Down -- rollback` is refused by goose, so the file is a parse-error, not an up with a comment', async () => {
+  const set = await goose.load(memoryDirectory('db', { '1_a.sql': '-- +goose Up\ncreate table a (x int);\n-- +goose Down -- rollback\ndrop table a;\n' }));
+  assert.deepEqual([set.migrations[0]?.up, set.problems?.map((p) => [p.check, p.line])], [null, [['parse-error', 3]]]);
+  assert.match(set.problems![0]!.message, /"Down  rollback" not supported: invalid annotation/);
 });
