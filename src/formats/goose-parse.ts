@@ -60,6 +60,10 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
   const out: GooseParse = { statements: [], useTx: true, downMarked: false, unset: new Map() };
   let state: State = 'start';
   let envsubOn = false;
+  let blockStart = 0;
+  /** goose's message for a block left open names the wrong cause: say the cause, then goose's words. */
+  const unclosed = (message: string) =>
+    fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\` (goose says "${message}")`);
   let buf: { text: string; line: number }[] = [];
   const fail = (line: number, message: string): GooseParse => ({ ...out, error: { line, message } });
   const unfinished = () =>
@@ -90,13 +94,16 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
         continue;
       }
       if (cmd === 'Down') {
-        if (state !== 'up' && state !== 'endUp') return fail(at, `must start with '-- +goose Up' annotation, stateMachine=${STATE_NUMBER[state]}, ${SEE}`);
+        const refusal = `must start with '-- +goose Up' annotation, stateMachine=${STATE_NUMBER[state]}, ${SEE}`;
+        if (state === 'beginUp' || state === 'beginDown') return unclosed(refusal);
+        if (state !== 'up' && state !== 'endUp') return fail(at, refusal);
         if (buf.map((l) => l.text).join('\n').trim()) return fail(buf[0]!.line, unfinished());
         state = 'down';
         out.downMarked = true;
         continue;
       }
       if (cmd === 'StatementBegin') {
+        blockStart = at;
         if (state === 'up' || state === 'endUp') state = 'beginUp';
         else if (state === 'down' || state === 'endDown') state = 'beginDown';
         else return fail(at, `'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' annotation, stateMachine=${STATE_NUMBER[state]}, ${SEE}`);
@@ -140,7 +147,7 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
     }
   }
   if (state === 'start') return fail(1, `failed to parse migration: must start with '-- +goose Up' annotation, ${SEE}`);
-  if (state === 'beginUp' || state === 'beginDown') return fail(lines.length, "failed to parse migration: missing '-- +goose StatementEnd' annotation");
+  if (state === 'beginUp' || state === 'beginDown') return unclosed("failed to parse migration: missing '-- +goose StatementEnd' annotation");
   if (buf.map((l) => l.text).join('\n').trim()) return fail(buf.find((l) => l.text.trim())!.line, unfinished());
   return out;
 }

@@ -28,7 +28,7 @@ export function gooseSqlMigration(
     help: HELP,
   });
   if (up.error) {
-    const problem = refused(up, 'to apply');
+    const problem = refused(up, 'to run');
     return { migration: { ...id, up: null, down: null }, problems: [{ ...problem, message: `${problem.message} \`goose up\` stops at this file; the replay skipped it.` }] };
   }
   const problems: Problem[] = [];
