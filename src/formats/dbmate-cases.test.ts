@@ -35,7 +35,8 @@ const valid: [string, string, Section[]][] = [
   ],
   [
     'TestParseMigrationContents "allow leading comments and whitespace preceding the migrate blocks"',
-    `\n-- This migration creates the users table.\n-- It'll drop it in the event of a rollback.\n\n-- migrate:up\n${USERS_UP}\n\n-- migrate:down\ndrop table users;\n`,
+    `\n-- This migration creates the users table.\n-- It'll drop it in the event of a rollback.\n\n-- migrate:up\n` +
+    `${USERS_UP}\n\n-- migrate:down\ndrop table users;\n`,
     [[`-- migrate:up\n${USERS_UP}\n\n`, true, '-- migrate:down\ndrop table users;\n', true]],
   ],
   [
@@ -46,14 +47,20 @@ const valid: [string, string, Section[]][] = [
   [
     'TestParseMigrationContents "ensure Windows CR/LF line endings … with migration options"',
     `-- migrate:up transaction:true\r\n${USERS_UP}\r\n-- migrate:down transaction:true\r\ndrop table users;\r\n`,
-    [[`-- migrate:up transaction:true\r\n${USERS_UP}\r\n`, true, '-- migrate:down transaction:true\r\ndrop table users;\r\n', true]],
+    [[
+      `-- migrate:up transaction:true\r\n${USERS_UP}\r\n`,
+      true,
+      '-- migrate:down transaction:true\r\ndrop table users;\r\n',
+      true,
+    ]],
   ],
 ];
 for (const [name, text, expected] of valid) {
   test(`dbmate migration_test.go ${name}`, () => assert.deepEqual(sections(text), expected));
 }
 
-test('dbmate migration_test.go TestParseMigrationContents "support disabling transactions": five sections, each its own options', () => {
+const DISABLING = 'TestParseMigrationContents "support disabling transactions"';
+test(`dbmate migration_test.go ${DISABLING}: five sections, each its own options`, () => {
   const color = (c: string) => `ALTER TYPE colors ADD VALUE '${c}' AFTER 'red';\n`;
   const markers: [string, string, string][] = [
     ['orange', ' transaction:false', ' transaction:false'],
@@ -62,7 +69,9 @@ test('dbmate migration_test.go TestParseMigrationContents "support disabling tra
     ['blue', ' transaction:false', ''],
     ['purple', '', ' transaction:false'],
   ];
-  const text = markers.map(([c, up, down]) => `-- migrate:up${up}\n${color(c)}-- migrate:down${down}\n${color(c)}`).join('');
+  const section = ([c, up, down]: [string, string, string]) =>
+    `-- migrate:up${up}\n${color(c)}-- migrate:down${down}\n${color(c)}`;
+  const text = markers.map(section).join('');
   const expected = markers.map(([c, up, down]): Section => [
     `-- migrate:up${up}\n${color(c)}`,
     up !== ' transaction:false',
@@ -74,19 +83,29 @@ test('dbmate migration_test.go TestParseMigrationContents "support disabling tra
 
 const refused: [string, string, string][] = [
   // Upstream asserts only that an error occurs; the text before the up marker is a statement.
-  ['"require up before down"', `-- migrate:down\ndrop table users;\n-- migrate:up\n${USERS_UP}\n`, DBMATE_ERRORS.unexpectedStatement],
-  ['"require migrate blocks"', "\nALTER TABLE users\nADD COLUMN status status_type DEFAULT 'active';\n", DBMATE_ERRORS.missingUp],
+  [
+    '"require up before down"',
+    `-- migrate:down\ndrop table users;\n-- migrate:up\n${USERS_UP}\n`,
+    DBMATE_ERRORS.unexpectedStatement,
+  ],
+  [
+    '"require migrate blocks"',
+    "\nALTER TABLE users\nADD COLUMN status status_type DEFAULT 'active';\n",
+    DBMATE_ERRORS.missingUp,
+  ],
   ['"require an up block"', '-- migrate:down\ndrop table users;\n', DBMATE_ERRORS.missingUp],
   ['"require a down block"', `-- migrate:up\n${USERS_UP}\n`, DBMATE_ERRORS.missingDown],
   [
     '"do not allow arbitrary statements preceding the migrate blocks"',
-    "\n-- create status_type\nCREATE TYPE status_type AS ENUM ('active', 'inactive');\n\n-- migrate:up\nALTER TABLE users ADD COLUMN s status_type;\n\n" +
+    "\n-- create status_type\nCREATE TYPE status_type AS ENUM ('active', 'inactive');\n\n-- migrate:up\n" +
+    "ALTER TABLE users ADD COLUMN s status_type;\n\n" +
       '-- migrate:down\nALTER TABLE users DROP COLUMN s;\n',
     DBMATE_ERRORS.unexpectedStatement,
   ],
   [
     '"require a down block in each section"',
-    `-- migrate:up\n${USERS_UP}\n-- migrate:up\ncreate table statuses (id serial);\n-- migrate:down\ndrop table statuses;\n`,
+    `-- migrate:up\n${USERS_UP}\n-- migrate:up\ncreate table statuses (id serial);\n-- migrate:down\n` +
+    `drop table statuses;\n`,
     DBMATE_ERRORS.missingDown,
   ],
   [
@@ -101,13 +120,19 @@ for (const [name, text, expected] of refused) {
 
 test('dbmate migration.go parseMigrationOptions doc example: "transaction:false" and ill-formed pairs', () => {
   assert.deepEqual([...blockOptions('-- migrate:up transaction:false')], [['transaction', 'false']]);
-  assert.deepEqual([...blockOptions('-- migrate:down -- undo a:b:c transaction:FALSE\nselect 1;')], [['transaction', 'FALSE']]);
+  assert.deepEqual(
+    [...blockOptions('-- migrate:down -- undo a:b:c transaction:FALSE\nselect 1;')],
+    [['transaction', 'FALSE']],
+  );
 });
 
 test('dbmate: a down marker with text after it is still the down marker (it used to run as part of the up)', () => {
   for (const marker of ['-- migrate:down transaction:false ', '-- migrate:down -- undo']) {
     const [section] = sections(`-- migrate:up\ncreate table a ();\n${marker}\ndrop table a;\n`);
-    assert.deepEqual(section, ['-- migrate:up\ncreate table a ();\n', true, `${marker}\ndrop table a;\n`, !marker.includes('false')]);
+    assert.deepEqual(
+      section,
+      ['-- migrate:up\ncreate table a ();\n', true, `${marker}\ndrop table a;\n`, !marker.includes('false')],
+    );
   }
   // Not markers: another word glued to the marker, or a marker that does not start its line.
   assert.equal(error('-- migrate:up\nselect 1;\n-- migrate:downgrade\n  -- migrate:down\n'), DBMATE_ERRORS.missingDown);

@@ -25,7 +25,10 @@ const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.
 function script(file: string, text: string, blocks: DbmateBlock[], version: string, direction: 'up' | 'down'): Script {
   const where = positionsIn(text);
   const unit = (b: DbmateBlock): ExecUnit => ({ sql: b.sql, ...where(b.offset) });
-  if (blocks.length === 1) return { file, units: [unit(blocks[0]!)], transaction: blocks[0]!.transaction ? 'wrapped' : 'implicit' };
+  const [only] = blocks;
+  if (blocks.length === 1) {
+    return { file, units: [unit(only!)], transaction: only!.transaction ? 'wrapped' : 'implicit' };
+  }
   const record = direction === 'up'
     ? `insert into schema_migrations (version) values ('${version}')`
     : `delete from schema_migrations where version = '${version}'`;
@@ -44,10 +47,11 @@ function severalSections(file: string, where: { file: string; line: number }, ve
     severity: 'warning',
     ...where,
     message:
-      `${file} has ${count} \`-- migrate:up\` sections: dbmate records version ${version} once per section, so on Postgres ` +
-      `the second section fails with "duplicate key value violates unique constraint \\"schema_migrations_pkey\\"" ` +
-      '(amacneil/dbmate#820, in dbmate 2.29 to 2.36 at least). `dbmate up` stops there with the first section applied, ' +
-      'the second rolled back (or kept, under `transaction:false`), and the file recorded as applied.',
+      `${file} has ${count} \`-- migrate:up\` sections: dbmate records version ${version} once per section, ` +
+      'so on Postgres the second section fails with "duplicate key value violates unique constraint ' +
+      '\\"schema_migrations_pkey\\"" (amacneil/dbmate#820, in dbmate 2.29 to 2.36 at least). `dbmate up` stops ' +
+      'there with the first section applied, the second rolled back (or kept, under `transaction:false`), and the ' +
+      'file recorded as applied.',
     help: 'Put each section in a migration file of its own.',
   };
 }
@@ -75,7 +79,9 @@ export const dbmate: Format = {
     for (const file of [...(await directory.list())].sort(byBytes)) {
       const match = file.includes('/') ? null : FILE.exec(file);
       if (!match) {
-        const reason = file.includes('/') ? 'dbmate only reads files directly inside the migration directory' : 'dbmate only reads files named `{version}_{name}.sql`';
+        const reason = file.includes('/')
+          ? 'dbmate only reads files directly inside the migration directory'
+          : 'dbmate only reads files named `{version}_{name}.sql`';
         ignore(ignored, problems, directory, file, reason);
         continue;
       }
@@ -91,16 +97,25 @@ export const dbmate: Format = {
       directory,
       (m) => m.up?.file ?? m.down?.file ?? at(directory, `${m.version}_${m.name}.sql`),
       'on a new database `dbmate up` applies the first, then runs the second and fails recording its version ' +
-        '("duplicate key value violates unique constraint \\"schema_migrations_pkey\\""), which rolls the second back ' +
-        '(or keeps it, under `transaction:false`) and stops the deploy; on a database that has the version already, ' +
+        '("duplicate key value violates unique constraint \\"schema_migrations_pkey\\""), which rolls the ' +
+        'second back (or keeps it, under `transaction:false`) and stops the deploy; on a database that has the ' +
+        'version already, ' +
         'dbmate takes the second for applied and never runs it',
       (v) => v,
     );
-    return { directory: directory.path, format: 'dbmate', migrations: unique, ignored, problems, bookkeeping: BOOKKEEPING };
+    return {
+      directory: directory.path, format: 'dbmate', migrations: unique, ignored, problems,
+      bookkeeping: BOOKKEEPING,
+    };
   },
 };
 
-async function parsed(directory: DirectoryReader, file: string, id: { version: string; name: string }, problems: Problem[]): Promise<Migration> {
+async function parsed(
+  directory: DirectoryReader,
+  file: string,
+  id: { version: string; name: string },
+  problems: Problem[],
+): Promise<Migration> {
   const text = await directory.read(file);
   const result = parseDbmate(text);
   const path = at(directory, file);
@@ -109,14 +124,17 @@ async function parsed(directory: DirectoryReader, file: string, id: { version: s
       check: 'parse-error',
       file: path,
       line: positionsIn(text)(result.offset).line,
-      message: `dbmate refuses ${file}: "${result.error}". \`dbmate up\` stops at this file; the replay skipped it and went on.`,
+      message:
+        `dbmate refuses ${file}: "${result.error}". ` +
+        '`dbmate up` stops at this file; the replay skipped it and went on.',
       help: 'Start the file with `-- migrate:up` and the up SQL, then `-- migrate:down` and the SQL that undoes it.',
     });
     return { ...id, up: null, down: null };
   }
   const sections: DbmateSection[] = result.sections;
   if (sections.length > 1) {
-    problems.push(severalSections(file, { file: path, line: positionsIn(text)(sections[1]!.up.offset).line }, id.version, sections.length));
+    const line = positionsIn(text)(sections[1]!.up.offset).line;
+    problems.push(severalSections(file, { file: path, line }, id.version, sections.length));
   }
   return {
     ...id,

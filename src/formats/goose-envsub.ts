@@ -107,7 +107,9 @@ class Parser {
 
   substring(name: string): (env: Env) => string {
     const integer = (s: string, what: string) => {
-      if (!/^[+-]?\d+$/.test(s.trim())) throw new Error(`Unable to parse ${what}: strconv.Atoi: parsing ${JSON.stringify(s.trim())}: invalid syntax`);
+      if (!/^[+-]?\d+$/.test(s.trim())) {
+        throw new Error(`Unable to parse ${what}: strconv.Atoi: parsing ${JSON.stringify(s.trim())}: invalid syntax`);
+      }
       return Number(s.trim());
     };
     const offset = integer(this.scanUntil((r) => r === ':' || r === '}'), 'offset');

@@ -28,15 +28,21 @@ export interface GooseParse {
   error?: { line: number; message: string };
 }
 
-const ANNOTATIONS = ['Up', 'Down', 'StatementBegin', 'StatementEnd', 'NO TRANSACTION', 'ENVSUB ON', 'ENVSUB OFF'] as const;
+const ANNOTATIONS = [
+  'Up', 'Down', 'StatementBegin', 'StatementEnd', 'NO TRANSACTION', 'ENVSUB ON', 'ENVSUB OFF',
+] as const;
 type Annotation = (typeof ANNOTATIONS)[number];
 
 /** As `extractAnnotation`; throws goose's message for a line it refuses. */
 export function extractAnnotation(line: string): Annotation {
   const quoted = (s: string) => JSON.stringify(s);
-  if (line.startsWith(' ') || line.startsWith('\t')) throw new Error(`${quoted(line)} contains leading whitespace: invalid annotation`);
+  if (line.startsWith(' ') || line.startsWith('\t')) {
+    throw new Error(`${quoted(line)} contains leading whitespace: invalid annotation`);
+  }
   let cmd = line.replaceAll('--', '').replace('+goose', '');
-  if (cmd.includes('+goose')) throw new Error(`${quoted(cmd)} contains multiple '+goose' annotations: invalid annotation`);
+  if (cmd.includes('+goose')) {
+    throw new Error(`${quoted(cmd)} contains multiple '+goose' annotations: invalid annotation`);
+  }
   cmd = cmd.trim();
   if (cmd === '') throw new Error('empty annotation');
   const found = ANNOTATIONS.find((a) => a.toLowerCase() === cmd.toLowerCase());
@@ -46,7 +52,9 @@ export function extractAnnotation(line: string): Annotation {
 
 type State = 'start' | 'up' | 'beginUp' | 'endUp' | 'down' | 'beginDown' | 'endDown';
 // goose prints its state as a number.
-const STATE_NUMBER: Record<State, number> = { start: 0, up: 1, beginUp: 2, endUp: 3, down: 4, beginDown: 5, endDown: 6 };
+const STATE_NUMBER: Record<State, number> = {
+  start: 0, up: 1, beginUp: 2, endUp: 3, down: 4, beginDown: 5, endDown: 6,
+};
 const SEE = 'see https://github.com/pressly/goose#sql-migrations';
 
 /** Go's bufio.ScanLines: lines split at `\n`, a trailing `\r` dropped, no empty last line. */
@@ -56,24 +64,34 @@ function scanLines(text: string): string[] {
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-export function parseGoose(text: string, direction: GooseDirection, env: ReadonlyMap<string, string> = new Map()): GooseParse {
+export function parseGoose(
+  text: string,
+  direction: GooseDirection,
+  env: ReadonlyMap<string, string> = new Map(),
+): GooseParse {
   const out: GooseParse = { statements: [], useTx: true, downMarked: false, unset: new Map() };
   let state: State = 'start';
   let envsubOn = false;
   let blockStart = 0;
   /** goose's message for a block left open names the wrong cause: say the cause, then goose's words. */
   const unclosed = (message: string) =>
-    fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\` (goose says "${message}")`);
+    fail(
+      blockStart,
+      `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\` ` +
+        `(goose says "${message}")`,
+    );
   let buf: { text: string; line: number }[] = [];
   const fail = (line: number, message: string): GooseParse => ({ ...out, error: { line, message } });
   const unfinished = () =>
-    `failed to parse migration: state ${STATE_NUMBER[state]}, direction: ${direction}: unexpected unfinished SQL query: ` +
+    `failed to parse migration: state ${STATE_NUMBER[state]}, direction: ${direction}: ` +
+    'unexpected unfinished SQL query: ' +
     `${JSON.stringify(buf.map((l) => l.text).join('\n').trim())}: missing semicolon?`;
   const store = () => {
     const first = buf.find((l) => l.text.trim() !== '');
     const sql = buf.map((l) => `${l.text}\n`).join('').trim();
     const start = first ?? buf[0];
-    out.statements.push({ sql, line: start?.line ?? 0, column: start ? start.text.length - start.text.trimStart().length + 1 : 1 });
+    const column = start ? start.text.length - start.text.trimStart().length + 1 : 1;
+    out.statements.push({ sql, line: start?.line ?? 0, column });
     buf = [];
   };
   const lines = scanLines(text);
@@ -89,7 +107,8 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
         return fail(at, `failed to parse annotation line ${JSON.stringify(line)}: ${(error as Error).message}`);
       }
       if (cmd === 'Up') {
-        if (state !== 'start') return fail(at, `duplicate '-- +goose Up' annotations; stateMachine=${STATE_NUMBER[state]}, ${SEE}`);
+        const duplicate = `duplicate '-- +goose Up' annotations; stateMachine=${STATE_NUMBER[state]}, ${SEE}`;
+        if (state !== 'start') return fail(at, duplicate);
         state = 'up';
         continue;
       }
@@ -106,7 +125,11 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
         blockStart = at;
         if (state === 'up' || state === 'endUp') state = 'beginUp';
         else if (state === 'down' || state === 'endDown') state = 'beginDown';
-        else return fail(at, `'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' annotation, stateMachine=${STATE_NUMBER[state]}, ${SEE}`);
+        else {
+          const where = "'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' " +
+            'annotation';
+          return fail(at, `${where}, stateMachine=${STATE_NUMBER[state]}, ${SEE}`);
+        }
         continue;
       }
       if (cmd === 'StatementEnd') {
@@ -135,7 +158,9 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
       buf.push({ text: line, line: at });
     }
     const upward = state === 'up' || state === 'beginUp' || state === 'endUp';
-    if (state === 'start') return fail(at, `failed to parse migration: unexpected state 0 on line ${JSON.stringify(line)}, ${SEE}`);
+    if (state === 'start') {
+      return fail(at, `failed to parse migration: unexpected state 0 on line ${JSON.stringify(line)}, ${SEE}`);
+    }
     if (upward !== (direction === 'up')) {
       buf = [];
       continue;
@@ -147,7 +172,9 @@ export function parseGoose(text: string, direction: GooseDirection, env: Readonl
     }
   }
   if (state === 'start') return fail(1, `failed to parse migration: must start with '-- +goose Up' annotation, ${SEE}`);
-  if (state === 'beginUp' || state === 'beginDown') return unclosed("failed to parse migration: missing '-- +goose StatementEnd' annotation");
+  if (state === 'beginUp' || state === 'beginDown') {
+    return unclosed("failed to parse migration: missing '-- +goose StatementEnd' annotation");
+  }
   if (buf.map((l) => l.text).join('\n').trim()) return fail(buf.find((l) => l.text.trim())!.line, unfinished());
   return out;
 }

@@ -29,11 +29,15 @@ export function gooseSqlMigration(
   });
   if (up.error) {
     const problem = refused(up, 'to run');
-    return { migration: { ...id, up: null, down: null }, problems: [{ ...problem, message: `${problem.message} \`goose up\` stops at this file; the replay skipped it.` }] };
+    const message = `${problem.message} \`goose up\` stops at this file; the replay skipped it.`;
+    return { migration: { ...id, up: null, down: null }, problems: [{ ...problem, message }] };
   }
   const problems: Problem[] = [];
   const down = up.downMarked ? parseGoose(text, 'down', env) : null;
-  if (down?.error) problems.push({ ...refused(down, 'to roll back'), message: `${refused(down, 'to roll back').message} \`goose up\` applies it; the replay ran its up only.` });
+  if (down?.error) {
+    const problem = refused(down, 'to roll back');
+    problems.push({ ...problem, message: `${problem.message} \`goose up\` applies it; the replay ran its up only.` });
+  }
   const unset = new Map([...(down?.unset ?? []), ...up.unset].sort((a, b) => a[1] - b[1]));
   for (const [name, line] of unset) {
     problems.push({
@@ -46,6 +50,10 @@ export function gooseSqlMigration(
       help: `Set the value the deploy uses: "placeholders": { "\${${name}}": "…" }.`,
     });
   }
-  const script = (p: GooseParse): Script => ({ file: path, units: p.statements, transaction: p.useTx ? 'wrapped' : 'none' });
+  const script = (p: GooseParse): Script => ({
+    file: path,
+    units: p.statements,
+    transaction: p.useTx ? 'wrapped' : 'none',
+  });
   return { migration: { ...id, up: script(up), down: down && !down.error ? script(down) : null }, problems };
 }

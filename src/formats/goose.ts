@@ -87,7 +87,8 @@ export const goose: Format = {
         });
         continue;
       }
-      const { migration, problems: found } = gooseSqlMigration(directory, file, parsed, await directory.read(file), env);
+      const text = await directory.read(file);
+      const { migration, problems: found } = gooseSqlMigration(directory, file, parsed, text, env);
       migrations.push(migration);
       problems.push(...found);
     }
