@@ -77,6 +77,7 @@ export async function formatFor(reader: DirectoryReader, settings: DirectorySett
     ...(settings.ordering ? { ordering: settings.ordering } : {}),
     ...(settings.noTransactionMarker ? { noTransactionMarker: settings.noTransactionMarker } : {}),
     ...(settings.custom ? { custom: settings.custom } : {}),
+    ...(Object.keys(settings.placeholders).length ? { placeholders: settings.placeholders } : {}),
   };
   return { format, options };
 }

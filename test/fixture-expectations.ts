@@ -182,6 +182,66 @@ export const EXPECTATIONS: Expectation[] = [
     exit: 1,
     findings: [{ check: 'transaction', file: '20240102000000_index_email.sql', message: /cannot run inside a transaction block/ }],
   },
+  {
+    // Two `-- migrate:up` sections: dbmate records the version for each, and the second record fails on Postgres.
+    dir: 'dbmate/multiple-sections',
+    exit: 1,
+    findings: [
+      {
+        check: 'sql-error',
+        file: '20240101000000_create_users.sql',
+        line: 10,
+        message: /fails at line 10: duplicate key value violates unique constraint "schema_migrations_pkey" \(SQLSTATE 23505\)/,
+      },
+      { check: 'parse-error', severity: 'warning', file: '20240101000000_create_users.sql', line: 10, message: /amacneil\/dbmate#820/ },
+    ],
+  },
+  {
+    dir: 'dbmate/no-down-block',
+    exit: 1,
+    findings: [
+      {
+        check: 'parse-error',
+        file: '20240102000000_add_nickname.sql',
+        line: 1,
+        message: /dbmate refuses 20240102000000_add_nickname\.sql: "dbmate requires each migration to define a down block/,
+      },
+    ],
+  },
+  // `-- migrate:down -- undo …` and `-- migrate:down transaction:false ` (a trailing blank) are down markers.
+  { dir: 'dbmate/down-marker-text', exit: 0, findings: [] },
+  {
+    dir: 'dbmate/duplicate-version',
+    exit: 1,
+    findings: [
+      {
+        check: 'duplicate-version',
+        file: '20240102000000_add_team.sql',
+        message: /on a new database `dbmate up` applies the first, then runs the second and fails recording its version/,
+      },
+    ],
+  },
+  {
+    // ENVSUB takes `${TABLE_PREFIX}` from the placeholders, with goose's `$X`, `${X:-d}` and `${X-d}` forms.
+    dir: 'goose/envsub',
+    args: ['--placeholder', '${TABLE_PREFIX}=app_'],
+    exit: 0,
+    findings: [
+      { check: 'partial-replay', severity: 'warning', file: '00001_create_users.sql', line: 8, message: /uses `\$OWNER_ROLE` under `-- \+goose ENVSUB ON`/ },
+    ],
+  },
+  {
+    dir: 'goose/annotation-with-comment',
+    exit: 1,
+    findings: [
+      {
+        check: 'parse-error',
+        file: '00001_create_users.sql',
+        line: 7,
+        message: /goose would refuse to run 00001_create_users\.sql: failed to parse annotation line "-- \+goose Down -- rollback"/,
+      },
+    ],
+  },
   // sql-migrate
   { dir: 'sql-migrate/clean', exit: 0, findings: [] },
   { dir: 'sql-migrate/ordering', exit: 0, findings: [] },

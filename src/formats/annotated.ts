@@ -3,10 +3,10 @@ import { at } from './common.ts';
 import type { DirectoryReader } from './directory.ts';
 
 /**
- * Line-oriented parsers for the one-file formats whose sections are marked by SQL comments
- * (goose, sql-migrate). Both tools split a section into statements at lines that end in a
- * semicolon (ignoring a trailing `--` comment), and keep a `StatementBegin` … `StatementEnd`
- * block whole. These ports keep their quirks, since a replay must send exactly what the tool
+ * Line-oriented parsing for the one-file formats whose sections are marked by SQL comments
+ * (sql-migrate here, goose in goose-parse.ts). Both tools split a section into statements at
+ * lines that end in a semicolon (ignoring a trailing `--` comment), and keep a `StatementBegin`
+ * … `StatementEnd` block whole. These ports keep their quirks, since a replay must send exactly what the tool
  * sends; they add the starting line of every statement.
  */
 export interface Sections {
@@ -22,7 +22,7 @@ export interface Sections {
 }
 
 /** As both tools' `endsWithSemicolon`: the last word before any `--` comment ends with `;`. */
-function endsWithSemicolon(line: string): boolean {
+export function endsWithSemicolon(line: string): boolean {
   let prev = '';
   for (const word of line.split(/\s+/).filter(Boolean)) {
     if (word.startsWith('--')) break;
@@ -37,75 +37,6 @@ function unit(lines: { text: string; line: number }[]): ExecUnit | null {
   const sql = lines.map((l) => l.text).join('\n').trim();
   const lead = lines[first]!;
   return { sql, line: lead.line, column: lead.text.length - lead.text.trimStart().length + 1 };
-}
-
-/**
- * goose (github.com/pressly/goose, internal/sqlparser): `-- +goose Up`, `-- +goose Down`,
- * `-- +goose StatementBegin` / `StatementEnd`, `-- +goose NO TRANSACTION` (whole file).
- * Annotations are matched without regard to case, as current goose does. Comment lines before
- * a statement are dropped; once a statement has started its comments are kept.
- */
-export function parseGoose(text: string): Sections {
-  const out: Sections = { up: [], down: [], upTransaction: true, downTransaction: true, downMarked: false };
-  type State = 'start' | 'up' | 'down';
-  let state: State = 'start';
-  let inBlock = false;
-  let blockStart = 0;
-  let buf: { text: string; line: number }[] = [];
-  const flush = () => {
-    const u = unit(buf);
-    if (u) (state === 'up' ? out.up : out.down).push(u);
-    buf = [];
-  };
-  const fail = (line: number, message: string): Sections => ({ ...out, error: { line, message } });
-  const lines = text.split(/\r?\n/);
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    const lineNo = n + 1;
-    if (state === 'start' && line.trim() === '') continue;
-    if (line.startsWith('--')) {
-      const cmd = line.slice(2).trim().toLowerCase().replace(/\s+/g, ' ');
-      if (cmd === '+goose up') {
-        if (state !== 'start') return fail(lineNo, 'it has a second `-- +goose Up` annotation');
-        state = 'up';
-        continue;
-      }
-      if (cmd === '+goose down') {
-        if (inBlock) return fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\` before \`-- +goose Down\``);
-        if (state !== 'up') return fail(lineNo, '`-- +goose Down` must follow the `-- +goose Up` section');
-        if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is unfinished before `-- +goose Down`: end it with a semicolon');
-        buf = [];
-        state = 'down';
-        out.downMarked = true;
-        continue;
-      }
-      if (cmd === '+goose statementbegin') {
-        if (state === 'start') return fail(lineNo, '`-- +goose StatementBegin` must come after `-- +goose Up` or `-- +goose Down`');
-        inBlock = true;
-        blockStart = lineNo;
-        continue;
-      }
-      if (cmd === '+goose statementend') {
-        if (!inBlock) return fail(lineNo, '`-- +goose StatementEnd` without a `-- +goose StatementBegin`');
-        inBlock = false;
-        flush();
-        continue;
-      }
-      if (cmd === '+goose no transaction') {
-        out.upTransaction = out.downTransaction = false;
-        continue;
-      }
-      if (cmd === '+goose envsub on' || cmd === '+goose envsub off') continue;
-    }
-    if (buf.length === 0 && (line.trim().startsWith('--') || line === '')) continue;
-    if (state === 'start') return fail(lineNo, 'it must start with `-- +goose Up`');
-    buf.push({ text: line, line: lineNo });
-    if (!inBlock && endsWithSemicolon(line)) flush();
-  }
-  if (state === 'start') return fail(1, 'it must start with `-- +goose Up`');
-  if (inBlock) return fail(blockStart, `the \`-- +goose StatementBegin\` at line ${blockStart} has no \`-- +goose StatementEnd\``);
-  if (buf.some((l) => l.text.trim())) return fail(buf[0]!.line, 'a statement is unfinished at the end of a section: end it with a semicolon');
-  return out;
 }
 
 /**

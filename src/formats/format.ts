@@ -79,4 +79,9 @@ export interface FormatOptions {
    */
   noTransactionMarker?: string;
   custom?: CustomSettings;
+  /**
+   * The `placeholders` setting, for a format whose tool substitutes variables itself (goose's
+   * ENVSUB reads `${NAME}` from the key `${NAME}`). The literal replacement still follows.
+   */
+  placeholders?: Readonly<Record<string, string>>;
 }

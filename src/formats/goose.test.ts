@@ -10,7 +10,11 @@ import { prepareInspector } from '../schema/snapshot.ts';
 const file = (up: string, down = 'select 1;') => `-- +goose Up\n${up}\n\n-- +goose Down\n${down}\n`;
 
 formatConformance(goose, {
-  files: { '10_ten.sql': file('create table ten ();'), '9_nine.sql': file('create table nine ();'), '20240101120000_ts.sql': file('create table ts ();') },
+  files: {
+    '10_ten.sql': file('create table ten ();'),
+    '9_nine.sql': file('create table nine ();'),
+    '20240101120000_ts.sql': file('create table ts ();'),
+  },
   order: ['9', '10', '20240101120000'],
 });
 
@@ -47,17 +51,35 @@ test('goose: NO TRANSACTION runs both sections statement by statement without a 
 
 test('goose: Go migrations are kept in order but not run, and said so; badly named .sql files stop goose', async () => {
   const set = await goose.load(
-    memoryDirectory('db', { '1_a.sql': file('select 1;'), '2_backfill.go': 'package m', 'helpers.go': 'package m', '2_backfill_test.go': '', 'add-index.sql': file('select 1;') }),
+    memoryDirectory(
+      'db',
+      {
+        '1_a.sql': file('select 1;'),
+        '2_backfill.go': 'package m',
+        'helpers.go': 'package m',
+        '2_backfill_test.go': '',
+        'add-index.sql': file('select 1;'),
+      },
+    ),
   );
   assert.deepEqual(set.migrations.map((m) => [m.version, m.code ?? null]), [['1', null], ['2', 'db/2_backfill.go']]);
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.file]), [['partial-replay', 'db/2_backfill.go'], ['naming', 'db/add-index.sql']]);
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.file]),
+    [['partial-replay', 'db/2_backfill.go'], ['naming', 'db/add-index.sql']],
+  );
 });
 
 test('goose: a file goose would refuse is a parse-error with its line, and the rest still loads', async () => {
   const set = await goose.load(memoryDirectory('db', { '1_a.sql': 'create table a ();\n', '2_b.sql': file('create table b ()') }));
   assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 1], ['parse-error', 2]]);
-  assert.match(set.problems![0]!.message, /it must start with `-- \+goose Up`/);
-  assert.match(set.problems![1]!.message, /a statement is unfinished before `-- \+goose Down`/);
+  assert.match(
+    set.problems![0]!.message,
+    /failed to parse migration: unexpected state 0 on line "create table a \(\);"/,
+  );
+  assert.match(
+    set.problems![1]!.message,
+    /unexpected unfinished SQL query: "create table b \(\)": missing semicolon\?/,
+  );
 });
 
 test('goose: a file without `-- +goose Down` has no down, so none is replayed; an empty Down is empty', async () => {
@@ -87,4 +109,43 @@ test('goose: a file without `-- +goose Down` has no down, so none is replayed; a
   } finally {
     await server[Symbol.asyncDispose]();
   }
+});
+
+test('goose: ENVSUB takes `${NAME}` from the placeholders, never from the environment, names the unset', async () => {
+  process.env.GOOSE_TEST_OWNER = 'from-the-environment';
+  const text = '-- +goose Up\n-- +goose ENVSUB ON\ncreate table ${PREFIX}t (x int);\n' +
+    'grant select on ${PREFIX}t to ${GOOSE_TEST_OWNER};\n' +
+    "-- +goose ENVSUB OFF\ncomment on table ${PREFIX}t is '${PREFIX}';\n-- +goose Down\ndrop table ${PREFIX}t;\n";
+  const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }), { placeholders: { '${PREFIX}': 'app_' } });
+  assert.deepEqual(set.migrations[0]?.up?.units.map((u) => u.sql), [
+    'create table app_t (x int);',
+    'grant select on app_t to ;',
+    "comment on table ${PREFIX}t is '${PREFIX}';",
+  ]);
+  assert.deepEqual(set.migrations[0]?.down?.units.map((u) => u.sql), ['drop table ${PREFIX}t;']);
+  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['partial-replay', 4]]);
+  assert.match(
+    set.problems![0]!.message,
+    /uses `\$GOOSE_TEST_OWNER` under `-- \+goose ENVSUB ON`, and `placeholders` sets no `\$\{GOOSE_TEST_OWNER\}`/,
+  );
+  delete process.env.GOOSE_TEST_OWNER;
+});
+
+test('goose: a file whose down part alone is refused is applied; only its rollback is a parse-error', async () => {
+  const text = '-- +goose Up\ncreate table a (x int);\n-- +goose Down\ndrop table a\n';
+  const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }));
+  const [m] = set.migrations;
+  assert.deepEqual([m?.up?.units.map((u) => u.sql), m?.down], [['create table a (x int);'], null]);
+  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 4]]);
+  assert.match(
+    set.problems![0]!.message,
+    /goose would refuse to roll back 1_a.sql: .*"drop table a": missing semicolon\?.*`goose up` applies it/,
+  );
+});
+
+test('goose: `-- +goose Down -- rollback` is refused by goose: a parse-error, not an up with a comment', async () => {
+  const text = '-- +goose Up\ncreate table a (x int);\n-- +goose Down -- rollback\ndrop table a;\n';
+  const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }));
+  assert.deepEqual([set.migrations[0]?.up, set.problems?.map((p) => [p.check, p.line])], [null, [['parse-error', 3]]]);
+  assert.match(set.problems![0]!.message, /"Down  rollback" not supported: invalid annotation/);
 });

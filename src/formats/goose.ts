@@ -1,10 +1,19 @@
 import type { IgnoredFile, Migration, Problem } from '../migration.ts';
-import { annotatedMigration, parseGoose } from './annotated.ts';
 import { anyFileHas, at, byVersion, dropDuplicates, ignore } from './common.ts';
 import type { Format } from './format.ts';
+import { gooseSqlMigration } from './goose-sql.ts';
 
 const MARKER = /^--\s*\+goose\s+up\s*$/im;
-const GOOSE = { name: 'goose', annotations: 'goose annotations: see https://pressly.github.io/goose/documentation/annotations/' };
+
+/** ENVSUB values: the `placeholders` keyed `${NAME}` (never the environment migrate-check runs in). */
+function environment(placeholders: Readonly<Record<string, string>> = {}): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const [key, value] of Object.entries(placeholders)) {
+    const name = /^\$\{([\p{L}][\p{L}\p{N}_]*)\}$/u.exec(key)?.[1];
+    if (name) env.set(name, value);
+  }
+  return env;
+}
 
 /** goose's NumericComponent: `{n}_…` with n a positive 64-bit integer. */
 function versionOf(file: string): { version: string; name: string } | string {
@@ -30,7 +39,8 @@ export const goose: Format = {
     return anyFileHas(directory, files, MARKER);
   },
 
-  async load(directory) {
+  async load(directory, options) {
+    const env = environment(options?.placeholders);
     const ignored: IgnoredFile[] = [];
     const problems: Problem[] = [];
     const migrations: Migration[] = [];
@@ -77,10 +87,10 @@ export const goose: Format = {
         });
         continue;
       }
-      const sections = parseGoose(await directory.read(file));
-      const { migration, problem } = annotatedMigration(directory, file, parsed, sections, GOOSE, sections.downMarked);
+      const text = await directory.read(file);
+      const { migration, problems: found } = gooseSqlMigration(directory, file, parsed, text, env);
       migrations.push(migration);
-      if (problem) problems.push(problem);
+      problems.push(...found);
     }
     migrations.sort(byVersion('numeric'));
     const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), 'goose refuses to run the directory ("found duplicate migration version")');
