@@ -34,11 +34,12 @@ test('pairing: an up without a down is an error worded for golang-migrate, dbmat
     '2_b.up.sql has no down migration, while other migrations in db do: `migrate down` runs nothing for version 2 ' +
       'and still records it as rolled back, so the schema keeps what its up did while the version says it is gone.',
   ]);
+  // dbmate refuses a file without a down block outright: that is a parse-error (see dbmate.test.ts), not a pairing finding.
   const [dbmate] = await findings('dbmate', {
     '1_a.sql': '-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n',
     '2_b.sql': '-- migrate:up\nselect 1;\n',
   });
-  assert.match(String(dbmate?.[2]), /^2_b\.sql has no `-- migrate:down` block: dbmate \(2\.0 and later\) refuses/);
+  assert.equal(dbmate, undefined);
   const [sqlx] = await findings('sqlx', reversible);
   assert.match(String(sqlx?.[2]), /sqlx reverts only migrations that have one, so a revert skips version 2/);
   const [flyway] = await findings('flyway', { 'V1__a.sql': 'select 1;', 'U1__a.sql': 'select 1;', 'V2__b.sql': '' });

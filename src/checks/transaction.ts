@@ -17,7 +17,9 @@ const FIX: Record<string, string> = {
   dbmate: 'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
   sqlx: 'Move the statement into its own migration whose first line is `-- no-transaction`.',
   'sql-migrate': 'Move the statement into its own migration whose marker reads `-- +migrate Up notransaction`.',
-  flyway: 'Move the statement into a migration of its own (Flyway then runs it without a transaction), or add `executeInTransaction=false` to a `<migration>.sql.conf` file.',
+  flyway:
+    'Add `executeInTransaction=false` to a `<migration>.sql.conf` file beside the migration (Flyway runs it in a transaction otherwise, ' +
+    'even alone, for statements its parser does not know need none, such as `REINDEX INDEX … CONCURRENTLY`).',
   prisma: 'Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, which Postgres runs outside a transaction block only when it holds one statement).',
   drizzle: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
   plain: 'Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker (postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config.',
