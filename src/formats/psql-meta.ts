@@ -1,3 +1,5 @@
+import { commentEnd, dollarQuote, quotedEnd } from './sql-split.ts';
+
 /** A psql meta-command found in a SQL file, with its 1-based line. */
 export interface PsqlMeta {
   line: number;
@@ -5,8 +7,6 @@ export interface PsqlMeta {
   command: string;
 }
 
-const IDENT = /[A-Za-z0-9_$\u0080-\uffff]/;
-const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 const COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i;
 
 /**
@@ -29,7 +29,6 @@ export function findPsqlMeta(sql: string): PsqlMeta | null {
     for (let k = i; k < to && k < sql.length; k++) if (sql[k] === '\n') line++;
     i = Math.min(to, sql.length);
   };
-  const indexOr = (found: number, fallback: number) => (found < 0 ? fallback : found);
 
   while (i < sql.length) {
     const c = sql[i]!;
@@ -52,36 +51,17 @@ export function findPsqlMeta(sql: string): PsqlMeta | null {
       const found = name.exec(sql);
       if (atLineStart && found) return { line, command: found[0] };
       i++;
-    } else if (c === '-' && next === '-') {
-      skipTo(indexOr(sql.indexOf('\n', i), sql.length));
-    } else if (c === '/' && next === '*') {
-      let depth = 0;
-      let k = i;
-      do {
-        if (sql.startsWith('/*', k)) (depth++, (k += 2));
-        else if (sql.startsWith('*/', k)) (depth--, (k += 2));
-        else k++;
-      } while (depth > 0 && k < sql.length);
-      skipTo(k);
-    } else if (c === "'") {
-      const escapes = /[Ee]/.test(sql[i - 1] ?? '') && !IDENT.test(sql[i - 2] ?? '');
-      let k = i + 1;
-      while (k < sql.length) {
-        if (escapes && sql[k] === '\\') k += 2;
-        else if (sql[k] === "'" && sql[k + 1] === "'") k += 2;
-        else if (sql[k] === "'") break;
-        else k++;
-      }
-      skipTo(k + 1);
-    } else if (c === '"') {
-      skipTo(indexOr(sql.indexOf('"', i + 1), sql.length) + 1);
-    } else if (c === '$' && !IDENT.test(sql[i - 1] ?? '')) {
-      DOLLAR_TAG.lastIndex = i;
-      const tag = DOLLAR_TAG.exec(sql)?.[0];
-      if (tag) {
-        const end = sql.indexOf(tag, i + tag.length);
-        skipTo(end < 0 ? sql.length : end + tag.length);
-      } else i++;
+      continue;
+    }
+    const comment = commentEnd(sql, i);
+    const dollar = comment < 0 ? dollarQuote(sql, i) : null;
+    if (comment >= 0) {
+      // A line comment ends before its newline, which then starts the next line as usual.
+      skipTo(next === '-' && sql[comment - 1] === '\n' ? comment - 1 : comment);
+    } else if (c === "'" || c === '"') {
+      skipTo(quotedEnd(sql, i));
+    } else if (dollar) {
+      skipTo(dollar.end);
     } else if (c === ';') {
       i++;
       if (COPY_FROM_STDIN.test(sql.slice(statementStart, i))) {

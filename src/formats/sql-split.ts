@@ -48,47 +48,22 @@ export function splitStatements(sql: string, startLine = 1, options: SplitOption
 
   while (i < sql.length) {
     const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-      continue;
-    }
-    if (c === '/' && next === '*') {
-      let nest = 1;
-      i += 2;
-      while (i < sql.length && nest > 0) {
-        if (sql[i] === '/' && sql[i + 1] === '*') (nest++, (i += 2));
-        else if (sql[i] === '*' && sql[i + 1] === '/') (nest--, (i += 2));
-        else i++;
-      }
+    const afterComment = commentEnd(sql, i);
+    if (afterComment >= 0) {
+      i = afterComment;
       continue;
     }
     const tokenStart = i;
     if (c === "'" || c === '"') {
-      // A doubled quote stands for itself. E'…' also allows backslash escapes (the prefix
-      // letter was already consumed as a word).
-      const escapes = c === "'" && /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? ' ');
-      i++;
-      while (i < sql.length) {
-        if (escapes && sql[i] === '\\') i += 2;
-        else if (sql[i] === c && sql[i + 1] === c) i += 2;
-        else if (sql[i] === c) break;
-        else i++;
-      }
-      i++;
+      i = quotedEnd(sql, i);
       code(tokenStart);
       continue;
     }
-    if (c === '$') {
-      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
-      // `$1` parameters and identifiers such as `a$b` are not dollar quotes.
-      if (tag && !/[\w$]/.test(sql[i - 1] ?? ' ')) {
-        const end = sql.indexOf(tag[0], i + tag[0].length);
-        i = end < 0 ? sql.length : end + tag[0].length;
-        code(tokenStart);
-        continue;
-      }
+    const dollar = dollarQuote(sql, i);
+    if (dollar) {
+      i = dollar.end;
+      code(tokenStart);
+      continue;
     }
     if (/[A-Za-z_]/.test(c)) {
       let j = i + 1;
@@ -140,6 +115,55 @@ function readCopyData(sql: string, from: number, unit: ExecUnit, units: ExecUnit
   }
   units[units.length - 1] = { ...unit, copyData: sql.slice(start), copyUnterminated: true };
   return sql.length;
+}
+
+/** Where a comment starting at `i` (`-- …` to the line's end, nested `/* … *\/`) ends; -1 when none starts there. */
+export function commentEnd(sql: string, i: number): number {
+  if (sql[i] === '-' && sql[i + 1] === '-') {
+    const end = sql.indexOf('\n', i);
+    return end < 0 ? sql.length : end + 1;
+  }
+  if (sql[i] !== '/' || sql[i + 1] !== '*') return -1;
+  let nest = 1;
+  i += 2;
+  while (i < sql.length && nest > 0) {
+    if (sql[i] === '/' && sql[i + 1] === '*') (nest++, (i += 2));
+    else if (sql[i] === '*' && sql[i + 1] === '/') (nest--, (i += 2));
+    else i++;
+  }
+  return i;
+}
+
+/**
+ * Where the string ('…') or quoted identifier ("…") opening at `i` ends (just past its closing
+ * quote). A doubled quote stands for itself; E'…' also allows backslash escapes (its prefix
+ * letter is the character before `i`).
+ */
+export function quotedEnd(sql: string, i: number): number {
+  const c = sql[i]!;
+  const escapes = c === "'" && /[eE]$/.test(sql.slice(Math.max(0, i - 1), i)) && !/[\w$]/.test(sql[i - 2] ?? ' ');
+  i++;
+  while (i < sql.length) {
+    if (escapes && sql[i] === '\\') i += 2;
+    else if (sql[i] === c && sql[i + 1] === c) i += 2;
+    else if (sql[i] === c) break;
+    else i++;
+  }
+  return i + 1;
+}
+
+/**
+ * The dollar-quoted body ($$…$$, $fn$…$fn$) opening at `i`: where its text starts and ends, and
+ * where the quote ends; null when none opens there (`$1` parameters and identifiers such as
+ * `a$b` are not dollar quotes).
+ */
+export function dollarQuote(sql: string, i: number): { bodyStart: number; bodyEnd: number; end: number } | null {
+  if (sql[i] !== '$' || /[\w$]/.test(sql[i - 1] ?? ' ')) return null;
+  const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
+  if (!tag) return null;
+  const bodyStart = i + tag[0].length;
+  const close = sql.indexOf(tag[0], bodyStart);
+  return close < 0 ? { bodyStart, bodyEnd: sql.length, end: sql.length } : { bodyStart, bodyEnd: close, end: close + tag[0].length };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Script } from '../migration.ts';
-import { positionsIn, splitStatements } from '../formats/sql-split.ts';
+import { commentEnd, dollarQuote, positionsIn, quotedEnd, splitStatements } from '../formats/sql-split.ts';
 
 /**
  * What a statement can reach beyond the database it runs in:
@@ -84,43 +84,19 @@ function tokens(sql: string, base = 0, out: Token[] = []): Token[] {
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (c === '/' && next === '*') {
-      let nest = 1;
-      i += 2;
-      while (i < sql.length && nest > 0) {
-        if (sql[i] === '/' && sql[i + 1] === '*') (nest++, (i += 2));
-        else if (sql[i] === '*' && sql[i + 1] === '/') (nest--, (i += 2));
-        else i++;
-      }
+    const afterComment = commentEnd(sql, i);
+    const dollar = afterComment < 0 ? dollarQuote(sql, i) : null;
+    if (afterComment >= 0) {
+      i = afterComment;
     } else if (c === "'" || c === '"') {
-      const escapes = c === "'" && /[eE]$/.test(sql.slice(Math.max(0, i - 1), i));
-      const start = i++;
-      while (i < sql.length) {
-        if (escapes && sql[i] === '\\') i += 2;
-        else if (sql[i] === c && sql[i + 1] === c) i += 2;
-        else if (sql[i] === c) break;
-        else i++;
-      }
-      i++;
       // A quoted identifier stands for a name: keep it as a word so `DATABASE "x"` reads on.
-      out.push({ t: c === "'" ? "'" : '"ident"', offset: base + start });
-    } else if (c === '$' && !/[\w$]/.test(sql[i - 1] ?? ' ')) {
-      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64));
-      if (!tag) {
-        i++;
-        continue;
-      }
-      const bodyStart = i + tag[0].length;
-      const end = sql.indexOf(tag[0], bodyStart);
-      const body = sql.slice(bodyStart, end < 0 ? sql.length : end);
-      out.push({ t: ';', offset: base + bodyStart });
-      tokens(body, base + bodyStart, out);
-      out.push({ t: ';', offset: base + bodyStart + body.length });
-      i = end < 0 ? sql.length : end + tag[0].length;
+      out.push({ t: c === "'" ? "'" : '"ident"', offset: base + i });
+      i = quotedEnd(sql, i);
+    } else if (dollar) {
+      out.push({ t: ';', offset: base + dollar.bodyStart });
+      tokens(sql.slice(dollar.bodyStart, dollar.bodyEnd), base + dollar.bodyStart, out);
+      out.push({ t: ';', offset: base + dollar.bodyEnd });
+      i = dollar.end;
     } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
       let j = i + 1;
       while (j < sql.length && /[\w$\u0080-\uffff]/.test(sql[j]!)) j++;
