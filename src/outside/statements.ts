@@ -160,8 +160,17 @@ function statementReach(ts: Token[], k: number): { kind: ReachKind; what: string
   return null;
 }
 
+/** Read once per script: the replay (refusing) and the check (reporting) both ask. */
+const known = new WeakMap<Script, Reach[]>();
+
 /** Every place in `script` that acts outside the database it runs in. */
 export function reachOf(script: Script): Reach[] {
+  let found = known.get(script);
+  if (!found) known.set(script, (found = readReach(script)));
+  return found;
+}
+
+function readReach(script: Script): Reach[] {
   const found: Reach[] = [];
   for (const unit of script.units) {
     for (const statement of splitStatements(unit.sql, unit.line)) {
