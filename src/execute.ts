@@ -5,6 +5,7 @@ import { splitStatements } from './formats/sql-split.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { planUnit, unitPosition, type Plan, type ScriptObserver } from './observe/observer.ts';
 
 /** A failed step, located in its file. */
 export interface StepError {
@@ -69,16 +70,34 @@ function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: 
  * Runs a script the way its runner does. Returns null on success, or the error of the unit
  * that failed (after rolling back what the runner would roll back).
  */
-export async function executeScript(client: pg.Client, script: Script, guard?: Guard): Promise<StepError | null> {
+export async function executeScript(client: pg.Client, script: Script, guard?: Guard, observer?: ScriptObserver): Promise<StepError | null> {
   const wrapped = script.transaction === 'wrapped';
   if (wrapped) await client.query('BEGIN');
   for (const unit of script.units) {
     if (!unit.sql.trim()) continue;
-    const send = () => sendUnit(client, unit);
-    const run = guard ? guarded(client, guard.observer, guard.limits, send) : { result: send(), timedOut: () => null };
-    try {
-      await run.result;
-    } catch (error) {
+    // Observed, a unit goes as the same one query with read-only probes between its statements.
+    let plan = observer ? planUnit(unit) : null;
+    const send = () => (plan ? client.query(plan.sql) : sendUnit(client, unit));
+    const attempt = async () => {
+      if (observer && !plan) await observer.beforeAlone();
+      const run = guard ? guarded(client, guard.observer, guard.limits, send) : { result: send(), timedOut: () => null };
+      try {
+        const result = await run.result;
+        if (observer) await (plan ? observer.planned(plan, result as pg.QueryResult) : observer.afterAlone(unit, wrapped));
+        return null;
+      } catch (error) {
+        return { error: located(error, plan), timedOut: run.timedOut() };
+      }
+    };
+    let failure = await attempt();
+    // A statement Postgres refuses in a transaction block, which the probes made one of: it did not
+    // run (the refusal comes first), so it is sent again alone, as its runner sends it.
+    if (failure && plan && !wrapped && (failure.error as PgError).code === '25001' && plan.statements.length === 1) {
+      plan = null;
+      failure = await attempt();
+    }
+    if (failure) {
+      const { error, timedOut } = failure;
       // A failed implicit transaction is already rolled back by Postgres; a file that opened
       // its own BEGIN, or the runner's wrapper, leaves an aborted transaction to end.
       await client.query('ROLLBACK').catch(() => {});
@@ -87,12 +106,24 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
       const earlier = wrapped ? script.units.slice(0, script.units.indexOf(unit)) : [];
       const statement = position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
       const failed = toStepError(error, script, unit, statement);
-      const timedOut = run.timedOut();
       return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
   }
-  if (wrapped) await client.query('COMMIT');
+  if (wrapped) {
+    const started = performance.now();
+    await client.query('COMMIT');
+    observer?.committed(performance.now() - started);
+  }
   return null;
+}
+
+/** The error with its position in the unit's own text (the probes taken out). */
+function located(error: unknown, plan: Plan | null): unknown {
+  const position = Number((error as PgError).position);
+  if (!plan || !(position > 0)) return error;
+  const own = unitPosition(plan, position);
+  const e = error as PgError;
+  return { message: e.message, code: e.code, detail: e.detail, hint: e.hint, where: e.where, position: own === null ? undefined : String(own) };
 }
 
 /**

@@ -1,0 +1,246 @@
+import type pg from 'pg';
+import type { ExecUnit } from '../migration.ts';
+import { splitStatements } from '../formats/sql-split.ts';
+import { PROBE_SQL, probe, probesIn, type Probe } from './probe.ts';
+import { isTable, type Tracked } from './relations.ts';
+
+/** A lock a statement took on a relation that existed before the migration. */
+export interface LockObservation {
+  relation: string;
+  mode: string;
+  /** From the start of the statement that took it to the end of its transaction. */
+  heldMs: number;
+  /** How many later statements ran while it was held. */
+  heldAcross: number;
+}
+
+/** What the server did for one statement, read from the migration's own backend. */
+export interface StatementObservation {
+  line: number;
+  column: number;
+  /** The statement's first 200 characters. */
+  text: string;
+  durationMs: number;
+  locks: LockObservation[];
+  /** Relations given a new storage file by a rewrite (the table, its indexes, its TOAST table). */
+  rewrites: string[];
+  /** Relations emptied into a new file by TRUNCATE (a new file, not a rewrite). */
+  truncates: string[];
+  /** Tables read in full (validation of a constraint, an index build, a backfill). */
+  scans: string[];
+  /** `lock_timeout` when the statement started ('0' = wait forever). */
+  lockTimeout: string;
+  /**
+   * It ran outside any transaction block (CREATE INDEX CONCURRENTLY, VACUUM …): its locks ended
+   * with it and are not read; rewrites are still seen.
+   */
+  outsideTransaction?: true;
+}
+
+/** How a unit is sent while observed: its text with a probe before and after each statement. */
+export interface Plan {
+  readonly sql: string;
+  readonly statements: readonly ExecUnit[];
+  /** Where each inserted probe starts in `sql`, and its length, in characters as Postgres counts them. */
+  readonly insertions: readonly { readonly at: number; readonly length: number }[];
+}
+
+/**
+ * Statements Postgres refuses inside a transaction block, and transaction control: sent as the
+ * runner sends them, never with probes around them in the same query (which would make a block).
+ */
+const ON_ITS_OWN =
+  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|REINDEX\s+(SCHEMA|DATABASE|SYSTEM)\b|VACUUM\b|CLUSTER\s*;?\s*$|(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b|ALTER\s+SYSTEM\b|(CREATE|ALTER|DROP)\s+SUBSCRIPTION\b|DISCARD\b|BEGIN\b|START\s+TRANSACTION\b|COMMIT\b|END\b|ROLLBACK\b|ABORT\b|SAVEPOINT\b|RELEASE\b|PREPARE\s+TRANSACTION\b|ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b)/i;
+
+const chars = (s: string) => Array.from(s).length;
+
+/**
+ * The unit's statements with a probe before the first and after each, in one query text, so the
+ * runner's one query stays one query in the same (implicit or enclosing) transaction; null when
+ * the unit must be sent alone (see ON_ITS_OWN) or holds no statement.
+ */
+export function planUnit(unit: ExecUnit): Plan | null {
+  if (unit.copyData !== undefined) return null;
+  const statements = splitStatements(unit.sql, unit.line).map((s) => (s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s));
+  // A unit of several statements is one implicit block already; a single one becomes one only here.
+  if (!statements.length || (statements.length === 1 && ON_ITS_OWN.test(statements[0]!.sql))) return null;
+  const insertions: { at: number; length: number }[] = [];
+  let sql = '';
+  let cursor = 0;
+  const insert = (text: string) => {
+    insertions.push({ at: chars(sql) + 1, length: chars(text) });
+    sql += text;
+  };
+  insert(`${PROBE_SQL};\n`);
+  for (const statement of statements) {
+    const start = unit.sql.indexOf(statement.sql, cursor);
+    if (start < 0) return null;
+    const end = start + statement.sql.length;
+    sql += unit.sql.slice(cursor, end);
+    cursor = end;
+    insert(`${statement.sql.endsWith(';') ? '' : '\n;'}\n${PROBE_SQL};`);
+  }
+  sql += unit.sql.slice(cursor);
+  return { sql, statements, insertions };
+}
+
+/** A position Postgres reported in a plan's text, as a position in the unit's own text; null inside a probe. */
+export function unitPosition(plan: Plan, position: number): number | null {
+  let shift = 0;
+  for (const { at, length } of plan.insertions) {
+    if (position < at) break;
+    if (position < at + length) return null;
+    shift += length;
+  }
+  return position - shift;
+}
+
+interface Entry {
+  statement: ExecUnit;
+  before: Probe;
+  after: Probe;
+  /** Sent alone: before and after are separate queries outside its transaction. */
+  alone: boolean;
+  /** Storage files that changed while it ran (alone: read after it, by OID). */
+  rewritten: number[];
+}
+
+const TRUNCATE = /^TRUNCATE\b/i;
+
+/**
+ * Observes one script of a migration (one step: an up, a down or the second up). Every relation
+ * in `tracked` existed before the migration; nothing it creates itself is watched.
+ */
+export class ScriptObserver {
+  readonly #client: pg.Client;
+  readonly #tracked: Tracked;
+  readonly #entries: Entry[] = [];
+  /** Each tracked relation's storage file as last seen. */
+  readonly #files = new Map<number, number | null>();
+  #aloneBefore: Probe | null = null;
+  #commitMs: number | null = null;
+
+  constructor(client: pg.Client, tracked: Tracked) {
+    this.#client = client;
+    this.#tracked = tracked;
+  }
+
+  /** Reads where each tracked relation's storage is now; call before the script runs. */
+  async start(): Promise<void> {
+    for (const [oid, file] of await this.#readFiles()) this.#files.set(oid, file);
+  }
+
+  async #readFiles(): Promise<Map<number, number | null>> {
+    const oids = [...this.#tracked.keys()];
+    if (!oids.length) return new Map();
+    const { rows } = await this.#client.query<{ oid: string; file: string | null }>(
+      'SELECT o::int8 AS oid, pg_relation_filenode(o)::int8 AS file FROM unnest($1::oid[]) AS o',
+      [oids],
+    );
+    return new Map(rows.map((r) => [Number(r.oid), r.file === null ? null : Number(r.file)]));
+  }
+
+  /** Records the probes a planned unit returned. */
+  planned(plan: Plan, result: pg.QueryResult | pg.QueryResult[]): void {
+    const probes = probesIn(result);
+    plan.statements.forEach((statement, i) => {
+      const before = probes[i];
+      const after = probes[i + 1];
+      if (before && after) this.#entries.push({ statement, before, after, alone: false, rewritten: this.#rewrittenUnder(after) });
+    });
+  }
+
+  /** Tracked relations locked at `after` whose storage file changed since last seen. */
+  #rewrittenUnder(after: Probe): number[] {
+    const rewritten = new Set<number>();
+    for (const lock of after.locks) {
+      if (!this.#tracked.has(lock.oid) || lock.filenode === null) continue;
+      if (this.#files.get(lock.oid) !== lock.filenode) rewritten.add(lock.oid);
+      this.#files.set(lock.oid, lock.filenode);
+    }
+    return [...rewritten];
+  }
+
+  /** Before a unit sent on its own (not planned). */
+  async beforeAlone(): Promise<void> {
+    this.#aloneBefore = await probe(this.#client);
+  }
+
+  /**
+   * After a unit sent on its own succeeded. Inside the runner's transaction its locks are read
+   * as any statement's; outside one they ended with it, and rewrites are found by reading every
+   * tracked relation's file.
+   */
+  async afterAlone(unit: ExecUnit, inTransaction: boolean): Promise<void> {
+    const before = this.#aloneBefore;
+    this.#aloneBefore = null;
+    if (!before) return;
+    const after = await probe(this.#client);
+    if (inTransaction) {
+      this.#entries.push({ statement: unit, before, after, alone: false, rewritten: this.#rewrittenUnder(after) });
+      return;
+    }
+    const rewritten: number[] = [];
+    for (const [oid, file] of await this.#readFiles()) {
+      if (file !== null && this.#files.get(oid) !== file) rewritten.push(oid);
+      this.#files.set(oid, file);
+    }
+    this.#entries.push({ statement: unit, before, after, alone: true, rewritten });
+  }
+
+  /** The runner's COMMIT of a script it wrapped in one transaction took `ms`: locks still held were held until then. */
+  committed(ms: number): void {
+    this.#commitMs = ms;
+  }
+
+  /** The observations, in the order the statements ran. */
+  finish(): StatementObservation[] {
+    const commitMs = this.#commitMs;
+    const entries = this.#entries;
+    const duration = entries.map((e) => Math.max(0, e.after.t0 - e.before.t1));
+    const holds = (e: Entry, oid: number, mode: string, side: 'before' | 'after') =>
+      !e.alone && e[side].locks.some((l) => l.oid === oid && l.mode === mode);
+    const name = (oid: number) => this.#tracked.get(oid)!.name;
+    return entries.map((e, i) => {
+      const locks: LockObservation[] = [];
+      if (!e.alone) {
+        const seen = new Set<string>();
+        for (const lock of e.after.locks) {
+          const key = `${lock.oid} ${lock.mode}`;
+          if (!this.#tracked.has(lock.oid) || seen.has(key) || holds(e, lock.oid, lock.mode, 'before')) continue;
+          seen.add(key);
+          // Held through every later statement of the same transaction.
+          let last = i;
+          while (last + 1 < entries.length && holds(entries[last + 1]!, lock.oid, lock.mode, 'before') && holds(entries[last + 1]!, lock.oid, lock.mode, 'after')) last++;
+          let heldMs = duration.slice(i, last + 1).reduce((a, b) => a + b, 0);
+          if (last === entries.length - 1 && commitMs !== null) heldMs += commitMs;
+          locks.push({ relation: name(lock.oid), mode: lock.mode, heldMs: round(heldMs), heldAcross: last - i });
+        }
+      }
+      const truncating = TRUNCATE.test(e.statement.sql);
+      const changed = e.rewritten.map(name);
+      const scans: string[] = [];
+      if (!e.alone) {
+        for (const [oid, [count]] of e.after.scans) {
+          const relation = this.#tracked.get(oid);
+          if (!relation || !isTable(relation) || e.rewritten.includes(oid)) continue;
+          if (count - (e.before.scans.get(oid)?.[0] ?? 0) > 0) scans.push(relation.name);
+        }
+      }
+      return {
+        line: e.statement.line,
+        column: e.statement.column,
+        text: Array.from(e.statement.sql).slice(0, 200).join(''),
+        durationMs: round(duration[i]!),
+        locks,
+        rewrites: truncating ? [] : changed,
+        truncates: truncating ? changed : [],
+        scans: scans.sort(),
+        lockTimeout: e.before.lockTimeout,
+        ...(e.alone ? { outsideTransaction: true as const } : {}),
+      };
+    });
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

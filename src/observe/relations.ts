@@ -1,0 +1,51 @@
+import type pg from 'pg';
+
+/** A relation that existed before a migration: only these can be hazards (objects it creates are not). */
+export interface TrackedRelation {
+  readonly oid: number;
+  /** `schema.name`, quoted where needed; a TOAST table is named after its table: `public.users (TOAST)`. */
+  readonly name: string;
+  /** pg_class.relkind: r table, p partitioned table, i/I index, t TOAST, m materialized view, S sequence. */
+  readonly kind: string;
+  /** The table this relation belongs to (itself for a table or materialized view). */
+  readonly table: string;
+  /** Its storage file before the migration (pg_relation_filenode, which also resolves mapped relations). */
+  readonly filenode: number | null;
+}
+
+/** The relations of a database before a migration, by OID. */
+export type Tracked = ReadonlyMap<number, TrackedRelation>;
+
+const RELATIONS = `
+SELECT c.oid::int8 AS oid, c.relkind::text AS kind, pg_relation_filenode(c.oid)::int8 AS filenode,
+       CASE WHEN c.relkind = 't' THEN format('%I.%I', tn.nspname, t.relname) || ' (TOAST)'
+            ELSE format('%I.%I', n.nspname, c.relname) END AS name,
+       CASE WHEN c.relkind = 't' THEN format('%I.%I', tn.nspname, t.relname)
+            WHEN c.relkind IN ('i', 'I') THEN format('%I.%I', ixn.nspname, ixt.relname)
+            WHEN c.relkind = 'S' THEN format('%I.%I', n.nspname, c.relname)
+            ELSE format('%I.%I', n.nspname, c.relname) END AS "table"
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class t ON c.relkind = 't' AND t.reltoastrelid = c.oid
+LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
+LEFT JOIN pg_class ixt ON ixt.oid = ix.indrelid
+LEFT JOIN pg_namespace ixn ON ixn.oid = ixt.relnamespace
+WHERE c.relkind IN ('r', 'p', 'i', 'I', 't', 'm', 'S')
+  AND CASE WHEN c.relkind = 't' THEN t.oid IS NOT NULL AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
+           ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+                AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' END`;
+
+/** Reads the relations that exist now: call before a migration's first up. */
+export async function trackRelations(client: pg.Client): Promise<Tracked> {
+  const { rows } = await client.query<{ oid: string; kind: string; filenode: string | null; name: string; table: string }>(RELATIONS);
+  return new Map(
+    rows.map((r) => {
+      const oid = Number(r.oid);
+      return [oid, { oid, kind: r.kind, name: r.name, table: r.table, filenode: r.filenode === null ? null : Number(r.filenode) }];
+    }),
+  );
+}
+
+/** Whether a relation is a table in the hazard sense (rows people read and write). */
+export const isTable = (r: TrackedRelation) => r.kind === 'r' || r.kind === 'p' || r.kind === 'm';
