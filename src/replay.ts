@@ -3,6 +3,8 @@ import { basename } from 'node:path';
 import { executeScript, type Guard, type StepError } from './execute.ts';
 import type { ClusterWatch } from './outside/cluster.ts';
 import type { Reach } from './outside/statements.ts';
+import { ScriptObserver, type StatementObservation } from './observe/observer.ts';
+import { trackRelations, type Tracked } from './observe/relations.ts';
 import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
 import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
@@ -22,6 +24,8 @@ export interface Step {
   outside?: string[];
   /** Statements the provider refused to run (they act outside the scratch database). */
   refused?: Reach[];
+  /** What the server did for each statement (roundtripped migrations, when observed). */
+  statements?: StatementObservation[];
 }
 
 /** The SQLSTATE-like code of a step that was not run because its statements were refused. */
@@ -76,6 +80,11 @@ export interface ReplayOptions {
   guard?: Guard;
   /** Watches the cluster around the database; each step records what it changed there. */
   watch?: ClusterWatch;
+  /**
+   * Observe what the server does for each statement of the roundtripped migrations (locks,
+   * rewrites, scans, time; see observe/observer.ts). The migrations only applied are never observed.
+   */
+  observe?: boolean;
   /** The statements of a script that must not run (the provider refuses them). */
   refuse?: (script: Script) => Reach[];
   /**
@@ -158,6 +167,16 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
         ? 2 * ups + migrations.filter((m) => m.down).length
         : ups;
 
+  /** The relations that existed before each observed migration's first up. */
+  const tracked = new Map<string, Tracked>();
+  const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
+    const relations = tracked.get(m.version);
+    if (!relations) return undefined;
+    const observer = new ScriptObserver(migrate, relations);
+    await observer.start();
+    return observer;
+  };
+
   const apply = async (m: Migration, direction: Direction, attempt: 1 | 2): Promise<boolean> => {
     const script = direction === 'up' ? m.up : m.down;
     if (!script) return true;
@@ -174,9 +193,12 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, file: script.file, line: first.line, column: first.column, located: true };
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
+      if (options.observe && direction === 'up' && attempt === 1 && (roundtrip === 'all' || roundtrips(m))) tracked.set(m.version, await trackRelations(inspect));
+      const observer = await observerFor(m);
       const started = performance.now();
-      const error = await executeScript(migrate, script, options.guard);
+      const error = await executeScript(migrate, script, options.guard, observer);
       step.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      if (observer) step.statements = observer.finish();
       step.status = error ? 'failed' : 'ok';
       if (error) {
         step.error = error;

@@ -200,6 +200,7 @@ async function replayIn(
       prelude,
       session: sessionSetup(settings),
       guard,
+      observe: true,
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
       ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),
@@ -307,7 +308,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     for (const check of checks) {
       const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
       if (setting === 'off') continue;
-      for (const { severity, ...f } of check.run({ set, replay: result, together, history, provider: server.provider, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}) })) {
+      for (const { severity, ...f } of check.run({ set, replay: result, together, history, provider: server.provider, ...(historyUnavailable ? { historyUnavailable } : {}), ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}), observed: { sizes: { seeded: new Map() }, maxLockMs: null, noTransaction: '' } })) {
         found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
       }
     }

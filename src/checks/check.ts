@@ -3,6 +3,7 @@ import type { ReplayResult } from '../replay.ts';
 import type { TogetherResult } from '../together.ts';
 import type { History } from '../history/status.ts';
 import type { NamingConventions } from '../config.ts';
+import type { Sizes } from './lock-hazards.ts';
 
 export type Severity = 'error' | 'warning' | 'notice';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
@@ -35,6 +36,17 @@ export interface CheckContext {
   provider?: 'embedded' | 'url' | 'container';
   /** The team's naming conventions, when the config sets any. */
   conventions?: NamingConventions;
+  /** For the checks that judge what the server did per statement (absent when not observed). */
+  observed?: ObservedContext;
+}
+
+/** What the hazard checks need beside the observations themselves. */
+export interface ObservedContext {
+  readonly sizes: Sizes;
+  /** `max-lock-ms`: a lock held (or projected to be held) longer makes blocking-lock an error. */
+  readonly maxLockMs: number | null;
+  /** How this directory's tool runs a migration outside a transaction (for the recipes). */
+  readonly noTransaction: string;
 }
 
 /**

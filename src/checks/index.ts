@@ -16,6 +16,9 @@ import { timestamp } from './timestamp.ts';
 import { upRepeatable } from './up-repeatable.ts';
 import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
+import { blockingLock } from './blocking-lock.ts';
+import { tableRewrite } from './table-rewrite.ts';
+import { lockTimeout } from './lock-timeout.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
 export const checks: readonly Check[] = [
@@ -34,6 +37,9 @@ export const checks: readonly Check[] = [
   downRevertsUp,
   upRepeatable,
   columnOrder,
+  blockingLock,
+  tableRewrite,
+  lockTimeout,
   timestamp,
   versionGap,
 ];

@@ -2,16 +2,22 @@ import type pg from 'pg';
 import type { ExecUnit } from '../migration.ts';
 import { splitStatements } from '../formats/sql-split.ts';
 import { PROBE_SQL, probe, probesIn, type Probe } from './probe.ts';
-import { isTable, type Tracked } from './relations.ts';
+import { isTable, kindOf, type RelationKind, type Tracked } from './relations.ts';
 
 /** A lock a statement took on a relation that existed before the migration. */
 export interface LockObservation {
   relation: string;
+  /** What the relation is: its table's locks are the ones that block queries. */
+  kind: RelationKind;
+  /** The table it belongs to (itself for a table). */
+  table: string;
   mode: string;
   /** From the start of the statement that took it to the end of its transaction. */
   heldMs: number;
   /** How many later statements ran while it was held. */
   heldAcross: number;
+  /** The statement that took it read, rewrote or emptied the lock's table in full while holding it. */
+  whileWorking: boolean;
 }
 
 /** What the server did for one statement, read from the migration's own backend. */
@@ -24,6 +30,8 @@ export interface StatementObservation {
   locks: LockObservation[];
   /** Relations given a new storage file by a rewrite (the table, its indexes, its TOAST table). */
   rewrites: string[];
+  /** The tables those relations belong to. */
+  rewrittenTables: string[];
   /** Relations emptied into a new file by TRUNCATE (a new file, not a rewrite). */
   truncates: string[];
   /** Tables read in full (validation of a constraint, an index build, a backfill). */
@@ -202,6 +210,17 @@ export class ScriptObserver {
       !e.alone && e[side].locks.some((l) => l.oid === oid && l.mode === mode);
     const name = (oid: number) => this.#tracked.get(oid)!.name;
     return entries.map((e, i) => {
+      const truncating = TRUNCATE.test(e.statement.sql);
+      const changed = e.rewritten.map(name);
+      const scans: string[] = [];
+      if (!e.alone) {
+        for (const [oid, [count]] of e.after.scans) {
+          const relation = this.#tracked.get(oid);
+          if (!relation || !isTable(relation) || e.rewritten.includes(oid)) continue;
+          if (count - (e.before.scans.get(oid)?.[0] ?? 0) > 0) scans.push(relation.name);
+        }
+      }
+      const worked = new Set([...scans, ...e.rewritten.map((oid) => this.#tracked.get(oid)!.table)]);
       const locks: LockObservation[] = [];
       if (!e.alone) {
         const seen = new Set<string>();
@@ -214,17 +233,16 @@ export class ScriptObserver {
           while (last + 1 < entries.length && holds(entries[last + 1]!, lock.oid, lock.mode, 'before') && holds(entries[last + 1]!, lock.oid, lock.mode, 'after')) last++;
           let heldMs = duration.slice(i, last + 1).reduce((a, b) => a + b, 0);
           if (last === entries.length - 1 && commitMs !== null) heldMs += commitMs;
-          locks.push({ relation: name(lock.oid), mode: lock.mode, heldMs: round(heldMs), heldAcross: last - i });
-        }
-      }
-      const truncating = TRUNCATE.test(e.statement.sql);
-      const changed = e.rewritten.map(name);
-      const scans: string[] = [];
-      if (!e.alone) {
-        for (const [oid, [count]] of e.after.scans) {
-          const relation = this.#tracked.get(oid);
-          if (!relation || !isTable(relation) || e.rewritten.includes(oid)) continue;
-          if (count - (e.before.scans.get(oid)?.[0] ?? 0) > 0) scans.push(relation.name);
+          const relation = this.#tracked.get(lock.oid)!;
+          locks.push({
+            relation: relation.name,
+            kind: kindOf(relation),
+            table: relation.table,
+            mode: lock.mode,
+            heldMs: round(heldMs),
+            heldAcross: last - i,
+            whileWorking: worked.has(relation.table),
+          });
         }
       }
       return {
@@ -234,6 +252,7 @@ export class ScriptObserver {
         durationMs: round(duration[i]!),
         locks,
         rewrites: truncating ? [] : changed,
+        rewrittenTables: truncating ? [] : [...new Set(e.rewritten.map((oid) => this.#tracked.get(oid)!.table))].sort(),
         truncates: truncating ? changed : [],
         scans: scans.sort(),
         lockTimeout: e.before.lockTimeout,

@@ -49,3 +49,12 @@ export async function trackRelations(client: pg.Client): Promise<Tracked> {
 
 /** Whether a relation is a table in the hazard sense (rows people read and write). */
 export const isTable = (r: TrackedRelation) => r.kind === 'r' || r.kind === 'p' || r.kind === 'm';
+
+export type RelationKind = 'table' | 'index' | 'toast' | 'sequence';
+
+export function kindOf(r: TrackedRelation): RelationKind {
+  if (r.kind === 'i' || r.kind === 'I') return 'index';
+  if (r.kind === 't') return 'toast';
+  if (r.kind === 'S') return 'sequence';
+  return 'table';
+}
