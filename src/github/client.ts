@@ -4,7 +4,8 @@ import type { ThrottlingOptions } from '@octokit/plugin-throttling';
  * The GitHub REST client: @actions/github's Octokit (REST methods, `paginate`, the runner's
  * proxy settings) with Octokit's two plugins for an API that pushes back:
  *
- * - retry: 5xx and network failures are tried again after 1, 4 and 9 s (four attempts in all);
+ * - retry: 5xx, network failures and other passing errors (408, 409) are tried again after 1, 4
+ *   and 9 s (four attempts in all);
  * - throttling: primary and secondary rate limits (403/429) wait as GitHub says, by
  *   `retry-after` or `x-ratelimit-reset`, up to `MAX_WAIT_S`, at most `RATE_LIMIT_RETRIES` times.
  *
