@@ -42,7 +42,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       const first = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
       assert.equal(first.code, 0, first.log);
       assert.deepEqual(github.summary(), ['GET /user', 'GET /repos/acme/shop/issues/7/comments', 'POST /repos/acme/shop/issues/7/comments']);
-      assert.equal(github.calls.at(-1)!.auth, 'Bearer test-token');
+      assert.equal(github.calls.at(-1)!.auth, 'token test-token');
       const body = github.comments[0]!.body;
       assert.match(body, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ✅ Migrations are safe to merge/);
       assert.match(body, /- \*\*indexes\*\*: 1 added \(`public\.users_email_idx`\)/);

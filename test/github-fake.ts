@@ -22,13 +22,28 @@ export interface Call {
   body?: { body?: string };
 }
 
+/** An answer other than the endpoint's own: an error status, its message and headers. */
+export interface Refusal {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
 /**
  * A real HTTP server on 127.0.0.1 standing in for the few GitHub REST endpoints the Action uses:
- * list (paginated, with `link` headers), create and update issue comments, and `GET /user`.
+ * list (paginated, with `link` headers), create and update issue comments, and `GET /user`
+ * (refused, as for the workflow token, unless `login` names a personal token's user).
  * It records every call. `writes` can refuse writes the way GitHub does (403 for a read-only
- * token, 422 for a body over the limit).
+ * token, 422 for a body over the limit); `before` can answer any call first (5xx, rate limits).
  */
-export async function fakeGitHub(options: { comments?: FakeComment[]; writes?: (body: string) => { status: number; message: string } | null } = {}) {
+export async function fakeGitHub(
+  options: {
+    comments?: FakeComment[];
+    login?: string;
+    writes?: (body: string) => Refusal | null;
+    before?: (call: Call) => Refusal | null | undefined;
+  } = {},
+) {
   const comments: FakeComment[] = options.comments ?? [];
   const calls: Call[] = [];
   let nextId = 10_000;
@@ -43,7 +58,11 @@ export async function fakeGitHub(options: { comments?: FakeComment[]; writes?: (
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(json));
       };
-      if (req.method === 'GET' && url.pathname === '/user') return send(403, { message: 'Resource not accessible by integration' });
+      const refused = options.before?.(calls.at(-1)!);
+      if (refused) return send(refused.status, { message: refused.message }, refused.headers);
+      if (req.method === 'GET' && url.pathname === '/user') {
+        return options.login ? send(200, { login: options.login }) : send(403, { message: 'Resource not accessible by integration' });
+      }
       const list = /^\/repos\/acme\/shop\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (list && req.method === 'GET') {
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
@@ -54,15 +73,16 @@ export async function fakeGitHub(options: { comments?: FakeComment[]; writes?: (
       }
       if (list && req.method === 'POST') {
         const refused = options.writes?.(body?.body ?? '');
-        if (refused) return send(refused.status, { message: refused.message });
-        const comment = { id: nextId++, body: body?.body ?? '', user: { login: 'github-actions[bot]', type: 'Bot' }, html_url: `https://github.com/acme/shop/pull/${list[1]}#issuecomment-${nextId}` };
+        if (refused) return send(refused.status, { message: refused.message }, refused.headers);
+        const user = options.login ? { login: options.login, type: 'User' } : { login: 'github-actions[bot]', type: 'Bot' };
+        const comment = { id: nextId++, body: body?.body ?? '', user, html_url: `https://github.com/acme/shop/pull/${list[1]}#issuecomment-${nextId}` };
         comments.push(comment);
         return send(201, comment);
       }
       const one = /^\/repos\/acme\/shop\/issues\/comments\/(\d+)$/.exec(url.pathname);
       if (one && req.method === 'PATCH') {
         const refused = options.writes?.(body?.body ?? '');
-        if (refused) return send(refused.status, { message: refused.message });
+        if (refused) return send(refused.status, { message: refused.message }, refused.headers);
         const comment = comments.find((c) => c.id === Number(one[1]));
         if (!comment) return send(404, { message: 'Not Found' });
         comment.body = body?.body ?? '';
