@@ -54,8 +54,8 @@ export const blockingLock: Check = {
           const doing = work(statement, table);
           const taken = at === statement;
           const later = taken ? statements.slice(i + 1, i + 1 + lock.heldAcross) : [];
-          // A later statement that works through an existing table, or waits for a lock on another one.
-          const heavy = later.find((s) => s.scans.length || s.rewrittenTables.length || tableLocks(s).some((l) => l.relation !== table && blocksWrites(l.mode)));
+          // A later statement that works through an existing table while this lock waits for the commit.
+          const heavy = later.find((s) => s.scans.length || s.rewrittenTables.length);
           if (!doing && !heavy) continue;
           const time = timing('held', lock.heldMs, table, observed?.sizes);
           held.push({ ms: lock.heldMs, projected: time.projectedMs });

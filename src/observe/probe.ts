@@ -15,7 +15,9 @@ import type pg from 'pg';
  */
 export const PROBE_SQL =
   `SELECT 'migrate-check' AS migrate_check_probe, extract(epoch FROM clock_timestamp())::float8 * 1000 AS t0, ` +
-  `current_setting('lock_timeout') AS lock_timeout, ` +
+  // migrate-check's own limit arrives as a connection parameter (source 'client'); the runner in
+  // production has none, so only what the migration or the team's setup set counts.
+  `CASE (SELECT source FROM pg_settings WHERE name = 'lock_timeout') WHEN 'client' THEN '0' ELSE current_setting('lock_timeout') END AS lock_timeout, ` +
   `(SELECT coalesce(json_agg(json_build_array(l.relation::int8, l.mode, pg_relation_filenode(l.relation))), '[]') ` +
   `FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted ` +
   `AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS locks, ` +

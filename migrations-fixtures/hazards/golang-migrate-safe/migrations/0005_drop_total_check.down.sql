@@ -1,0 +1,1 @@
+ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);

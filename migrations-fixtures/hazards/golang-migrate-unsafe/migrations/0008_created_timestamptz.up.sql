@@ -1,0 +1,2 @@
+-- The team's sessions run in Europe/Oslo (settings in migrate-check.json): this rewrites.
+ALTER TABLE users ALTER COLUMN created TYPE timestamptz;

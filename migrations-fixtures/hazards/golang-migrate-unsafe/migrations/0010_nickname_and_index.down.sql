@@ -1,0 +1,2 @@
+DROP INDEX orders_total_idx;
+ALTER TABLE users DROP COLUMN nickname;

@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER TABLE users ALTER COLUMN email TYPE text;
+
+-- +goose Down
+ALTER TABLE users ALTER COLUMN email TYPE varchar(20);

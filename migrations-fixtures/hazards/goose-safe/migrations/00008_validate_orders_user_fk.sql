@@ -1,0 +1,6 @@
+-- +goose Up
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;
+
+-- +goose Down
+ALTER TABLE orders DROP CONSTRAINT orders_user_fk;
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;

@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0) NOT VALID;
+
+-- +goose Down
+ALTER TABLE users DROP CONSTRAINT users_age_check;

@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);
+
+-- +goose Down
+ALTER TABLE orders DROP CONSTRAINT orders_user_fk;
