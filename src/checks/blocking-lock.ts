@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Check, CheckResult, ObservedContext } from './check.ts';
-import { blocks, blocksWrites, excerpt, judgedSteps, lockRecipe, modeName, strength, tableLocks, timing } from './lock-hazards.ts';
+import { blocks, blocksWrites, excerpt, judgedSteps, lockRecipe, modeName, rewriteRecipe, strength, tableLocks, timing } from './lock-hazards.ts';
 import type { LockObservation, StatementObservation } from '../observe/observer.ts';
 
 /** The locks on each table in force while statement `i` runs: taken by it or still held from earlier. */
@@ -81,7 +81,9 @@ export const blockingLock: Check = {
         if (!parts.length) return;
         const help = across && !statements[i]!.scans.length && !statements[i]!.rewrittenTables.length
           ? 'Move the later statements into a migration of their own (or take this lock last), and set `lock_timeout` first: the lock is held until the transaction commits.'
-          : lockRecipe(statement.text, observed?.noTransaction ?? '');
+          : statement.rewrittenTables.length && !/\bTYPE\b/i.test(statement.text)
+            ? rewriteRecipe(statement.text)
+            : lockRecipe(statement.text, observed?.noTransaction ?? '');
         results.push(finding(step, statement, parts, help, held, observed));
       });
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../checks/check.ts';
 import type { KindSummary } from '../schema/summary.ts';
 import { docsUrl } from './docs-url.ts';
+import { lockTable } from './lock-table.ts';
 import { countBySeverity, fails, notCheckedSentences, type Report } from './report.ts';
 
 /** GitHub refuses comments longer than this. */
@@ -143,6 +144,15 @@ function render(report: Report, options: MarkdownOptions, tier: Tier, diffBudget
     }
   }
   if (tier !== 'summary only') {
+    // What the server did per statement, for the migrations whose up was observed.
+    const observed = report.directories.flatMap((d) =>
+      d.steps.filter((s) => s.direction === 'up' && s.attempt === 1).map((s) => ({ d, s, table: lockTable(s, code) })).filter((x) => x.table.length),
+    );
+    if (observed.length) {
+      out.push('', '<details><summary>Locks, rewrites and scans per statement (observed on the server)</summary>', '');
+      for (const { s, table } of observed) out.push(`**${code(s.file)}**`, '', ...table, '');
+      out.push('</details>');
+    }
     const steps = report.directories.flatMap((d) => d.steps.filter((s) => s.status !== 'skipped').map((s) => ({ d, s })));
     if (steps.length) {
       out.push('', '<details><summary>Steps and timings</summary>', '', '| Directory | Migration | Step | ms |', '|---|---|---|---|');
