@@ -10,10 +10,16 @@ import { fsDirectory } from '../src/formats/directory.ts';
 import type { MigrationSet } from '../src/migration.ts';
 import { replay } from '../src/replay.ts';
 import { prepareInspector, readSchema, schemaText } from '../src/schema/snapshot.ts';
+import * as drizzleLane from './real-runner-drizzle.ts';
+import * as postgratorLane from './real-runner-postgrator.ts';
 
-// dbmate's own binary (the `dbmate` npm package) is the oracle for the dbmate format: on a new
-// database, `dbmate up` and migrate-check's replay must try the same files in the same order,
-// fail at the same file, record the same versions and leave the same schema.
+// The tools' own runners, installed from the npm registry, are the oracles for their formats:
+// on the same fixtures, the real runner and migrate-check's replay must run the same migrations
+// in the same order, fail at the same file, record the same versions and leave the same schema
+// (migrate-check's snapshot of both databases). A lane whose runner cannot be loaded skips,
+// saying why.
+//
+// dbmate: its binary (the `dbmate` npm package), `dbmate up` on a new database.
 
 const ROOT = join(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'migrations-fixtures', 'dbmate');
@@ -96,17 +102,22 @@ async function withMigrateCheck(server: EmbeddedServer, dir: string): Promise<Ou
   }
 }
 
-const problem = binaryProblem();
-if (problem) console.log(`# real-runners: dbmate lane skipped: ${problem}`);
-
-describe('dbmate fixtures: `dbmate up` and migrate-check agree', { skip: problem ?? false }, () => {
-  let server: EmbeddedServer;
+let server: EmbeddedServer;
+/** A server for the lane's tests, stopped after them (hooks inside each describe, so a name filter keeps them). */
+function withServer() {
   before(async () => {
     server = await startEmbedded();
   });
   after(async () => {
     await server?.[Symbol.asyncDispose]();
   });
+}
+
+const problem = binaryProblem();
+if (problem) console.log(`# real-runners: dbmate lane skipped: ${problem}`);
+
+describe('dbmate fixtures: `dbmate up` and migrate-check agree', { skip: problem ?? false }, () => {
+  withServer();
   for (const fixture of readdirSync(FIXTURES).sort()) {
     test(fixture, async () => {
       const dir = join(FIXTURES, fixture);
@@ -115,6 +126,54 @@ describe('dbmate fixtures: `dbmate up` and migrate-check agree', { skip: problem
       assert.deepEqual(actual.tried, expected.tried, 'files tried, in order');
       assert.equal(actual.failed, expected.failed, 'the file the deploy stops at');
       assert.deepEqual(actual.versions, expected.versions, 'versions recorded in schema_migrations');
+      assert.equal(actual.schema, expected.schema, 'schema after the run');
+    });
+  }
+});
+
+// drizzle-orm's migrator (drizzle-orm/node-postgres/migrator with pg). `deployed`: the journal's
+// first entries went out in an earlier deploy (the base branch), the rest are pending together.
+const DRIZZLE = join(ROOT, 'migrations-fixtures', 'drizzle');
+const DEPLOYS: [fixture: string, deployed: number][] = [
+  ...readdirSync(DRIZZLE).sort().map((f): [string, number] => [f, 0]),
+  // The type exists before the deploy: its new value is unusable in the same transaction.
+  ['enum-value-used', 1],
+  // Migrated past 0001 (when: …862400000), the migrator skips 0002 (…776000000).
+  ['journal-time-order', 2],
+  ['up-fails', 1],
+];
+const drizzleProblem = await drizzleLane.drizzleProblem();
+if (drizzleProblem) console.log(`# real-runners: drizzle lane skipped: ${drizzleProblem}`);
+
+describe('drizzle fixtures: drizzle-orm\'s migrator and migrate-check agree', { skip: drizzleProblem ?? false }, () => {
+  withServer();
+  for (const [fixture, deployed] of DEPLOYS) {
+    test(`${fixture}${deployed ? `, ${deployed} deployed before` : ', new database'}`, async () => {
+      const dir = join(DRIZZLE, fixture);
+      const expected = await drizzleLane.withDrizzle(server, dir, deployed);
+      const actual = await drizzleLane.withMigrateCheck(server, dir, deployed);
+      assert.deepEqual(actual.ran, expected.ran, 'migrations run, in order');
+      assert.equal(actual.failed, expected.failed, 'the migration the deploy fails at');
+      assert.deepEqual(actual.applied, expected.applied, 'migrations recorded in __drizzle_migrations');
+      assert.equal(actual.schema, expected.schema, 'schema after the deploys');
+    });
+  }
+});
+
+// postgrator (v8) under the `custom` config documented for it.
+const POSTGRATOR = ['postgrator', 'postgrator-up-fails'].map((f) => join(ROOT, 'migrations-fixtures', 'custom', f));
+const postgratorProblem = await postgratorLane.postgratorProblem();
+if (postgratorProblem) console.log(`# real-runners: postgrator lane skipped: ${postgratorProblem}`);
+
+describe('postgrator fixtures: `postgrator.migrate()` and migrate-check agree', { skip: postgratorProblem ?? false }, () => {
+  withServer();
+  for (const dir of POSTGRATOR) {
+    test(dir.slice(ROOT.length + 1), async () => {
+      const expected = await postgratorLane.withPostgrator(server, dir);
+      const actual = await postgratorLane.withMigrateCheck(server, dir);
+      assert.deepEqual(actual.tried, expected.tried, 'files started, in order');
+      assert.equal(actual.failed, expected.failed, 'the file the run stops at');
+      assert.deepEqual(actual.versions, expected.versions, 'versions recorded in schemaversion');
       assert.equal(actual.schema, expected.schema, 'schema after the run');
     });
   }

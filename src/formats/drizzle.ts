@@ -1,31 +1,12 @@
 import { InputError } from '../errors.ts';
 import type { ExecUnit, IgnoredFile, Migration, Problem } from '../migration.ts';
 import { at, ignore } from './common.ts';
+import { journalTime, readJournal } from './drizzle-journal.ts';
 import type { Format } from './format.ts';
 import { positionsIn } from './sql-split.ts';
 
 const JOURNAL = 'meta/_journal.json';
 const BREAKPOINT = '--> statement-breakpoint';
-
-interface JournalEntry {
-  idx: number;
-  when: number;
-  tag: string;
-}
-
-function readJournal(text: string, where: string): JournalEntry[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${where} is not valid JSON (${(error as Error).message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`);
-  }
-  const entries = (raw as { entries?: unknown }).entries;
-  if (!Array.isArray(entries) || entries.some((e) => typeof e?.tag !== 'string')) {
-    throw new InputError(`${where} has no \`entries\` list of { tag, when }: it is not a drizzle-kit journal.`);
-  }
-  return entries as JournalEntry[];
-}
 
 /** The file split at drizzle's breakpoint marker, each chunk from its first non-blank character. */
 function chunks(sql: string): ExecUnit[] {
@@ -75,22 +56,32 @@ export const drizzle: Format = {
           check: 'parse-error',
           file: at(directory, JOURNAL),
           line: null,
-          message: `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle migrator stops with "No file ${file} found".`,
+          message: `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle migrator stops before it applies any migration ("No file ${file} found").`,
           help: 'Restore the file, or regenerate the journal with `drizzle-kit generate`.',
         });
         migrations.push({ version, name, up: null, down: null });
         continue;
       }
+      const when = journalTime(entry.when);
+      if (typeof when === 'string') {
+        problems.push({
+          check: 'parse-error',
+          file: at(directory, JOURNAL),
+          line: null,
+          message: `The journal entry \`${entry.tag}\` is broken: ${when}.`,
+          help: 'Set its `when` to the time the migration was generated, in milliseconds (as `drizzle-kit generate` writes it), later than every entry before it.',
+        });
+      }
       // On a database already migrated past a later `when`, the migrator skips this entry.
       const newest = Math.max(-Infinity, ...migrations.map((m) => m.when ?? -Infinity));
-      if (typeof entry.when === 'number' && entry.when <= newest) {
+      if (typeof when === 'number' && when <= newest) {
         const later = migrations.find((m) => m.when === newest)!;
         problems.push({
           check: 'naming',
           file: at(directory, file),
           line: null,
           message:
-            `${entry.tag}'s journal time (when: ${entry.when}) is not after ${later.version}_${later.name}'s (${newest}), which comes before it: ` +
+            `${entry.tag}'s journal time (when: ${when}) is not after ${later.version}_${later.name}'s (${newest}), which comes before it: ` +
             `the drizzle migrator applies only entries newer than the last one applied, so it skips ${entry.tag} on every database already migrated to ${later.version}.`,
           help: 'Regenerate the migration after merging (`drizzle-kit generate` gives it a new time), or set its `when` in meta/_journal.json later than every entry before it.',
         });
@@ -100,7 +91,7 @@ export const drizzle: Format = {
         name,
         up: { file: at(directory, file), units: chunks(await directory.read(file)), transaction: 'wrapped' },
         down: null,
-        ...(typeof entry.when === 'number' ? { when: entry.when } : {}),
+        ...(typeof when === 'number' ? { when } : {}),
       });
     }
     ignored.push({ file: JOURNAL, reason: "drizzle-kit's journal: it decides which files run, in which order" });

@@ -31,5 +31,5 @@ test('sql-migrate: `notransaction` per section, StatementBegin/End blocks, `-- `
 test('sql-migrate: a file without annotations is refused with a parse-error', async () => {
   const set = await sqlMigrate.load(memoryDirectory('db', { '1_a.sql': 'create table a ();' }));
   assert.equal(set.problems?.[0]?.check, 'parse-error');
-  assert.match(set.problems![0]!.message, /no `-- \+migrate Up` or `-- \+migrate Down` annotation/);
+  assert.match(set.problems![0]!.message, /no Up\/Down annotations found/);
 });
