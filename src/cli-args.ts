@@ -12,7 +12,8 @@ const OPTIONS = {
   ...Object.fromEntries(
     FLAGS.map((s) => {
       const type = s.kind.switch ? ('boolean' as const) : ('string' as const);
-      return [flagName(s), { type, ...(s.kind.repeatable ? { multiple: true } : {}), ...(short(s) ? { short: short(s) } : {}) }];
+      const multiple = s.kind.repeatable ? { multiple: true } : {};
+      return [flagName(s), { type, ...multiple, ...(short(s) ? { short: short(s) } : {}) }];
     }),
   ),
   help: { type: 'boolean', short: 'h' },
@@ -20,7 +21,7 @@ const OPTIONS = {
 } as const;
 
 /** Every flag as it may be written, for the nearest one to a mistyped flag. */
-const SPELLINGS = [...Object.keys(OPTIONS), ...FLAGS.filter((s) => s.kind.switch).map((s) => `no-${s.name}`)];
+const SPELLINGS = [...Object.keys(OPTIONS), ...FLAGS.filter((s) => s.kind.switch).map((s) => `no-${flagName(s)}`)];
 
 /** How the CLI names a setting in messages: `--fail-on`, `--setting` for `settings`. */
 export function spell(name: string): string {
@@ -84,6 +85,7 @@ function wrap(start: string, text: string, indent: number): string {
 const line = (flag: string, text: string) => wrap(`  ${flag}`.padEnd(INDENT - 1), text, INDENT);
 
 function defaultNote(s: Setting): string {
+  if (s.kind.repeatable) return ' (repeatable)';
   if (s.kind.switch) return s.byDefault ? ` (default ${s.byDefault})` : s.default === true ? ' (default on)' : '';
   const shown = shownDefault(s);
   return shown ? ` (default ${shown})` : '';

@@ -7,7 +7,7 @@ import type { TransactionMode } from './migration.ts';
 import { SEVERITIES, type Severity } from './checks/check.ts';
 import { checks } from './checks/index.ts';
 import { VERB_PREFIXES, type NamingConventions } from './checks/naming.ts';
-import { kindOf, oneOf } from './setting-values.ts';
+import { kindOf, oneOf, textList, type ValueKind } from './setting-values.ts';
 
 /** Edit distance (insertions, deletions, substitutions) between two short strings. */
 function distance(a: string, b: string): number {
@@ -123,7 +123,10 @@ export function customSettings(value: unknown, where: string): CustomSettings {
   const raw = value as Record<string, unknown>;
   refuseUnknownKeys(
     raw,
-    ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping', 'ignore', 'no-transaction-name', 'no-transaction-first-line', 'prefer'],
+    [
+      'pattern', 'ordering', 'transaction', 'split', 'bookkeeping', 'ignore', 'no-transaction-name',
+      'no-transaction-first-line', 'prefer',
+    ],
     where,
     [],
     'custom.',
@@ -231,8 +234,8 @@ export function checkSettings(value: unknown, where: string): Record<string, Sev
 /** `placeholders`: the literal text in the files → its replacement. */
 export function placeholders(value: unknown, _key: string, where: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Object.values(value).some((v) => typeof v !== 'string')) {
-    const example = '{ "${schema}": "public" }';
-    throw new ConfigError(`${where}: \`placeholders\` must map the literal text in your files to its replacement, e.g. ${example}.`);
+    const what = 'must map the literal text in your files to its replacement, e.g. { "${schema}": "public" }';
+    throw new ConfigError(`${where}: \`placeholders\` ${what}.`);
   }
   return value as Record<string, string>;
 }
@@ -247,3 +250,41 @@ export function sessionSettings(value: unknown, _key: string, where: string): Re
   refuseOwnTimeouts(out, where);
   return out;
 }
+
+/** `base`: a ref, never something git would read as an option. */
+export const gitRef = (value: string, where: string) => {
+  if (value.startsWith('-')) {
+    throw new ConfigError(`${where}: \`base\` ${JSON.stringify(value)} must be a git ref or commit, e.g. origin/main.`);
+  }
+};
+
+/** `role`: a plain role name (it is written into SET SESSION AUTHORIZATION, quoted). */
+export const roleName = (role: string, where: string) => {
+  if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) {
+    const what = 'is not a plain role name (letters, digits, _ and $)';
+    throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} ${what}.`);
+  }
+};
+
+/** `search-path`: schemas in order, as a list or one text. */
+export const searchPath: ValueKind<string> = {
+  arg: '<schemas>',
+  parse(value, key, where) {
+    const example = '"storage, public, extensions"';
+    const joined = textList(value, key, where, example).join(', ');
+    if (!joined.trim()) {
+      throw new ConfigError(`${where}: \`${key}\` is empty; write the schemas in order, e.g. ${example}.`);
+    }
+    return joined;
+  },
+};
+
+/** `no-transaction-marker`: a SQL comment line. */
+export const marker: ValueKind<string> = {
+  parse(value, key, where) {
+    const line = String(value).trim();
+    if (line.startsWith('--')) return line;
+    const example = '"-- postgres-migrations disable-transaction"';
+    throw new ConfigError(`${where}: \`${key}\` must be a SQL comment line, e.g. ${example}.`);
+  },
+};

@@ -159,8 +159,8 @@ export async function resolveConfig(given: Given, shell: Shell): Promise<Config>
   if (config.database === 'url') {
     if (!config.databaseUrl) {
       const orEnv = shell.env ? ` or set ${SETTINGS.databaseUrl.env}` : '';
-      const example = 'postgres://user@host/postgres';
-      throw new ConfigError(`\`database\` is url, which needs a server: pass ${shell.spell('database-url')} ${example}${orEnv}.`);
+      const pass = `pass ${shell.spell('database-url')} postgres://user@host/postgres${orEnv}`;
+      throw new ConfigError(`\`database\` is url, which needs a server: ${pass}.`);
     }
     const from = given.settings.databaseUrl
       ? shell.spell('database-url').replace(/^the/, 'The')

@@ -133,7 +133,11 @@ export function choice<T extends string>(values: readonly T[] | (() => readonly 
 }
 
 /** One non-empty text (`check` refuses what the text may not be, with its own message). */
-export function single(example: string, arg = '<text>', check?: (value: string, where: string) => void): ValueKind<string> {
+export function single(
+  example: string,
+  arg = '<text>',
+  check?: (value: string, where: string) => void,
+): ValueKind<string> {
   return {
     arg,
     parse(value, key, where) {
@@ -146,7 +150,12 @@ export function single(example: string, arg = '<text>', check?: (value: string, 
 
 /** Texts: a list in the config file, a repeated flag, one per line in an Action input. */
 export function list(example: string, arg = '<text>'): ValueKind<string[]> {
-  return { arg, repeatable: true, parse: (value, key, where) => textList(value, key, where, example), show: (v) => v.join(', ') };
+  return {
+    arg,
+    repeatable: true,
+    parse: (value, key, where) => textList(value, key, where, example),
+    show: (v) => v.join(', '),
+  };
 }
 
 /** A whole number from `min` to `max`, written as digits (17, or "17" on a command line). */
