@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { kindOf, MAX_TIMEOUT_MS, nearestKey, parseTimeout, text, textList } from './config-file.ts';
+import { nearestKey } from './config-file.ts';
+import { kindOf, MAX_TIMEOUT_MS, parseTimeout, text, textList } from './setting-values.ts';
 import { parseSettings, readConfigFile } from './config.ts';
 
 test('nearestKey: separators and case are spelling, small typos are near, far words are not', () => {

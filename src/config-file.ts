@@ -1,10 +1,13 @@
-/** Reading the config file and checking its keys and values, for config.ts. */
+/** Reading the config file and checking its keys and structured values, for config.ts. */
 import { readFile, readlink, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { ConfigError, errorMessage } from './errors.ts';
 import type { CustomSettings } from './formats/format.ts';
 import type { TransactionMode } from './migration.ts';
-import type { NamingConventions } from './config.ts';
+import { SEVERITIES, type Severity } from './checks/check.ts';
+import { checks } from './checks/index.ts';
+import { VERB_PREFIXES, type NamingConventions } from './checks/naming.ts';
+import { kindOf, oneOf, textList, type ValueKind } from './setting-values.ts';
 
 /** Edit distance (insertions, deletions, substitutions) between two short strings. */
 function distance(a: string, b: string): number {
@@ -63,50 +66,6 @@ export function refuseUnknownKeys(
   }
 }
 
-/** What a config value is, for messages: `a number (5)`, `a list`, `a mapping`, `true`. */
-export function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length ? 'a list' : 'an empty list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
-  if (typeof value === 'boolean') return String(value);
-  return `a ${typeof value} (${String(value)})`;
-}
-
-/** A setting that must be one non-empty text, e.g. a path or a URL. */
-export function text(value: unknown, key: string, where: string, example: string): string {
-  if (typeof value !== 'string') {
-    throw new ConfigError(`${where}: \`${key}\` is ${kindOf(value)}; it must be a string, e.g. ${example}.`);
-  }
-  if (!value.trim()) throw empty(key, where, example);
-  return value.trim();
-}
-
-const empty = (key: string, where: string, example: string) =>
-  new ConfigError(`${where}: \`${key}\` is empty; write a value, e.g. ${example}, or leave it out.`);
-
-/** A setting that is a list of texts: a list of strings, or one string with one entry a line. */
-export function textList(value: unknown, key: string, where: string, example: string): string[] {
-  if (typeof value === 'string') {
-    if (!value.trim()) throw empty(key, where, example);
-    return value.split('\n').map((p) => p.trim()).filter(Boolean);
-  }
-  if (!Array.isArray(value)) {
-    const given = `${where}: \`${key}\` is ${kindOf(value)}`;
-    throw new ConfigError(`${given}; it must be a string or a list of strings, e.g. ${example}.`);
-  }
-  return value.map((entry, i) => {
-    if (typeof entry !== 'string') {
-      const at = `${where}: \`${key}\` entry ${i + 1} is ${kindOf(entry)}`;
-      throw new ConfigError(`${at}; each entry must be a string, e.g. ${example}.`);
-    }
-    if (!entry.trim()) {
-      throw new ConfigError(`${where}: \`${key}\` has an empty entry; write a value, e.g. ${example}.`);
-    }
-    return entry.trim();
-  });
-}
-
 /** A `directories` key or a path, spelled one way: `./db/`, `db/` and `db` are the same folder. */
 export function directoryKey(path: string): string {
   return posix.normalize(path.replace(/\\/g, '/')).replace(/(.)\/+$/, '$1');
@@ -155,54 +114,6 @@ export async function configText(path: string, name: string, named: boolean): Pr
   }
 }
 
-export function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, where: string): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`${where}: \`${key}\` is ${JSON.stringify(value)}; it must be one of ${allowed.join(', ')}.`);
-}
-
-/** `250ms`, `30s`, `5min`, `5m`, `1h`, or a number of milliseconds. */
-export function parseDuration(value: unknown, key: string, where: string): number {
-  const written = typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-  const match = written === null ? null : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?\s*$/.exec(written);
-  if (!match) {
-    const given = typeof value === 'string' ? JSON.stringify(value) : kindOf(value);
-    throw new ConfigError(`${where}: \`${key}\` is ${given}; write a duration such as 30s, 5min or 1h.`);
-  }
-  const unit = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!;
-  return Math.round(Number(match[1]) * unit);
-}
-
-/** The longest timeout Postgres accepts: INT_MAX milliseconds, about 24.8 days. */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
-
-/**
- * `statement-timeout` or `lock-timeout` in milliseconds, from `min` to what Postgres accepts.
- * NOTE: Postgres reads 0 as "no limit", and a statement timeout of a few ms cancels every
- * statement, so every migration would fail for a reason that is not in it: both are mistakes.
- */
-export function parseTimeout(value: unknown, key: string, where: string, min: number, byDefault: string): number {
-  const ms = parseDuration(value, key, where);
-  const given = `${where}: \`${key}\` is ${JSON.stringify(String(value))}`;
-  if (ms === 0) {
-    throw new ConfigError(
-      `${given}, which Postgres reads as no limit at all. Use at least ${min}ms; the default is ${byDefault}.`,
-    );
-  }
-  if (ms < min) {
-    throw new ConfigError(
-      `${given}, so every statement would be cancelled before it could finish. ` +
-        `Use at least ${min}ms; the default is ${byDefault}.`,
-    );
-  }
-  if (ms > MAX_TIMEOUT_MS) {
-    throw new ConfigError(
-      `${given}, longer than Postgres accepts: ${min}ms to ${MAX_TIMEOUT_MS}ms (about 24 days). ` +
-        `Use a shorter duration such as 30min; the default is ${byDefault}.`,
-    );
-  }
-  return ms;
-}
-
 const MODES: TransactionMode[] = ['wrapped', 'implicit', 'none'];
 
 export function customSettings(value: unknown, where: string): CustomSettings {
@@ -212,7 +123,10 @@ export function customSettings(value: unknown, where: string): CustomSettings {
   const raw = value as Record<string, unknown>;
   refuseUnknownKeys(
     raw,
-    ['pattern', 'ordering', 'transaction', 'split', 'bookkeeping', 'ignore', 'no-transaction-name', 'no-transaction-first-line', 'prefer'],
+    [
+      'pattern', 'ordering', 'transaction', 'split', 'bookkeeping', 'ignore', 'no-transaction-name',
+      'no-transaction-first-line', 'prefer',
+    ],
     where,
     [],
     'custom.',
@@ -276,8 +190,6 @@ export function refuseOwnTimeouts(settings: Record<string, string>, where: strin
   }
 }
 
-const VERBS = ['add_', 'alter_', 'drop_', 'create_', 'create_index_', 'rename_', 'remove_', 'update_', 'backfill_'];
-
 /** `naming-conventions`: each key and value checked, an unknown key named with the nearest known one. */
 export function namingConventions(value: unknown, where: string): NamingConventions {
   const example = '"snake-case": true, "verb-prefix": true or a list such as ["add_", "drop_"], "version-width": 4';
@@ -291,7 +203,7 @@ export function namingConventions(value: unknown, where: string): NamingConventi
   const out: NamingConventions = {};
   for (const [key, v] of Object.entries(raw)) {
     if (key === 'snake-case' && typeof v === 'boolean') out.snakeCase = v;
-    else if (key === 'verb-prefix' && v === true) out.verbPrefix = [...VERBS];
+    else if (key === 'verb-prefix' && v === true) out.verbPrefix = [...VERB_PREFIXES];
     else if (key === 'verb-prefix' && Array.isArray(v) && v.length && v.every((p) => typeof p === 'string' && p)) {
       out.verbPrefix = v as string[];
     } else if (key === 'version-width' && Number.isInteger(v) && (v as number) > 0) out.versionWidth = v as number;
@@ -299,3 +211,80 @@ export function namingConventions(value: unknown, where: string): NamingConventi
   }
   return out;
 }
+
+/** `checks`: check ids (with the nearest one for a typo) to error, warning, notice or off. */
+export function checkSettings(value: unknown, where: string): Record<string, Severity | 'off'> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = `${where}: \`checks\` is ${kindOf(value)}`;
+    throw new ConfigError(`${what}; it must map check ids to error, warning, notice or off.`);
+  }
+  const out: Record<string, Severity | 'off'> = {};
+  const ids = checks.map((c) => c.id);
+  for (const [id, setting] of Object.entries(value)) {
+    if (!ids.includes(id)) {
+      throw new ConfigError(
+        `${where}: unknown check \`${id}\` under \`checks\`${didYouMean(id, ids)} Known checks: ${ids.join(', ')}.`,
+      );
+    }
+    out[id] = oneOf(setting, [...SEVERITIES, 'off'], `checks.${id}`, where);
+  }
+  return out;
+}
+
+/** `placeholders`: the literal text in the files → its replacement. */
+export function placeholders(value: unknown, _key: string, where: string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Object.values(value).some((v) => typeof v !== 'string')) {
+    const what = 'must map the literal text in your files to its replacement, e.g. { "${schema}": "public" }';
+    throw new ConfigError(`${where}: \`placeholders\` ${what}.`);
+  }
+  return value as Record<string, string>;
+}
+
+/** `settings`: custom settings (GUCs) of the migrations' session, never the tool's own timeouts. */
+export function sessionSettings(value: unknown, _key: string, where: string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const example = '{ "app.tenant_id": "test" }';
+    throw new ConfigError(`${where}: \`settings\` must map setting names to values, e.g. ${example}.`);
+  }
+  const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  refuseOwnTimeouts(out, where);
+  return out;
+}
+
+/** `base`: a ref, never something git would read as an option. */
+export const gitRef = (value: string, where: string) => {
+  if (value.startsWith('-')) {
+    throw new ConfigError(`${where}: \`base\` ${JSON.stringify(value)} must be a git ref or commit, e.g. origin/main.`);
+  }
+};
+
+/** `role`: a plain role name (it is written into SET SESSION AUTHORIZATION, quoted). */
+export const roleName = (role: string, where: string) => {
+  if (!/^[A-Za-z_][\w$]{0,62}$/.test(role)) {
+    const what = 'is not a plain role name (letters, digits, _ and $)';
+    throw new ConfigError(`${where}: \`role\` ${JSON.stringify(role)} ${what}.`);
+  }
+};
+
+/** `search-path`: schemas in order, as a list or one text. */
+export const searchPath: ValueKind<string> = {
+  arg: '<schemas>',
+  parse(value, key, where) {
+    const example = '"storage, public, extensions"';
+    const joined = textList(value, key, where, example).join(', ');
+    if (!joined.trim()) {
+      throw new ConfigError(`${where}: \`${key}\` is empty; write the schemas in order, e.g. ${example}.`);
+    }
+    return joined;
+  },
+};
+
+/** `no-transaction-marker`: a SQL comment line. */
+export const marker: ValueKind<string> = {
+  parse(value, key, where) {
+    const line = String(value).trim();
+    if (line.startsWith('--')) return line;
+    const example = '"-- postgres-migrations disable-transaction"';
+    throw new ConfigError(`${where}: \`${key}\` must be a SQL comment line, e.g. ${example}.`);
+  },
+};

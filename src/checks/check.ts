@@ -2,7 +2,7 @@ import type { MigrationSet } from '../migration.ts';
 import type { ReplayResult } from '../replay.ts';
 import type { TogetherResult } from '../together.ts';
 import type { History } from '../history/status.ts';
-import type { NamingConventions } from '../config.ts';
+import type { NamingConventions } from './naming.ts';
 import type { Sizes } from './lock-hazards.ts';
 
 export type Severity = 'error' | 'warning' | 'notice';

@@ -1,6 +1,20 @@
 import { posix } from 'node:path';
 import { formatProblems, type Check, type CheckContext, type CheckResult } from './check.ts';
 
+/** Team conventions for migration names (`naming-conventions` in the config), each off unless set. */
+export interface NamingConventions {
+  snakeCase?: boolean;
+  /** Names must start with one of these, e.g. add_, alter_, drop_, create_index_. */
+  verbPrefix?: string[];
+  /** Numeric versions must have exactly this many digits. */
+  versionWidth?: number;
+}
+
+/** The prefixes `verb-prefix: true` stands for. */
+export const VERB_PREFIXES: readonly string[] = [
+  'add_', 'alter_', 'drop_', 'create_', 'create_index_', 'rename_', 'remove_', 'update_', 'backfill_',
+];
+
 /** The team's conventions, on new migrations only when there is a base (merged ones cannot be renamed). */
 function conventions({ set, history, conventions: rules }: CheckContext): CheckResult[] {
   if (!rules) return [];
