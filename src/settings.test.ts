@@ -32,7 +32,7 @@ test('every setting has a kebab-case name, one flag spelling and a one-line doc;
   for (const s of SETTING_LIST) {
     assert.match(s.name, /^[a-z]+(-[a-z]+)*$/);
     assert.match(s.doc, /^[^\n]{10,130}\.$/, `${s.name}: one line, ending with a full stop`);
-    if (s.flag) assert.match(help, new RegExp(`--(\\[no-\\])?${flagName(s)}\\b`), s.name);
+    if (s.flag) assert.match(help, new RegExp(`--(\\[no-\\]|no-)?${flagName(s)}\\b`), s.name);
   }
 });
 

@@ -124,6 +124,36 @@ export const SETTINGS = {
     flag: true, file: true,
     doc: 'How long one statement may wait for a lock.',
   },
+  observe: {
+    name: 'observe', kind: onOff, default: true,
+    ...everywhere,
+    doc: 'Observe the locks, rewrites, scans and time of every statement of the migrations that get a roundtrip.',
+  },
+  tableSizes: {
+    name: 'table-sizes', kind: single('table-sizes.json', '<file>'),
+    ...everywhere,
+    doc: 'A JSON file of production row counts per table ({"public.users": 40000000}): lock times are projected to them.',
+  },
+  maxLockMs: {
+    name: 'max-lock-ms', kind: integer('a number of milliseconds', 1, 86_400_000, 2000, '<ms>'),
+    ...everywhere,
+    doc: 'A blocking lock held (or projected to be held) longer than this is an error instead of a warning.',
+  },
+  seed: {
+    name: 'seed', kind: onOff, default: true,
+    ...everywhere,
+    doc: 'Fill the existing tables a checked migration touches with generated rows before it runs.',
+  },
+  seedRows: {
+    name: 'seed-rows', kind: integer('a number of rows', 1, 1_000_000, 1000, '<n>'), default: 1000,
+    ...everywhere,
+    doc: 'Rows generated per table.',
+  },
+  seedFiles: {
+    name: 'seed-files', kind: single('db/seeds', '<dir>'),
+    ...everywhere,
+    doc: 'A folder of SQL seed files (<version>.sql runs after that migration) whose rows replace the generated ones.',
+  },
   base: {
     name: 'base', kind: single('origin/main', '<git-ref>', gitRef),
     ...shared,
