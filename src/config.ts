@@ -94,7 +94,7 @@ function checkSettings(value: unknown, where: string): Record<string, CheckSetti
     throw new ConfigError(`${what}; it must map check ids to error, warning, notice or off.`);
   }
   const out: Record<string, CheckSetting> = {};
-  const ids = checks.map((c) => c.id);
+  const ids: readonly string[] = checks.map((c) => c.id);
   for (const [id, setting] of Object.entries(value)) {
     if (!ids.includes(id)) {
       throw new ConfigError(

@@ -43,6 +43,8 @@ function compile(source: string, key: string): RegExp {
 export const custom: Format = {
   id: 'custom',
   looksLike: 'any naming, described by `custom.pattern` in the config',
+  hasDowns: true,
+  noTransactionHelp: 'Move the statement into its own migration and mark that migration as running without a transaction.',
 
   async detect() {
     return false;

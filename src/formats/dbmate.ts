@@ -64,6 +64,9 @@ function severalSections(file: string, where: { file: string; line: number }, ve
 export const dbmate: Format = {
   id: 'dbmate',
   looksLike: '`20240101120000_create_users.sql` holding `-- migrate:up` and `-- migrate:down`',
+  // A file without a down block is refused outright (a parse-error), so pairing never meets one.
+  hasDowns: true,
+  noTransactionHelp: 'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
 
   async detect(directory, files) {
     for (const file of files) {

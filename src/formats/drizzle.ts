@@ -31,6 +31,8 @@ function chunks(sql: string): ExecUnit[] {
 export const drizzle: Format = {
   id: 'drizzle',
   looksLike: '`0000_brave_hulk.sql` + `meta/_journal.json`',
+  hasDowns: false,
+  noTransactionHelp: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
 
   async detect(_directory, files) {
     return files.includes(JOURNAL);

@@ -59,6 +59,8 @@ function migrationOf(directory: DirectoryReader, file: string, text: string): { 
 export const sqlMigrate: Format = {
   id: 'sql-migrate',
   looksLike: '`20240101120000-create-users.sql` holding `-- +migrate Up` and `-- +migrate Down`',
+  hasDowns: true,
+  noTransactionHelp: 'Move the statement into its own migration whose marker reads `-- +migrate Up notransaction`.',
 
   async detect(directory, files) {
     return anyFileHas(directory, files, MARKER);

@@ -10,13 +10,14 @@ import type { DirectoryReplay } from './replay-directories.ts';
  * severity the settings give it, and sets aside the findings the files suppress.
  */
 export function judge(loaded: LoadedDirectory, replayed: DirectoryReplay, provider: Server['provider']): { kept: Finding[]; suppressed: Suppressed[] } {
-  const { set, settings, history, historyUnavailable, suppressions } = loaded;
+  const { set, format, settings, history, historyUnavailable, suppressions } = loaded;
   const found: Finding[] = [];
   for (const check of checks) {
     const setting = settings.checks[check.id] ?? (check.defaultSeverity === 'off' ? 'off' : undefined);
     if (setting === 'off') continue;
     const context = {
       set,
+      format,
       replay: replayed.result,
       together: replayed.together,
       history,
