@@ -4,6 +4,7 @@ import type { TogetherResult } from '../together.ts';
 import type { History } from '../history/status.ts';
 import type { NamingConventions } from '../config.ts';
 import type { Sizes } from './lock-hazards.ts';
+import type { DatabaseKind } from '../database/index.ts';
 import type { Format } from '../formats/format.ts';
 import type { CheckId } from './check-ids.ts';
 
@@ -40,7 +41,7 @@ export interface CheckContext {
   /** The pending migrations applied in one transaction, for runners that do so (drizzle). */
   together?: TogetherResult | null;
   /** Where the migrations ran: a server the tool started (embedded, container) or the user's (url). */
-  provider?: 'embedded' | 'url' | 'container';
+  provider?: DatabaseKind;
   /** The team's naming conventions, when the config sets any. */
   conventions?: NamingConventions;
   /** For the checks that judge what the server did per statement (absent when not observed). */
