@@ -4,7 +4,7 @@ import { nearestKey } from './config-file.ts';
 import { notPostgresUrl } from './database/url.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ConfigError, ToolError, errorMessage } from './errors.ts';
-import { fsDirectory } from './formats/directory.ts';
+import { fsDirectory } from './files/directory.ts';
 import { formats } from './formats/index.ts';
 import { checks } from './checks/index.ts';
 import { renderJson } from './report/json.ts';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ExecUnit, Script } from './migration.ts';
 import { guarded, type TimedOut, type Timeouts } from './timeouts.ts';
-import { splitStatements } from './formats/sql-split.ts';
+import { splitStatements } from './sql/split.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';

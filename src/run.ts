@@ -1,6 +1,6 @@
 import { settingsFor, type Config } from './config.ts';
 import type { Server } from './database/database.ts';
-import type { DirectoryReader } from './formats/directory.ts';
+import type { DirectoryReader } from './files/directory.ts';
 import type { BaseCommit } from './history/git.ts';
 import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryDirectory } from '../formats/directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
 import { pairing } from './pairing.ts';
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { hasStatements } from '../formats/sql-split.ts';
+import { hasStatements } from '../sql/split.ts';
 import type { Format, MissingDown } from '../formats/format.ts';
 import type { Check, CheckResult } from './check.ts';
 

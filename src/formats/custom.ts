@@ -3,7 +3,7 @@ import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { wholeFile } from '../migration.ts';
 import { at, byVersion, duplicate, ignore } from './common.ts';
 import type { CustomSettings, Format } from './format.ts';
-import { splitStatements } from './sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 
 const UP = /^(up|do|apply|forward)$/i;
 const DOWN = /^(down|undo|revert|rollback|back)$/i;

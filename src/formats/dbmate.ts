@@ -1,9 +1,9 @@
 import type { ExecUnit, IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { at, dropDuplicates, ignore } from './common.ts';
 import { parseDbmate, type DbmateBlock, type DbmateSection } from './dbmate-parse.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { Format } from './format.ts';
-import { positionsIn } from './sql-split.ts';
+import { positionsIn } from '../sql/split.ts';
 
 // dbmate's file expression (pkg/dbmate/db.go) and its up marker, for detection.
 const FILE = /^(\d+).*\.sql$/;

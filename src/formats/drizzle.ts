@@ -3,7 +3,7 @@ import type { ExecUnit, IgnoredFile, Migration, Problem } from '../migration.ts'
 import { at, ignore } from './common.ts';
 import { journalTime, readJournal } from './drizzle-journal.ts';
 import type { Format } from './format.ts';
-import { positionsIn } from './sql-split.ts';
+import { positionsIn } from '../sql/split.ts';
 
 const JOURNAL = 'meta/_journal.json';
 const BREAKPOINT = '--> statement-breakpoint';

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { at, duplicate, ignore, looksLikeMigration } from './common.ts';
 import type { Format } from './format.ts';
-import { splitStatements } from './sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 import {
   canExecuteInTransaction,
   compareFlywayVersions,

@@ -1,6 +1,6 @@
 import type { MigrationSet } from '../migration.ts';
 import type { Ordering } from './common.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { TransactionMode } from '../migration.ts';
 
 /**

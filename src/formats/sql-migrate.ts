@@ -1,6 +1,6 @@
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { anyFileHas, at, ignore } from './common.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { Format } from './format.ts';
 import { parseSqlMigrate } from './sql-migrate-parse.ts';
 import { compareNumeric } from './version.ts';

@@ -1,10 +1,10 @@
 import { basename, dirname, posix } from 'node:path';
 import type { DirectorySettings } from '../config.ts';
 import { ConfigError, ToolError, errorMessage } from '../errors.ts';
-import type { DirectoryReader } from '../formats/directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { Format, FormatOptions } from '../formats/format.ts';
 import { detectFormat, formatById } from '../formats/index.ts';
-import { positionsIn, splitStatements } from '../formats/sql-split.ts';
+import { positionsIn, splitStatements } from '../sql/split.ts';
 import type { BaseCommit } from '../history/git.ts';
 import { compareHistory, type History } from '../history/status.ts';
 import { verifySums } from '../history/verify-sum.ts';
