@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DEFAULTS, type Config } from '../src/config.ts';
 import { startEmbedded } from '../src/database/embedded.ts';
 import type { Server } from '../src/database/database.ts';
-import { fsDirectory } from '../src/formats/directory.ts';
+import { fsDirectory } from '../src/files/directory.ts';
 import { openBase } from '../src/history/git.ts';
 import { run } from '../src/run.ts';
 import { generateMigrations } from './generate.ts';

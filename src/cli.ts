@@ -4,7 +4,7 @@ import { baseHint, guarded, progress, type Streams } from './cli-output.ts';
 import { givenSettings, resolveConfig, settingsFor, type Config, type Shell } from './config.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ToolError, errorMessage } from './errors.ts';
-import { fsDirectory } from './formats/directory.ts';
+import { fsDirectory } from './files/directory.ts';
 import { renderSum, SUM_FILE, sumEntries } from './history/sum.ts';
 import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';

@@ -219,7 +219,7 @@ export function checkSettings(value: unknown, where: string): Record<string, Sev
     throw new ConfigError(`${what}; it must map check ids to error, warning, notice or off.`);
   }
   const out: Record<string, Severity | 'off'> = {};
-  const ids = checks.map((c) => c.id);
+  const ids: readonly string[] = checks.map((c) => c.id);
   for (const [id, setting] of Object.entries(value)) {
     if (!ids.includes(id)) {
       throw new ConfigError(

@@ -1,17 +1,35 @@
 import type pg from 'pg';
 import type { ExecUnit, Script } from './migration.ts';
 import { guarded, type TimedOut, type Timeouts } from './timeouts.ts';
-import { splitStatements } from './formats/sql-split.ts';
+import { splitStatements } from './sql/split.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { planUnit, unitPosition, type Plan, type ScriptObserver } from './observe/observer.ts';
+
+/**
+ * What a failure is, told once where it happens, so that each check reports the failures that
+ * are its own and no check needs to know another's:
+ * - `statement`: a statement failed on Postgres (sql-error), timeouts included;
+ * - `inside-transaction`: a statement that cannot run inside a transaction block was sent
+ *   inside one, SQLSTATE 25001 (transaction);
+ * - `missing-extension`: the server has no such extension (missing-extension);
+ * - `refused`: not run, it acts outside the scratch database (outside-database);
+ * - `not-repeatable`: an up that applied once failed when applied again after its down (up-repeatable).
+ */
+export type FailureKind = 'statement' | 'inside-transaction' | 'missing-extension' | 'refused' | 'not-repeatable';
+
+/** active_sql_transaction: "… cannot run inside a transaction block". */
+export const TRANSACTION_SQLSTATE = '25001';
 
 /** A failed step, located in its file. */
 export interface StepError {
   message: string;
   /** SQLSTATE, e.g. `42601`. */
   code: string;
+  kind: FailureKind;
+  /** For `missing-extension`: the extension the server does not have. */
+  extension?: string;
   file: string;
   /** Where the failing statement is; null when it could not be told (never a guess). */
   line: number | null;
@@ -50,13 +68,30 @@ export function locate(unit: ExecUnit, position: number): { line: number; column
   return { line, column };
 }
 
+/**
+ * `CREATE EXTENSION x` on a server without x's files: PG 15 says `could not open extension
+ * control file ".../x.control"` (58P01), PG 16+ `extension "x" is not available` (0A000).
+ */
+function missingExtension(message: string): string | null {
+  return (
+    /^extension "([^"]+)" is not available/.exec(message)?.[1] ??
+    /could not open extension control file ".*\/([^/"]+)\.control"/.exec(message)?.[1] ??
+    null
+  );
+}
+
 function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: ExecUnit | null = unit): StepError {
   const e = error as PgError;
   const position = Number(e.position);
   const where = position > 0 ? locate(unit, position) : statement ? { line: statement.line, column: statement.column } : { line: null, column: null };
+  const message = e.message ?? String(error);
+  const code = e.code ?? 'XX000';
+  const extension = missingExtension(message);
   return {
-    message: e.message ?? String(error),
-    code: e.code ?? 'XX000',
+    message,
+    code,
+    kind: extension ? 'missing-extension' : code === TRANSACTION_SQLSTATE ? 'inside-transaction' : 'statement',
+    ...(extension ? { extension } : {}),
     file: script.file,
     ...where,
     located: position > 0,

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import { startServer } from './database/index.ts';
-import { fsDirectory } from './formats/directory.ts';
+import { fsDirectory } from './files/directory.ts';
 import { openBase } from './history/git.ts';
 import type { RunIO } from './run.ts';
 

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { CheckId } from './checks/check-ids.ts';
 
 /**
  * The shared vocabulary: what a format produces and what the replay consumes.
@@ -65,7 +66,7 @@ export interface IgnoredFile {
  * named in `check`. `severity` overrides the check's default unless the user set one.
  */
 export interface Problem {
-  readonly check: string;
+  readonly check: CheckId;
   readonly severity?: 'error' | 'warning' | 'notice';
   readonly file: string;
   readonly line: number | null;

@@ -190,7 +190,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       const first = refused[0]!;
       step.status = 'failed';
       step.refused = refused;
-      step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, file: script.file, line: first.line, column: first.column, located: true };
+      step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, kind: 'refused', file: script.file, line: first.line, column: first.column, located: true };
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
       if (options.observe && direction === 'up' && attempt === 1 && (roundtrip === 'all' || roundtrips(m))) tracked.set(m.version, await trackRelations(inspect));
@@ -201,7 +201,8 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       if (observer) step.statements = observer.finish();
       step.status = error ? 'failed' : 'ok';
       if (error) {
-        step.error = error;
+        // An up applied once fails again after its down: the down left something behind.
+        step.error = direction === 'up' && attempt === 2 ? { ...error, kind: 'not-repeatable' } : error;
         // Rolling a whole directory back stops at a failing down, before the older ones.
         if (ends) stop(index, `${script.file} fails, and a deploy stops there`);
         else if (roundtrip !== 'per-migration') stop(direction === 'down' ? migrations.slice(0, index + 1) : migrations.slice(index + 1), `${script.file} fails`);

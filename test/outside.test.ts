@@ -10,7 +10,7 @@ import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts'
 import { createScratch } from '../src/database/scratch.ts';
 import { ownerTag } from '../src/database/owner-mark.ts';
 import { startUrl } from '../src/database/url.ts';
-import { memoryDirectory } from '../src/formats/directory.ts';
+import { memoryDirectory } from '../src/files/directory.ts';
 import type { Report } from '../src/report/report.ts';
 import { run } from '../src/run.ts';
 import { query } from './helpers.ts';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
-import { fsDirectory } from '../src/formats/directory.ts';
+import { fsDirectory } from '../src/files/directory.ts';
 import { detectFormat } from '../src/formats/index.ts';
 import { renderPlaceholders } from '../src/migration.ts';
 import { replay } from '../src/replay.ts';

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { ScratchDatabase } from '../src/database/database.ts';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
 import { drizzle as drizzleFormat } from '../src/formats/drizzle.ts';
-import { fsDirectory } from '../src/formats/directory.ts';
+import { fsDirectory } from '../src/files/directory.ts';
 import type { Migration, MigrationSet } from '../src/migration.ts';
 import { replay } from '../src/replay.ts';
 import { prepareInspector, readSchema, schemaText } from '../src/schema/snapshot.ts';

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { customSettings } from '../src/config-file.ts';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
 import { custom } from '../src/formats/custom.ts';
-import { fsDirectory } from '../src/formats/directory.ts';
+import { fsDirectory } from '../src/files/directory.ts';
 import { replay } from '../src/replay.ts';
 import { prepareInspector } from '../src/schema/snapshot.ts';
 import { schemaOf } from './real-runner-drizzle.ts';

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 import { dbmate } from '../src/formats/dbmate.ts';
-import { fsDirectory } from '../src/formats/directory.ts';
+import { fsDirectory } from '../src/files/directory.ts';
 import type { MigrationSet } from '../src/migration.ts';
 import { replay } from '../src/replay.ts';
 import { prepareInspector, readSchema, schemaText } from '../src/schema/snapshot.ts';

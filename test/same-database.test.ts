@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEFAULTS, type Config } from '../src/config.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
-import { memoryDirectory } from '../src/formats/directory.ts';
+import { memoryDirectory } from '../src/files/directory.ts';
 import { run } from '../src/run.ts';
 
 let server: EmbeddedServer;

@@ -4,6 +4,11 @@ import type { TogetherResult } from '../together.ts';
 import type { History } from '../history/status.ts';
 import type { NamingConventions } from './naming.ts';
 import type { Sizes } from './lock-hazards.ts';
+import type { DatabaseKind } from '../database/index.ts';
+import type { Format } from '../formats/format.ts';
+import type { CheckId } from './check-ids.ts';
+
+export { CHECK_IDS, type CheckId } from './check-ids.ts';
 
 export type Severity = 'error' | 'warning' | 'notice';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
@@ -13,6 +18,7 @@ export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
  * object and the consequence, `help` is one imperative sentence, `file`/`line` locate it.
  */
 export interface Finding {
+  /** A check's id (a string: a Report is also read back from its JSON). */
   check: string;
   severity: Severity;
   file: string | null;
@@ -24,6 +30,8 @@ export interface Finding {
 /** What a check sees of one directory. */
 export interface CheckContext {
   set: MigrationSet;
+  /** The format that read `set`: what its tool does (downs, transactions), for the checks that depend on it. */
+  format: Format;
   /** Null when the directory could not be replayed. */
   replay: ReplayResult | null;
   /** Each migration compared with the base branch; absent without `--base`. */
@@ -33,7 +41,7 @@ export interface CheckContext {
   /** The pending migrations applied in one transaction, for runners that do so (drizzle). */
   together?: TogetherResult | null;
   /** Where the migrations ran: a server the tool started (embedded, container) or the user's (url). */
-  provider?: 'embedded' | 'url' | 'container';
+  provider?: DatabaseKind;
   /** The team's naming conventions, when the config sets any. */
   conventions?: NamingConventions;
   /** For the checks that judge what the server did per statement (absent when not observed). */
@@ -55,7 +63,7 @@ export interface ObservedContext {
  *
  * To add a check:
  * 1. Create `checks/<id>.ts` exporting a `Check` whose `id` is the file name.
- * 2. Add it to the list in `checks/index.ts`.
+ * 2. Add it to the list in `checks/index.ts`, and its id to `checks/check-ids.ts`.
  *    A check that only reports what formats record while reading (`MigrationSet.problems`) is
  *    `problemCheck(id, severity, summary)`.
  * 3. Write `docs/checks/<id>.md` (what it catches, why it matters, how to fix, how to
@@ -63,7 +71,7 @@ export interface ObservedContext {
  *    all three exist.
  */
 export interface Check {
-  readonly id: string;
+  readonly id: CheckId;
   /** `off`: an opt-in check, run only when the config gives it a severity. */
   readonly defaultSeverity: Severity | 'off';
   /** One line for `--help` and the docs index. */
@@ -75,7 +83,7 @@ export interface Check {
 export type CheckResult = Omit<Finding, 'check' | 'severity'> & { severity?: Severity };
 
 /** The problems a format recorded for this check while reading the directory. */
-export function formatProblems({ set }: CheckContext, id: string): CheckResult[] {
+export function formatProblems({ set }: CheckContext, id: CheckId): CheckResult[] {
   return (set.problems ?? [])
     .filter((p) => p.check === id)
     .map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...(p.severity ? { severity: p.severity } : {}) }));
@@ -85,6 +93,6 @@ export function formatProblems({ set }: CheckContext, id: string): CheckResult[]
  * A check whose findings are the problems the format (or the checksum reader) recorded under
  * its id while reading the directory.
  */
-export function problemCheck(id: string, defaultSeverity: Severity, summary: string): Check {
+export function problemCheck(id: CheckId, defaultSeverity: Severity, summary: string): Check {
   return { id, defaultSeverity, summary, run: (context) => formatProblems(context, id) };
 }

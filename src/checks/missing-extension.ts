@@ -1,20 +1,5 @@
 import { basename } from 'node:path';
-import type { Step } from '../replay.ts';
 import type { Check } from './check.ts';
-
-/**
- * `CREATE EXTENSION x` on a server without x's files: PG 15 says `could not open extension
- * control file ".../x.control"` (58P01), PG 16+ `extension "x" is not available` (0A000).
- */
-export function extensionNotAvailable(step: Step): string | null {
-  const e = step.error;
-  if (!e) return null;
-  return (
-    /^extension "([^"]+)" is not available/.exec(e.message)?.[1] ??
-    /could not open extension control file ".*\/([^/"]+)\.control"/.exec(e.message)?.[1] ??
-    null
-  );
-}
 
 /** Where the well-known extensions come ready-made. */
 const IMAGES: Record<string, string> = {
@@ -33,7 +18,7 @@ export const missingExtension: Check = {
   summary: 'A migration needs a Postgres extension the server does not have, so the rest of the directory could not be replayed.',
   run({ replay }) {
     return (replay?.steps ?? []).flatMap((step) => {
-      const name = extensionNotAvailable(step);
+      const name = step.error?.kind === 'missing-extension' ? step.error.extension : undefined;
       if (!name) return [];
       const image = IMAGES[name] ?? `an image that has the \`${name}\` extension installed`;
       return [

@@ -1,75 +1,23 @@
 import { basename } from 'node:path';
-import { hasStatements } from '../formats/sql-split.ts';
+import { hasStatements } from '../sql/split.ts';
+import type { Format, MissingDown } from '../formats/format.ts';
 import type { Check, CheckResult } from './check.ts';
-
-/** Formats where a migration may have a down (goose, dbmate and sql-migrate keep it in the same file). */
-const WITH_DOWNS = new Set(['golang-migrate', 'goose', 'dbmate', 'flyway', 'sqlx', 'sql-migrate', 'custom']);
 
 const IRREVERSIBLE =
   'If the change cannot be undone, write a down that says so and fails ' +
   "(e.g. `DO $$ BEGIN RAISE EXCEPTION 'irreversible'; END $$;`), or suppress this finding with a reason.";
 
 /**
- * What rolling back a migration without a down does, as each runner does it: a warning where
- * the runner allows it and rolls back as a no-op (as for an empty down), an error where the
- * format expects a down for every up.
+ * What rolling back a migration without a down does, as its format's tool does it (see
+ * `Format.missingDown`): a warning where the runner allows it and rolls back as a no-op (as
+ * for an empty down), an error where the format expects a down for every up.
  */
-function missingDown(
-  format: string,
-  file: string,
-  version: string,
-  directory: string,
-): Pick<CheckResult, 'message' | 'help' | 'severity'> {
-  const others = `while other migrations in ${directory} do`;
-  const keeps = 'so the schema keeps what its up did while the version says it is gone';
-  switch (format) {
-    case 'goose':
-      // goose's parser allows a file without Down (goose calls it optional); `goose down` runs
-      // no statement for it and deletes its version row.
-      return {
-        severity: 'warning',
-        message:
-          `${file} has no \`-- +goose Down\` section: \`goose down\` records the rollback of version ${version} ` +
-          `but changes nothing, ${keeps}.`,
-        help: `Add a \`-- +goose Down\` section that undoes the up. ${IRREVERSIBLE}`,
-      };
-    case 'golang-migrate':
-      // migrate.go newMigration: a missing down file becomes an "empty" migration that only sets the version.
-      return {
-        message:
-          `${file} has no down migration, ${others}: \`migrate down\` runs nothing for version ${version} ` +
-          `and still records it as rolled back, ${keeps}.`,
-        help: `Write \`${file.replace(/\.up\.sql$/, '.down.sql')}\` to undo this up. ${IRREVERSIBLE}`,
-      };
-    case 'dbmate':
-      return {
-        message:
-          `${file} has no \`-- migrate:down\` block: dbmate (2.0 and later) refuses the file, for \`dbmate up\` ` +
-          `as well as for \`dbmate rollback\` ("dbmate requires each migration to define a down block with ` +
-          `'-- migrate:down'").`,
-        help: `Add \`-- migrate:down\` after the up block, with the SQL that undoes it. ${IRREVERSIBLE}`,
-      };
-    case 'sqlx':
-      // Migrator::undo runs only down migrations: a version without one is skipped and stays applied.
-      return {
-        message:
-          `${file} has no \`.down.sql\`, ${others}: sqlx reverts only migrations that have one, so a revert ` +
-          `skips version ${version}, which stays recorded as applied with its changes in place.`,
-        help: `Write \`${file.replace(/\.up\.sql$/, '.down.sql')}\` to undo this up. ${IRREVERSIBLE}`,
-      };
-    case 'flyway':
-      return {
-        message:
-          `${file} has no undo migration (\`U${version}__….sql\`), ${others}: \`flyway undo\` has nothing ` +
-          `to run for version ${version}, so a rollback cannot go past it.`,
-        help: `Write the \`U${version}__\` file that undoes this migration. ${IRREVERSIBLE}`,
-      };
-    default:
-      return {
-        message: `${file} has no down migration, ${others}: a rollback has nothing to run for version ${version}.`,
-        help: `Write the down that undoes this up. ${IRREVERSIBLE}`,
-      };
-  }
+function missingDown(format: Format, up: MissingDown): Pick<CheckResult, 'message' | 'help' | 'severity'> {
+  const told = format.missingDown?.(up) ?? {
+    message: `${up.file} has no down migration, while other migrations in ${up.directory} do: a rollback has nothing to run for version ${up.version}.`,
+    help: 'Write the down that undoes this up.',
+  };
+  return { ...told, help: `${told.help} ${IRREVERSIBLE}` };
 }
 
 /**
@@ -80,14 +28,14 @@ export const pairing: Check = {
   id: 'pairing',
   defaultSeverity: 'error',
   summary: 'An up without a down (where the directory has downs), a down without an up, or an empty or comment-only down.',
-  run({ set }) {
-    if (!WITH_DOWNS.has(set.format)) return [];
+  run({ set, format }) {
+    if (!format.hasDowns) return [];
     const migrations = set.migrations.filter((m) => !m.code && !m.repeatable);
     const hasDowns = migrations.some((m) => m.down);
     const out: CheckResult[] = [];
     for (const m of migrations) {
       if (m.up && !m.down && hasDowns) {
-        const found = missingDown(set.format, basename(m.up.file), m.version, set.directory);
+        const found = missingDown(format, { file: basename(m.up.file), version: m.version, directory: set.directory });
         out.push({ ...found, file: m.up.file, line: null });
       } else if (m.down && !m.up) {
         out.push({

@@ -1,8 +1,6 @@
 import { basename } from 'node:path';
 import type { Check } from './check.ts';
-import { TRANSACTION_SQLSTATE } from './transaction.ts';
-import { extensionNotAvailable } from './missing-extension.ts';
-import { PRELUDE, REFUSED } from '../replay.ts';
+import { PRELUDE } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
   '42501': 'The migration needs a privilege its role lacks: grant it in your prerequisites (run as superuser), or change the migration so it works with the privileges production grants.',
@@ -20,7 +18,8 @@ export const sqlError: Check = {
   summary: 'An up or down migration fails on Postgres.',
   run({ replay, provider }) {
     return (replay?.steps ?? [])
-      .filter((s) => s.status === 'failed' && s.error && s.error.code !== TRANSACTION_SQLSTATE && s.error.code !== REFUSED && !(s.direction === 'up' && s.attempt === 2) && !extensionNotAvailable(s))
+      // Other kinds of failure are other checks' findings (see `FailureKind`).
+      .filter((s) => s.status === 'failed' && s.error?.kind === 'statement')
       .map((s) => {
         const e = s.error!;
         const extra = [e.detail && `Detail: ${e.detail}`, e.hint && `Hint: ${e.hint}`, e.where && `Where: ${e.where}`].filter(Boolean).join(' ');

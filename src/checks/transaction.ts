@@ -1,28 +1,10 @@
 import { basename } from 'node:path';
 import { formatProblems, type Check, type CheckContext, type CheckResult } from './check.ts';
 
-/** active_sql_transaction: "… cannot run inside a transaction block". */
-export const TRANSACTION_SQLSTATE = '25001';
-
 const RUNNER_BEHAVIOUR: Record<string, string> = {
   implicit: 'the runner sends the whole file as one query, which Postgres runs as one implicit transaction',
   wrapped: 'the runner wraps the file in BEGIN … COMMIT',
   none: 'the file opens its own transaction',
-};
-
-/** Each tool's way to run a migration outside a transaction. */
-const FIX: Record<string, string> = {
-  'golang-migrate': 'Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).',
-  goose: 'Move the statement into its own migration file that starts with `-- +goose NO TRANSACTION`.',
-  dbmate: 'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
-  sqlx: 'Move the statement into its own migration whose first line is `-- no-transaction`.',
-  'sql-migrate': 'Move the statement into its own migration whose marker reads `-- +migrate Up notransaction`.',
-  flyway:
-    'Add `executeInTransaction=false` to a `<migration>.sql.conf` file beside the migration (Flyway runs it in a transaction otherwise, ' +
-    'even alone, for statements its parser does not know need none, such as `REINDEX INDEX … CONCURRENTLY`).',
-  prisma: 'Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, which Postgres runs outside a transaction block only when it holds one statement).',
-  drizzle: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
-  plain: 'Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker (postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config.',
 };
 
 /** A failure that shows only when the runner applies the pending migrations in one transaction. */
@@ -50,19 +32,18 @@ export const transaction: Check = {
   defaultSeverity: 'error',
   summary: 'A statement that cannot run inside a transaction (CONCURRENTLY, VACUUM, ALTER SYSTEM …) is sent inside one.',
   run(context) {
-    const { replay, set } = context;
+    const { replay, set, format } = context;
     const failures = (replay?.steps ?? [])
-      .filter((s) => s.status === 'failed' && s.error?.code === TRANSACTION_SQLSTATE)
+      .filter((s) => s.status === 'failed' && s.error?.kind === 'inside-transaction')
       .map((s) => {
         const e = s.error!;
         const migration = set.migrations.find((m) => m.version === s.version);
         const mode = (s.direction === 'up' ? migration?.up : migration?.down)?.transaction ?? 'implicit';
-        const fix = FIX[set.format] ?? 'Move the statement into its own migration and mark that migration as running without a transaction.';
         return {
           file: e.file,
           line: e.line,
           message: `${e.message}: in ${basename(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
-          help: fix,
+          help: format.noTransactionHelp,
         };
       });
     return [...formatProblems(context, 'transaction'), ...failures, ...together(context)];

@@ -8,7 +8,7 @@ export const upRepeatable: Check = {
   summary: 'An up migration fails, or builds a different schema, when applied again after its down.',
   run({ replay }) {
     const failed = (replay?.steps ?? [])
-      .filter((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 2 && s.error)
+      .filter((s) => s.status === 'failed' && s.error?.kind === 'not-repeatable')
       .map((s) => ({
         file: s.error!.file,
         line: s.error!.line,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DatabaseError, errorMessage } from '../errors.ts';
-import type { Server } from './database.ts';
+import type { Provider, Server } from './database.ts';
 import { alive, onInterrupt } from './lifetime.ts';
 import { startUrl } from './url.ts';
 
@@ -142,7 +142,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   return {
     provider: 'container',
     version: inner.version,
-    refuses: [],
+    refuses: containerProvider.refuses,
     migrationsRole: null,
     createDatabase: (purpose) => inner.createDatabase(purpose),
     async [Symbol.asyncDispose]() {
@@ -152,3 +152,13 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
     },
   };
 }
+
+/** A throwaway container: taken by the Action where Docker answers, never unasked by the CLI. */
+export const containerProvider: Provider<'container'> = {
+  kind: 'container',
+  summary: 'a throwaway Postgres container (Docker; postgres-image chooses the image), removed after the run',
+  // The container is thrown away whole: what a migration does there is reported, not refused.
+  refuses: [],
+  chosen: ({ shell }) => shell === 'action' && dockerAvailable(),
+  start: (options) => startContainer({ ...(options.postgresImage ? { image: options.postgresImage } : {}), ...(options.progress ? { progress: options.progress } : {}) }),
+};

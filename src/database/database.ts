@@ -1,13 +1,16 @@
 import type pg from 'pg';
 import type { ReachKind } from '../outside/statements.ts';
+import type { DatabaseKind } from './index.ts';
 
 /**
  * A Postgres server that migrate-check may use: one it started itself, or one the user named.
  *
  * To add a provider:
- * 1. Create `database/<id>.ts` exporting a `start…(options): Promise<Server>` function.
- * 2. Add it to `database/index.ts`, which picks a provider from the config.
- * 3. Run `databaseConformance` from `database/conformance.ts` in `database/<id>.test.ts`.
+ * 1. Create `database/<kind>.ts` exporting a `Provider` whose `kind` is the file name, and
+ *    whose `start` returns a `Server` of that kind.
+ * 2. Add it to the list in `database/index.ts` (the list is the registry; the `database`
+ *    setting's values are its kinds).
+ * 3. Run `databaseConformance` from `database/conformance.ts` in `database/<kind>.test.ts`.
  *
  * The contract (checked by the conformance suite):
  * - Migrations only ever run in databases returned by `createDatabase`, which the provider
@@ -21,7 +24,7 @@ import type { ReachKind } from '../outside/statements.ts';
  *   that prerequisites such as `CREATE EXTENSION` can run.
  */
 export interface Server extends AsyncDisposable {
-  readonly provider: 'embedded' | 'url' | 'container';
+  readonly provider: DatabaseKind;
   /** `server_version`, e.g. `17.10`. */
   readonly version: string;
   /**
@@ -60,4 +63,37 @@ export interface ScratchDatabase extends AsyncDisposable {
 export interface SessionSettings {
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+}
+
+/** One way to get a server, as the list in `database/index.ts` holds it. */
+export interface Provider<Kind extends string> {
+  /** The value of the `database` setting that asks for it. */
+  readonly kind: Kind;
+  /** One line for `--help` and the docs: what server it gives. */
+  readonly summary: string;
+  /** What its servers refuse to run (their `Server.refuses`). */
+  readonly refuses: readonly ReachKind[];
+  /**
+   * Whether a run that does not name a provider takes this one. The list is asked in order and
+   * the first that says yes is taken; the last one always says yes.
+   */
+  chosen(run: ProviderChoice): boolean | Promise<boolean>;
+  start(options: DatabaseOptions): Promise<Server>;
+}
+
+/** What the choice of a provider goes by when the run names none. */
+export interface ProviderChoice {
+  databaseUrl?: string;
+  /** The CLI never starts a container unasked (it needs no Docker); the Action does where Docker answers. */
+  shell: 'cli' | 'action';
+}
+
+/** The settings a provider starts from (each takes the ones it needs). */
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  postgresVersion?: number;
+  postgresBin?: string;
+  /** For `container`: the image to start. */
+  postgresImage?: string;
+  progress?: (line: string) => void;
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
-import type { Server } from './database.ts';
+import type { Provider, Server } from './database.ts';
 import { cacheRoot, locateBinaries, BUNDLED_MAJOR } from './embedded-binaries.ts';
 import { MACHINE_REACH } from '../outside/statements.ts';
 import { clustersFolder, copyTemplate } from './embedded-cluster.ts';
@@ -109,9 +109,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const server: EmbeddedServer = {
       provider: 'embedded',
       version,
-      // The server runs on this machine, as this user (or nobody): nothing may run programs or
-      // read files there, which a migration as superuser could otherwise do.
-      refuses: MACHINE_REACH,
+      refuses: embeddedProvider.refuses,
       migrationsRole: null,
       startMs,
       url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
@@ -148,3 +146,14 @@ async function connectWhenReady(config: pg.ClientConfig, child: ChildProcess, di
     }
   }
 }
+
+/** A private Postgres on this machine, from npm: the default, and where no other fits. */
+export const embeddedProvider: Provider<'embedded'> = {
+  kind: 'embedded',
+  summary: 'a private Postgres started on this machine from npm packages (no Docker)',
+  // The server runs on this machine, as this user (or nobody): nothing may run programs or
+  // read files there, which a migration as superuser could otherwise do.
+  refuses: MACHINE_REACH,
+  chosen: () => true,
+  start: (options) => startEmbedded({ major: options.postgresVersion, binDir: options.postgresBin, progress: options.progress }),
+};

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
-import type { Server } from './database.ts';
+import type { Provider, Server } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
 import { randomBytes } from 'node:crypto';
 import { REACH_KINDS } from '../outside/statements.ts';
@@ -122,7 +122,7 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
   return {
     provider: 'url',
     version,
-    refuses: options.throwaway ? [] : REACH_KINDS,
+    refuses: options.throwaway ? [] : urlProvider.refuses,
     migrationsRole: runRole?.name ?? null,
     async createDatabase(purpose) {
       try {
@@ -137,3 +137,13 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
     [Symbol.asyncDispose]: close,
   };
 }
+
+/** A server the user names (`database-url`, `DATABASE_URL`): taken whenever a URL is given. */
+export const urlProvider: Provider<'url'> = {
+  kind: 'url',
+  summary: 'a server of yours (database-url); migrate-check works in a scratch database it creates and drops',
+  // Nothing may act outside the scratch database on a server the tool did not start.
+  refuses: REACH_KINDS,
+  chosen: ({ databaseUrl }) => Boolean(databaseUrl),
+  start: (options) => startUrl(options.databaseUrl ?? ''),
+};

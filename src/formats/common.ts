@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { IgnoredFile, Migration, Problem } from '../migration.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import { compareNumeric } from './version.ts';
 
 /** How a format (or the user, for `plain` and `custom`) orders versions. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatConformance } from './conformance.ts';
 import { custom } from './custom.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import type { CustomSettings } from './format.ts';
 
 const settings: CustomSettings = { pattern: '^(?<version>\\d+)-(?<name>[a-z-]+)\\.(?<direction>do|undo)\\.sql$', ordering: 'numeric', transaction: 'wrapped', split: 'statements', bookkeeping: '' };

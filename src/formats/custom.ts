@@ -3,7 +3,7 @@ import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { wholeFile } from '../migration.ts';
 import { at, byVersion, duplicate, ignore } from './common.ts';
 import type { CustomSettings, Format } from './format.ts';
-import { splitStatements } from './sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 
 const UP = /^(up|do|apply|forward)$/i;
 const DOWN = /^(down|undo|revert|rollback|back)$/i;
@@ -43,6 +43,8 @@ function compile(source: string, key: string): RegExp {
 export const custom: Format = {
   id: 'custom',
   looksLike: 'any naming, described by `custom.pattern` in the config',
+  hasDowns: true,
+  noTransactionHelp: 'Move the statement into its own migration and mark that migration as running without a transaction.',
 
   async detect() {
     return false;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatConformance } from './conformance.ts';
 import { dbmate } from './dbmate.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import type { Script } from '../migration.ts';
 
 const file = (up: string, down = 'select 1;') => `-- migrate:up\n${up}\n\n-- migrate:down\n${down}\n`;

@@ -1,9 +1,9 @@
 import type { ExecUnit, IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { at, dropDuplicates, ignore } from './common.ts';
 import { parseDbmate, type DbmateBlock, type DbmateSection } from './dbmate-parse.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { Format } from './format.ts';
-import { positionsIn } from './sql-split.ts';
+import { positionsIn } from '../sql/split.ts';
 
 // dbmate's file expression (pkg/dbmate/db.go) and its up marker, for detection.
 const FILE = /^(\d+).*\.sql$/;
@@ -64,6 +64,9 @@ function severalSections(file: string, where: { file: string; line: number }, ve
 export const dbmate: Format = {
   id: 'dbmate',
   looksLike: '`20240101120000_create_users.sql` holding `-- migrate:up` and `-- migrate:down`',
+  // A file without a down block is refused outright (a parse-error), so pairing never meets one.
+  hasDowns: true,
+  noTransactionHelp: 'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
 
   async detect(directory, files) {
     for (const file of files) {

@@ -5,7 +5,7 @@ import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
 import { executeScript } from '../execute.ts';
 import type { MigrationSet } from '../migration.ts';
 import { applyTogether } from '../together.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { drizzle } from './drizzle.ts';
 
 // Cases that follow drizzle-orm's migrator (github.com/drizzle-team/drizzle-orm

@@ -3,7 +3,7 @@ import type { ExecUnit, IgnoredFile, Migration, Problem } from '../migration.ts'
 import { at, ignore } from './common.ts';
 import { journalTime, readJournal } from './drizzle-journal.ts';
 import type { Format } from './format.ts';
-import { positionsIn } from './sql-split.ts';
+import { positionsIn } from '../sql/split.ts';
 
 const JOURNAL = 'meta/_journal.json';
 const BREAKPOINT = '--> statement-breakpoint';
@@ -31,6 +31,8 @@ function chunks(sql: string): ExecUnit[] {
 export const drizzle: Format = {
   id: 'drizzle',
   looksLike: '`0000_brave_hulk.sql` + `meta/_journal.json`',
+  hasDowns: false,
+  noTransactionHelp: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
 
   async detect(_directory, files) {
     return files.includes(JOURNAL);

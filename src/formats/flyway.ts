@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { at, duplicate, ignore, looksLikeMigration } from './common.ts';
 import type { Format } from './format.ts';
-import { splitStatements } from './sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 import {
   canExecuteInTransaction,
   compareFlywayVersions,
@@ -23,6 +23,16 @@ import {
 export const flyway: Format = {
   id: 'flyway',
   looksLike: '`V1__create_users.sql`, `V1_1__add_index.sql`, `U1__create_users.sql`, `R__views.sql`',
+  hasDowns: true,
+  missingDown: ({ file, version, directory }) => ({
+    message:
+      `${file} has no undo migration (\`U${version}__….sql\`), while other migrations in ${directory} do: \`flyway undo\` has nothing ` +
+      `to run for version ${version}, so a rollback cannot go past it.`,
+    help: `Write the \`U${version}__\` file that undoes this migration.`,
+  }),
+  noTransactionHelp:
+    'Add `executeInTransaction=false` to a `<migration>.sql.conf` file beside the migration (Flyway runs it in a transaction otherwise, ' +
+    'even alone, for statements its parser does not know need none, such as `REINDEX INDEX … CONCURRENTLY`).',
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { '${flyway:defaultSchema}': 'public', '${flyway:table}': 'flyway_schema_history' },
 

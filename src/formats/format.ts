@@ -1,13 +1,15 @@
 import type { MigrationSet } from '../migration.ts';
 import type { Ordering } from './common.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { TransactionMode } from '../migration.ts';
 
 /**
  * A migration format: how one tool names, orders, pairs, splits and runs its files.
  *
  * To add a format:
- * 1. Create `formats/<id>.ts` exporting a `Format` whose `id` is the file name.
+ * 1. Create `formats/<id>.ts` exporting a `Format` whose `id` is the file name. Besides
+ *    reading files it says what the checks need to know of its tool (`hasDowns`,
+ *    `noTransactionHelp`, `missingDown`): the type check asks for them.
  * 2. Add it to the list in `formats/index.ts` (the list is the registry; nothing registers
  *    itself on import).
  * 3. Add `formats/<id>.test.ts` that runs `formatConformance` from `formats/conformance.ts`
@@ -42,6 +44,29 @@ export interface Format {
   readonly placeholderSyntax?: RegExp;
   /** Placeholders the tool defines itself, used unless the user sets them. */
   readonly builtinPlaceholders?: Readonly<Record<string, string>>;
+  /**
+   * Whether a migration may have a down (a file of its own or a section of the up's file): the
+   * pairing check looks for ups without downs, downs without ups and empty downs only then.
+   */
+  readonly hasDowns: boolean;
+  /**
+   * What the tool does when it rolls back a migration that has no down, while other migrations
+   * of the directory have one (for the pairing check): the message names the file and the
+   * consequence, `help` says what to write (the check adds how to mark an irreversible change).
+   * Without it the finding says a rollback has nothing to run.
+   */
+  missingDown?(up: MissingDown): { message: string; help: string; severity?: 'warning' };
+  /** One imperative sentence: how to make the tool run a migration outside a transaction (for the transaction check). */
+  readonly noTransactionHelp: string;
+}
+
+/** A migration's up whose down is missing, as `Format.missingDown` is told of it. */
+export interface MissingDown {
+  /** The up's file name (no folder). */
+  file: string;
+  version: string;
+  /** The migration directory, as the user named it. */
+  directory: string;
 }
 
 /** The `custom` format's settings: a file-name pattern and how the runner applies files. */

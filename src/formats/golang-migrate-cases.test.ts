@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { golangMigrate } from './golang-migrate.ts';
 
 /**

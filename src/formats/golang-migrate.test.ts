@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatConformance } from './conformance.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { golangMigrate } from './golang-migrate.ts';
 import { detectFormat } from './index.ts';
 
@@ -66,7 +66,7 @@ test('a migration folder that is also a git repository: hidden folders such as .
   const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const { fsDirectory } = await import('./directory.ts');
+  const { fsDirectory } = await import('../files/directory.ts');
   const dir = mkdtempSync(join(tmpdir(), 'mc-hidden-'));
   try {
     mkdirSync(join(dir, '.git', 'objects', '00'), { recursive: true });

@@ -1,6 +1,6 @@
 import type { Migration, Problem, Script } from '../migration.ts';
 import { at } from './common.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import { parseGoose, type GooseParse } from './goose-parse.ts';
 
 const HELP = 'Fix the goose annotations: see https://pressly.github.io/goose/documentation/annotations/';

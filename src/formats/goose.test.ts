@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatConformance } from './conformance.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { goose } from './goose.ts';
 import { startEmbedded } from '../database/embedded.ts';
 import { replay } from '../replay.ts';

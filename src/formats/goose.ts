@@ -34,6 +34,17 @@ function versionOf(file: string): { version: string; name: string } | string {
 export const goose: Format = {
   id: 'goose',
   looksLike: '`00001_create_users.sql` holding `-- +goose Up` and `-- +goose Down`',
+  hasDowns: true,
+  // goose's parser allows a file without Down (goose calls it optional); `goose down` runs no
+  // statement for it and deletes its version row.
+  missingDown: ({ file, version }) => ({
+    severity: 'warning',
+    message:
+      `${file} has no \`-- +goose Down\` section: \`goose down\` records the rollback of version ${version} ` +
+      'but changes nothing, so the schema keeps what its up did while the version says it is gone.',
+    help: 'Add a `-- +goose Down` section that undoes the up.',
+  }),
+  noTransactionHelp: 'Move the statement into its own migration file that starts with `-- +goose NO TRANSACTION`.',
 
   async detect(directory, files) {
     return anyFileHas(directory, files, MARKER);

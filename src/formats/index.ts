@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { custom } from './custom.ts';
 import { dbmate } from './dbmate.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import { drizzle } from './drizzle.ts';
 import { flyway } from './flyway.ts';
 import type { Format } from './format.ts';

@@ -29,6 +29,10 @@ function headerLines(text: string): string[] {
 export const plain: Format = {
   id: 'plain',
   looksLike: '`001_create_users.sql`, `0002-add-index.sql` (up only)',
+  hasDowns: false,
+  noTransactionHelp:
+    'Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker ' +
+    '(postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config.',
 
   async detect(directory, files) {
     if (files.includes('meta/_journal.json')) return false; // drizzle's listing

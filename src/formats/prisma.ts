@@ -15,6 +15,10 @@ const MIGRATION = /^([^/]+)\/migration\.sql$/;
 export const prisma: Format = {
   id: 'prisma',
   looksLike: '`20240101120000_init/migration.sql` (the `prisma/migrations` folder)',
+  hasDowns: false,
+  noTransactionHelp:
+    'Move the statement into a migration of its own with nothing else in it (Prisma sends the file as one query, ' +
+    'which Postgres runs outside a transaction block only when it holds one statement).',
 
   async detect(_directory, files) {
     return files.some((f) => MIGRATION.test(f));

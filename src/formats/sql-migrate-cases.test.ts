@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { endsWithSemicolon } from './annotated.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { compareSqlMigrate, sqlMigrate } from './sql-migrate.ts';
 import { parseSqlMigrate } from './sql-migrate-parse.ts';
 

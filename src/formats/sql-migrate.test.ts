@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatConformance } from './conformance.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { sqlMigrate } from './sql-migrate.ts';
 
 const file = (up: string, down = 'select 1;') => `-- +migrate Up\n${up}\n-- +migrate Down\n${down}\n`;

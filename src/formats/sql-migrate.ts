@@ -1,6 +1,6 @@
 import type { IgnoredFile, Migration, Problem, Script } from '../migration.ts';
 import { anyFileHas, at, ignore } from './common.ts';
-import type { DirectoryReader } from './directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { Format } from './format.ts';
 import { parseSqlMigrate } from './sql-migrate-parse.ts';
 import { compareNumeric } from './version.ts';
@@ -59,6 +59,8 @@ function migrationOf(directory: DirectoryReader, file: string, text: string): { 
 export const sqlMigrate: Format = {
   id: 'sql-migrate',
   looksLike: '`20240101120000-create-users.sql` holding `-- +migrate Up` and `-- +migrate Down`',
+  hasDowns: true,
+  noTransactionHelp: 'Move the statement into its own migration whose marker reads `-- +migrate Up notransaction`.',
 
   async detect(directory, files) {
     return anyFileHas(directory, files, MARKER);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startEmbedded } from '../database/embedded.ts';
 import { executeScript } from '../execute.ts';
-import { memoryDirectory } from './directory.ts';
+import { memoryDirectory } from '../files/directory.ts';
 import { sqlx } from './sqlx.ts';
 
 /**

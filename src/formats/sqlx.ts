@@ -20,6 +20,15 @@ const NO_TRANSACTION = /^-- no-transaction/;
 export const sqlx: Format = {
   id: 'sqlx',
   looksLike: '`20240101120000_create_users.sql`, or `.up.sql` + `.down.sql` (set `format: sqlx`)',
+  hasDowns: true,
+  // Migrator::undo runs only down migrations: a version without one is skipped and stays applied.
+  missingDown: ({ file, version, directory }) => ({
+    message:
+      `${file} has no \`.down.sql\`, while other migrations in ${directory} do: sqlx reverts only migrations that have one, so a revert ` +
+      `skips version ${version}, which stays recorded as applied with its changes in place.`,
+    help: `Write \`${file.replace(/\.up\.sql$/, '.down.sql')}\` to undo this up.`,
+  }),
+  noTransactionHelp: 'Move the statement into its own migration whose first line is `-- no-transaction`.',
 
   async detect(directory, files) {
     return anyFileHas(directory, files, NO_TRANSACTION);

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { posix, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError } from '../errors.ts';
-import { decodeUtf8, type DirectoryReader } from '../formats/directory.ts';
+import { decodeUtf8, type DirectoryReader } from '../files/directory.ts';
 
 const exec = promisify(execFile);
 

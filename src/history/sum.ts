@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { filesOf, type MigrationSet } from '../migration.ts';
-import type { DirectoryReader } from '../formats/directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 
 /** The checksum file `migrate-check hash` writes into a migration folder. */
 export const SUM_FILE = 'migrate-check.sum';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CORPUS, FIXTURES } from '../../test/helpers.ts';
-import { fsDirectory, memoryDirectory, type DirectoryReader } from '../formats/directory.ts';
+import { fsDirectory, memoryDirectory, type DirectoryReader } from '../files/directory.ts';
 import { formats } from '../formats/index.ts';
 import type { MigrationSet } from '../migration.ts';
 import { atlasFileLists, atlasSum } from './sum.ts';

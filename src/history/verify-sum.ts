@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { DirectoryReader } from '../formats/directory.ts';
+import type { DirectoryReader } from '../files/directory.ts';
 import type { MigrationSet, Problem } from '../migration.ts';
 import { atlasFileLists, atlasSum, atlasTotal, parseAtlasSum, parseSum, SUM_FILE, sumEntries, total } from './sum.ts';
 

@@ -7,7 +7,7 @@ import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
 import type { ScratchDatabase } from '../database/database.ts';
 import { executeScript } from '../execute.ts';
 import type { Script, TransactionMode } from '../migration.ts';
-import { splitStatements } from '../formats/sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 import { planUnit, ScriptObserver, unitPosition, type StatementObservation } from './observer.ts';
 import { trackRelations } from './relations.ts';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ExecUnit } from '../migration.ts';
-import { splitStatements } from '../formats/sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 import { PROBE_SQL, probe, probesIn, type Probe } from './probe.ts';
 import { isTable, kindOf, type RelationKind, type Tracked } from './relations.ts';
 

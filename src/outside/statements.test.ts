@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { wholeFile } from '../migration.ts';
-import { splitStatements } from '../formats/sql-split.ts';
+import { splitStatements } from '../sql/split.ts';
 import { reachOf, type ReachKind } from './statements.ts';
 
 const reach = (sql: string) => reachOf({ file: 'm/0001_x.up.sql', units: wholeFile(sql), transaction: 'implicit' }).map((r) => [r.kind, r.what]);

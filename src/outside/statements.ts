@@ -1,5 +1,5 @@
 import type { Script } from '../migration.ts';
-import { commentEnd, dollarQuote, positionsIn, quotedEnd, splitStatements } from '../formats/sql-split.ts';
+import { commentEnd, dollarQuote, positionsIn, quotedEnd, splitStatements } from '../sql/split.ts';
 
 /**
  * What a statement can reach beyond the database it runs in:

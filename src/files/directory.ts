@@ -2,8 +2,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { join, posix, relative, sep } from 'node:path';
 import { InputError } from '../errors.ts';
-import { looksLikeMigration } from './common.ts';
-import { findPsqlMeta } from './psql-meta.ts';
+import { looksLikeMigration } from '../formats/common.ts';
+import { findPsqlMeta } from '../sql/psql-meta.ts';
 
 /**
  * How formats see a migration directory: a listing and a way to read a file. Injected so

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitStatements } from './sql-split.ts';
+import { splitStatements } from './split.ts';
 
 const texts = (sql: string) => splitStatements(sql).map((u) => u.sql);
 

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { loadModule, parseSync } from 'libpg-query';
 import { CORPUS, ROOT } from '../../test/helpers.ts';
-import { splitStatements } from './sql-split.ts';
+import { splitStatements } from './split.ts';
 
 /**
  * The splitter held to Postgres' own parser (libpg_query, the server's grammar built to

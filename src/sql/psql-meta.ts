@@ -1,4 +1,4 @@
-import { commentEnd, dollarQuote, quotedEnd } from './sql-split.ts';
+import { commentEnd, dollarQuote, quotedEnd } from './split.ts';
 
 /** A psql meta-command found in a SQL file, with its 1-based line. */
 export interface PsqlMeta {

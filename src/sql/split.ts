@@ -19,7 +19,7 @@ export interface SplitOptions {
  * Written here rather than taken from a library: the SQL parsers on npm either parse only a
  * subset of Postgres' grammar (and refuse valid migrations) or ship Postgres' own parser as a
  * multi-megabyte WebAssembly build; splitting needs only Postgres' lexical rules, which are
- * few and stable. sql-split-oracle.test.ts holds it to Postgres' own parser (libpg-query) on the
+ * few and stable. split-oracle.test.ts holds it to Postgres' own parser (libpg-query) on the
  * shared corpus and on inputs chosen to break it.
  *
  * Each unit keeps its text from its first token (comments before it are left out) through its

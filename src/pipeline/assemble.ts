@@ -1,0 +1,73 @@
+import type { Finding } from '../checks/check.ts';
+import type { FailOn } from '../config.ts';
+import type { Server } from '../database/database.ts';
+import { fails, sortFindings, type DirectoryReport, type Report } from '../report/report.ts';
+import { diffSchemas } from '../schema/diff.ts';
+import { schemaText } from '../schema/snapshot.ts';
+import { summarizeDiff, unifiedSchemaDiff } from '../schema/summary.ts';
+import type { Suppressed } from '../suppress.ts';
+import type { LoadedDirectory } from './load.ts';
+import type { DirectoryReplay } from './replay-directories.ts';
+
+/** One directory as the pipeline saw it: read, replayed and judged. */
+export interface DirectoryOutcome {
+  loaded: LoadedDirectory;
+  replayed: DirectoryReplay;
+  findings: Finding[];
+  suppressed: Suppressed[];
+}
+
+/** The Report: plain data, every output a pure function of it. */
+export function assembleReport(outcomes: readonly DirectoryOutcome[], server: Pick<Server, 'version' | 'provider'>, failOn: FailOn, durationMs: number): Report {
+  const findings = sortFindings(outcomes.flatMap((o) => o.findings));
+  const suppressed = outcomes.flatMap((o) => o.suppressed);
+  return {
+    schemaVersion: 1,
+    ok: !findings.some((f) => fails(f.severity, failOn)),
+    failOn,
+    postgres: { version: server.version, provider: server.provider },
+    durationMs: Math.round(durationMs),
+    directories: outcomes.map(directoryReport),
+    findings,
+    ...(suppressed.length ? { suppressed: sortFindings(suppressed) as Suppressed[] } : {}),
+  };
+}
+
+/** A directory's part of the Report: its migrations (with their history), steps and schema. */
+function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryReport {
+  const { path, set, settings, history } = loaded;
+  const { result, baseSchema } = replayed;
+  return {
+    path,
+    format: set.format,
+    roundtrip: settings.roundtrip,
+    migrations: [
+      ...set.migrations.map((m) => {
+        const status = history?.entries.find((e) => e.status !== 'deleted' && e.version === m.version && e.name === m.name)?.status;
+        const changes = result.changes.get(m.version);
+        return {
+          version: m.version,
+          name: m.name,
+          up: m.up?.file ?? null,
+          down: m.down?.file ?? null,
+          ...(m.code ? { code: m.code } : {}),
+          ...(status ? { status } : {}),
+          ...(changes ? { changes: summarizeDiff(changes) } : {}),
+        };
+      }),
+      ...(history?.entries ?? [])
+        .filter((e) => e.status === 'deleted')
+        .map((e) => ({ version: e.version, name: e.name, up: null, down: null, status: e.status })),
+    ],
+    ...(history ? { base: history.base } : {}),
+    ignored: [...set.ignored],
+    steps: result.steps,
+    ...(result.notChecked.length ? { notChecked: result.notChecked } : {}),
+    schema: {
+      head: schemaText(result.head),
+      ...(baseSchema
+        ? { base: schemaText(baseSchema), diff: unifiedSchemaDiff(baseSchema, result.head), summary: summarizeDiff(diffSchemas(baseSchema, result.head)) }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { posix } from 'node:path';
+import type pg from 'pg';
+import type { Config, DirectorySettings } from '../config.ts';
+import type { ScratchDatabase, Server } from '../database/database.ts';
+import { sessionSetup } from '../database/session.ts';
+import { DatabaseError, errorMessage } from '../errors.ts';
+import type { Guard } from '../execute.ts';
+import type { MigrationSet, Script } from '../migration.ts';
+import { ClusterWatch } from '../outside/cluster.ts';
+import { reachOf } from '../outside/statements.ts';
+import { replay, type Connections, type ReplayOptions, type ReplayResult, type Step } from '../replay.ts';
+import { prepareInspector, type Schema } from '../schema/snapshot.ts';
+import { applyTogether, type TogetherResult } from '../together.ts';
+import type { LoadedDirectory } from './load.ts';
+
+/** What the replays of one directory produced, for the checks and the Report. */
+export interface DirectoryReplay {
+  result: ReplayResult;
+  /** The base branch's schema (with `--base`), for the base-vs-head diff. */
+  baseSchema: Schema | null;
+  /** The pending migrations applied in one transaction, for runners that deploy so (drizzle). */
+  together: TogetherResult | null;
+}
+
+type OnStep = (directory: string, step: Step, done: number, total: number) => void;
+
+/**
+ * Replays every directory on `server`, in order: each in a scratch database of its own (or,
+ * with `same-database`, all in one), plus the base branch's replay where its migrations were
+ * edited and, for runners that apply pending migrations together, that deploy.
+ */
+export async function replayDirectories(server: Server, directories: readonly LoadedDirectory[], config: Config, onStep?: OnStep): Promise<DirectoryReplay[]> {
+  // With `same-database`, the directories are replayed one after the other in one database,
+  // as when an application's migrations run beside a library's (a job queue's) own.
+  await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
+  // In one shared database each prerequisites file runs once, and a directory whose replay
+  // stopped leaves the database in a state the ones after it were never meant to run on.
+  const preludeDone = new Set<string>();
+  let sharedStopped: string | null = null;
+  const replays: DirectoryReplay[] = [];
+  for (const loaded of directories) {
+    const { path, set, settings, prelude, history, baseSet } = loaded;
+    await using own = shared ? null : await server.createDatabase(path);
+    const db = (shared ?? own)!;
+    const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
+    const firstNew = history?.entries.find((e) => e.status === 'new');
+    const ownPrelude = prelude.filter((p) => !preludeDone.has(posix.normalize(p.file)));
+    if (shared) for (const p of prelude) preludeDone.add(posix.normalize(p.file));
+    const result = sharedStopped
+      ? notReplayed(set, sharedStopped)
+      : await replayIn(server, db, set, settings, ownPrelude, config, {
+          roundtrip: settings.roundtrip,
+          // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
+          ...(history && config.scope === 'changed'
+            ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version)) }
+            : {}),
+          // A PR that only adds migrations: the base schema is the one just before the first new one.
+          ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
+          onStep: (step, done, total) => onStep?.(path, step, done, total),
+        });
+    if (shared && !sharedStopped && stoppedIn(result)) {
+      sharedStopped = `the replay of ${path} stopped before its end, and the directories after it share its database (same-database)`;
+    }
+    let baseSchema: Schema | null = null;
+    if (history && onlyAdds) {
+      baseSchema = firstNew ? (result.before.get(firstNew.version) ?? null) : result.head;
+    } else if (history && baseSet) {
+      // Base migrations were edited or deleted: the base gets a replay of its own.
+      await using baseDb = await server.createDatabase(`${path}-base`);
+      baseSchema = (await replayIn(server, baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
+    }
+    const together = shared ? null : await replayTogether(server, loaded, config, result);
+    replays.push({ result, baseSchema, together });
+  }
+  return replays;
+}
+
+/** Replays `set` in `db` as the directory's settings say (role, prelude, session). */
+async function replayIn(
+  server: Server,
+  db: ScratchDatabase,
+  set: MigrationSet,
+  settings: DirectorySettings,
+  prelude: Script[],
+  config: Config,
+  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'> & { then?: (connections: Connections, guard: Guard) => Promise<void> },
+): Promise<ReplayResult> {
+  const clients: pg.Client[] = [];
+  const rebuilt: ScratchDatabase[] = [];
+  const connectTo = async (target: ScratchDatabase): Promise<Connections> => {
+    if (settings.role) {
+      await target.useRole(settings.role).catch((error: unknown) => {
+        throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+      });
+    }
+    const timeouts = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
+    // The `role` setting switches the session's user, which needs the connecting (super)user.
+    const migrate = await target.connect(timeouts, settings.role ? 'admin' : 'migrations');
+    clients.push(migrate);
+    const inspect = await target.connect({});
+    clients.push(inspect);
+    const setup = prelude.length && server.migrationsRole ? await target.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin') : null;
+    if (setup) clients.push(setup);
+    await prepareInspector(inspect);
+    return { migrate, inspect, ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}) };
+  };
+  try {
+    const first = await connectTo(db);
+    const guard: Guard = { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: first.inspect };
+    const result = await replay(first, {
+      ...options,
+      set,
+      prelude,
+      session: sessionSetup(settings),
+      guard,
+      observe: true,
+      // A run role cannot change the cluster; on a shared server others' changes would show.
+      ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
+      ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),
+      fresh: async () => {
+        const next = await server.createDatabase(`${set.directory}-rebuilt`);
+        rebuilt.push(next);
+        return connectTo(next);
+      },
+    });
+    await options.then?.(first, guard);
+    return result;
+  } finally {
+    for (const client of clients) await client.end().catch(() => {});
+    for (const next of rebuilt) await Promise.resolve(next[Symbol.asyncDispose]()).catch(() => {});
+  }
+}
+
+/**
+ * For a runner that applies every pending migration in one transaction (drizzle): apply them so
+ * in a database of their own: with a base, the migrations the PR adds, after the merged ones;
+ * without one, the whole directory. Null when there is nothing to apply together.
+ */
+async function replayTogether(server: Server, loaded: LoadedDirectory, config: Config, replayed: ReplayResult): Promise<TogetherResult | null> {
+  const { path, set, settings, prelude, history } = loaded;
+  const added = history ? new Set(history.entries.filter((e) => e.status === 'new').map((e) => e.version)) : null;
+  const pending = set.migrations.filter((m) => m.up && (!added || added.has(m.version)));
+  // One migration alone runs as the per-migration replay ran it; a failed step is reported there.
+  if (!set.pendingTogether || pending.length < 2 || replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)) return null;
+  const earlier = set.migrations.filter((m) => !pending.includes(m));
+  let together: TogetherResult | null = null;
+  await using db = await server.createDatabase(`${path}-together`);
+  await replayIn(server, db, { ...set, migrations: earlier }, settings, prelude, config, {
+    roundtrip: 'none',
+    then: async ({ migrate }, guard) => {
+      together = await applyTogether(migrate, [], pending, guard);
+    },
+  });
+  return together;
+}
+
+/** Whether a replay ended before the directory's last migration (a failed prerequisite or up, a refusal). */
+function stoppedIn(result: ReplayResult): boolean {
+  return result.notChecked.length > 0 || result.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1);
+}
+
+/** The replay of a directory that was not replayed, and why. */
+function notReplayed(set: MigrationSet, reason: string): ReplayResult {
+  const versions = set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
+  return { steps: [], notChecked: versions.length ? [{ versions, reason }] : [], mismatches: [], head: new Map(), before: new Map(), changes: new Map() };
+}
