@@ -58,6 +58,8 @@ export interface ReplayResult {
   before: Map<string, Schema>;
   /** What each roundtripped migration's up changed (before its up → after it). */
   changes: Map<string, SchemaDiff>;
+  /** Rows seeded into each table (`schema.table`) before the migrations that touch it. */
+  seeded?: Map<string, number>;
 }
 
 /** The `version` of the steps that run the prerequisites, before any migration. */

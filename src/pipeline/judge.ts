@@ -24,7 +24,11 @@ export function judge(loaded: LoadedDirectory, replayed: DirectoryReplay, provid
       provider,
       ...(historyUnavailable ? { historyUnavailable } : {}),
       ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}),
-      observed: { sizes: { seeded: new Map() }, maxLockMs: null, noTransaction: '' },
+      observed: {
+        sizes: { seeded: replayed.result?.seeded ?? new Map(), ...(loaded.tableSizes ? { production: loaded.tableSizes } : {}) },
+        maxLockMs: settings.maxLockMs ?? null,
+        noTransaction: format.noTransactionHelp,
+      },
     };
     for (const { severity, ...f } of check.run(context)) {
       found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });

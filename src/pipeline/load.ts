@@ -10,9 +10,11 @@ import { compareHistory, type History } from '../history/status.ts';
 import { verifySums } from '../history/verify-sum.ts';
 import { filesOf, renderPlaceholders, type MigrationSet, type Script } from '../migration.ts';
 import { readSuppressions } from '../suppress.ts';
+import { readTableSizes } from './table-sizes.ts';
 
 /** The base branch for `--base`: its commit, why it cannot be read, or null without `--base`. */
 export type BaseInput = BaseCommit | { unavailable: string } | null;
+
 
 /** One migration directory, read and ready to replay: everything the later stages need of its files. */
 export interface LoadedDirectory {
@@ -29,6 +31,8 @@ export interface LoadedDirectory {
   /** The base branch's migrations, placeholders rendered (with `--base`). */
   baseSet: MigrationSet | null;
   historyUnavailable?: string;
+  /** `table-sizes`: production row counts per table (`schema.table`). */
+  tableSizes?: Map<string, number>;
 }
 
 /** The directory's format (as configured, or detected) and the options it takes from the settings. */
@@ -64,6 +68,7 @@ export async function loadDirectory(
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
 
   const prelude = await readPrelude(settings.prerequisites, directory);
+  const tableSizes = settings.tableSizes ? await readTableSizes(settings.tableSizes, directory) : undefined;
   const suppressions = await readMarkers(path, set, reader);
   // A prerequisites file kept in the migration folder is part of the setup, not a stray file.
   const preludeFiles = new Set(prelude.map((p) => posix.normalize(p.file)));
@@ -74,6 +79,7 @@ export async function loadDirectory(
     settings,
     prelude,
     suppressions,
+    ...(tableSizes ? { tableSizes } : {}),
     history: compared && !('unavailable' in compared) ? compared.history : null,
     baseSet: compared && !('unavailable' in compared) ? renderPlaceholders(compared.baseSet, placeholders) : null,
     ...(compared && 'unavailable' in compared ? { historyUnavailable: compared.unavailable } : {}),

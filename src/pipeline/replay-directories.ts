@@ -113,7 +113,7 @@ async function replayIn(
       prelude,
       session: sessionSetup(settings),
       guard,
-      observe: true,
+      observe: settings.observe,
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
       ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),
