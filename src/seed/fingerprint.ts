@@ -3,8 +3,8 @@ import { ident } from './insert-plan.ts';
 
 /**
  * Fingerprints of table data, hashed in the server so that memory stays flat in the row count:
- * per column, the sum over all rows of `hashtextextended` of the value's text, paired with the
- * row's key where the table has one (primary key, else a unique index over NOT NULL columns
+ * per column, the sum over all rows of `hashtextextended` of the value's text, seeded with the
+ * hash of the row's key where the table has one (primary key, else a unique index over NOT NULL columns
  * with no predicate or expression). The sum does not depend on row order, ctid or attnum, so a
  * table rewrite, or a column dropped and re-added with the same values, keeps the fingerprint;
  * pairing with the key means a down that shuffles values between rows changes it.
@@ -52,7 +52,9 @@ SELECT format('%I.%I', n.nspname, c.relname) AS name,
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND format('%I.%I', n.nspname, c.relname) = ANY($1::text[])`;
 
-const hashOf = (row: string) => `hashtextextended(ROW(${row})::text, 0)`;
+/** The hash of a value's text, seeded with its row's key hash (0: no key); NULL for NULL. */
+const hashOf = (value: string, seed = '0') => `hashtextextended((${value})::text, ${seed})`;
+const keyHash = (key: readonly string[]) => hashOf(`ROW(${key.map((k) => `t.${ident(k)}`).join(', ')})`);
 let kept = 0;
 
 /**
@@ -66,19 +68,20 @@ export async function fingerprintColumns(client: pg.Client, tables: readonly str
   const result = new Map<string, TableFingerprint>();
   for (const shape of shapes.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const key = shape.key?.length ? shape.key : null;
-    const keyRow = key ? `ROW(${key.map(ident).join(', ')})` : null;
+    // NOTE: the key's hash seeds each value's hash, so a value moved to another row hashes differently.
+    const from = key ? `${shape.name} AS t, LATERAL (SELECT ${keyHash(key)} AS h) AS k` : `${shape.name} AS t`;
     const aggregates = shape.columns.flatMap((c, n) => [
-      `coalesce(sum(${hashOf(keyRow ? `${keyRow}, ${ident(c)}` : ident(c))}), 0)::text AS h${n}`,
-      `coalesce(sum(${hashOf(ident(c))}), 0)::text AS m${n}`,
-      `count(*) - count(${ident(c)}) AS n${n}`,
+      ...(key ? [`coalesce(sum(${hashOf(`t.${ident(c)}`, 'k.h')}), 0)::text AS h${n}`] : []),
+      `coalesce(sum(${hashOf(`t.${ident(c)}`)}), 0)::text AS m${n}`,
+      `count(*) - count(t.${ident(c)}) AS n${n}`,
     ]);
-    const row = (await client.query<Record<string, string>>(`SELECT ${['count(*) AS rows', ...aggregates].join(', ')} FROM ${shape.name}`)).rows[0]!;
-    const columns = new Map(shape.columns.map((c, n) => [c, { hash: row[`h${n}`]!, multiset: row[`m${n}`]!, nulls: Number(row[`n${n}`]) }]));
+    const row = (await client.query<Record<string, string>>(`SELECT ${['count(*) AS rows', ...aggregates].join(', ')} FROM ${from}`)).rows[0]!;
+    const columns = new Map(shape.columns.map((c, n) => [c, { hash: row[key ? `h${n}` : `m${n}`]!, multiset: row[`m${n}`]!, nulls: Number(row[`n${n}`]) }]));
     let rowHashes: string | undefined;
     if (options.keepRowHashes) {
       rowHashes = `pg_temp.migrate_check_rows_${++kept}`;
-      const values = shape.columns.map((c, n) => `${hashOf(ident(c))} AS v${n}`);
-      await client.query(`CREATE TEMPORARY TABLE ${rowHashes.slice(8)} AS SELECT ${[keyRow ? `${hashOf(keyRow)} AS k` : 'NULL::bigint AS k', ...values].join(', ')} FROM ${shape.name}`);
+      const values = shape.columns.map((c, n) => `${hashOf(`t.${ident(c)}`)} AS v${n}`);
+      await client.query(`CREATE TEMPORARY TABLE ${rowHashes.slice(8)} AS SELECT ${[key ? `${keyHash(key)} AS k` : 'NULL::bigint AS k', ...values].join(', ')} FROM ${shape.name} AS t`);
     }
     result.set(shape.name, { rows: Number(row.rows), key, columns, ...(rowHashes ? { rowHashes } : {}) });
   }
@@ -128,10 +131,10 @@ export async function countChanges(client: pg.Client, before: Fingerprints, loss
       counted.push(loss);
       continue;
     }
-    const value = hashOf(ident(loss.column!));
-    const multiset = `SELECT count(*) AS n FROM (SELECT v${n} FROM ${b.rowHashes} EXCEPT ALL SELECT ${value} FROM ${loss.table}) d`;
+    const value = hashOf(`t.${ident(loss.column!)}`);
+    const multiset = `SELECT count(*) AS n FROM (SELECT v${n} FROM ${b.rowHashes} EXCEPT ALL SELECT ${value} FROM ${loss.table} AS t) d`;
     // By key while the key's columns are still there, else as a multiset.
-    const keyed = b.key && `SELECT count(*) AS n FROM ${b.rowHashes} b JOIN (SELECT ${hashOf(`ROW(${b.key.map(ident).join(', ')})`)} AS k, ${value} AS v FROM ${loss.table}) a ON a.k = b.k WHERE a.v <> b.v${n}`;
+    const keyed = b.key && `SELECT count(*) AS n FROM ${b.rowHashes} b JOIN (SELECT ${keyHash(b.key)} AS k, ${value} AS v FROM ${loss.table} AS t) a ON a.k = b.k WHERE a.v IS DISTINCT FROM b.v${n}`;
     const lost = (await firstCount(client, keyed ? [keyed, multiset] : [multiset])) ?? null;
     if (lost === null) counted.push(loss);
     else if (lost > 0) counted.push({ ...loss, lost, exact: true });

@@ -43,6 +43,10 @@ export interface PlanContext {
 
 export interface TablePlan {
   sql(attempt: Attempt): string;
+  /** The rows `sql` aims at. */
+  rows(attempt: Attempt): number;
+  /** CHECK constraints the candidate rows are filtered by (rows they refuse are left out). */
+  readonly filtered: readonly string[];
   /** Nullable columns read by CHECK constraints or of a checked domain: NULL is what satisfies them last. */
   readonly checkedColumns: ReadonlySet<string>;
   /** Column names read by each CHECK (table and domain constraints), by constraint name. */
@@ -53,11 +57,14 @@ export interface TablePlan {
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const fkKey = (table: string, fk: ForeignKey) => `${table}\u0000${fk.name}`;
 const SLOTS = 7;
+const ROW_NUMBER = '"migrate_check g"';
 
 /** The numbered rows of `fk`'s parent that a child may point at, as a subquery. */
-export function parentRowsSql(fk: ForeignKey): string {
+export function parentRowsSql(fk: ForeignKey, partition: readonly number[] = []): string {
   const keys = fk.parentColumns.map(ident);
-  return `(SELECT ${keys.map((k, n) => `${k} AS c${n}`).join(', ')}, row_number() OVER (ORDER BY ${keys.join(', ')}) AS rn FROM ${fk.parent} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')})`;
+  const by = partition.length ? `PARTITION BY ${partition.map((k) => keys[k]).join(', ')} ` : '';
+  const count = partition.length ? `, count(*) OVER (${by.trim()}) AS n` : '';
+  return `(SELECT ${keys.map((k, n) => `${k} AS c${n}`).join(', ')}, row_number() OVER (${by}ORDER BY ${keys.join(', ')}) AS rn${count} FROM ${fk.parent} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')})`;
 }
 
 type Source =
@@ -74,11 +81,15 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
   const gens = new Map(cols.map((c) => [c.name, columnGenerator(table, c, ctx.types)]));
   const nullable = (c: SeedColumn) => !c.notNull && !gens.get(c.name)?.notNull;
   const source = new Map<string, Source>();
-  const joins: { fk: ForeignKey; rows: number; inner: boolean; injective: boolean; slot: number }[] = [];
+  const joins: { fk: ForeignKey; rows: number; inner: boolean; injective: boolean; slot: number; shift: number; match: { index: number; ref: string }[] }[] = [];
 
-  for (const fk of [...table.foreignKeys].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  // Wider keys first: a composite key (tenant, id) draws the tenant its parent row holds, which
+  // then satisfies the narrower key on the tenant alone.
+  const fks = [...table.foreignKeys].sort((a, b) => b.columns.length - a.columns.length || (a.name < b.name ? -1 : 1));
+  for (const fk of fks) {
     const fkCols = fk.columns.map((n) => byNum.get(n)!);
     const free = fkCols.filter((c) => !source.has(c.name));
+    if (free.length === 0) continue;
     if (ctx.deferred.has(fkKey(table.name, fk))) {
       for (const c of free) source.set(c.name, { kind: 'null' });
       continue;
@@ -88,9 +99,14 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
       continue;
     }
     const allNullable = fkCols.every(nullable);
-    if (free.length < fkCols.length) {
-      // Overlaps a foreign key already drawn (a shared tenant column): a NULL in one of its own
-      // columns leaves it unchecked (MATCH SIMPLE); otherwise draw it as well and let the server judge.
+    // Overlaps a foreign key already drawn (a shared tenant column): draw a parent row that
+    // matches the values already drawn; failing that, a NULL in one of its own columns leaves it
+    // unchecked (MATCH SIMPLE); otherwise draw it as well and let the server judge.
+    const shared = fkCols.map((c, index) => ({ index, s: source.get(c.name) })).filter((x) => x.s !== undefined);
+    const match = shared.every((x) => x.s!.kind === 'parent')
+      ? shared.map(({ index, s }) => ({ index, ref: s!.kind === 'parent' ? `p${s!.join}.c${s!.index}` : '' }))
+      : null;
+    if (free.length < fkCols.length && !match) {
       const own = free.filter(nullable);
       if (own.length > 0 && !fk.matchFull) {
         for (const c of free) source.set(c.name, nullable(c) ? { kind: 'null' } : { kind: 'free', gen: gens.get(c.name)! });
@@ -104,7 +120,9 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
       notes.push(`${fk.name} is NULL: ${fk.parent} has no rows`);
       continue;
     }
-    const join = joins.push({ fk, rows, inner: !allNullable, injective: false, slot: table.columns.indexOf(fkCols[0]!) }) - 1;
+    // Two keys to one parent (sender, recipient) point at different rows.
+    const shift = joins.filter((j) => j.fk.parent === fk.parent).length;
+    const join = joins.push({ fk, rows, inner: !allNullable, injective: false, slot: table.columns.indexOf(fkCols[0]!), shift, match: match ?? [] }) - 1;
     fkCols.forEach((c, index) => {
       if (!source.has(c.name)) source.set(c.name, { kind: 'parent', join, index, nullable: allNullable });
     });
@@ -144,8 +162,17 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
   for (const c of cols) for (const check of domainChecks(c.type, ctx.types)) checkColumns.set(check, [...(checkColumns.get(check) ?? []), c.name]);
   const checkedColumns = new Set([...checkColumns.values()].flat().filter((n) => { const c = cols.find((x) => x.name === n); return c && nullable(c); }));
 
+  // A sequence of a small type runs out too (smallserial stops at 32767).
+  const sequenced = table.columns.filter((c) => c.sequenced).map((c) => generatorFor(c.type, c.typmod, ctx.types)?.capacity ?? Infinity);
   const capacity = (offset: number) =>
-    Math.min(ctx.rows, ...[...source.values()].map((s) => (s.kind === 'injective' ? s.gen.capacity - offset : Infinity)));
+    Math.max(0, Math.min(...sequenced.map((n) => n - offset), ...[...source.values()].map((s) => (s.kind === 'injective' ? s.gen.capacity - offset : Infinity))));
+
+  // The table's CHECKs on the inserted columns, evaluated on the candidate rows by name.
+  const inserted = new Set(cols.map((c) => c.attnum));
+  const filters = [...table.checks.values()]
+    .filter((k) => k.columns.length > 0 && k.columns.every((n) => inserted.has(n)))
+    .map((k) => /^CHECK \((.*)\)( NO INHERIT)?( NOT VALID)?$/s.exec(k.def)?.[1])
+    .filter((body): body is string => body !== undefined);
 
   const sql = (attempt: Attempt): string => {
     const exprs = new Map<string, string>();
@@ -163,15 +190,28 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
       return freeValue(s.gen, table.columns.indexOf(c), profile, nullable(c));
     };
     for (const c of cols) exprs.set(c.name, `(${value(c)})::${c.typeName}`);
-    const from = [`generate_series(1::bigint, ${Math.max(0, capacity(attempt.offset))}) AS s(g)`];
+    const rows = Math.min(ctx.rows, capacity(attempt.offset));
+    // With CHECKs to keep to, four times the candidates: the rows a CHECK refuses are left out.
+    const from = [`generate_series(1::bigint, ${filters.length ? Math.min(4 * rows, capacity(attempt.offset)) : rows}) AS s(g)`];
     joins.forEach((j, n) => {
-      const pick = j.injective ? 'g' : attempt.profile === 'plain' ? `(g - 1) % ${j.rows} + 1` : `CASE WHEN ((g + ${j.slot}) % ${SLOTS}) = 5 THEN 1 ELSE (g - 1) % ${j.rows} + 1 END`;
+      if (j.match.length > 0) {
+        // Among the parent rows that share the values already drawn.
+        const same = j.match.map((m) => `p${n}.c${m.index} = ${m.ref}`).join(' AND ');
+        from.push(`${j.inner ? 'JOIN' : 'LEFT JOIN'} ${parentRowsSql(j.fk, j.match.map((m) => m.index))} AS p${n} ON ${same} AND p${n}.rn = (g - 1) % p${n}.n + 1`);
+        return;
+      }
+      const wrap = `(g - 1 + ${j.shift}) % ${j.rows} + 1`;
+      const pick = j.injective ? 'g' : attempt.profile === 'plain' ? wrap : `CASE WHEN ((g + ${j.slot}) % ${SLOTS}) = 5 THEN ${1 + j.shift} ELSE ${wrap} END`;
       from.push(`${j.inner ? 'JOIN' : 'LEFT JOIN'} ${parentRowsSql(j.fk)} AS p${n} ON p${n}.rn = ${pick}`);
     });
-    const list = cols.length ? ` (${cols.map((c) => ident(c.name)).join(', ')})` : '';
-    return `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\nFROM ${from.join('\n  ')}\nORDER BY s.g`;
+    const names = cols.map((c) => ident(c.name));
+    const list = cols.length ? ` (${names.join(', ')})` : '';
+    if (filters.length === 0) return `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\nFROM ${from.join('\n  ')}\nORDER BY s.g`;
+    const inner = [`s.g AS ${ROW_NUMBER}`, ...cols.map((c, k) => `${exprs.get(c.name)!} AS ${names[k]}`)];
+    return `INSERT INTO ${table.name}${list}\nSELECT ${names.join(', ')} FROM (\nSELECT ${inner.join(',\n  ')}\nFROM ${from.join('\n  ')}) AS r\nWHERE ${filters.map((f) => `(${f}) IS NOT FALSE`).join(' AND ')}\nORDER BY r.${ROW_NUMBER} LIMIT ${rows}`;
   };
-  return { sql, checkedColumns, checkColumns, notes };
+  const filtered = [...table.checks].filter(([, k]) => k.columns.length > 0 && k.columns.every((n) => inserted.has(n))).map(([name]) => name);
+  return { sql, rows: (attempt) => Math.min(ctx.rows, capacity(attempt.offset)), filtered, checkedColumns, checkColumns, notes };
 }
 
 /** The column's generator, kept to what the CHECK constraints on it alone say (check-values.ts). */

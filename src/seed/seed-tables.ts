@@ -63,6 +63,9 @@ export async function seedTables(client: pg.Client, options: SeedOptions): Promi
   for (const [table, reason] of skipped) results.set(table, { table, rows: 0, ms: 0, skipped: { reason } });
 
   const own = await openTransaction(client);
+  // Sorts and hashes of 100,000 rows stay in memory (restored at the end, or with the transaction).
+  const workMem = (await client.query<{ w: string }>(`SELECT current_setting('work_mem') AS w`)).rows[0]!.w;
+  await client.query(`SELECT set_config('work_mem', '64MB', true)`);
   try {
     for (const table of order) {
       const t0 = performance.now();
@@ -80,6 +83,7 @@ export async function seedTables(client: pg.Client, options: SeedOptions): Promi
         }
       }
     }
+    await client.query(`SELECT set_config('work_mem', $1, true)`, [workMem]);
     if (own) await client.query('COMMIT');
   } catch (error) {
     if (own) await client.query('ROLLBACK').catch(() => {});
@@ -109,8 +113,13 @@ async function seedOne(client: pg.Client, table: SeedTable, rows: number, types:
     await client.query(`SAVEPOINT ${SAVEPOINT}`);
     try {
       const result = await client.query(plan.sql(attempt));
+      const inserted = result.rowCount ?? 0;
+      if (inserted === 0 && plan.rows(attempt) > 0) throw noRowPasses(plan.filtered);
       await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-      return { rows: result.rowCount ?? 0, notes: [...plan.notes, ...describeAttempt(attempt, existing)] };
+      // Statistics as production has them: plans, and reltuples for projections, see the rows.
+      await client.query(`ANALYZE ${table.name}`);
+      const short = plan.filtered.length > 0 && inserted < plan.rows(attempt) ? [`${inserted} rows of ${plan.rows(attempt)}: ${plan.filtered.join(', ')} refused the other candidates`] : [];
+      return { rows: inserted, notes: [...plan.notes, ...describeAttempt(attempt, existing), ...short] };
     } catch (error) {
       await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
       lastError = error;
@@ -162,6 +171,11 @@ function describeAttempt(attempt: Attempt, existing: number): string[] {
   if (attempt.nullColumns.size > 0) notes.push(`NULL in ${[...attempt.nullColumns].join(', ')} (a CHECK refused every value tried)`);
   if (attempt.offset > existing) notes.push('keys start past the existing ones');
   return notes;
+}
+
+/** The refusal when the CHECK constraints left none of the candidate rows. */
+function noRowPasses(checks: readonly string[]): Error {
+  return Object.assign(new Error(`no generated row satisfies ${checks.length === 1 ? 'check constraint' : 'check constraints'} ${checks.map((c) => `"${c}"`).join(', ')}`), { code: '23514' });
 }
 
 /** What the report says about a table the server would not take rows for. */
