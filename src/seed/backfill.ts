@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { ForeignKey, SeedTable } from './catalog.ts';
-import { ident, parentRowsSql } from './insert-plan.ts';
+import { ident, type ForeignKey, type SeedTable } from './catalog.ts';
+import { parentRowsSql } from './parent-joins.ts';
 
 /**
  * Fills a foreign key the INSERT left NULL (a nullable self-reference, the edge that broke a

@@ -7,6 +7,11 @@ import type pg from 'pg';
  * composite attributes). Four queries whatever the size of the schema.
  */
 
+/** A name as a quoted SQL identifier. */
+export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** One key per foreign key of a table, for sets and maps. */
+export const fkKey = (table: string, fk: ForeignKey) => `${table}\u0000${fk.name}`;
+
 export interface SeedColumn {
   readonly name: string;
   readonly attnum: number;

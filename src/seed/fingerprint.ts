@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ident } from './insert-plan.ts';
+import { ident } from './catalog.ts';
 
 /**
  * Fingerprints of table data, hashed in the server so that memory stays flat in the row count:

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { backfillForeignKey } from './backfill.ts';
-import { readSeedCatalog, type SeedTable } from './catalog.ts';
-import { fkKey, planTable, type Attempt, type TablePlan } from './insert-plan.ts';
+import { fkKey, readSeedCatalog, type SeedTable } from './catalog.ts';
+import { planTable, type Attempt, type TablePlan } from './insert-plan.ts';
 import { orderTables } from './table-order.ts';
 import { generatorFor } from './values.ts';
 

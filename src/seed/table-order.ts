@@ -1,5 +1,4 @@
-import type { SeedTable } from './catalog.ts';
-import { fkKey } from './insert-plan.ts';
+import { fkKey, type SeedTable } from './catalog.ts';
 
 export interface TableOrder {
   /** Parents before children; among tables that are ready, by name. */
