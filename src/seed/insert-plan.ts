@@ -139,7 +139,9 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
     const list = cols.length ? ` (${names.join(', ')})` : '';
     if (filters.length === 0) return `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\nFROM ${from.join('\n  ')}\nORDER BY s.g`;
     const inner = [`s.g AS ${ROW_NUMBER}`, ...cols.map((c, k) => `${exprs.get(c.name)!} AS ${names[k]}`)];
-    return `INSERT INTO ${table.name}${list}\nSELECT ${names.join(', ')} FROM (\nSELECT ${inner.join(',\n  ')}\nFROM ${from.join('\n  ')}) AS r\nWHERE ${filters.map((f) => `(${f}) IS NOT FALSE`).join(' AND ')}\nORDER BY r.${ROW_NUMBER} LIMIT ${rows}`;
+    // NOTE: the candidates are a materialized CTE, planned without the LIMIT: planned with it,
+    // the joins to the parents become nested loops that expect to stop early, and never do.
+    return `WITH r AS MATERIALIZED (\nSELECT ${inner.join(',\n  ')}\nFROM ${from.join('\n  ')})\nINSERT INTO ${table.name}${list}\nSELECT ${names.join(', ')} FROM r\nWHERE ${filters.map((f) => `(${f}) IS NOT FALSE`).join(' AND ')}\nORDER BY r.${ROW_NUMBER} LIMIT ${rows}`;
   };
   const filtered = [...table.checks].filter(([, k]) => k.columns.length > 0 && k.columns.every((n) => inserted.has(n))).map(([name]) => name);
   return { sql, rows: (attempt) => Math.min(ctx.rows, capacity(attempt.offset)), filtered, checkedColumns, checkColumns, notes };
