@@ -39,6 +39,10 @@ export interface StepError {
   detail?: string;
   hint?: string;
   where?: string;
+  /** The object Postgres names in the error (constraint and data errors): `schema.table`, column, constraint. */
+  table?: string;
+  columnName?: string;
+  constraint?: string;
   /** The limit migrate-check enforced itself because the migration had switched Postgres' off. */
   timedOut?: TimedOut;
 }
@@ -56,6 +60,10 @@ interface PgError {
   detail?: string;
   hint?: string;
   where?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
 }
 
 /** Maps a 1-based character position in `unit.sql` to a line and column of the file. */
@@ -98,6 +106,9 @@ function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: 
     ...(e.detail ? { detail: e.detail } : {}),
     ...(e.hint ? { hint: e.hint } : {}),
     ...(e.where ? { where: e.where } : {}),
+    ...(e.table ? { table: e.schema ? `${e.schema}.${e.table}` : e.table } : {}),
+    ...(e.column ? { columnName: e.column } : {}),
+    ...(e.constraint ? { constraint: e.constraint } : {}),
   };
 }
 
@@ -158,7 +169,7 @@ function located(error: unknown, plan: Plan | null): unknown {
   if (!plan || !(position > 0)) return error;
   const own = unitPosition(plan, position);
   const e = error as PgError;
-  return { message: e.message, code: e.code, detail: e.detail, hint: e.hint, where: e.where, position: own === null ? undefined : String(own) };
+  return { ...e, message: e.message, position: own === null ? undefined : String(own) };
 }
 
 /**

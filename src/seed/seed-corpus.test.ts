@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type pg from 'pg';
 import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
-import { fsDirectory } from '../formats/directory.ts';
+import { fsDirectory } from '../files/directory.ts';
 import type { FormatOptions } from '../formats/format.ts';
 import { detectFormat, formatById } from '../formats/index.ts';
 import { renderPlaceholders } from '../migration.ts';

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { commentEnd, dollarQuote, quotedEnd, splitStatements } from '../formats/sql-split.ts';
+import { commentEnd, dollarQuote, quotedEnd, splitStatements } from '../sql/split.ts';
 
 /**
  * The user's own rows: SQL files in a seed directory, each run after the migration its name
