@@ -5,6 +5,8 @@ import type { ClusterWatch } from './outside/cluster.ts';
 import type { Reach } from './outside/statements.ts';
 import { ScriptObserver, type StatementObservation } from './observe/observer.ts';
 import { trackRelations, type Tracked } from './observe/relations.ts';
+import { DataStage, type SeedingRecord } from './seed/stage.ts';
+import type { DataLoss } from './seed/fingerprint.ts';
 import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
 import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
@@ -26,6 +28,11 @@ export interface Step {
   refused?: Reach[];
   /** What the server did for each statement (roundtripped migrations, when observed). */
   statements?: StatementObservation[];
+  /**
+   * The error this step raised on the seeded rows: it then ran again on empty tables and passed
+   * (status `ok`), so only the data made it fail.
+   */
+  failedOnData?: StepError;
 }
 
 /** The SQLSTATE-like code of a step that was not run because its statements were refused. */
@@ -60,6 +67,10 @@ export interface ReplayResult {
   changes: Map<string, SchemaDiff>;
   /** Rows seeded into each table (`schema.table`) before the migrations that touch it. */
   seeded?: Map<string, number>;
+  /** What the seeding did before each roundtripped migration (tables filled, skipped and why). */
+  seeding?: SeedingRecord[];
+  /** Values of columns that existed before a migration's up, lost or changed after its down. */
+  dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
 }
 
 /** The `version` of the steps that run the prerequisites, before any migration. */
@@ -87,6 +98,11 @@ export interface ReplayOptions {
    * rewrites, scans, time; see observe/observer.ts). The migrations only applied are never observed.
    */
   observe?: boolean;
+  /**
+   * Seed the existing tables each roundtripped migration touches before it runs, with `rows`
+   * rows per table (seed/stage.ts), and compare their values after its down.
+   */
+  seed?: { rows: number };
   /** The statements of a script that must not run (the provider refuses them). */
   refuse?: (script: Script) => Reach[];
   /**
@@ -171,6 +187,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
 
   /** The relations that existed before each observed migration's first up. */
   const tracked = new Map<string, Tracked>();
+  // Seeded data needs a migration's own roundtrip: with `all`, the downs run long after the ups.
+  const data = options.seed && roundtrip === 'per-migration' ? new DataStage(inspect, options.seed.rows, set.bookkeeping) : null;
+  const dataLoss: NonNullable<ReplayResult['dataLoss']> = [];
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
     const relations = tracked.get(m.version);
     if (!relations) return undefined;
@@ -179,7 +198,8 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     return observer;
   };
 
-  const apply = async (m: Migration, direction: Direction, attempt: 1 | 2): Promise<boolean> => {
+  /** `expected`: the schema the database is in again when the script fails and rolls back (a retry on empty tables needs it). */
+  const apply = async (m: Migration, direction: Direction, attempt: 1 | 2, expected?: Schema): Promise<boolean> => {
     const script = direction === 'up' ? m.up : m.down;
     if (!script) return true;
     const step: Step = { version: m.version, name: m.name, direction, attempt, status: 'skipped', file: script.file, durationMs: 0 };
@@ -195,12 +215,24 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, kind: 'refused', file: script.file, line: first.line, column: first.column, located: true };
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
-      if (options.observe && direction === 'up' && attempt === 1 && (roundtrip === 'all' || roundtrips(m))) tracked.set(m.version, await trackRelations(inspect));
-      const observer = await observerFor(m);
-      const started = performance.now();
-      const error = await executeScript(migrate, script, options.guard, observer);
-      step.durationMs = Math.round((performance.now() - started) * 10) / 10;
-      if (observer) step.statements = observer.finish();
+      if (options.observe && direction === 'up' && attempt === 1 && roundtrip === 'all') tracked.set(m.version, await trackRelations(inspect));
+      const run = async () => {
+        const observer = options.observe ? await observerFor(m) : undefined;
+        const started = performance.now();
+        const failure = await executeScript(migrate, script, options.guard, observer);
+        step.durationMs = Math.round((performance.now() - started) * 10) / 10;
+        if (observer) step.statements = observer.finish();
+        return failure;
+      };
+      let error = await run();
+      // Failed on the seeded rows: tried again on empty tables, from the same schema, it tells the
+      // data's failure (fails-on-data) from the migration's own.
+      if (error && error.kind === 'statement' && attempt === 1 && data?.hasRows && expected && diffSchemas(expected, await tracker.refresh()).equal) {
+        await data.empty();
+        const again = await run();
+        if (!again) step.failedOnData = error;
+        error = again;
+      }
       step.status = error ? 'failed' : 'ok';
       if (error) {
         // An up applied once fails again after its down: the down left something behind.
@@ -238,6 +270,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     }
     if (failed) return stop(index, `the prerequisites failed while the state after ${file(m.up)} was rebuilt`);
     ({ migrate, inspect } = next);
+    data?.moveTo(inspect);
     tracker = new SchemaTracker(inspect);
     await tracker.reset();
   };
@@ -254,17 +287,25 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
         stale = false;
       }
       if (kept) before.set(m.version, start!);
-      if (!(await apply(m, 'up', 1))) continue;
+      if (roundtrips(m) && (options.observe || data)) {
+        const relations = await trackRelations(inspect);
+        tracked.set(m.version, relations);
+        await data?.before(m, relations);
+      }
+      if (!(await apply(m, 'up', 1, start ?? undefined))) continue;
       if (!roundtrips(m)) {
         stale = true;
         continue;
       }
       const afterUp = await tracker.refresh();
       changes.set(m.version, diffSchemas(start!, afterUp));
-      if (!(await apply(m, 'down', 1))) {
+      await data?.afterUp();
+      if (!(await apply(m, 'down', 1, afterUp))) {
         await recover(index, afterUp);
         continue;
       }
+      const losses = (await data?.afterDown()) ?? [];
+      if (losses.length) dataLoss.push({ version: m.version, file: file(m.down), losses });
       await compare('down-reverts-up', start!, m.version, file(m.down));
       if (!(await apply(m, 'up', 2))) {
         await recover(index, afterUp);
@@ -286,5 +327,13 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       if (!stopped) await compare('up-repeatable', afterUp, null, set.directory);
     }
   }
-  return { steps, notChecked, mismatches, head: await tracker.refresh(), before, changes };
+  return {
+    steps,
+    notChecked,
+    mismatches,
+    head: await tracker.refresh(),
+    before,
+    changes,
+    ...(data ? { seeded: data.seeded, seeding: data.records, dataLoss } : {}),
+  };
 }

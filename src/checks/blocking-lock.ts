@@ -57,7 +57,7 @@ export const blockingLock: Check = {
           // A later statement that works through an existing table while this lock waits for the commit.
           const heavy = later.find((s) => s.scans.length || s.rewrittenTables.length);
           if (!doing && !heavy) continue;
-          const time = timing('held', lock.heldMs, table, observed?.sizes);
+          const time = timing('held', lock.heldMs, table, lock.rows, observed?.sizes);
           held.push({ ms: lock.heldMs, projected: time.projectedMs });
           if (heavy && !doing) across = true;
           const key = JSON.stringify([lock.mode, taken ? null : at.line, doing, heavy?.line, time.text]);

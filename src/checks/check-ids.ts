@@ -22,6 +22,8 @@ export const CHECK_IDS = [
   'blocking-lock',
   'table-rewrite',
   'lock-timeout',
+  'fails-on-data',
+  'data-lost',
   'timestamp',
   'version-gap',
 ] as const;

@@ -19,6 +19,8 @@ import { versionOrder } from './version-order.ts';
 import { blockingLock } from './blocking-lock.ts';
 import { tableRewrite } from './table-rewrite.ts';
 import { lockTimeout } from './lock-timeout.ts';
+import { failsOnData } from './fails-on-data.ts';
+import { dataLost } from './data-lost.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
 export const checks: readonly Check[] = [
@@ -40,6 +42,8 @@ export const checks: readonly Check[] = [
   blockingLock,
   tableRewrite,
   lockTimeout,
+  failsOnData,
+  dataLost,
   timestamp,
   versionGap,
 ];

@@ -7,10 +7,8 @@ import type { LockObservation, StatementObservation } from '../observe/observer.
  * recipe for a statement.
  */
 
-/** What the seeded rows and the user's production sizes say about time. */
+/** The user's production sizes, to project what the replay measured on its rows. */
 export interface Sizes {
-  /** Rows the replay had seeded into each table (qualified name) before the migration. */
-  readonly seeded: ReadonlyMap<string, number>;
   /** `table-sizes`: production row counts per table. */
   readonly production?: ReadonlyMap<string, number>;
 }
@@ -51,15 +49,17 @@ export function ms(value: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
 
-/** `held 3.2 ms on 1,000 seeded rows, ≈ 2.1 min at 40,000,000 rows (…)`, and the projection in ms. */
-export function timing(verb: string, value: number, table: string, sizes: Sizes | undefined): { text: string; projectedMs: number | null } {
-  const seeded = sizes?.seeded.get(table) ?? 0;
+/**
+ * `held 3.2 ms on 1,000 rows, ≈ 2.1 min at 40,000,000 rows (…)`, and the projection in ms;
+ * `rows`: what the table held when the migration ran (seeded rows, and any the migrations wrote).
+ */
+export function timing(verb: string, value: number, table: string, rows: number, sizes: Sizes | undefined): { text: string; projectedMs: number | null } {
   const production = sizes?.production?.get(table);
-  let text = `${verb} ${ms(value)} ${seeded ? `on ${count(seeded)} seeded rows` : 'on an empty table'}`;
+  let text = `${verb} ${ms(value)} ${rows ? `on ${count(rows)} rows` : 'on an empty table'}`;
   let projectedMs: number | null = null;
-  if (seeded && production !== undefined) {
-    projectedMs = (value * production) / seeded;
-    text += `, ≈ ${ms(projectedMs)} at ${count(production)} rows (table-sizes, scaled linearly from the seeded rows)`;
+  if (rows && production !== undefined) {
+    projectedMs = (value * production) / rows;
+    text += `, ≈ ${ms(projectedMs)} at ${count(production)} rows (table-sizes, scaled linearly from the rows it ran on)`;
   }
   return { text, projectedMs };
 }

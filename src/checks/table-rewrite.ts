@@ -20,7 +20,8 @@ export const tableRewrite: Check = {
           const what = whole
             ? `rewrites \`${table}\`${others.length ? ` and ${others.length === 1 ? 'its index' : `its ${others.length} indexes`}` : ''}`
             : `rewrites ${others.map((r) => `\`${r}\``).join(', ')} of \`${table}\``;
-          const took = timing('took', statement.durationMs, table, observed?.sizes);
+          const rows = step.statements.flatMap((s) => s.locks).find((l) => l.table === table)?.rows ?? 0;
+          const took = timing('took', statement.durationMs, table, rows, observed?.sizes);
           results.push({
             file: step.file,
             line: statement.line,

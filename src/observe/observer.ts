@@ -18,6 +18,8 @@ export interface LockObservation {
   heldAcross: number;
   /** The statement that took it read, rewrote or emptied the lock's table in full while holding it. */
   whileWorking: boolean;
+  /** Rows in its table when the script started (the planner's count, exact after seeding). */
+  rows: number;
 }
 
 /** What the server did for one statement, read from the migration's own backend. */
@@ -125,6 +127,8 @@ export class ScriptObserver {
   readonly #entries: Entry[] = [];
   /** Each tracked relation's storage file as last seen. */
   readonly #files = new Map<number, number | null>();
+  /** Rows of each tracked table (by name) when the script started. */
+  readonly #rows = new Map<string, number>();
   #aloneBefore: Probe | null = null;
   #commitMs: number | null = null;
 
@@ -136,6 +140,10 @@ export class ScriptObserver {
   /** Reads where each tracked relation's storage is now; call before the script runs. */
   async start(): Promise<void> {
     for (const [oid, file] of await this.#readFiles()) this.#files.set(oid, file);
+    const oids = [...this.#tracked.values()].filter(isTable).map((r) => r.oid);
+    if (!oids.length) return;
+    const { rows } = await this.#client.query<{ oid: string; rows: number }>('SELECT oid::int8 AS oid, greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = ANY($1::oid[])', [oids]);
+    for (const r of rows) this.#rows.set(this.#tracked.get(Number(r.oid))!.name, Math.round(r.rows));
   }
 
   async #readFiles(): Promise<Map<number, number | null>> {
@@ -242,6 +250,7 @@ export class ScriptObserver {
             heldMs: round(heldMs),
             heldAcross: last - i,
             whileWorking: worked.has(relation.table),
+            rows: this.#rows.get(relation.table) ?? 0,
           });
         }
       }

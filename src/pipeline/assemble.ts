@@ -63,6 +63,8 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
     ignored: [...set.ignored],
     steps: result.steps,
     ...(result.notChecked.length ? { notChecked: result.notChecked } : {}),
+    ...(result.seeding?.length ? { seeding: result.seeding } : {}),
+    ...(result.dataLoss?.length ? { dataLoss: result.dataLoss } : {}),
     schema: {
       head: schemaText(result.head),
       ...(baseSchema

@@ -25,7 +25,7 @@ export function judge(loaded: LoadedDirectory, replayed: DirectoryReplay, provid
       ...(historyUnavailable ? { historyUnavailable } : {}),
       ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}),
       observed: {
-        sizes: { seeded: replayed.result?.seeded ?? new Map(), ...(loaded.tableSizes ? { production: loaded.tableSizes } : {}) },
+        sizes: loaded.tableSizes ? { production: loaded.tableSizes } : {},
         maxLockMs: settings.maxLockMs ?? null,
         noTransaction: format.noTransactionHelp,
       },

@@ -114,6 +114,7 @@ async function replayIn(
       session: sessionSetup(settings),
       guard,
       observe: settings.observe,
+      ...(settings.seed ? { seed: { rows: settings.seedRows } } : {}),
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
       ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),

@@ -5,6 +5,8 @@ import type { IgnoredFile } from '../migration.ts';
 import type { Step } from '../replay.ts';
 import type { Status } from '../history/status.ts';
 import type { SchemaSummary } from '../schema/summary.ts';
+import type { SeedingRecord } from '../seed/stage.ts';
+import type { DataLoss } from '../seed/fingerprint.ts';
 
 /** Plain data: every output (terminal, JSON, comment) is a pure function of it. */
 export interface Report {
@@ -33,6 +35,10 @@ export interface DirectoryReport {
   steps: Step[];
   /** Migrations whose steps did not run, and why (absent when every migration was checked). */
   notChecked?: NotChecked[];
+  /** The rows seeded before each roundtripped migration: per table, how many, or why none. */
+  seeding?: SeedingRecord[];
+  /** Values of columns that existed before a migration's up that its down lost or changed. */
+  dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
   /**
    * The normalised schema after the replay; with `--base`, also the base branch's schema, their
    * unified diff and a summary per kind of object.

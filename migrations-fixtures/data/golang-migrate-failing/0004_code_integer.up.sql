@@ -1,0 +1,1 @@
+ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer;

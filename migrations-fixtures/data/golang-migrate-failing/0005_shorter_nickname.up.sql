@@ -1,0 +1,1 @@
+ALTER TABLE customers ALTER COLUMN nickname TYPE varchar(10);

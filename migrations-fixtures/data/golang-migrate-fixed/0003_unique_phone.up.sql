@@ -1,0 +1,2 @@
+UPDATE customers c SET phone = NULL WHERE EXISTS (SELECT FROM customers d WHERE d.phone = c.phone AND d.id < c.id);
+ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE (phone);

@@ -1,0 +1,1 @@
+ALTER TABLE customers RENAME COLUMN legacy_id_unused TO legacy_id;

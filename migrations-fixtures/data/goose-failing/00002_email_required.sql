@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER TABLE customers ALTER COLUMN email SET NOT NULL;
+
+-- +goose Down
+ALTER TABLE customers ALTER COLUMN email DROP NOT NULL;

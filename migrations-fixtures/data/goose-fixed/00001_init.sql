@@ -1,0 +1,5 @@
+-- +goose Up
+CREATE TABLE customers (id serial PRIMARY KEY, email text, phone text, code text, nickname varchar(40), legacy_id int);
+
+-- +goose Down
+DROP TABLE customers;
