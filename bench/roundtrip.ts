@@ -37,8 +37,8 @@ async function bare(): Promise<number> {
   return ms;
 }
 
-async function migrateCheck(base?: string): Promise<number> {
-  const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}) };
+async function migrateCheck(base?: string, overrides: Partial<Config> = {}): Promise<number> {
+  const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}), ...overrides };
   // The same server for every run: disposing the view only drops its scratch databases.
   const shared: Server = { ...server, createDatabase: (p) => server.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
   const started = performance.now();
@@ -67,7 +67,13 @@ await generateMigrations(dir, COUNT + 1);
 git('add', '-A');
 git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'pr');
 const incremental: number[] = [];
-for (let i = 0; i < ROUNDS; i++) incremental.push(await migrateCheck('HEAD~1'));
+// The PR check with observation and seeding each on and off, alternating within every round.
+const variants = { none: { observe: false, seed: false }, observe: { observe: true, seed: false }, seed: { observe: false, seed: true } } as const;
+const pr: Record<keyof typeof variants, number[]> = { none: [], observe: [], seed: [] };
+for (let i = 0; i < ROUNDS + 2; i++) {
+  incremental.push(await migrateCheck('HEAD~1'));
+  for (const [name, overrides] of Object.entries(variants)) pr[name as keyof typeof variants].push(await migrateCheck('HEAD~1', overrides));
+}
 const full: number[] = [];
 for (let i = 0; i < ROUNDS; i++) full.push(await migrateCheck());
 
@@ -75,6 +81,8 @@ await server[Symbol.asyncDispose]();
 rmSync(dir, { recursive: true, force: true });
 
 const best = (xs: number[]) => Math.min(...xs);
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const pair = (xs: number[]) => `min ${best(xs).toFixed(0)} / median ${median(xs).toFixed(0)} ms`;
 const ratio = best(b) / best(a);
 const rssMb = process.resourceUsage().maxRSS / 1024;
 console.log(`migrations:                 ${COUNT} (${3 * COUNT} steps: up, down, up each)`);
@@ -83,4 +91,8 @@ console.log(`(b) migrate-check roundtrip: ${best(b).toFixed(0)} ms (snapshots af
 console.log(`ratio b/a:                  ${ratio.toFixed(2)}  (target ≤ 3.0)`);
 console.log(`peak RSS (this process):    ${rssMb.toFixed(0)} MB  (target ≤ 250)`);
 console.log(`PR adding 1 to ${COUNT}:       --base ${best(incremental).toFixed(0)} ms (ups + 1 roundtrip) vs full ${best(full).toFixed(0)} ms (ratio ${(best(incremental) / best(full)).toFixed(2)})`);
+console.log(`PR check, observe+seed off: ${pair(pr.none)}`);
+console.log(`PR check, observe on:       ${pair(pr.observe)}  (ratio ${(best(pr.observe) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`);
+console.log(`PR check, seed on:          ${pair(pr.seed)}  (ratio ${(best(pr.seed) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`);
+console.log(`PR check, both on (default): ${pair(incremental)}  (ratio ${(best(incremental) / best(pr.none)).toFixed(2)})`);
 console.log(`embedded start (warm):      ${startMs.toFixed(0)} ms  (target ≤ 1000)`);

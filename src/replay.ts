@@ -7,6 +7,7 @@ import { ScriptObserver, type StatementObservation } from './observe/observer.ts
 import { trackRelations, type Tracked } from './observe/relations.ts';
 import { DataStage, type SeedingRecord } from './seed/stage.ts';
 import type { DataLoss } from './seed/fingerprint.ts';
+import type { SeedFile } from './seed/seed-files.ts';
 import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
 import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
@@ -102,7 +103,7 @@ export interface ReplayOptions {
    * Seed the existing tables each roundtripped migration touches before it runs, with `rows`
    * rows per table (seed/stage.ts), and compare their values after its down.
    */
-  seed?: { rows: number };
+  seed?: { rows: number; files?: readonly SeedFile[] };
   /** The statements of a script that must not run (the provider refuses them). */
   refuse?: (script: Script) => Reach[];
   /**
@@ -188,7 +189,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   /** The relations that existed before each observed migration's first up. */
   const tracked = new Map<string, Tracked>();
   // Seeded data needs a migration's own roundtrip: with `all`, the downs run long after the ups.
-  const data = options.seed && roundtrip === 'per-migration' ? new DataStage(inspect, options.seed.rows, set.bookkeeping) : null;
+  const data = options.seed && roundtrip === 'per-migration' ? new DataStage(inspect, options.seed.rows, set.bookkeeping, options.seed.files, migrations.map((m) => m.version)) : null;
   const dataLoss: NonNullable<ReplayResult['dataLoss']> = [];
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
     const relations = tracked.get(m.version);

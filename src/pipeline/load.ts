@@ -11,6 +11,7 @@ import { verifySums } from '../history/verify-sum.ts';
 import { filesOf, renderPlaceholders, type MigrationSet, type Script } from '../migration.ts';
 import { readSuppressions } from '../suppress.ts';
 import { readTableSizes } from './table-sizes.ts';
+import { readSeedFiles, type SeedFile } from '../seed/seed-files.ts';
 
 /** The base branch for `--base`: its commit, why it cannot be read, or null without `--base`. */
 export type BaseInput = BaseCommit | { unavailable: string } | null;
@@ -33,6 +34,8 @@ export interface LoadedDirectory {
   historyUnavailable?: string;
   /** `table-sizes`: production row counts per table (`schema.table`). */
   tableSizes?: Map<string, number>;
+  /** `seed-files`: the user's own rows, each file run after the migration its name gives. */
+  seedFiles?: SeedFile[];
 }
 
 /** The directory's format (as configured, or detected) and the options it takes from the settings. */
@@ -69,6 +72,7 @@ export async function loadDirectory(
 
   const prelude = await readPrelude(settings.prerequisites, directory);
   const tableSizes = settings.tableSizes ? await readTableSizes(settings.tableSizes, directory) : undefined;
+  const seedFiles = settings.seedFiles ? await readSeeds(settings.seedFiles, set) : undefined;
   const suppressions = await readMarkers(path, set, reader);
   // A prerequisites file kept in the migration folder is part of the setup, not a stray file.
   const preludeFiles = new Set(prelude.map((p) => posix.normalize(p.file)));
@@ -80,6 +84,7 @@ export async function loadDirectory(
     prelude,
     suppressions,
     ...(tableSizes ? { tableSizes } : {}),
+    ...(seedFiles ? { seedFiles } : {}),
     history: compared && !('unavailable' in compared) ? compared.history : null,
     baseSet: compared && !('unavailable' in compared) ? renderPlaceholders(compared.baseSet, placeholders) : null,
     ...(compared && 'unavailable' in compared ? { historyUnavailable: compared.unavailable } : {}),
@@ -155,4 +160,19 @@ async function readMarkers(path: string, set: MigrationSet, reader: DirectoryRea
     if (markers.size) for (const file of files) suppressions.set(posix.join(path, file), markers);
   }
   return suppressions;
+}
+
+/** `seed-files`: every `.sql` file in the folder must name a migration (or be `base.sql`). */
+async function readSeeds(dir: string, set: MigrationSet): Promise<SeedFile[]> {
+  const versions = set.migrations.map((m) => m.version);
+  const { files, unmatched } = await readSeedFiles(dir, versions).catch((error: unknown) => {
+    throw new ConfigError(`The seed-files folder \`${dir}\` cannot be read (${errorMessage(error)}). Its path is relative to the working directory.`);
+  });
+  if (unmatched.length) {
+    throw new ConfigError(
+      `In the seed-files folder \`${dir}\`, ${unmatched.map((f) => `\`${f}\``).join(', ')} ${unmatched.length === 1 ? 'names' : 'name'} no migration of ${set.directory}: ` +
+        'name a seed file after the migration it runs after (`<version>.sql` or `<version>_anything.sql`, e.g. `0003_customers.sql`), or `base.sql` to run before the first checked migration.',
+    );
+  }
+  return files;
 }

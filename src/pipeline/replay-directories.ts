@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type pg from 'pg';
+import type { SeedFile } from '../seed/seed-files.ts';
 import type { Config, DirectorySettings } from '../config.ts';
 import type { ScratchDatabase, Server } from '../database/database.ts';
 import { sessionSetup } from '../database/session.ts';
@@ -50,6 +51,7 @@ export async function replayDirectories(server: Server, directories: readonly Lo
       ? notReplayed(set, sharedStopped)
       : await replayIn(server, db, set, settings, ownPrelude, config, {
           roundtrip: settings.roundtrip,
+          ...(loaded.seedFiles ? { seedFiles: loaded.seedFiles } : {}),
           // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
           ...(history && config.scope === 'changed'
             ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version)) }
@@ -83,7 +85,7 @@ async function replayIn(
   settings: DirectorySettings,
   prelude: Script[],
   config: Config,
-  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'> & { then?: (connections: Connections, guard: Guard) => Promise<void> },
+  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'> & { then?: (connections: Connections, guard: Guard) => Promise<void>; seedFiles?: readonly SeedFile[] },
 ): Promise<ReplayResult> {
   const clients: pg.Client[] = [];
   const rebuilt: ScratchDatabase[] = [];
@@ -114,7 +116,7 @@ async function replayIn(
       session: sessionSetup(settings),
       guard,
       observe: settings.observe,
-      ...(settings.seed ? { seed: { rows: settings.seedRows } } : {}),
+      ...(settings.seed ? { seed: { rows: settings.seedRows, ...(options.seedFiles ? { files: options.seedFiles } : {}) } } : {}),
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
       ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),

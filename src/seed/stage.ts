@@ -3,12 +3,15 @@ import type { Migration } from '../migration.ts';
 import { isTable, type Tracked } from '../observe/relations.ts';
 import { compareFingerprints, countChanges, fingerprintColumns, releaseFingerprints, type DataLoss, type Fingerprints } from './fingerprint.ts';
 import { seedTables, type SeededTable } from './seed-tables.ts';
+import type { SeedFile } from './seed-files.ts';
 
 /** What the seeding did before one migration, for the report. */
 export interface SeedingRecord {
   version: string;
   tables: SeededTable[];
   ms: number;
+  /** The user's seed files run before this migration (`seed-files`), and the error of one that failed. */
+  files?: { file: string; error?: string }[];
 }
 
 /**
@@ -30,9 +33,16 @@ export class DataStage {
   /** `table.column type` of the touched tables after the up: a value is the down's to restore only where the up removed or retyped its column. */
   #afterUp: Set<string> | null = null;
 
-  constructor(client: pg.Client, rows: number, bookkeeping: string | undefined) {
+  /** The user's seed files not run yet, in the order they run. */
+  readonly #files: SeedFile[];
+  /** The versions of the migrations in the order they apply, to tell which seed files are due. */
+  readonly #order: readonly string[];
+
+  constructor(client: pg.Client, rows: number, bookkeeping: string | undefined, files: readonly SeedFile[] = [], order: readonly string[] = []) {
     this.#client = client;
     this.#rows = rows;
+    this.#files = [...files];
+    this.#order = order;
     const name = bookkeeping && /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w."]+)/i.exec(bookkeeping)?.[1];
     this.#bookkeeping = new Set(name ? [name.includes('.') ? name.replace(/"/g, '') : `public.${name.replace(/"/g, '')}`] : []);
   }
@@ -43,6 +53,19 @@ export class DataStage {
    */
   async before(m: Migration, tracked: Tracked): Promise<string[]> {
     this.#before = null;
+    // Seed files of the base and of the migrations applied before this one run first: the tables
+    // they fill are no longer empty, so the generator leaves them alone.
+    const at = this.#order.indexOf(m.version);
+    const due = this.#files.filter((f) => f.after === null || this.#order.indexOf(f.after) < at);
+    const ran: { file: string; error?: string }[] = [];
+    for (const file of due) {
+      this.#files.splice(this.#files.indexOf(file), 1);
+      // The inspecting session reads names fully qualified (search_path ''); seed files are written as for the app.
+      await this.#client.query('SET search_path TO DEFAULT');
+      const error = await this.#client.query(file.sql).then(() => null, (e: Error) => e.message);
+      await this.#client.query(`ROLLBACK; SET search_path = ''`).catch(() => {});
+      ran.push({ file: file.path, ...(error ? { error } : {}) });
+    }
     const text = `${m.up?.units.map((u) => u.sql).join('\n') ?? ''}\n${m.down?.units.map((u) => u.sql).join('\n') ?? ''}`.toLowerCase();
     const touched = [...tracked.values()]
       .filter((r) => isTable(r) && r.kind !== 'm' && !this.#bookkeeping.has(r.name) && mentions(text, r.name))
@@ -53,9 +76,10 @@ export class DataStage {
       ? (await this.#client.query<{ name: string }>(candidates.map((n) => `SELECT ${literal(n)} AS name WHERE NOT EXISTS (SELECT FROM ${n})`).join(' UNION ALL '))).rows.map((r) => r.name)
       : [];
     let now: string[] = [];
+    if (!empty.length && ran.length) this.records.push({ version: m.version, tables: [], ms: 0, files: ran });
     if (empty.length) {
       const result = await seedTables(this.#client, { rows: this.#rows, tables: empty });
-      this.records.push({ version: m.version, tables: [...result.tables], ms: Math.round(result.ms) });
+      this.records.push({ version: m.version, tables: [...result.tables], ms: Math.round(result.ms), ...(ran.length ? { files: ran } : {}) });
       now = result.tables.filter((t) => t.rows > 0).map((t) => t.table);
       for (const t of result.tables) if (t.rows > 0) this.seeded.set(t.table, t.rows);
     }
