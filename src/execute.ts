@@ -5,7 +5,7 @@ import { splitStatements } from './sql/split.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { planUnit, unitPosition, type Plan, type ScriptObserver } from './observe/observer.ts';
+import { planUnit, unitPosition, unobservable, type Plan, type ScriptObserver } from './observe/observer.ts';
 
 /**
  * What a failure is, told once where it happens, so that each check reports the failures that
@@ -122,14 +122,16 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
   for (const unit of script.units) {
     if (!unit.sql.trim()) continue;
     // Observed, a unit goes as the same one query with read-only probes between its statements.
-    let plan = observer ? planUnit(unit) : null;
+    // A unit no probe may precede runs unobserved, as sent.
+    const watcher = observer && !unobservable(unit) ? observer : undefined;
+    let plan = watcher ? planUnit(unit, watcher.probe) : null;
     const send = () => (plan ? client.query(plan.sql) : sendUnit(client, unit));
     const attempt = async () => {
-      if (observer && !plan) await observer.beforeAlone();
+      if (watcher && !plan) await watcher.beforeAlone();
       const run = guard ? guarded(client, guard.observer, guard.limits, send) : { result: send(), timedOut: () => null };
       try {
         const result = await run.result;
-        if (observer) await (plan ? observer.planned(plan, result as pg.QueryResult) : observer.afterAlone(unit, wrapped));
+        if (watcher) await (plan ? watcher.planned(plan, result as pg.QueryResult) : watcher.afterAlone(unit, wrapped));
         return null;
       } catch (error) {
         return { error: located(error, plan), timedOut: run.timedOut() };

@@ -4,7 +4,7 @@ import { executeScript, type Guard, type StepError } from './execute.ts';
 import type { ClusterWatch } from './outside/cluster.ts';
 import type { Reach } from './outside/statements.ts';
 import { ScriptObserver, type StatementObservation } from './observe/observer.ts';
-import { trackRelations, type Tracked } from './observe/relations.ts';
+import { namesIn, trackRelations, type Tracked } from './observe/relations.ts';
 import { DataStage, type SeedingRecord } from './seed/stage.ts';
 import type { DataLoss } from './seed/fingerprint.ts';
 import type { SeedFile } from './seed/seed-files.ts';
@@ -177,7 +177,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   // What the prerequisites did to the cluster is the team's own setup; migrations start from here.
   await options.watch?.start();
 
-  const roundtrips = (m: Migration) => Boolean(m.up && m.down && (options.roundtripVersions?.has(m.version) ?? true));
+  /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
+  const checked = (m: Migration) => Boolean(m.up && (options.roundtripVersions?.has(m.version) ?? true));
+  const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
   const ups = migrations.filter((m) => m.up).length + steps.length;
   const total =
     roundtrip === 'per-migration'
@@ -216,7 +218,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, kind: 'refused', file: script.file, line: first.line, column: first.column, located: true };
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
-      if (options.observe && direction === 'up' && attempt === 1 && roundtrip === 'all') tracked.set(m.version, await trackRelations(inspect));
+      if (options.observe && direction === 'up' && attempt === 1 && roundtrip === 'all') {
+        tracked.set(m.version, await trackRelations(inspect, namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? []))));
+      }
       const run = async () => {
         const observer = options.observe ? await observerFor(m) : undefined;
         const started = performance.now();
@@ -283,13 +287,14 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       // the schema is read just before the next one that is roundtripped or kept.
       const kept = options.keepBefore?.has(m.version) ?? false;
       let start: Schema | null = null;
-      if (roundtrips(m) || kept) {
+      const watched = checked(m) && Boolean(options.observe || data);
+      if (roundtrips(m) || kept || watched) {
         start = stale ? await tracker.refresh() : tracker.schema;
         stale = false;
       }
       if (kept) before.set(m.version, start!);
-      if (roundtrips(m) && (options.observe || data)) {
-        const relations = await trackRelations(inspect);
+      if (watched) {
+        const relations = await trackRelations(inspect, namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? [])));
         tracked.set(m.version, relations);
         await data?.before(m, relations);
       }

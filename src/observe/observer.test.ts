@@ -95,8 +95,9 @@ test('observe: a file sent as one query keeps one implicit transaction, and is o
 test('observe: NOT VALID scans nothing; VALIDATE takes only SHARE UPDATE EXCLUSIVE', async () => {
   const { statements } = await observe('ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT pos;', { transaction: 'wrapped' });
   assert.deepEqual(statements[0]!.scans, []);
-  assert.deepEqual(modes(statements[3]!), ['ShareUpdateExclusiveLock']);
-  assert.deepEqual(statements[3]!.scans, ['public.t']);
+  const validate = statements.find((s) => s.text.startsWith('ALTER TABLE t VALIDATE'))!;
+  assert.deepEqual(modes(validate), ['ShareUpdateExclusiveLock']);
+  assert.deepEqual(validate.scans, ['public.t']);
 });
 
 test('observe: CREATE INDEX CONCURRENTLY runs on its own as its runner sends it, outside a transaction', async () => {
@@ -118,7 +119,7 @@ test('observe: an error keeps its line and column in the file, the probes taken 
   const { error } = await observe('CREATE TABLE b (id int);\nSELECT nope FROM b;', { transaction: 'implicit', whole: true });
   assert.equal(error?.line, 2);
   assert.equal(error?.column, 8);
-  const plan = planUnit({ sql: 'SELECT 1;\nSELECT 2', line: 1, column: 1 })!;
+  const plan = planUnit({ sql: 'SELECT 1;\nSELECT 2', line: 1, column: 1 }, 'SELECT 0 AS migrate_check_probe')!;
   assert.equal(unitPosition(plan, plan.insertions[0]!.length + 1), 1, 'the first character of the unit');
   assert.equal(unitPosition(plan, 2), null, 'inside a probe');
 });
@@ -127,4 +128,20 @@ test('observe: lock_timeout is read as each statement starts', async () => {
   const { statements } = await observe("SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN b int;");
   assert.equal(statements[0]!.lockTimeout, '0');
   assert.equal(statements[1]!.lockTimeout, '2s');
+});
+
+test('observe: what runs stays what the runner runs: a DO block that COMMITs, SET TRANSACTION after BEGIN', async () => {
+  const commits = "DO $$ BEGIN CREATE TABLE a (id int); COMMIT; CREATE TABLE b (id int); END $$;";
+  assert.equal((await observe(commits, { transaction: 'none' })).error, null, 'a DO block that commits runs outside any block, as sent');
+  const isolation = 'BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;';
+  assert.equal((await observe(isolation, { transaction: 'implicit', whole: true })).error, null, 'one query');
+  const split = await observe(isolation, { transaction: 'none' });
+  assert.equal(split.error, null, 'statement by statement');
+  const alter = split.statements.find((s) => s.text.startsWith('ALTER'))!;
+  assert.ok(alter.locks.some((l) => l.relation === 'public.t' && l.mode === 'AccessExclusiveLock'), 'the ALTER after them is still observed');
+});
+
+test('observe: a sequence given a new file (ALTER SEQUENCE … AS bigint) is not a table rewrite', async () => {
+  const { statements } = await observe('ALTER SEQUENCE t_id_seq AS bigint;');
+  assert.deepEqual(statements[0]!.rewrites, []);
 });

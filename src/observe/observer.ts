@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ExecUnit } from '../migration.ts';
 import { splitStatements } from '../sql/split.ts';
-import { PROBE_SQL, probe, probesIn, type Probe } from './probe.ts';
+import { probe, probeSql, probesIn, type Probe } from './probe.ts';
 import { isTable, kindOf, type RelationKind, type Tracked } from './relations.ts';
 
 /** A lock a statement took on a relation that existed before the migration. */
@@ -56,11 +56,12 @@ export interface Plan {
 }
 
 /**
- * Statements Postgres refuses inside a transaction block, and transaction control: sent as the
- * runner sends them, never with probes around them in the same query (which would make a block).
+ * Statements Postgres refuses inside a transaction block, transaction control, and code that may
+ * COMMIT (a DO block, a procedure): sent as the runner sends them, never with probes around them
+ * in the same query (which would make a block).
  */
 const ON_ITS_OWN =
-  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|REINDEX\s+(SCHEMA|DATABASE|SYSTEM)\b|VACUUM\b|CLUSTER\s*;?\s*$|(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b|ALTER\s+SYSTEM\b|(CREATE|ALTER|DROP)\s+SUBSCRIPTION\b|DISCARD\b|BEGIN\b|START\s+TRANSACTION\b|COMMIT\b|END\b|ROLLBACK\b|ABORT\b|SAVEPOINT\b|RELEASE\b|PREPARE\s+TRANSACTION\b|ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b)/i;
+  /^(DO\b|CALL\b|CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|REINDEX\s+(SCHEMA|DATABASE|SYSTEM)\b|VACUUM\b|CLUSTER\s*;?\s*$|(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b|ALTER\s+SYSTEM\b|(CREATE|ALTER|DROP)\s+SUBSCRIPTION\b|DISCARD\b|BEGIN\b|START\s+TRANSACTION\b|COMMIT\b|END\b|ROLLBACK\b|ABORT\b|SAVEPOINT\b|RELEASE\b|PREPARE\s+TRANSACTION\b|ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b)/i;
 
 const chars = (s: string) => Array.from(s).length;
 
@@ -69,7 +70,7 @@ const chars = (s: string) => Array.from(s).length;
  * runner's one query stays one query in the same (implicit or enclosing) transaction; null when
  * the unit must be sent alone (see ON_ITS_OWN) or holds no statement.
  */
-export function planUnit(unit: ExecUnit): Plan | null {
+export function planUnit(unit: ExecUnit, probeText: string): Plan | null {
   if (unit.copyData !== undefined) return null;
   const statements = splitStatements(unit.sql, unit.line).map((s) => (s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s));
   // A unit of several statements is one implicit block already; a single one becomes one only here.
@@ -81,18 +82,24 @@ export function planUnit(unit: ExecUnit): Plan | null {
     insertions.push({ at: chars(sql) + 1, length: chars(text) });
     sql += text;
   };
-  insert(`${PROBE_SQL};\n`);
+  insert(`${probeText};\n`);
   for (const statement of statements) {
     const start = unit.sql.indexOf(statement.sql, cursor);
     if (start < 0) return null;
     const end = start + statement.sql.length;
     sql += unit.sql.slice(cursor, end);
     cursor = end;
-    insert(`${statement.sql.endsWith(';') ? '' : '\n;'}\n${PROBE_SQL};`);
+    insert(`${statement.sql.endsWith(';') ? '' : '\n;'}\n${probeText};`);
   }
   sql += unit.sql.slice(cursor);
   return { sql, statements, insertions };
 }
+
+/**
+ * Units that no probe may come before in their transaction: `SET TRANSACTION` must be its
+ * transaction's first query. They run unobserved, exactly as sent.
+ */
+export const unobservable = (unit: ExecUnit) => /\bSET\s+TRANSACTION\b/i.test(unit.sql) || /^\s*(BEGIN|START\s+TRANSACTION)\s*(;\s*)?$/i.test(unit.sql);
 
 /** A position Postgres reported in a plan's text, as a position in the unit's own text; null inside a probe. */
 export function unitPosition(plan: Plan, position: number): number | null {
@@ -132,9 +139,13 @@ export class ScriptObserver {
   #aloneBefore: Probe | null = null;
   #commitMs: number | null = null;
 
+  /** The probe's text for this script's tables. */
+  readonly probe: string;
+
   constructor(client: pg.Client, tracked: Tracked) {
     this.#client = client;
     this.#tracked = tracked;
+    this.probe = probeSql([...tracked.values()].filter(isTable).map((r) => r.oid));
   }
 
   /** Reads where each tracked relation's storage is now; call before the script runs. */
@@ -170,8 +181,10 @@ export class ScriptObserver {
   #rewrittenUnder(after: Probe): number[] {
     const rewritten = new Set<number>();
     for (const lock of after.locks) {
-      if (!this.#tracked.has(lock.oid) || lock.filenode === null) continue;
-      if (this.#files.get(lock.oid) !== lock.filenode) rewritten.add(lock.oid);
+      const relation = this.#tracked.get(lock.oid);
+      if (!relation || lock.filenode === null) continue;
+      // A sequence's new file (ALTER SEQUENCE … AS bigint) is one row, not a table's rows.
+      if (this.#files.get(lock.oid) !== lock.filenode && relation.kind !== 'S') rewritten.add(lock.oid);
       this.#files.set(lock.oid, lock.filenode);
     }
     return [...rewritten];
@@ -179,7 +192,7 @@ export class ScriptObserver {
 
   /** Before a unit sent on its own (not planned). */
   async beforeAlone(): Promise<void> {
-    this.#aloneBefore = await probe(this.#client);
+    this.#aloneBefore = await probe(this.#client, this.probe);
   }
 
   /**
@@ -191,14 +204,14 @@ export class ScriptObserver {
     const before = this.#aloneBefore;
     this.#aloneBefore = null;
     if (!before) return;
-    const after = await probe(this.#client);
+    const after = await probe(this.#client, this.probe);
     if (inTransaction) {
       this.#entries.push({ statement: unit, before, after, alone: false, rewritten: this.#rewrittenUnder(after) });
       return;
     }
     const rewritten: number[] = [];
     for (const [oid, file] of await this.#readFiles()) {
-      if (file !== null && this.#files.get(oid) !== file) rewritten.push(oid);
+      if (file !== null && this.#files.get(oid) !== file && this.#tracked.get(oid)?.kind !== 'S') rewritten.push(oid);
       this.#files.set(oid, file);
     }
     this.#entries.push({ statement: unit, before, after, alone: true, rewritten });

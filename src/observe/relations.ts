@@ -34,11 +34,16 @@ LEFT JOIN pg_namespace ixn ON ixn.oid = ixt.relnamespace
 WHERE c.relkind IN ('r', 'p', 'i', 'I', 't', 'm', 'S')
   AND CASE WHEN c.relkind = 't' THEN t.oid IS NOT NULL AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
            ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%'
-                AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' END`;
+                AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' END
+  AND ($1::text[] IS NULL OR coalesce(t.relname, ixt.relname, c.relname) = ANY($1::text[]))`;
 
-/** Reads the relations that exist now: call before a migration's first up. */
-export async function trackRelations(client: pg.Client): Promise<Tracked> {
-  const { rows } = await client.query<{ oid: string; kind: string; filenode: string | null; name: string; table: string }>(RELATIONS);
+/**
+ * Reads the relations that exist now: call before a migration's first up. With `names`, only
+ * the tables of those names (and their indexes and TOAST tables): the words of the migration's
+ * SQL (see `namesIn`), which keeps the cost in proportion to what it touches, not to the schema.
+ */
+export async function trackRelations(client: pg.Client, names?: readonly string[]): Promise<Tracked> {
+  const { rows } = await client.query<{ oid: string; kind: string; filenode: string | null; name: string; table: string }>(RELATIONS, [names ?? null]);
   return new Map(
     rows.map((r) => {
       const oid = Number(r.oid);
@@ -57,4 +62,15 @@ export function kindOf(r: TrackedRelation): RelationKind {
   if (r.kind === 't') return 'toast';
   if (r.kind === 'S') return 'sequence';
   return 'table';
+}
+
+/** Every name a script's SQL could use for a table: its identifiers, unquoted ones folded to lower case. */
+export function namesIn(texts: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/"((?:[^"]|"")+)"|([A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)/g)) {
+      names.add(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase());
+    }
+  }
+  return [...names];
 }
