@@ -17,6 +17,7 @@ import { posix, resolve } from 'node:path';
 import { localIO } from './io.ts';
 import type { Step } from './replay.ts';
 import type { Report } from './report/report.ts';
+import type { Server } from './database/database.ts';
 import { onDefaultBranch } from './history/git.ts';
 import { checkWritable, describeSystemError, writeReport } from './cli-errors.ts';
 import { visible, visibleLines } from './report/visible.ts';
@@ -216,12 +217,17 @@ async function baseHint(report: Report, cwd: string): Promise<string> {
   );
 }
 
-/** The CLI: returns the exit code. Prints no stack trace for the tool's own errors or the machine's. */
+/**
+ * The CLI: returns the exit code. Prints no stack trace for the tool's own errors or the machine's.
+ * `embedded` (for tests that run the CLI many times in one process): a running default embedded
+ * server, used instead of starting one by every run that would start one.
+ */
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
   given: Streams,
   cwd = process.cwd(),
+  embedded?: Server,
 ): Promise<number> {
   const out = guarded(given, env, argv);
   const streams = out.streams;
@@ -238,8 +244,10 @@ export async function main(
     if (summary) await checkWritable(summary, `The job summary (GITHUB_STEP_SUMMARY=${summary})`);
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
+    const useShared = embedded && config.database === 'embedded' && !config.postgresBin && config.postgresVersion === DEFAULTS.postgresVersion;
     const report = await run(config, {
       ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
+      ...(useShared ? { startServer: async () => embedded } : {}),
       onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
     });
     show.end();
