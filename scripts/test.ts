@@ -6,6 +6,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { globSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
 
 /** Suites that are slow by nature or need the world outside this checkout; CI runs them after `npm test`. */
 const LANES: Record<string, { why: string; files: string[] }> = {
@@ -31,6 +34,9 @@ const LANES: Record<string, { why: string; files: string[] }> = {
   },
 };
 
+/** The longest files start first, so that none of them starts last and runs alone at the end. */
+const LONGEST = ['test/hostile.test.ts', 'test/fixtures.test.ts', 'test/action.test.ts', 'src/database/embedded-isolation.test.ts', 'test/cli.test.ts', 'test/history.test.ts', 'test/outside.test.ts', 'test/cli-paths.test.ts'];
+
 // NOTE: the database suites wait on Postgres (another process) much of the time, so a third
 // file in flight keeps two cores busy; more only makes them contend.
 const CONCURRENCY = Math.max(2, Math.min(3, availableParallelism() + 1));
@@ -40,10 +46,15 @@ const step = (cmd: string, args: string[]) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
+/** Node's test runner over `files`, in this order (`node --test` would sort them), with the spec reporter. */
 const runTests = (files: string[]) =>
-  new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--test', `--test-concurrency=${CONCURRENCY}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  new Promise<number>((done) => {
+    let failed = false;
+    const stream = run({ files: files.map((file) => resolve(file)), concurrency: CONCURRENCY });
+    stream.on('test:fail', () => (failed = true));
+    const report = stream.compose(spec);
+    report.pipe(process.stdout);
+    report.on('end', () => done(failed ? 1 : 0));
   });
 
 const args = process.argv.slice(2);
@@ -69,7 +80,9 @@ const typecheck = new Promise<{ code: number; output: string }>((resolve) => {
   child.on('exit', (code) => resolve({ code: code ?? 1, output }));
 });
 const inLanes = new Set(Object.values(LANES).flatMap((lane) => lane.files));
-const files = args.length ? args : globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).filter((file) => !inLanes.has(file)).sort();
+const rank = (file: string) => (LONGEST.includes(file) ? LONGEST.indexOf(file) : LONGEST.length);
+const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).filter((file) => !inLanes.has(file)).sort();
+const files = args.length ? args : all.sort((a, b) => rank(a) - rank(b));
 const tests = await runTests(files);
 const types = await typecheck;
 if (types.code !== 0) console.error(`\nThe type check failed (tsc --noEmit):\n${types.output}`);
