@@ -4,7 +4,7 @@
 //   npm test -- <file>...         the same checks, then only those files
 //   npm run test:lanes [lane...]  bundle, then the slow lanes (all of them, or those named)
 import { spawn, spawnSync } from 'node:child_process';
-import { globSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { run } from 'node:test';
@@ -46,14 +46,21 @@ const step = (cmd: string, args: string[]) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
+/**
+ * A test file shares one process with the other unit tests (no start-up per file) unless its source
+ * starts a server, runs a process or changes this one: then it gets a process of its own.
+ */
+const OWN_PROCESS = /startEmbedded|startUrl|startContainer|sharedServer|cliInProcess|runInProcess|\bcli\(|spawn|execFile|process\.env|process\.chdir/;
+
 /** Node's test runner over `files`, in this order (`node --test` would sort them), with the spec reporter. */
-const runTests = (files: string[]) =>
+const runTests = (files: string[], options: { isolation?: 'none'; write?: (chunk: string) => void } = {}) =>
   new Promise<number>((done) => {
     let failed = false;
-    const stream = run({ files: files.map((file) => resolve(file)), concurrency: CONCURRENCY });
+    const stream = run({ files: files.map((file) => resolve(file)), concurrency: CONCURRENCY, ...(options.isolation ? { isolation: options.isolation } : {}) });
     stream.on('test:fail', () => (failed = true));
     const report = stream.compose(spec);
-    report.pipe(process.stdout);
+    if (options.write) report.setEncoding('utf8').on('data', options.write);
+    else report.pipe(process.stdout);
     report.on('end', () => done(failed ? 1 : 0));
   });
 
@@ -83,7 +90,15 @@ const inLanes = new Set(Object.values(LANES).flatMap((lane) => lane.files));
 const rank = (file: string) => (LONGEST.includes(file) ? LONGEST.indexOf(file) : LONGEST.length);
 const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).filter((file) => !inLanes.has(file)).sort();
 const files = args.length ? args : all.sort((a, b) => rank(a) - rank(b));
-const tests = await runTests(files);
+const shared = files.filter((file) => !OWN_PROCESS.test(readFileSync(file, 'utf8')));
+// The unit tests run beside the others; their report follows the others'.
+let unitReport = '';
+const [own, units] = await Promise.all([
+  runTests(files.filter((file) => !shared.includes(file))),
+  shared.length ? runTests(shared, { isolation: 'none', write: (chunk) => (unitReport += chunk) }) : 0,
+]);
+if (shared.length) process.stdout.write(`\nUnit tests, in one process (${shared.length} files):\n${unitReport}`);
+const tests = own || units;
 const types = await typecheck;
 if (types.code !== 0) console.error(`\nThe type check failed (tsc --noEmit):\n${types.output}`);
 process.exit(tests || types.code);
