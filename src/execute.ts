@@ -80,7 +80,7 @@ export function locate(unit: ExecUnit, position: number): { line: number; column
  * `CREATE EXTENSION x` on a server without x's files: PG 15 says `could not open extension
  * control file ".../x.control"` (58P01), PG 16+ `extension "x" is not available` (0A000).
  */
-function missingExtension(message: string): string | null {
+export function missingExtension(message: string): string | null {
   return (
     /^extension "([^"]+)" is not available/.exec(message)?.[1] ??
     /could not open extension control file ".*\/([^/"]+)\.control"/.exec(message)?.[1] ??

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cli, FIXTURES } from './helpers.ts';
+import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { FIXTURES } from './helpers.ts';
+
+const server = sharedServer();
+const inProcess = (args: string[], options: { cwd?: string } = {}) => cliInProcess(args, { server: server(), ...options });
 
 /** What a run found, independent of how the folder was spelled: files relative to the folder. */
 function verdict(stdout: string, cwd: string, spelled: string) {
@@ -48,7 +52,7 @@ describe('a migration folder gives the same verdict however its path is spelled'
       const runs = await Promise.all(
         spellings.map(async ([cwd, spelled]) => {
           const args = [spelled, '--output', 'json', ...(config ? ['--config', join(FIXTURES, config)] : [])];
-          const { code, stdout, stderr } = await cli(args, { cwd });
+          const { code, stdout, stderr } = await inProcess(args, { cwd });
           assert.notEqual(code, 2, `${spelled} from ${cwd}: ${stderr}`);
           const report = JSON.parse(stdout) as Report;
           assert.equal(report.directories[0]?.path, spelled, 'the folder is shown as the user typed it');
@@ -66,10 +70,10 @@ describe('a migration folder gives the same verdict however its path is spelled'
 });
 
 test('the expected verdicts: the Prisma and Drizzle findings are found from every spelling', async () => {
-  const prisma = await cli(['./concurrently-in-transaction', '--output', 'json'], { cwd: join(FIXTURES, 'prisma') });
+  const prisma = await inProcess(['./concurrently-in-transaction', '--output', 'json'], { cwd: join(FIXTURES, 'prisma') });
   assert.equal(prisma.code, 1, prisma.stderr);
   assert.deepEqual((JSON.parse(prisma.stdout) as Report).findings.map((f) => f.check), ['transaction']);
-  const drizzle = await cli(['.', '--output', 'json'], { cwd: join(FIXTURES, 'drizzle/not-in-journal') });
+  const drizzle = await inProcess(['.', '--output', 'json'], { cwd: join(FIXTURES, 'drizzle/not-in-journal') });
   assert.equal((JSON.parse(drizzle.stdout) as Report).directories[0]?.format, 'drizzle');
   const found = (JSON.parse(drizzle.stdout) as Report).findings.map((f) => `${f.check} ${f.file}`);
   assert.deepEqual(found, ['naming 0001_lost_merge.sql']);

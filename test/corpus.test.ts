@@ -4,14 +4,18 @@ import type { Report } from '../src/report/report.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, corpusDir } from './helpers.ts';
+import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { corpusDir } from './helpers.ts';
+
+const server = sharedServer();
+const inProcess = (args: string[], options: { cwd?: string } = {}) => cliInProcess(args, { server: server(), ...options });
 
 // Real migration directories from public projects (../shared/corpus, see its README). A clone
 // on a user's machine has no ../shared: each case then skips and says so.
 const skip = (name: string) => (corpusDir(name) ? false : `../shared/corpus/${name} is absent; the corpus lane needs the shared corpus`);
 
 test('corpus: goharbor/harbor applies cleanly (up-only golang-migrate, alters schema_migrations)', { skip: skip('goharbor__harbor') }, async () => {
-  const { code, stdout } = await cli([`${corpusDir('goharbor__harbor')}/make/migrations/postgresql`, '--output', 'json']);
+  const { code, stdout } = await inProcess([`${corpusDir('goharbor__harbor')}/make/migrations/postgresql`, '--output', 'json']);
   const report = JSON.parse(stdout) as Report;
   assert.deepEqual(report.findings, []);
   assert.equal(code, 0);
@@ -25,9 +29,9 @@ test('corpus: riverqueue/river (templated) round-trips as a whole, and per migra
   const cwd = mkdtempSync(join(tmpdir(), 'mc-river-'));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   writeFileSync(join(cwd, 'migrate-check.json'), JSON.stringify({ placeholders: { '/* TEMPLATE: schema */': '' } }));
-  const all = await cli([dir, '--roundtrip', 'all', '--output', 'json'], { cwd });
+  const all = await inProcess([dir, '--roundtrip', 'all', '--output', 'json'], { cwd });
   assert.equal(all.code, 0, all.stdout);
-  const per = await cli([dir, '--output', 'json', '--postgres-version', '15'], { cwd });
+  const per = await inProcess([dir, '--output', 'json', '--postgres-version', '15'], { cwd });
   const report = JSON.parse(per.stdout) as Report;
   assert.equal(per.code, 1);
   assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`), ['down-reverts-up 004_pending_and_more.down.sql']);
@@ -41,7 +45,7 @@ async function corpusRun(name: string, path: string, args: string[], files: Reco
   const cwd = mkdtempSync(join(tmpdir(), 'mc-corpus-'));
   try {
     for (const [file, text] of Object.entries(files)) writeFileSync(join(cwd, file), text);
-    const { code, stdout, stderr } = await cli([`${corpusDir(name)}/${path}`, '--output', 'json', ...args], { cwd });
+    const { code, stdout, stderr } = await inProcess([`${corpusDir(name)}/${path}`, '--output', 'json', ...args], { cwd });
     assert.notEqual(code, 2, stderr);
     const report = JSON.parse(stdout) as Report;
     const steps = report.directories[0]!.steps;

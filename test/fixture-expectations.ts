@@ -1,7 +1,7 @@
 /**
  * What migrate-check must say about each fixture: the checks that must fire (in the
  * files named) and the exit code. The checks registry test requires every check to fail at
- * least one fixture here and to stay quiet on at least one.
+ * least one fixture here and to be named in the `passes` of at least one.
  */
 export interface Expectation {
   /** The fixture, relative to migrations-fixtures/. */
@@ -17,6 +17,16 @@ export interface Expectation {
   repo?: boolean;
   /** Something the run's stdout/stderr must say (for exit 2). */
   says?: RegExp;
+  /**
+   * The checks this fixture shows passing: it holds what the check looks at, done right (a down
+   * that restores the column order, a journal that lists every file), so none of them may fire.
+   */
+  passes?: string[];
+  /**
+   * A pull request: `base/` is committed as `main`, then `head/` on a branch, and the run (in that
+   * git repository, with `args` only) compares the two.
+   */
+  history?: boolean;
 }
 
 export const EXPECTATIONS: Expectation[] = [
@@ -34,7 +44,7 @@ export const EXPECTATIONS: Expectation[] = [
       { check: 'outside-database', file: '0002_reporting_role.down.sql', line: 2, severity: 'warning', message: /line 2: DROP ROLE; .*removed role reporting: nologin/ },
     ],
   },
-  { dir: 'golang-migrate/clean', exit: 0, findings: [] },
+  { dir: 'golang-migrate/clean', exit: 0, findings: [], passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'duplicate-version'] },
   {
     dir: 'golang-migrate/version-overflow',
     exit: 1,
@@ -116,7 +126,7 @@ export const EXPECTATIONS: Expectation[] = [
       },
     ],
   },
-  { dir: 'golang-migrate/column-order-kept', exit: 0, findings: [] },
+  { dir: 'golang-migrate/column-order-kept', exit: 0, findings: [], passes: ['column-order'] },
   // goose
   { dir: 'goose/clean', exit: 0, findings: [] },
   { dir: 'goose/ordering', exit: 0, findings: [] },
@@ -161,7 +171,7 @@ export const EXPECTATIONS: Expectation[] = [
     ],
   },
   // dbmate
-  { dir: 'dbmate/clean', exit: 0, findings: [] },
+  { dir: 'dbmate/clean', exit: 0, findings: [], passes: ['timestamp'] },
   {
     dir: 'dbmate/down-leaves-function',
     exit: 1,
@@ -209,7 +219,7 @@ export const EXPECTATIONS: Expectation[] = [
     ],
   },
   // `-- migrate:down -- undo …` and `-- migrate:down transaction:false ` (a trailing blank) are down markers.
-  { dir: 'dbmate/down-marker-text', exit: 0, findings: [] },
+  { dir: 'dbmate/down-marker-text', exit: 0, findings: [], passes: ['parse-error'] },
   {
     dir: 'dbmate/duplicate-version',
     exit: 1,
@@ -229,6 +239,14 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [
       { check: 'partial-replay', severity: 'warning', file: '00001_create_users.sql', line: 8, message: /uses `\$OWNER_ROLE` under `-- \+goose ENVSUB ON`/ },
     ],
+  },
+  // Every variable given a value: nothing is left unrendered.
+  {
+    dir: 'goose/envsub',
+    args: ['--placeholder', '${TABLE_PREFIX}=app_', '--placeholder', '${OWNER_ROLE}=app_owner'],
+    exit: 0,
+    findings: [],
+    passes: ['partial-replay'],
   },
   {
     dir: 'goose/annotation-with-comment',
@@ -326,7 +344,7 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [{ check: 'transaction', file: '20240102000000_email_index/migration.sql', message: /cannot run inside a transaction block.*sends the whole file as one query/ }],
   },
   // drizzle
-  { dir: 'drizzle/clean', exit: 0, findings: [] },
+  { dir: 'drizzle/clean', exit: 0, findings: [], passes: ['naming'] },
   { dir: 'drizzle/ordering', exit: 0, findings: [] },
   {
     dir: 'drizzle/journal-time-order',
@@ -342,10 +360,10 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [{ check: 'missing-extension', file: '0002_embeddings.up.sql', message: /0002_embeddings\.up\.sql needs the `vector` extension, which this Postgres server does not have/, help: /postgres-image: pgvector\/pgvector:pg17.*--database-url/ }],
   },
   // the layouts users described, each a small repository
-  { dir: 'layouts/api-three-digit', repo: true, args: ['api/migrations'], exit: 0, findings: [] },
+  { dir: 'layouts/api-three-digit', repo: true, args: ['api/migrations'], exit: 0, findings: [], passes: ['missing-extension'] },
   // ory's popx: a dialect's file is preferred over the generic one, other dialects' files are not for Postgres,
   // `.autocommit.` files run without a transaction (CONCURRENTLY works), empty placeholders do nothing.
-  { dir: 'layouts/ory-popx', repo: true, exit: 0, findings: [] },
+  { dir: 'layouts/ory-popx', repo: true, exit: 0, findings: [], passes: ['transaction'] },
   {
     dir: 'layouts/postgrator',
     repo: true,
@@ -356,7 +374,7 @@ export const EXPECTATIONS: Expectation[] = [
     ],
   },
   { dir: 'layouts/python-plain', repo: true, args: ['migrations'], exit: 0, findings: [] },
-  { dir: 'layouts/six-digit-prerequisites', repo: true, exit: 0, findings: [] },
+  { dir: 'layouts/six-digit-prerequisites', repo: true, exit: 0, findings: [], passes: ['outside-database'] },
   { dir: 'layouts/go-runner-alphabetical', repo: true, exit: 0, findings: [] },
   { dir: 'layouts/timestamps-with-job-queue', repo: true, exit: 0, findings: [] },
   {
@@ -425,6 +443,31 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 1,
     findings: [{ check: 'version-gap', file: '0005_add_nickname.sql', message: /0005_add_nickname\.sql \(version 0005\) follows version 0002: version 3–4 is missing/ }],
+  },
+  // version-gap on, and the versions follow each other
+  { dir: 'layouts/numbered-no-gaps', repo: true, exit: 0, findings: [], passes: ['version-gap'] },
+  // migrate-check.sum, written by `migrate-check hash`
+  { dir: 'golang-migrate/sum-matches', exit: 0, findings: [], passes: ['sum-file'] },
+  {
+    dir: 'golang-migrate/sum-mismatch',
+    exit: 1,
+    findings: [{ check: 'sum-file', file: '0002_add_nickname.up.sql', message: /^0002_add_nickname\.up\.sql differs from its checksum in migrate-check\.sum: the migration was edited after it was recorded/ }],
+  },
+  // pull requests, against the base branch
+  { dir: 'history/adds-one', history: true, args: ['db', '--base', 'main'], exit: 0, findings: [], passes: ['history-edited', 'version-order'] },
+  {
+    dir: 'history/edited',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 1,
+    findings: [{ check: 'history-edited', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql already exists on main and was edited/ }],
+  },
+  {
+    dir: 'history/version-order',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 1,
+    findings: [{ check: 'version-order', file: '0003_add_bio.up.sql', message: /0003_add_bio\.up\.sql is new, but version 0003 sorts before 0005_teams\.up\.sql \(version 0005\), which is already on main/ }],
   },
   {
     dir: 'golang-migrate/duplicate-version',

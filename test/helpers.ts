@@ -7,7 +7,8 @@ import pg from 'pg';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'migrations-fixtures');
-export const CORPUS = resolve(ROOT, '..', 'shared', 'corpus');
+/** The shared corpus of real migration directories (MIGRATE_CHECK_CORPUS points elsewhere, e.g. from a second checkout). */
+export const CORPUS = process.env.MIGRATE_CHECK_CORPUS || resolve(ROOT, '..', 'shared', 'corpus');
 export const CLI = join(ROOT, 'dist', 'cli.cjs');
 
 export interface CliResult {

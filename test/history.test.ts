@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cli, repo } from './helpers.ts';
+import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { repo } from './helpers.ts';
+
+const server = sharedServer();
+const inProcess = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => cliInProcess(args, { server: server(), ...options });
 
 const BASE = {
   'db/0001_create_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n',
@@ -22,7 +26,7 @@ after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 async function check(pr: (dir: string) => void, args: string[] = []) {
   const dir = repo(BASE, pr);
   made.push(dir);
-  const { code, stdout, stderr } = await cli(['db', '--base', 'main', '--output', 'json', ...args], { cwd: dir });
+  const { code, stdout, stderr } = await inProcess(['db', '--base', 'main', '--output', 'json', ...args], { cwd: dir });
   assert.notEqual(code, 2, stderr);
   const report = JSON.parse(stdout) as Report;
   return {
@@ -132,7 +136,7 @@ describe('--base: history and hygiene against the base branch (git)', () => {
   test('a base that cannot be found: a notice, and the other checks still run', async () => {
     const dir = repo(BASE, () => {});
     made.push(dir);
-    const { code, stdout } = await cli(['db', '--base', 'no-such-branch', '--output', 'json'], { cwd: dir });
+    const { code, stdout } = await inProcess(['db', '--base', 'no-such-branch', '--output', 'json'], { cwd: dir });
     const report = JSON.parse(stdout) as Report;
     assert.equal(code, 0);
     assert.equal(report.findings[0]?.severity, 'notice');
@@ -145,7 +149,7 @@ describe('--base: history and hygiene against the base branch (git)', () => {
     made.push(dir);
     mkdirSync(join(dir, 'db'));
     writeFileSync(join(dir, 'db', '1_a.up.sql'), 'select 1;');
-    const { code, stderr } = await cli(['db', '--base', 'main'], { cwd: dir });
+    const { code, stderr } = await inProcess(['db', '--base', 'main'], { cwd: dir });
     assert.equal(code, 2);
     assert.match(stderr, /`--base main` needs a git repository, and .* is not inside one/);
   });
@@ -157,10 +161,10 @@ describe('migrate-check.sum and atlas.sum: edited history without a base ref', (
     made.push(dir);
     mkdirSync(join(dir, 'db'));
     for (const [file, text] of Object.entries(BASE)) writeFileSync(join(dir, file), text);
-    const hashed = await cli(['hash', 'db'], { cwd: dir });
+    const hashed = await inProcess(['hash', 'db'], { cwd: dir });
     assert.equal(hashed.code, 0, hashed.stderr);
     assert.equal(hashed.stdout, 'wrote db/migrate-check.sum (6 files, golang-migrate)\n');
-    const clean = await cli(['db', '--output', 'json'], { cwd: dir });
+    const clean = await inProcess(['db', '--output', 'json'], { cwd: dir });
     assert.deepEqual((JSON.parse(clean.stdout) as Report).findings, []);
     // The same folder committed as the base branch, then a PR that changes it without re-hashing.
     const base = Object.fromEntries(Object.keys(BASE).concat('db/migrate-check.sum').map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
@@ -172,7 +176,7 @@ describe('migrate-check.sum and atlas.sum: edited history without a base ref', (
       unlinkSync(join(d, 'db', '0005_teams.down.sql'));
     });
     made.push(git);
-    const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: git });
+    const { code, stdout } = await inProcess(['db', '--base', 'main', '--output', 'json'], { cwd: git });
     const report = JSON.parse(stdout) as Report;
     assert.equal(code, 1);
     const sum = report.findings.filter((f) => f.check === 'sum-file').map((f) => `${f.file?.split('/').at(-1)}: ${f.message.split(':')[0]}`);
@@ -198,7 +202,7 @@ describe('migrate-check.sum and atlas.sum: edited history without a base ref', (
     write(dir, '1_initial.up.sql', 'CREATE TABLE t (id INT);\n');
     // The atlas.sum Atlas writes for a folder holding only `1_initial.up.sql` with other content.
     writeFileSync(join(dir, 'db', 'atlas.sum'), 'h1:RwlBQllTgRiQ5aUj9/rR1G0CguPI2caCrrSf7y+LbzA=\n1_initial.up.sql h1:7PYyx3jJKyr9v/6Ta0xuXTz4HqAKDLjXxLWjRtnDhWA=\n');
-    const { code, stdout } = await cli(['db', '--output', 'json'], { cwd: dir });
+    const { code, stdout } = await inProcess(['db', '--output', 'json'], { cwd: dir });
     const report = JSON.parse(stdout) as Report;
     assert.equal(code, 1);
     assert.deepEqual(report.findings.map((f) => `sum-file ${f.file?.split('/').at(-1)}`), ['sum-file 1_initial.up.sql']);
@@ -213,7 +217,7 @@ test('--base in a shallow clone: the base commit alone is fetched from origin', 
   made.push(clone);
   execFileSync('git', ['clone', '-q', '--depth=1', '--branch', 'pr', `file://${origin}`, clone], { stdio: 'pipe' });
   assert.throws(() => execFileSync('git', ['rev-parse', '--verify', 'HEAD~1'], { cwd: clone, stdio: 'pipe' }), 'the clone is shallow');
-  const { code, stdout, stderr } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: clone });
+  const { code, stdout, stderr } = await inProcess(['db', '--base', 'main', '--output', 'json'], { cwd: clone });
   assert.equal(code, 1, stderr);
   const report = JSON.parse(stdout) as Report;
   assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`), ['history-edited 0002_add_nickname.up.sql']);
@@ -227,7 +231,7 @@ test('naming conventions (opt-in) apply to the PR\'s new migrations only: merged
     write(d, '00007_add_bio.down.sql', 'ALTER TABLE users DROP COLUMN bio;\n');
   });
   made.push(dir);
-  const { stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+  const { stdout } = await inProcess(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
   const report = JSON.parse(stdout) as Report;
   const naming = report.findings.filter((f) => f.check === 'naming').map((f) => f.message).sort();
   assert.deepEqual(naming, [
@@ -242,13 +246,13 @@ test('--output markdown prints the PR comment; --output-file writes the JSON rep
     write(d, '0006_add_team_id.down.sql', 'SELECT 1;\n');
   });
   made.push(dir);
-  const md = await cli(['db', '--base', 'main', '--output', 'markdown'], { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'deadbeef' } });
+  const md = await inProcess(['db', '--base', 'main', '--output', 'markdown'], { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'deadbeef' } });
   assert.equal(md.code, 1);
   assert.match(md.stdout, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 2 errors\n/);
   assert.ok(md.stdout.includes('[`db/0006_add_team_id.down.sql`](https://github.com/acme/shop/blob/deadbeef/db/0006_add_team_id.down.sql)'));
   assert.match(md.stdout, /#### Schema changes in `db` \(base → this PR\)\n\n- \*\*columns\*\*: 1 added \(`public\.users\.team_id`\)/);
   assert.match(md.stdout, /<summary>Objects each new migration changes<\/summary>\n\n\*\*`0006_add_team_id`\*\*\n\n- \*\*columns\*\*: 1 added/);
-  const text = await cli(['db', '--base', 'main', '--output-file', 'report.json'], { cwd: dir });
+  const text = await inProcess(['db', '--base', 'main', '--output-file', 'report.json'], { cwd: dir });
   assert.match(text.stdout, /^✗ Migrations are not safe to merge/);
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
   assert.equal(report.findings[0]?.check, 'down-reverts-up');
@@ -259,7 +263,7 @@ test('--output github: the text report, annotations on the right file and line, 
   made.push(dir);
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
-  const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'github', '--scope', 'all'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+  const { code, stdout } = await inProcess(['db', '--base', 'main', '--output', 'github', '--scope', 'all'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
   assert.equal(code, 1);
   assert.match(stdout, /^✗ Migrations are not safe to merge/);
   assert.match(stdout, /^::error file=db\/0002_add_nickname\.down\.sql,line=2,title=migrate-check sql-error::down of 0002_add_nickname fails at line 2, column 19: syntax error at or near "DROPP"/m);
@@ -282,7 +286,7 @@ describe('drizzle: the pending migrations of a deploy run in one transaction', (
       writeFileSync(join(d, 'db', 'meta', '_journal.json'), journal([['0000_init_items', 1735689600000], ['0001_add_archived', 1735776000000], ['0002_default_archived', 1735862400000]]));
     });
     made.push(dir);
-    const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+    const { code, stdout } = await inProcess(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
     const report = JSON.parse(stdout) as Report;
     assert.equal(code, 1);
     assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file}`), ['transaction db/0002_default_archived.sql']);
@@ -296,7 +300,7 @@ describe('drizzle: the pending migrations of a deploy run in one transaction', (
       writeFileSync(join(d, 'db', 'meta', '_journal.json'), journal([['0000_init_items', 1735689600000], ['0001_nickname', 1735600000000]]));
     });
     made.push(dir);
-    const { code, stdout } = await cli(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+    const { code, stdout } = await inProcess(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
     const report = JSON.parse(stdout) as Report;
     assert.equal(code, 1);
     assert.match(report.findings.find((f) => f.check === 'naming')!.message, /so it skips 0001_nickname on every database already migrated to 0000/);

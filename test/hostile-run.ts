@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../src/cli.ts';
+import type { Server } from '../src/database/database.ts';
 import type { Entry } from './hostile-cases.ts';
 import { CLI, ROOT } from './helpers.ts';
 
@@ -41,8 +42,8 @@ export function buildCase(files: Record<string, Entry>, prefix = 'mc-hostile-'):
 
 const fill = (s: string, root: string) => s.replaceAll('{root}', root).replaceAll('{db}', join(root, 'db'));
 
-/** main() in this process, with string-collecting streams. */
-export async function runInProcess(args: string[], env: Record<string, string>, root: string, timeoutMs: number): Promise<Result> {
+/** main() in this process, with string-collecting streams (on `embedded` when given, as its default server). */
+export async function runInProcess(args: string[], env: Record<string, string>, root: string, timeoutMs: number, embedded?: Server): Promise<Result> {
   let stdout = '';
   let stderr = '';
   const streams = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } };
@@ -50,7 +51,7 @@ export async function runInProcess(args: string[], env: Record<string, string>, 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
   const code = await Promise.race([
-    main(args.map((a) => fill(a, root)), Object.fromEntries(Object.entries(env).map(([k, v]) => [k, fill(v, root)])), streams, root).catch((error: unknown) => {
+    main(args.map((a) => fill(a, root)), Object.fromEntries(Object.entries(env).map(([k, v]) => [k, fill(v, root)])), streams, root, embedded).catch((error: unknown) => {
       stderr += `main() rejected: ${String(error)}\n    at <main() must never reject>\n`;
       return -1;
     }),

@@ -50,12 +50,16 @@ async function shared(): Promise<Shared> {
 let general: Shared;
 let forRole: Shared;
 let forSuperuser: Shared;
+/** The embedded server the malicious cases run on in this process, started with the tool's secrets in its environment. */
+let forEmbedded: Shared;
 const started = performance.now();
 before(async () => {
-  [general, forRole, forSuperuser] = await Promise.all([shared(), shared(), shared()]);
+  process.env.MC_SECRET = SECRET;
+  process.env.GITHUB_TOKEN = TOKEN;
+  [general, forRole, forSuperuser, forEmbedded] = await Promise.all([shared(), shared(), shared(), shared()]);
 });
 after(async () => {
-  await Promise.all([general, forRole, forSuperuser].map(async (s) => (await s?.client.end().catch(() => {}), await s?.server[Symbol.asyncDispose]())));
+  await Promise.all([general, forRole, forSuperuser, forEmbedded].map(async (s) => (await s?.client.end().catch(() => {}), await s?.server[Symbol.asyncDispose]())));
   console.log(`hostile.test.ts: ${CASES.length} input cases, ${MALICIOUS.length} malicious statements × 3 providers, ${Math.round((performance.now() - started) / 1000)} s`);
 });
 
@@ -132,15 +136,23 @@ describe('hostile input', { concurrency: true }, () => {
   };
   const env = { MC_SECRET: SECRET, GITHUB_TOKEN: TOKEN };
 
-  describe('malicious SQL on embedded: reported, and the server never sees the tool environment', { concurrency: 3 }, () => {
+  // One after the other on one server (each case is judged by what it did to the cluster), restored
+  // after each; a timeout that failed would still end with its pg_sleep(40). A process with a server
+  // of its own for dropping the server's `postgres` database (the shared server's admin link would
+  // move to template1, which later CREATE DATABASE statements copy).
+  describe('malicious SQL on embedded: reported, and the server never sees the tool environment', { concurrency: 1 }, () => {
     for (const c of MALICIOUS) {
       test(c.name, async () => {
         const out = outDir();
         const ctx: SqlContext = { urlDatabase: 'postgres', urlUser: 'postgres', outFile: join(out, 'env.txt') };
         prepareTablespaceDir(ctx);
         const root = buildCase(evil(c, ctx));
+        const ownProcess = c.name.startsWith('DROP DATABASE');
         try {
-          const r = await runProcess(['{db}', '--output', 'json', ...(c.args ?? [])], { ...env, DATABASE_URL: '' }, root, c.kind === 'timeout' ? 12_000 : 30_000);
+          const args = ['{db}', '--output', 'json', ...(c.args ?? [])];
+          const limit = c.kind === 'timeout' ? 12_000 : 30_000;
+          const shared = { ...forEmbedded.server, [Symbol.asyncDispose]: async () => {} };
+          const r = ownProcess ? await runProcess(args, { ...env, DATABASE_URL: '' }, root, limit) : await runInProcess(args, { ...env, DATABASE_URL: '' }, root, limit, shared);
           assert.equal(r.timedOut, false, `did not end (${Math.round(r.ms)} ms): ${r.stderr.slice(0, 2000)}`);
           assertNoCrash(r.stdout + r.stderr);
           if (existsSync(ctx.outFile)) {
@@ -160,6 +172,7 @@ describe('hostile input', { concurrency: true }, () => {
             assert.ok(mine.some((f) => f.check === 'sql-error' || f.check === 'statement-timeout'), `no timeout finding: ${JSON.stringify(report.findings)}`);
           }
         } finally {
+          if (!ownProcess) await restore(forEmbedded, 'postgres', 'postgres');
           rmSync(root, { recursive: true, force: true });
           rmSync(out, { recursive: true, force: true });
         }
@@ -242,7 +255,7 @@ async function restore(s: Shared, user: string, database: string) {
   await run('ALTER SYSTEM RESET ALL');
   await run('DROP TABLESPACE IF EXISTS evil');
   const exists = await q(s, `SELECT 1 FROM pg_database WHERE datname = '${database}'`);
-  if (!exists.length) await run(`CREATE DATABASE ${database}${user === 'postgres' ? '' : ` OWNER ${user}`}`);
+  if (!exists.length) await run(`CREATE DATABASE ${database}${user === 'postgres' ? '' : ` OWNER ${user}`} TEMPLATE template0`);
   await run(`ALTER DATABASE ${database} RESET ALL`);
   await run(user === 'postgres' ? 'ALTER ROLE postgres PASSWORD NULL' : `ALTER ROLE ${user} PASSWORD 'pw0'`);
   // Scratch databases a crashed run left behind must not count against the next case.

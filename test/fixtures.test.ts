@@ -1,0 +1,67 @@
+// Every fixture's verdict (fixture-expectations.ts) through the CLI's main(), in this process, on
+// one embedded server: the findings the JSON report holds, in the files named, and the exit code.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { EXPECTATIONS, type Expectation } from './fixture-expectations.ts';
+import { FIXTURES, repo } from './helpers.ts';
+
+const server = sharedServer();
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Every file under `dir`, by its path relative to `dir`. */
+function filesIn(dir: string): Record<string, string> {
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  return Object.fromEntries(entries.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), 'utf8')]));
+}
+
+/** Where the run happens: the fixture's git repository (base/ on main, head/ on the PR's branch), its folder, or the checkout. */
+function workingDirectory(expected: Expectation): string | undefined {
+  const dir = join(FIXTURES, expected.dir);
+  if (expected.history) {
+    const base = filesIn(join(dir, 'base'));
+    const git = repo(base, (d) => {
+      for (const file of Object.keys(base)) rmSync(join(d, file));
+      for (const [file, text] of Object.entries(filesIn(join(dir, 'head')))) {
+        mkdirSync(dirname(join(d, file)), { recursive: true });
+        writeFileSync(join(d, file), text);
+      }
+    });
+    made.push(git);
+    return git;
+  }
+  return expected.repo ? dir : undefined;
+}
+
+describe('each fixture gets the right verdict through the CLI (embedded Postgres)', () => {
+  for (const expected of EXPECTATIONS) {
+    test(`${expected.dir}${expected.args ? ' ' + expected.args.join(' ') : ''}`, async () => {
+      const inRepository = expected.repo || expected.history;
+      const args = inRepository ? [...(expected.args ?? []), '--output', 'json'] : [join(FIXTURES, expected.dir), ...(expected.args ?? []), '--output', 'json'];
+      const cwd = workingDirectory(expected);
+      const { code, stdout, stderr } = await cliInProcess(args, { server: server(), ...(cwd ? { cwd } : {}) });
+      assert.equal(code, expected.exit, stderr + stdout);
+      if (expected.says) assert.match(stderr + stdout, expected.says);
+      if (code === 2) {
+        assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+        return;
+      }
+      const report = JSON.parse(stdout) as Report;
+      assert.equal(report.findings.length, expected.findings.length, JSON.stringify(report.findings, null, 2));
+      for (const want of expected.findings) {
+        const found = report.findings.find((f) => f.check === want.check && f.file?.endsWith('/' + want.file));
+        assert.ok(found, `no ${want.check} finding in ${want.file}: ${JSON.stringify(report.findings)}`);
+        assert.match(found.message, want.message);
+        if (want.line) assert.equal(found.line, want.line);
+        if (want.severity) assert.equal(found.severity, want.severity);
+        if (want.help) assert.match(found.help, want.help);
+        assert.match(found.help, /\w/);
+      }
+      for (const check of expected.passes ?? []) assert.ok(!report.findings.some((f) => f.check === check), `${check} is meant to pass here`);
+    });
+  }
+});
