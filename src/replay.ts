@@ -74,6 +74,9 @@ export interface ReplayResult {
   dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
 }
 
+const INVALID_INDEXES = `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'pg_toast')`;
+
 /** The `version` of the steps that run the prerequisites, before any migration. */
 export const PRELUDE = 'prerequisites';
 
@@ -201,6 +204,19 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     return observer;
   };
 
+  /**
+   * Whether a failed step left the schema as it was: a transaction rolled back, or a failed
+   * `CREATE INDEX CONCURRENTLY` (which runs outside one) left only its invalid index, dropped here.
+   */
+  const restored = async (expected: Schema, m: Migration): Promise<boolean> => {
+    if (diffSchemas(expected, await tracker.refresh()).equal) return true;
+    const existed = new Set([...(tracked.get(m.version)?.values() ?? [])].map((r) => r.name));
+    const { rows } = await inspect.query<{ name: string }>(INVALID_INDEXES);
+    const left = rows.map((r) => r.name).filter((n) => !existed.has(n));
+    if (!left.length) return false;
+    await inspect.query(`DROP INDEX ${left.join(', ')}`);
+    return diffSchemas(expected, await tracker.refresh()).equal;
+  };
   /** `expected`: the schema the database is in again when the script fails and rolls back (a retry on empty tables needs it). */
   const apply = async (m: Migration, direction: Direction, attempt: 1 | 2, expected?: Schema): Promise<boolean> => {
     const script = direction === 'up' ? m.up : m.down;
@@ -232,7 +248,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       let error = await run();
       // Failed on the seeded rows: tried again on empty tables, from the same schema, it tells the
       // data's failure (fails-on-data) from the migration's own.
-      if (error && error.kind === 'statement' && attempt === 1 && data?.hasRows && expected && diffSchemas(expected, await tracker.refresh()).equal) {
+      if (error && error.kind === 'statement' && attempt === 1 && data?.hasRows && expected && (await restored(expected, m))) {
         await data.empty();
         const again = await run();
         if (!again) step.failedOnData = error;

@@ -10,6 +10,8 @@ import { EXPECTATIONS, type Expectation } from './fixture-expectations.ts';
 import { FIXTURES, repo } from './helpers.ts';
 
 const server = sharedServer();
+/** The checks that judge observations and seeded rows. */
+const OBSERVED = ['blocking-lock', 'table-rewrite', 'lock-timeout', 'fails-on-data', 'data-lost'];
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -51,9 +53,15 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
         return;
       }
       const report = JSON.parse(stdout) as Report;
-      assert.equal(report.findings.length, expected.findings.length, JSON.stringify(report.findings, null, 2));
+      // What the server did and what the seeded rows showed (warnings) is pinned by the fixtures
+      // about it; a fixture about another check holds those findings only when it names them.
+      const named = new Set([...expected.findings.map((f) => f.check), ...(expected.passes ?? [])]);
+      const judged = report.findings.filter((f) => !OBSERVED.includes(f.check) || named.has(f.check));
+      assert.equal(judged.length, expected.findings.length, JSON.stringify(judged, null, 2));
       for (const want of expected.findings) {
-        const found = report.findings.find((f) => f.check === want.check && f.file?.endsWith('/' + want.file));
+        // Several findings of one check in one file are told apart by line and message.
+        const candidates = report.findings.filter((f) => f.check === want.check && f.file?.endsWith('/' + want.file));
+        const found = candidates.find((f) => (!want.line || f.line === want.line) && want.message.test(f.message)) ?? candidates[0];
         assert.ok(found, `no ${want.check} finding in ${want.file}: ${JSON.stringify(report.findings)}`);
         assert.match(found.message, want.message);
         if (want.line) assert.equal(found.line, want.line);
