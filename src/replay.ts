@@ -248,7 +248,8 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       let error = await run();
       // Failed on the seeded rows: tried again on empty tables, from the same schema, it tells the
       // data's failure (fails-on-data) from the migration's own.
-      if (error && error.kind === 'statement' && attempt === 1 && data?.hasRows && expected && (await restored(expected, m))) {
+      // A cancelled statement (a timeout) is not the data's failure.
+      if (error && error.kind === 'statement' && !error.timedOut && !['57014', '55P03'].includes(error.code) && attempt === 1 && data?.hasRows && expected && (await restored(expected, m))) {
         await data.empty();
         const again = await run();
         if (!again) step.failedOnData = error;

@@ -46,7 +46,10 @@ describe('the Action, end to end against a fake GitHub API', () => {
       const body = github.comments[0]!.body;
       assert.match(body, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ✅ Migrations are safe to merge/);
       assert.match(body, /- \*\*indexes\*\*: 1 added \(`public\.users_email_idx`\)/);
-      assert.deepEqual([first.outputs.ok, first.outputs.findings], ['true', '0']);
+      // The new index is built under SHARE on an existing table: a warning, with what the server did.
+      assert.deepEqual([first.outputs.ok, first.outputs.findings], ['true', '1']);
+      assert.match(body, /\[blocking-lock\]\(.*\) \|.*takes SHARE on .*public\.users.* \(blocks writes\) while it builds an index over every row/);
+      assert.match(body, /<summary>Locks, rewrites and scans per statement \(observed on the server\)<\/summary>/);
       assert.equal((JSON.parse(first.report!) as Report & { pullRequest: { number: number } }).pullRequest.number, 7);
       assert.match(first.outputs['schema-diff']!, /schema\.diff$/);
       assert.match(first.summary, /### ✅ Migrations are safe to merge/);

@@ -4,15 +4,16 @@ import { blocks, blocksWrites, excerpt, judgedSteps, lockRecipe, modeName, rewri
 import type { LockObservation, StatementObservation } from '../observe/observer.ts';
 
 /** The locks on each table in force while statement `i` runs: taken by it or still held from earlier. */
-function inForce(statements: readonly StatementObservation[], i: number): Map<string, { lock: LockObservation; at: StatementObservation }> {
+function inForce(locked: readonly { at: StatementObservation; j: number; locks: LockObservation[] }[], i: number): Map<string, { lock: LockObservation; at: StatementObservation }> {
   const strongest = new Map<string, { lock: LockObservation; at: StatementObservation }>();
-  statements.slice(0, i + 1).forEach((s, j) => {
-    for (const lock of tableLocks(s)) {
+  for (const { at, j, locks } of locked) {
+    if (j > i) break;
+    for (const lock of locks) {
       if (j + lock.heldAcross < i) continue;
       const known = strongest.get(lock.relation);
-      if (!known || strength(lock.mode) > strength(known.lock.mode)) strongest.set(lock.relation, { lock, at: s });
+      if (!known || strength(lock.mode) > strength(known.lock.mode)) strongest.set(lock.relation, { lock, at });
     }
-  });
+  }
   return strongest;
 }
 
@@ -44,12 +45,13 @@ export const blockingLock: Check = {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
       const statements = step.statements;
+      const locked = statements.map((at, j) => ({ at, j, locks: tableLocks(at) })).filter((x) => x.locks.length);
       statements.forEach((statement, i) => {
         // Tables under the same lock for the same reason read as one part of the message.
         const groups = new Map<string, { tables: string[]; text: (names: string, them: string) => string }>();
         const held: { ms: number; projected: number | null }[] = [];
         let across = false;
-        for (const [table, { lock, at }] of inForce(statements, i)) {
+        for (const [table, { lock, at }] of inForce(locked, i)) {
           if (!blocksWrites(lock.mode)) continue;
           const doing = work(statement, table);
           const taken = at === statement;

@@ -64,6 +64,7 @@ const ON_ITS_OWN =
   /^(DO\b|CALL\b|CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|REINDEX\s+(SCHEMA|DATABASE|SYSTEM)\b|VACUUM\b|CLUSTER\s*;?\s*$|(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b|ALTER\s+SYSTEM\b|(CREATE|ALTER|DROP)\s+SUBSCRIPTION\b|DISCARD\b|BEGIN\b|START\s+TRANSACTION\b|COMMIT\b|END\b|ROLLBACK\b|ABORT\b|SAVEPOINT\b|RELEASE\b|PREPARE\s+TRANSACTION\b|ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b)/i;
 
 const chars = (s: string) => Array.from(s).length;
+const MAX_PROBED = 1000;
 
 /**
  * The unit's statements with a probe before the first and after each, in one query text, so the
@@ -73,26 +74,34 @@ const chars = (s: string) => Array.from(s).length;
 export function planUnit(unit: ExecUnit, probeText: string): Plan | null {
   if (unit.copyData !== undefined) return null;
   const statements = splitStatements(unit.sql, unit.line).map((s) => (s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s));
+  // Past this many statements a unit is observed as a whole (probes before and after it only):
+  // thousands of probes would cost more than they tell.
+  if (statements.length > MAX_PROBED) return null;
   // A unit of several statements is one implicit block already; a single one becomes one only here.
   if (!statements.length || (statements.length === 1 && ON_ITS_OWN.test(statements[0]!.sql))) return null;
   const insertions: { at: number; length: number }[] = [];
-  let sql = '';
+  const parts: string[] = [];
+  let length = 0; // of the text so far, in characters as Postgres counts them
   let cursor = 0;
+  const add = (text: string) => {
+    parts.push(text);
+    length += chars(text);
+  };
   const insert = (text: string) => {
-    insertions.push({ at: chars(sql) + 1, length: chars(text) });
-    sql += text;
+    insertions.push({ at: length + 1, length: chars(text) });
+    add(text);
   };
   insert(`${probeText};\n`);
   for (const statement of statements) {
     const start = unit.sql.indexOf(statement.sql, cursor);
     if (start < 0) return null;
     const end = start + statement.sql.length;
-    sql += unit.sql.slice(cursor, end);
+    add(unit.sql.slice(cursor, end));
     cursor = end;
     insert(`${statement.sql.endsWith(';') ? '' : '\n;'}\n${probeText};`);
   }
-  sql += unit.sql.slice(cursor);
-  return { sql, statements, insertions };
+  parts.push(unit.sql.slice(cursor));
+  return { sql: parts.join(''), statements, insertions };
 }
 
 /**
@@ -251,8 +260,11 @@ export class ScriptObserver {
           seen.add(key);
           // Held through every later statement of the same transaction.
           let last = i;
-          while (last + 1 < entries.length && holds(entries[last + 1]!, lock.oid, lock.mode, 'before') && holds(entries[last + 1]!, lock.oid, lock.mode, 'after')) last++;
-          let heldMs = duration.slice(i, last + 1).reduce((a, b) => a + b, 0);
+          let heldMs = duration[i]!;
+          while (last + 1 < entries.length && holds(entries[last + 1]!, lock.oid, lock.mode, 'before') && holds(entries[last + 1]!, lock.oid, lock.mode, 'after')) {
+            last++;
+            heldMs += duration[last]!;
+          }
           if (last === entries.length - 1 && commitMs !== null) heldMs += commitMs;
           const relation = this.#tracked.get(lock.oid)!;
           locks.push({

@@ -43,7 +43,9 @@ WHERE c.relkind IN ('r', 'p', 'i', 'I', 't', 'm', 'S')
  * SQL (see `namesIn`), which keeps the cost in proportion to what it touches, not to the schema.
  */
 export async function trackRelations(client: pg.Client, names?: readonly string[]): Promise<Tracked> {
-  const { rows } = await client.query<{ oid: string; kind: string; filenode: string | null; name: string; table: string }>(RELATIONS, [names ?? null]);
+  // Thousands of words (a huge comment) would cost more to compare than reading every relation.
+  const only = names && names.length <= 2000 ? names : null;
+  const { rows } = await client.query<{ oid: string; kind: string; filenode: string | null; name: string; table: string }>(RELATIONS, [only]);
   return new Map(
     rows.map((r) => {
       const oid = Number(r.oid);
