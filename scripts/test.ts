@@ -4,7 +4,7 @@
 //   npm test -- <file>...         the same checks, then only those files
 //   npm run test:lanes [lane...]  bundle, then the slow lanes (all of them, or those named)
 import { spawn, spawnSync } from 'node:child_process';
-import { globSync, readFileSync } from 'node:fs';
+import { chmodSync, globSync, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { run } from 'node:test';
@@ -40,6 +40,32 @@ const LONGEST = ['test/hostile.test.ts', 'test/fixtures.test.ts', 'test/action.t
 // NOTE: the database suites wait on Postgres (another process) much of the time, so a third
 // file in flight keeps two cores busy; more only makes them contend.
 const CONCURRENCY = Math.max(2, Math.min(3, availableParallelism() + 1));
+
+/**
+ * `npm test`'s TMPDIR, where every embedded server it starts keeps its cluster: a folder in RAM
+ * (/dev/shm) when there is room, since a throwaway cluster that never touches the disk starts and
+ * creates databases several times faster. A TMPDIR the caller set is kept.
+ */
+function testTmpdir(): { path: string; remove(): void } | null {
+  if (process.env.TMPDIR) return null;
+  try {
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    if (bavail * bsize < 2 * 1024 ** 3) return null;
+    const path = mkdtempSync('/dev/shm/migrate-check-tests-');
+    // Like /tmp: the embedded server runs as `nobody` when the tests run as root.
+    chmodSync(path, 0o1777);
+    return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  } catch {
+    return null;
+  }
+}
+// The lanes keep the machine's own: their runs are timed (kill) or stand for a user's machine.
+const tmp = process.argv[2] === '--lanes' ? null : testTmpdir();
+if (tmp) {
+  process.env.TMPDIR = tmp.path;
+  process.on('exit', () => tmp.remove());
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.on(signal, () => process.exit(code));
+}
 
 const step = (cmd: string, args: string[]) => {
   const result = spawnSync(cmd, args, { stdio: 'inherit' });
@@ -93,8 +119,9 @@ const files = args.length ? args : all.sort((a, b) => rank(a) - rank(b));
 const shared = files.filter((file) => !OWN_PROCESS.test(readFileSync(file, 'utf8')));
 // The unit tests run beside the others; their report follows the others'.
 let unitReport = '';
+const separate = files.filter((file) => !shared.includes(file));
 const [own, units] = await Promise.all([
-  runTests(files.filter((file) => !shared.includes(file))),
+  separate.length ? runTests(separate) : 0,
   shared.length ? runTests(shared, { isolation: 'none', write: (chunk) => (unitReport += chunk) }) : 0,
 ]);
 if (shared.length) process.stdout.write(`\nUnit tests, in one process (${shared.length} files):\n${unitReport}`);

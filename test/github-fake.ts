@@ -145,8 +145,8 @@ export async function runAction(options: { cwd: string; apiUrl: string; event: s
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      // The machine's own setup: the embedded binaries' cache and how to reach Docker.
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'MIGRATE_CHECK_CACHE' || k.startsWith('DOCKER_') || k.startsWith('TESTCONTAINERS_'))),
+      // The machine's own setup: its temporary folder, the embedded binaries' cache and how to reach Docker.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'TMPDIR' || k === 'MIGRATE_CHECK_CACHE' || k.startsWith('DOCKER_') || k.startsWith('TESTCONTAINERS_'))),
       GITHUB_ACTIONS: 'true',
       GITHUB_API_URL: options.apiUrl,
       GITHUB_SERVER_URL: 'https://github.com',

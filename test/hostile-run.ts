@@ -66,7 +66,7 @@ export async function runInProcess(args: string[], env: Record<string, string>, 
 export function runProcess(args: string[], env: Record<string, string | undefined>, root: string, timeoutMs: number, shellPipe?: string): Promise<Result> {
   return new Promise((resolvePromise) => {
     const fullEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env })) if (v) fullEnv[k] = fill(v, root);
+    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env })) if (v) fullEnv[k] = fill(v, root);
     const filled = args.map((a) => fill(a, root));
     const child = shellPipe
       ? spawn('sh', ['-c', `"$0" "$@" ${shellPipe}`, process.execPath, CLI, ...filled], { cwd: root, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
