@@ -15,7 +15,13 @@ export async function generateMigrations(dir: string, count: number): Promise<vo
     let down: string;
     let name: string;
     const t = `t${tables}`;
-    switch (i === 1 ? 'init' : tables === 0 ? 'table' : ['table', 'column', 'index', 'partial', 'view', 'trigger', 'table', 'comment', 'check'][i % 9]) {
+    switch (
+      i === 1
+        ? 'init'
+        : tables === 0
+          ? 'table'
+          : ['table', 'column', 'index', 'partial', 'view', 'trigger', 'table', 'comment', 'check'][i % 9]
+    ) {
       case 'init':
         name = 'init_types';
         up = `CREATE TYPE status AS ENUM ('new', 'active', 'closed');\nCREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);\n`;

@@ -21,46 +21,136 @@ import { splitStatements } from '../src/sql/split.ts';
 
 const CORPUS = process.env.MIGRATE_CHECK_CORPUS ?? resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
 const SQUAWK = resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'squawk');
-const DIESEL = { pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$', ordering: 'lexical', transaction: 'wrapped', split: 'file', bookkeeping: '' };
+const DIESEL = {
+  pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$',
+  ordering: 'lexical',
+  transaction: 'wrapped',
+  split: 'file',
+  bookkeeping: '',
+};
 
 // The setups of test/corpus.test.ts (and src/seed/seed-corpus.test.ts for vaultwarden).
-interface Case { dir: string; short: string; path: string; config?: Partial<Config>; prelude?: string; skip?: string }
+interface Case {
+  dir: string;
+  short: string;
+  path: string;
+  config?: Partial<Config>;
+  prelude?: string;
+  skip?: string;
+}
 const CASES: Case[] = [
-  { dir: 'riverqueue__river', short: 'river', path: 'riverdriver/riverpgxv5/migration/main', config: { placeholders: { '/* TEMPLATE: schema */': '' } } },
+  {
+    dir: 'riverqueue__river',
+    short: 'river',
+    path: 'riverdriver/riverpgxv5/migration/main',
+    config: { placeholders: { '/* TEMPLATE: schema */': '' } },
+  },
   { dir: 'goharbor__harbor', short: 'harbor', path: 'make/migrations/postgresql' },
   { dir: 'openfga__openfga', short: 'openfga', path: 'assets/migrations/postgres' },
-  { dir: 'heroiclabs__nakama', short: 'nakama', path: 'migrate/sql', prelude: 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n' },
-  { dir: 'bionic-gpt__bionic-gpt', short: 'bionic', path: 'crates/db/migrations', skip: 'needs the pgvector extension (CREATE EXTENSION vector), which the embedded server lacks: the replay stops at 20230807080530' },
+  {
+    dir: 'heroiclabs__nakama',
+    short: 'nakama',
+    path: 'migrate/sql',
+    prelude: 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n',
+  },
+  {
+    dir: 'bionic-gpt__bionic-gpt',
+    short: 'bionic',
+    path: 'crates/db/migrations',
+    skip: 'needs the pgvector extension (CREATE EXTENSION vector), which the embedded server lacks: the replay stops at 20230807080530',
+  },
   { dir: 'MarquezProject__marquez', short: 'marquez', path: 'api/src/main/resources/marquez/db/migration' },
-  { dir: 'supabase__storage', short: 'supabase', path: 'migrations/tenant', config: { noTransactionMarker: '-- postgres-migrations disable-transaction', searchPath: 'storage, public, extensions' } as Partial<Config> },
-  { dir: 'graphile__worker', short: 'graphile', path: 'sql', prelude: 'CREATE SCHEMA graphile_worker;\n', config: { placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' } } },
+  {
+    dir: 'supabase__storage',
+    short: 'supabase',
+    path: 'migrations/tenant',
+    config: {
+      noTransactionMarker: '-- postgres-migrations disable-transaction',
+      searchPath: 'storage, public, extensions',
+    } as Partial<Config>,
+  },
+  {
+    dir: 'graphile__worker',
+    short: 'graphile',
+    path: 'sql',
+    prelude: 'CREATE SCHEMA graphile_worker;\n',
+    config: { placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' } },
+  },
   { dir: 'langfuse__langfuse', short: 'langfuse', path: 'packages/shared/prisma/migrations' },
-  { dir: 'atuinsh__atuin', short: 'atuin', path: 'crates/atuin-server-postgres/migrations', config: { format: 'sqlx' } },
+  {
+    dir: 'atuinsh__atuin',
+    short: 'atuin',
+    path: 'crates/atuin-server-postgres/migrations',
+    config: { format: 'sqlx' },
+  },
   { dir: 'Dokploy__dokploy', short: 'dokploy', path: 'apps/dokploy/drizzle' },
-  { dir: 'dani-garcia__vaultwarden', short: 'vaultw', path: 'migrations/postgresql', config: { format: 'custom', custom: DIESEL } as Partial<Config> },
+  {
+    dir: 'dani-garcia__vaultwarden',
+    short: 'vaultw',
+    path: 'migrations/postgresql',
+    config: { format: 'custom', custom: DIESEL } as Partial<Config>,
+  },
 ];
 
 const MC_CHECKS = ['blocking-lock', 'table-rewrite', 'lock-timeout', 'fails-on-data', 'data-lost'] as const;
 /** Squawk's rules grouped by the migrate-check check that judges the same hazard (a rule may sit in two groups). */
 const GROUPS: Record<string, string[]> = {
-  'blocking-lock': ['require-concurrent-index-creation', 'adding-foreign-key-constraint', 'constraint-missing-not-valid', 'adding-not-nullable-field', 'disallowed-unique-constraint', 'adding-serial-primary-key-field', 'changing-column-type'],
+  'blocking-lock': [
+    'require-concurrent-index-creation',
+    'adding-foreign-key-constraint',
+    'constraint-missing-not-valid',
+    'adding-not-nullable-field',
+    'disallowed-unique-constraint',
+    'adding-serial-primary-key-field',
+    'changing-column-type',
+  ],
   'table-rewrite': ['changing-column-type', 'adding-field-with-default'],
   'lock-timeout': ['require-lock-timeout', 'require-timeout-settings'],
   'fails-on-data': ['adding-required-field'],
 };
 
-interface SquawkFinding { file: string; line: number; column: number; rule_name: string }
+interface SquawkFinding {
+  file: string;
+  line: number;
+  column: number;
+  rule_name: string;
+}
 /** One statement of a linted file, keyed by file and start line. */
-interface Statement { key: string; file: string; line: number; text: string; sameFile: boolean }
+interface Statement {
+  key: string;
+  file: string;
+  line: number;
+  text: string;
+  sameFile: boolean;
+}
 interface Outcome {
-  c: Case; skipped?: string; mode: string; ms: number; files: number; migrations: number; failed: number; notChecked: number; statementsObserved: number; failures: string[];
-  mc: Record<string, number>; squawk: Record<string, number>; squawkSame: Record<string, number>;
+  c: Case;
+  skipped?: string;
+  mode: string;
+  ms: number;
+  files: number;
+  migrations: number;
+  failed: number;
+  notChecked: number;
+  statementsObserved: number;
+  failures: string[];
+  mc: Record<string, number>;
+  squawk: Record<string, number>;
+  squawkSame: Record<string, number>;
   pairs: Record<string, { sq: Map<string, Statement & { rules: Set<string> }>; mc: Map<string, Statement> }>;
 }
 
 const NAME = String.raw`((?:"[^"]+"|[\w$]+)(?:\s*\.\s*(?:"[^"]+"|[\w$]+))*)`;
-const bare = (name: string) => name.split(/\s*\.\s*/).at(-1)!.replace(/"/g, '').toLowerCase();
-const CREATED = new RegExp(String.raw`^\s*CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP\s+|TEMPORARY\s+|UNLOGGED\s+)?(?:TABLE|MATERIALIZED\s+VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i');
+const bare = (name: string) =>
+  name
+    .split(/\s*\.\s*/)
+    .at(-1)!
+    .replace(/"/g, '')
+    .toLowerCase();
+const CREATED = new RegExp(
+  String.raw`^\s*CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:TEMP\s+|TEMPORARY\s+|UNLOGGED\s+)?(?:TABLE|MATERIALIZED\s+VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`,
+  'i',
+);
 const TARGETS = [
   new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${NAME}`, 'i'),
   new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[^;]*?\bON\s+(?:ONLY\s+)?${NAME}`, 'i'),
@@ -74,7 +164,13 @@ function statementsOf(file: string, text: string): Statement[] {
     const made = CREATED.exec(u.sql);
     if (made) created.add(bare(made[1]!));
     const target = TARGETS.map((re) => re.exec(u.sql)).find(Boolean);
-    return { key: `${file}:${u.line}`, file, line: u.line, text: u.sql.replace(/\s+/g, ' ').slice(0, 110), sameFile: Boolean(target && created.has(bare(target[1]!))) };
+    return {
+      key: `${file}:${u.line}`,
+      file,
+      line: u.line,
+      text: u.sql.replace(/\s+/g, ' ').slice(0, 110),
+      sameFile: Boolean(target && created.has(bare(target[1]!))),
+    };
   });
 }
 
@@ -92,7 +188,20 @@ const count = (into: Record<string, number>, key: string) => (into[key] = (into[
 async function runCase(c: Case, server: Server, scratch: string): Promise<Outcome> {
   const started = performance.now();
   const dir = join(CORPUS, c.dir, c.path);
-  const empty = { mode: '', ms: 0, files: 0, migrations: 0, failed: 0, notChecked: 0, statementsObserved: 0, failures: [], mc: {}, squawk: {}, squawkSame: {}, pairs: {} };
+  const empty = {
+    mode: '',
+    ms: 0,
+    files: 0,
+    migrations: 0,
+    failed: 0,
+    notChecked: 0,
+    statementsObserved: 0,
+    failures: [],
+    mc: {},
+    squawk: {},
+    squawkSame: {},
+    pairs: {},
+  };
   if (c.skip) return { c, skipped: c.skip, ...empty };
   if (!existsSync(dir)) return { c, skipped: `${dir} is absent`, ...empty };
   const prerequisites: string[] = [];
@@ -100,7 +209,13 @@ async function runCase(c: Case, server: Server, scratch: string): Promise<Outcom
     prerequisites.push(join(scratch, `${c.short}-prerequisites.sql`));
     writeFileSync(prerequisites[0]!, c.prelude);
   }
-  const config: Config = { ...DEFAULTS, ...c.config, paths: [dir], prerequisites, checks: { 'lock-timeout': 'warning' } };
+  const config: Config = {
+    ...DEFAULTS,
+    ...c.config,
+    paths: [dir],
+    prerequisites,
+    checks: { 'lock-timeout': 'warning' },
+  };
   let report: Report;
   let mode = 'per-migration';
   try {
@@ -117,14 +232,26 @@ async function runCase(c: Case, server: Server, scratch: string): Promise<Outcom
   if (process.env.REPORTS_DIR) writeFileSync(join(process.env.REPORTS_DIR, `${c.short}.json`), JSON.stringify(report));
   const d = report.directories[0]!;
   const abs = (f: string) => resolve(dir, f);
-  const files = [...new Set(d.migrations.flatMap((m) => [m.up, m.down]).filter((f): f is string => Boolean(f)).map(abs))];
+  const files = [
+    ...new Set(
+      d.migrations
+        .flatMap((m) => [m.up, m.down])
+        .filter((f): f is string => Boolean(f))
+        .map(abs),
+    ),
+  ];
 
   // Squawk lints the SQL as it runs: with placeholders, a rendered copy under the same relative name.
   const placeholders = Object.entries(config.placeholders ?? {});
-  const texts = new Map(files.map((f) => [f, placeholders.reduce((t, [k, v]) => t.split(k).join(v), readFileSync(f, 'utf8'))]));
+  const texts = new Map(
+    files.map((f) => [f, placeholders.reduce((t, [k, v]) => t.split(k).join(v), readFileSync(f, 'utf8'))]),
+  );
   const linted = new Map<string, string>();
   for (const f of files) {
-    if (!placeholders.length) { linted.set(f, f); continue; }
+    if (!placeholders.length) {
+      linted.set(f, f);
+      continue;
+    }
     const copy = join(scratch, c.short, relative(dir, f));
     mkdirSync(dirname(copy), { recursive: true });
     writeFileSync(copy, texts.get(f)!);
@@ -137,7 +264,9 @@ async function runCase(c: Case, server: Server, scratch: string): Promise<Outcom
   const statements = new Map(files.map((f) => [f, statementsOf(f, texts.get(f)!)]));
   const squawk: Record<string, number> = {};
   const squawkSame: Record<string, number> = {};
-  const pairs: Outcome['pairs'] = Object.fromEntries(Object.keys(GROUPS).map((g) => [g, { sq: new Map(), mc: new Map() }]));
+  const pairs: Outcome['pairs'] = Object.fromEntries(
+    Object.keys(GROUPS).map((g) => [g, { sq: new Map(), mc: new Map() }]),
+  );
   // lock-timeout is judged once per file by squawk and once per step by migrate-check: compared per file.
   const pairKey = (group: string, s: Statement) => (group === 'lock-timeout' ? s.file : s.key);
   for (const f of found) {
@@ -161,11 +290,25 @@ async function runCase(c: Case, server: Server, scratch: string): Promise<Outcom
     if (s && pairs[f.check]) pairs[f.check]!.mc.set(pairKey(f.check, s), s);
   }
   return {
-    c, mode, ms: performance.now() - started, files: files.length, migrations: d.migrations.length,
+    c,
+    mode,
+    ms: performance.now() - started,
+    files: files.length,
+    migrations: d.migrations.length,
     failed: d.steps.filter((s) => s.status === 'failed' && s.attempt === 1).length,
-    notChecked: d.migrations.filter((m) => m.up && !d.steps.some((s) => s.version === m.version && s.direction === 'up' && s.attempt === 1 && s.status === 'ok')).length,
-    statementsObserved: d.steps.reduce((n, s) => n + (s.attempt === 1 ? (s.statements?.length ?? 0) : 0), 0), mc,
-    failures: d.steps.filter((s) => s.status === 'failed' && s.attempt === 1).map((s) => `${s.direction} of ${relative(dir, s.file)}: ${s.error?.message ?? ''}`), squawk, squawkSame, pairs,
+    notChecked: d.migrations.filter(
+      (m) =>
+        m.up &&
+        !d.steps.some((s) => s.version === m.version && s.direction === 'up' && s.attempt === 1 && s.status === 'ok'),
+    ).length,
+    statementsObserved: d.steps.reduce((n, s) => n + (s.attempt === 1 ? (s.statements?.length ?? 0) : 0), 0),
+    mc,
+    failures: d.steps
+      .filter((s) => s.status === 'failed' && s.attempt === 1)
+      .map((s) => `${s.direction} of ${relative(dir, s.file)}: ${s.error?.message ?? ''}`),
+    squawk,
+    squawkSame,
+    pairs,
   };
 }
 
@@ -173,7 +316,11 @@ async function runCase(c: Case, server: Server, scratch: string): Promise<Outcom
 const only = process.env.CORPUS_ONLY?.split(',');
 const scratch = mkdtempSync(join(tmpdir(), 'mc-squawk-'));
 const embedded = await startEmbedded();
-const server: Server = { ...embedded, createDatabase: (p) => embedded.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
+const server: Server = {
+  ...embedded,
+  createDatabase: (p) => embedded.createDatabase(p),
+  [Symbol.asyncDispose]: async () => {},
+};
 const outcomes: Outcome[] = [];
 try {
   for (const c of CASES.filter((x) => !only || only.includes(x.dir) || only.includes(x.short))) {
@@ -199,22 +346,41 @@ function table(title: string, rows: [string, (o: Outcome) => number | string][])
   }
 }
 
-console.log(`migrate-check (per-migration roundtrip with seeded rows; a directory without downs as a whole; lock-timeout on) vs squawk ${spawnSync(SQUAWK, ['--version'], { encoding: 'utf8' }).stdout.trim()} on the shared corpus`);
+console.log(
+  `migrate-check (per-migration roundtrip with seeded rows; a directory without downs as a whole; lock-timeout on) vs squawk ${spawnSync(SQUAWK, ['--version'], { encoding: 'utf8' }).stdout.trim()} on the shared corpus`,
+);
 for (const o of outcomes.filter((x) => x.skipped)) console.log(`skipped ${o.c.dir}: ${o.skipped}`);
 table('directory', [
-  ['roundtrip', (o) => (o.mode === 'per-migration' ? 'per-mig' : 'all')], ['migrations', (o) => o.migrations], ['SQL files linted', (o) => o.files], ['statements observed (first up, down)', (o) => o.statementsObserved],
-  ['failed steps (first up, down)', (o) => o.failed], ['ups not applied', (o) => o.notChecked], ['seconds', (o) => Math.round(o.ms / 1000)],
+  ['roundtrip', (o) => (o.mode === 'per-migration' ? 'per-mig' : 'all')],
+  ['migrations', (o) => o.migrations],
+  ['SQL files linted', (o) => o.files],
+  ['statements observed (first up, down)', (o) => o.statementsObserved],
+  ['failed steps (first up, down)', (o) => o.failed],
+  ['ups not applied', (o) => o.notChecked],
+  ['seconds', (o) => Math.round(o.ms / 1000)],
 ]);
 for (const o of ran) for (const f of o.failures) console.log(`${o.c.short}: the ${f}`);
-table('migrate-check findings', MC_CHECKS.map((id) => [id, (o) => o.mc[id] ?? 0]));
-const rules = [...new Set(ran.flatMap((o) => Object.keys(o.squawk)))].sort((a, b) => ran.reduce((n, o) => n + (o.squawk[b] ?? 0) - (o.squawk[a] ?? 0), 0));
-table('squawk findings per rule', rules.map((r) => [r, (o) => o.squawk[r] ?? 0]));
-table('… of them on a table created earlier in the same file', rules.map((r) => [r, (o) => o.squawkSame[r] ?? 0]));
+table(
+  'migrate-check findings',
+  MC_CHECKS.map((id) => [id, (o) => o.mc[id] ?? 0]),
+);
+const rules = [...new Set(ran.flatMap((o) => Object.keys(o.squawk)))].sort((a, b) =>
+  ran.reduce((n, o) => n + (o.squawk[b] ?? 0) - (o.squawk[a] ?? 0), 0),
+);
+table(
+  'squawk findings per rule',
+  rules.map((r) => [r, (o) => o.squawk[r] ?? 0]),
+);
+table(
+  '… of them on a table created earlier in the same file',
+  rules.map((r) => [r, (o) => o.squawkSame[r] ?? 0]),
+);
 
 for (const [group, members] of Object.entries(GROUPS)) {
   const p = (o: Outcome) => o.pairs[group]!;
   const unit = group === 'lock-timeout' ? 'files' : 'statements';
-  const sqOnly = (o: Outcome) => [...p(o).sq.values()].filter((s) => !p(o).mc.has(group === 'lock-timeout' ? s.file : s.key));
+  const sqOnly = (o: Outcome) =>
+    [...p(o).sq.values()].filter((s) => !p(o).mc.has(group === 'lock-timeout' ? s.file : s.key));
   table(`${group} ↔ squawk ${members.join(', ')} (${unit})`, [
     ...members.map((r): [string, (o: Outcome) => number] => [`  squawk ${r} findings`, (o) => o.squawk[r] ?? 0]),
     [`squawk ${unit} flagged`, (o) => p(o).sq.size],
@@ -229,18 +395,24 @@ for (const [group, members] of Object.entries(GROUPS)) {
 
 // A few statements each side flags alone, by rule, to read by hand (spread over directories).
 console.log('\nExamples of disagreements (statement, file:line):');
-const where = (o: Outcome, s: Statement) => `${o.c.short} ${relative(join(CORPUS, o.c.dir, o.c.path), s.file)}:${s.line}`;
+const where = (o: Outcome, s: Statement) =>
+  `${o.c.short} ${relative(join(CORPUS, o.c.dir, o.c.path), s.file)}:${s.line}`;
 const examples = new Map<string, { dir: string; text: string }[]>();
-const add = (tag: string, o: Outcome, s: Statement) => examples.set(tag, [...(examples.get(tag) ?? []), { dir: o.c.short, text: `${where(o, s)}: ${s.text}` }]);
+const add = (tag: string, o: Outcome, s: Statement) =>
+  examples.set(tag, [...(examples.get(tag) ?? []), { dir: o.c.short, text: `${where(o, s)}: ${s.text}` }]);
 for (const group of ['blocking-lock', 'table-rewrite']) {
   for (const o of ran) {
     const p = o.pairs[group]!;
-    for (const s of p.sq.values()) if (!p.mc.has(s.key)) add(`${group} squawk-only ${[...s.rules].join('+')}${s.sameFile ? ' (same-file table)' : ''}`, o, s);
+    for (const s of p.sq.values())
+      if (!p.mc.has(s.key))
+        add(`${group} squawk-only ${[...s.rules].join('+')}${s.sameFile ? ' (same-file table)' : ''}`, o, s);
     for (const s of p.mc.values()) if (!p.sq.has(s.key)) add(`${group} migrate-check-only`, o, s);
   }
 }
 for (const [tag, list] of examples) {
-  const picked = [...new Map(list.map((x) => [x.dir, x])).values(), ...list].filter((x, i, all) => all.indexOf(x) === i).slice(0, Number(process.env.EXAMPLES ?? 3));
+  const picked = [...new Map(list.map((x) => [x.dir, x])).values(), ...list]
+    .filter((x, i, all) => all.indexOf(x) === i)
+    .slice(0, Number(process.env.EXAMPLES ?? 3));
   console.log(`  [${tag}] ${list.length}`);
   for (const x of picked) console.log(`    ${x.text}`);
 }

@@ -27,10 +27,14 @@ const startMs = server.startMs;
 async function bare(): Promise<number> {
   await using db = await server.createDatabase('bench-bare');
   const client = await db.connect();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.up.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.up.sql'))
+    .sort();
   const sql = files.map((up) => [up, up.replace('.up.', '.down.'), up].map((f) => readFileSync(join(dir, f), 'utf8')));
   const started = performance.now();
-  await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)');
+  await client.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
+  );
   for (const steps of sql) for (const step of steps) await client.query(step);
   const ms = performance.now() - started;
   await client.end();
@@ -40,14 +44,23 @@ async function bare(): Promise<number> {
 async function migrateCheck(base?: string, overrides: Partial<Config> = {}): Promise<number> {
   const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}), ...overrides };
   // The same server for every run: disposing the view only drops its scratch databases.
-  const shared: Server = { ...server, createDatabase: (p) => server.createDatabase(p), [Symbol.asyncDispose]: async () => {} };
+  const shared: Server = {
+    ...server,
+    createDatabase: (p) => server.createDatabase(p),
+    [Symbol.asyncDispose]: async () => {},
+  };
   const started = performance.now();
-  const report = await run(config, { directory: fsDirectory, openBase: (ref) => openBase(dir, ref), startServer: async () => shared });
+  const report = await run(config, {
+    directory: fsDirectory,
+    openBase: (ref) => openBase(dir, ref),
+    startServer: async () => shared,
+  });
   const ms = performance.now() - started;
   const migrations = report.directories[0]!.migrations.length;
   // Without a base every migration is roundtripped; with one, only the PR's new migration.
   const expected = base ? migrations + 2 : 3 * migrations;
-  if (!report.ok || report.directories[0]!.steps.length !== expected) throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
+  if (!report.ok || report.directories[0]!.steps.length !== expected)
+    throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
   return ms;
 }
 
@@ -68,11 +81,16 @@ git('add', '-A');
 git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'pr');
 const incremental: number[] = [];
 // The PR check with observation and seeding each on and off, alternating within every round.
-const variants = { none: { observe: false, seed: false }, observe: { observe: true, seed: false }, seed: { observe: false, seed: true } } as const;
+const variants = {
+  none: { observe: false, seed: false },
+  observe: { observe: true, seed: false },
+  seed: { observe: false, seed: true },
+} as const;
 const pr: Record<keyof typeof variants, number[]> = { none: [], observe: [], seed: [] };
 for (let i = 0; i < ROUNDS + 2; i++) {
   incremental.push(await migrateCheck('HEAD~1'));
-  for (const [name, overrides] of Object.entries(variants)) pr[name as keyof typeof variants].push(await migrateCheck('HEAD~1', overrides));
+  for (const [name, overrides] of Object.entries(variants))
+    pr[name as keyof typeof variants].push(await migrateCheck('HEAD~1', overrides));
 }
 const full: number[] = [];
 for (let i = 0; i < ROUNDS; i++) full.push(await migrateCheck());
@@ -90,9 +108,17 @@ console.log(`(a) bare SQL steps:         ${best(a).toFixed(0)} ms`);
 console.log(`(b) migrate-check roundtrip: ${best(b).toFixed(0)} ms (snapshots after every step, checks, report)`);
 console.log(`ratio b/a:                  ${ratio.toFixed(2)}  (target ≤ 3.0)`);
 console.log(`peak RSS (this process):    ${rssMb.toFixed(0)} MB  (target ≤ 250)`);
-console.log(`PR adding 1 to ${COUNT}:       --base ${best(incremental).toFixed(0)} ms (ups + 1 roundtrip) vs full ${best(full).toFixed(0)} ms (ratio ${(best(incremental) / best(full)).toFixed(2)})`);
+console.log(
+  `PR adding 1 to ${COUNT}:       --base ${best(incremental).toFixed(0)} ms (ups + 1 roundtrip) vs full ${best(full).toFixed(0)} ms (ratio ${(best(incremental) / best(full)).toFixed(2)})`,
+);
 console.log(`PR check, observe+seed off: ${pair(pr.none)}`);
-console.log(`PR check, observe on:       ${pair(pr.observe)}  (ratio ${(best(pr.observe) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`);
-console.log(`PR check, seed on:          ${pair(pr.seed)}  (ratio ${(best(pr.seed) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`);
-console.log(`PR check, both on (default): ${pair(incremental)}  (ratio ${(best(incremental) / best(pr.none)).toFixed(2)})`);
+console.log(
+  `PR check, observe on:       ${pair(pr.observe)}  (ratio ${(best(pr.observe) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`,
+);
+console.log(
+  `PR check, seed on:          ${pair(pr.seed)}  (ratio ${(best(pr.seed) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`,
+);
+console.log(
+  `PR check, both on (default): ${pair(incremental)}  (ratio ${(best(incremental) / best(pr.none)).toFixed(2)})`,
+);
 console.log(`embedded start (warm):      ${startMs.toFixed(0)} ms  (target ≤ 1000)`);

@@ -29,11 +29,22 @@ async function measure(rows: number) {
     await client.query(TEN_TABLES);
     const seeded = await seedTables(client, { rows });
     const t0 = performance.now();
-    await fingerprintColumns(client, seeded.tables.map((t) => t.table));
+    await fingerprintColumns(
+      client,
+      seeded.tables.map((t) => t.table),
+    );
     const fingerprintMs = Math.round(performance.now() - t0);
     const skipped = seeded.tables.filter((t) => t.skipped).map((t) => t.table);
     const total = seeded.tables.reduce((n, t) => n + t.rows, 0);
-    return { rows, seedMs: seeded.ms, fingerprintMs, rowsInserted: total, skipped, rssMiB: mib(process.memoryUsage().rss), maxRssMiB: mib(process.resourceUsage().maxRSS * 1024) };
+    return {
+      rows,
+      seedMs: seeded.ms,
+      fingerprintMs,
+      rowsInserted: total,
+      skipped,
+      rssMiB: mib(process.memoryUsage().rss),
+      maxRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+    };
   } finally {
     await client.end();
     await db[Symbol.asyncDispose]();
@@ -50,7 +61,10 @@ if (process.argv[1] !== import.meta.filename) {
 } else {
   const sizes = process.argv.slice(2).map(Number);
   for (const rows of sizes.length ? sizes : [1_000, 100_000]) {
-    const out = execFileSync(process.execPath, [import.meta.filename], { env: { ...process.env, SEED_BENCH_ROWS: String(rows) }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [import.meta.filename], {
+      env: { ...process.env, SEED_BENCH_ROWS: String(rows) },
+      encoding: 'utf8',
+    });
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
     console.log(
       `${String(r.rows).padStart(7)} rows/table: seed ${r.seedMs} ms (${r.rowsInserted} rows in 10 tables${r.skipped.length ? `, skipped ${r.skipped.join(' ')}` : ''}), ` +

@@ -21,7 +21,9 @@ for (const entry of entries) {
     external: ['cpu-features', '*.node', 'pg-native'],
     // import.meta.url has no meaning in CommonJS: derive it from the bundle's own path.
     define: { 'import.meta.url': '__migrateCheckUrl' },
-    banner: { js: `${entry.banner}\nconst __migrateCheckUrl = require('node:url').pathToFileURL(__filename).href;`.trimStart() },
+    banner: {
+      js: `${entry.banner}\nconst __migrateCheckUrl = require('node:url').pathToFileURL(__filename).href;`.trimStart(),
+    },
     legalComments: 'none',
     logLevel: 'warning',
   });

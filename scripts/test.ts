@@ -1,5 +1,5 @@
 // The project's test commands.
-//   npm test                      type check, bundle (end-to-end tests run dist/), then every test
+//   npm test                      formatter check, type check, bundle (end-to-end tests run dist/), then every test
 //                                 file outside the lanes below, with Node's own runner
 //   npm test -- <file>...         the same checks, then only those files
 //   npm run test:lanes [lane...]  bundle, then the slow lanes (all of them, or those named)
@@ -35,7 +35,16 @@ const LANES: Record<string, { why: string; files: string[] }> = {
 };
 
 /** The longest files start first, so that none of them starts last and runs alone at the end. */
-const LONGEST = ['test/hostile.test.ts', 'test/fixtures.test.ts', 'test/action.test.ts', 'src/database/embedded-isolation.test.ts', 'test/cli.test.ts', 'test/history.test.ts', 'test/outside.test.ts', 'test/cli-paths.test.ts'];
+const LONGEST = [
+  'test/hostile.test.ts',
+  'test/fixtures.test.ts',
+  'test/action.test.ts',
+  'src/database/embedded-isolation.test.ts',
+  'test/cli.test.ts',
+  'test/history.test.ts',
+  'test/outside.test.ts',
+  'test/cli-paths.test.ts',
+];
 
 // NOTE: the database suites wait on Postgres (another process) much of the time, so a third
 // file in flight keeps two cores busy; more only makes them contend.
@@ -64,7 +73,11 @@ const tmp = process.argv[2] === '--lanes' ? null : testTmpdir();
 if (tmp) {
   process.env.TMPDIR = tmp.path;
   process.on('exit', () => tmp.remove());
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.on(signal, () => process.exit(code));
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    process.on(signal, () => process.exit(code));
 }
 
 const step = (cmd: string, args: string[]) => {
@@ -76,13 +89,18 @@ const step = (cmd: string, args: string[]) => {
  * A test file shares one process with the other unit tests (no start-up per file) unless its source
  * starts a server, runs a process or changes this one: then it gets a process of its own.
  */
-const OWN_PROCESS = /startEmbedded|startUrl|startContainer|sharedServer|cliInProcess|runInProcess|\bcli\(|spawn|execFile|process\.env|process\.chdir/;
+const OWN_PROCESS =
+  /startEmbedded|startUrl|startContainer|sharedServer|cliInProcess|runInProcess|\bcli\(|spawn|execFile|process\.env|process\.chdir/;
 
 /** Node's test runner over `files`, in this order (`node --test` would sort them), with the spec reporter. */
 const runTests = (files: string[], options: { isolation?: 'none'; write?: (chunk: string) => void } = {}) =>
   new Promise<number>((done) => {
     let failed = false;
-    const stream = run({ files: files.map((file) => resolve(file)), concurrency: CONCURRENCY, ...(options.isolation ? { isolation: options.isolation } : {}) });
+    const stream = run({
+      files: files.map((file) => resolve(file)),
+      concurrency: CONCURRENCY,
+      ...(options.isolation ? { isolation: options.isolation } : {}),
+    });
     stream.on('test:fail', () => (failed = true));
     const report = stream.compose(spec);
     if (options.write) report.setEncoding('utf8').on('data', options.write);
@@ -103,10 +121,14 @@ if (args[0] === '--lanes') {
   process.exit(await runTests(chosen.flatMap((name) => LANES[name]!.files)));
 }
 
+// The formatter's verdict first (biome.json): `npx biome format --write .` fixes what it reports.
+step(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'format', '.']);
 step(process.execPath, ['scripts/build.ts']);
 // The type check runs beside the tests (it needs one core for a few seconds); its verdict counts the same.
 const typecheck = new Promise<{ code: number; output: string }>((resolve) => {
-  const child = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -114,7 +136,9 @@ const typecheck = new Promise<{ code: number; output: string }>((resolve) => {
 });
 const inLanes = new Set(Object.values(LANES).flatMap((lane) => lane.files));
 const rank = (file: string) => (LONGEST.includes(file) ? LONGEST.indexOf(file) : LONGEST.length);
-const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).filter((file) => !inLanes.has(file)).sort();
+const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts'])
+  .filter((file) => !inLanes.has(file))
+  .sort();
 const files = args.length ? args : all.sort((a, b) => rank(a) - rank(b));
 const shared = files.filter((file) => !OWN_PROCESS.test(readFileSync(file, 'utf8')));
 // The unit tests run beside the others; their report follows the others'.

@@ -2,7 +2,10 @@ import { runAction } from './action.ts';
 import { cleanupAll } from './database/lifetime.ts';
 
 // A cancelled job sends SIGINT, then SIGTERM: drop scratch databases and remove the container first.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => void cleanupAll().finally(() => process.exit(code)));
 }
 

@@ -27,21 +27,34 @@ const ACTION: Omit<Shell, 'cwd'> = {
   },
 };
 
-const PERMISSIONS_HINT = 'Give the workflow `permissions: { contents: read, pull-requests: write }` to get the comment; the job summary has the full report.';
+const PERMISSIONS_HINT =
+  'Give the workflow `permissions: { contents: read, pull-requests: write }` to get the comment; the job summary has the full report.';
 
 function writeOutputs(report: Report, dir: string): void {
   mkdirSync(dir, { recursive: true });
   const reportPath = join(dir, 'migrate-check-report.json');
   writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
   const diffPath = join(dir, 'schema.diff');
-  writeFileSync(diffPath, report.directories.map((d) => d.schema.diff ?? '').filter(Boolean).join('\n'));
+  writeFileSync(
+    diffPath,
+    report.directories
+      .map((d) => d.schema.diff ?? '')
+      .filter(Boolean)
+      .join('\n'),
+  );
   core.setOutput('ok', String(report.ok));
   core.setOutput('findings', String(report.findings.length));
   core.setOutput('report', reportPath);
   core.setOutput('schema-diff', diffPath);
 }
 
-async function comment(report: Report, env: NodeJS.ProcessEnv, token: string | undefined, context: EventContext, pr: { number: number; headSha: string }): Promise<CommentOutcome | null> {
+async function comment(
+  report: Report,
+  env: NodeJS.ProcessEnv,
+  token: string | undefined,
+  context: EventContext,
+  pr: { number: number; headSha: string },
+): Promise<CommentOutcome | null> {
   if (!token || !context.repository) {
     core.warning(`No github-token (or GITHUB_REPOSITORY) to post the pull request comment with. ${PERMISSIONS_HINT}`);
     return null;
@@ -54,24 +67,40 @@ async function comment(report: Report, env: NodeJS.ProcessEnv, token: string | u
     // GitHub measures the limit its own way: the summary tier is the safe second try.
     () => renderMarkdown(report, { ...links, budget: 20_000 }),
   ).catch((error: unknown) => {
-    core.warning(`Could not post the pull request comment: ${errorMessage(error)}. The job summary has the full report.`);
+    core.warning(
+      `Could not post the pull request comment: ${errorMessage(error)}. The job summary has the full report.`,
+    );
     return null;
   });
-  if (outcome?.action === 'forbidden') core.warning(`The token may not comment on this pull request (${outcome.message}). ${PERMISSIONS_HINT}`);
-  else if (outcome?.action === 'too-large') core.warning(`GitHub refused the comment for its size (${outcome.message}); the job summary has the full report.`);
+  if (outcome?.action === 'forbidden')
+    core.warning(`The token may not comment on this pull request (${outcome.message}). ${PERMISSIONS_HINT}`);
+  else if (outcome?.action === 'too-large')
+    core.warning(`GitHub refused the comment for its size (${outcome.message}); the job summary has the full report.`);
   else if (outcome) core.info(`Pull request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}.`);
   return outcome;
 }
 
 /** `mode: comment`: post the comment from a report made by an unprivileged `pull_request` run. */
-async function commentFromReport(options: ShellOptions, env: NodeJS.ProcessEnv, context: EventContext): Promise<number> {
+async function commentFromReport(
+  options: ShellOptions,
+  env: NodeJS.ProcessEnv,
+  context: EventContext,
+): Promise<number> {
   const path = options.report;
-  if (!path) throw new ToolError('`mode: comment` needs `report`: the path of the migrate-check-report.json artifact downloaded from the check run.');
-  const report = JSON.parse(readFileSync(path, 'utf8')) as Report & { pullRequest?: { number: number; headSha: string } };
+  if (!path)
+    throw new ToolError(
+      '`mode: comment` needs `report`: the path of the migrate-check-report.json artifact downloaded from the check run.',
+    );
+  const report = JSON.parse(readFileSync(path, 'utf8')) as Report & {
+    pullRequest?: { number: number; headSha: string };
+  };
   const ranOn = context.workflowRun?.headSha;
-  if (!report.pullRequest) throw new ToolError(`${path} was not made by a pull request run, so there is no pull request to comment on.`);
+  if (!report.pullRequest)
+    throw new ToolError(`${path} was not made by a pull request run, so there is no pull request to comment on.`);
   if (ranOn && ranOn !== report.pullRequest.headSha) {
-    throw new ToolError(`${path} is for commit ${report.pullRequest.headSha}, but the workflow run that uploaded it ran on ${ranOn}: refusing to post a report for another commit.`);
+    throw new ToolError(
+      `${path} is for commit ${report.pullRequest.headSha}, but the workflow run that uploaded it ran on ${ranOn}: refusing to post a report for another commit.`,
+    );
   }
   await comment(report, env, options.githubToken, context, report.pullRequest);
   return 0;
@@ -92,26 +121,41 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     const config = await resolveConfig(given, { ...ACTION, cwd });
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
 
-    const report = await run(config, localIO(config, cwd, (line) => core.info(neutraliseCommands(line))));
-    const withPr = context.pr ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } } : report;
+    const report = await run(
+      config,
+      localIO(config, cwd, (line) => core.info(neutraliseCommands(line))),
+    );
+    const withPr = context.pr
+      ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } }
+      : report;
 
     // File and object names are untrusted: they must not read as workflow commands in the log.
     process.stdout.write(neutraliseCommands(renderTerminal(report, { color: false })));
     process.stdout.write(renderAnnotations(report));
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
     const links = fileLinks(env, context.pr?.headSha);
-    if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
+    if (env.GITHUB_STEP_SUMMARY)
+      await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
 
     if (context.pr && given.options.comment) await comment(report, env, given.options.githubToken, context, context.pr);
-    else if (!context.pr) core.info(`No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`);
+    else if (!context.pr)
+      core.info(
+        `No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`,
+      );
 
     if (!report.ok) {
-      core.setFailed(`Migrations are not safe to merge: ${report.findings.filter((f) => f.severity === 'error').length} error(s). See the annotations and the job summary.`);
+      core.setFailed(
+        `Migrations are not safe to merge: ${report.findings.filter((f) => f.severity === 'error').length} error(s). See the annotations and the job summary.`,
+      );
       return 1;
     }
     return 0;
   } catch (error) {
-    core.setFailed(neutraliseCommands(error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`));
+    core.setFailed(
+      neutraliseCommands(
+        error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`,
+      ),
+    );
     if (!(error instanceof ToolError) && error instanceof Error && error.stack) core.debug(error.stack);
     return 2;
   }

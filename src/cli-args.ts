@@ -92,11 +92,7 @@ function defaultNote(s: Setting): string {
 }
 
 function section(title: string, settings: readonly Setting[]): string[] {
-  return [
-    '',
-    title,
-    ...settings.map((s) => line(written(s), describe(s) + defaultNote(s))),
-  ];
+  return ['', title, ...settings.map((s) => line(written(s), describe(s) + defaultNote(s)))];
 }
 
 const names = (settings: readonly { name: string }[]) => settings.map((s) => s.name).join(', ');
@@ -114,7 +110,10 @@ export function helpText(): string {
       'The prelude (what your migrations expect to exist before the first one runs):',
       FLAGS.filter((s) => s.file && s.prelude),
     ),
-    ...section('The run itself:', FLAGS.filter((s) => !s.file)),
+    ...section(
+      'The run itself:',
+      FLAGS.filter((s) => !s.file),
+    ),
     '  -h, --help, -v, --version',
     '',
     wrap('Only in the config file:', `${names(fileOnly)}.`, 3),

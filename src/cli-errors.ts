@@ -17,9 +17,21 @@ const FIXES: Record<string, [string, string]> = {
 };
 
 const VERBS: Record<string, string> = {
-  open: 'open', read: 'read', write: 'write', mkdir: 'create the folder',
-  scandir: 'list', stat: 'look at', lstat: 'look at', rename: 'rename', unlink: 'remove', rmdir: 'remove',
-  copyfile: 'copy', symlink: 'link', chmod: 'change the mode of', chown: 'change the owner of', access: 'access',
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the folder',
+  scandir: 'list',
+  stat: 'look at',
+  lstat: 'look at',
+  rename: 'rename',
+  unlink: 'remove',
+  rmdir: 'remove',
+  copyfile: 'copy',
+  symlink: 'link',
+  chmod: 'change the mode of',
+  chown: 'change the owner of',
+  access: 'access',
 };
 
 /**
@@ -35,8 +47,10 @@ export function describeSystemError(error: unknown): string | null {
   if (e.syscall === 'mkdtemp') {
     // The path is TMPDIR plus a random suffix: name the folder the user chose.
     const folder = e.path ? ` in \`${dirname(e.path)}\`` : '';
-    return `Could not create a temporary folder${folder}: ${fix[0]} (${e.code}). ` +
-      'Set TMPDIR to an existing, writable folder.';
+    return (
+      `Could not create a temporary folder${folder}: ${fix[0]} (${e.code}). ` +
+      'Set TMPDIR to an existing, writable folder.'
+    );
   }
   const verb = (e.syscall && VERBS[e.syscall]) ?? e.syscall ?? 'use';
   const path = e.path ? ` \`${e.path}\`${e.dest ? ` → \`${e.dest}\`` : ''}` : '';
@@ -49,12 +63,19 @@ const capitalise = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 export async function unwritable(path: string): Promise<string | null> {
   const st = await stat(path).catch(() => null);
   if (st?.isDirectory()) return 'it is a folder; name a file such as report.json';
-  if (st) return access(path, constants.W_OK).then(() => null, () => 'it is not writable (permission denied)');
+  if (st)
+    return access(path, constants.W_OK).then(
+      () => null,
+      () => 'it is not writable (permission denied)',
+    );
   const parent = await stat(dirname(path)).catch(() => null);
   if (!parent) return `its folder \`${dirname(path)}\` does not exist; create it first`;
   if (!parent.isDirectory()) return `\`${dirname(path)}\` is not a folder`;
   const denied = `its folder \`${dirname(path)}\` is not writable (permission denied)`;
-  return access(dirname(path), constants.W_OK).then(() => null, () => denied);
+  return access(dirname(path), constants.W_OK).then(
+    () => null,
+    () => denied,
+  );
 }
 
 /** Writes (or appends) a report, turning a filesystem error into a ToolError naming `what` and `shown`. */

@@ -3,7 +3,10 @@ import { cleanupAll } from './database/lifetime.ts';
 
 // Ctrl-C and SIGTERM (a cancelled CI job): drop scratch databases and stop servers first.
 let interrupted = false;
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     if (interrupted) process.exit(code);
     interrupted = true;

@@ -53,8 +53,8 @@ export async function main(
   try {
     const hashing = argv[0] === 'hash';
     const args = parseArgv(hashing ? argv.slice(1) : argv);
-    if (args.help) return streams.stdout.write(helpText() + '\n'), 0;
-    if (args.version) return streams.stdout.write(VERSION + '\n'), 0;
+    if (args.help) return (streams.stdout.write(helpText() + '\n'), 0);
+    if (args.version) return (streams.stdout.write(VERSION + '\n'), 0);
     const flags = givenSettings(args.given, CLI);
     const config = await resolveConfig(flags, { ...CLI, cwd, env });
     if (hashing) return await hash(config, streams, cwd);
@@ -68,7 +68,11 @@ export async function main(
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
     // Tests that run the CLI many times in one process pass a running default embedded server.
-    const useShared = embedded && config.database === 'embedded' && !config.postgresBin && config.postgresVersion === DEFAULTS.postgresVersion;
+    const useShared =
+      embedded &&
+      config.database === 'embedded' &&
+      !config.postgresBin &&
+      config.postgresVersion === DEFAULTS.postgresVersion;
     const report = await run(config, {
       ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
       ...(useShared ? { startServer: async () => embedded } : {}),
@@ -84,12 +88,16 @@ export async function main(
           : renderTerminal(report, { color: format === 'github' ? false : color });
     if (config.output === 'json') out.json(as('json'));
     else streams.stdout.write(as(config.output));
-    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok) streams.stdout.write(await baseHint(report, cwd));
+    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok)
+      streams.stdout.write(await baseHint(report, cwd));
     if (config.output === 'github') {
       out.raw.write(renderAnnotations(report));
       const markdown = renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n';
       if (summary) await writeReport(summary, markdown, `The job summary (GITHUB_STEP_SUMMARY=${summary})`, 'append');
-      else streams.stderr.write('migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n');
+      else
+        streams.stderr.write(
+          'migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n',
+        );
     }
     if (outputFile) {
       const text = as(outputFile.endsWith('.md') ? 'markdown' : 'json');

@@ -24,7 +24,10 @@ function distance(a: string, b: string): number {
 
 /** The known key a mistyped one most likely meant (`fail_on`, `failOn`, `fial-on` → `fail-on`), or null. */
 export function nearestKey(key: string, known: readonly string[]): string | null {
-  const spelled = key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[_\s]+/g, '-').toLowerCase();
+  const spelled = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[_\s]+/g, '-')
+    .toLowerCase();
   if (known.includes(spelled)) return spelled;
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(spelled.length / 3)) + 1;
@@ -124,8 +127,15 @@ export function customSettings(value: unknown, where: string): CustomSettings {
   refuseUnknownKeys(
     raw,
     [
-      'pattern', 'ordering', 'transaction', 'split', 'bookkeeping', 'ignore', 'no-transaction-name',
-      'no-transaction-first-line', 'prefer',
+      'pattern',
+      'ordering',
+      'transaction',
+      'split',
+      'bookkeeping',
+      'ignore',
+      'no-transaction-name',
+      'no-transaction-first-line',
+      'prefer',
     ],
     where,
     [],

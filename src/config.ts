@@ -10,7 +10,13 @@ import type { DatabaseKind } from './database/index.ts';
 import { notPostgresUrl } from './database/url.ts';
 import { ConfigError, errorMessage } from './errors.ts';
 import {
-  DEFAULTS, SETTING_LIST, SETTINGS, type Config, type DirectorySettings, type Setting, type ShellOptions,
+  DEFAULTS,
+  SETTING_LIST,
+  SETTINGS,
+  type Config,
+  type DirectorySettings,
+  type Setting,
+  type ShellOptions,
 } from './settings.ts';
 
 export type { CheckSetting, Config, DirectorySettings, FailOn, ShellOptions } from './settings.ts';
@@ -164,7 +170,9 @@ export async function resolveConfig(given: Given, shell: Shell): Promise<Config>
     }
     const from = given.settings.databaseUrl
       ? shell.spell('database-url').replace(/^the/, 'The')
-      : file.databaseUrl ? 'The `database-url` of the config file' : SETTINGS.databaseUrl.env;
+      : file.databaseUrl
+        ? 'The `database-url` of the config file'
+        : SETTINGS.databaseUrl.env;
     const wrong = notPostgresUrl(config.databaseUrl, from);
     if (wrong) throw new ConfigError(wrong);
   }

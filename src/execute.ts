@@ -69,7 +69,9 @@ interface PgError {
 /** Maps a 1-based character position in `unit.sql` to a line and column of the file. */
 export function locate(unit: ExecUnit, position: number): { line: number; column: number } {
   // Postgres counts characters, not UTF-16 code units.
-  const before = Array.from(unit.sql).slice(0, Math.max(0, position - 1)).join('');
+  const before = Array.from(unit.sql)
+    .slice(0, Math.max(0, position - 1))
+    .join('');
   const lines = before.split('\n');
   const line = unit.line + lines.length - 1;
   const column = (lines.length === 1 ? unit.column - 1 : 0) + Array.from(lines.at(-1)!).length + 1;
@@ -91,7 +93,12 @@ export function missingExtension(message: string): string | null {
 function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: ExecUnit | null = unit): StepError {
   const e = error as PgError;
   const position = Number(e.position);
-  const where = position > 0 ? locate(unit, position) : statement ? { line: statement.line, column: statement.column } : { line: null, column: null };
+  const where =
+    position > 0
+      ? locate(unit, position)
+      : statement
+        ? { line: statement.line, column: statement.column }
+        : { line: null, column: null };
   const message = e.message ?? String(error);
   const code = e.code ?? 'XX000';
   const extension = missingExtension(message);
@@ -116,7 +123,12 @@ function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: 
  * Runs a script the way its runner does. Returns null on success, or the error of the unit
  * that failed (after rolling back what the runner would roll back).
  */
-export async function executeScript(client: pg.Client, script: Script, guard?: Guard, observer?: ScriptObserver): Promise<StepError | null> {
+export async function executeScript(
+  client: pg.Client,
+  script: Script,
+  guard?: Guard,
+  observer?: ScriptObserver,
+): Promise<StepError | null> {
   const wrapped = script.transaction === 'wrapped';
   if (wrapped) await client.query('BEGIN');
   for (const unit of script.units) {
@@ -128,7 +140,9 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
     const send = () => (plan ? client.query(plan.sql) : sendUnit(client, unit));
     const attempt = async () => {
       if (watcher && !plan) await watcher.beforeAlone();
-      const run = guard ? guarded(client, guard.observer, guard.limits, send) : { result: send(), timedOut: () => null };
+      const run = guard
+        ? guarded(client, guard.observer, guard.limits, send)
+        : { result: send(), timedOut: () => null };
       try {
         const result = await run.result;
         if (watcher) await (plan ? watcher.planned(plan, result as pg.QueryResult) : watcher.afterAlone(unit, wrapped));
@@ -152,7 +166,8 @@ export async function executeScript(client: pg.Client, script: Script, guard?: G
       const position = Number((error as PgError).position);
       // In a wrapped script the earlier units were rolled back with the failing one.
       const earlier = wrapped ? script.units.slice(0, script.units.indexOf(unit)) : [];
-      const statement = position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
+      const statement =
+        position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
       const failed = toStepError(error, script, unit, statement);
       return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
@@ -184,7 +199,8 @@ function sendUnit(client: pg.Client, unit: ExecUnit): Promise<unknown> {
 }
 
 /** Statements that end or open a transaction: re-running a unit holding one could commit it. */
-const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTION|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+const TRANSACTION_CONTROL =
+  /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTION|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
 
 /**
  * The statement of a multi-statement unit (a file sent as one query) that raised `code`, for
@@ -193,8 +209,16 @@ const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTI
  * transaction that is rolled back too. Null when it cannot be told: the unit controls its own
  * transactions, or no statement fails the same way again.
  */
-async function failingStatement(client: pg.Client, unit: ExecUnit, earlier: readonly ExecUnit[], code: string | undefined, guard?: Guard): Promise<ExecUnit | null> {
-  const statements = splitStatements(unit.sql, unit.line).map((s) => (s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s));
+async function failingStatement(
+  client: pg.Client,
+  unit: ExecUnit,
+  earlier: readonly ExecUnit[],
+  code: string | undefined,
+  guard?: Guard,
+): Promise<ExecUnit | null> {
+  const statements = splitStatements(unit.sql, unit.line).map((s) =>
+    s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s,
+  );
   if (statements.length <= 1) return statements.length ? unit : null;
   if ([...statements, ...earlier].some((s) => TRANSACTION_CONTROL.test(s.sql))) return null;
   let found: ExecUnit | null = null;
@@ -202,7 +226,9 @@ async function failingStatement(client: pg.Client, unit: ExecUnit, earlier: read
     await client.query('BEGIN');
     for (const before of earlier) await client.query(before.sql);
     for (const statement of statements) {
-      const run = guard ? guarded(client, guard.observer, guard.limits, () => client.query(statement.sql)) : { result: client.query(statement.sql) };
+      const run = guard
+        ? guarded(client, guard.observer, guard.limits, () => client.query(statement.sql))
+        : { result: client.query(statement.sql) };
       try {
         await run.result;
       } catch (error) {
@@ -222,7 +248,10 @@ const seconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000}min` : `${ms
 
 /** A query migrate-check cancelled itself, said as what happened. */
 function enforced(error: StepError, timedOut: TimedOut, limits: Timeouts): StepError {
-  const limit = timedOut === 'statement' ? `the statement timeout (${seconds(limits.statementMs!)})` : `the lock timeout (${seconds(limits.lockMs!)})`;
+  const limit =
+    timedOut === 'statement'
+      ? `the statement timeout (${seconds(limits.statementMs!)})`
+      : `the lock timeout (${seconds(limits.lockMs!)})`;
   const setting = timedOut === 'statement' ? 'statement_timeout' : 'lock_timeout';
   return {
     ...error,

@@ -161,7 +161,15 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     for (const script of options.prelude ?? []) {
       const started = performance.now();
       const error = await executeScript(connections.setup ?? connections.migrate, script);
-      const step: Step = { version: PRELUDE, name: basename(script.file), direction: 'up', attempt: 1, status: error ? 'failed' : 'ok', file: script.file, durationMs: Math.round(performance.now() - started) };
+      const step: Step = {
+        version: PRELUDE,
+        name: basename(script.file),
+        direction: 'up',
+        attempt: 1,
+        status: error ? 'failed' : 'ok',
+        file: script.file,
+        durationMs: Math.round(performance.now() - started),
+      };
       if (error) step.error = error;
       if (record) steps.push(step);
       if (error) return step;
@@ -194,7 +202,16 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   /** The relations that existed before each observed migration's first up. */
   const tracked = new Map<string, Tracked>();
   // Seeded data needs a migration's own roundtrip: with `all`, the downs run long after the ups.
-  const data = options.seed && roundtrip === 'per-migration' ? new DataStage(inspect, options.seed.rows, set.bookkeeping, options.seed.files, migrations.map((m) => m.version)) : null;
+  const data =
+    options.seed && roundtrip === 'per-migration'
+      ? new DataStage(
+          inspect,
+          options.seed.rows,
+          set.bookkeeping,
+          options.seed.files,
+          migrations.map((m) => m.version),
+        )
+      : null;
   const dataLoss: NonNullable<ReplayResult['dataLoss']> = [];
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
     const relations = tracked.get(m.version);
@@ -221,7 +238,15 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   const apply = async (m: Migration, direction: Direction, attempt: 1 | 2, expected?: Schema): Promise<boolean> => {
     const script = direction === 'up' ? m.up : m.down;
     if (!script) return true;
-    const step: Step = { version: m.version, name: m.name, direction, attempt, status: 'skipped', file: script.file, durationMs: 0 };
+    const step: Step = {
+      version: m.version,
+      name: m.name,
+      direction,
+      attempt,
+      status: 'skipped',
+      file: script.file,
+      durationMs: 0,
+    };
     steps.push(step);
     const index = migrations.indexOf(m);
     // An up that fails ends the replay as it ends a deploy; a failing down or re-up does not.
@@ -231,11 +256,22 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       const first = refused[0]!;
       step.status = 'failed';
       step.refused = refused;
-      step.error = { message: `not run: ${first.what} acts outside the scratch database`, code: REFUSED, kind: 'refused', file: script.file, line: first.line, column: first.column, located: true };
+      step.error = {
+        message: `not run: ${first.what} acts outside the scratch database`,
+        code: REFUSED,
+        kind: 'refused',
+        file: script.file,
+        line: first.line,
+        column: first.column,
+        located: true,
+      };
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
       if (options.observe && direction === 'up' && attempt === 1 && roundtrip === 'all') {
-        tracked.set(m.version, await trackRelations(inspect, namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? []))));
+        tracked.set(
+          m.version,
+          await trackRelations(inspect, namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? []))),
+        );
       }
       const run = async () => {
         const observer = options.observe ? await observerFor(m) : undefined;
@@ -249,7 +285,16 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       // Failed on the seeded rows: tried again on empty tables, from the same schema, it tells the
       // data's failure (fails-on-data) from the migration's own.
       // A cancelled statement (a timeout) is not the data's failure.
-      if (error && error.kind === 'statement' && !error.timedOut && !['57014', '55P03'].includes(error.code) && attempt === 1 && data?.hasRows && expected && (await restored(expected, m))) {
+      if (
+        error &&
+        error.kind === 'statement' &&
+        !error.timedOut &&
+        !['57014', '55P03'].includes(error.code) &&
+        attempt === 1 &&
+        data?.hasRows &&
+        expected &&
+        (await restored(expected, m))
+      ) {
         await data.empty();
         const again = await run();
         if (!again) step.failedOnData = error;
@@ -261,7 +306,11 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
         step.error = direction === 'up' && attempt === 2 ? { ...error, kind: 'not-repeatable' } : error;
         // Rolling a whole directory back stops at a failing down, before the older ones.
         if (ends) stop(index, `${script.file} fails, and a deploy stops there`);
-        else if (roundtrip !== 'per-migration') stop(direction === 'down' ? migrations.slice(0, index + 1) : migrations.slice(index + 1), `${script.file} fails`);
+        else if (roundtrip !== 'per-migration')
+          stop(
+            direction === 'down' ? migrations.slice(0, index + 1) : migrations.slice(index + 1),
+            `${script.file} fails`,
+          );
       }
       const outside = await options.watch?.changes();
       if (outside?.length) step.outside = outside;
@@ -288,7 +337,11 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     for (const earlier of failed ? [] : migrations.slice(0, index + 1)) {
       if (!earlier.up) continue;
       const error = await executeScript(next.migrate, earlier.up, options.guard);
-      if (error) return stop(index, `${earlier.up.file} did not apply again while the state after ${file(m.up)} was rebuilt: ${error.message}`);
+      if (error)
+        return stop(
+          index,
+          `${earlier.up.file} did not apply again while the state after ${file(m.up)} was rebuilt: ${error.message}`,
+        );
     }
     if (failed) return stop(index, `the prerequisites failed while the state after ${file(m.up)} was rebuilt`);
     ({ migrate, inspect } = next);
@@ -311,7 +364,10 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       }
       if (kept) before.set(m.version, start!);
       if (watched) {
-        const relations = await trackRelations(inspect, namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? [])));
+        const relations = await trackRelations(
+          inspect,
+          namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? [])),
+        );
         tracked.set(m.version, relations);
         await data?.before(m, relations);
       }

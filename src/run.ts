@@ -28,12 +28,17 @@ export interface RunIO {
  */
 export async function run(config: Config, io: RunIO): Promise<Report> {
   const started = performance.now();
-  const base = config.base ? await (io.openBase?.(config.base) ?? Promise.resolve({ unavailable: 'this run cannot read git history' })) : null;
+  const base = config.base
+    ? await (io.openBase?.(config.base) ?? Promise.resolve({ unavailable: 'this run cannot read git history' }))
+    : null;
   const loaded: LoadedDirectory[] = [];
-  for (const path of config.paths) loaded.push(await loadDirectory(path, settingsFor(config, path), (p) => io.directory(p), base));
+  for (const path of config.paths)
+    loaded.push(await loadDirectory(path, settingsFor(config, path), (p) => io.directory(p), base));
 
   await using server = await io.startServer();
-  const replays = await replayDirectories(server, loaded, config, (path, step, done, total) => io.onStep?.(path, step, done, total));
+  const replays = await replayDirectories(server, loaded, config, (path, step, done, total) =>
+    io.onStep?.(path, step, done, total),
+  );
   const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
     const replayed = replays[i]!;
     const { kept, suppressed } = judge(directory, replayed, server.provider);

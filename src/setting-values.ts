@@ -50,7 +50,10 @@ const empty = (key: string, where: string, example: string) =>
 export function textList(value: unknown, key: string, where: string, example: string): string[] {
   if (typeof value === 'string') {
     if (!value.trim()) throw empty(key, where, example);
-    return value.split('\n').map((p) => p.trim()).filter(Boolean);
+    return value
+      .split('\n')
+      .map((p) => p.trim())
+      .filter(Boolean);
   }
   if (!Array.isArray(value)) {
     const given = `${where}: \`${key}\` is ${kindOf(value)}`;
@@ -118,7 +121,11 @@ export function parseTimeout(value: unknown, key: string, where: string, min: nu
 
 /** A duration as people write it: 300000 → `5min`. */
 export function showDuration(ms: number): string {
-  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

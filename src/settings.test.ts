@@ -13,7 +13,11 @@ const ROOT = join(import.meta.dirname, '..');
 
 test("action.yml's inputs are the settings table's: names, descriptions, defaults (node scripts/action-yml.ts writes them)", () => {
   const declared = (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: unknown }).inputs;
-  assert.deepEqual(declared, inputDeclarations(), 'run `node scripts/action-yml.ts` after changing an input in src/settings.ts');
+  assert.deepEqual(
+    declared,
+    inputDeclarations(),
+    'run `node scripts/action-yml.ts` after changing an input in src/settings.ts',
+  );
 });
 
 test('an input that is also a config file setting defaults to empty, so that the config file decides', () => {
@@ -21,7 +25,10 @@ test('an input that is also a config file setting defaults to empty, so that the
   for (const s of SETTING_LIST.filter((x) => x.input && x.file)) {
     assert.ok(inputs[s.name]!.required || inputs[s.name]!.default === '', s.name);
   }
-  assert.deepEqual(readInputs((name) => ({ format: 'goose', 'fail-on': '' })[name] ?? ''), { format: 'goose' });
+  assert.deepEqual(
+    readInputs((name) => ({ format: 'goose', 'fail-on': '' })[name] ?? ''),
+    { format: 'goose' },
+  );
 });
 
 test('every setting has a kebab-case name, one flag spelling and a one-line doc; --help lists every flag', () => {
@@ -37,23 +44,60 @@ test('every setting has a kebab-case name, one flag spelling and a one-line doc;
 });
 
 test('flags: switches take --no-<name>, lists and name=value pairs repeat, the directories are the arguments', () => {
-  const { given } = parseArgv(['db', 'lib', '--no-same-database', '-q', '--prerequisites', 'a.sql', '--prerequisites', 'b.sql', '--setting', 'a.b=1']);
-  assert.deepEqual(given, { path: ['db', 'lib'], 'same-database': false, quiet: true, prerequisites: ['a.sql', 'b.sql'], settings: ['a.b=1'] });
+  const { given } = parseArgv([
+    'db',
+    'lib',
+    '--no-same-database',
+    '-q',
+    '--prerequisites',
+    'a.sql',
+    '--prerequisites',
+    'b.sql',
+    '--setting',
+    'a.b=1',
+  ]);
+  assert.deepEqual(given, {
+    path: ['db', 'lib'],
+    'same-database': false,
+    quiet: true,
+    prerequisites: ['a.sql', 'b.sql'],
+    settings: ['a.b=1'],
+  });
   const { settings, options } = givenSettings(given, { where: 'command line', spell });
-  assert.deepEqual(settings, { paths: ['db', 'lib'], sameDatabase: false, prerequisites: ['a.sql', 'b.sql'], settings: { 'a.b': '1' } });
+  assert.deepEqual(settings, {
+    paths: ['db', 'lib'],
+    sameDatabase: false,
+    prerequisites: ['a.sql', 'b.sql'],
+    settings: { 'a.b': '1' },
+  });
   assert.equal(options.quiet, true);
   assert.equal(parseArgv(['db', '--same-database']).given['same-database'], true);
   assert.throws(() => parseArgv(['--no-format', 'goose']), /Unknown option --no-format; did you mean --format\?/);
-  assert.throws(() => givenSettings({ comment: 'yes' }, { where: 'action inputs', spell: (n) => `the \`${n}\` input` }), /the `comment` input is "yes"; it must be true or false/);
+  assert.throws(
+    () => givenSettings({ comment: 'yes' }, { where: 'action inputs', spell: (n) => `the \`${n}\` input` }),
+    /the `comment` input is "yes"; it must be true or false/,
+  );
 });
 
 test('resolveConfig: given over the config file over the environment over the defaults; mappings combine', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'mc-settings-'));
   try {
-    const file = { path: ['db'], 'fail-on': 'warning', roundtrip: 'all', settings: { 'app.a': 'file', 'app.b': 'file' }, 'database-url': 'postgres://file@h/p',
-      directories: { db: { format: 'goose', settings: { 'app.b': 'dir' } } } };
+    const file = {
+      path: ['db'],
+      'fail-on': 'warning',
+      roundtrip: 'all',
+      settings: { 'app.a': 'file', 'app.b': 'file' },
+      'database-url': 'postgres://file@h/p',
+      directories: { db: { format: 'goose', settings: { 'app.b': 'dir' } } },
+    };
     writeFileSync(join(cwd, 'migrate-check.json'), JSON.stringify(file));
-    const shell: Shell = { where: 'command line', spell, noPath: 'no path', cwd, env: { DATABASE_URL: 'postgres://env@h/p' } };
+    const shell: Shell = {
+      where: 'command line',
+      spell,
+      noPath: 'no path',
+      cwd,
+      env: { DATABASE_URL: 'postgres://env@h/p' },
+    };
     const given = givenSettings({ 'fail-on': 'never', settings: ['app.a=flag'] }, shell);
     const config = await resolveConfig(given, shell);
     assert.equal(config.failOn, 'never', 'the flag');
@@ -68,7 +112,10 @@ test('resolveConfig: given over the config file over the environment over the de
     const empty = { ...shell, cwd: join(cwd, 'empty'), env: {} };
     mkdirSync(empty.cwd);
     await assert.rejects(resolveConfig(givenSettings({}, shell), empty), /^ConfigError: no path$/);
-    const none = await resolveConfig(givenSettings({ path: 'db' }, shell), { ...empty, fallbackDatabase: async () => 'container' });
+    const none = await resolveConfig(givenSettings({ path: 'db' }, shell), {
+      ...empty,
+      fallbackDatabase: async () => 'container',
+    });
     assert.equal(none.database, 'container', "the shell's fallback when neither a database nor a URL is set");
   } finally {
     rmSync(cwd, { recursive: true, force: true });

@@ -22,14 +22,30 @@
 import { SEVERITIES, type Severity } from './checks/check.ts';
 import type { NamingConventions } from './checks/naming.ts';
 import {
-  checkSettings, customSettings, gitRef, marker, namingConventions, placeholders, roleName, searchPath, sessionSettings,
+  checkSettings,
+  customSettings,
+  gitRef,
+  marker,
+  namingConventions,
+  placeholders,
+  roleName,
+  searchPath,
+  sessionSettings,
 } from './config-file.ts';
 import type { Ordering } from './formats/common.ts';
 import type { CustomSettings } from './formats/format.ts';
 import { formats } from './formats/index.ts';
 import type { Roundtrip } from './replay.ts';
 import {
-  choice, duration, integer, list, mapping, onOff, single, structured, type ValueKind,
+  choice,
+  duration,
+  integer,
+  list,
+  mapping,
+  onOff,
+  single,
+  structured,
+  type ValueKind,
 } from './setting-values.ts';
 
 export type FailOn = Severity | 'never';
@@ -57,21 +73,31 @@ const prelude = { ...inFiles, prelude: true } as const;
 /** The table. Keys are the `Config` properties; the order is the order of `--help` and action.yml. */
 export const SETTINGS = {
   paths: {
-    name: 'path', kind: list('db/migrations', '<dir>'), default: [] as string[], input: { required: true }, file: true,
+    name: 'path',
+    kind: list('db/migrations', '<dir>'),
+    default: [] as string[],
+    input: { required: true },
+    file: true,
     doc: 'Migration directory, relative to the repository root (several: one per line; on the CLI, the arguments).',
   },
   format: {
-    name: 'format', kind: choice(() => ['auto', ...formats.map((f) => f.id)], '<name>'), default: 'auto',
+    name: 'format',
+    kind: choice(() => ['auto', ...formats.map((f) => f.id)], '<name>'),
+    default: 'auto',
     ...everywhere,
     doc: 'The tool whose rules the files follow; auto detects it, and never guesses between two.',
   },
   roundtrip: {
-    name: 'roundtrip', kind: choice<Roundtrip>(['per-migration', 'all', 'none'], '<mode>'), default: 'per-migration',
+    name: 'roundtrip',
+    kind: choice<Roundtrip>(['per-migration', 'all', 'none'], '<mode>'),
+    default: 'per-migration',
     ...everywhere,
     doc: 'Each new migration up → down → up, or every up then every down then every up, or ups only.',
   },
   database: {
-    name: 'database', kind: choice(['embedded', 'url', 'container'] as const, '<kind>'), default: 'embedded',
+    name: 'database',
+    kind: choice(['embedded', 'url', 'container'] as const, '<kind>'),
+    default: 'embedded',
     ...shared,
     byDefault: 'url with --database-url or DATABASE_URL, else embedded',
     input: {
@@ -80,181 +106,249 @@ export const SETTINGS = {
     doc: 'An embedded Postgres (no Docker), your server, or a throwaway container.',
   },
   postgresImage: {
-    name: 'postgres-image', kind: single('postgis/postgis:17-3.5', '<image>'), byDefault: 'postgres:17-alpine',
+    name: 'postgres-image',
+    kind: single('postgis/postgis:17-3.5', '<image>'),
+    byDefault: 'postgres:17-alpine',
     ...shared,
     doc: 'The image of the throwaway container (postgis/postgis, pgvector/pgvector, your own).',
   },
   databaseUrl: {
-    name: 'database-url', kind: single('postgres://user@host:5432/postgres', '<url>'), env: 'DATABASE_URL',
+    name: 'database-url',
+    kind: single('postgres://user@host:5432/postgres', '<url>'),
+    env: 'DATABASE_URL',
     ...shared,
     doc: 'Your own server (e.g. a `services:` Postgres): the run uses scratch databases it creates and drops.',
   },
   postgresVersion: {
-    name: 'postgres-version', kind: integer('a Postgres major version', 14, 18, 17, '<major>'), default: 17,
-    flag: true, file: true,
+    name: 'postgres-version',
+    kind: integer('a Postgres major version', 14, 18, 17, '<major>'),
+    default: 17,
+    flag: true,
+    file: true,
     doc: 'The embedded Postgres major version, 14 to 18.',
   },
   postgresBin: {
-    name: 'postgres-bin', kind: single('/usr/lib/postgresql/17/bin', '<dir>'),
-    flag: true, file: true,
+    name: 'postgres-bin',
+    kind: single('/usr/lib/postgresql/17/bin', '<dir>'),
+    flag: true,
+    file: true,
     doc: 'Your own Postgres binaries for the embedded server: the folder with initdb and postgres.',
   },
   output: {
-    name: 'output', kind: choice(['text', 'json', 'markdown', 'github'] as const, '<format>'), default: 'text',
-    flag: true, file: true,
+    name: 'output',
+    kind: choice(['text', 'json', 'markdown', 'github'] as const, '<format>'),
+    default: 'text',
+    flag: true,
+    file: true,
     doc: 'markdown is the pull request comment; github is text, annotations and the job summary.',
   },
   outputFile: {
-    name: 'output-file', kind: single('report.json', '<path>'),
-    flag: true, file: true,
+    name: 'output-file',
+    kind: single('report.json', '<path>'),
+    flag: true,
+    file: true,
     doc: 'Also write the report there: .json → JSON, .md → markdown.',
   },
   failOn: {
-    name: 'fail-on', kind: choice<FailOn>([...SEVERITIES, 'never'], '<severity>'), default: 'error',
+    name: 'fail-on',
+    kind: choice<FailOn>([...SEVERITIES, 'never'], '<severity>'),
+    default: 'error',
     ...shared,
     doc: 'The lowest severity that fails the check.',
   },
   statementTimeoutMs: {
-    name: 'statement-timeout', kind: duration(100), default: 5 * 60_000,
-    flag: true, file: true,
+    name: 'statement-timeout',
+    kind: duration(100),
+    default: 5 * 60_000,
+    flag: true,
+    file: true,
     doc: "How long one statement may run, e.g. 30s, 5min (at least 100ms), even if it turns Postgres' own limit off.",
   },
   lockTimeoutMs: {
-    name: 'lock-timeout', kind: duration(1), default: 60_000,
-    flag: true, file: true,
+    name: 'lock-timeout',
+    kind: duration(1),
+    default: 60_000,
+    flag: true,
+    file: true,
     doc: 'How long one statement may wait for a lock.',
   },
   observe: {
-    name: 'observe', kind: onOff, default: true,
+    name: 'observe',
+    kind: onOff,
+    default: true,
     ...everywhere,
     doc: 'Observe the locks, rewrites, scans and time of every statement of the migrations that get a roundtrip.',
   },
   tableSizes: {
-    name: 'table-sizes', kind: single('table-sizes.json', '<file>'),
+    name: 'table-sizes',
+    kind: single('table-sizes.json', '<file>'),
     ...everywhere,
     doc: 'A JSON file of production row counts per table ({"public.users": 40000000}): lock times are projected to them.',
   },
   maxLockMs: {
-    name: 'max-lock-ms', kind: integer('a number of milliseconds', 1, 86_400_000, 2000, '<ms>'),
+    name: 'max-lock-ms',
+    kind: integer('a number of milliseconds', 1, 86_400_000, 2000, '<ms>'),
     ...everywhere,
     doc: 'A blocking lock held (or projected to be held) longer than this is an error instead of a warning.',
   },
   seed: {
-    name: 'seed', kind: onOff, default: true,
+    name: 'seed',
+    kind: onOff,
+    default: true,
     ...everywhere,
     doc: 'Fill the existing tables a checked migration touches with generated rows before it runs.',
   },
   seedRows: {
-    name: 'seed-rows', kind: integer('a number of rows', 1, 1_000_000, 1000, '<n>'), default: 1000,
+    name: 'seed-rows',
+    kind: integer('a number of rows', 1, 1_000_000, 1000, '<n>'),
+    default: 1000,
     ...everywhere,
     doc: 'Rows generated per table.',
   },
   seedFiles: {
-    name: 'seed-files', kind: single('db/seeds', '<dir>'),
+    name: 'seed-files',
+    kind: single('db/seeds', '<dir>'),
     ...everywhere,
     doc: 'A folder of SQL seed files (<version>.sql runs after that migration) whose rows replace the generated ones.',
   },
   base: {
-    name: 'base', kind: single('origin/main', '<git-ref>', gitRef),
+    name: 'base',
+    kind: single('origin/main', '<git-ref>', gitRef),
     ...shared,
     input: { byDefault: "the pull request's base commit, or the merge group's; on push, from the config file" },
     doc: 'The base branch (a git ref or commit): history checks, and only new and edited migrations roundtrip.',
   },
   scope: {
-    name: 'scope', kind: choice(['changed', 'all'] as const, '<scope>'), default: 'changed',
+    name: 'scope',
+    kind: choice(['changed', 'all'] as const, '<scope>'),
+    default: 'changed',
     ...shared,
     doc: 'With a base, roundtrip only new and edited migrations (changed) or all of them.',
   },
   sameDatabase: {
-    name: 'same-database', kind: onOff, default: false,
-    flag: true, file: true,
+    name: 'same-database',
+    kind: onOff,
+    default: false,
+    flag: true,
+    file: true,
     doc: "Replay every directory, in the order given, in one database (an app beside a library's migrations).",
   },
   checks: {
-    name: 'checks', kind: structured<Record<string, CheckSetting>>(checkSettings, true), default: {},
+    name: 'checks',
+    kind: structured<Record<string, CheckSetting>>(checkSettings, true),
+    default: {},
     ...inFiles,
     doc: 'Severity per check id: error, warning, notice or off.',
   },
   prerequisites: {
-    name: 'prerequisites', kind: list('db/extensions.sql', '<file>'), default: [] as string[],
-    flag: true, ...prelude,
+    name: 'prerequisites',
+    kind: list('db/extensions.sql', '<file>'),
+    default: [] as string[],
+    flag: true,
+    ...prelude,
     doc: 'SQL files run as superuser before the first migration (extensions, roles, schemas).',
   },
   placeholders: {
-    name: 'placeholders', kind: mapping('<tok=value>', placeholders), default: {},
-    flag: { name: 'placeholder' }, ...prelude,
+    name: 'placeholders',
+    kind: mapping('<tok=value>', placeholders),
+    default: {},
+    flag: { name: 'placeholder' },
+    ...prelude,
     doc: "Literal text replaced in every file before it runs, e.g. '${schema}=public'.",
   },
   searchPath: {
-    name: 'search-path', kind: searchPath,
-    flag: true, ...prelude,
+    name: 'search-path',
+    kind: searchPath,
+    flag: true,
+    ...prelude,
     doc: 'The search_path of the migrations\' session, e.g. "app, public".',
   },
   settings: {
-    name: 'settings', kind: mapping('<name=value>', sessionSettings), default: {},
-    flag: { name: 'setting' }, ...prelude,
+    name: 'settings',
+    kind: mapping('<name=value>', sessionSettings),
+    default: {},
+    flag: { name: 'setting' },
+    ...prelude,
     doc: "A setting of the migrations' session, e.g. app.tenant=test.",
   },
   role: {
-    name: 'role', kind: single('app_migrator', '<name>', roleName),
-    flag: true, ...prelude,
+    name: 'role',
+    kind: single('app_migrator', '<name>', roleName),
+    flag: true,
+    ...prelude,
     doc: 'Run the migrations as this non-superuser role (created when missing).',
   },
   ordering: {
-    name: 'ordering', kind: choice<Ordering>(['numeric', 'lexical'], '<order>'),
+    name: 'ordering',
+    kind: choice<Ordering>(['numeric', 'lexical'], '<order>'),
     ...inFiles,
     doc: 'For plain: order by the leading number (numeric, the default) or by the whole file name.',
   },
   noTransactionMarker: {
-    name: 'no-transaction-marker', kind: marker,
+    name: 'no-transaction-marker',
+    kind: marker,
     ...inFiles,
     doc: 'For plain: a comment line that makes the runner send a file without a transaction.',
   },
   namingConventions: {
-    name: 'naming-conventions', kind: structured<NamingConventions>(namingConventions),
+    name: 'naming-conventions',
+    kind: structured<NamingConventions>(namingConventions),
     ...inFiles,
     doc: 'Opt-in conventions for new migration names: snake-case, verb-prefix, version-width.',
   },
   custom: {
-    name: 'custom', kind: structured<CustomSettings>(customSettings),
+    name: 'custom',
+    kind: structured<CustomSettings>(customSettings),
     ...inFiles,
     doc: 'For format custom: the file name pattern, ordering, transaction and split rules.',
   },
 
   // The shells' own options: how they run, not what is checked (no config file key, not in `Config`).
   config: {
-    name: 'config', kind: single('migrate-check.yml', '<file>'),
+    name: 'config',
+    kind: single('migrate-check.yml', '<file>'),
     byDefault: 'migrate-check.json, .yml or .yaml in the working directory',
-    flag: true, input: true,
+    flag: true,
+    input: true,
     doc: 'The config file.',
   },
   color: {
-    name: 'color', kind: onOff, byDefault: 'on a terminal, unless NO_COLOR is set',
+    name: 'color',
+    kind: onOff,
+    byDefault: 'on a terminal, unless NO_COLOR is set',
     flag: true,
     doc: 'Colour the text output.',
   },
   quiet: {
-    name: 'quiet', kind: onOff, default: false,
+    name: 'quiet',
+    kind: onOff,
+    default: false,
     flag: { short: 'q' },
     doc: 'No progress lines.',
   },
   comment: {
-    name: 'comment', kind: onOff, default: true,
+    name: 'comment',
+    kind: onOff,
+    default: true,
     input: true,
     doc: 'Post the sticky pull request comment (true) or not (false).',
   },
   githubToken: {
-    name: 'github-token', kind: single('${{ github.token }}', '<token>'),
+    name: 'github-token',
+    kind: single('${{ github.token }}', '<token>'),
     input: { default: '${{ github.token }}' },
     doc: 'Token to post the comment with (needs pull-requests: write).',
   },
   mode: {
-    name: 'mode', kind: choice(['check', 'comment'] as const, '<mode>'), default: 'check',
+    name: 'mode',
+    kind: choice(['check', 'comment'] as const, '<mode>'),
+    default: 'check',
     input: true,
     doc: 'check runs the checks; comment posts the comment from `report`, in a workflow_run workflow for fork PRs.',
   },
   report: {
-    name: 'report', kind: single('migrate-check-report.json', '<path>'),
+    name: 'report',
+    kind: single('migrate-check-report.json', '<path>'),
     input: true,
     doc: 'For mode comment: the path of the migrate-check-report.json artifact.',
   },
@@ -268,7 +362,7 @@ type WrongDefault = {
   [K in Key]: Table[K] extends { default: infer D } ? (D extends ValueOf<K> ? never : K) : never;
 }[Key];
 // A default that its kind would refuse fails the type check here, naming the setting.
-true satisfies ([WrongDefault] extends [never] ? true : `the default of ${WrongDefault} is not a value of its kind`);
+true satisfies [WrongDefault] extends [never] ? true : `the default of ${WrongDefault} is not a value of its kind`;
 type Values<Keys extends Key> = { [K in Keys & Where<{ default: unknown }>]: ValueOf<K> } & {
   [K in Exclude<Keys, Where<{ default: unknown }>>]?: ValueOf<K>;
 };
@@ -284,9 +378,10 @@ export type Config = Values<Where<{ file: true }>> & {
 export type ShellOptions = Values<Exclude<Key, Where<{ file: true }>>>;
 
 /** The table as a list, each entry with its `Config` (or `ShellOptions`) key. */
-export const SETTING_LIST: readonly (Setting & { key: string })[] = Object.entries(SETTINGS).map(
-  ([key, s]) => ({ ...(s as Setting), key }),
-);
+export const SETTING_LIST: readonly (Setting & { key: string })[] = Object.entries(SETTINGS).map(([key, s]) => ({
+  ...(s as Setting),
+  key,
+}));
 
 export const DEFAULTS: Config = {
   ...Object.fromEntries(SETTING_LIST.filter((s) => s.file && s.default !== undefined).map((s) => [s.key, s.default])),

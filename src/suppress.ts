@@ -21,10 +21,14 @@ export function readSuppressions(file: string, text: string): Map<string, string
     const [id = '', ...words] = match[1]!.trim().split(/\s+/).filter(Boolean);
     const where = `${file}:${line}`;
     if (!checks.some((c) => c.id === id)) {
-      throw new ConfigError(`${where}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : 'no check'}. Write \`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(', ')}.`);
+      throw new ConfigError(
+        `${where}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : 'no check'}. Write \`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(', ')}.`,
+      );
     }
     if (words.length === 0) {
-      throw new ConfigError(`${where}: \`migrate-check:ignore ${id}\` needs a reason after the check id, e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`);
+      throw new ConfigError(
+        `${where}: \`migrate-check:ignore ${id}\` needs a reason after the check id, e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`,
+      );
     }
     out.set(id, words.join(' '));
   }
@@ -32,7 +36,10 @@ export function readSuppressions(file: string, text: string): Map<string, string
 }
 
 /** Splits findings into those that stand and those their file suppresses. */
-export function applySuppressions(findings: readonly Finding[], byFile: ReadonlyMap<string, ReadonlyMap<string, string>>): { kept: Finding[]; suppressed: Suppressed[] } {
+export function applySuppressions(
+  findings: readonly Finding[],
+  byFile: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): { kept: Finding[]; suppressed: Suppressed[] } {
   const kept: Finding[] = [];
   const suppressed: Suppressed[] = [];
   for (const f of findings) {

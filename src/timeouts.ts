@@ -53,7 +53,12 @@ function cancelRequest(client: pg.Client): void {
  * them. `observer` is another connection to the same server, idle while the query runs. Settles
  * as `query` does; `timedOut()` then says which limit the guard enforced, if any.
  */
-export function guarded<T>(client: pg.Client, observer: pg.Client | null, limits: Timeouts, query: () => Promise<T>): { result: Promise<T>; timedOut: () => TimedOut | null } {
+export function guarded<T>(
+  client: pg.Client,
+  observer: pg.Client | null,
+  limits: Timeouts,
+  query: () => Promise<T>,
+): { result: Promise<T>; timedOut: () => TimedOut | null } {
   let timedOut: TimedOut | null = null;
   let done = false;
   const timers: NodeJS.Timeout[] = [];
@@ -75,8 +80,14 @@ export function guarded<T>(client: pg.Client, observer: pg.Client | null, limits
     const check = async () => {
       // NOTE: pg_locks.waitstart is Postgres 14+; on 13 the statement limit still ends the wait.
       const waited = await observer
-        .query<{ ms: number | null }>('SELECT extract(epoch FROM now() - min(waitstart)) * 1000 AS ms FROM pg_locks WHERE pid = $1 AND NOT granted', [pid])
-        .then((r) => (r.rows[0]?.ms == null ? null : Number(r.rows[0].ms)), () => null);
+        .query<{ ms: number | null }>(
+          'SELECT extract(epoch FROM now() - min(waitstart)) * 1000 AS ms FROM pg_locks WHERE pid = $1 AND NOT granted',
+          [pid],
+        )
+        .then(
+          (r) => (r.rows[0]?.ms == null ? null : Number(r.rows[0].ms)),
+          () => null,
+        );
       if (waited !== null && waited >= lockMs) stop('lock');
       else later(1_000, () => void check());
     };

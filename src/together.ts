@@ -20,7 +20,12 @@ export interface TogetherResult {
  * runner's bookkeeping already run). The transaction is always rolled back: only whether it
  * applies matters.
  */
-export async function applyTogether(client: pg.Client, earlier: readonly Migration[], pending: readonly Migration[], guard?: Guard): Promise<TogetherResult> {
+export async function applyTogether(
+  client: pg.Client,
+  earlier: readonly Migration[],
+  pending: readonly Migration[],
+  guard?: Guard,
+): Promise<TogetherResult> {
   const versions = pending.filter((m) => m.up).map((m) => m.version);
   for (const m of earlier) {
     if (!m.up) continue;

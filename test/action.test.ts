@@ -22,7 +22,11 @@ function pr(change: (dir: string) => void) {
   made.push(dir);
   const sha = (ref: string) => execFileSync('git', ['rev-parse', ref], { cwd: dir, encoding: 'utf8' }).trim();
   const payload = {
-    pull_request: { number: 7, head: { sha: sha('pr'), repo: { full_name: 'acme/shop' } }, base: { sha: sha('main'), repo: { full_name: 'acme/shop' } } },
+    pull_request: {
+      number: 7,
+      head: { sha: sha('pr'), repo: { full_name: 'acme/shop' } },
+      base: { sha: sha('main'), repo: { full_name: 'acme/shop' } },
+    },
     repository: { full_name: 'acme/shop' },
   };
   return { dir, payload };
@@ -35,20 +39,27 @@ const addsEmailIndex = (d: string) => {
 const inputs = { path: 'db', database: 'embedded' };
 
 describe('the Action, end to end against a fake GitHub API', () => {
-  test('first run creates one comment; the second updates it, found on page 3 among 250 comments and other bots\' look-alikes', async () => {
+  test("first run creates one comment; the second updates it, found on page 3 among 250 comments and other bots' look-alikes", async () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
       const first = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
       assert.equal(first.code, 0, first.log);
-      assert.deepEqual(github.summary(), ['GET /user', 'GET /repos/acme/shop/issues/7/comments', 'POST /repos/acme/shop/issues/7/comments']);
+      assert.deepEqual(github.summary(), [
+        'GET /user',
+        'GET /repos/acme/shop/issues/7/comments',
+        'POST /repos/acme/shop/issues/7/comments',
+      ]);
       assert.equal(github.calls.at(-1)!.auth, 'token test-token');
       const body = github.comments[0]!.body;
       assert.match(body, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ✅ Migrations are safe to merge/);
       assert.match(body, /- \*\*indexes\*\*: 1 added \(`public\.users_email_idx`\)/);
       // The new index is built under SHARE on an existing table: a warning, with what the server did.
       assert.deepEqual([first.outputs.ok, first.outputs.findings], ['true', '1']);
-      assert.match(body, /\[blocking-lock\]\(.*\) \|.*takes SHARE on .*public\.users.* \(blocks writes\) while it builds an index over every row/);
+      assert.match(
+        body,
+        /\[blocking-lock\]\(.*\) \|.*takes SHARE on .*public\.users.* \(blocks writes\) while it builds an index over every row/,
+      );
       assert.match(body, /<summary>Locks, rewrites and scans per statement \(observed on the server\)<\/summary>/);
       assert.equal((JSON.parse(first.report!) as Report & { pullRequest: { number: number } }).pullRequest.number, 7);
       assert.match(first.outputs['schema-diff']!, /schema\.diff$/);
@@ -77,10 +88,19 @@ describe('the Action, end to end against a fake GitHub API', () => {
       ]);
       assert.equal(github.comments.length, 250, 'no second comment');
       assert.match(github.comments.at(-1)!.body, /### ❌ Migrations are not safe to merge: 2 errors/);
-      assert.ok(github.comments.filter((c) => c.user.login === 'other-bot[bot]').every((c) => c.body.includes('another tool')), 'other bots\' comments untouched');
+      assert.ok(
+        github.comments.filter((c) => c.user.login === 'other-bot[bot]').every((c) => c.body.includes('another tool')),
+        "other bots' comments untouched",
+      );
       // Failing → annotations on the right file and line.
-      assert.match(second.log, /^::error file=db\/0002_email_index\.up\.sql,line=1,title=migrate-check up-repeatable::/m);
-      assert.match(second.log, /^::error file=db\/0002_email_index\.down\.sql,title=migrate-check down-reverts-up::index `public\.users_email_idx` is left behind/m);
+      assert.match(
+        second.log,
+        /^::error file=db\/0002_email_index\.up\.sql,line=1,title=migrate-check up-repeatable::/m,
+      );
+      assert.match(
+        second.log,
+        /^::error file=db\/0002_email_index\.down\.sql,title=migrate-check down-reverts-up::index `public\.users_email_idx` is left behind/m,
+      );
       assert.equal(second.outputs.ok, 'false');
 
       // Fixed again: the same comment turns green instead of disappearing.
@@ -98,11 +118,16 @@ describe('the Action, end to end against a fake GitHub API', () => {
 
   test('a fork PR (read-only token, 403 on write): a warning, the job summary, and the verdict unchanged', async () => {
     const { dir, payload } = pr(addsEmailIndex);
-    const github = await fakeGitHub({ writes: () => ({ status: 403, message: 'Resource not accessible by integration' }) });
+    const github = await fakeGitHub({
+      writes: () => ({ status: 403, message: 'Resource not accessible by integration' }),
+    });
     try {
       const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
       assert.equal(run.code, 0, run.log);
-      assert.match(run.log, /::warning::The token may not comment on this pull request .*permissions: \{ contents: read, pull-requests: write \}/);
+      assert.match(
+        run.log,
+        /::warning::The token may not comment on this pull request .*permissions: \{ contents: read, pull-requests: write \}/,
+      );
       assert.match(run.summary, /### ✅ Migrations are safe to merge/);
       assert.equal(github.comments.length, 0);
     } finally {
@@ -112,12 +137,21 @@ describe('the Action, end to end against a fake GitHub API', () => {
 
   test('a report GitHub refuses for its size (422): the shorter tier is posted', async () => {
     const { dir, payload } = pr((d) => {
-      const tables = Array.from({ length: 300 }, (_, i) => `CREATE TABLE wide_${i} (id bigint PRIMARY KEY, a text, b text, c text, d int);`).join('\n');
+      const tables = Array.from(
+        { length: 300 },
+        (_, i) => `CREATE TABLE wide_${i} (id bigint PRIMARY KEY, a text, b text, c text, d int);`,
+      ).join('\n');
       writeFileSync(join(d, 'db', '0002_many_tables.up.sql'), tables + '\n');
-      writeFileSync(join(d, 'db', '0002_many_tables.down.sql'), Array.from({ length: 300 }, (_, i) => `DROP TABLE wide_${i};`).join('\n') + '\n');
+      writeFileSync(
+        join(d, 'db', '0002_many_tables.down.sql'),
+        Array.from({ length: 300 }, (_, i) => `DROP TABLE wide_${i};`).join('\n') + '\n',
+      );
     });
     const limit = 25_000; // smaller than GitHub's, so that a realistic report crosses it
-    const github = await fakeGitHub({ writes: (body) => (body.length > limit ? { status: 422, message: `Body is too long (maximum is ${limit} characters)` } : null) });
+    const github = await fakeGitHub({
+      writes: (body) =>
+        body.length > limit ? { status: 422, message: `Body is too long (maximum is ${limit} characters)` } : null,
+    });
     try {
       const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
       assert.equal(run.code, 0, run.log);
@@ -136,7 +170,13 @@ describe('the Action, end to end against a fake GitHub API', () => {
     const { dir } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'push', payload: { ref: 'refs/heads/main' }, inputs });
+      const run = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'push',
+        payload: { ref: 'refs/heads/main' },
+        inputs,
+      });
       assert.equal(run.code, 0, run.log);
       assert.deepEqual(github.calls, []);
       assert.match(run.log, /No pull request in a push event/);
@@ -153,13 +193,25 @@ describe('the Action, end to end against a fake GitHub API', () => {
     });
     const github = await fakeGitHub();
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'push', payload: { ref: 'refs/heads/main' }, inputs: { path: 'db', database: 'embedded' } });
+      const run = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'push',
+        payload: { ref: 'refs/heads/main' },
+        inputs: { path: 'db', database: 'embedded' },
+      });
       assert.equal(run.code, 0, run.log);
       const report = JSON.parse(run.report!) as Report;
       assert.equal(report.directories[0]!.format, 'sqlx');
       assert.equal(report.failOn, 'never');
       // An input the workflow does set still wins over the file.
-      const chosen = await runAction({ cwd: dir, apiUrl: github.url, event: 'push', payload: { ref: 'refs/heads/main' }, inputs: { path: 'db', database: 'embedded', format: 'golang-migrate' } });
+      const chosen = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'push',
+        payload: { ref: 'refs/heads/main' },
+        inputs: { path: 'db', database: 'embedded', format: 'golang-migrate' },
+      });
       assert.equal((JSON.parse(chosen.report!) as Report).directories[0]!.format, 'golang-migrate');
     } finally {
       await github.close();
@@ -170,15 +222,33 @@ describe('the Action, end to end against a fake GitHub API', () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
-      const check = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { ...inputs, comment: 'false' } });
+      const check = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs: { ...inputs, comment: 'false' },
+      });
       assert.equal(github.calls.length, 0);
       const reportPath = join(dir, 'artifact.json');
       writeFileSync(reportPath, check.report!);
       const headSha = payload.pull_request.head.sha;
-      const posted = await runAction({ cwd: dir, apiUrl: github.url, event: 'workflow_run', payload: { workflow_run: { head_sha: headSha } }, inputs: { mode: 'comment', report: reportPath } });
+      const posted = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'workflow_run',
+        payload: { workflow_run: { head_sha: headSha } },
+        inputs: { mode: 'comment', report: reportPath },
+      });
       assert.equal(posted.code, 0, posted.log);
       assert.equal(github.comments.length, 1);
-      const wrong = await runAction({ cwd: dir, apiUrl: github.url, event: 'workflow_run', payload: { workflow_run: { head_sha: 'f00' } }, inputs: { mode: 'comment', report: reportPath } });
+      const wrong = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'workflow_run',
+        payload: { workflow_run: { head_sha: 'f00' } },
+        inputs: { mode: 'comment', report: reportPath },
+      });
       assert.equal(wrong.code, 2);
       assert.match(wrong.log, /refusing to post a report for another commit/);
     } finally {
@@ -190,7 +260,13 @@ describe('the Action, end to end against a fake GitHub API', () => {
     const { dir, payload } = pr(() => {});
     const github = await fakeGitHub();
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { path: '', database: 'embedded' } });
+      const run = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs: { path: '', database: 'embedded' },
+      });
       assert.equal(run.code, 2);
       assert.match(run.log, /::error::No migration directory: set the `path` input/);
       assert.doesNotMatch(run.log, /\n\s+at /);
@@ -200,11 +276,19 @@ describe('the Action, end to end against a fake GitHub API', () => {
   });
 });
 
-test('the Action picks a Postgres container when Docker is reachable, and removes it', { skip: dockerUnavailable() }, async () => {
+test('the Action picks a Postgres container when Docker is reachable, and removes it', {
+  skip: dockerUnavailable(),
+}, async () => {
   const { dir, payload } = pr(addsEmailIndex);
   const github = await fakeGitHub();
   try {
-    const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: { path: 'db', 'postgres-image': process.env.MIGRATE_CHECK_TEST_IMAGE! } });
+    const run = await runAction({
+      cwd: dir,
+      apiUrl: github.url,
+      event: 'pull_request',
+      payload,
+      inputs: { path: 'db', 'postgres-image': process.env.MIGRATE_CHECK_TEST_IMAGE! },
+    });
     assert.equal(run.code, 0, run.log);
     const report = JSON.parse(run.report!) as Report;
     assert.equal(report.postgres.provider, 'container');

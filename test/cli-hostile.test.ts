@@ -18,8 +18,23 @@ const files: Record<string, string> = {
 };
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 
-const REGISTERED = ['add-mask', 'add-path', 'set-env', 'set-output', 'save-state', 'add-matcher', 'remove-matcher',
-  'debug', 'warning', 'error', 'notice', 'group', 'endgroup', 'echo', 'stop-commands'];
+const REGISTERED = [
+  'add-mask',
+  'add-path',
+  'set-env',
+  'set-output',
+  'save-state',
+  'add-matcher',
+  'remove-matcher',
+  'debug',
+  'warning',
+  'error',
+  'notice',
+  'group',
+  'endgroup',
+  'echo',
+  'stop-commands',
+];
 
 /** The workflow commands a GitHub runner would execute from this output (both syntaxes). */
 function runnerCommands(output: string): string[] {
@@ -58,7 +73,10 @@ test('text output: control characters and escape sequences in names are shown, n
     const output = stdout + stderr;
     // Only our own colour codes (ESC [ n m) may remain, and only with --color.
     const escapes = output.match(/\x1b(\[[0-9;]*m)?/g) ?? [];
-    assert.ok(escapes.every((e) => e.length > 1), `a raw ESC that is not a colour code (${color})`);
+    assert.ok(
+      escapes.every((e) => e.length > 1),
+      `a raw ESC that is not a colour code (${color})`,
+    );
     if (color === '--no-color') assert.deepEqual(escapes, []);
     assert.doesNotMatch(output, /[\x07\r]|\x1b\]|\x1b\[2J/);
     assert.ok(output.includes('0003_\\x1B]0;pwned\\x07\\x1B[2J\\rtitle.up.sql'), output);

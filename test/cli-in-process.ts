@@ -34,7 +34,10 @@ let turn: Promise<unknown> = Promise.resolve();
  * would start the default embedded one. Runs take turns (the working directory is the process's),
  * and roles a run leaves in the cluster are dropped after it, as if its server had gone away.
  */
-export function cliInProcess(args: string[], options: { server: EmbeddedServer; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function cliInProcess(
+  args: string[],
+  options: { server: EmbeddedServer; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   const set = PROCESS_ONLY.filter((name) => options.env?.[name] !== undefined);
   if (set.length) throw new Error(`cliInProcess cannot set ${set.join(', ')}: the process reads them; use cli()`);
   const result = turn.then(() => mainOnce(args, options));
@@ -42,13 +45,20 @@ export function cliInProcess(args: string[], options: { server: EmbeddedServer; 
   return result;
 }
 
-async function mainOnce(args: string[], options: { server: EmbeddedServer; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+async function mainOnce(
+  args: string[],
+  options: { server: EmbeddedServer; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   const { server } = options;
   const cwd = options.cwd ?? ROOT;
   let stdout = '';
   let stderr = '';
-  const streams = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } };
-  const roles = async () => (await query<{ rolname: string }>(server.url, 'SELECT rolname FROM pg_roles')).map((r) => r.rolname);
+  const streams = {
+    stdout: { write: (s: string) => ((stdout += s), true) },
+    stderr: { write: (s: string) => ((stderr += s), true) },
+  };
+  const roles = async () =>
+    (await query<{ rolname: string }>(server.url, 'SELECT rolname FROM pg_roles')).map((r) => r.rolname);
   const rolesBefore = new Set(await roles());
   const previous = process.cwd();
   process.chdir(cwd);
@@ -59,6 +69,7 @@ async function mainOnce(args: string[], options: { server: EmbeddedServer; cwd?:
     return { code, stdout, stderr };
   } finally {
     process.chdir(previous);
-    for (const role of (await roles()).filter((r) => !rolesBefore.has(r))) await query(server.url, `DROP ROLE ${pg.escapeIdentifier(role)}`);
+    for (const role of (await roles()).filter((r) => !rolesBefore.has(r)))
+      await query(server.url, `DROP ROLE ${pg.escapeIdentifier(role)}`);
   }
 }

@@ -38,15 +38,26 @@ function asUser(args: string[], cwd: string): Promise<CliResult> {
 
 describe('permissions: a message naming the path, exit 2, not "a bug"', () => {
   const cases: [string, (dir: string) => string[], RegExp][] = [
-    ['an unreadable migration file', (d) => (chmodSync(join(d, '1_a.up.sql'), 0o000), [d]),
-      /`[^`]*1_a\.up\.sql` cannot be read: permission denied\. Make it readable by the user running migrate-check/],
-    ['an unreadable sub-folder', (d) => (mkdirSync(join(d, 'sub'), { mode: 0o000 }), [d]),
-      /The folder `[^`]*\/sub` cannot be read: permission denied/],
-    ['an unreadable config file',
+    [
+      'an unreadable migration file',
+      (d) => (chmodSync(join(d, '1_a.up.sql'), 0o000), [d]),
+      /`[^`]*1_a\.up\.sql` cannot be read: permission denied\. Make it readable by the user running migrate-check/,
+    ],
+    [
+      'an unreadable sub-folder',
+      (d) => (mkdirSync(join(d, 'sub'), { mode: 0o000 }), [d]),
+      /The folder `[^`]*\/sub` cannot be read: permission denied/,
+    ],
+    [
+      'an unreadable config file',
       (d) => (writeFileSync(join(d, 'c.yml'), 'format: goose', { mode: 0o000 }), [d, '--config', 'c.yml']),
-      /Config file `c\.yml` cannot be read: permission denied/],
-    ['an --output-file in a folder it cannot write', (d) => (chmodSync(d, 0o555), [d, '--output-file', 'r.json']),
-      /--output-file r\.json cannot be written: its folder `[^`]*` is not writable \(permission denied\)/],
+      /Config file `c\.yml` cannot be read: permission denied/,
+    ],
+    [
+      'an --output-file in a folder it cannot write',
+      (d) => (chmodSync(d, 0o555), [d, '--output-file', 'r.json']),
+      /--output-file r\.json cannot be written: its folder `[^`]*` is not writable \(permission denied\)/,
+    ],
   ];
   for (const [name, setup, message] of cases) {
     test(name, async () => {
@@ -62,8 +73,10 @@ describe('permissions: a message naming the path, exit 2, not "a bug"', () => {
 test('GITHUB_STEP_SUMMARY in a missing folder, or a folder itself: said before the run', async () => {
   const dir = folder();
   for (const [summary, message] of [
-    [join(dir, 'missing', 'summary.md'),
-      /The job summary \(GITHUB_STEP_SUMMARY=.*\) cannot be written: its folder `.*missing` does not exist/],
+    [
+      join(dir, 'missing', 'summary.md'),
+      /The job summary \(GITHUB_STEP_SUMMARY=.*\) cannot be written: its folder `.*missing` does not exist/,
+    ],
     [dir, /The job summary \(GITHUB_STEP_SUMMARY=.*\) cannot be written: it is a folder/],
   ] as const) {
     const { code, stderr } = await cli([dir, '--output', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });

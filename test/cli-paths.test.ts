@@ -6,7 +6,8 @@ import { cliInProcess, sharedServer } from './cli-in-process.ts';
 import { FIXTURES } from './helpers.ts';
 
 const server = sharedServer();
-const inProcess = (args: string[], options: { cwd?: string } = {}) => cliInProcess(args, { server: server(), ...options });
+const inProcess = (args: string[], options: { cwd?: string } = {}) =>
+  cliInProcess(args, { server: server(), ...options });
 
 /** What a run found, independent of how the folder was spelled: files relative to the folder. */
 function verdict(stdout: string, cwd: string, spelled: string) {
@@ -71,9 +72,14 @@ describe('a migration folder gives the same verdict however its path is spelled'
 });
 
 test('the expected verdicts: the Prisma and Drizzle findings are found from every spelling', async () => {
-  const prisma = await inProcess(['./concurrently-in-transaction', '--output', 'json'], { cwd: join(FIXTURES, 'prisma') });
+  const prisma = await inProcess(['./concurrently-in-transaction', '--output', 'json'], {
+    cwd: join(FIXTURES, 'prisma'),
+  });
   assert.equal(prisma.code, 1, prisma.stderr);
-  assert.deepEqual((JSON.parse(prisma.stdout) as Report).findings.map((f) => f.check), ['transaction']);
+  assert.deepEqual(
+    (JSON.parse(prisma.stdout) as Report).findings.map((f) => f.check),
+    ['transaction'],
+  );
   const drizzle = await inProcess(['.', '--output', 'json'], { cwd: join(FIXTURES, 'drizzle/not-in-journal') });
   assert.equal((JSON.parse(drizzle.stdout) as Report).directories[0]?.format, 'drizzle');
   const found = (JSON.parse(drizzle.stdout) as Report).findings.map((f) => `${f.check} ${f.file}`);

@@ -11,7 +11,8 @@ import { cli, FIXTURES, query, repo } from './helpers.ts';
 
 // The CLI in this process on one server; `cli` (a real process) where the process is the subject.
 const server = sharedServer();
-const inProcess = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => cliInProcess(args, { server: server(), ...options });
+const inProcess = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  cliInProcess(args, { server: server(), ...options });
 
 test('text output: verdict first, findings grouped by file, no colour when NO_COLOR is set', async () => {
   const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--no-observe', '--no-seed']);
@@ -32,38 +33,85 @@ test('JSON report: schema version 1 with migrations, steps, head schema and post
   assert.match(report.postgres.version, /^17\./);
   const [dir] = report.directories;
   assert.equal(dir?.format, 'golang-migrate');
-  assert.deepEqual(dir?.migrations.map((m) => m.version), ['0001', '0002', '0010']);
+  assert.deepEqual(
+    dir?.migrations.map((m) => m.version),
+    ['0001', '0002', '0010'],
+  );
   assert.equal(dir?.steps.length, 9);
   assert.ok(dir?.steps.every((s) => s.status === 'ok' && typeof s.durationMs === 'number'));
-  assert.deepEqual(dir?.steps.slice(0, 3).map((s) => `${s.direction}${s.attempt}`), ['up1', 'down1', 'up2']);
+  assert.deepEqual(
+    dir?.steps.slice(0, 3).map((s) => `${s.direction}${s.attempt}`),
+    ['up1', 'down1', 'up2'],
+  );
   assert.match(dir?.schema.head ?? '', /^view public\.user_totals$/m);
-  assert.match(dir?.schema.head ?? '', /^column public\.users\.status\n  type public\.user_status\n  not null\n  default 'invited'::public\.user_status$/m);
+  assert.match(
+    dir?.schema.head ?? '',
+    /^column public\.users\.status\n  type public\.user_status\n  not null\n  default 'invited'::public\.user_status$/m,
+  );
 });
 
 test('--roundtrip all and none', async () => {
   // The classic `up; down -all; up` script: the leaked index is dropped together with its
   // table by 0001's down, so the whole-directory roundtrip cannot see it (per-migration can).
-  const allRun = await inProcess([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--roundtrip', 'all', '--no-observe']);
+  const allRun = await inProcess([
+    join(FIXTURES, 'golang-migrate/down-leaves-index'),
+    '--output',
+    'json',
+    '--roundtrip',
+    'all',
+    '--no-observe',
+  ]);
   const all = JSON.parse(allRun.stdout) as Report;
-  assert.deepEqual(all.directories[0]?.steps.map((s) => `${s.version}${s.direction}${s.attempt}`), ['0001up1', '0002up1', '0002down1', '0001down1', '0001up2', '0002up2']);
+  assert.deepEqual(
+    all.directories[0]?.steps.map((s) => `${s.version}${s.direction}${s.attempt}`),
+    ['0001up1', '0002up1', '0002down1', '0001down1', '0001up2', '0002up2'],
+  );
   assert.deepEqual(all.findings, []);
   assert.equal(allRun.code, 0);
-  const broken = await inProcess([join(FIXTURES, 'golang-migrate/down-syntax-error'), '--output', 'json', '--roundtrip', 'all', '--no-observe']);
+  const broken = await inProcess([
+    join(FIXTURES, 'golang-migrate/down-syntax-error'),
+    '--output',
+    'json',
+    '--roundtrip',
+    'all',
+    '--no-observe',
+  ]);
   assert.equal(broken.code, 1);
-  assert.deepEqual((JSON.parse(broken.stdout) as Report).findings.map((f) => f.check), ['sql-error']);
-  const none = await inProcess([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--roundtrip', 'none']);
+  assert.deepEqual(
+    (JSON.parse(broken.stdout) as Report).findings.map((f) => f.check),
+    ['sql-error'],
+  );
+  const none = await inProcess([
+    join(FIXTURES, 'golang-migrate/down-leaves-index'),
+    '--output',
+    'json',
+    '--roundtrip',
+    'none',
+  ]);
   assert.equal(none.code, 0);
-  assert.deepEqual((JSON.parse(none.stdout) as Report).directories[0]?.steps.map((s) => s.direction), ['up', 'up']);
+  assert.deepEqual(
+    (JSON.parse(none.stdout) as Report).directories[0]?.steps.map((s) => s.direction),
+    ['up', 'up'],
+  );
 });
 
 test('--fail-on never passes a failing directory; config file settings apply per directory', async () => {
   assert.equal((await inProcess([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--fail-on', 'never'])).code, 0);
   const cwd = mkdtempSync(join(tmpdir(), 'mc-config-'));
   try {
-    writeFileSync(join(cwd, 'migrate-check.yml'), `directories:\n  ${join(FIXTURES, 'golang-migrate/down-leaves-index')}:\n    checks:\n      down-reverts-up: warning\n      up-repeatable: off\n`);
-    const { code, stdout } = await inProcess([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--no-observe', '--no-seed'], { cwd });
+    writeFileSync(
+      join(cwd, 'migrate-check.yml'),
+      `directories:\n  ${join(FIXTURES, 'golang-migrate/down-leaves-index')}:\n    checks:\n      down-reverts-up: warning\n      up-repeatable: off\n`,
+    );
+    const { code, stdout } = await inProcess(
+      [join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--no-observe', '--no-seed'],
+      { cwd },
+    );
     const report = JSON.parse(stdout) as Report;
-    assert.deepEqual(report.findings.map((f) => `${f.check}:${f.severity}`), ['down-reverts-up:warning']);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.check}:${f.severity}`),
+      ['down-reverts-up:warning'],
+    );
     assert.equal(code, 0);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
@@ -74,7 +122,10 @@ test('prerequisites run as superuser before the first migration; a failing one i
   const cwd = mkdtempSync(join(tmpdir(), 'mc-prelude-'));
   try {
     mkdirSync(join(cwd, 'db'));
-    writeFileSync(join(cwd, 'db', '1_docs.up.sql'), 'CREATE TABLE docs (id int, title text);\nCREATE INDEX docs_title_idx ON docs USING gin (title gin_trgm_ops);\n');
+    writeFileSync(
+      join(cwd, 'db', '1_docs.up.sql'),
+      'CREATE TABLE docs (id int, title text);\nCREATE INDEX docs_title_idx ON docs USING gin (title gin_trgm_ops);\n',
+    );
     writeFileSync(join(cwd, 'db', '1_docs.down.sql'), 'DROP TABLE docs;\n');
     writeFileSync(join(cwd, 'ok.sql'), '-- extensions\nCREATE EXTENSION pg_trgm;\n');
     writeFileSync(join(cwd, 'broken.sql'), 'CREATE EXTENSION pg_trgm;\nCREATE SCHEMA app AUTHORISATION nobody;\n');
@@ -83,12 +134,22 @@ test('prerequisites run as superuser before the first migration; a failing one i
     const ok = await inProcess(['db', '--output', 'json', '--prerequisites', 'ok.sql', '--role', 'app'], { cwd });
     assert.equal(ok.code, 0, ok.stdout);
     const report = JSON.parse(ok.stdout) as Report;
-    assert.deepEqual(report.directories[0]!.steps[0], { ...report.directories[0]!.steps[0], version: 'prerequisites', name: 'ok.sql', status: 'ok' });
-    const broken = JSON.parse((await inProcess(['db', '--output', 'json', '--prerequisites', 'broken.sql'], { cwd })).stdout) as Report;
+    assert.deepEqual(report.directories[0]!.steps[0], {
+      ...report.directories[0]!.steps[0],
+      version: 'prerequisites',
+      name: 'ok.sql',
+      status: 'ok',
+    });
+    const broken = JSON.parse(
+      (await inProcess(['db', '--output', 'json', '--prerequisites', 'broken.sql'], { cwd })).stdout,
+    ) as Report;
     assert.equal(broken.findings.length, 1);
     assert.equal(broken.findings[0]!.file, 'broken.sql');
     assert.equal(broken.findings[0]!.line, 2);
-    assert.match(broken.findings[0]!.message, /^The prerequisites file broken\.sql fails at line 2, column 19: syntax error at or near "AUTHORISATION"/);
+    assert.match(
+      broken.findings[0]!.message,
+      /^The prerequisites file broken\.sql fails at line 2, column 19: syntax error at or near "AUTHORISATION"/,
+    );
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -99,121 +160,290 @@ test('a finding suppressed in its migration file moves to `suppressed`, with the
   assert.equal(code, 0);
   const report = JSON.parse(stdout) as Report;
   assert.deepEqual(report.findings, []);
-  assert.deepEqual(report.suppressed?.map((f) => [f.check, f.file?.split('/').at(-1), f.reason]), [
-    ['down-reverts-up', '0002_user_status.down.sql', 'the enum stays: other services read it (ADR-7)'],
-    ['up-repeatable', '0002_user_status.up.sql', 'same reason: the up is only ever applied once'],
-  ]);
+  assert.deepEqual(
+    report.suppressed?.map((f) => [f.check, f.file?.split('/').at(-1), f.reason]),
+    [
+      ['down-reverts-up', '0002_user_status.down.sql', 'the enum stays: other services read it (ADR-7)'],
+      ['up-repeatable', '0002_user_status.up.sql', 'same reason: the up is only ever applied once'],
+    ],
+  );
 });
 
 describe('bad input: a clear message, exit 2, never a stack trace', () => {
   const cases: [string, string[], RegExp, (dir: string) => void][] = [
     ['missing directory', ['does/not/exist'], /Migration directory `does\/not\/exist` does not exist/, () => {}],
-    ['no format matches', ['{dir}'], /No migration format matched .* set `format`/, (d) => writeFileSync(join(d, 'notes.txt'), 'x')],
-    ['not UTF-8', ['{dir}'], /1_a\.up\.sql is not valid UTF-8 \(byte 0xff at offset 7, line 1\)/, (d) => writeFileSync(join(d, '1_a.up.sql'), Buffer.from([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0xff]))],
+    [
+      'no format matches',
+      ['{dir}'],
+      /No migration format matched .* set `format`/,
+      (d) => writeFileSync(join(d, 'notes.txt'), 'x'),
+    ],
+    [
+      'not UTF-8',
+      ['{dir}'],
+      /1_a\.up\.sql is not valid UTF-8 \(byte 0xff at offset 7, line 1\)/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), Buffer.from([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0xff])),
+    ],
     ['unknown flag', ['{dir}', '--frobnicate'], /Unknown option '--frobnicate'.*migrate-check --help/, () => {}],
-    ['bad postgres version', ['{dir}', '--postgres-version', '9'],
+    [
+      'bad postgres version',
+      ['{dir}', '--postgres-version', '9'],
       /`postgres-version` is the text "9"; it must be a Postgres major version from 14 to 18/,
-      () => {}],
-    ['a postgres version in hex', ['{dir}', '--postgres-version', '0x11'],
+      () => {},
+    ],
+    [
+      'a postgres version in hex',
+      ['{dir}', '--postgres-version', '0x11'],
       /`postgres-version` is the text "0x11"; it must be a Postgres major version/,
-      () => {}],
-    ['a mistyped flag', ['{dir}', '--fail_on', 'error'],
+      () => {},
+    ],
+    [
+      'a mistyped flag',
+      ['{dir}', '--fail_on', 'error'],
       /Unknown option --fail_on; did you mean --fail-on\? Run migrate-check --help/,
-      () => {}],
-    ['unknown format', ['{dir}', '--format', 'rails'], /`format` is "rails"; it must be one of auto, golang-migrate/, () => {}],
-    ['bad config file', ['{dir}'], /migrate-check\.json is not valid JSON/, (d) => writeFileSync(join(d, 'migrate-check.json'), '{ nope')],
-    ['unreachable server', ['{dir}', '--database-url', 'postgres://x@127.0.0.1:1/postgres'], /Could not connect to postgres:\/\/x@127\.0\.0\.1:1\/postgres/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+      () => {},
+    ],
+    [
+      'unknown format',
+      ['{dir}', '--format', 'rails'],
+      /`format` is "rails"; it must be one of auto, golang-migrate/,
+      () => {},
+    ],
+    [
+      'bad config file',
+      ['{dir}'],
+      /migrate-check\.json is not valid JSON/,
+      (d) => writeFileSync(join(d, 'migrate-check.json'), '{ nope'),
+    ],
+    [
+      'unreachable server',
+      ['{dir}', '--database-url', 'postgres://x@127.0.0.1:1/postgres'],
+      /Could not connect to postgres:\/\/x@127\.0\.0\.1:1\/postgres/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1'),
+    ],
     ['no directory', [], /No migration directory given/, () => {}],
-    ['missing prerequisites file', ['{dir}', '--prerequisites', 'setup/extensions.sql'], /Prerequisites file `setup\/extensions\.sql` cannot be read .*relative to the working directory/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
-    ['two formats fit', ['{dir}'], /fits more than one migration format: golang-migrate .*; plain .*Set `format`/, (d) => (writeFileSync(join(d, '1_a.up.sql'), 'select 1'), writeFileSync(join(d, '2_b.sql'), 'select 1'))],
-    ['custom without a pattern', ['{dir}', '--format', 'custom'], /`format: custom` needs a `custom` section/, (d) => writeFileSync(join(d, '1_a.sql'), 'select 1')],
-    ['custom pattern without groups', ['{dir}'], /`custom\.pattern` has no named group `version`/, (d) => writeFileSync(join(d, 'migrate-check.json'), JSON.stringify({ format: 'custom', custom: { pattern: '^(\\d+)_.*\\.sql$' } }))],
-    ['a setting Postgres refuses', ['{dir}', '--setting', 'work_mem=lots'], /The setting `work_mem` = "lots" was refused by Postgres: invalid value for parameter "work_mem"/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
-    ['a malformed --placeholder', ['{dir}', '--placeholder', 'schema'], /--placeholder "schema" needs the form name=value/, () => {}],
-    ['a suppression without a reason', ['{dir}'], /1_a\.up\.sql:2: `migrate-check:ignore sql-error` needs a reason after the check id/, (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n-- migrate-check:ignore sql-error\n')],
-    ['a suppression of an unknown check', ['{dir}'], /1_a\.up\.sql:1: `migrate-check:ignore` names unknown check `sql-eror`/, (d) => writeFileSync(join(d, '1_a.up.sql'), '-- migrate-check:ignore sql-eror typo\nselect 1;\n')],
-    ['a broken drizzle journal', ['{dir}'], /meta\/_journal\.json is not valid JSON .*merge conflict/, (d) => (mkdirSync(join(d, 'meta')), writeFileSync(join(d, 'meta', '_journal.json'), '<<<<<<< HEAD'))],
-    ['a statement timeout that cancels every statement', ['{dir}', '--statement-timeout', '1ms'],
+    [
+      'missing prerequisites file',
+      ['{dir}', '--prerequisites', 'setup/extensions.sql'],
+      /Prerequisites file `setup\/extensions\.sql` cannot be read .*relative to the working directory/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1'),
+    ],
+    [
+      'two formats fit',
+      ['{dir}'],
+      /fits more than one migration format: golang-migrate .*; plain .*Set `format`/,
+      (d) => (writeFileSync(join(d, '1_a.up.sql'), 'select 1'), writeFileSync(join(d, '2_b.sql'), 'select 1')),
+    ],
+    [
+      'custom without a pattern',
+      ['{dir}', '--format', 'custom'],
+      /`format: custom` needs a `custom` section/,
+      (d) => writeFileSync(join(d, '1_a.sql'), 'select 1'),
+    ],
+    [
+      'custom pattern without groups',
+      ['{dir}'],
+      /`custom\.pattern` has no named group `version`/,
+      (d) =>
+        writeFileSync(
+          join(d, 'migrate-check.json'),
+          JSON.stringify({ format: 'custom', custom: { pattern: '^(\\d+)_.*\\.sql$' } }),
+        ),
+    ],
+    [
+      'a setting Postgres refuses',
+      ['{dir}', '--setting', 'work_mem=lots'],
+      /The setting `work_mem` = "lots" was refused by Postgres: invalid value for parameter "work_mem"/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1'),
+    ],
+    [
+      'a malformed --placeholder',
+      ['{dir}', '--placeholder', 'schema'],
+      /--placeholder "schema" needs the form name=value/,
+      () => {},
+    ],
+    [
+      'a suppression without a reason',
+      ['{dir}'],
+      /1_a\.up\.sql:2: `migrate-check:ignore sql-error` needs a reason after the check id/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n-- migrate-check:ignore sql-error\n'),
+    ],
+    [
+      'a suppression of an unknown check',
+      ['{dir}'],
+      /1_a\.up\.sql:1: `migrate-check:ignore` names unknown check `sql-eror`/,
+      (d) => writeFileSync(join(d, '1_a.up.sql'), '-- migrate-check:ignore sql-eror typo\nselect 1;\n'),
+    ],
+    [
+      'a broken drizzle journal',
+      ['{dir}'],
+      /meta\/_journal\.json is not valid JSON .*merge conflict/,
+      (d) => (mkdirSync(join(d, 'meta')), writeFileSync(join(d, 'meta', '_journal.json'), '<<<<<<< HEAD')),
+    ],
+    [
+      'a statement timeout that cancels every statement',
+      ['{dir}', '--statement-timeout', '1ms'],
       /`statement-timeout` is "1ms", so every statement would be cancelled .*at least 100ms/,
-      () => {}],
-    ['a statement timeout of 0', ['{dir}', '--statement-timeout', '0'],
+      () => {},
+    ],
+    [
+      'a statement timeout of 0',
+      ['{dir}', '--statement-timeout', '0'],
       /`statement-timeout` is "0", which Postgres reads as no limit at all\. Use at least 100ms/,
-      () => {}],
-    ['a statement timeout that is not a duration', ['{dir}', '--statement-timeout', 'abc'],
+      () => {},
+    ],
+    [
+      'a statement timeout that is not a duration',
+      ['{dir}', '--statement-timeout', 'abc'],
       /`statement-timeout` is "abc"; write a duration such as 30s/,
-      () => {}],
-    ['a statement timeout above what Postgres accepts', ['{dir}', '--statement-timeout', '99999999h'],
+      () => {},
+    ],
+    [
+      'a statement timeout above what Postgres accepts',
+      ['{dir}', '--statement-timeout', '99999999h'],
       /`statement-timeout` is "99999999h", longer than Postgres accepts: 100ms to 2147483647ms/,
-      () => {}],
-    ['a lock timeout of 0', ['{dir}', '--lock-timeout', '0'],
+      () => {},
+    ],
+    [
+      'a lock timeout of 0',
+      ['{dir}', '--lock-timeout', '0'],
       /`lock-timeout` is "0", which Postgres reads as no limit/,
-      () => {}],
-    ['a setting that is one of migrate-check\'s own timeouts', ['{dir}', '--setting', 'statement_timeout=0'],
+      () => {},
+    ],
+    [
+      "a setting that is one of migrate-check's own timeouts",
+      ['{dir}', '--setting', 'statement_timeout=0'],
       /the setting `statement_timeout` is migrate-check's own statement timeout; set it with `statement-timeout`/,
-      () => {}],
+      () => {},
+    ],
     ['an empty --database-url', ['{dir}', '--database-url', ''], /`database-url` is empty/, () => {}],
-    ['DATABASE_URL that is not a URL', ['{dir}', '--env', 'DATABASE_URL=garbage'],
+    [
+      'DATABASE_URL that is not a URL',
+      ['{dir}', '--env', 'DATABASE_URL=garbage'],
       /DATABASE_URL `<unparseable url>` is not a Postgres URL\. .*or unset DATABASE_URL/,
-      () => {}],
-    ['a config value of the wrong type', ['{dir}'],
+      () => {},
+    ],
+    [
+      'a config value of the wrong type',
+      ['{dir}'],
       /migrate-check\.json: `database-url` is a number \(5\); it must be a string/,
-      (d) => writeFileSync(join(d, 'migrate-check.json'), '{"database-url": 5}')],
-    ['a list entry of the wrong type', ['{dir}'],
+      (d) => writeFileSync(join(d, 'migrate-check.json'), '{"database-url": 5}'),
+    ],
+    [
+      'a list entry of the wrong type',
+      ['{dir}'],
       /migrate-check\.json: `prerequisites` entry 2 is a mapping; each entry must be a string/,
-      (d) => writeFileSync(join(d, 'migrate-check.json'), '{"prerequisites": ["a.sql", {}]}')],
-    ['an empty JSON config', ['{dir}'], /migrate-check\.json is empty, which is not valid JSON\. Write \{\}/,
-      (d) => writeFileSync(join(d, 'migrate-check.json'), '')],
-    ['a config file linked to nothing', ['{dir}'],
+      (d) => writeFileSync(join(d, 'migrate-check.json'), '{"prerequisites": ["a.sql", {}]}'),
+    ],
+    [
+      'an empty JSON config',
+      ['{dir}'],
+      /migrate-check\.json is empty, which is not valid JSON\. Write \{\}/,
+      (d) => writeFileSync(join(d, 'migrate-check.json'), ''),
+    ],
+    [
+      'a config file linked to nothing',
+      ['{dir}'],
       /The config file migrate-check\.yml in this folder is a symbolic link to `gone\.yml`, which does not exist/,
-      (d) => symlinkSync('gone.yml', join(d, 'migrate-check.yml'))],
-    ['a config file that is not UTF-8', ['{dir}'], /migrate-check\.yml in this folder is not valid UTF-8 \(line 2\)/,
-      (d) => writeFileSync(join(d, 'migrate-check.yml'), Buffer.from('format: goose\nfail-on: \xff\n', 'latin1'))],
-    ['a mistyped check id', ['{dir}'],
+      (d) => symlinkSync('gone.yml', join(d, 'migrate-check.yml')),
+    ],
+    [
+      'a config file that is not UTF-8',
+      ['{dir}'],
+      /migrate-check\.yml in this folder is not valid UTF-8 \(line 2\)/,
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), Buffer.from('format: goose\nfail-on: \xff\n', 'latin1')),
+    ],
+    [
+      'a mistyped check id',
+      ['{dir}'],
       /unknown check `down_reverts_up` under `checks`; did you mean `down-reverts-up`\?/,
-      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'checks:\n  down_reverts_up: off\n')],
-    ['a mistyped config key', ['{dir}'],
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'checks:\n  down_reverts_up: off\n'),
+    ],
+    [
+      'a mistyped config key',
+      ['{dir}'],
       /Unknown key `fail_on` in migrate-check\.yml; did you mean `fail-on`\?/,
-      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'fail_on: warning\n')],
-    ['a mistyped key per directory', ['{dir}'],
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'fail_on: warning\n'),
+    ],
+    [
+      'a mistyped key per directory',
+      ['{dir}'],
       /Unknown key `formt` in migrate-check\.yml \(directories\.db\); did you mean `format`\?/,
-      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'directories:\n  db:\n    formt: goose\n')],
-    ['a top-level key per directory', ['{dir}'],
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'directories:\n  db:\n    formt: goose\n'),
+    ],
+    [
+      'a top-level key per directory',
+      ['{dir}'],
       /`database` cannot be set per directory, in migrate-check\.yml \(directories\.db\): did you mean the top level/,
-      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'directories:\n  db:\n    database: url\n')],
+      (d) => writeFileSync(join(d, 'migrate-check.yml'), 'directories:\n  db:\n    database: url\n'),
+    ],
     ['--config naming a folder', ['{dir}', '--config', '{dir}'], /Config file `.*` is a folder, not a file/, () => {}],
-    ['--config naming a FIFO (never opened)', ['{dir}', '--config', 'pipe.yml'],
+    [
+      '--config naming a FIFO (never opened)',
+      ['{dir}', '--config', 'pipe.yml'],
       /Config file `pipe\.yml` is a FIFO \(named pipe\), not a file/,
-      (d) => execFileSync('mkfifo', [join(d, 'pipe.yml')])],
-    ['--config /dev/null is an empty config', ['missing', '--config', '/dev/null'],
+      (d) => execFileSync('mkfifo', [join(d, 'pipe.yml')]),
+    ],
+    [
+      '--config /dev/null is an empty config',
+      ['missing', '--config', '/dev/null'],
       /Migration directory `missing` does not exist/,
-      () => {}],
-    ['--config with an absolute path', ['missing', '--config', '{dir}/c.json'],
+      () => {},
+    ],
+    [
+      '--config with an absolute path',
+      ['missing', '--config', '{dir}/c.json'],
       /Unknown key `fromat` in c\.json|Unknown key `fromat` in .*c\.json; did you mean `format`/,
-      (d) => writeFileSync(join(d, 'c.json'), '{"fromat": "goose"}')],
-    ['a migration linked to a file outside the folder', ['{dir}'],
+      (d) => writeFileSync(join(d, 'c.json'), '{"fromat": "goose"}'),
+    ],
+    [
+      'a migration linked to a file outside the folder',
+      ['{dir}'],
       /`.*\/0001_x\.up\.sql` is a symbolic link to \/etc\/passwd, outside the migration folder: replace the link/,
-      (d) => symlinkSync('/etc/passwd', join(d, '0001_x.up.sql'))],
-    ['a FIFO named like a migration (never opened)', ['{dir}'],
+      (d) => symlinkSync('/etc/passwd', join(d, '0001_x.up.sql')),
+    ],
+    [
+      'a FIFO named like a migration (never opened)',
+      ['{dir}'],
       /0001_x\.up\.sql` is a FIFO \(named pipe\)/,
-      (d) => (writeFileSync(join(d, '0001_x.down.sql'), ''), execFileSync('mkfifo', [join(d, '0001_x.up.sql')]))],
-    ['a folder named like a migration', ['{dir}'],
+      (d) => (writeFileSync(join(d, '0001_x.down.sql'), ''), execFileSync('mkfifo', [join(d, '0001_x.up.sql')])),
+    ],
+    [
+      'a folder named like a migration',
+      ['{dir}'],
       /0001_x\.up\.sql` is an empty folder: remove it, or put the migration file in its place/,
-      (d) => (writeFileSync(join(d, '0001_x.down.sql'), 'select 1;'), mkdirSync(join(d, '0001_x.up.sql')))],
-    ['a NUL byte', ['{dir}'],
+      (d) => (writeFileSync(join(d, '0001_x.down.sql'), 'select 1;'), mkdirSync(join(d, '0001_x.up.sql'))),
+    ],
+    [
+      'a NUL byte',
+      ['{dir}'],
       /1_a\.up\.sql` contains a NUL byte \(0x00\) at line 2\. Postgres cannot take NUL/,
-      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\nselect \0;\n')],
-    ['a psql meta-command', ['{dir}'],
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\nselect \0;\n'),
+    ],
+    [
+      'a psql meta-command',
+      ['{dir}'],
       /1_a\.up\.sql:2 starts with the psql meta-command `\\set`/,
-      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n\\set x 1\n')],
-    ['--output-file naming a folder', ['{dir}', '--output-file', '{dir}'],
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1;\n\\set x 1\n'),
+    ],
+    [
+      '--output-file naming a folder',
+      ['{dir}', '--output-file', '{dir}'],
       /--output-file .* cannot be written: it is a folder; name a file such as report\.json/,
-      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
-    ['--output-file in a missing folder', ['{dir}', '--output-file', 'out/r.json'],
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1'),
+    ],
+    [
+      '--output-file in a missing folder',
+      ['{dir}', '--output-file', 'out/r.json'],
       /--output-file out\/r\.json cannot be written: its folder `.*out` does not exist; create it first/,
-      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
-    ['TMPDIR missing', ['{dir}', '--env', 'TMPDIR={dir}/missing'],
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1'),
+    ],
+    [
+      'TMPDIR missing',
+      ['{dir}', '--env', 'TMPDIR={dir}/missing'],
       /The temporary folder \S*\/missing \(from TMPDIR\) does not exist or is not a folder\. Set TMPDIR to an existing folder/,
-      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1')],
+      (d) => writeFileSync(join(d, '1_a.up.sql'), 'select 1'),
+    ],
   ];
   for (const [name, args, message, setup] of cases) {
     test(name, async () => {
@@ -226,7 +456,9 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
         const argv = args.filter((a, i) => a !== '--env' && args[i - 1] !== '--env').map(fill);
         // A real process where a wrongly opened FIFO would block, and for TMPDIR (read from the process).
         const real = /FIFO|TMPDIR/.test(name);
-        const { code, stdout, stderr } = await (real ? cli(argv, { cwd: dir, env }) : inProcess(argv, { cwd: dir, env }));
+        const { code, stdout, stderr } = await (real
+          ? cli(argv, { cwd: dir, env })
+          : inProcess(argv, { cwd: dir, env }));
         assert.equal(code, 2, stdout + stderr);
         assert.match(stderr, message);
         assert.doesNotMatch(stderr, /\n\s+at /, 'a stack trace was printed');
@@ -238,7 +470,7 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
   }
 });
 
-describe('--database-url: a server of the user\'s own', () => {
+describe("--database-url: a server of the user's own", () => {
   // The file's shared server stands in for the user's own.
   let own: EmbeddedServer;
   before(() => {
@@ -246,13 +478,27 @@ describe('--database-url: a server of the user\'s own', () => {
   });
 
   test('gives the same verdicts and leaves no scratch database behind', async () => {
-    const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--output', 'json', '--database-url', own.url]);
+    const { code, stdout } = await cli([
+      join(FIXTURES, 'golang-migrate/down-leaves-index'),
+      '--output',
+      'json',
+      '--database-url',
+      own.url,
+    ]);
     assert.equal(code, 1);
     const report = JSON.parse(stdout) as Report;
     assert.equal(report.postgres.provider, 'url');
     // Observed and seeded on the user's server too (the run role may read its own backend's locks).
-    assert.deepEqual([...new Set(report.findings.map((f) => f.check))].sort(), ['blocking-lock', 'down-reverts-up', 'fails-on-data', 'up-repeatable']);
-    const left = await query<{ datname: string }>(own.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_check%'");
+    assert.deepEqual([...new Set(report.findings.map((f) => f.check))].sort(), [
+      'blocking-lock',
+      'down-reverts-up',
+      'fails-on-data',
+      'up-repeatable',
+    ]);
+    const left = await query<{ datname: string }>(
+      own.url,
+      "SELECT datname FROM pg_database WHERE datname LIKE 'migrate_check%'",
+    );
     assert.deepEqual(left, []);
     const tables = await query(own.url, "SELECT relname FROM pg_class WHERE relname IN ('users', 'schema_migrations')");
     assert.deepEqual(tables, [], 'migrations ran in the database the URL names');
@@ -293,7 +539,10 @@ test('adopting on an old history: a failure in a migration already on main says 
   try {
     const run = await inProcess(['db'], { cwd: dir });
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, /db\/0001_users\.down\.sql is already on main: the failure may be an old one\. To check only what this branch adds, run with --base main/);
+    assert.match(
+      run.stdout,
+      /db\/0001_users\.down\.sql is already on main: the failure may be an old one\. To check only what this branch adds, run with --base main/,
+    );
     const withBase = await inProcess(['db', '--base', 'main'], { cwd: dir });
     assert.equal(withBase.code, 0, withBase.stdout);
     assert.doesNotMatch(withBase.stdout, /already on/);

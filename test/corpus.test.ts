@@ -8,14 +8,22 @@ import { cliInProcess, sharedServer } from './cli-in-process.ts';
 import { corpusDir } from './helpers.ts';
 
 const server = sharedServer();
-const inProcess = (args: string[], options: { cwd?: string } = {}) => cliInProcess(args, { server: server(), ...options });
+const inProcess = (args: string[], options: { cwd?: string } = {}) =>
+  cliInProcess(args, { server: server(), ...options });
 
 // Real migration directories from public projects (../shared/corpus, see its README). A clone
 // on a user's machine has no ../shared: each case then skips and says so.
-const skip = (name: string) => (corpusDir(name) ? false : `../shared/corpus/${name} is absent; the corpus lane needs the shared corpus`);
+const skip = (name: string) =>
+  corpusDir(name) ? false : `../shared/corpus/${name} is absent; the corpus lane needs the shared corpus`;
 
-test('corpus: goharbor/harbor applies cleanly (up-only golang-migrate, alters schema_migrations)', { skip: skip('goharbor__harbor') }, async () => {
-  const { code, stdout } = await inProcess([`${corpusDir('goharbor__harbor')}/make/migrations/postgresql`, '--output', 'json']);
+test('corpus: goharbor/harbor applies cleanly (up-only golang-migrate, alters schema_migrations)', {
+  skip: skip('goharbor__harbor'),
+}, async () => {
+  const { code, stdout } = await inProcess([
+    `${corpusDir('goharbor__harbor')}/make/migrations/postgresql`,
+    '--output',
+    'json',
+  ]);
   const report = JSON.parse(stdout) as Report;
   assert.deepEqual(report.findings, []);
   assert.equal(code, 0);
@@ -23,7 +31,9 @@ test('corpus: goharbor/harbor applies cleanly (up-only golang-migrate, alters sc
   assert.ok(report.directories[0]?.steps.every((s) => s.status === 'ok'));
 });
 
-test('corpus: riverqueue/river (templated) round-trips as a whole, and per migration shows 004\'s lossy down', { skip: skip('riverqueue__river') }, async (t) => {
+test("corpus: riverqueue/river (templated) round-trips as a whole, and per migration shows 004's lossy down", {
+  skip: skip('riverqueue__river'),
+}, async (t) => {
   const dir = `${corpusDir('riverqueue__river')}/riverdriver/riverpgxv5/migration/main`;
   // River renders `/* TEMPLATE: schema */` (also inside string literals) to a schema prefix.
   const cwd = mkdtempSync(join(tmpdir(), 'mc-river-'));
@@ -34,10 +44,16 @@ test('corpus: riverqueue/river (templated) round-trips as a whole, and per migra
   const per = await inProcess([dir, '--output', 'json', '--postgres-version', '15'], { cwd });
   const report = JSON.parse(per.stdout) as Report;
   assert.equal(per.code, 1);
-  assert.deepEqual(report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`), ['down-reverts-up 004_pending_and_more.down.sql']);
+  assert.deepEqual(
+    report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`),
+    ['down-reverts-up 004_pending_and_more.down.sql'],
+  );
   // The enum value its own comment says cannot be removed, and the column default it drops.
   assert.match(report.findings[0]!.message, /enum `public\.river_job_state` is not restored/);
-  assert.match(report.findings[0]!.message, /column `public\.river_job\.metadata` is not restored[^]*-not null\n-default '\{\}'::jsonb/);
+  assert.match(
+    report.findings[0]!.message,
+    /column `public\.river_job\.metadata` is not restored[^]*-not null\n-default '\{\}'::jsonb/,
+  );
 });
 
 /** Runs the CLI on a corpus folder from a temporary working directory holding `files` (config, prelude). */
@@ -45,25 +61,39 @@ async function corpusRun(name: string, path: string, args: string[], files: Reco
   const cwd = mkdtempSync(join(tmpdir(), 'mc-corpus-'));
   try {
     for (const [file, text] of Object.entries(files)) writeFileSync(join(cwd, file), text);
-    const { code, stdout, stderr } = await inProcess([`${corpusDir(name)}/${path}`, '--output', 'json', ...args], { cwd });
+    const { code, stdout, stderr } = await inProcess([`${corpusDir(name)}/${path}`, '--output', 'json', ...args], {
+      cwd,
+    });
     assert.notEqual(code, 2, stderr);
     const report = JSON.parse(stdout) as Report;
     const steps = report.directories[0]!.steps;
-    return { code, report, failedSteps: steps.filter((s) => s.status !== 'ok'), findings: report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`) };
+    return {
+      code,
+      report,
+      failedSteps: steps.filter((s) => s.status !== 'ok'),
+      findings: report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`),
+    };
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
 }
 
-test('corpus: openfga/openfga (goose, a NO TRANSACTION file of CONCURRENTLY indexes) round-trips identically', { skip: skip('openfga__openfga') }, async () => {
+test('corpus: openfga/openfga (goose, a NO TRANSACTION file of CONCURRENTLY indexes) round-trips identically', {
+  skip: skip('openfga__openfga'),
+}, async () => {
   const { code, report, failedSteps } = await corpusRun('openfga__openfga', 'assets/migrations/postgres', []);
   assert.equal(report.directories[0]?.format, 'goose');
   assert.deepEqual([code, failedSteps, report.findings], [0, [], []]);
   assert.equal(report.directories[0]?.steps.length, 18);
 });
 
-test('corpus: heroiclabs/nakama (sql-migrate) round-trips with pg_trgm in the prelude; per migration two downs are lossy', { skip: skip('heroiclabs__nakama') }, async () => {
-  const prelude = { 'prerequisites.sql': 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n', 'migrate-check.json': JSON.stringify({ prerequisites: ['prerequisites.sql'] }) };
+test('corpus: heroiclabs/nakama (sql-migrate) round-trips with pg_trgm in the prelude; per migration two downs are lossy', {
+  skip: skip('heroiclabs__nakama'),
+}, async () => {
+  const prelude = {
+    'prerequisites.sql': 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\n',
+    'migrate-check.json': JSON.stringify({ prerequisites: ['prerequisites.sql'] }),
+  };
   const all = await corpusRun('heroiclabs__nakama', 'migrate/sql', ['--roundtrip', 'all'], prelude);
   assert.equal(all.report.directories[0]?.format, 'sql-migrate');
   assert.deepEqual([all.code, all.failedSteps, all.findings], [0, [], []]);
@@ -77,11 +107,19 @@ test('corpus: heroiclabs/nakama (sql-migrate) round-trips with pg_trgm in the pr
   ]);
   const moved = per.report.findings.find((f) => f.check === 'column-order')!;
   assert.equal(moved.severity, 'warning');
-  assert.match(moved.message, /`public\.console_user\.role` was column \d+ of \d+ before .* and is column \d+ of \d+ after its down/);
-  assert.match(per.report.findings[0]!.message, /constraint `public\.purchase_receipt\.purchase_receipt_user_id_fkey` is missing/);
+  assert.match(
+    moved.message,
+    /`public\.console_user\.role` was column \d+ of \d+ before .* and is column \d+ of \d+ after its down/,
+  );
+  assert.match(
+    per.report.findings[0]!.message,
+    /constraint `public\.purchase_receipt\.purchase_receipt_user_id_fkey` is missing/,
+  );
 });
 
-test('corpus: bionic-gpt/bionic-gpt (dbmate) stops at CREATE EXTENSION vector with a finding that names it and the fix', { skip: skip('bionic-gpt__bionic-gpt') }, async () => {
+test('corpus: bionic-gpt/bionic-gpt (dbmate) stops at CREATE EXTENSION vector with a finding that names it and the fix', {
+  skip: skip('bionic-gpt__bionic-gpt'),
+}, async () => {
   const { code, report, failedSteps } = await corpusRun('bionic-gpt__bionic-gpt', 'crates/db/migrations', []);
   assert.equal(report.directories[0]?.format, 'dbmate');
   assert.equal(code, 1);
@@ -96,41 +134,67 @@ test('corpus: bionic-gpt/bionic-gpt (dbmate) stops at CREATE EXTENSION vector wi
   assert.ok(report.directories[0]!.migrations.some((m) => m.name.includes(' ')));
 });
 
-test('corpus: MarquezProject/marquez (Flyway, dotted versions, repeatables, a V57 readme) applies cleanly', { skip: skip('MarquezProject__marquez') }, async () => {
-  const { code, report, failedSteps, findings } = await corpusRun('MarquezProject__marquez', 'api/src/main/resources/marquez/db/migration', []);
+test('corpus: MarquezProject/marquez (Flyway, dotted versions, repeatables, a V57 readme) applies cleanly', {
+  skip: skip('MarquezProject__marquez'),
+}, async () => {
+  const { code, report, failedSteps, findings } = await corpusRun(
+    'MarquezProject__marquez',
+    'api/src/main/resources/marquez/db/migration',
+    [],
+  );
   assert.equal(report.directories[0]?.format, 'flyway');
   assert.deepEqual([code, failedSteps], [0, []]);
   assert.deepEqual(findings, ['naming V57__readme.md']);
   assert.equal(report.findings[0]?.severity, 'notice');
   const versions = report.directories[0]!.migrations.map((m) => m.version);
-  assert.ok(versions.indexOf('69.1') < versions.indexOf('69.3') && versions.indexOf('69.3') < versions.indexOf('70'), versions.join(' '));
+  assert.ok(
+    versions.indexOf('69.1') < versions.indexOf('69.3') && versions.indexOf('69.3') < versions.indexOf('70'),
+    versions.join(' '),
+  );
   assert.equal(versions.at(-1), 'R');
 });
 
-test('corpus: supabase/storage (plain, 0001 … 00010 …) applies cleanly with its search_path and no-transaction marker', { skip: skip('supabase__storage') }, async () => {
-  const config = { 'no-transaction-marker': '-- postgres-migrations disable-transaction', 'search-path': 'storage, public, extensions' };
-  const { code, report, failedSteps, findings } = await corpusRun('supabase__storage', 'migrations/tenant', [], { 'migrate-check.json': JSON.stringify(config) });
+test('corpus: supabase/storage (plain, 0001 … 00010 …) applies cleanly with its search_path and no-transaction marker', {
+  skip: skip('supabase__storage'),
+}, async () => {
+  const config = {
+    'no-transaction-marker': '-- postgres-migrations disable-transaction',
+    'search-path': 'storage, public, extensions',
+  };
+  const { code, report, failedSteps, findings } = await corpusRun('supabase__storage', 'migrations/tenant', [], {
+    'migrate-check.json': JSON.stringify(config),
+  });
   assert.equal(report.directories[0]?.format, 'plain');
   // Its migrations create the cluster-wide roles Supabase expects (anon, authenticated …): a warning, seen on the server.
   assert.deepEqual([code, failedSteps, findings], [0, [], ['outside-database 0002-storage-schema.sql']]);
   const outside = report.findings.find((f) => f.check === 'outside-database')!;
   assert.equal(outside.severity, 'warning');
-  assert.match(outside.message, /line 41: GRANT \(role membership\); the replay saw it change the cluster: .*created role anon: nologin noinherit/);
+  assert.match(
+    outside.message,
+    /line 41: GRANT \(role membership\); the replay saw it change the cluster: .*created role anon: nologin noinherit/,
+  );
   const versions = report.directories[0]!.migrations.map((m) => m.version);
   assert.ok(versions.indexOf('00010') > versions.indexOf('0009'), '00010 is version 10, after 9');
 });
 
-test('corpus: graphile/worker (plain 000001.sql, :GRAPHILE_WORKER_SCHEMA) applies cleanly with the placeholder and its schema', { skip: skip('graphile__worker') }, async () => {
+test('corpus: graphile/worker (plain 000001.sql, :GRAPHILE_WORKER_SCHEMA) applies cleanly with the placeholder and its schema', {
+  skip: skip('graphile__worker'),
+}, async () => {
   const files = {
     'prerequisites.sql': 'CREATE SCHEMA graphile_worker;\n',
-    'migrate-check.json': JSON.stringify({ placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' }, prerequisites: ['prerequisites.sql'] }),
+    'migrate-check.json': JSON.stringify({
+      placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' },
+      prerequisites: ['prerequisites.sql'],
+    }),
   };
   const { code, failedSteps, findings, report } = await corpusRun('graphile__worker', 'sql', [], files);
   assert.deepEqual([code, failedSteps, findings], [0, [], []]);
   assert.equal(report.directories[0]?.migrations.length, 19);
 });
 
-test('corpus: langfuse/langfuse (Prisma, single-statement CONCURRENTLY files, explicit BEGIN/COMMIT) applies cleanly', { skip: skip('langfuse__langfuse') }, async () => {
+test('corpus: langfuse/langfuse (Prisma, single-statement CONCURRENTLY files, explicit BEGIN/COMMIT) applies cleanly', {
+  skip: skip('langfuse__langfuse'),
+}, async () => {
   const { code, report, failedSteps } = await corpusRun('langfuse__langfuse', 'packages/shared/prisma/migrations', []);
   assert.equal(report.directories[0]?.format, 'prisma');
   assert.deepEqual([code, failedSteps], [0, []]);
@@ -145,17 +209,28 @@ test('corpus: langfuse/langfuse (Prisma, single-statement CONCURRENTLY files, ex
       'warning timestamp 20250820143862_optimize_job_execution_indices_create_job_executions_project_id_job_configuration_id_job_input_tr_idx',
     ],
   );
-  assert.match(report.findings[0]!.message, /Version 20240524156058 of 20240524156058_scores_source_backfill_annotation_for_review\/migration\.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date/);
+  assert.match(
+    report.findings[0]!.message,
+    /Version 20240524156058 of 20240524156058_scores_source_backfill_annotation_for_review\/migration\.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date/,
+  );
   assert.equal(report.directories[0]?.migrations.length, 434);
 });
 
-test('corpus: atuinsh/atuin (sqlx, simple) applies cleanly with --format sqlx', { skip: skip('atuinsh__atuin') }, async () => {
-  const { code, report, failedSteps, findings } = await corpusRun('atuinsh__atuin', 'crates/atuin-server-postgres/migrations', ['--format', 'sqlx']);
+test('corpus: atuinsh/atuin (sqlx, simple) applies cleanly with --format sqlx', {
+  skip: skip('atuinsh__atuin'),
+}, async () => {
+  const { code, report, failedSteps, findings } = await corpusRun(
+    'atuinsh__atuin',
+    'crates/atuin-server-postgres/migrations',
+    ['--format', 'sqlx'],
+  );
   assert.deepEqual([code, failedSteps, findings], [0, [], []]);
   assert.equal(report.directories[0]?.migrations.length, 20);
 });
 
-test('corpus: Dokploy/dokploy (drizzle) follows the journal and reports the file it never runs', { skip: skip('Dokploy__dokploy') }, async () => {
+test('corpus: Dokploy/dokploy (drizzle) follows the journal and reports the file it never runs', {
+  skip: skip('Dokploy__dokploy'),
+}, async () => {
   const { code, report, failedSteps, findings } = await corpusRun('Dokploy__dokploy', 'apps/dokploy/drizzle', []);
   assert.equal(report.directories[0]?.format, 'drizzle');
   assert.equal(code, 1);

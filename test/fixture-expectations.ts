@@ -41,10 +41,21 @@ export const EXPECTATIONS: Expectation[] = [
         severity: 'warning',
         message: /line 2: CREATE ROLE; the replay saw it change the cluster: created role reporting: nologin/,
       },
-      { check: 'outside-database', file: '0002_reporting_role.down.sql', line: 2, severity: 'warning', message: /line 2: DROP ROLE; .*removed role reporting: nologin/ },
+      {
+        check: 'outside-database',
+        file: '0002_reporting_role.down.sql',
+        line: 2,
+        severity: 'warning',
+        message: /line 2: DROP ROLE; .*removed role reporting: nologin/,
+      },
     ],
   },
-  { dir: 'golang-migrate/clean', exit: 0, findings: [], passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'duplicate-version'] },
+  {
+    dir: 'golang-migrate/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'duplicate-version'],
+  },
   {
     dir: 'golang-migrate/version-overflow',
     exit: 1,
@@ -65,31 +76,67 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'golang-migrate/down-leaves-index',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '0002_add_email_index.down.sql', message: /index `public\.users_email_idx` is left behind by 0002_add_email_index\.down\.sql/ },
-      { check: 'up-repeatable', file: '0002_add_email_index.up.sql', message: /relation "users_email_idx" already exists/ },
+      {
+        check: 'down-reverts-up',
+        file: '0002_add_email_index.down.sql',
+        message: /index `public\.users_email_idx` is left behind by 0002_add_email_index\.down\.sql/,
+      },
+      {
+        check: 'up-repeatable',
+        file: '0002_add_email_index.up.sql',
+        message: /relation "users_email_idx" already exists/,
+      },
     ],
   },
   {
     dir: 'golang-migrate/down-syntax-error',
     exit: 1,
-    findings: [{ check: 'sql-error', file: '0002_add_last_login.down.sql', line: 4, message: /fails at line 4, column 1: syntax error at or near "ALTER" \(SQLSTATE 42601\)/ }],
+    findings: [
+      {
+        check: 'sql-error',
+        file: '0002_add_last_login.down.sql',
+        line: 4,
+        message: /fails at line 4, column 1: syntax error at or near "ALTER" \(SQLSTATE 42601\)/,
+      },
+    ],
   },
   {
     dir: 'golang-migrate/up-fails',
     exit: 1,
-    findings: [{ check: 'sql-error', file: '0002_add_team.up.sql', message: /relation "team" does not exist \(SQLSTATE 42P01\)\. Later steps were skipped/ }],
+    findings: [
+      {
+        check: 'sql-error',
+        file: '0002_add_team.up.sql',
+        message: /relation "team" does not exist \(SQLSTATE 42P01\)\. Later steps were skipped/,
+      },
+    ],
   },
   {
     dir: 'golang-migrate/concurrently-in-file',
     exit: 1,
-    findings: [{ check: 'transaction', file: '0002_index_created_at.up.sql', message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block.*one implicit transaction/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: '0002_index_created_at.up.sql',
+        message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block.*one implicit transaction/,
+      },
+    ],
   },
   {
     dir: 'golang-migrate/up-not-repeatable',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '0002_add_nickname.down.sql', message: /column `public\.users\.nickname_old` is left behind by 0002_add_nickname\.down\.sql/ },
-      { check: 'up-repeatable', file: '0002_add_nickname.up.sql', message: /index `public\.users_nickname_idx` differs when 0002_add_nickname\.up\.sql is applied a second time:\n.*-CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname\)\n\+CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname_old\)/s },
+      {
+        check: 'down-reverts-up',
+        file: '0002_add_nickname.down.sql',
+        message: /column `public\.users\.nickname_old` is left behind by 0002_add_nickname\.down\.sql/,
+      },
+      {
+        check: 'up-repeatable',
+        file: '0002_add_nickname.up.sql',
+        message:
+          /index `public\.users_nickname_idx` differs when 0002_add_nickname\.up\.sql is applied a second time:\n.*-CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname\)\n\+CREATE INDEX users_nickname_idx ON public\.users USING btree \(nickname_old\)/s,
+      },
     ],
   },
   {
@@ -134,24 +181,56 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'goose/down-leaves-column',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '00002_add_nickname.sql', message: /column `public\.users\.nickname` is left behind by 00002_add_nickname\.sql/ },
-      { check: 'up-repeatable', file: '00002_add_nickname.sql', line: 2, message: /column "nickname" of relation "users" already exists/ },
+      {
+        check: 'down-reverts-up',
+        file: '00002_add_nickname.sql',
+        message: /column `public\.users\.nickname` is left behind by 00002_add_nickname\.sql/,
+      },
+      {
+        check: 'up-repeatable',
+        file: '00002_add_nickname.sql',
+        line: 2,
+        message: /column "nickname" of relation "users" already exists/,
+      },
     ],
   },
   {
     dir: 'goose/concurrently-in-transaction',
     exit: 1,
-    findings: [{ check: 'transaction', file: '00002_index_email.sql', line: 2, message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block: .*wraps the file in BEGIN … COMMIT/, help: /-- \+goose NO TRANSACTION/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: '00002_index_email.sql',
+        line: 2,
+        message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block: .*wraps the file in BEGIN … COMMIT/,
+        help: /-- \+goose NO TRANSACTION/,
+      },
+    ],
   },
   {
     dir: 'goose/missing-statement-end',
     exit: 1,
-    findings: [{ check: 'parse-error', file: '00002_normalise_email.sql', line: 2, message: /goose would refuse to run 00002_normalise_email\.sql: the `-- \+goose StatementBegin` at line 2 has no `-- \+goose StatementEnd`/ }],
+    findings: [
+      {
+        check: 'parse-error',
+        file: '00002_normalise_email.sql',
+        line: 2,
+        message:
+          /goose would refuse to run 00002_normalise_email\.sql: the `-- \+goose StatementBegin` at line 2 has no `-- \+goose StatementEnd`/,
+      },
+    ],
   },
   {
     dir: 'goose/go-migration',
     exit: 0,
-    findings: [{ check: 'partial-replay', severity: 'warning', file: '00002_backfill_emails.go', message: /Go migration: .*version 00002 was not run and the replay continued without it/ }],
+    findings: [
+      {
+        check: 'partial-replay',
+        severity: 'warning',
+        file: '00002_backfill_emails.go',
+        message: /Go migration: .*version 00002 was not run and the replay continued without it/,
+      },
+    ],
   },
   {
     // goose allows a file without `-- +goose Down`; `goose down` then runs nothing. Its up is not roundtripped.
@@ -176,21 +255,48 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'dbmate/down-leaves-function',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '20240103000000_normalise_email.sql', message: /function `public\.normalise_email\(\)` is left behind/ },
-      { check: 'up-repeatable', file: '20240103000000_normalise_email.sql', message: /function "normalise_email" already exists/ },
-      { check: 'pairing', severity: 'warning', file: '20240103000000_normalise_email.sql', line: 9, message: /The down of 20240103000000_normalise_email is empty or holds only comments/ },
+      {
+        check: 'down-reverts-up',
+        file: '20240103000000_normalise_email.sql',
+        message: /function `public\.normalise_email\(\)` is left behind/,
+      },
+      {
+        check: 'up-repeatable',
+        file: '20240103000000_normalise_email.sql',
+        message: /function "normalise_email" already exists/,
+      },
+      {
+        check: 'pairing',
+        severity: 'warning',
+        file: '20240103000000_normalise_email.sql',
+        line: 9,
+        message: /The down of 20240103000000_normalise_email is empty or holds only comments/,
+      },
     ],
   },
   {
     // dbmate applies files in name order: `10_` before `2_`.
     dir: 'dbmate/ordering',
     exit: 1,
-    findings: [{ check: 'sql-error', file: '10_add_nickname.sql', line: 1, message: /up of 10_add_nickname fails at line 1: relation "users" does not exist/ }],
+    findings: [
+      {
+        check: 'sql-error',
+        file: '10_add_nickname.sql',
+        line: 1,
+        message: /up of 10_add_nickname fails at line 1: relation "users" does not exist/,
+      },
+    ],
   },
   {
     dir: 'dbmate/concurrently-in-transaction',
     exit: 1,
-    findings: [{ check: 'transaction', file: '20240102000000_index_email.sql', message: /cannot run inside a transaction block/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: '20240102000000_index_email.sql',
+        message: /cannot run inside a transaction block/,
+      },
+    ],
   },
   {
     // Two `-- migrate:up` sections: dbmate records the version for each, and the second record fails on Postgres.
@@ -201,9 +307,16 @@ export const EXPECTATIONS: Expectation[] = [
         check: 'sql-error',
         file: '20240101000000_create_users.sql',
         line: 10,
-        message: /fails at line 10: duplicate key value violates unique constraint "schema_migrations_pkey" \(SQLSTATE 23505\)/,
+        message:
+          /fails at line 10: duplicate key value violates unique constraint "schema_migrations_pkey" \(SQLSTATE 23505\)/,
       },
-      { check: 'parse-error', severity: 'warning', file: '20240101000000_create_users.sql', line: 10, message: /amacneil\/dbmate#820/ },
+      {
+        check: 'parse-error',
+        severity: 'warning',
+        file: '20240101000000_create_users.sql',
+        line: 10,
+        message: /amacneil\/dbmate#820/,
+      },
     ],
   },
   {
@@ -214,7 +327,8 @@ export const EXPECTATIONS: Expectation[] = [
         check: 'parse-error',
         file: '20240102000000_add_nickname.sql',
         line: 1,
-        message: /dbmate refuses 20240102000000_add_nickname\.sql: "dbmate requires each migration to define a down block/,
+        message:
+          /dbmate refuses 20240102000000_add_nickname\.sql: "dbmate requires each migration to define a down block/,
       },
     ],
   },
@@ -227,7 +341,8 @@ export const EXPECTATIONS: Expectation[] = [
       {
         check: 'duplicate-version',
         file: '20240102000000_add_team.sql',
-        message: /on a new database `dbmate up` applies the first, then runs the second and fails recording its version/,
+        message:
+          /on a new database `dbmate up` applies the first, then runs the second and fails recording its version/,
       },
     ],
   },
@@ -237,7 +352,13 @@ export const EXPECTATIONS: Expectation[] = [
     args: ['--placeholder', '${TABLE_PREFIX}=app_'],
     exit: 0,
     findings: [
-      { check: 'partial-replay', severity: 'warning', file: '00001_create_users.sql', line: 8, message: /uses `\$OWNER_ROLE` under `-- \+goose ENVSUB ON`/ },
+      {
+        check: 'partial-replay',
+        severity: 'warning',
+        file: '00001_create_users.sql',
+        line: 8,
+        message: /uses `\$OWNER_ROLE` under `-- \+goose ENVSUB ON`/,
+      },
     ],
   },
   // Every variable given a value: nothing is left unrendered.
@@ -256,7 +377,8 @@ export const EXPECTATIONS: Expectation[] = [
         check: 'parse-error',
         file: '00001_create_users.sql',
         line: 7,
-        message: /goose would refuse to run 00001_create_users\.sql: failed to parse annotation line "-- \+goose Down -- rollback"/,
+        message:
+          /goose would refuse to run 00001_create_users\.sql: failed to parse annotation line "-- \+goose Down -- rollback"/,
       },
     ],
   },
@@ -267,18 +389,29 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'sql-migrate/down-leaves-table',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '2_audit.sql', message: /^table `public\.audit_archive` is left behind by 2_audit\.sql$/ },
+      {
+        check: 'down-reverts-up',
+        file: '2_audit.sql',
+        message: /^table `public\.audit_archive` is left behind by 2_audit\.sql$/,
+      },
       { check: 'up-repeatable', file: '2_audit.sql', line: 3, message: /relation "audit_archive" already exists/ },
     ],
   },
   {
     dir: 'sql-migrate/concurrently-in-transaction',
     exit: 1,
-    findings: [{ check: 'transaction', file: '2_index_email.sql', line: 2, message: /cannot run inside a transaction block/ }],
+    findings: [
+      { check: 'transaction', file: '2_index_email.sql', line: 2, message: /cannot run inside a transaction block/ },
+    ],
   },
   // sqlx: its files look like golang-migrate's or plain ones, so the format is named
   { dir: 'sqlx/clean', exit: 0, args: ['--format', 'sqlx'], findings: [] },
-  { dir: 'sqlx/clean', exit: 2, findings: [], says: /fits more than one migration format: golang-migrate .*; sqlx .*Set `format`/ },
+  {
+    dir: 'sqlx/clean',
+    exit: 2,
+    findings: [],
+    says: /fits more than one migration format: golang-migrate .*; sqlx .*Set `format`/,
+  },
   { dir: 'sqlx/ordering', exit: 0, args: ['--format', 'sqlx'], findings: [] },
   {
     dir: 'sqlx/down-leaves-type',
@@ -293,28 +426,59 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'sqlx/concurrently-in-transaction',
     exit: 1,
     args: ['--format', 'sqlx'],
-    findings: [{ check: 'transaction', file: '2_index_email.sql', message: /cannot run inside a transaction block: in 2_index_email\.sql the runner wraps the file in BEGIN … COMMIT/, help: /whose first line is `-- no-transaction`/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: '2_index_email.sql',
+        message:
+          /cannot run inside a transaction block: in 2_index_email\.sql the runner wraps the file in BEGIN … COMMIT/,
+        help: /whose first line is `-- no-transaction`/,
+      },
+    ],
   },
   // flyway
   {
     dir: 'flyway/clean',
     exit: 0,
-    findings: [{ check: 'naming', severity: 'notice', file: 'V2__readme.md', message: /V2__readme\.md looks like a migration, but flyway only runs `\.sql` files/ }],
+    findings: [
+      {
+        check: 'naming',
+        severity: 'notice',
+        file: 'V2__readme.md',
+        message: /V2__readme\.md looks like a migration, but flyway only runs `\.sql` files/,
+      },
+    ],
   },
   {
     dir: 'flyway/down-leaves-sequence',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: 'U2__invoice_numbers.sql', message: /sequence `public\.invoice_number_seq` is left behind by U2__invoice_numbers\.sql/ },
+      {
+        check: 'down-reverts-up',
+        file: 'U2__invoice_numbers.sql',
+        message: /sequence `public\.invoice_number_seq` is left behind by U2__invoice_numbers\.sql/,
+      },
       { check: 'up-repeatable', file: 'V2__invoice_numbers.sql', message: /already exists/ },
     ],
   },
   {
     dir: 'flyway/mixed-transaction',
     exit: 1,
-    findings: [{ check: 'transaction', file: 'V2__index_and_column.sql', line: 2, message: /Flyway refuses V2__index_and_column\.sql: it mixes a statement that cannot run in a transaction/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: 'V2__index_and_column.sql',
+        line: 2,
+        message: /Flyway refuses V2__index_and_column\.sql: it mixes a statement that cannot run in a transaction/,
+      },
+    ],
   },
-  { dir: 'flyway/placeholders', exit: 2, findings: [], says: /V1__create_schema\.sql:1 uses the placeholder \$\{appSchema\}, which has no value: flyway would refuse to run it\. Set it in the config/ },
+  {
+    dir: 'flyway/placeholders',
+    exit: 2,
+    findings: [],
+    says: /V1__create_schema\.sql:1 uses the placeholder \$\{appSchema\}, which has no value: flyway would refuse to run it\. Set it in the config/,
+  },
   { dir: 'flyway/placeholders', exit: 0, args: ['--placeholder', '${appSchema}=billing'], findings: [] },
   // COPY … FROM stdin data sent through the COPY protocol; `.SQL` and an empty description run
   { dir: 'flyway/copy-from-stdin', exit: 0, findings: [] },
@@ -333,15 +497,29 @@ export const EXPECTATIONS: Expectation[] = [
   // plain
   { dir: 'plain/clean', exit: 0, findings: [] },
   { dir: 'plain/ordering', exit: 0, findings: [] },
-  { dir: 'plain/concurrently-in-transaction', exit: 1, findings: [{ check: 'transaction', file: '002_index_email.sql', message: /cannot run inside a transaction block/ }] },
-  { dir: 'plain/up-fails', exit: 1, findings: [{ check: 'sql-error', file: '002_add_fk.sql', line: 1, message: /relation "teams" does not exist/ }] },
+  {
+    dir: 'plain/concurrently-in-transaction',
+    exit: 1,
+    findings: [{ check: 'transaction', file: '002_index_email.sql', message: /cannot run inside a transaction block/ }],
+  },
+  {
+    dir: 'plain/up-fails',
+    exit: 1,
+    findings: [{ check: 'sql-error', file: '002_add_fk.sql', line: 1, message: /relation "teams" does not exist/ }],
+  },
   // prisma
   { dir: 'prisma/clean', exit: 0, findings: [] },
   { dir: 'prisma/ordering', exit: 0, findings: [] },
   {
     dir: 'prisma/concurrently-in-transaction',
     exit: 1,
-    findings: [{ check: 'transaction', file: '20240102000000_email_index/migration.sql', message: /cannot run inside a transaction block.*sends the whole file as one query/ }],
+    findings: [
+      {
+        check: 'transaction',
+        file: '20240102000000_email_index/migration.sql',
+        message: /cannot run inside a transaction block.*sends the whole file as one query/,
+      },
+    ],
   },
   // drizzle
   { dir: 'drizzle/clean', exit: 0, findings: [], passes: ['naming'] },
@@ -349,18 +527,55 @@ export const EXPECTATIONS: Expectation[] = [
   {
     dir: 'drizzle/journal-time-order',
     exit: 1,
-    findings: [{ check: 'naming', file: '0002_nickname.sql', message: /the drizzle migrator applies only entries newer than the last one applied, so it skips 0002_nickname on every database already migrated to 0001/ }],
+    findings: [
+      {
+        check: 'naming',
+        file: '0002_nickname.sql',
+        message:
+          /the drizzle migrator applies only entries newer than the last one applied, so it skips 0002_nickname on every database already migrated to 0001/,
+      },
+    ],
   },
-  { dir: 'drizzle/not-in-journal', exit: 1, findings: [{ check: 'naming', file: '0001_lost_merge.sql', message: /0001_lost_merge\.sql is not in meta\/_journal\.json: the drizzle migrator will never run it/ }] },
-  { dir: 'drizzle/concurrently-in-transaction', exit: 1, findings: [{ check: 'transaction', file: '0000_brave_hulk.sql', line: 3, message: /cannot run inside a transaction block/ }] },
+  {
+    dir: 'drizzle/not-in-journal',
+    exit: 1,
+    findings: [
+      {
+        check: 'naming',
+        file: '0001_lost_merge.sql',
+        message: /0001_lost_merge\.sql is not in meta\/_journal\.json: the drizzle migrator will never run it/,
+      },
+    ],
+  },
+  {
+    dir: 'drizzle/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      { check: 'transaction', file: '0000_brave_hulk.sql', line: 3, message: /cannot run inside a transaction block/ },
+    ],
+  },
   // the prelude
   {
     dir: 'golang-migrate/missing-extension',
     exit: 1,
-    findings: [{ check: 'missing-extension', file: '0002_embeddings.up.sql', message: /0002_embeddings\.up\.sql needs the `vector` extension, which this Postgres server does not have/, help: /postgres-image: pgvector\/pgvector:pg17.*--database-url/ }],
+    findings: [
+      {
+        check: 'missing-extension',
+        file: '0002_embeddings.up.sql',
+        message: /0002_embeddings\.up\.sql needs the `vector` extension, which this Postgres server does not have/,
+        help: /postgres-image: pgvector\/pgvector:pg17.*--database-url/,
+      },
+    ],
   },
   // the layouts users described, each a small repository
-  { dir: 'layouts/api-three-digit', repo: true, args: ['api/migrations'], exit: 0, findings: [], passes: ['missing-extension'] },
+  {
+    dir: 'layouts/api-three-digit',
+    repo: true,
+    args: ['api/migrations'],
+    exit: 0,
+    findings: [],
+    passes: ['missing-extension'],
+  },
   // ory's popx: a dialect's file is preferred over the generic one, other dialects' files are not for Postgres,
   // `.autocommit.` files run without a transaction (CONCURRENTLY works), empty placeholders do nothing.
   { dir: 'layouts/ory-popx', repo: true, exit: 0, findings: [], passes: ['transaction'] },
@@ -369,7 +584,11 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '0002.undo.unique-email.sql', message: /index `public\.accounts_email` is left behind by 0002\.undo\.unique-email\.sql/ },
+      {
+        check: 'down-reverts-up',
+        file: '0002.undo.unique-email.sql',
+        message: /index `public\.accounts_email` is left behind by 0002\.undo\.unique-email\.sql/,
+      },
       { check: 'up-repeatable', file: '0002.do.unique-email.sql', message: /relation "accounts_email" already exists/ },
     ],
   },
@@ -383,14 +602,26 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     args: ['db/migrations'],
     exit: 1,
-    findings: [{ check: 'sql-error', file: '20240212170000_invoice_status.up.sql', message: /relation "queue_jobs" does not exist/ }],
+    findings: [
+      {
+        check: 'sql-error',
+        file: '20240212170000_invoice_status.up.sql',
+        message: /relation "queue_jobs" does not exist/,
+      },
+    ],
   },
   { dir: 'layouts/tenant-settings', repo: true, exit: 0, findings: [] },
   {
     dir: 'layouts/needs-superuser',
     repo: true,
     exit: 1,
-    findings: [{ check: 'sql-error', file: '002_event_trigger.up.sql', message: /permission denied to create event trigger "log_ddl" \(SQLSTATE 42501\)/ }],
+    findings: [
+      {
+        check: 'sql-error',
+        file: '002_event_trigger.up.sql',
+        message: /permission denied to create event trigger "log_ddl" \(SQLSTATE 42501\)/,
+      },
+    ],
   },
   {
     dir: 'layouts/mixed-home-grown',
@@ -408,7 +639,11 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: '10-audit-log.undo.sql', message: /table `public\.audit_log` is left behind by 10-audit-log\.undo\.sql/ },
+      {
+        check: 'down-reverts-up',
+        file: '10-audit-log.undo.sql',
+        message: /table `public\.audit_log` is left behind by 10-audit-log\.undo\.sql/,
+      },
       { check: 'up-repeatable', file: '10-audit-log.do.sql', line: 2, message: /relation "audit_log" already exists/ },
     ],
   },
@@ -424,7 +659,11 @@ export const EXPECTATIONS: Expectation[] = [
             String.raw`\`migrate down\` runs nothing for version 0002 and still records it as rolled back`,
         ),
       },
-      { check: 'pairing', file: '0003_index_email.down.sql', message: /0003_index_email\.down\.sql is a down migration without its up \(version 0003\)/ },
+      {
+        check: 'pairing',
+        file: '0003_index_email.down.sql',
+        message: /0003_index_email\.down\.sql is a down migration without its up \(version 0003\)/,
+      },
     ],
   },
   // both findings of this fixture are suppressed in the migration's files, with reasons
@@ -433,8 +672,19 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'golang-migrate/bad-timestamps',
     exit: 0,
     findings: [
-      { check: 'timestamp', severity: 'warning', file: '20241331090000_add_email.up.sql', message: /Version 20241331090000 of 20241331090000_add_email\.up\.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date/ },
-      { check: 'timestamp', severity: 'warning', file: '20990105100000_add_nickname.up.sql', message: /Version 20990105100000 .* lies in the future \(2099-01-05\)/ },
+      {
+        check: 'timestamp',
+        severity: 'warning',
+        file: '20241331090000_add_email.up.sql',
+        message:
+          /Version 20241331090000 of 20241331090000_add_email\.up\.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date/,
+      },
+      {
+        check: 'timestamp',
+        severity: 'warning',
+        file: '20990105100000_add_nickname.up.sql',
+        message: /Version 20990105100000 .* lies in the future \(2099-01-05\)/,
+      },
     ],
   },
   {
@@ -442,7 +692,13 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'layouts/numbered-gaps',
     repo: true,
     exit: 1,
-    findings: [{ check: 'version-gap', file: '0005_add_nickname.sql', message: /0005_add_nickname\.sql \(version 0005\) follows version 0002: version 3–4 is missing/ }],
+    findings: [
+      {
+        check: 'version-gap',
+        file: '0005_add_nickname.sql',
+        message: /0005_add_nickname\.sql \(version 0005\) follows version 0002: version 3–4 is missing/,
+      },
+    ],
   },
   // version-gap on, and the versions follow each other
   { dir: 'layouts/numbered-no-gaps', repo: true, exit: 0, findings: [], passes: ['version-gap'] },
@@ -451,30 +707,66 @@ export const EXPECTATIONS: Expectation[] = [
   {
     dir: 'golang-migrate/sum-mismatch',
     exit: 1,
-    findings: [{ check: 'sum-file', file: '0002_add_nickname.up.sql', message: /^0002_add_nickname\.up\.sql differs from its checksum in migrate-check\.sum: the migration was edited after it was recorded/ }],
+    findings: [
+      {
+        check: 'sum-file',
+        file: '0002_add_nickname.up.sql',
+        message:
+          /^0002_add_nickname\.up\.sql differs from its checksum in migrate-check\.sum: the migration was edited after it was recorded/,
+      },
+    ],
   },
   // pull requests, against the base branch
-  { dir: 'history/adds-one', history: true, args: ['db', '--base', 'main'], exit: 0, findings: [], passes: ['history-edited', 'version-order'] },
+  {
+    dir: 'history/adds-one',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 0,
+    findings: [],
+    passes: ['history-edited', 'version-order'],
+  },
   {
     dir: 'history/edited',
     history: true,
     args: ['db', '--base', 'main'],
     exit: 1,
-    findings: [{ check: 'history-edited', file: '0002_add_nickname.up.sql', message: /0002_add_nickname\.up\.sql already exists on main and was edited/ }],
+    findings: [
+      {
+        check: 'history-edited',
+        file: '0002_add_nickname.up.sql',
+        message: /0002_add_nickname\.up\.sql already exists on main and was edited/,
+      },
+    ],
   },
   {
     dir: 'history/version-order',
     history: true,
     args: ['db', '--base', 'main'],
     exit: 1,
-    findings: [{ check: 'version-order', file: '0003_add_bio.up.sql', message: /0003_add_bio\.up\.sql is new, but version 0003 sorts before 0005_teams\.up\.sql \(version 0005\), which is already on main/ }],
+    findings: [
+      {
+        check: 'version-order',
+        file: '0003_add_bio.up.sql',
+        message:
+          /0003_add_bio\.up\.sql is new, but version 0003 sorts before 0005_teams\.up\.sql \(version 0005\), which is already on main/,
+      },
+    ],
   },
   {
     dir: 'golang-migrate/duplicate-version',
     exit: 1,
     findings: [
-      { check: 'duplicate-version', file: '002_create_teams.up.sql', message: /002_create_teams\.up\.sql and 0002_add_email\.up\.sql are both version 2: golang-migrate refuses to run the directory .*replayed only 0002_add_email\.up\.sql/ },
-      { check: 'duplicate-version', file: '002_create_teams.down.sql', message: /002_create_teams\.down\.sql and 0002_add_email\.down\.sql are both version 2/ },
+      {
+        check: 'duplicate-version',
+        file: '002_create_teams.up.sql',
+        message:
+          /002_create_teams\.up\.sql and 0002_add_email\.up\.sql are both version 2: golang-migrate refuses to run the directory .*replayed only 0002_add_email\.up\.sql/,
+      },
+      {
+        check: 'duplicate-version',
+        file: '002_create_teams.down.sql',
+        message: /002_create_teams\.down\.sql and 0002_add_email\.down\.sql are both version 2/,
+      },
     ],
   },
   // What the server did (observed hazards) and what seeded rows showed: every hazard and every
@@ -484,27 +776,174 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '0002_index_email.up.sql', line: 1, severity: 'warning', message: /`CREATE INDEX users_email_idx ON users \(email\)` in the up of 0002_index_email\.up\.sql takes SHARE on `public\.users` \(blocks writes\) while it builds an index over every row/ },
-      { check: 'blocking-lock', file: '0003_orders_user_fk.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY \(user_id\) REFERENC…` in the up of 0003_orders_user_fk\.up\.sql takes SHARE ROW EXCLUSIVE on `public\.orders` \(blocks writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '0003_orders_user_fk.up.sql', line: 1, severity: 'warning', message: /The up of 0003_orders_user_fk\.up\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update on table/ },
-      { check: 'blocking-lock', file: '0004_age_check.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ADD CONSTRAINT users_age_check CHECK \(age >= 0\)` in the up of 0004_age_check\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '0004_age_check.up.sql', line: 1, severity: 'warning', message: /The up of 0004_age_check\.up\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(SQLSTATE 2/ },
-      { check: 'blocking-lock', file: '0005_name_required.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN name SET NOT NULL` in the up of 0005_name_required\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '0005_name_required.up.sql', line: 1, severity: 'warning', message: /The up of 0005_name_required\.up\.sql passes on empty tables but fails when any `users\.name` is NULL: column "name" of relation "users" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the schema before i/ },
-      { check: 'blocking-lock', file: '0006_unique_email.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE \(email\)` in the up of 0006_unique_email\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it builds an index over every row/ },
-      { check: 'fails-on-data', file: '0006_unique_email.up.sql', line: 1, severity: 'warning', message: /The up of 0006_unique_email\.up\.sql passes on empty tables but fails when `public\.users` holds duplicates for `users_email_key` \(Key \(email\)=\(500\) is duplicated\): could not create unique index "users_email_key" \(SQLSTATE / },
-      { check: 'blocking-lock', file: '0007_total_bigint.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 0007_total_bigint\.down\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0007_total_bigint.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 0007_total_bigint\.down\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0007_total_bigint.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 0007_total_bigint\.up\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0007_total_bigint.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 0007_total_bigint\.up\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0008_created_timestamptz.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 0008_created_timestamptz\.down\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0008_created_timestamptz.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 0008_created_timestamptz\.down\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0008_created_timestamptz.up.sql', line: 2, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 0008_created_timestamptz\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0008_created_timestamptz.up.sql', line: 2, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 0008_created_timestamptz\.up\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0009_orders_added_at.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 0009_orders_added_at\.up\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0009_orders_added_at.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 0009_orders_added_at\.up\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0010_nickname_and_index.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ADD COLUMN nickname text` in the up of 0010_nickname_and_index\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`CREATE INDEX orders_total_idx ON orde/ },
-      { check: 'blocking-lock', file: '0010_nickname_and_index.up.sql', line: 2, severity: 'warning', message: /`CREATE INDEX orders_total_idx ON orders \(total\)` in the up of 0010_nickname_and_index\.up\.sql takes SHARE on `public\.orders` \(blocks writes\) while it builds an index over every row/ },
+      {
+        check: 'blocking-lock',
+        file: '0002_index_email.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`CREATE INDEX users_email_idx ON users \(email\)` in the up of 0002_index_email\.up\.sql takes SHARE on `public\.users` \(blocks writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0003_orders_user_fk.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY \(user_id\) REFERENC…` in the up of 0003_orders_user_fk\.up\.sql takes SHARE ROW EXCLUSIVE on `public\.orders` \(blocks writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0003_orders_user_fk.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0003_orders_user_fk\.up\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update on table/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0004_age_check.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ADD CONSTRAINT users_age_check CHECK \(age >= 0\)` in the up of 0004_age_check\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0004_age_check.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0004_age_check\.up\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(SQLSTATE 2/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0005_name_required.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN name SET NOT NULL` in the up of 0005_name_required\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0005_name_required.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0005_name_required\.up\.sql passes on empty tables but fails when any `users\.name` is NULL: column "name" of relation "users" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the schema before i/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0006_unique_email.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE \(email\)` in the up of 0006_unique_email\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0006_unique_email.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0006_unique_email\.up\.sql passes on empty tables but fails when `public\.users` holds duplicates for `users_email_key` \(Key \(email\)=\(500\) is duplicated\): could not create unique index "users_email_key" \(SQLSTATE /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0007_total_bigint.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 0007_total_bigint\.down\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0007_total_bigint.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 0007_total_bigint\.down\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0007_total_bigint.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 0007_total_bigint\.up\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0007_total_bigint.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 0007_total_bigint\.up\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0008_created_timestamptz.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 0008_created_timestamptz\.down\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0008_created_timestamptz.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 0008_created_timestamptz\.down\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0008_created_timestamptz.up.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 0008_created_timestamptz\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0008_created_timestamptz.up.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 0008_created_timestamptz\.up\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0009_orders_added_at.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 0009_orders_added_at\.up\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0009_orders_added_at.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 0009_orders_added_at\.up\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0010_nickname_and_index.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ADD COLUMN nickname text` in the up of 0010_nickname_and_index\.up\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`CREATE INDEX orders_total_idx ON orde/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0010_nickname_and_index.up.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`CREATE INDEX orders_total_idx ON orders \(total\)` in the up of 0010_nickname_and_index\.up\.sql takes SHARE on `public\.orders` \(blocks writes\) while it builds an index over every row/,
+      },
     ],
   },
   {
@@ -512,27 +951,174 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '00002_index_email.sql', line: 2, severity: 'warning', message: /`CREATE INDEX users_email_idx ON users \(email\)` in the up of 00002_index_email\.sql takes SHARE on `public\.users` \(blocks writes\) while it builds an index over every row/ },
-      { check: 'blocking-lock', file: '00003_orders_user_fk.sql', line: 2, severity: 'warning', message: /`ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY \(user_id\) REFERENC…` in the up of 00003_orders_user_fk\.sql takes SHARE ROW EXCLUSIVE on `public\.orders` \(blocks writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '00003_orders_user_fk.sql', line: 2, severity: 'warning', message: /The up of 00003_orders_user_fk\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update on table "/ },
-      { check: 'blocking-lock', file: '00004_age_check.sql', line: 2, severity: 'warning', message: /`ALTER TABLE users ADD CONSTRAINT users_age_check CHECK \(age >= 0\)` in the up of 00004_age_check\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '00004_age_check.sql', line: 2, severity: 'warning', message: /The up of 00004_age_check\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(SQLSTATE 235/ },
-      { check: 'blocking-lock', file: '00005_name_required.sql', line: 2, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN name SET NOT NULL` in the up of 00005_name_required\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '00005_name_required.sql', line: 2, severity: 'warning', message: /The up of 00005_name_required\.sql passes on empty tables but fails when any `users\.name` is NULL: column "name" of relation "users" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the schema before it / },
-      { check: 'blocking-lock', file: '00006_unique_email.sql', line: 2, severity: 'warning', message: /`ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE \(email\)` in the up of 00006_unique_email\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it builds an index over every row/ },
-      { check: 'fails-on-data', file: '00006_unique_email.sql', line: 2, severity: 'warning', message: /The up of 00006_unique_email\.sql passes on empty tables but fails when `public\.users` holds duplicates for `users_email_key` \(Key \(email\)=\(500\) is duplicated\): could not create unique index "users_email_key" \(SQLSTATE 23/ },
-      { check: 'blocking-lock', file: '00007_total_bigint.sql', line: 2, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 00007_total_bigint\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00007_total_bigint.sql', line: 2, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 00007_total_bigint\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00007_total_bigint.sql', line: 5, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 00007_total_bigint\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00007_total_bigint.sql', line: 5, severity: 'warning', message: /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 00007_total_bigint\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00008_created_timestamptz.sql', line: 3, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 00008_created_timestamptz\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00008_created_timestamptz.sql', line: 3, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 00008_created_timestamptz\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00008_created_timestamptz.sql', line: 6, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 00008_created_timestamptz\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00008_created_timestamptz.sql', line: 6, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 00008_created_timestamptz\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00009_orders_added_at.sql', line: 2, severity: 'warning', message: /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 00009_orders_added_at\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00009_orders_added_at.sql', line: 2, severity: 'warning', message: /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 00009_orders_added_at\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00010_nickname_and_index.sql', line: 2, severity: 'warning', message: /`ALTER TABLE users ADD COLUMN nickname text` in the up of 00010_nickname_and_index\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`CREATE INDEX orders_total_idx ON orders/ },
-      { check: 'blocking-lock', file: '00010_nickname_and_index.sql', line: 3, severity: 'warning', message: /`CREATE INDEX orders_total_idx ON orders \(total\)` in the up of 00010_nickname_and_index\.sql takes SHARE on `public\.orders` \(blocks writes\) while it builds an index over every row/ },
+      {
+        check: 'blocking-lock',
+        file: '00002_index_email.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`CREATE INDEX users_email_idx ON users \(email\)` in the up of 00002_index_email\.sql takes SHARE on `public\.users` \(blocks writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00003_orders_user_fk.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY \(user_id\) REFERENC…` in the up of 00003_orders_user_fk\.sql takes SHARE ROW EXCLUSIVE on `public\.orders` \(blocks writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00003_orders_user_fk.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00003_orders_user_fk\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update on table "/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00004_age_check.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ADD CONSTRAINT users_age_check CHECK \(age >= 0\)` in the up of 00004_age_check\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00004_age_check.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00004_age_check\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(SQLSTATE 235/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00005_name_required.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN name SET NOT NULL` in the up of 00005_name_required\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00005_name_required.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00005_name_required\.sql passes on empty tables but fails when any `users\.name` is NULL: column "name" of relation "users" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the schema before it /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00006_unique_email.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE \(email\)` in the up of 00006_unique_email\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00006_unique_email.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00006_unique_email\.sql passes on empty tables but fails when `public\.users` holds duplicates for `users_email_key` \(Key \(email\)=\(500\) is duplicated\): could not create unique index "users_email_key" \(SQLSTATE 23/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00007_total_bigint.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 00007_total_bigint\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00007_total_bigint.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE bigint` in the up of 00007_total_bigint\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00007_total_bigint.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 00007_total_bigint\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00007_total_bigint.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ALTER COLUMN total TYPE int` in the down of 00007_total_bigint\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00008_created_timestamptz.sql',
+        line: 3,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 00008_created_timestamptz\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00008_created_timestamptz.sql',
+        line: 3,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamptz` in the up of 00008_created_timestamptz\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00008_created_timestamptz.sql',
+        line: 6,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 00008_created_timestamptz\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00008_created_timestamptz.sql',
+        line: 6,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN created TYPE timestamp` in the down of 00008_created_timestamptz\.sql rewrites `public\.users` and its 3 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00009_orders_added_at.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 00009_orders_added_at\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00009_orders_added_at.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD COLUMN added_at timestamptz DEFAULT clock_timestamp\(\)` in the up of 00009_orders_added_at\.sql rewrites `public\.orders` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00010_nickname_and_index.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ADD COLUMN nickname text` in the up of 00010_nickname_and_index\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`CREATE INDEX orders_total_idx ON orders/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00010_nickname_and_index.sql',
+        line: 3,
+        severity: 'warning',
+        message:
+          /`CREATE INDEX orders_total_idx ON orders \(total\)` in the up of 00010_nickname_and_index\.sql takes SHARE on `public\.orders` \(blocks writes\) while it builds an index over every row/,
+      },
     ],
   },
   {
@@ -540,13 +1126,62 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '0002_email_text.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 0002_email_text\.down\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0002_email_text.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 0002_email_text\.down\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0003_longer_name.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 0003_longer_name\.down\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0003_longer_name.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 0003_longer_name\.down\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0005_drop_total_check.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK \(total >= 0\)` in the down of 0005_drop_total_check\.down\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '0008_validate_orders_user_fk.up.sql', line: 1, severity: 'warning', message: /The up of 0008_validate_orders_user_fk\.up\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update/ },
-      { check: 'fails-on-data', file: '0010_validate_age_check.up.sql', line: 1, severity: 'warning', message: /The up of 0010_validate_age_check\.up\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(S/ },
+      {
+        check: 'blocking-lock',
+        file: '0002_email_text.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 0002_email_text\.down\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0002_email_text.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 0002_email_text\.down\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0003_longer_name.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 0003_longer_name\.down\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0003_longer_name.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 0003_longer_name\.down\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0005_drop_total_check.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK \(total >= 0\)` in the down of 0005_drop_total_check\.down\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0008_validate_orders_user_fk.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0008_validate_orders_user_fk\.up\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0010_validate_age_check.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0010_validate_age_check\.up\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(S/,
+      },
     ],
   },
   {
@@ -554,13 +1189,62 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '00002_email_text.sql', line: 5, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 00002_email_text\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00002_email_text.sql', line: 5, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 00002_email_text\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00003_longer_name.sql', line: 5, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 00003_longer_name\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00003_longer_name.sql', line: 5, severity: 'warning', message: /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 00003_longer_name\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00005_drop_total_check.sql', line: 5, severity: 'warning', message: /`ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK \(total >= 0\)` in the down of 00005_drop_total_check\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '00008_validate_orders_user_fk.sql', line: 2, severity: 'warning', message: /The up of 00008_validate_orders_user_fk\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update o/ },
-      { check: 'fails-on-data', file: '00010_validate_age_check.sql', line: 2, severity: 'warning', message: /The up of 00010_validate_age_check\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(SQL/ },
+      {
+        check: 'blocking-lock',
+        file: '00002_email_text.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 00002_email_text\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00002_email_text.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN email TYPE varchar\(20\)` in the down of 00002_email_text\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00003_longer_name.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 00003_longer_name\.sql takes ACCESS EXCLUSIVE on `public\.users` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00003_longer_name.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE users ALTER COLUMN name TYPE varchar\(20\)` in the down of 00003_longer_name\.sql rewrites `public\.users` and its index: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00005_drop_total_check.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK \(total >= 0\)` in the down of 00005_drop_total_check\.sql takes ACCESS EXCLUSIVE on `public\.orders` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00008_validate_orders_user_fk.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00008_validate_orders_user_fk\.sql passes on empty tables but fails when `public\.orders` has rows that reference nothing \(`orders_user_fk`\): Key \(user_id\)=\(-1\) is not present in table "users": insert or update o/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00010_validate_age_check.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00010_validate_age_check\.sql passes on empty tables but fails when a row of `public\.users` breaks the check `users_age_check`: check constraint "users_age_check" of relation "users" is violated by some row \(SQL/,
+      },
     ],
   },
   {
@@ -569,46 +1253,240 @@ export const EXPECTATIONS: Expectation[] = [
     repo: true,
     exit: 0,
     findings: [
-      { check: 'lock-timeout', file: '0002_account_region.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE accounts DROP COLUMN region` in the down of 0002_account_region\.down\.sql takes ACCESS EXCLUSIVE on `public\.accounts` with no lock_timeout: behind one long-running query it waits without limit, and every quer/ },
-      { check: 'lock-timeout', file: '0002_account_region.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE accounts ADD COLUMN region text` in the up of 0002_account_region\.up\.sql takes ACCESS EXCLUSIVE on `public\.accounts` with no lock_timeout: behind one long-running query it waits without limit, and every quer/ },
+      {
+        check: 'lock-timeout',
+        file: '0002_account_region.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE accounts DROP COLUMN region` in the down of 0002_account_region\.down\.sql takes ACCESS EXCLUSIVE on `public\.accounts` with no lock_timeout: behind one long-running query it waits without limit, and every quer/,
+      },
+      {
+        check: 'lock-timeout',
+        file: '0002_account_region.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE accounts ADD COLUMN region text` in the up of 0002_account_region\.up\.sql takes ACCESS EXCLUSIVE on `public\.accounts` with no lock_timeout: behind one long-running query it waits without limit, and every quer/,
+      },
     ],
   },
   {
     dir: 'data/golang-migrate-failing',
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '0002_email_required.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 0002_email_required\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '0002_email_required.up.sql', line: 1, severity: 'warning', message: /The up of 0002_email_required\.up\.sql passes on empty tables but fails when any `customers\.email` is NULL: column "email" of relation "customers" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the sche/ },
-      { check: 'blocking-lock', file: '0003_unique_phone.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 0003_unique_phone\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/ },
-      { check: 'fails-on-data', file: '0003_unique_phone.up.sql', line: 1, severity: 'warning', message: /The up of 0003_unique_phone\.up\.sql passes on empty tables but fails when `public\.customers` holds duplicates for `customers_phone_key` \(Key \(phone\)=\(2\) is duplicated\): could not create unique index "customers_phone_key" / },
-      { check: 'blocking-lock', file: '0004_code_integer.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 0004_code_integer\.down\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '0004_code_integer.down.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 0004_code_integer\.down\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0004_code_integer.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 0004_code_integer\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'fails-on-data', file: '0004_code_integer.up.sql', line: 1, severity: 'warning', message: /The up of 0004_code_integer\.up\.sql passes on empty tables but fails when the column holds text that is not of the new type \(such as `12abc` or an empty string\): invalid input syntax for type integer: "O'Brien" \(SQLSTATE / },
-      { check: 'table-rewrite', file: '0004_code_integer.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 0004_code_integer\.up\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '0005_shorter_nickname.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 0005_shorter_nickname\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'fails-on-data', file: '0005_shorter_nickname.up.sql', line: 1, severity: 'warning', message: /The up of 0005_shorter_nickname\.up\.sql passes on empty tables but fails when a value is longer than the new type allows: value too long for type character varying\(10\) \(SQLSTATE 22001\)\. The generated rows are ones the sch/ },
-      { check: 'table-rewrite', file: '0005_shorter_nickname.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 0005_shorter_nickname\.up\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'data-lost', file: '0006_drop_legacy_id.down.sql', severity: 'warning', message: /After up then 0006_drop_legacy_id\.down\.sql, 857 values of `public\.customers\.legacy_id` are lost \(NULL or missing\)/ },
+      {
+        check: 'blocking-lock',
+        file: '0002_email_required.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 0002_email_required\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0002_email_required.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0002_email_required\.up\.sql passes on empty tables but fails when any `customers\.email` is NULL: column "email" of relation "customers" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the sche/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0003_unique_phone.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 0003_unique_phone\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0003_unique_phone.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0003_unique_phone\.up\.sql passes on empty tables but fails when `public\.customers` holds duplicates for `customers_phone_key` \(Key \(phone\)=\(2\) is duplicated\): could not create unique index "customers_phone_key" /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0004_code_integer.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 0004_code_integer\.down\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0004_code_integer.down.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 0004_code_integer\.down\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0004_code_integer.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 0004_code_integer\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0004_code_integer.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0004_code_integer\.up\.sql passes on empty tables but fails when the column holds text that is not of the new type \(such as `12abc` or an empty string\): invalid input syntax for type integer: "O'Brien" \(SQLSTATE /,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0004_code_integer.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 0004_code_integer\.up\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0005_shorter_nickname.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 0005_shorter_nickname\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0005_shorter_nickname.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /The up of 0005_shorter_nickname\.up\.sql passes on empty tables but fails when a value is longer than the new type allows: value too long for type character varying\(10\) \(SQLSTATE 22001\)\. The generated rows are ones the sch/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '0005_shorter_nickname.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 0005_shorter_nickname\.up\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'data-lost',
+        file: '0006_drop_legacy_id.down.sql',
+        severity: 'warning',
+        message:
+          /After up then 0006_drop_legacy_id\.down\.sql, 857 values of `public\.customers\.legacy_id` are lost \(NULL or missing\)/,
+      },
     ],
   },
   {
     dir: 'data/goose-failing',
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '00002_email_required.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 00002_email_required\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'fails-on-data', file: '00002_email_required.sql', line: 2, severity: 'warning', message: /The up of 00002_email_required\.sql passes on empty tables but fails when any `customers\.email` is NULL: column "email" of relation "customers" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the schema/ },
-      { check: 'blocking-lock', file: '00003_unique_phone.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 00003_unique_phone\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/ },
-      { check: 'fails-on-data', file: '00003_unique_phone.sql', line: 2, severity: 'warning', message: /The up of 00003_unique_phone\.sql passes on empty tables but fails when `public\.customers` holds duplicates for `customers_phone_key` \(Key \(phone\)=\(2\) is duplicated\): could not create unique index "customers_phone_key" \(S/ },
-      { check: 'blocking-lock', file: '00004_code_integer.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 00004_code_integer\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'fails-on-data', file: '00004_code_integer.sql', line: 2, severity: 'warning', message: /The up of 00004_code_integer\.sql passes on empty tables but fails when the column holds text that is not of the new type \(such as `12abc` or an empty string\): invalid input syntax for type integer: "O'Brien" \(SQLSTATE 22/ },
-      { check: 'table-rewrite', file: '00004_code_integer.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 00004_code_integer\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00004_code_integer.sql', line: 5, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 00004_code_integer\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'table-rewrite', file: '00004_code_integer.sql', line: 5, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 00004_code_integer\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'blocking-lock', file: '00005_shorter_nickname.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 00005_shorter_nickname\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/ },
-      { check: 'fails-on-data', file: '00005_shorter_nickname.sql', line: 2, severity: 'warning', message: /The up of 00005_shorter_nickname\.sql passes on empty tables but fails when a value is longer than the new type allows: value too long for type character varying\(10\) \(SQLSTATE 22001\)\. The generated rows are ones the schem/ },
-      { check: 'table-rewrite', file: '00005_shorter_nickname.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 00005_shorter_nickname\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took / },
-      { check: 'data-lost', file: '00006_drop_legacy_id.sql', severity: 'warning', message: /After up then 00006_drop_legacy_id\.sql, 857 values of `public\.customers\.legacy_id` are lost \(NULL or missing\)/ },
+      {
+        check: 'blocking-lock',
+        file: '00002_email_required.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 00002_email_required\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00002_email_required.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00002_email_required\.sql passes on empty tables but fails when any `customers\.email` is NULL: column "email" of relation "customers" contains null values \(SQLSTATE 23502\)\. The generated rows are ones the schema/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00003_unique_phone.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 00003_unique_phone\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00003_unique_phone.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00003_unique_phone\.sql passes on empty tables but fails when `public\.customers` holds duplicates for `customers_phone_key` \(Key \(phone\)=\(2\) is duplicated\): could not create unique index "customers_phone_key" \(S/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00004_code_integer.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 00004_code_integer\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00004_code_integer.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00004_code_integer\.sql passes on empty tables but fails when the column holds text that is not of the new type \(such as `12abc` or an empty string\): invalid input syntax for type integer: "O'Brien" \(SQLSTATE 22/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00004_code_integer.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE integer USING code::integer` in the up of 00004_code_integer\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00004_code_integer.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 00004_code_integer\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00004_code_integer.sql',
+        line: 5,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN code TYPE text` in the down of 00004_code_integer\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00005_shorter_nickname.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 00005_shorter_nickname\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it rewrites the whole table/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '00005_shorter_nickname.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /The up of 00005_shorter_nickname\.sql passes on empty tables but fails when a value is longer than the new type allows: value too long for type character varying\(10\) \(SQLSTATE 22001\)\. The generated rows are ones the schem/,
+      },
+      {
+        check: 'table-rewrite',
+        file: '00005_shorter_nickname.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN nickname TYPE varchar\(10\)` in the up of 00005_shorter_nickname\.sql rewrites `public\.customers` and its 2 indexes: every row is copied into new files while the table is locked; it took /,
+      },
+      {
+        check: 'data-lost',
+        file: '00006_drop_legacy_id.sql',
+        severity: 'warning',
+        message:
+          /After up then 00006_drop_legacy_id\.sql, 857 values of `public\.customers\.legacy_id` are lost \(NULL or missing\)/,
+      },
     ],
   },
   {
@@ -616,10 +1494,38 @@ export const EXPECTATIONS: Expectation[] = [
     passes: ['fails-on-data', 'data-lost', 'table-rewrite'],
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '0002_email_required.up.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 0002_email_required\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'blocking-lock', file: '0003_unique_phone.up.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 0003_unique_phone\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/ },
-      { check: 'blocking-lock', file: '0004_code_integer.up.sql', line: 1, severity: 'warning', message: /`ALTER TABLE customers ADD COLUMN code_number integer` in the up of 0004_code_integer\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`UPDATE customers SET code_num/ },
-      { check: 'blocking-lock', file: '0004_code_integer.up.sql', line: 2, severity: 'warning', message: /`UPDATE customers SET code_number = code::integer WHERE code ~ '\^\[0-9\]\{1,9\}\$'` in the up of 0004_code_integer\.up\.sql holds ACCESS EXCLUSIVE on `public\.customers`, taken at line 1 \(blocks reads and writes\) while it reads every row to validate it/ },
+      {
+        check: 'blocking-lock',
+        file: '0002_email_required.up.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 0002_email_required\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0003_unique_phone.up.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 0003_unique_phone\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0004_code_integer.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ADD COLUMN code_number integer` in the up of 0004_code_integer\.up\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`UPDATE customers SET code_num/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '0004_code_integer.up.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`UPDATE customers SET code_number = code::integer WHERE code ~ '\^\[0-9\]\{1,9\}\$'` in the up of 0004_code_integer\.up\.sql holds ACCESS EXCLUSIVE on `public\.customers`, taken at line 1 \(blocks reads and writes\) while it reads every row to validate it/,
+      },
     ],
   },
   {
@@ -627,11 +1533,45 @@ export const EXPECTATIONS: Expectation[] = [
     passes: ['fails-on-data', 'data-lost', 'table-rewrite'],
     exit: 0,
     findings: [
-      { check: 'blocking-lock', file: '00002_email_required.sql', line: 3, severity: 'warning', message: /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 00002_email_required\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/ },
-      { check: 'blocking-lock', file: '00003_unique_phone.sql', line: 3, severity: 'warning', message: /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 00003_unique_phone\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/ },
-      { check: 'blocking-lock', file: '00004_code_integer.sql', line: 2, severity: 'warning', message: /`ALTER TABLE customers ADD COLUMN code_number integer` in the up of 00004_code_integer\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`UPDATE customers SET code_numbe/ },
-      { check: 'blocking-lock', file: '00004_code_integer.sql', line: 3, severity: 'warning', message: /`UPDATE customers SET code_number = code::integer WHERE code ~ '\^\[0-9\]\{1,9\}\$'` in the up of 00004_code_integer\.sql holds ACCESS EXCLUSIVE on `public\.customers`, taken at line 2 \(blocks reads and writes\) while it reads every row to validate it/ },
+      {
+        check: 'blocking-lock',
+        file: '00002_email_required.sql',
+        line: 3,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ALTER COLUMN email SET NOT NULL` in the up of 00002_email_required\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it reads every row to validate it/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00003_unique_phone.sql',
+        line: 3,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ADD CONSTRAINT customers_phone_key UNIQUE \(phone\)` in the up of 00003_unique_phone\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) while it builds an index over every row/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00004_code_integer.sql',
+        line: 2,
+        severity: 'warning',
+        message:
+          /`ALTER TABLE customers ADD COLUMN code_number integer` in the up of 00004_code_integer\.sql takes ACCESS EXCLUSIVE on `public\.customers` \(blocks reads and writes\) and holds it while 1 later statement run in the same transaction \(`UPDATE customers SET code_numbe/,
+      },
+      {
+        check: 'blocking-lock',
+        file: '00004_code_integer.sql',
+        line: 3,
+        severity: 'warning',
+        message:
+          /`UPDATE customers SET code_number = code::integer WHERE code ~ '\^\[0-9\]\{1,9\}\$'` in the up of 00004_code_integer\.sql holds ACCESS EXCLUSIVE on `public\.customers`, taken at line 2 \(blocks reads and writes\) while it reads every row to validate it/,
+      },
     ],
   },
-  { dir: 'hazards/lock-timeout-set', repo: true, exit: 0, passes: ['lock-timeout', 'blocking-lock', 'table-rewrite'], findings: [] },
+  {
+    dir: 'hazards/lock-timeout-set',
+    repo: true,
+    exit: 0,
+    passes: ['lock-timeout', 'blocking-lock', 'table-rewrite'],
+    findings: [],
+  },
 ];

@@ -18,7 +18,9 @@ after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 /** Every file under `dir`, by its path relative to `dir`. */
 function filesIn(dir: string): Record<string, string> {
   const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return Object.fromEntries(entries.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), 'utf8')]));
+  return Object.fromEntries(
+    entries.map((e) => [relative(dir, join(e.parentPath, e.name)), readFileSync(join(e.parentPath, e.name), 'utf8')]),
+  );
 }
 
 /** Where the run happens: the fixture's git repository (base/ on main, head/ on the PR's branch), its folder, or the checkout. */
@@ -43,7 +45,9 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
   for (const expected of EXPECTATIONS) {
     test(`${expected.dir}${expected.args ? ' ' + expected.args.join(' ') : ''}`, async () => {
       const inRepository = expected.repo || expected.history;
-      const args = inRepository ? [...(expected.args ?? []), '--output', 'json'] : [join(FIXTURES, expected.dir), ...(expected.args ?? []), '--output', 'json'];
+      const args = inRepository
+        ? [...(expected.args ?? []), '--output', 'json']
+        : [join(FIXTURES, expected.dir), ...(expected.args ?? []), '--output', 'json'];
       const cwd = workingDirectory(expected);
       const { code, stdout, stderr } = await cliInProcess(args, { server: server(), ...(cwd ? { cwd } : {}) });
       assert.equal(code, expected.exit, stderr + stdout);
@@ -61,7 +65,8 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
       for (const want of expected.findings) {
         // Several findings of one check in one file are told apart by line and message.
         const candidates = report.findings.filter((f) => f.check === want.check && f.file?.endsWith('/' + want.file));
-        const found = candidates.find((f) => (!want.line || f.line === want.line) && want.message.test(f.message)) ?? candidates[0];
+        const found =
+          candidates.find((f) => (!want.line || f.line === want.line) && want.message.test(f.message)) ?? candidates[0];
         assert.ok(found, `no ${want.check} finding in ${want.file}: ${JSON.stringify(report.findings)}`);
         assert.match(found.message, want.message);
         if (want.line) assert.equal(found.line, want.line);
@@ -69,7 +74,8 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
         if (want.help) assert.match(found.help, want.help);
         assert.match(found.help, /\w/);
       }
-      for (const check of expected.passes ?? []) assert.ok(!report.findings.some((f) => f.check === check), `${check} is meant to pass here`);
+      for (const check of expected.passes ?? [])
+        assert.ok(!report.findings.some((f) => f.check === check), `${check} is meant to pass here`);
     });
   }
 });

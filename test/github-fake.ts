@@ -61,21 +61,35 @@ export async function fakeGitHub(
       const refused = options.before?.(calls.at(-1)!);
       if (refused) return send(refused.status, { message: refused.message }, refused.headers);
       if (req.method === 'GET' && url.pathname === '/user') {
-        return options.login ? send(200, { login: options.login }) : send(403, { message: 'Resource not accessible by integration' });
+        return options.login
+          ? send(200, { login: options.login })
+          : send(403, { message: 'Resource not accessible by integration' });
       }
       const list = /^\/repos\/acme\/shop\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (list && req.method === 'GET') {
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
         const page = Number(url.searchParams.get('page') ?? 1);
         const last = Math.max(1, Math.ceil(comments.length / perPage));
-        const link: Record<string, string> = page < last ? { link: `<${address}/repos/acme/shop/issues/${list[1]}/comments?per_page=${perPage}&page=${page + 1}>; rel="next", <${address}/repos/acme/shop/issues/${list[1]}/comments?per_page=${perPage}&page=${last}>; rel="last"` } : {};
+        const link: Record<string, string> =
+          page < last
+            ? {
+                link: `<${address}/repos/acme/shop/issues/${list[1]}/comments?per_page=${perPage}&page=${page + 1}>; rel="next", <${address}/repos/acme/shop/issues/${list[1]}/comments?per_page=${perPage}&page=${last}>; rel="last"`,
+              }
+            : {};
         return send(200, comments.slice((page - 1) * perPage, page * perPage), link);
       }
       if (list && req.method === 'POST') {
         const refused = options.writes?.(body?.body ?? '');
         if (refused) return send(refused.status, { message: refused.message }, refused.headers);
-        const user = options.login ? { login: options.login, type: 'User' } : { login: 'github-actions[bot]', type: 'Bot' };
-        const comment = { id: nextId++, body: body?.body ?? '', user, html_url: `https://github.com/acme/shop/pull/${list[1]}#issuecomment-${nextId}` };
+        const user = options.login
+          ? { login: options.login, type: 'User' }
+          : { login: 'github-actions[bot]', type: 'Bot' };
+        const comment = {
+          id: nextId++,
+          body: body?.body ?? '',
+          user,
+          html_url: `https://github.com/acme/shop/pull/${list[1]}#issuecomment-${nextId}`,
+        };
         comments.push(comment);
         return send(201, comment);
       }
@@ -131,7 +145,14 @@ function parseOutputs(text: string): Record<string, string> {
  * variables (hyphens kept, every input given as the runner fills defaults), an event payload
  * file, and fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
  */
-export async function runAction(options: { cwd: string; apiUrl: string; event: string; payload: unknown; inputs: Record<string, string>; env?: NodeJS.ProcessEnv }): Promise<ActionRun> {
+export async function runAction(options: {
+  cwd: string;
+  apiUrl: string;
+  event: string;
+  payload: unknown;
+  inputs: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-action-'));
   try {
     const paths = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
@@ -139,14 +160,23 @@ export async function runAction(options: { cwd: string; apiUrl: string; event: s
     writeFileSync(paths.output, '');
     writeFileSync(paths.summary, '');
     // The runner passes every input of action.yml, with its default when the workflow sets none.
-    const declared = (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
-    const defaults = Object.fromEntries(Object.entries(declared).map(([name, input]) => [name, String(input.default ?? '')]));
+    const declared = (
+      parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
+    ).inputs;
+    const defaults = Object.fromEntries(
+      Object.entries(declared).map(([name, input]) => [name, String(input.default ?? '')]),
+    );
     const inputs = { ...defaults, 'github-token': 'test-token', ...options.inputs };
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       // The machine's own setup: its temporary folder, the embedded binaries' cache and how to reach Docker.
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === 'TMPDIR' || k === 'MIGRATE_CHECK_CACHE' || k.startsWith('DOCKER_') || k.startsWith('TESTCONTAINERS_'))),
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(
+          ([k]) =>
+            k === 'TMPDIR' || k === 'MIGRATE_CHECK_CACHE' || k.startsWith('DOCKER_') || k.startsWith('TESTCONTAINERS_'),
+        ),
+      ),
       GITHUB_ACTIONS: 'true',
       GITHUB_API_URL: options.apiUrl,
       GITHUB_SERVER_URL: 'https://github.com',

@@ -69,7 +69,6 @@ export function repo(base: Record<string, string>, pr: (dir: string) => void): s
   return dir;
 }
 
-
 /**
  * Why the container tests cannot run here, or false when they can: a Docker engine must answer
  * and MIGRATE_CHECK_TEST_IMAGE name a Postgres image it has (this machine cannot pull one).
@@ -80,7 +79,9 @@ export function dockerUnavailable(): string | false {
   } catch {
     return 'no Docker engine answers here (`.ci/run` starts one with ../shared/test-env/docker-postgres.sh)';
   }
-  return process.env.MIGRATE_CHECK_TEST_IMAGE ? false : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built Postgres image; this machine cannot pull postgres:17-alpine)';
+  return process.env.MIGRATE_CHECK_TEST_IMAGE
+    ? false
+    : 'MIGRATE_CHECK_TEST_IMAGE is not set (the locally built Postgres image; this machine cannot pull postgres:17-alpine)';
 }
 
 /** The containers migrate-check started that still exist (running or not), by label. */

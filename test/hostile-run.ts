@@ -26,7 +26,9 @@ export interface Result {
 export function buildCase(files: Record<string, Entry>, prefix = 'mc-hostile-'): string {
   const root = mkdtempSync(join(tmpdir(), prefix));
   for (const [key, entry] of Object.entries(files)) {
-    const path: string | Buffer = key.startsWith('latin1:') ? Buffer.from(`${root}/${key.slice(7)}`, 'latin1') : join(root, key);
+    const path: string | Buffer = key.startsWith('latin1:')
+      ? Buffer.from(`${root}/${key.slice(7)}`, 'latin1')
+      : join(root, key);
     mkdirSync(dirname(typeof path === 'string' ? path : join(root, key.slice(7))), { recursive: true });
     if (typeof entry === 'string' || entry instanceof Uint8Array) writeFileSync(path, entry);
     else if ('symlink' in entry) symlinkSync(entry.symlink, path);
@@ -43,15 +45,30 @@ export function buildCase(files: Record<string, Entry>, prefix = 'mc-hostile-'):
 const fill = (s: string, root: string) => s.replaceAll('{root}', root).replaceAll('{db}', join(root, 'db'));
 
 /** main() in this process, with string-collecting streams (on `embedded` when given, as its default server). */
-export async function runInProcess(args: string[], env: Record<string, string>, root: string, timeoutMs: number, embedded?: Server): Promise<Result> {
+export async function runInProcess(
+  args: string[],
+  env: Record<string, string>,
+  root: string,
+  timeoutMs: number,
+  embedded?: Server,
+): Promise<Result> {
   let stdout = '';
   let stderr = '';
-  const streams = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true) } };
+  const streams = {
+    stdout: { write: (s: string) => ((stdout += s), true) },
+    stderr: { write: (s: string) => ((stderr += s), true) },
+  };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
   const code = await Promise.race([
-    main(args.map((a) => fill(a, root)), Object.fromEntries(Object.entries(env).map(([k, v]) => [k, fill(v, root)])), streams, root, embedded).catch((error: unknown) => {
+    main(
+      args.map((a) => fill(a, root)),
+      Object.fromEntries(Object.entries(env).map(([k, v]) => [k, fill(v, root)])),
+      streams,
+      root,
+      embedded,
+    ).catch((error: unknown) => {
       stderr += `main() rejected: ${String(error)}\n    at <main() must never reject>\n`;
       return -1;
     }),
@@ -63,13 +80,30 @@ export async function runInProcess(args: string[], env: Record<string, string>, 
 }
 
 /** The bundled CLI as a real process; SIGTERM at the timeout, SIGKILL 3 s later. */
-export function runProcess(args: string[], env: Record<string, string | undefined>, root: string, timeoutMs: number, shellPipe?: string): Promise<Result> {
+export function runProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+  root: string,
+  timeoutMs: number,
+  shellPipe?: string,
+): Promise<Result> {
   return new Promise((resolvePromise) => {
     const fullEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env })) if (v) fullEnv[k] = fill(v, root);
+    for (const [k, v] of Object.entries({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TMPDIR: process.env.TMPDIR,
+      NO_COLOR: '1',
+      ...env,
+    }))
+      if (v) fullEnv[k] = fill(v, root);
     const filled = args.map((a) => fill(a, root));
     const child = shellPipe
-      ? spawn('sh', ['-c', `"$0" "$@" ${shellPipe}`, process.execPath, CLI, ...filled], { cwd: root, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('sh', ['-c', `"$0" "$@" ${shellPipe}`, process.execPath, CLI, ...filled], {
+          cwd: root,
+          env: fullEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       : spawn(process.execPath, [CLI, ...filled], { cwd: root, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -101,7 +135,10 @@ export function assertNoCrash(out: string): void {
 /** C0 controls other than \n, DEL and C1 controls never reach a terminal or a log. */
 export function assertNoControls(out: string, what: string): void {
   const at = out.search(/[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f]/);
-  if (at >= 0) assert.fail(`${what}: raw control character U+${out.codePointAt(at)!.toString(16).padStart(4, '0')} at offset ${at}: ${JSON.stringify(out.slice(Math.max(0, at - 60), at + 40))}`);
+  if (at >= 0)
+    assert.fail(
+      `${what}: raw control character U+${out.codePointAt(at)!.toString(16).padStart(4, '0')} at offset ${at}: ${JSON.stringify(out.slice(Math.max(0, at - 60), at + 40))}`,
+    );
 }
 
 /**

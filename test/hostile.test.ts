@@ -12,7 +12,15 @@ import { after, before, describe, test } from 'node:test';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
 import { CASES, MALICIOUS, type HostileCase, type MaliciousCase, type SqlContext } from './hostile-cases.ts';
-import { assertNoControls, assertNoCrash, assertOnlyOwnWorkflowCommands, buildCase, runInProcess, runProcess, type Result } from './hostile-run.ts';
+import {
+  assertNoControls,
+  assertNoCrash,
+  assertOnlyOwnWorkflowCommands,
+  buildCase,
+  runInProcess,
+  runProcess,
+  type Result,
+} from './hostile-run.ts';
 import pg from 'pg';
 import { query } from './helpers.ts';
 
@@ -44,7 +52,13 @@ async function shared(): Promise<Shared> {
   const client = new pg.Client({ connectionString: server.url });
   client.on('error', () => {});
   await client.connect();
-  return { server, admin: server.url, client, role: at('mc_owner:pw0', 'mc_home'), superuser: at('postgres', 'mc_su_home') };
+  return {
+    server,
+    admin: server.url,
+    client,
+    role: at('mc_owner:pw0', 'mc_home'),
+    superuser: at('postgres', 'mc_su_home'),
+  };
 }
 
 let general: Shared;
@@ -59,8 +73,14 @@ before(async () => {
   [general, forRole, forSuperuser, forEmbedded] = await Promise.all([shared(), shared(), shared(), shared()]);
 });
 after(async () => {
-  await Promise.all([general, forRole, forSuperuser, forEmbedded].map(async (s) => (await s?.client.end().catch(() => {}), await s?.server[Symbol.asyncDispose]())));
-  console.log(`hostile.test.ts: ${CASES.length} input cases, ${MALICIOUS.length} malicious statements × 3 providers, ${Math.round((performance.now() - started) / 1000)} s`);
+  await Promise.all(
+    [general, forRole, forSuperuser, forEmbedded].map(
+      async (s) => (await s?.client.end().catch(() => {}), await s?.server[Symbol.asyncDispose]()),
+    ),
+  );
+  console.log(
+    `hostile.test.ts: ${CASES.length} input cases, ${MALICIOUS.length} malicious statements × 3 providers, ${Math.round((performance.now() - started) / 1000)} s`,
+  );
 });
 
 const wants = (exit: number | number[]) => (Array.isArray(exit) ? exit : [exit]);
@@ -72,9 +92,10 @@ async function runCase(c: HostileCase): Promise<Result & { root: string }> {
   const args = [...dbArgs, ...c.args];
   const timeoutMs = c.timeoutMs ?? 15_000;
   try {
-    const result = c.spawn || c.db === 'embedded'
-      ? await runProcess(args, { DATABASE_URL: '', ...c.env }, root, timeoutMs)
-      : await runInProcess(args, { DATABASE_URL: '', ...c.env }, root, timeoutMs);
+    const result =
+      c.spawn || c.db === 'embedded'
+        ? await runProcess(args, { DATABASE_URL: '', ...c.env }, root, timeoutMs)
+        : await runInProcess(args, { DATABASE_URL: '', ...c.env }, root, timeoutMs);
     return { ...result, root };
   } finally {
     chmodTree(root);
@@ -140,7 +161,9 @@ describe('hostile input', { concurrency: true }, () => {
   // after each; a timeout that failed would still end with its pg_sleep(40). A process with a server
   // of its own for dropping the server's `postgres` database (the shared server's admin link would
   // move to template1, which later CREATE DATABASE statements copy).
-  describe('malicious SQL on embedded: reported, and the server never sees the tool environment', { concurrency: 1 }, () => {
+  describe('malicious SQL on embedded: reported, and the server never sees the tool environment', {
+    concurrency: 1,
+  }, () => {
     for (const c of MALICIOUS) {
       test(c.name, async () => {
         const out = outDir();
@@ -152,24 +175,38 @@ describe('hostile input', { concurrency: true }, () => {
           const args = ['{db}', '--output', 'json', ...(c.args ?? [])];
           const limit = c.kind === 'timeout' ? 12_000 : 30_000;
           const shared = { ...forEmbedded.server, [Symbol.asyncDispose]: async () => {} };
-          const r = ownProcess ? await runProcess(args, { ...env, DATABASE_URL: '' }, root, limit) : await runInProcess(args, { ...env, DATABASE_URL: '' }, root, limit, shared);
+          const r = ownProcess
+            ? await runProcess(args, { ...env, DATABASE_URL: '' }, root, limit)
+            : await runInProcess(args, { ...env, DATABASE_URL: '' }, root, limit, shared);
           assert.equal(r.timedOut, false, `did not end (${Math.round(r.ms)} ms): ${r.stderr.slice(0, 2000)}`);
           assertNoCrash(r.stdout + r.stderr);
           if (existsSync(ctx.outFile)) {
             const written = readFileSync(ctx.outFile, 'utf8');
-            assert.ok(!written.includes(SECRET) && !written.includes(TOKEN), `the server's environment held the tool's secrets:\n${written.slice(0, 500)}`);
+            assert.ok(
+              !written.includes(SECRET) && !written.includes(TOKEN),
+              `the server's environment held the tool's secrets:\n${written.slice(0, 500)}`,
+            );
           }
           const report = parse(r);
           const mine = findingsOn(report);
           if (c.kind === 'outside') {
-            assert.ok(mine.some((f) => f.check === 'outside-database' && f.severity === 'warning'), `no outside-database warning on ${FILE}: ${JSON.stringify(report.findings)}`);
+            assert.ok(
+              mine.some((f) => f.check === 'outside-database' && f.severity === 'warning'),
+              `no outside-database warning on ${FILE}: ${JSON.stringify(report.findings)}`,
+            );
             assert.ok([0, 1].includes(r.code!), `exit ${r.code}`);
           } else if (c.kind === 'access') {
-            assert.ok(mine.some((f) => f.check === 'outside-database' || /pg_read_file|lo_import|PROGRAM/i.test(f.message)), `no finding for ${c.name}: ${JSON.stringify(report.findings)}`);
+            assert.ok(
+              mine.some((f) => f.check === 'outside-database' || /pg_read_file|lo_import|PROGRAM/i.test(f.message)),
+              `no finding for ${c.name}: ${JSON.stringify(report.findings)}`,
+            );
             assert.ok([0, 1].includes(r.code!), `exit ${r.code}`);
           } else {
             assert.equal(r.code, 1);
-            assert.ok(mine.some((f) => f.check === 'sql-error' || f.check === 'statement-timeout'), `no timeout finding: ${JSON.stringify(report.findings)}`);
+            assert.ok(
+              mine.some((f) => f.check === 'sql-error' || f.check === 'statement-timeout'),
+              `no timeout finding: ${JSON.stringify(report.findings)}`,
+            );
           }
         } finally {
           if (!ownProcess) await restore(forEmbedded, 'postgres', 'postgres');
@@ -199,7 +236,10 @@ describe('hostile input', { concurrency: true }, () => {
             const limit = c.kind === 'timeout' ? 10_000 : 30_000;
             // The timeouts run as a process (it can be stopped if it hangs); the rest in-process.
             const args = ['{db}', '--output', 'json', '--database-url', url, ...(c.args ?? [])];
-            const r = c.kind === 'timeout' ? await runProcess(args, { ...env, DATABASE_URL: '' }, root, limit) : await runInProcess(args, { ...env, DATABASE_URL: '' }, root, limit);
+            const r =
+              c.kind === 'timeout'
+                ? await runProcess(args, { ...env, DATABASE_URL: '' }, root, limit)
+                : await runInProcess(args, { ...env, DATABASE_URL: '' }, root, limit);
             assert.equal(r.timedOut, false, `did not end within ${limit / 1000} s (${Math.round(r.ms)} ms)`);
             assertNoCrash(r.stdout + r.stderr);
             assert.deepEqual(await clusterState(s), before, 'the cluster outside the scratch database changed');
@@ -208,9 +248,15 @@ describe('hostile input', { concurrency: true }, () => {
             const report = parse(r);
             const mine = findingsOn(report);
             if (c.kind === 'timeout') {
-              assert.ok(mine.some((f) => f.check === 'sql-error' || f.check === 'statement-timeout'), `no timeout finding: ${JSON.stringify(report.findings)}`);
+              assert.ok(
+                mine.some((f) => f.check === 'sql-error' || f.check === 'statement-timeout'),
+                `no timeout finding: ${JSON.stringify(report.findings)}`,
+              );
             } else {
-              assert.ok(mine.some((f) => f.check === 'outside-database' && f.severity === 'error'), `no outside-database error on ${FILE}: ${JSON.stringify(report.findings)}`);
+              assert.ok(
+                mine.some((f) => f.check === 'outside-database' && f.severity === 'error'),
+                `no outside-database error on ${FILE}: ${JSON.stringify(report.findings)}`,
+              );
             }
             assert.equal(r.code, 1);
           } finally {
@@ -225,7 +271,9 @@ describe('hostile input', { concurrency: true }, () => {
 });
 
 async function scratchLeft(s: Shared): Promise<string[]> {
-  return (await q(s, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%' ORDER BY 1")).map((d) => d.datname as string);
+  return (await q(s, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%' ORDER BY 1")).map(
+    (d) => d.datname as string,
+  );
 }
 
 /** CREATE TABLESPACE needs an empty folder the server owns; make one, so only a refusal stops it. */
@@ -238,8 +286,14 @@ function prepareTablespaceDir(ctx: SqlContext) {
 /** What a migration must not change: databases, their settings, roles and passwords, ALTER SYSTEM, tablespaces. */
 async function clusterState(s: Shared) {
   const [databases, settings, roles, system, tablespaces] = await Promise.all([
-    q(s, "SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname NOT LIKE 'migrate\\_check\\_%' ORDER BY 1"),
-    q(s, 'SELECT d.datname, r.rolname, s.setconfig FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole ORDER BY 1, 2'),
+    q(
+      s,
+      "SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname NOT LIKE 'migrate\\_check\\_%' ORDER BY 1",
+    ),
+    q(
+      s,
+      'SELECT d.datname, r.rolname, s.setconfig FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole ORDER BY 1, 2',
+    ),
     q(s, 'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword FROM pg_authid ORDER BY 1'),
     q(s, "SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' ORDER BY 1"),
     q(s, 'SELECT spcname FROM pg_tablespace ORDER BY 1'),
@@ -255,7 +309,8 @@ async function restore(s: Shared, user: string, database: string) {
   await run('ALTER SYSTEM RESET ALL');
   await run('DROP TABLESPACE IF EXISTS evil');
   const exists = await q(s, `SELECT 1 FROM pg_database WHERE datname = '${database}'`);
-  if (!exists.length) await run(`CREATE DATABASE ${database}${user === 'postgres' ? '' : ` OWNER ${user}`} TEMPLATE template0`);
+  if (!exists.length)
+    await run(`CREATE DATABASE ${database}${user === 'postgres' ? '' : ` OWNER ${user}`} TEMPLATE template0`);
   await run(`ALTER DATABASE ${database} RESET ALL`);
   await run(user === 'postgres' ? 'ALTER ROLE postgres PASSWORD NULL' : `ALTER ROLE ${user} PASSWORD 'pw0'`);
   // Scratch databases a crashed run left behind must not count against the next case.

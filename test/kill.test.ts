@@ -68,11 +68,19 @@ interface Exit {
 }
 
 /** Runs the CLI with a private TMPDIR and XDG_CACHE_HOME unset; `signal` after `delayMs`, if given. */
-function runCli(args: string[], tmp: string, kill?: { signal: NodeJS.Signals; delayMs: number }, pipe?: string): Promise<Exit> {
+function runCli(
+  args: string[],
+  tmp: string,
+  kill?: { signal: NodeJS.Signals; delayMs: number },
+  pipe?: string,
+): Promise<Exit> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp, NO_COLOR: '1' };
     const child = pipe
-      ? spawn('sh', ['-c', `"$0" "$@" ${pipe}`, process.execPath, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('sh', ['-c', `"$0" "$@" ${pipe}`, process.execPath, CLI, ...args], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       : spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
@@ -95,7 +103,13 @@ const processesNaming = (tmp: string) =>
   execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.includes(tmp) && !/\bps -eo\b/.test(l));
-const scratchDatabases = async () => (await query<{ datname: string }>(server.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%' ORDER BY 1")).map((r) => r.datname);
+const scratchDatabases = async () =>
+  (
+    await query<{ datname: string }>(
+      server.url,
+      "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%' ORDER BY 1",
+    )
+  ).map((r) => r.datname);
 
 /** Polls `probe` until it is empty, for up to `ms` (a process table and a folder take a moment to settle). */
 async function settles<T>(probe: () => T[] | Promise<T[]>, ms: number): Promise<T[]> {
@@ -110,7 +124,11 @@ async function settles<T>(probe: () => T[] | Promise<T[]>, ms: number): Promise<
 /** `before`: the scratch databases that existed before this test (an earlier failure's), which are not this run's. */
 async function assertClean(tmp: string, url: boolean, what: string, before: string[], graceMs = 1000) {
   assert.deepEqual(await settles(() => instanceDirs(tmp), graceMs), [], `${what}: instance folders left in TMPDIR`);
-  assert.deepEqual(await settles(() => processesNaming(tmp), graceMs), [], `${what}: processes still name the private TMPDIR`);
+  assert.deepEqual(
+    await settles(() => processesNaming(tmp), graceMs),
+    [],
+    `${what}: processes still name the private TMPDIR`,
+  );
   const mine = async () => (await scratchDatabases()).filter((d) => !before.includes(d));
   if (url) assert.deepEqual(await settles(mine, graceMs), [], `${what}: scratch databases left on the server`);
 }
@@ -123,61 +141,70 @@ async function sweep(tmp: string, url: boolean) {
     } catch {}
   }
   // Only the url suite's own: the embedded suite runs beside it and must not drop its databases.
-  if (url) for (const name of await scratchDatabases()) await query(server.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+  if (url)
+    for (const name of await scratchDatabases())
+      await query(server.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
 }
 
 const NO_STACK = /^\s+at \S|This is a bug/m;
 
 // The two providers run side by side (own TMPDIRs, own server), each one run at a time.
 describe('kill suite', { concurrency: true }, () => {
-for (const provider of ['embedded', 'url'] as const) {
-  const rng = prng(SEED + (provider === 'url' ? 1 : 0));
-  const plan: { signal: NodeJS.Signals; delayMs: number }[] = [];
-  for (let i = 0; i < 6; i++) plan.push({ signal: 'SIGINT', delayMs: Math.round(rng() * 2000) }, { signal: 'SIGTERM', delayMs: Math.round(rng() * 2000) });
-  for (let i = 0; i < 4; i++) plan.push({ signal: 'SIGKILL', delayMs: Math.round(rng() * 2000) });
-  const args = () => [join(fixture, 'db'), ...(provider === 'url' ? ['--database-url', roleUrl] : [])];
+  for (const provider of ['embedded', 'url'] as const) {
+    const rng = prng(SEED + (provider === 'url' ? 1 : 0));
+    const plan: { signal: NodeJS.Signals; delayMs: number }[] = [];
+    for (let i = 0; i < 6; i++)
+      plan.push(
+        { signal: 'SIGINT', delayMs: Math.round(rng() * 2000) },
+        { signal: 'SIGTERM', delayMs: Math.round(rng() * 2000) },
+      );
+    for (let i = 0; i < 4; i++) plan.push({ signal: 'SIGKILL', delayMs: Math.round(rng() * 2000) });
+    const args = () => [join(fixture, 'db'), ...(provider === 'url' ? ['--database-url', roleUrl] : [])];
 
-  describe(`kill the CLI at random moments (${provider})`, { concurrency: 1 }, () => {
-    for (const [i, { signal, delayMs }] of plan.entries()) {
-      test(`${signal} at ${delayMs} ms (#${i + 1})`, async (t) => {
+    describe(`kill the CLI at random moments (${provider})`, { concurrency: 1 }, () => {
+      for (const [i, { signal, delayMs }] of plan.entries()) {
+        test(`${signal} at ${delayMs} ms (#${i + 1})`, async (t) => {
+          const tmp = privateTmp();
+          const before = provider === 'url' ? await scratchDatabases() : [];
+          t.after(() => sweep(tmp, provider === 'url'));
+          const killed = await runCli(args(), tmp, { signal, delayMs });
+          const what = `${provider} ${signal} at ${delayMs} ms`;
+          if (signal === 'SIGKILL') {
+            // The next normal run in the same TMPDIR (and on the same server) sweeps what the dead one left.
+            const next = await runCli(args(), tmp);
+            assert.doesNotMatch(next.stderr, NO_STACK, next.stderr);
+            assert.equal(next.code, 0, `the run after the SIGKILL failed: ${next.stderr.slice(-2000)}`);
+            await assertClean(tmp, provider === 'url', `${what}, then a normal run`, before, 3000);
+            return;
+          }
+          const code = signal === 'SIGINT' ? 130 : 143;
+          // Killed before node installed its handlers: the default action, nothing had been created.
+          const byDefault = killed.code === null && killed.signal === signal;
+          assert.ok(
+            byDefault || [code, 0].includes(killed.code!),
+            `${what}: exit ${killed.code} (signal ${killed.signal}), want ${code} (or 0 if it finished first)\n${killed.stderr.slice(-2000)}`,
+          );
+          assert.doesNotMatch(killed.stderr, NO_STACK, killed.stderr.slice(-3000));
+          await assertClean(tmp, provider === 'url', what, before);
+        });
+      }
+      test('closed stdout (`| head -1`) still cleans up', async (t) => {
         const tmp = privateTmp();
         const before = provider === 'url' ? await scratchDatabases() : [];
         t.after(() => sweep(tmp, provider === 'url'));
-        const killed = await runCli(args(), tmp, { signal, delayMs });
-        const what = `${provider} ${signal} at ${delayMs} ms`;
-        if (signal === 'SIGKILL') {
-          // The next normal run in the same TMPDIR (and on the same server) sweeps what the dead one left.
-          const next = await runCli(args(), tmp);
-          assert.doesNotMatch(next.stderr, NO_STACK, next.stderr);
-          assert.equal(next.code, 0, `the run after the SIGKILL failed: ${next.stderr.slice(-2000)}`);
-          await assertClean(tmp, provider === 'url', `${what}, then a normal run`, before, 3000);
-          return;
-        }
-        const code = signal === 'SIGINT' ? 130 : 143;
-        // Killed before node installed its handlers: the default action, nothing had been created.
-        const byDefault = killed.code === null && killed.signal === signal;
-        assert.ok(byDefault || [code, 0].includes(killed.code!), `${what}: exit ${killed.code} (signal ${killed.signal}), want ${code} (or 0 if it finished first)\n${killed.stderr.slice(-2000)}`);
-        assert.doesNotMatch(killed.stderr, NO_STACK, killed.stderr.slice(-3000));
-        await assertClean(tmp, provider === 'url', what, before);
+        const piped = await runCli(args(), tmp, undefined, '| head -1');
+        assert.doesNotMatch(piped.stderr, NO_STACK, piped.stderr.slice(-3000));
+        assert.match(piped.stdout, /^✓ Migrations are safe to merge\n?$/);
+        await assertClean(tmp, provider === 'url', `${provider} | head -1`, before);
       });
-    }
-    test('closed stdout (`| head -1`) still cleans up', async (t) => {
-      const tmp = privateTmp();
-      const before = provider === 'url' ? await scratchDatabases() : [];
-      t.after(() => sweep(tmp, provider === 'url'));
-      const piped = await runCli(args(), tmp, undefined, '| head -1');
-      assert.doesNotMatch(piped.stderr, NO_STACK, piped.stderr.slice(-3000));
-      assert.match(piped.stdout, /^✓ Migrations are safe to merge\n?$/);
-      await assertClean(tmp, provider === 'url', `${provider} | head -1`, before);
+      test('closed stdout on a JSON report (`| head -c 1`) still cleans up', async (t) => {
+        const tmp = privateTmp();
+        const before = provider === 'url' ? await scratchDatabases() : [];
+        t.after(() => sweep(tmp, provider === 'url'));
+        const piped = await runCli([...args(), '--output', 'json'], tmp, undefined, '| head -c 1');
+        assert.doesNotMatch(piped.stderr, NO_STACK, piped.stderr.slice(-3000));
+        await assertClean(tmp, provider === 'url', `${provider} --output json | head -c 1`, before);
+      });
     });
-    test('closed stdout on a JSON report (`| head -c 1`) still cleans up', async (t) => {
-      const tmp = privateTmp();
-      const before = provider === 'url' ? await scratchDatabases() : [];
-      t.after(() => sweep(tmp, provider === 'url'));
-      const piped = await runCli([...args(), '--output', 'json'], tmp, undefined, '| head -c 1');
-      assert.doesNotMatch(piped.stderr, NO_STACK, piped.stderr.slice(-3000));
-      await assertClean(tmp, provider === 'url', `${provider} --output json | head -c 1`, before);
-    });
-  });
-}
+  }
 });

@@ -31,11 +31,15 @@ after(async () => {
   await own[Symbol.asyncDispose]();
 });
 
-const userUrl = (user: string, password: string, db: string) => appUrl.replace('appuser:app-secret', `${user}:${password}`).replace('/appdb?', `/${db}?`);
+const userUrl = (user: string, password: string, db: string) =>
+  appUrl.replace('appuser:app-secret', `${user}:${password}`).replace('/appdb?', `/${db}?`);
 
 /** A golang-migrate directory: each entry is an up (with a harmless down) or an up and its down. */
 function migrations(ups: (string | [string, string])[]): Record<string, string> {
-  const files: Record<string, string> = { '0001_base.up.sql': 'CREATE TABLE base (id int);', '0001_base.down.sql': 'DROP TABLE base;' };
+  const files: Record<string, string> = {
+    '0001_base.up.sql': 'CREATE TABLE base (id int);',
+    '0001_base.down.sql': 'DROP TABLE base;',
+  };
   ups.forEach((sql, i) => {
     const v = String(i + 2).padStart(4, '0');
     files[`${v}_step.up.sql`] = typeof sql === 'string' ? sql : sql[0];
@@ -44,8 +48,15 @@ function migrations(ups: (string | [string, string])[]): Record<string, string> 
   return files;
 }
 
-async function check(files: Record<string, string>, start: () => Promise<Server>, config: Partial<Config> = {}): Promise<Report> {
-  return run({ ...DEFAULTS, paths: ['db'], ...config } as Config, { directory: (p) => memoryDirectory(p, files), startServer: start });
+async function check(
+  files: Record<string, string>,
+  start: () => Promise<Server>,
+  config: Partial<Config> = {},
+): Promise<Report> {
+  return run({ ...DEFAULTS, paths: ['db'], ...config } as Config, {
+    directory: (p) => memoryDirectory(p, files),
+    startServer: start,
+  });
 }
 
 /** The cluster as the user's own superuser sees it: databases, roles, settings, passwords. */
@@ -91,7 +102,10 @@ test('url: a refused statement is named with its line, and the migrations before
   const [finding] = report.findings;
   assert.equal(finding?.check, 'outside-database');
   assert.equal(finding?.line, 2);
-  assert.match(finding!.message, /not run on the server you named: line 2: DROP DATABASE acts outside the scratch database/);
+  assert.match(
+    finding!.message,
+    /not run on the server you named: line 2: DROP DATABASE acts outside the scratch database/,
+  );
   const steps = report.directories[0]!.steps.map((s) => `${s.version} ${s.direction} ${s.status}`);
   assert.deepEqual(steps, ['0001 up ok', '0001 down ok', '0001 up ok', '0002 up failed']);
 });
@@ -114,13 +128,19 @@ test('url: migrations run as a login role made for the run, which owns only the 
   assert.equal(report.ok, true, JSON.stringify(report.findings));
   assert.match(report.directories[0]!.schema.head, /who/);
   assert.deepEqual(await query(own.url, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'migrate\\_check\\_%'"), []);
-  assert.deepEqual(await query(own.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%'"), []);
+  assert.deepEqual(
+    await query(own.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%'"),
+    [],
+  );
 });
 
 test('url: without the right to create roles, the migrations run as the URL user, and what they do to the cluster is still an error', async () => {
   const url = userUrl('plainuser', 'plain-secret', 'plaindb');
   const before = await cluster();
-  const report = await check(migrations(["DO $$ BEGIN EXECUTE 'ALTER DATABASE plaindb SET work_mem = ''2MB'''; END $$;"]), () => startUrl(url));
+  const report = await check(
+    migrations(["DO $$ BEGIN EXECUTE 'ALTER DATABASE plaindb SET work_mem = ''2MB'''; END $$;"]),
+    () => startUrl(url),
+  );
   const finding = report.findings.find((f) => f.check === 'outside-database');
   assert.ok(finding, JSON.stringify(report.findings));
   assert.equal(finding.severity, 'error');
@@ -140,18 +160,27 @@ test('embedded: cluster-level statements run and are reported as warnings, with 
     async () => server,
   );
   const found = report.findings.filter((f) => f.check === 'outside-database');
-  assert.deepEqual(found.map((f) => [f.file, f.severity, f.line]), [
-    ['db/0002_step.down.sql', 'warning', 2],
-    ['db/0002_step.up.sql', 'warning', 1],
-    ['db/0003_step.down.sql', 'warning', 1],
-    ['db/0003_step.up.sql', 'warning', 1],
-    ['db/0004_step.up.sql', 'error', 1],
-  ]);
-  assert.match(found[1]!.message, /line 1: CREATE ROLE; the replay saw it change the cluster: created role evil: login/);
+  assert.deepEqual(
+    found.map((f) => [f.file, f.severity, f.line]),
+    [
+      ['db/0002_step.down.sql', 'warning', 2],
+      ['db/0002_step.up.sql', 'warning', 1],
+      ['db/0003_step.down.sql', 'warning', 1],
+      ['db/0003_step.up.sql', 'warning', 1],
+      ['db/0004_step.up.sql', 'error', 1],
+    ],
+  );
+  assert.match(
+    found[1]!.message,
+    /line 1: CREATE ROLE; the replay saw it change the cluster: created role evil: login/,
+  );
   assert.match(found[0]!.message, /removed role evil: login/);
   assert.match(found[3]!.message, /created server setting work_mem in postgresql\.auto\.conf: 3MB/);
   // A program on this machine is refused: the server runs here, as this user.
-  assert.match(found[4]!.message, /was not run on the embedded server, which runs on this machine: line 1: COPY … TO PROGRAM acts on this machine/);
+  assert.match(
+    found[4]!.message,
+    /was not run on the embedded server, which runs on this machine: line 1: COPY … TO PROGRAM acts on this machine/,
+  );
   assert.equal(report.ok, false);
 });
 
@@ -161,7 +190,9 @@ const shared = () => ({ ...own, [Symbol.asyncDispose]: async () => {} });
 test('statement timeout: a migration that switches it off is cancelled from outside and reported', async () => {
   const server = shared();
   const started = Date.now();
-  const report = await check(migrations(['SET statement_timeout = 0;\nSELECT pg_sleep(60);']), async () => server, { statementTimeoutMs: 1_000 });
+  const report = await check(migrations(['SET statement_timeout = 0;\nSELECT pg_sleep(60);']), async () => server, {
+    statementTimeoutMs: 1_000,
+  });
   assert.ok(Date.now() - started < 15_000, `the step ran ${Date.now() - started} ms`);
   const step = report.directories[0]!.steps.find((s) => s.status === 'failed');
   assert.equal(step?.error?.timedOut, 'statement');
@@ -182,7 +213,11 @@ test('lock timeout: a lock wait past it is cancelled from outside even with lock
   const started = Date.now();
   const error = await executeScript(
     migrate,
-    { file: 'x.sql', units: [{ sql: 'SET lock_timeout = 0; SELECT * FROM held;', line: 1, column: 1 }], transaction: 'implicit' },
+    {
+      file: 'x.sql',
+      units: [{ sql: 'SET lock_timeout = 0; SELECT * FROM held;', line: 1, column: 1 }],
+      transaction: 'implicit',
+    },
     { limits: { lockMs: 500, statementMs: 60_000 }, observer },
   );
   assert.ok(Date.now() - started < 6_000);
@@ -192,26 +227,36 @@ test('lock timeout: a lock wait past it is cancelled from outside even with lock
   for (const c of [holder, migrate, observer]) await c.end();
 });
 
-test('url: a dead run\'s scratch databases and run roles are removed by the next run; a live run\'s are kept', async () => {
+test("url: a dead run's scratch databases and run roles are removed by the next run; a live run's are kept", async () => {
   const admin = new pg.Client({ connectionString: appUrl });
   await admin.connect();
-  const dead = await createScratch(admin, 'dead', (database) => ({ connectionString: appUrl.replace('/appdb?', `/${database}?`) }));
-  const live = await createScratch(admin, 'live', (database) => ({ connectionString: appUrl.replace('/appdb?', `/${database}?`) }));
+  const dead = await createScratch(admin, 'dead', (database) => ({
+    connectionString: appUrl.replace('/appdb?', `/${database}?`),
+  }));
+  const live = await createScratch(admin, 'live', (database) => ({
+    connectionString: appUrl.replace('/appdb?', `/${database}?`),
+  }));
   // A run of this machine that is gone (pid 2^22 + 1 is beyond Linux' pid range).
-  await admin.query(`COMMENT ON DATABASE ${dead.name} IS 'migrate-check run ${JSON.stringify({ host: (await import('node:os')).hostname(), pid: 4194305, started: new Date().toISOString() })}'`);
+  await admin.query(
+    `COMMENT ON DATABASE ${dead.name} IS 'migrate-check run ${JSON.stringify({ host: (await import('node:os')).hostname(), pid: 4194305, started: new Date().toISOString() })}'`,
+  );
   // Killed between CREATE DATABASE and its comment: the name alone tells whose it is.
   const untagged = `migrate_check_killed_${ownerTag().replace(/^p\d+/, 'p4194305')}_0badc0de`;
   await admin.query(`CREATE DATABASE ${untagged}`);
-  await admin.query("CREATE ROLE migrate_check_run_deadbeef01 LOGIN");
-  await admin.query(`COMMENT ON ROLE migrate_check_run_deadbeef01 IS 'migrate-check run {"host":"elsewhere","pid":1,"started":"2020-01-01T00:00:00Z"}'`);
+  await admin.query('CREATE ROLE migrate_check_run_deadbeef01 LOGIN');
+  await admin.query(
+    `COMMENT ON ROLE migrate_check_run_deadbeef01 IS 'migrate-check run {"host":"elsewhere","pid":1,"started":"2020-01-01T00:00:00Z"}'`,
+  );
   {
     await using _server = await startUrl(appUrl);
   }
-  const names = (await query<{ n: string }>(own.url, "SELECT datname AS n FROM pg_database UNION ALL SELECT rolname FROM pg_roles")).map((r) => r.n);
-  assert.ok(!names.includes(dead.name), 'the dead run\'s database was kept');
-  assert.ok(!names.includes(untagged), 'the dead run\'s database without its comment was kept');
+  const names = (
+    await query<{ n: string }>(own.url, 'SELECT datname AS n FROM pg_database UNION ALL SELECT rolname FROM pg_roles')
+  ).map((r) => r.n);
+  assert.ok(!names.includes(dead.name), "the dead run's database was kept");
+  assert.ok(!names.includes(untagged), "the dead run's database without its comment was kept");
   assert.ok(!names.includes('migrate_check_run_deadbeef01'), 'the day-old run role of another machine was kept');
-  assert.ok(names.includes(live.name), 'a live run\'s database was dropped');
+  assert.ok(names.includes(live.name), "a live run's database was dropped");
   await live[Symbol.asyncDispose]();
   await admin.end();
 });
@@ -219,7 +264,9 @@ test('url: a dead run\'s scratch databases and run roles are removed by the next
 test('url: four runs at once with the `role` setting leave no role behind', async () => {
   const superUrl = own.url;
   const runs = Array.from({ length: 4 }, () =>
-    check(migrations([['CREATE TABLE t2 (id int);', 'DROP TABLE t2;']]), () => startUrl(superUrl), { role: 'mc_shared_migrator' } as Partial<Config>),
+    check(migrations([['CREATE TABLE t2 (id int);', 'DROP TABLE t2;']]), () => startUrl(superUrl), {
+      role: 'mc_shared_migrator',
+    } as Partial<Config>),
   );
   const reports = await Promise.all(runs);
   for (const r of reports) assert.equal(r.ok, true, JSON.stringify(r.findings));

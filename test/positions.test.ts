@@ -16,7 +16,12 @@ after(async () => {
 });
 
 async function firstError(up: string) {
-  const files = { '0001_a.up.sql': 'CREATE TABLE a (id int);', '0001_a.down.sql': 'DROP TABLE a;', '0002_b.up.sql': up, '0002_b.down.sql': 'SELECT 1;' };
+  const files = {
+    '0001_a.up.sql': 'CREATE TABLE a (id int);',
+    '0001_a.down.sql': 'DROP TABLE a;',
+    '0002_b.up.sql': up,
+    '0002_b.down.sql': 'SELECT 1;',
+  };
   // The server outlives each run: its disposal here only drops the scratch databases.
   const report = await run({ ...DEFAULTS, paths: ['db'] } as Config, {
     directory: (p) => memoryDirectory(p, files),
@@ -26,7 +31,9 @@ async function firstError(up: string) {
 }
 
 test('positions: "already exists" on line 4 of a one-query file is reported at line 4', async () => {
-  const finding = await firstError('-- b first\nCREATE TABLE b (id int);\n\nCREATE TABLE a (id int);\nCREATE TABLE c (id int);');
+  const finding = await firstError(
+    '-- b first\nCREATE TABLE b (id int);\n\nCREATE TABLE a (id int);\nCREATE TABLE c (id int);',
+  );
   assert.equal(finding?.line, 4);
   assert.match(finding!.message, /fails at line 4: relation "a" already exists/);
 });

@@ -28,7 +28,8 @@ export interface DrizzleOutcome {
 }
 
 type Entry = { tag: string };
-const journalOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')) as { entries: Entry[] }).entries;
+const journalOf = (dir: string) =>
+  (JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')) as { entries: Entry[] }).entries;
 
 /** Why the migrator cannot be loaded here, or null. */
 export async function drizzleProblem(): Promise<string | null> {
@@ -65,14 +66,22 @@ export async function withDrizzle(server: EmbeddedServer, dir: string, deployed:
   const ran: string[] = [];
   await using db = await server.createDatabase('oracle-drizzle');
   const client = await db.connect(undefined, 'admin');
-  const orm = drizzle(client, { logger: { logQuery: (query) => void (chunkOf.has(query) && ran.at(-1) !== chunkOf.get(query) && ran.push(chunkOf.get(query)!)) } });
+  const orm = drizzle(client, {
+    logger: {
+      logQuery: (query) =>
+        void (chunkOf.has(query) && ran.at(-1) !== chunkOf.get(query) && ran.push(chunkOf.get(query)!)),
+    },
+  });
   let failed: string | null = null;
   const earlier = await mkdtemp(join(tmpdir(), 'drizzle-deployed-'));
   try {
     if (deployed > 0) {
       await cp(dir, earlier, { recursive: true });
       const journal = JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8'));
-      await writeFile(join(earlier, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, deployed) }));
+      await writeFile(
+        join(earlier, 'meta/_journal.json'),
+        JSON.stringify({ ...journal, entries: journal.entries.slice(0, deployed) }),
+      );
       await migrate(orm, { migrationsFolder: earlier });
     }
     try {
@@ -117,7 +126,8 @@ export async function withMigrateCheck(server: EmbeddedServer, dir: string, depl
   const stops = (set.problems ?? []).filter((p) => p.check === 'parse-error');
   if (stops.length) return { ran: [], applied: [], failed: stops[0]!.file, schema: '' };
   const base = set.migrations.slice(0, deployed);
-  const skipped = (m: Migration) => deployed > 0 && (set.problems ?? []).some((p) => p.check === 'naming' && p.file === m.up?.file);
+  const skipped = (m: Migration) =>
+    deployed > 0 && (set.problems ?? []).some((p) => p.check === 'naming' && p.file === m.up?.file);
   const pending = set.migrations.slice(deployed).filter((m) => !skipped(m));
   const all = await replayUp(server, { ...set, migrations: [...base, ...pending] });
   const failedStep = all.result.steps.find((s) => s.status === 'failed');

@@ -29,7 +29,8 @@ export async function postgratorProblem(): Promise<string | null> {
   }
 }
 
-const configOf = (fixture: string) => JSON.parse(readFileSync(join(fixture, 'migrate-check.json'), 'utf8')) as { path: string; custom: unknown };
+const configOf = (fixture: string) =>
+  JSON.parse(readFileSync(join(fixture, 'migrate-check.json'), 'utf8')) as { path: string; custom: unknown };
 
 /** `postgrator.migrate()` to the latest version, as its README runs it. */
 export async function withPostgrator(server: EmbeddedServer, fixture: string): Promise<PostgratorOutcome> {
@@ -49,7 +50,9 @@ export async function withPostgrator(server: EmbeddedServer, fixture: string): P
     await postgrator.migrate().catch(() => {
       failed = tried.at(-1) ?? null;
     });
-    const { rows } = await client.query<{ version: string }>('select version from schemaversion where version > 0 order by version');
+    const { rows } = await client.query<{ version: string }>(
+      'select version from schemaversion where version > 0 order by version',
+    );
     return { tried, failed, versions: rows.map((r) => Number(r.version)), schema: await schemaOf(db) };
   } finally {
     await client.end();

@@ -79,7 +79,9 @@ async function withMigrateCheck(server: EmbeddedServer, dir: string): Promise<Ou
   const stopsDeploy = (p: { check: string; severity?: string }) =>
     (p.check === 'parse-error' && p.severity !== 'warning') || p.check === 'duplicate-version';
   const stops = (set.problems ?? []).filter(stopsDeploy);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const stop = files.find((f) => stops.some((p) => name(p.file) === f)) ?? null;
   const before = set.migrations.filter((m) => m.up && (!stop || name(m.up.file) < stop));
   const truncated: MigrationSet = { ...set, migrations: before };
@@ -135,7 +137,9 @@ describe('dbmate fixtures: `dbmate up` and migrate-check agree', { skip: problem
 // first entries went out in an earlier deploy (the base branch), the rest are pending together.
 const DRIZZLE = join(ROOT, 'migrations-fixtures', 'drizzle');
 const DEPLOYS: [fixture: string, deployed: number][] = [
-  ...readdirSync(DRIZZLE).sort().map((f): [string, number] => [f, 0]),
+  ...readdirSync(DRIZZLE)
+    .sort()
+    .map((f): [string, number] => [f, 0]),
   // The type exists before the deploy: its new value is unusable in the same transaction.
   ['enum-value-used', 1],
   // Migrated past 0001 (when: …862400000), the migrator skips 0002 (…776000000).
@@ -145,7 +149,7 @@ const DEPLOYS: [fixture: string, deployed: number][] = [
 const drizzleProblem = await drizzleLane.drizzleProblem();
 if (drizzleProblem) console.log(`# real-runners: drizzle lane skipped: ${drizzleProblem}`);
 
-describe('drizzle fixtures: drizzle-orm\'s migrator and migrate-check agree', { skip: drizzleProblem ?? false }, () => {
+describe("drizzle fixtures: drizzle-orm's migrator and migrate-check agree", { skip: drizzleProblem ?? false }, () => {
   withServer();
   for (const [fixture, deployed] of DEPLOYS) {
     test(`${fixture}${deployed ? `, ${deployed} deployed before` : ', new database'}`, async () => {
@@ -165,7 +169,9 @@ const POSTGRATOR = ['postgrator', 'postgrator-up-fails'].map((f) => join(ROOT, '
 const postgratorProblem = await postgratorLane.postgratorProblem();
 if (postgratorProblem) console.log(`# real-runners: postgrator lane skipped: ${postgratorProblem}`);
 
-describe('postgrator fixtures: `postgrator.migrate()` and migrate-check agree', { skip: postgratorProblem ?? false }, () => {
+describe('postgrator fixtures: `postgrator.migrate()` and migrate-check agree', {
+  skip: postgratorProblem ?? false,
+}, () => {
   withServer();
   for (const dir of POSTGRATOR) {
     test(dir.slice(ROOT.length + 1), async () => {

@@ -35,9 +35,10 @@ const BROKEN = {
   '0003_email.down.sql': '-- irreversible',
   // The down works but the re-up cannot run on what it left: rebuilt in a fresh database.
   '0004_seed.up.sql': "CREATE TABLE roles (name text PRIMARY KEY);\nINSERT INTO roles VALUES ('admin');",
-  '0004_seed.down.sql': 'TRUNCATE roles;\nCREATE TABLE roles_backup (name text);\nDROP TABLE roles;\nCREATE TABLE roles (name text PRIMARY KEY);\nINSERT INTO roles VALUES (\'admin\');',
+  '0004_seed.down.sql':
+    "TRUNCATE roles;\nCREATE TABLE roles_backup (name text);\nDROP TABLE roles;\nCREATE TABLE roles (name text PRIMARY KEY);\nINSERT INTO roles VALUES ('admin');",
   // Checked after all of that, on the deploy's state (uses everything above).
-  '0005_uses.up.sql': "CREATE TABLE accounts (id int REFERENCES users, email text, s status, r text REFERENCES roles);",
+  '0005_uses.up.sql': 'CREATE TABLE accounts (id int REFERENCES users, email text, s status, r text REFERENCES roles);',
   '0005_uses.down.sql': 'DROP TABLE accounts;',
   '0006_leaky.up.sql': 'CREATE INDEX accounts_email ON accounts (email);',
   '0006_leaky.down.sql': 'SELECT 1;',
@@ -58,7 +59,10 @@ test('roundtrip: every broken down is reported, and the migrations after them ar
   assert.doesNotMatch(report.directories[0]!.schema.head, /roles_backup/);
   assert.ok(found.includes('down-reverts-up db/0004_seed.down.sql'), found.join('\n'));
   // The rebuilt database is gone with the run.
-  const left = await query<{ datname: string }>(server.url, "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%'");
+  const left = await query<{ datname: string }>(
+    server.url,
+    "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%'",
+  );
   assert.deepEqual(left, []);
 });
 
@@ -73,8 +77,16 @@ test('roundtrip: an up that fails ends the check as it ends a deploy, and says w
     '0004_d.up.sql': 'CREATE TABLE d (id int);',
     '0004_d.down.sql': 'DROP TABLE d;',
   });
-  assert.deepEqual(report.directories[0]!.notChecked, [{ versions: ['0003', '0004'], reason: 'db/0002_b.up.sql fails, and a deploy stops there' }]);
-  assert.match(renderTerminal(report, { color: false }), /^! 2 of 4 migrations in db were not checked because db\/0002_b\.up\.sql fails/m);
+  assert.deepEqual(report.directories[0]!.notChecked, [
+    { versions: ['0003', '0004'], reason: 'db/0002_b.up.sql fails, and a deploy stops there' },
+  ]);
+  assert.match(
+    renderTerminal(report, { color: false }),
+    /^! 2 of 4 migrations in db were not checked because db\/0002_b\.up\.sql fails/m,
+  );
   const comment = renderMarkdown(report);
-  assert.match(comment, /2 of 4 migrations in db were not checked because db\/0002_b\.up\.sql fails, and a deploy stops there \(0003, 0004\)/);
+  assert.match(
+    comment,
+    /2 of 4 migrations in db were not checked because db\/0002_b\.up\.sql fails, and a deploy stops there \(0003, 0004\)/,
+  );
 });

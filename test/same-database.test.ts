@@ -24,22 +24,34 @@ const FOLDERS: Record<string, Record<string, string>> = {
 };
 
 const check = (paths: string[], prerequisites: string) =>
-  run(
-    { ...DEFAULTS, paths, sameDatabase: true, prerequisites: [prerequisites] } as Config,
-    { directory: (p) => memoryDirectory(p, FOLDERS[p]!), startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }) },
-  );
+  run({ ...DEFAULTS, paths, sameDatabase: true, prerequisites: [prerequisites] } as Config, {
+    directory: (p) => memoryDirectory(p, FOLDERS[p]!),
+    startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }),
+  });
 
 test('same-database: a prerequisites file shared by every directory runs once', async () => {
   const report = await check(['lib', 'app'], 'setup/roles.sql');
   assert.deepEqual(report.findings, []);
-  const preludeSteps = report.directories.flatMap((d) => d.steps.filter((s) => s.version === 'prerequisites').map((s) => `${d.path} ${s.status}`));
+  const preludeSteps = report.directories.flatMap((d) =>
+    d.steps.filter((s) => s.version === 'prerequisites').map((s) => `${d.path} ${s.status}`),
+  );
   assert.deepEqual(preludeSteps, ['lib ok']);
 });
 
 test('same-database: after a directory stops, the ones after it are not replayed, and the report says why', async () => {
   const report = await check(['broken', 'app'], 'setup/roles-2.sql');
-  assert.deepEqual(report.findings.map((f) => f.check), ['missing-extension'], JSON.stringify(report.findings));
+  assert.deepEqual(
+    report.findings.map((f) => f.check),
+    ['missing-extension'],
+    JSON.stringify(report.findings),
+  );
   const app = report.directories.find((d) => d.path === 'app')!;
   assert.deepEqual(app.steps, []);
-  assert.deepEqual(app.notChecked, [{ versions: ['0001'], reason: 'the replay of broken stopped before its end, and the directories after it share its database (same-database)' }]);
+  assert.deepEqual(app.notChecked, [
+    {
+      versions: ['0001'],
+      reason:
+        'the replay of broken stopped before its end, and the directories after it share its database (same-database)',
+    },
+  ]);
 });

@@ -1,10 +1,24 @@
 import { basename } from 'node:path';
 import type { Check, CheckResult, ObservedContext } from './check.ts';
-import { blocks, blocksWrites, excerpt, judgedSteps, lockRecipe, modeName, rewriteRecipe, strength, tableLocks, timing } from './lock-hazards.ts';
+import {
+  blocks,
+  blocksWrites,
+  excerpt,
+  judgedSteps,
+  lockRecipe,
+  modeName,
+  rewriteRecipe,
+  strength,
+  tableLocks,
+  timing,
+} from './lock-hazards.ts';
 import type { LockObservation, StatementObservation } from '../observe/observer.ts';
 
 /** The locks on each table in force while statement `i` runs: taken by it or still held from earlier. */
-function inForce(locked: readonly { at: StatementObservation; j: number; locks: LockObservation[] }[], i: number): Map<string, { lock: LockObservation; at: StatementObservation }> {
+function inForce(
+  locked: readonly { at: StatementObservation; j: number; locks: LockObservation[] }[],
+  i: number,
+): Map<string, { lock: LockObservation; at: StatementObservation }> {
   const strongest = new Map<string, { lock: LockObservation; at: StatementObservation }>();
   for (const { at, j, locks } of locked) {
     if (j > i) break;
@@ -21,11 +35,22 @@ function inForce(locked: readonly { at: StatementObservation; j: number; locks: 
 function work(statement: StatementObservation, table: string): string | null {
   if (statement.rewrittenTables.includes(table)) return 'rewrites the whole table';
   if (!statement.scans.includes(table)) return null;
-  if (/^\s*CREATE\s+(UNIQUE\s+)?INDEX\b/i.test(statement.text) || /\bADD\b[\s\S]*\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(statement.text)) return 'builds an index over every row';
+  if (
+    /^\s*CREATE\s+(UNIQUE\s+)?INDEX\b/i.test(statement.text) ||
+    /\bADD\b[\s\S]*\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(statement.text)
+  )
+    return 'builds an index over every row';
   return 'reads every row to validate it';
 }
 
-function finding(step: { file: string; direction: string }, statement: StatementObservation, parts: string[], help: string, held: { ms: number; projected: number | null }[], observed?: ObservedContext): CheckResult {
+function finding(
+  step: { file: string; direction: string },
+  statement: StatementObservation,
+  parts: string[],
+  help: string,
+  held: { ms: number; projected: number | null }[],
+  observed?: ObservedContext,
+): CheckResult {
   const limit = observed?.maxLockMs ?? null;
   const over = limit !== null && held.some((h) => Math.max(h.ms, h.projected ?? 0) > limit);
   return {
@@ -40,7 +65,8 @@ function finding(step: { file: string; direction: string }, statement: Statement
 export const blockingLock: Check = {
   id: 'blocking-lock',
   defaultSeverity: 'warning',
-  summary: 'A statement holds a lock that blocks writes (or reads) on an existing table while it works through the table, or across later statements.',
+  summary:
+    'A statement holds a lock that blocks writes (or reads) on an existing table while it works through the table, or across later statements.',
   run({ replay, observed }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
@@ -71,7 +97,9 @@ export const blockingLock: Check = {
           groups.set(key, {
             tables: [table],
             text: (names, them) => {
-              const how = taken ? `takes ${modeName(lock.mode)} on ${names}` : `holds ${modeName(lock.mode)} on ${names}, taken at line ${at.line}`;
+              const how = taken
+                ? `takes ${modeName(lock.mode)} on ${names}`
+                : `holds ${modeName(lock.mode)} on ${names}, taken at line ${at.line}`;
               const also = heavy
                 ? `${doing ? ', and ' : ' and '}holds ${them} while ${later.length} later statement${later.length === 1 ? '' : 's'} run in the same transaction (${excerpt(heavy)} at line ${heavy.line})`
                 : '';
@@ -79,13 +107,16 @@ export const blockingLock: Check = {
             },
           });
         }
-        const parts = [...groups.values()].map((g) => g.text(g.tables.map((t) => `\`${t}\``).join(' and '), g.tables.length > 1 ? 'them' : 'it'));
+        const parts = [...groups.values()].map((g) =>
+          g.text(g.tables.map((t) => `\`${t}\``).join(' and '), g.tables.length > 1 ? 'them' : 'it'),
+        );
         if (!parts.length) return;
-        const help = across && !statements[i]!.scans.length && !statements[i]!.rewrittenTables.length
-          ? 'Move the later statements into a migration of their own (or take this lock last), and set `lock_timeout` first: the lock is held until the transaction commits.'
-          : statement.rewrittenTables.length && !/\bTYPE\b/i.test(statement.text)
-            ? rewriteRecipe(statement.text)
-            : lockRecipe(statement.text, observed?.noTransaction ?? '');
+        const help =
+          across && !statements[i]!.scans.length && !statements[i]!.rewrittenTables.length
+            ? 'Move the later statements into a migration of their own (or take this lock last), and set `lock_timeout` first: the lock is held until the transaction commits.'
+            : statement.rewrittenTables.length && !/\bTYPE\b/i.test(statement.text)
+              ? rewriteRecipe(statement.text)
+              : lockRecipe(statement.text, observed?.noTransaction ?? '');
         results.push(finding(step, statement, parts, help, held, observed));
       });
     }

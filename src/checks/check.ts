@@ -86,7 +86,13 @@ export type CheckResult = Omit<Finding, 'check' | 'severity'> & { severity?: Sev
 export function formatProblems({ set }: CheckContext, id: CheckId): CheckResult[] {
   return (set.problems ?? [])
     .filter((p) => p.check === id)
-    .map((p) => ({ file: p.file, line: p.line, message: p.message, help: p.help, ...(p.severity ? { severity: p.severity } : {}) }));
+    .map((p) => ({
+      file: p.file,
+      line: p.line,
+      message: p.message,
+      help: p.help,
+      ...(p.severity ? { severity: p.severity } : {}),
+    }));
 }
 
 /**

@@ -11,7 +11,14 @@ const table = (cols: string) => new Map([['table public.t', `columns ${cols}\now
 const context = (mismatches: Mismatch[]): CheckContext => ({
   set: { directory: 'db', format: 'golang-migrate', migrations: [], ignored: [], bookkeeping: '' },
   format: golangMigrate,
-  replay: { steps: [], notChecked: [], mismatches, head: new Map(), before: new Map(), changes: new Map() } satisfies ReplayResult,
+  replay: {
+    steps: [],
+    notChecked: [],
+    mismatches,
+    head: new Map(),
+    before: new Map(),
+    changes: new Map(),
+  } satisfies ReplayResult,
 });
 
 test('column-order: an up that adds its columns in another order the second time; several columns on one line', () => {

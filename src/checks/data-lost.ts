@@ -4,7 +4,8 @@ import type { Check } from './check.ts';
 export const dataLost: Check = {
   id: 'data-lost',
   defaultSeverity: 'warning',
-  summary: "A down migration restores the schema but not the values: rows or columns that existed before the up come back empty or changed.",
+  summary:
+    'A down migration restores the schema but not the values: rows or columns that existed before the up come back empty or changed.',
   run({ replay }) {
     return (replay?.dataLoss ?? []).flatMap(({ file, losses }) =>
       losses.map((l) => {

@@ -6,9 +6,18 @@ import { columnMoves, describeDiff } from './describe-diff.ts';
 const words = { left: 'is left behind', missing: 'is missing', changed: 'is not restored' };
 
 test('a column left behind is reported once, not again as a change of its table', () => {
-  const before = new Map([['table public.users', 'columns id, email\nowner postgres'], ['column public.users.id', 'type bigint']]);
-  const after = new Map([...before, ['table public.users', 'columns id, email, nickname_old\nowner postgres'], ['column public.users.nickname_old', 'type text']]);
-  assert.deepEqual(describeDiff(diffSchemas(before, after), words), ['column `public.users.nickname_old` is left behind']);
+  const before = new Map([
+    ['table public.users', 'columns id, email\nowner postgres'],
+    ['column public.users.id', 'type bigint'],
+  ]);
+  const after = new Map([
+    ...before,
+    ['table public.users', 'columns id, email, nickname_old\nowner postgres'],
+    ['column public.users.nickname_old', 'type text'],
+  ]);
+  assert.deepEqual(describeDiff(diffSchemas(before, after), words), [
+    'column `public.users.nickname_old` is left behind',
+  ]);
 });
 
 test('columns only in another order are no difference here; another table property is, without the column list', () => {

@@ -19,7 +19,10 @@ const withoutColumns = (def: string) => def.replace(/^columns .*(\n|$)/m, '').re
 
 /** Drops the columns, constraints, triggers and policies of a relation that is itself listed. */
 function withoutParts<T extends { key: string }>(objects: readonly T[]): T[] {
-  const relations = objects.map((o) => splitKey(o.key)).filter(([kind]) => RELATIONS.has(kind)).map(([, name]) => `${name}.`);
+  const relations = objects
+    .map((o) => splitKey(o.key))
+    .filter(([kind]) => RELATIONS.has(kind))
+    .map(([, name]) => `${name}.`);
   return objects.filter((o) => {
     const [kind, name] = splitKey(o.key);
     return !(PARTS.has(kind) && relations.some((r) => name.startsWith(r)));
@@ -80,7 +83,10 @@ export function columnMoves(diff: SchemaDiff): ColumnMove[] {
     const [before, after] = [columnsOf(change.before), columnsOf(change.after)];
     if (!RELATIONS.has(kind) || !before || !after) continue;
     const kept = before.filter((c) => after.includes(c));
-    const stayed = commonOrder(kept, after.filter((c) => before.includes(c)));
+    const stayed = commonOrder(
+      kept,
+      after.filter((c) => before.includes(c)),
+    );
     const moved = kept.filter((c) => !stayed.has(c));
     if (moved.length === 0) continue;
     out.push({
@@ -98,7 +104,11 @@ export function columnMoves(diff: SchemaDiff): ColumnMove[] {
  * `left` (present now, absent before), `missing` (absent now), `changed` (with a short diff).
  * Columns that are only in another order are not differences here (see `columnMoves`).
  */
-export function describeDiff(diff: SchemaDiff, words: { left: string; missing: string; changed: string }, limit = 20): string[] {
+export function describeDiff(
+  diff: SchemaDiff,
+  words: { left: string; missing: string; changed: string },
+  limit = 20,
+): string[] {
   const lines = [
     ...withoutParts(diff.added).map((o) => `${objectName(o.key)} ${words.left}`),
     ...withoutParts(diff.removed).map((o) => `${objectName(o.key)} ${words.missing}`),

@@ -14,20 +14,36 @@ export interface Sizes {
 }
 
 /** Postgres' table lock modes, weakest first. */
-const MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+const MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+];
 
 export const strength = (mode: string) => MODES.indexOf(mode);
 /** SHARE or stronger: conflicts with writes (ROW EXCLUSIVE), ACCESS EXCLUSIVE with reads too. */
 export const blocksWrites = (mode: string) => strength(mode) >= strength('ShareLock');
 
 /** `AccessExclusiveLock` → `ACCESS EXCLUSIVE`, as the docs and `LOCK TABLE` spell it. */
-export const modeName = (mode: string) => mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+export const modeName = (mode: string) =>
+  mode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
 
 export const blocks = (mode: string) => (mode === 'AccessExclusiveLock' ? 'blocks reads and writes' : 'blocks writes');
 
 /** The steps a deploy or a rollback runs: each migration's up, and its down (the second up repeats the first). */
 export function judgedSteps(steps: readonly Step[] | undefined): (Step & { statements: StatementObservation[] })[] {
-  return (steps ?? []).filter((s): s is Step & { statements: StatementObservation[] } => s.attempt === 1 && s.status !== 'skipped' && Boolean(s.statements?.length));
+  return (steps ?? []).filter(
+    (s): s is Step & { statements: StatementObservation[] } =>
+      s.attempt === 1 && s.status !== 'skipped' && Boolean(s.statements?.length),
+  );
 }
 
 /** The strongest lock of each table a statement took (its indexes' locks go with it). */
@@ -53,7 +69,13 @@ export function ms(value: number): string {
  * `held 3.2 ms on 1,000 rows, ≈ 2.1 min at 40,000,000 rows (…)`, and the projection in ms;
  * `rows`: what the table held when the migration ran (seeded rows, and any the migrations wrote).
  */
-export function timing(verb: string, value: number, table: string, rows: number, sizes: Sizes | undefined): { text: string; projectedMs: number | null } {
+export function timing(
+  verb: string,
+  value: number,
+  table: string,
+  rows: number,
+  sizes: Sizes | undefined,
+): { text: string; projectedMs: number | null } {
   const production = sizes?.production?.get(table);
   let text = `${verb} ${ms(value)} ${rows ? `on ${count(rows)} rows` : 'on an empty table'}`;
   let projectedMs: number | null = null;
@@ -89,7 +111,8 @@ export function lockRecipe(text: string, noTransaction: string): string {
     return 'Add `CHECK (column IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT NULL (Postgres 12 and later skip the scan when a valid check proves it) and drop the check.';
   if (has(text, /\bTYPE\b/i) && has(text, /\bALTER\b.*\bCOLUMN\b|\bALTER TABLE\b.*\bALTER\b/i))
     return 'Add a new column of the new type, backfill it in batches, switch the application to it, then drop the old column, instead of changing the type in place.';
-  if (has(text, /^CREATE TRIGGER\b/i)) return 'Create the trigger in a migration of its own with a short `lock_timeout`, so the write lock is held only for an instant.';
+  if (has(text, /^CREATE TRIGGER\b/i))
+    return 'Create the trigger in a migration of its own with a short `lock_timeout`, so the write lock is held only for an instant.';
   return 'Give the statement a migration of its own, set `lock_timeout` first, and keep the transaction short: the lock is held until it commits.';
 }
 
@@ -99,8 +122,10 @@ export function rewriteRecipe(text: string): string {
     return 'Add the column without the generated or serial default, backfill it in batches, then attach the default or sequence.';
   if (has(text, /\bADD (COLUMN )?\S+ .*\bDEFAULT\b/i))
     return 'Add the column with a constant default (or none), which Postgres 11 and later store without a rewrite, then backfill computed values in batches.';
-  if (has(text, /\bSET (UN)?LOGGED\b/i)) return 'Changing whether a table is logged always copies it: do it in a maintenance window, or create a new table and move the rows in batches.';
-  if (has(text, /^(CLUSTER|VACUUM FULL)\b/i)) return 'Use pg_repack (or pg_squeeze), which reorganises a table without holding ACCESS EXCLUSIVE for the copy.';
+  if (has(text, /\bSET (UN)?LOGGED\b/i))
+    return 'Changing whether a table is logged always copies it: do it in a maintenance window, or create a new table and move the rows in batches.';
+  if (has(text, /^(CLUSTER|VACUUM FULL)\b/i))
+    return 'Use pg_repack (or pg_squeeze), which reorganises a table without holding ACCESS EXCLUSIVE for the copy.';
   if (has(text, /^REINDEX\b/i)) return 'Use REINDEX … CONCURRENTLY, outside a transaction.';
   if (has(text, /\bTYPE\b/i))
     return 'Add a new column of the new type, backfill it in batches and switch to it; types Postgres can change without a rewrite (varchar(n) → text, a longer varchar, timestamp → timestamptz in UTC) need no copy.';

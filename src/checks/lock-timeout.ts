@@ -9,7 +9,9 @@ export const lockTimeout: Check = {
   run({ replay }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
-      const statement = step.statements.find((s) => s.lockTimeout === '0' && tableLocks(s).some((l) => l.mode === 'AccessExclusiveLock'));
+      const statement = step.statements.find(
+        (s) => s.lockTimeout === '0' && tableLocks(s).some((l) => l.mode === 'AccessExclusiveLock'),
+      );
       if (!statement) continue;
       const table = tableLocks(statement).find((l) => l.mode === 'AccessExclusiveLock')!.relation;
       results.push({

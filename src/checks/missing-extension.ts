@@ -15,7 +15,8 @@ const IMAGES: Record<string, string> = {
 export const missingExtension: Check = {
   id: 'missing-extension',
   defaultSeverity: 'error',
-  summary: 'A migration needs a Postgres extension the server does not have, so the rest of the directory could not be replayed.',
+  summary:
+    'A migration needs a Postgres extension the server does not have, so the rest of the directory could not be replayed.',
   run({ replay }) {
     return (replay?.steps ?? []).flatMap((step) => {
       const name = step.error?.kind === 'missing-extension' ? step.error.extension : undefined;

@@ -12,22 +12,34 @@ export interface NamingConventions {
 
 /** The prefixes `verb-prefix: true` stands for. */
 export const VERB_PREFIXES: readonly string[] = [
-  'add_', 'alter_', 'drop_', 'create_', 'create_index_', 'rename_', 'remove_', 'update_', 'backfill_',
+  'add_',
+  'alter_',
+  'drop_',
+  'create_',
+  'create_index_',
+  'rename_',
+  'remove_',
+  'update_',
+  'backfill_',
 ];
 
 /** The team's conventions, on new migrations only when there is a base (merged ones cannot be renamed). */
 function conventions({ set, history, conventions: rules }: CheckContext): CheckResult[] {
   if (!rules) return [];
-  const isNew = (version: string, name: string) => !history || history.entries.some((e) => e.status === 'new' && e.version === version && e.name === name);
+  const isNew = (version: string, name: string) =>
+    !history || history.entries.some((e) => e.status === 'new' && e.version === version && e.name === name);
   const out: CheckResult[] = [];
   for (const m of set.migrations) {
     const file = m.up?.file ?? m.down?.file ?? m.code;
     if (!file || m.repeatable || !isNew(m.version, m.name)) continue;
     const shown = posix.basename(file);
     const broken: string[] = [];
-    if (rules.snakeCase && !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(m.name)) broken.push('its name is not lower-case snake_case');
-    if (rules.verbPrefix && !rules.verbPrefix.some((p) => m.name.startsWith(p))) broken.push(`its name does not start with one of ${rules.verbPrefix.join(', ')}`);
-    if (rules.versionWidth && /^\d+$/.test(m.version) && m.version.length !== rules.versionWidth) broken.push(`its version has ${m.version.length} digits instead of ${rules.versionWidth}`);
+    if (rules.snakeCase && !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(m.name))
+      broken.push('its name is not lower-case snake_case');
+    if (rules.verbPrefix && !rules.verbPrefix.some((p) => m.name.startsWith(p)))
+      broken.push(`its name does not start with one of ${rules.verbPrefix.join(', ')}`);
+    if (rules.versionWidth && /^\d+$/.test(m.version) && m.version.length !== rules.versionWidth)
+      broken.push(`its version has ${m.version.length} digits instead of ${rules.versionWidth}`);
     if (broken.length) {
       out.push({
         file,
@@ -47,7 +59,8 @@ function conventions({ set, history, conventions: rules }: CheckContext): CheckR
 export const naming: Check = {
   id: 'naming',
   defaultSeverity: 'error',
-  summary: 'A file that looks like a migration but will never run (bad name, not in the journal, a leftover copy); opt-in naming conventions.',
+  summary:
+    'A file that looks like a migration but will never run (bad name, not in the journal, a leftover copy); opt-in naming conventions.',
   run(context) {
     return [...formatProblems(context, 'naming'), ...conventions(context)];
   },

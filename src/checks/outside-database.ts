@@ -23,7 +23,8 @@ const where = (r: Reach) => `line ${r.line}: ${r.what}`;
 export const outsideDatabase: Check = {
   id: 'outside-database',
   defaultSeverity: 'warning',
-  summary: 'A migration acts outside its own database: other databases, roles, server settings, server files or programs.',
+  summary:
+    'A migration acts outside its own database: other databases, roles, server settings, server files or programs.',
   run({ set, replay, provider }) {
     const results: CheckResult[] = [];
     const steps = replay?.steps ?? [];
@@ -31,7 +32,8 @@ export const outsideDatabase: Check = {
     for (const step of refused) {
       const reach = step.refused!;
       const on = provider === 'url' ? 'the server you named' : 'the embedded server, which runs on this machine';
-      const does = provider === 'url' ? 'outside the scratch database' : 'on this machine (a program, its files, other servers)';
+      const does =
+        provider === 'url' ? 'outside the scratch database' : 'on this machine (a program, its files, other servers)';
       results.push({
         severity: 'error',
         file: step.file,

@@ -7,7 +7,9 @@ import { pairing } from './pairing.ts';
 /** The pairing findings for a directory of this format, as severity, file and message. */
 async function findings(format: string, files: Record<string, string>) {
   const set = await formatById(format).load(memoryDirectory('db', files));
-  return pairing.run({ set, format: formatById(format), replay: null }).map((f) => [f.severity ?? 'error', f.file, f.message]);
+  return pairing
+    .run({ set, format: formatById(format), replay: null })
+    .map((f) => [f.severity ?? 'error', f.file, f.message]);
 }
 
 test('pairing: a goose file without a Down section is a warning, worded for goose', async () => {

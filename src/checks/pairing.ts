@@ -27,7 +27,8 @@ function missingDown(format: Format, up: MissingDown): Pick<CheckResult, 'messag
 export const pairing: Check = {
   id: 'pairing',
   defaultSeverity: 'error',
-  summary: 'An up without a down (where the directory has downs), a down without an up, or an empty or comment-only down.',
+  summary:
+    'An up without a down (where the directory has downs), a down without an up, or an empty or comment-only down.',
   run({ set, format }) {
     if (!format.hasDowns) return [];
     const migrations = set.migrations.filter((m) => !m.code && !m.repeatable);
@@ -44,7 +45,12 @@ export const pairing: Check = {
           message: `${basename(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
           help: 'Give the down the same version and name as its up, or delete it if the up is gone.',
         });
-      } else if (m.down && m.up && m.down.units.every((u) => !hasStatements(u.sql)) && m.up.units.some((u) => hasStatements(u.sql))) {
+      } else if (
+        m.down &&
+        m.up &&
+        m.down.units.every((u) => !hasStatements(u.sql)) &&
+        m.up.units.some((u) => hasStatements(u.sql))
+      ) {
         // An empty up with an empty down is a placeholder (a version with nothing to do on this
         // database, as ory's popx keeps them): nothing to undo.
         out.push({

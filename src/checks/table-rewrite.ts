@@ -5,7 +5,8 @@ import { excerpt, judgedSteps, rewriteRecipe, timing } from './lock-hazards.ts';
 export const tableRewrite: Check = {
   id: 'table-rewrite',
   defaultSeverity: 'warning',
-  summary: 'A statement rewrites an existing table or index: every row is copied into new files under ACCESS EXCLUSIVE.',
+  summary:
+    'A statement rewrites an existing table or index: every row is copied into new files under ACCESS EXCLUSIVE.',
   run({ replay, observed }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {

@@ -8,7 +8,13 @@ const TIMESTAMP = /^(19|20)\d{12}$/;
 export function timestampDate(version: string): Date | null {
   const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(version.slice(i, i + (k === 0 ? 4 : 2))));
   const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  const same = date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+  const same =
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s;
   return same ? date : null;
 }
 

@@ -30,7 +30,8 @@ function together({ together: applied, replay }: CheckContext): CheckResult[] {
 export const transaction: Check = {
   id: 'transaction',
   defaultSeverity: 'error',
-  summary: 'A statement that cannot run inside a transaction (CONCURRENTLY, VACUUM, ALTER SYSTEM …) is sent inside one.',
+  summary:
+    'A statement that cannot run inside a transaction (CONCURRENTLY, VACUUM, ALTER SYSTEM …) is sent inside one.',
   run(context) {
     const { replay, set, format } = context;
     const failures = (replay?.steps ?? [])

@@ -7,7 +7,9 @@ import { versionGap } from './version-gap.ts';
 const FORMAT = formatById('golang-migrate');
 
 async function findings(format: string, files: string[]) {
-  const set = await formatById(format).load(memoryDirectory('db', Object.fromEntries(files.map((f) => [f, 'select 1;']))));
+  const set = await formatById(format).load(
+    memoryDirectory('db', Object.fromEntries(files.map((f) => [f, 'select 1;']))),
+  );
   return versionGap.run({ format: FORMAT, set, replay: null }).map((f) => [f.file, f.message]);
 }
 

@@ -13,17 +13,29 @@ async function findings(base: string[], head: string[]) {
   const dir = (files: string[]) => memoryDirectory('db', Object.fromEntries(files.map((f) => [f, `-- ${f}\n`])));
   const [baseDir, headDir] = [dir(base), dir(head)];
   const [baseSet, headSet] = [await format.load(baseDir), await format.load(headDir)];
-  const history = await compareHistory(headSet, (f) => headDir.read(f), baseSet, (f) => baseDir.read(f), { ref: 'main', commit: 'c0ffee' });
+  const history = await compareHistory(
+    headSet,
+    (f) => headDir.read(f),
+    baseSet,
+    (f) => baseDir.read(f),
+    { ref: 'main', commit: 'c0ffee' },
+  );
   return versionOrder.run({ format: FORMAT, set: headSet, replay: null, history }).map((f) => [f.file, f.message]);
 }
 
 test('version-order: a new migration below the newest one on the base branch, named with both versions', async () => {
-  assert.deepEqual(await findings(['0001_a.up.sql', '0005_e.up.sql'], ['0001_a.up.sql', '0003_c.up.sql', '0005_e.up.sql', '0006_f.up.sql']), [
+  assert.deepEqual(
+    await findings(
+      ['0001_a.up.sql', '0005_e.up.sql'],
+      ['0001_a.up.sql', '0003_c.up.sql', '0005_e.up.sql', '0006_f.up.sql'],
+    ),
     [
-      'db/0003_c.up.sql',
-      '0003_c.up.sql is new, but version 0003 sorts before 0005_e.up.sql (version 0005), which is already on main: where the base is deployed, golang-migrate will skip it or refuse it.',
+      [
+        'db/0003_c.up.sql',
+        '0003_c.up.sql is new, but version 0003 sorts before 0005_e.up.sql (version 0005), which is already on main: where the base is deployed, golang-migrate will skip it or refuse it.',
+      ],
     ],
-  ]);
+  );
 });
 
 test('version-order: new migrations after the base, a first PR, and no base at all are in order', async () => {

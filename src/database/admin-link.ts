@@ -30,7 +30,14 @@ export class AdminLink implements Admin {
   constructor(client: pg.Client) {
     this.#client = client;
     const c = client as unknown as ClientParameters;
-    this.#parameters = { host: c.host, port: c.port, user: c.user, database: c.database, password: c.password, ssl: c.ssl };
+    this.#parameters = {
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      database: c.database,
+      password: c.password,
+      ssl: c.ssl,
+    };
     this.#watch(client);
   }
 
@@ -45,7 +52,12 @@ export class AdminLink implements Admin {
   async #live(): Promise<pg.Client> {
     if (!this.#lost || this.#ended) return this.#client;
     for (const database of [this.#parameters.database, 'template1']) {
-      const client = new pg.Client({ ...this.#parameters, database, application_name: 'migrate-check', connectionTimeoutMillis: 15_000 });
+      const client = new pg.Client({
+        ...this.#parameters,
+        database,
+        application_name: 'migrate-check',
+        connectionTimeoutMillis: 15_000,
+      });
       client.on('error', () => {});
       try {
         await client.connect();
@@ -61,7 +73,10 @@ export class AdminLink implements Admin {
     return this.#client;
   }
 
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
     const client = await this.#live();
     return client.query<R>(text, values);
   }

@@ -7,7 +7,11 @@ import type { Server } from './database.ts';
  * server; `listDatabases` asks the same server, from outside the provider, which databases
  * exist (so the test can see what the provider left behind).
  */
-export function databaseConformance(name: string, start: () => Promise<Server>, listDatabases: (server: Server) => Promise<string[]>): void {
+export function databaseConformance(
+  name: string,
+  start: () => Promise<Server>,
+  listDatabases: (server: Server) => Promise<string[]>,
+): void {
   test(`${name}: scratch databases are unique, usable, and dropped when disposed`, async () => {
     await using server = await start();
     assert.match(server.version, /^\d+\.\d+/);

@@ -15,9 +15,19 @@ if (skip) {
   const image = process.env.MIGRATE_CHECK_TEST_IMAGE!;
   // Asks the running container itself (docker exec psql), from outside the provider.
   const listDatabases = async () => {
-    const id = execFileSync('docker', ['ps', '-q', '--filter', `label=dev.migrate-check.owner=${hostname()}:${process.pid}`], { encoding: 'utf8' }).trim().split('\n')[0];
+    const id = execFileSync(
+      'docker',
+      ['ps', '-q', '--filter', `label=dev.migrate-check.owner=${hostname()}:${process.pid}`],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n')[0];
     if (!id) throw new Error('no container');
-    return execFileSync('docker', ['exec', id, 'psql', '-U', 'postgres', '-Atc', 'SELECT datname FROM pg_database'], { encoding: 'utf8' }).trim().split('\n');
+    return execFileSync('docker', ['exec', id, 'psql', '-U', 'postgres', '-Atc', 'SELECT datname FROM pg_database'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
   };
   databaseConformance('container', () => startContainer({ image }), listDatabases);
 
@@ -38,7 +48,9 @@ if (skip) {
     writeFileSync(join(dir, '1_slow.up.sql'), 'SELECT pg_sleep(60);');
     try {
       const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.cjs');
-      const child = spawn(process.execPath, [cli, dir, '--database', 'container', '--postgres-image', image], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [cli, dir, '--database', 'container', '--postgres-image', image], {
+        stdio: 'ignore',
+      });
       let seen = false;
       for (let i = 0; i < 150 && !seen; i++) {
         await new Promise((r) => setTimeout(r, 200));
@@ -62,20 +74,29 @@ if (skip) {
 await startContainer({ image: process.env.MIGRATE_CHECK_TEST_IMAGE });
 console.log('started');
 setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve) => {
       child.stdout.setEncoding('utf8').once('data', resolve);
       child.once('exit', () => resolve('exited'));
     });
     assert.equal(line.trim(), 'started');
-    const ownedBy = (owner: string) => execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.migrate-check.owner=${owner}`], { encoding: 'utf8' }).trim();
+    const ownedBy = (owner: string) =>
+      execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.migrate-check.owner=${owner}`], {
+        encoding: 'utf8',
+      }).trim();
     const killed = ownedBy(`${hostname()}:${child.pid}`);
     assert.notEqual(killed, '', 'the child started a labelled container');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     // Containers of a live run (this test) and of another host: never removed.
     const create = (owner: string) =>
-      execFileSync('docker', ['create', '--label', 'dev.migrate-check=true', '--label', `dev.migrate-check.owner=${owner}`, image], { encoding: 'utf8' }).trim();
+      execFileSync(
+        'docker',
+        ['create', '--label', 'dev.migrate-check=true', '--label', `dev.migrate-check.owner=${owner}`, image],
+        { encoding: 'utf8' },
+      ).trim();
     const live = create(`${hostname()}:${process.pid}`);
     const otherHost = create('some-other-host:999999999');
     t.after(() => execFileSync('docker', ['rm', '-f', live, otherHost], { stdio: 'ignore' }));
@@ -85,16 +106,21 @@ setInterval(() => {}, 1000);`;
     const server = await startContainer({ image, progress: (l) => lines.push(l) });
     await server[Symbol.asyncDispose]();
     assert.equal(ownedBy(`${hostname()}:${child.pid}`), '', 'the killed run’s container is gone');
-    assert.match(lines.join('\n'), /Removed \d+ Postgres containers? left by an earlier migrate-check run that was killed/);
+    assert.match(
+      lines.join('\n'),
+      /Removed \d+ Postgres containers? left by an earlier migrate-check run that was killed/,
+    );
     assert.equal(ownedBy(`${hostname()}:${process.pid}`), live.slice(0, 12));
     assert.equal(ownedBy('some-other-host:999999999'), otherHost.slice(0, 12));
   });
 
   test('container: an image that does not exist says so, with the alternatives', async () => {
-    await assert.rejects(startContainer({ image: 'migrate-check-test/no-such-image:1' }), /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: .*postgres-image.*database: embedded/s);
+    await assert.rejects(
+      startContainer({ image: 'migrate-check-test/no-such-image:1' }),
+      /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: .*postgres-image.*database: embedded/s,
+    );
     assert.equal(labelledContainers(process.pid), '');
   });
-
 }
 
 // testcontainers' own words when no engine answers (it falls back to the default socket, so a

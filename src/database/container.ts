@@ -39,7 +39,13 @@ export async function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   try {
-    return await Promise.race([getContainerRuntimeClient().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      getContainerRuntimeClient().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -53,14 +59,23 @@ export async function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
 export async function removeOrphans(): Promise<number> {
   const { getContainerRuntimeClient } = await import('testcontainers');
   const client = await getContainerRuntimeClient();
-  const containers = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${LABEL}.owner`] } });
+  const containers = await client.container.dockerode.listContainers({
+    all: true,
+    filters: { label: [`${LABEL}.owner`] },
+  });
   let removed = 0;
   for (const info of containers) {
     const owner = info.Labels[`${LABEL}.owner`] ?? '';
     const at = owner.lastIndexOf(':');
     const pid = Number(owner.slice(at + 1));
     if (at < 0 || owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
-    await client.container.getById(info.Id).remove({ force: true, v: true }).then(() => removed++, () => {});
+    await client.container
+      .getById(info.Id)
+      .remove({ force: true, v: true })
+      .then(
+        () => removed++,
+        () => {},
+      );
   }
   return removed;
 }
@@ -71,7 +86,10 @@ async function removeOwn(): Promise<void> {
   const client = await getContainerRuntimeClient();
   const owner = `${LABEL}.owner=${hostname()}:${process.pid}`;
   for (const info of await client.container.dockerode.listContainers({ all: true, filters: { label: [owner] } })) {
-    await client.container.getById(info.Id).remove({ force: true, v: true }).catch(() => {});
+    await client.container
+      .getById(info.Id)
+      .remove({ force: true, v: true })
+      .catch(() => {});
   }
 }
 
@@ -90,14 +108,19 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   const image = options.image ?? DEFAULT_IMAGE;
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 22 || (major === 22 && minor < 22)) {
-    throw new DatabaseError(`Starting a Postgres container needs Node 22.22 or newer (testcontainers); this is Node ${process.versions.node}. Use Node 24, or \`database: embedded\`.`);
+    throw new DatabaseError(
+      `Starting a Postgres container needs Node 22.22 or newer (testcontainers); this is Node ${process.versions.node}. Use Node 24, or \`database: embedded\`.`,
+    );
   }
   // Ryuk (testcontainers' reaper) needs an image of its own; migrate-check removes its container
   // itself. Users who want Ryuk anyway set TESTCONTAINERS_RYUK_DISABLED=false.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   // A failing engine is reported by the start below, in its own words.
   const orphans = await removeOrphans().catch(() => 0);
-  if (orphans) options.progress?.(`Removed ${orphans} Postgres container${orphans > 1 ? 's' : ''} left by an earlier migrate-check run that was killed.`);
+  if (orphans)
+    options.progress?.(
+      `Removed ${orphans} Postgres container${orphans > 1 ? 's' : ''} left by an earlier migrate-check run that was killed.`,
+    );
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const password = randomBytes(12).toString('hex');
   options.progress?.(`Starting a ${image} container…`);
@@ -129,7 +152,11 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
     unregisterStart();
   }
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= started.stop({ remove: true, removeVolumes: true }).then(() => {}, () => {}));
+  const stop = () =>
+    (stopping ??= started.stop({ remove: true, removeVolumes: true }).then(
+      () => {},
+      () => {},
+    ));
   const unregister = onInterrupt(stop);
   let inner: Server;
   try {
@@ -160,5 +187,9 @@ export const containerProvider: Provider<'container'> = {
   // The container is thrown away whole: what a migration does there is reported, not refused.
   refuses: [],
   chosen: ({ shell }) => shell === 'action' && dockerAvailable(),
-  start: (options) => startContainer({ ...(options.postgresImage ? { image: options.postgresImage } : {}), ...(options.progress ? { progress: options.progress } : {}) }),
+  start: (options) =>
+    startContainer({
+      ...(options.postgresImage ? { image: options.postgresImage } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    }),
 };

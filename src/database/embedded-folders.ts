@@ -40,7 +40,14 @@ export async function traversableByOthers(path: string): Promise<boolean> {
  */
 export async function makeFolders(path: string): Promise<void> {
   const missing: string[] = [];
-  for (let p = path; !(await stat(p).then(() => true, () => false)); p = dirname(p)) {
+  for (
+    let p = path;
+    !(await stat(p).then(
+      () => true,
+      () => false,
+    ));
+    p = dirname(p)
+  ) {
     missing.unshift(p);
     if (dirname(p) === p) break;
   }
@@ -78,8 +85,14 @@ export async function tempRoot(user: RunUser | null): Promise<string> {
   const root = tmpdir();
   const fix = 'Set TMPDIR to an existing folder you can write, such as /tmp.';
   const info = await stat(root).catch(() => null);
-  if (!info?.isDirectory()) throw new DatabaseError(`The temporary folder ${root} (from TMPDIR) does not exist or is not a folder. ${fix}`);
-  if (!(await access(root, constants.W_OK | constants.X_OK).then(() => true, () => false))) {
+  if (!info?.isDirectory())
+    throw new DatabaseError(`The temporary folder ${root} (from TMPDIR) does not exist or is not a folder. ${fix}`);
+  if (
+    !(await access(root, constants.W_OK | constants.X_OK).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new DatabaseError(`The temporary folder ${root} (from TMPDIR) is not writable. ${fix}`);
   }
   if (user && !(await traversableByOthers(root).catch(() => false))) {
@@ -137,7 +150,9 @@ export async function ownFolder(path: string, options: { owner: boolean }): Prom
     if (options.owner) await writeFile(join(path, OWNER_FILE), `${hostname()}:${process.pid}`);
   } catch (error) {
     await remove();
-    throw new DatabaseError(`Could not create the folder ${path}: ${(error as Error).message}. Check that its parent folder exists and is writable.`);
+    throw new DatabaseError(
+      `Could not create the folder ${path}: ${(error as Error).message}. Check that its parent folder exists and is writable.`,
+    );
   }
   return {
     path,
@@ -181,10 +196,17 @@ export async function sweepStale(root = tmpdir()): Promise<number> {
       if (alive(owner.pid)) continue;
     } else {
       // An old-style name and no owner file: being created right now, or unusable; only old ones go.
-      const age = Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(dir).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        ));
       if (age < UNOWNED_GRACE_MS) continue;
     }
-    const postmaster = Number((await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    const postmaster = Number(
+      (await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
+    );
     if (alive(postmaster)) {
       try {
         process.kill(postmaster, 'SIGQUIT');

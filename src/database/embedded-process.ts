@@ -28,7 +28,12 @@ export async function runUser(): Promise<RunUser | null> {
  * build may need LD_LIBRARY_PATH, so it is passed when set.
  */
 export function serverEnvironment(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH || '/usr/local/bin:/usr/bin:/bin', LANG: 'C', LC_ALL: 'C', HOME: home };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH || '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'C',
+    LC_ALL: 'C',
+    HOME: home,
+  };
   for (const name of ['TZ', 'LD_LIBRARY_PATH']) if (process.env[name]) env[name] = process.env[name];
   return env;
 }

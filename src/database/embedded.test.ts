@@ -11,8 +11,13 @@ import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 import { sweepStale, sweepStaging } from './embedded-folders.ts';
 import { alive } from './lifetime.ts';
 
-databaseConformance('embedded', () => startEmbedded(), async (server) =>
-  (await query<{ datname: string }>((server as EmbeddedServer).url, 'SELECT datname FROM pg_database')).map((r) => r.datname),
+databaseConformance(
+  'embedded',
+  () => startEmbedded(),
+  async (server) =>
+    (await query<{ datname: string }>((server as EmbeddedServer).url, 'SELECT datname FROM pg_database')).map(
+      (r) => r.datname,
+    ),
 );
 
 test('embedded: runs as a superuser on a unix socket only, with durability off', async () => {
@@ -31,7 +36,9 @@ const dir = decodeURIComponent(new URL(s.url).searchParams.get('host'));
 const pid = (await import('node:fs')).readFileSync(dir + '/data/postmaster.pid', 'utf8').split('\\n')[0];
 console.log(JSON.stringify({ dir, pid: Number(pid) }));
 setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', resolve));
   const { dir, pid } = JSON.parse(line) as { dir: string; pid: number };
   assert.ok(alive(pid), 'the server should be running before the kill');
@@ -57,7 +64,15 @@ test('embedded: stale instance folders of dead runs are swept, live ones kept', 
     await writeFile(join(root, 'migrate-check-run-999999999-DDDDDD', 'owner.pid'), 'some-other-host:999999999');
     await mkdir(join(root, `migrate-check-run-${process.pid}-EEEEEE`));
     assert.equal(await sweepStale(root), 2);
-    assert.deepEqual(readdirSync(root).sort(), ['migrate-check-run-999999999-DDDDDD', 'migrate-check-run-BBBBBB', `migrate-check-run-${process.pid}-EEEEEE`, 'unrelated-folder'].sort());
+    assert.deepEqual(
+      readdirSync(root).sort(),
+      [
+        'migrate-check-run-999999999-DDDDDD',
+        'migrate-check-run-BBBBBB',
+        `migrate-check-run-${process.pid}-EEEEEE`,
+        'unrelated-folder',
+      ].sort(),
+    );
     // Staging folders in the cache: a dead process's go, a live one's stay.
     await mkdir(join(root, '17.10.0-sealed.partial-999999999'));
     await mkdir(join(root, '17.10.0-sealed.stale-999999999'));

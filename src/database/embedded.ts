@@ -51,7 +51,12 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const temp = await tempRoot(user);
   await sweepStale(temp);
   await sweepStaging([temp, clustersFolder(), join(cacheRoot(), 'postgres')]);
-  const binaries = await locateBinaries({ major: options.major ?? BUNDLED_MAJOR, binDir: options.binDir, progress: options.progress, mustBeTraversable: user !== null });
+  const binaries = await locateBinaries({
+    major: options.major ?? BUNDLED_MAJOR,
+    binDir: options.binDir,
+    progress: options.progress,
+    mustBeTraversable: user !== null,
+  });
 
   const folder = await ownFolder(instancePath(temp, 'run'), { owner: true });
   const dir = folder.path;
@@ -80,14 +85,22 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const args = [
       dir,
       join(binaries.binDir, 'postgres'),
-      '-D', join(dir, 'data'),
-      '-k', dir,
-      '-c', 'listen_addresses=',
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=40',
-      '-c', 'max_locks_per_transaction=256',
+      '-D',
+      join(dir, 'data'),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=40',
+      '-c',
+      'max_locks_per_transaction=256',
     ];
     child = spawn('sh', ['-c', WATCHDOG, 'watchdog', ...args], {
       stdio: ['pipe', 'ignore', 'ignore'],
@@ -155,5 +168,6 @@ export const embeddedProvider: Provider<'embedded'> = {
   // read files there, which a migration as superuser could otherwise do.
   refuses: MACHINE_REACH,
   chosen: () => true,
-  start: (options) => startEmbedded({ major: options.postgresVersion, binDir: options.postgresBin, progress: options.progress }),
+  start: (options) =>
+    startEmbedded({ major: options.postgresVersion, binDir: options.postgresBin, progress: options.progress }),
 };

@@ -10,7 +10,12 @@ import { AdminLink, type Admin } from './admin-link.ts';
  * of at most 63 bytes, naming the run that made it (see owner-mark.ts).
  */
 export function scratchName(purpose: string): string {
-  const slug = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(-20).replace(/^_/, '');
+  const slug = purpose
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(-20)
+    .replace(/^_/, '');
   return `migrate_check_${slug ? slug + '_' : ''}${ownerTag()}_${randomBytes(4).toString('hex')}`;
 }
 
@@ -70,7 +75,9 @@ export async function createScratch(
       for (const role of usedRoles) await dropSharedRole(admin, role).catch(() => {});
     })());
   const unregister = onInterrupt(drop);
-  creating = admin.query(`CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} TEMPLATE template0 ENCODING 'UTF8'`);
+  creating = admin.query(
+    `CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} TEMPLATE template0 ENCODING 'UTF8'`,
+  );
   try {
     await creating;
     await admin.query(`COMMENT ON DATABASE ${name} IS ${pg.escapeLiteral(ownerMark())}`);
@@ -80,7 +87,12 @@ export async function createScratch(
   }
   let asRole: 'login' | 'set-role' | undefined;
   const open = async (config: pg.ClientConfig, settings: SessionSettings) => {
-    const client = new pg.Client({ ...config, statement_timeout: settings.statementTimeoutMs, lock_timeout: settings.lockTimeoutMs, application_name: 'migrate-check' });
+    const client = new pg.Client({
+      ...config,
+      statement_timeout: settings.statementTimeoutMs,
+      lock_timeout: settings.lockTimeoutMs,
+      application_name: 'migrate-check',
+    });
     // A server-side error on an idle connection (e.g. the database was dropped on Ctrl-C)
     // must not crash the process.
     client.on('error', () => {});
@@ -154,7 +166,8 @@ async function dropSharedRole(admin: Admin, role: string): Promise<void> {
          FROM pg_roles r WHERE rolname = $1`,
       [role],
     );
-    if (rows[0] && rows[0].mark === SHARED_ROLE_MARK && !rows[0].owns) await admin.query(`DROP ROLE ${pg.escapeIdentifier(role)}`);
+    if (rows[0] && rows[0].mark === SHARED_ROLE_MARK && !rows[0].owns)
+      await admin.query(`DROP ROLE ${pg.escapeIdentifier(role)}`);
   });
 }
 

@@ -18,7 +18,10 @@ export interface MigrationSession {
 export function sessionSetup(session: MigrationSession): (client: pg.Client) => Promise<void> {
   return async (client) => {
     if (session.role) await client.query(`SET SESSION AUTHORIZATION ${pg.escapeIdentifier(session.role)}`);
-    const values: [string, string][] = [...(session.searchPath ? [['search_path', session.searchPath] as [string, string]] : []), ...Object.entries(session.settings)];
+    const values: [string, string][] = [
+      ...(session.searchPath ? [['search_path', session.searchPath] as [string, string]] : []),
+      ...Object.entries(session.settings),
+    ];
     for (const [name, value] of values) {
       try {
         await client.query('SELECT set_config($1, $2, false)', [name, value]);

@@ -49,7 +49,10 @@ async function sweepGone(admin: pg.Client): Promise<void> {
   );
   for (const { kind, name, mark } of rows) {
     if (!ownerGone(mark) && !taggedOwnerGone(name)) continue;
-    const sql = kind === 'database' ? `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)` : `DROP ROLE IF EXISTS ${pg.escapeIdentifier(name)}`;
+    const sql =
+      kind === 'database'
+        ? `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`
+        : `DROP ROLE IF EXISTS ${pg.escapeIdentifier(name)}`;
     await admin.query(sql).catch(() => {});
   }
 }
@@ -59,11 +62,20 @@ async function sweepGone(admin: pg.Client): Promise<void> {
  * superuser, no CREATEDB, no CREATEROLE, owner of nothing but the run's scratch databases.
  */
 async function createRunRole(admin: pg.Client): Promise<RunRole | null> {
-  const [me] = (await admin.query<{ su: boolean; cr: boolean }>('SELECT rolsuper AS su, rolcreaterole AS cr FROM pg_roles WHERE rolname = current_user')).rows;
+  const [me] = (
+    await admin.query<{ su: boolean; cr: boolean }>(
+      'SELECT rolsuper AS su, rolcreaterole AS cr FROM pg_roles WHERE rolname = current_user',
+    )
+  ).rows;
   if (!me?.su && !me?.cr) return null;
-  const role: RunRole = { name: `migrate_check_run_${ownerTag()}_${randomBytes(4).toString('hex')}`, password: randomBytes(18).toString('base64url') };
+  const role: RunRole = {
+    name: `migrate_check_run_${ownerTag()}_${randomBytes(4).toString('hex')}`,
+    password: randomBytes(18).toString('base64url'),
+  };
   const quoted = pg.escapeIdentifier(role.name);
-  await admin.query(`CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${pg.escapeLiteral(role.password)}`);
+  await admin.query(
+    `CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${pg.escapeLiteral(role.password)}`,
+  );
   await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(ownerMark())}`);
   // A CREATEROLE user (not superuser) must be a member to make the role own a database.
   if (!me.su) await admin.query(`GRANT ${quoted} TO CURRENT_USER`).catch(() => {});
@@ -84,7 +96,11 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
     return { connectionString: u.toString() };
   };
 
-  const admin = new pg.Client({ connectionString: url, application_name: 'migrate-check', connectionTimeoutMillis: 15_000 });
+  const admin = new pg.Client({
+    connectionString: url,
+    application_name: 'migrate-check',
+    connectionTimeoutMillis: 15_000,
+  });
   admin.on('error', () => {});
   try {
     await admin.connect();

@@ -28,7 +28,10 @@ describe('a folder lists the same however its path is spelled', () => {
       const parent = dirname(dir);
       const name = relative(parent, dir);
       const expected = await fsDirectory(dir).list();
-      assert.ok(expected.some((f) => f.includes('/')), 'the fixture has sub-folders');
+      assert.ok(
+        expected.some((f) => f.includes('/')),
+        'the fixture has sub-folders',
+      );
       const spellings: [string, string][] = [
         [parent, name],
         [parent, `./${name}`],
@@ -70,16 +73,31 @@ describe('entries that are not regular files', () => {
   });
 
   const cases: [string, (dir: string) => void, RegExp][] = [
-    ['a link out of the folder', (d) => symlinkSync('/etc/passwd', join(d, '0001_x.up.sql')),
-      /`[^`]*\/0001_x\.up\.sql` is a symbolic link to \/etc\/passwd, outside the migration folder: replace the link/],
-    ['a dangling link', (d) => symlinkSync('gone.sql', join(d, '0001_x.up.sql')),
-      /0001_x\.up\.sql` is a symbolic link to gone\.sql, which does not exist/],
-    ['a link to a folder', (d) => (mkdirSync(join(d, 'sub')), symlinkSync('sub', join(d, '0001_x.up.sql'))),
-      /0001_x\.up\.sql` is a symbolic link to a folder \(sub\): replace the link with what it points to/],
-    ['an empty folder named like a migration', (d) => mkdirSync(join(d, '0001_x.up.sql')),
-      /0001_x\.up\.sql` is an empty folder: remove it, or put the migration file in its place/],
-    ['a FIFO', (d) => execFileSync('mkfifo', [join(d, '0001_x.up.sql')]),
-      /0001_x\.up\.sql` is a FIFO \(named pipe\): remove it/],
+    [
+      'a link out of the folder',
+      (d) => symlinkSync('/etc/passwd', join(d, '0001_x.up.sql')),
+      /`[^`]*\/0001_x\.up\.sql` is a symbolic link to \/etc\/passwd, outside the migration folder: replace the link/,
+    ],
+    [
+      'a dangling link',
+      (d) => symlinkSync('gone.sql', join(d, '0001_x.up.sql')),
+      /0001_x\.up\.sql` is a symbolic link to gone\.sql, which does not exist/,
+    ],
+    [
+      'a link to a folder',
+      (d) => (mkdirSync(join(d, 'sub')), symlinkSync('sub', join(d, '0001_x.up.sql'))),
+      /0001_x\.up\.sql` is a symbolic link to a folder \(sub\): replace the link with what it points to/,
+    ],
+    [
+      'an empty folder named like a migration',
+      (d) => mkdirSync(join(d, '0001_x.up.sql')),
+      /0001_x\.up\.sql` is an empty folder: remove it, or put the migration file in its place/,
+    ],
+    [
+      'a FIFO',
+      (d) => execFileSync('mkfifo', [join(d, '0001_x.up.sql')]),
+      /0001_x\.up\.sql` is a FIFO \(named pipe\): remove it/,
+    ],
   ];
   for (const [name, make, message] of cases) {
     test(`${name} stops the listing with a message naming it`, async () => {
@@ -89,7 +107,10 @@ describe('entries that are not regular files', () => {
       const stops = (e: Error) =>
         e.name === 'InputError' && message.test(e.message) && /only regular files/.test(e.message);
       await assert.rejects(reader.list(), stops);
-      assert.deepEqual((await reader.special!()).map((s) => s.file), ['0001_x.up.sql']);
+      assert.deepEqual(
+        (await reader.special!()).map((s) => s.file),
+        ['0001_x.up.sql'],
+      );
     });
   }
 
@@ -101,7 +122,10 @@ describe('entries that are not regular files', () => {
     const reader = fsDirectory(dir);
     const message = /`[^`]*\/everything` is a symbolic link to \/, a folder that holds it \(a loop: .*\): remove/;
     await assert.rejects(reader.list(), (e: Error) => e.name === 'InputError' && message.test(e.message));
-    assert.deepEqual((await reader.special!()).map((s) => s.file), ['everything', 'sub/again', 'up']);
+    assert.deepEqual(
+      (await reader.special!()).map((s) => s.file),
+      ['everything', 'sub/again', 'up'],
+    );
     assert.match((await reader.special!())[1]!.kind, /^a symbolic link to \S+\/sub \(\.\), a folder that holds it/);
   });
 

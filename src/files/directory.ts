@@ -110,7 +110,8 @@ async function loopOf(full: string, realDir: string): Promise<Omit<SpecialEntry,
   if (!holds) return null;
   const target = await readlink(full).catch(() => real);
   return {
-    kind: `a symbolic link to ${real === target ? real : `${real} (${target})`}, a folder that holds it ` +
+    kind:
+      `a symbolic link to ${real === target ? real : `${real} (${target})`}, a folder that holds it ` +
       '(a loop: a tool that follows links to folders would walk the migrations again through it, without end)',
     fix: 'remove the link (migrate-check does not follow links to folders)',
   };
@@ -155,7 +156,8 @@ export function fsDirectory(path: string): DirectoryReader {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') throw unreadable(error, path, 'directory');
-      const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
+      const why =
+        code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
       throw new InputError(`Migration directory \`${path}\` ${why}. Pass the folder that holds your migration files.`);
     }
     const files: string[] = [];
@@ -177,7 +179,11 @@ export function fsDirectory(path: string): DirectoryReader {
           // `<timestamp>_<name>/migration.sql` folders may themselves end in `.sql`.
           const before = files.length;
           await visit(join(dir, entry.name));
-          if (/\.sql$/i.test(entry.name) && files.length === before && !special.some((e) => e.file.startsWith(`${file}/`))) {
+          if (
+            /\.sql$/i.test(entry.name) &&
+            files.length === before &&
+            !special.some((e) => e.file.startsWith(`${file}/`))
+          ) {
             special.push({ file, kind: 'an empty folder', fix: 'remove it, or put the migration file in its place' });
           }
         } else if (entry.isFile()) {

@@ -19,7 +19,12 @@ const LEFTOVER = /(~|\.(bak|orig|rej|swp|swo|tmp|old))$/i;
  */
 export function looksLikeMigration(file: string): boolean {
   const base = posix.basename(file).replace(LEFTOVER, '');
-  return /^\d/.test(base) || /\.(up|down)\.[a-z]+$/i.test(base) || /^[VUR]\d*[._]*_/.test(base) || LEFTOVER.test(posix.basename(file));
+  return (
+    /^\d/.test(base) ||
+    /\.(up|down)\.[a-z]+$/i.test(base) ||
+    /^[VUR]\d*[._]*_/.test(base) ||
+    LEFTOVER.test(posix.basename(file))
+  );
 }
 
 /**
@@ -42,15 +47,27 @@ export function ignore(
       file: at(directory, file),
       line: null,
       message: `${file} looks like a migration, but ${reason.replace(/^./, (c) => c.toLowerCase())}: it will never run.`,
-      help: LEFTOVER.test(file) ? 'Delete the leftover copy.' : 'Rename the file to the naming pattern of your migration tool, or move it out of the migration directory.',
+      help: LEFTOVER.test(file)
+        ? 'Delete the leftover copy.'
+        : 'Rename the file to the naming pattern of your migration tool, or move it out of the migration directory.',
     });
   }
 }
 
 /** Compares versions numerically (digits, leading zeros ignored), then by the tie-breaker. */
-export function byVersion<T extends { version: string }>(ordering: Ordering, tie: (m: T) => string = () => ''): (a: T, b: T) => number {
+export function byVersion<T extends { version: string }>(
+  ordering: Ordering,
+  tie: (m: T) => string = () => '',
+): (a: T, b: T) => number {
   return (a, b) => {
-    const order = ordering === 'numeric' ? compareNumeric(a.version, b.version) : a.version < b.version ? -1 : a.version > b.version ? 1 : 0;
+    const order =
+      ordering === 'numeric'
+        ? compareNumeric(a.version, b.version)
+        : a.version < b.version
+          ? -1
+          : a.version > b.version
+            ? 1
+            : 0;
     if (order !== 0) return order;
     const [x, y] = [tie(a), tie(b)];
     return x < y ? -1 : x > y ? 1 : 0;
@@ -62,7 +79,15 @@ export function byVersion<T extends { version: string }>(ordering: Ordering, tie
  * dbmate, silently skips the second). Recorded as a `duplicate-version` problem; the first
  * file is kept so the rest of the directory can still be replayed.
  */
-export function duplicate(ignored: IgnoredFile[], problems: Problem[], directory: DirectoryReader, kept: string, file: string, version: string, consequence: string): void {
+export function duplicate(
+  ignored: IgnoredFile[],
+  problems: Problem[],
+  directory: DirectoryReader,
+  kept: string,
+  file: string,
+  version: string,
+  consequence: string,
+): void {
   ignored.push({ file, reason: `version ${version} is already taken by ${posix.basename(kept)}` });
   problems.push({
     check: 'duplicate-version',
@@ -97,7 +122,11 @@ export function dropDuplicates(
 }
 
 /** Whether any `.sql` file directly in the listing starts with the given marker line. */
-export async function anyFileHas(directory: DirectoryReader, files: readonly string[], marker: RegExp): Promise<boolean> {
+export async function anyFileHas(
+  directory: DirectoryReader,
+  files: readonly string[],
+  marker: RegExp,
+): Promise<boolean> {
   for (const file of files) {
     if (file.includes('/') || !file.endsWith('.sql')) continue;
     if (marker.test(await directory.read(file))) return true;

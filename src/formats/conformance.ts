@@ -22,7 +22,10 @@ export function formatConformance(format: Format, sample: ConformanceCase): void
   test(`${format.id}: detection ${sample.detected === false ? 'leaves its layout to an explicit format' : 'picks it, and nothing else, for its own layout'}`, async () => {
     const dir = memoryDirectory('db', sample.files);
     if (sample.detected === false) {
-      const picked = await detectFormat(dir).then((f) => f.id, () => null);
+      const picked = await detectFormat(dir).then(
+        (f) => f.id,
+        () => null,
+      );
       assert.notEqual(picked, format.id);
     } else {
       assert.equal(await format.detect(dir, Object.keys(sample.files)), true);
@@ -34,7 +37,10 @@ export function formatConformance(format: Format, sample: ConformanceCase): void
 
   test(`${format.id}: orders migrations exactly as the tool does`, async () => {
     const set = await format.load(memoryDirectory('db', sample.files), sample.options);
-    assert.deepEqual(set.migrations.map((m) => m.version), sample.order);
+    assert.deepEqual(
+      set.migrations.map((m) => m.version),
+      sample.order,
+    );
     assert.equal(set.format, format.id);
   });
 

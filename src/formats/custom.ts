@@ -19,7 +19,9 @@ export function customPattern(settings: CustomSettings): RegExp {
   const groups = new RegExp(`${settings.pattern}|`).exec('')?.groups ?? {};
   for (const group of ['version', 'name']) {
     if (!(group in groups)) {
-      throw new ConfigError(`\`custom.pattern\` has no named group \`${group}\`. Write e.g. "^(?<version>\\\\d+)_(?<name>.+)\\\\.(?<direction>up|down)\\\\.sql$".`);
+      throw new ConfigError(
+        `\`custom.pattern\` has no named group \`${group}\`. Write e.g. "^(?<version>\\\\d+)_(?<name>.+)\\\\.(?<direction>up|down)\\\\.sql$".`,
+      );
     }
   }
   return pattern;
@@ -44,7 +46,8 @@ export const custom: Format = {
   id: 'custom',
   looksLike: 'any naming, described by `custom.pattern` in the config',
   hasDowns: true,
-  noTransactionHelp: 'Move the statement into its own migration and mark that migration as running without a transaction.',
+  noTransactionHelp:
+    'Move the statement into its own migration and mark that migration as running without a transaction.',
 
   async detect() {
     return false;
@@ -53,15 +56,22 @@ export const custom: Format = {
   async load(directory, options) {
     const settings = options?.custom;
     if (!settings) {
-      throw new ConfigError('`format: custom` needs a `custom` section in the config, e.g. { "pattern": "^(?<version>\\\\d+)-(?<name>.+)\\\\.sql$", "ordering": "numeric" }.');
+      throw new ConfigError(
+        '`format: custom` needs a `custom` section in the config, e.g. { "pattern": "^(?<version>\\\\d+)-(?<name>.+)\\\\.sql$", "ordering": "numeric" }.',
+      );
     }
     const pattern = customPattern(settings);
     const ignores = (settings.ignore ?? []).map((p) => compile(p, 'custom.ignore'));
-    const noTransactionName = settings.noTransactionName ? compile(settings.noTransactionName, 'custom.no-transaction-name') : null;
+    const noTransactionName = settings.noTransactionName
+      ? compile(settings.noTransactionName, 'custom.no-transaction-name')
+      : null;
     const ignored: IgnoredFile[] = [];
     const problems: Problem[] = [];
     // Every file for a version and direction, with its rank in `prefer`; the best one runs.
-    const candidates = new Map<string, { version: string; name: string; side: 'up' | 'down'; file: string; rank: number }[]>();
+    const candidates = new Map<
+      string,
+      { version: string; name: string; side: 'up' | 'down'; file: string; rank: number }[]
+    >();
     for (const file of await directory.list()) {
       if (ignores.some((re) => re.test(file))) {
         ignored.push({ file, reason: 'it matches `custom.ignore`' });
@@ -75,10 +85,14 @@ export const custom: Format = {
       const { version, name = '', direction = 'up', variant = '' } = match.groups;
       const side = UP.test(direction) ? 'up' : DOWN.test(direction) ? 'down' : null;
       if (!side) {
-        throw new ConfigError(`${at(directory, file)}: the \`direction\` group matched \`${direction}\`; it must be up or down (or do/undo). Adjust \`custom.pattern\`.`);
+        throw new ConfigError(
+          `${at(directory, file)}: the \`direction\` group matched \`${direction}\`; it must be up or down (or do/undo). Adjust \`custom.pattern\`.`,
+        );
       }
       if (settings.ordering === 'numeric' && !/^\d+$/.test(version)) {
-        throw new InputError(`${at(directory, file)}: version \`${version}\` is not a number, but \`custom.ordering\` is numeric. Use \`ordering: lexical\` or fix the pattern.`);
+        throw new InputError(
+          `${at(directory, file)}: version \`${version}\` is not a number, but \`custom.ordering\` is numeric. Use \`ordering: lexical\` or fix the pattern.`,
+        );
       }
       const rank = settings.prefer ? settings.prefer.indexOf(variant) : 0;
       if (rank < 0) {
@@ -97,14 +111,24 @@ export const custom: Format = {
       const [best, ...others] = list;
       for (const other of others) {
         if (other.rank === best!.rank) {
-          duplicate(ignored, problems, directory, best!.file, other.file, key, `your runner cannot apply both as the ${best!.side} of one version`);
+          duplicate(
+            ignored,
+            problems,
+            directory,
+            best!.file,
+            other.file,
+            key,
+            `your runner cannot apply both as the ${best!.side} of one version`,
+          );
         } else {
           ignored.push({ file: other.file, reason: `${best!.file} is preferred for this version (\`custom.prefer\`)` });
         }
       }
       const text = await directory.read(best!.file);
       const firstLine = text.split('\n', 1)[0]!.trim();
-      const bare = (noTransactionName?.test(best!.file) ?? false) || (settings.noTransactionFirstLine !== undefined && firstLine === settings.noTransactionFirstLine);
+      const bare =
+        (noTransactionName?.test(best!.file) ?? false) ||
+        (settings.noTransactionFirstLine !== undefined && firstLine === settings.noTransactionFirstLine);
       const script: Script = {
         file: at(directory, best!.file),
         units: settings.split === 'statements' ? splitStatements(text) : wholeFile(text),
@@ -115,6 +139,13 @@ export const custom: Format = {
       byKey.set(key, entry);
     }
     const migrations = [...byKey.values()].sort(byVersion(settings.ordering)).map(({ key: _key, ...m }) => m);
-    return { directory: directory.path, format: 'custom', migrations, ignored, problems, bookkeeping: settings.bookkeeping };
+    return {
+      directory: directory.path,
+      format: 'custom',
+      migrations,
+      ignored,
+      problems,
+      bookkeeping: settings.bookkeeping,
+    };
   },
 };

@@ -36,7 +36,7 @@ const valid: [string, string, Section[]][] = [
   [
     'TestParseMigrationContents "allow leading comments and whitespace preceding the migrate blocks"',
     `\n-- This migration creates the users table.\n-- It'll drop it in the event of a rollback.\n\n-- migrate:up\n` +
-    `${USERS_UP}\n\n-- migrate:down\ndrop table users;\n`,
+      `${USERS_UP}\n\n-- migrate:down\ndrop table users;\n`,
     [[`-- migrate:up\n${USERS_UP}\n\n`, true, '-- migrate:down\ndrop table users;\n', true]],
   ],
   [
@@ -47,12 +47,14 @@ const valid: [string, string, Section[]][] = [
   [
     'TestParseMigrationContents "ensure Windows CR/LF line endings … with migration options"',
     `-- migrate:up transaction:true\r\n${USERS_UP}\r\n-- migrate:down transaction:true\r\ndrop table users;\r\n`,
-    [[
-      `-- migrate:up transaction:true\r\n${USERS_UP}\r\n`,
-      true,
-      '-- migrate:down transaction:true\r\ndrop table users;\r\n',
-      true,
-    ]],
+    [
+      [
+        `-- migrate:up transaction:true\r\n${USERS_UP}\r\n`,
+        true,
+        '-- migrate:down transaction:true\r\ndrop table users;\r\n',
+        true,
+      ],
+    ],
   ],
 ];
 for (const [name, text, expected] of valid) {
@@ -72,12 +74,14 @@ test(`dbmate migration_test.go ${DISABLING}: five sections, each its own options
   const section = ([c, up, down]: [string, string, string]) =>
     `-- migrate:up${up}\n${color(c)}-- migrate:down${down}\n${color(c)}`;
   const text = markers.map(section).join('');
-  const expected = markers.map(([c, up, down]): Section => [
-    `-- migrate:up${up}\n${color(c)}`,
-    up !== ' transaction:false',
-    `-- migrate:down${down}\n${color(c)}`,
-    down !== ' transaction:false',
-  ]);
+  const expected = markers.map(
+    ([c, up, down]): Section => [
+      `-- migrate:up${up}\n${color(c)}`,
+      up !== ' transaction:false',
+      `-- migrate:down${down}\n${color(c)}`,
+      down !== ' transaction:false',
+    ],
+  );
   assert.deepEqual(sections(text), expected);
 });
 
@@ -98,14 +102,14 @@ const refused: [string, string, string][] = [
   [
     '"do not allow arbitrary statements preceding the migrate blocks"',
     "\n-- create status_type\nCREATE TYPE status_type AS ENUM ('active', 'inactive');\n\n-- migrate:up\n" +
-    "ALTER TABLE users ADD COLUMN s status_type;\n\n" +
+      'ALTER TABLE users ADD COLUMN s status_type;\n\n' +
       '-- migrate:down\nALTER TABLE users DROP COLUMN s;\n',
     DBMATE_ERRORS.unexpectedStatement,
   ],
   [
     '"require a down block in each section"',
     `-- migrate:up\n${USERS_UP}\n-- migrate:up\ncreate table statuses (id serial);\n-- migrate:down\n` +
-    `drop table statuses;\n`,
+      `drop table statuses;\n`,
     DBMATE_ERRORS.missingDown,
   ],
   [
@@ -129,10 +133,12 @@ test('dbmate migration.go parseMigrationOptions doc example: "transaction:false"
 test('dbmate: a down marker with text after it is still the down marker (it used to run as part of the up)', () => {
   for (const marker of ['-- migrate:down transaction:false ', '-- migrate:down -- undo']) {
     const [section] = sections(`-- migrate:up\ncreate table a ();\n${marker}\ndrop table a;\n`);
-    assert.deepEqual(
-      section,
-      ['-- migrate:up\ncreate table a ();\n', true, `${marker}\ndrop table a;\n`, !marker.includes('false')],
-    );
+    assert.deepEqual(section, [
+      '-- migrate:up\ncreate table a ();\n',
+      true,
+      `${marker}\ndrop table a;\n`,
+      !marker.includes('false'),
+    ]);
   }
   // Not markers: another word glued to the marker, or a marker that does not start its line.
   assert.equal(error('-- migrate:up\nselect 1;\n-- migrate:downgrade\n  -- migrate:down\n'), DBMATE_ERRORS.missingDown);

@@ -29,9 +29,10 @@ function script(file: string, text: string, blocks: DbmateBlock[], version: stri
   if (blocks.length === 1) {
     return { file, units: [unit(only!)], transaction: only!.transaction ? 'wrapped' : 'implicit' };
   }
-  const record = direction === 'up'
-    ? `insert into schema_migrations (version) values ('${version}')`
-    : `delete from schema_migrations where version = '${version}'`;
+  const record =
+    direction === 'up'
+      ? `insert into schema_migrations (version) values ('${version}')`
+      : `delete from schema_migrations where version = '${version}'`;
   const units = blocks.flatMap((b) => {
     const own = (sql: string): ExecUnit => ({ sql, ...where(b.offset) });
     const body = [unit(b), own(record)];
@@ -66,7 +67,8 @@ export const dbmate: Format = {
   looksLike: '`20240101120000_create_users.sql` holding `-- migrate:up` and `-- migrate:down`',
   // A file without a down block is refused outright (a parse-error), so pairing never meets one.
   hasDowns: true,
-  noTransactionHelp: 'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
+  noTransactionHelp:
+    'Move the statement into its own migration whose up marker reads `-- migrate:up transaction:false`.',
 
   async detect(directory, files) {
     for (const file of files) {
@@ -107,7 +109,11 @@ export const dbmate: Format = {
       (v) => v,
     );
     return {
-      directory: directory.path, format: 'dbmate', migrations: unique, ignored, problems,
+      directory: directory.path,
+      format: 'dbmate',
+      migrations: unique,
+      ignored,
+      problems,
       bookkeeping: BOOKKEEPING,
     };
   },
@@ -141,7 +147,19 @@ async function parsed(
   }
   return {
     ...id,
-    up: script(path, text, sections.map((s) => s.up), id.version, 'up'),
-    down: script(path, text, sections.map((s) => s.down), id.version, 'down'),
+    up: script(
+      path,
+      text,
+      sections.map((s) => s.up),
+      id.version,
+      'up',
+    ),
+    down: script(
+      path,
+      text,
+      sections.map((s) => s.down),
+      id.version,
+      'down',
+    ),
   };
 }

@@ -19,24 +19,40 @@ const journal = (entries: Entry[], version = '7', dialect = 'postgresql') =>
   JSON.stringify({
     version,
     dialect,
-    entries: entries.map(([tag, when, breakpoints = true], idx) => ({ idx, version, ...(when === undefined ? {} : { when }), tag, breakpoints })),
+    entries: entries.map(([tag, when, breakpoints = true], idx) => ({
+      idx,
+      version,
+      ...(when === undefined ? {} : { when }),
+      tag,
+      breakpoints,
+    })),
   });
 const load = (files: Record<string, string>) => drizzle.load(memoryDirectory('drizzle', files));
 const chunks = async (sql: string, breakpoints = true) =>
-  (await load({ '0000_a.sql': sql, 'meta/_journal.json': journal([['0000_a', 1, breakpoints]]) })).migrations[0]!.up!.units.map((u) => u.sql);
+  (
+    await load({ '0000_a.sql': sql, 'meta/_journal.json': journal([['0000_a', 1, breakpoints]]) })
+  ).migrations[0]!.up!.units.map((u) => u.sql);
 const problems = (set: MigrationSet) => (set.problems ?? []).map((p) => [p.check, p.file]);
 
-test('drizzle migrator.ts readMigrationFiles: the journal\'s list decides the order, not idx or the file names', async () => {
-  const entries = JSON.stringify({ entries: [{ idx: 1, when: 1, tag: '0001_b' }, { idx: 0, when: 2, tag: '0000_a' }] });
+test("drizzle migrator.ts readMigrationFiles: the journal's list decides the order, not idx or the file names", async () => {
+  const entries = JSON.stringify({
+    entries: [
+      { idx: 1, when: 1, tag: '0001_b' },
+      { idx: 0, when: 2, tag: '0000_a' },
+    ],
+  });
   const set = await load({ '0000_a.sql': 'select 1;', '0001_b.sql': 'select 2;', 'meta/_journal.json': entries });
-  assert.deepEqual(set.migrations.map((m) => m.version), ['0001', '0000']);
+  assert.deepEqual(
+    set.migrations.map((m) => m.version),
+    ['0001', '0000'],
+  );
 });
 
 test('drizzle migrator.ts readMigrationFiles: split at every `--> statement-breakpoint`; a chunk of two statements is one query', async () => {
-  assert.deepEqual(await chunks('CREATE TABLE a (x int);--> statement-breakpoint\nCREATE TABLE b (x int); CREATE TABLE c (x int);\n'), [
-    'CREATE TABLE a (x int);',
-    'CREATE TABLE b (x int); CREATE TABLE c (x int);\n',
-  ]);
+  assert.deepEqual(
+    await chunks('CREATE TABLE a (x int);--> statement-breakpoint\nCREATE TABLE b (x int); CREATE TABLE c (x int);\n'),
+    ['CREATE TABLE a (x int);', 'CREATE TABLE b (x int); CREATE TABLE c (x int);\n'],
+  );
 });
 
 test('drizzle migrator.ts readMigrationFiles: `breakpoints: false` in the journal does not stop the split', async () => {
@@ -52,17 +68,31 @@ test('drizzle migrator.ts readMigrationFiles: only the exact marker splits (`-->
 });
 
 test('drizzle-kit generate --custom: a file holding only its comment is sent, and does nothing', async () => {
-  assert.deepEqual(await chunks('-- Custom SQL migration file, put your code below! --'), ['-- Custom SQL migration file, put your code below! --']);
+  assert.deepEqual(await chunks('-- Custom SQL migration file, put your code below! --'), [
+    '-- Custom SQL migration file, put your code below! --',
+  ]);
 });
 
 test('drizzle migrator.ts readMigrationFiles: a journal entry without its file stops the migrator ("No file … found") before anything runs', async () => {
-  const set = await load({ '0000_a.sql': 'select 1;', 'meta/_journal.json': journal([['0000_a', 1], ['0001_gone', 2]]) });
+  const set = await load({
+    '0000_a.sql': 'select 1;',
+    'meta/_journal.json': journal([
+      ['0000_a', 1],
+      ['0001_gone', 2],
+    ]),
+  });
   assert.deepEqual(problems(set), [['parse-error', 'drizzle/meta/_journal.json']]);
-  assert.match(set.problems![0]!.message, /0001_gone\.sql does not exist: the drizzle migrator stops before it applies any migration \("No file 0001_gone\.sql found"\)/);
+  assert.match(
+    set.problems![0]!.message,
+    /0001_gone\.sql does not exist: the drizzle migrator stops before it applies any migration \("No file 0001_gone\.sql found"\)/,
+  );
 });
 
 test('drizzle migrator.ts readMigrationFiles: without meta/_journal.json the migrator refuses ("Can\'t find meta/_journal.json file")', async () => {
-  await assert.rejects(load({ '0000_a.sql': 'select 1;' }), /drizzle\/meta\/_journal\.json does not exist: drizzle runs only what its journal lists/);
+  await assert.rejects(
+    load({ '0000_a.sql': 'select 1;' }),
+    /drizzle\/meta\/_journal\.json does not exist: drizzle runs only what its journal lists/,
+  );
 });
 
 test('drizzle migrator.ts readMigrationFiles: a journal that is not JSON is refused (JSON.parse throws)', async () => {
@@ -70,49 +100,124 @@ test('drizzle migrator.ts readMigrationFiles: a journal that is not JSON is refu
 });
 
 test('drizzle migrator.ts readMigrationFiles: a `.sql` file the journal does not list is never read', async () => {
-  const set = await load({ '0000_a.sql': 'select 1;', '0001_lost.sql': 'select 2;', 'meta/_journal.json': journal([['0000_a', 1]]) });
-  assert.deepEqual(set.migrations.map((m) => m.version), ['0000']);
+  const set = await load({
+    '0000_a.sql': 'select 1;',
+    '0001_lost.sql': 'select 2;',
+    'meta/_journal.json': journal([['0000_a', 1]]),
+  });
+  assert.deepEqual(
+    set.migrations.map((m) => m.version),
+    ['0000'],
+  );
   assert.deepEqual(problems(set), [['naming', 'drizzle/0001_lost.sql']]);
 });
 
 test('drizzle pg-core dialect.ts migrate(): bookkeeping is drizzle.__drizzle_migrations (id serial, hash text not null, created_at bigint)', async () => {
   const set = await load({ '0000_a.sql': 'select 1;', 'meta/_journal.json': journal([['0000_a', 1]]) });
-  const norm = (sql: string) => sql.replace(/\s+/g, ' ').replace(/\s*([(),;])\s*/g, '$1').trim().toLowerCase();
+  const norm = (sql: string) =>
+    sql
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([(),;])\s*/g, '$1')
+      .trim()
+      .toLowerCase();
   assert.equal(
     norm(set.bookkeeping),
-    norm('CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint )'),
+    norm(
+      'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint )',
+    ),
   );
 });
 
 test('drizzle pg-core dialect.ts migrate(): every pending migration in one transaction', async () => {
-  const set = await load({ '0000_a.sql': 'select 1;', '0001_b.sql': 'select 2;', 'meta/_journal.json': journal([['0000_a', 1], ['0001_b', 2]]) });
+  const set = await load({
+    '0000_a.sql': 'select 1;',
+    '0001_b.sql': 'select 2;',
+    'meta/_journal.json': journal([
+      ['0000_a', 1],
+      ['0001_b', 2],
+    ]),
+  });
   assert.equal(set.pendingTogether, true);
-  assert.deepEqual(set.migrations.map((m) => m.up?.transaction), ['wrapped', 'wrapped']);
+  assert.deepEqual(
+    set.migrations.map((m) => m.up?.transaction),
+    ['wrapped', 'wrapped'],
+  );
 });
 
 const timeOrder: [string, Entry[], string[]][] = [
-  ['an entry older than an earlier one is skipped on a migrated database', [['0000_a', 10], ['0001_b', 30], ['0002_c', 20]], ['drizzle/0002_c.sql']],
-  ['`Number(created_at) < when` is strict: an entry as old as an earlier one is skipped too', [['0000_a', 10], ['0001_b', 10]], ['drizzle/0001_b.sql']],
-  ['`when` as a string of digits compares as its number', [['0000_a', '10'], ['0001_b', '9']], ['drizzle/0001_b.sql']],
-  ['entries in time order raise nothing', [['0000_a', 10], ['0001_b', 11]], []],
+  [
+    'an entry older than an earlier one is skipped on a migrated database',
+    [
+      ['0000_a', 10],
+      ['0001_b', 30],
+      ['0002_c', 20],
+    ],
+    ['drizzle/0002_c.sql'],
+  ],
+  [
+    '`Number(created_at) < when` is strict: an entry as old as an earlier one is skipped too',
+    [
+      ['0000_a', 10],
+      ['0001_b', 10],
+    ],
+    ['drizzle/0001_b.sql'],
+  ],
+  [
+    '`when` as a string of digits compares as its number',
+    [
+      ['0000_a', '10'],
+      ['0001_b', '9'],
+    ],
+    ['drizzle/0001_b.sql'],
+  ],
+  [
+    'entries in time order raise nothing',
+    [
+      ['0000_a', 10],
+      ['0001_b', 11],
+    ],
+    [],
+  ],
 ];
 for (const [name, entries, flagged] of timeOrder) {
   test(`drizzle pg-core dialect.ts migrate(): ${name}; on a new database every entry runs`, async () => {
     const files = Object.fromEntries(entries.map(([tag]) => [`${tag}.sql`, 'select 1;']));
     const set = await load({ ...files, 'meta/_journal.json': journal(entries) });
-    assert.deepEqual(set.migrations.map((m) => m.up !== null), entries.map(() => true));
-    assert.deepEqual(problems(set), flagged.map((file) => ['naming', file]));
+    assert.deepEqual(
+      set.migrations.map((m) => m.up !== null),
+      entries.map(() => true),
+    );
+    assert.deepEqual(
+      problems(set),
+      flagged.map((file) => ['naming', file]),
+    );
   });
 }
 
 const brokenTimes: [string, Entry, RegExp][] = [
-  ['no `when`: the record insert has no value, a syntax error that fails the deploy', ['0001_b'], /has no `when`: on a new database the migrator fails recording it/],
-  ['`when: null`: recorded NULL, taken for the latest, and every migration runs again next deploy', ['0001_b', null], /created_at NULL.*applies every migration again on the next deploy/],
-  ['`when` not an integer: created_at bigint refuses it', ['0001_b', 'yesterday'], /`when` is "yesterday", not an integer/],
+  [
+    'no `when`: the record insert has no value, a syntax error that fails the deploy',
+    ['0001_b'],
+    /has no `when`: on a new database the migrator fails recording it/,
+  ],
+  [
+    '`when: null`: recorded NULL, taken for the latest, and every migration runs again next deploy',
+    ['0001_b', null],
+    /created_at NULL.*applies every migration again on the next deploy/,
+  ],
+  [
+    '`when` not an integer: created_at bigint refuses it',
+    ['0001_b', 'yesterday'],
+    /`when` is "yesterday", not an integer/,
+  ],
 ];
 for (const [name, entry, message] of brokenTimes) {
   test(`drizzle pg-core dialect.ts migrate(): ${name}`, async () => {
-    const set = await load({ '0000_a.sql': 'select 1;', '0001_b.sql': 'select 2;', 'meta/_journal.json': journal([['0000_a', 1], entry]) });
+    const set = await load({
+      '0000_a.sql': 'select 1;',
+      '0001_b.sql': 'select 2;',
+      'meta/_journal.json': journal([['0000_a', 1], entry]),
+    });
     assert.deepEqual(problems(set), [['parse-error', 'drizzle/meta/_journal.json']]);
     assert.match(set.problems![0]!.message, message);
   });
@@ -120,13 +225,28 @@ for (const [name, entry, message] of brokenTimes) {
 
 test('drizzle node-postgres.test.ts "migrator : default migration strategy": drizzle2/pg (journal version 5, dialect "pg")', async () => {
   const set = await load({
-    '0000_puzzling_flatman.sql': 'CREATE TABLE IF NOT EXISTS "all_columns" (\n\t"smallint" smallint,\n\t"intervaldef" interval DEFAULT \'10 days\'\n);',
-    '0001_test.sql': 'CREATE TABLE IF NOT EXISTS "users12" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"name" text NOT NULL,\n\t"email" text NOT NULL\n);',
+    '0000_puzzling_flatman.sql':
+      'CREATE TABLE IF NOT EXISTS "all_columns" (\n\t"smallint" smallint,\n\t"intervaldef" interval DEFAULT \'10 days\'\n);',
+    '0001_test.sql':
+      'CREATE TABLE IF NOT EXISTS "users12" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"name" text NOT NULL,\n\t"email" text NOT NULL\n);',
     'meta/0000_snapshot.json': '{}',
-    'meta/_journal.json': journal([['0000_puzzling_flatman', 1680271923328], ['0001_test', 1680271923329]], '5', 'pg'),
+    'meta/_journal.json': journal(
+      [
+        ['0000_puzzling_flatman', 1680271923328],
+        ['0001_test', 1680271923329],
+      ],
+      '5',
+      'pg',
+    ),
   });
   assert.deepEqual(problems(set), []);
-  assert.deepEqual(set.migrations.map((m) => [m.version, m.name, m.up?.units.length]), [['0000', 'puzzling_flatman', 1], ['0001', 'test', 1]]);
+  assert.deepEqual(
+    set.migrations.map((m) => [m.version, m.name, m.up?.units.length]),
+    [
+      ['0000', 'puzzling_flatman', 1],
+      ['0001', 'test', 1],
+    ],
+  );
 });
 
 describe('drizzle pg-core dialect.ts migrate() on a real server: one transaction for the pending set', () => {
@@ -141,7 +261,11 @@ describe('drizzle pg-core dialect.ts migrate() on a real server: one transaction
     '0000_init.sql': `CREATE TYPE "status" AS ENUM('active');--> statement-breakpoint\nCREATE TABLE "items" ("id" serial PRIMARY KEY, "status" "status" DEFAULT 'active' NOT NULL);`,
     '0001_add_archived.sql': `ALTER TYPE "status" ADD VALUE 'archived';`,
     '0002_default_archived.sql': `ALTER TABLE "items" ALTER COLUMN "status" SET DEFAULT 'archived';`,
-    'meta/_journal.json': journal([['0000_init', 1], ['0001_add_archived', 2], ['0002_default_archived', 3]]),
+    'meta/_journal.json': journal([
+      ['0000_init', 1],
+      ['0001_add_archived', 2],
+      ['0002_default_archived', 3],
+    ]),
   };
   const together = async (client: pg.Client) => {
     const set = await load(ENUM);

@@ -13,7 +13,9 @@ export function readJournal(text: string, where: string): JournalEntry[] {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${where} is not valid JSON (${(error as Error).message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`);
+    throw new InputError(
+      `${where} is not valid JSON (${(error as Error).message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`,
+    );
   }
   const entries = (raw as { entries?: unknown } | null)?.entries;
   if (!Array.isArray(entries) || entries.some((e) => typeof e?.tag !== 'string')) {

@@ -32,7 +32,8 @@ export const drizzle: Format = {
   id: 'drizzle',
   looksLike: '`0000_brave_hulk.sql` + `meta/_journal.json`',
   hasDowns: false,
-  noTransactionHelp: 'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
+  noTransactionHelp:
+    'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
 
   async detect(_directory, files) {
     return files.includes(JOURNAL);
@@ -43,7 +44,9 @@ export const drizzle: Format = {
     const problems: Problem[] = [];
     const files = await directory.list();
     if (!files.includes(JOURNAL)) {
-      throw new InputError(`${at(directory, JOURNAL)} does not exist: drizzle runs only what its journal lists. Point the path at the folder drizzle-kit writes to (the one holding \`meta/\`).`);
+      throw new InputError(
+        `${at(directory, JOURNAL)} does not exist: drizzle runs only what its journal lists. Point the path at the folder drizzle-kit writes to (the one holding \`meta/\`).`,
+      );
     }
     const journal = readJournal(await directory.read(JOURNAL), at(directory, JOURNAL));
     const listed = new Set(journal.map((e) => `${e.tag}.sql`));
@@ -122,7 +125,8 @@ export const drizzle: Format = {
       problems,
       pendingTogether: true,
       // drizzle-orm pg-core dialect, migrate().
-      bookkeeping: 'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
+      bookkeeping:
+        'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
     };
   },
 };

@@ -6,7 +6,9 @@
 
 /** A Flyway script name, or why Flyway skips it. */
 export type FlywayName =
-  { kind: 'V' | 'U'; version: string; description: string } | { kind: 'R'; description: string } | { invalid: string };
+  | { kind: 'V' | 'U'; version: string; description: string }
+  | { kind: 'R'; description: string }
+  | { invalid: string };
 
 /**
  * MigrationVersion.fromVersion: `_` reads as `.`, parts split at a `.` before a digit, each part
@@ -95,9 +97,9 @@ export function simplifiedPrefixes(sql: string): string[] {
     if (rest.startsWith('--')) i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
     else if (rest.startsWith('/*')) {
       let nest = 1;
-      for (i += 2; i < sql.length && nest > 0;) {
-        if (sql.startsWith('/*', i)) (nest++, (i += 2));
-        else if (sql.startsWith('*/', i)) (nest--, (i += 2));
+      for (i += 2; i < sql.length && nest > 0; ) {
+        if (sql.startsWith('/*', i)) nest++, (i += 2);
+        else if (sql.startsWith('*/', i)) nest--, (i += 2);
         else i++;
       }
     } else if (c === '$') {
@@ -111,8 +113,8 @@ export function simplifiedPrefixes(sql: string): string[] {
       i += rest[0] === 'U' ? 2 : 1;
       skipQuoted("'", rest[0] !== 'U');
     } else if (c === '"') skipQuoted('"', false);
-    else if (c === '(') (depth++, i++);
-    else if (c === ')') (depth--, i++);
+    else if (c === '(') depth++, i++;
+    else if (c === ')') depth--, i++;
     else if (/\d/.test(c)) i = after(NUMBER, i);
     else if (/[\p{L}_]/u.test(c)) {
       const start = i;

@@ -77,7 +77,8 @@ const SPLIT: { follows: string; sql: string; statements: number }[] = [
   },
   {
     follows: 'PostgreSQLSqlStatementBuilderSmallTest.function',
-    sql: 'CREATE FUNCTION add(integer, integer) RETURNS integer\n LANGUAGE sql IMMUTABLE STRICT\n' +
+    sql:
+      'CREATE FUNCTION add(integer, integer) RETURNS integer\n LANGUAGE sql IMMUTABLE STRICT\n' +
       ' AS $_$select $1 + $2;$_$;\n',
     statements: 1,
   },

@@ -27,15 +27,41 @@ test('flyway: statement by statement in one transaction; without one when a stat
       'V4__d.sql.conf': 'executeInTransaction=false\n',
     }),
   );
-  assert.deepEqual(set.migrations.map((m) => [m.version, m.up?.transaction, m.up?.units.length]), [['1', 'wrapped', 2], ['2', 'none', 1], ['3', 'none', 2], ['4', 'none', 2]]);
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.file, p.line]), [['transaction', 'db/V3__c.sql', 2]]);
-  assert.deepEqual(set.ignored.map((i) => i.file), ['V4__d.sql.conf']);
+  assert.deepEqual(
+    set.migrations.map((m) => [m.version, m.up?.transaction, m.up?.units.length]),
+    [
+      ['1', 'wrapped', 2],
+      ['2', 'none', 1],
+      ['3', 'none', 2],
+      ['4', 'none', 2],
+    ],
+  );
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.file, p.line]),
+    [['transaction', 'db/V3__c.sql', 2]],
+  );
+  assert.deepEqual(
+    set.ignored.map((i) => i.file),
+    ['V4__d.sql.conf'],
+  );
 });
 
 test('flyway: undo files are the downs; repeatables come last, by description; duplicate versions stop Flyway', async () => {
-  const set = await flyway.load(memoryDirectory('db', { 'R__b.sql': '', 'R__a.sql': '', 'V2__x.sql': '', 'U2__x.sql': '' }));
-  assert.deepEqual(set.migrations.map((m) => [m.version, m.name, Boolean(m.down), m.repeatable ?? false]), [['2', 'x', true, false], ['R', 'a', false, true], ['R', 'b', false, true]]);
+  const set = await flyway.load(
+    memoryDirectory('db', { 'R__b.sql': '', 'R__a.sql': '', 'V2__x.sql': '', 'U2__x.sql': '' }),
+  );
+  assert.deepEqual(
+    set.migrations.map((m) => [m.version, m.name, Boolean(m.down), m.repeatable ?? false]),
+    [
+      ['2', 'x', true, false],
+      ['R', 'a', false, true],
+      ['R', 'b', false, true],
+    ],
+  );
   const dup = await flyway.load(memoryDirectory('db', { 'V1__a.sql': '', 'V1.0__b.sql': '' }));
   assert.equal(dup.migrations.length, 1);
-  assert.match(dup.problems![0]!.message, /V1__a\.sql and V1\.0__b\.sql are both version 1: Flyway refuses to run \("Found more than one migration with version 1"\)/);
+  assert.match(
+    dup.problems![0]!.message,
+    /V1__a\.sql and V1\.0__b\.sql are both version 1: Flyway refuses to run \("Found more than one migration with version 1"\)/,
+  );
 });

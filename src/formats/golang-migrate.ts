@@ -26,7 +26,8 @@ export const golangMigrate: Format = {
       'and still records it as rolled back, so the schema keeps what its up did while the version says it is gone.',
     help: `Write \`${file.replace(/\.up\.sql$/, '.down.sql')}\` to undo this up.`,
   }),
-  noTransactionHelp: 'Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).',
+  noTransactionHelp:
+    'Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).',
 
   async detect(_directory, files) {
     return files.some((f) => !f.includes('/') && FILE.test(f) && f.endsWith('.sql'));
@@ -38,12 +39,24 @@ export const golangMigrate: Format = {
     const byVersion = new Map<string, { version: string; name: string; up?: string; down?: string }>();
     for (const file of await directory.list()) {
       if (file.includes('/')) {
-        ignore(ignored, problems, directory, file, 'golang-migrate only reads files directly inside the migration directory');
+        ignore(
+          ignored,
+          problems,
+          directory,
+          file,
+          'golang-migrate only reads files directly inside the migration directory',
+        );
         continue;
       }
       const m = FILE.exec(file);
       if (!m) {
-        ignore(ignored, problems, directory, file, 'golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`');
+        ignore(
+          ignored,
+          problems,
+          directory,
+          file,
+          'golang-migrate ignores files not named `{version}_{title}.up.sql` or `.down.sql`',
+        );
         continue;
       }
       const [, digits, name, direction] = m as unknown as [string, string, string, 'up' | 'down'];
@@ -59,7 +72,15 @@ export const golangMigrate: Format = {
       const entry = byVersion.get(key) ?? { version: digits, name };
       const taken = entry[direction];
       if (taken) {
-        duplicate(ignored, problems, directory, taken, file, key, `golang-migrate refuses to run the directory ("duplicate migration file")`);
+        duplicate(
+          ignored,
+          problems,
+          directory,
+          taken,
+          file,
+          key,
+          `golang-migrate refuses to run the directory ("duplicate migration file")`,
+        );
         continue;
       }
       entry[direction] = file;
@@ -69,11 +90,20 @@ export const golangMigrate: Format = {
     const script = async (file: string | undefined): Promise<Script | null> =>
       file === undefined
         ? null
-        : { file: posix.join(directory.path, file), units: wholeFile(await directory.read(file)), transaction: 'implicit' };
+        : {
+            file: posix.join(directory.path, file),
+            units: wholeFile(await directory.read(file)),
+            transaction: 'implicit',
+          };
 
     const migrations: Migration[] = [];
     for (const entry of [...byVersion.values()].sort((a, b) => compareNumeric(a.version, b.version))) {
-      migrations.push({ version: entry.version, name: entry.name, up: await script(entry.up), down: await script(entry.down) });
+      migrations.push({
+        version: entry.version,
+        name: entry.name,
+        up: await script(entry.up),
+        down: await script(entry.down),
+      });
     }
     return {
       directory: directory.path,
@@ -82,7 +112,8 @@ export const golangMigrate: Format = {
       ignored,
       problems,
       // Exactly golang-migrate's postgres driver (database/postgres/postgres.go ensureVersionTable).
-      bookkeeping: 'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
+      bookkeeping:
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
     };
   },
 };

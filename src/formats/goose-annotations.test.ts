@@ -17,7 +17,7 @@ const validUp: [string, string, string[]][] = [
   [
     'test01 (lower-case annotations)',
     '-- +goose UP\nCREATE TABLE emp (\n    empname text\n);\n\n-- +goose statementBegin\n' +
-    'CREATE FUNCTION emp_stamp() RETURNS trigger AS $e$\n' +
+      'CREATE FUNCTION emp_stamp() RETURNS trigger AS $e$\n' +
       '    BEGIN\n        -- Check that empname is given\n        RETURN NEW;\n    END;\n$e$ LANGUAGE plpgsql;\n' +
       '-- +goose StatementEnd\n\n' +
       'CREATE TRIGGER emp_stamp BEFORE INSERT ON emp\n    FOR EACH ROW EXECUTE FUNCTION emp_stamp();\n\n' +
@@ -25,22 +25,22 @@ const validUp: [string, string, string[]][] = [
     [
       'CREATE TABLE emp (\n    empname text\n);',
       'CREATE FUNCTION emp_stamp() RETURNS trigger AS $e$\n    BEGIN\n        -- Check that empname is given\n' +
-      '        RETURN NEW;\n    END;\n$e$ LANGUAGE plpgsql;',
+        '        RETURN NEW;\n    END;\n$e$ LANGUAGE plpgsql;',
       'CREATE TRIGGER emp_stamp BEFORE INSERT ON emp\n    FOR EACH ROW EXECUTE FUNCTION emp_stamp();',
     ],
   ],
   [
     'test02 (one block of several statements)',
     '-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE emp (x int);\n\nCREATE TABLE emp_audit (y int);\n' +
-    '-- +goose StatementEnd\n\n-- +goose Down\n',
+      '-- +goose StatementEnd\n\n-- +goose Down\n',
     ['CREATE TABLE emp (x int);\n\nCREATE TABLE emp_audit (y int);'],
   ],
   [
     'test04 (multi-line strings, in and out of a block)',
-    "-- +goose Up\n\nCREATE TABLE k (id int, v text);\n\n-- +goose StatementBegin\n" +
-    "INSERT INTO k VALUES (1, '-----BEGIN-----\nAAA;\n-----END-----\n');\n" +
+    '-- +goose Up\n\nCREATE TABLE k (id int, v text);\n\n-- +goose StatementBegin\n' +
+      "INSERT INTO k VALUES (1, '-----BEGIN-----\nAAA;\n-----END-----\n');\n" +
       "-- +goose StatementEnd\n\nINSERT INTO k VALUES (2, '-----BEGIN-----\nBBB\n-----END-----\n');\n\n" +
-      "-- +goose Down\n",
+      '-- +goose Down\n',
     [
       'CREATE TABLE k (id int, v text);',
       "INSERT INTO k VALUES (1, '-----BEGIN-----\nAAA;\n-----END-----\n');",
@@ -50,7 +50,7 @@ const validUp: [string, string, string[]][] = [
   [
     'test05 (comments inside a statement are kept, dangling ones dropped)',
     '-- +goose Up\n\nCREATE TABLE a (\n    id integer\n-- insert comment there\n);\n-- insert comment there\n\n' +
-    '-- This is a dangling comment\n\n' +
+      '-- This is a dangling comment\n\n' +
       'CREATE TABLE b (\n    -- insert comment here\n    id integer\n);\n\n\n-- +goose Down\n',
     [
       'CREATE TABLE a (\n    id integer\n-- insert comment there\n);',
@@ -60,7 +60,7 @@ const validUp: [string, string, string[]][] = [
   [
     'test06 (blank lines in strings; comments before a block statement dropped, after it kept)',
     "-- +goose Up\n\nINSERT INTO article VALUES ('id_0002',  E'# My second \n\nfirst paragraph\n\n" +
-    "-- with a comment\n    -- with an indent comment\n\nsecond');\n\n" +
+      "-- with a comment\n    -- with an indent comment\n\nsecond');\n\n" +
       '-- +goose StatementBegin\n\n\n-- 1 this comment will NOT be preserved\n' +
       '  -- 2 this comment will NOT be preserved\n\n\n' +
       'CREATE FUNCTION f() RETURNS INTEGER AS $$\nBEGIN\n  -- initiate technology\n  RETURN 1;\nEND;\n' +
@@ -69,23 +69,23 @@ const validUp: [string, string, string[]][] = [
       '-- +goose Down\nTRUNCATE TABLE post; \n',
     [
       "INSERT INTO article VALUES ('id_0002',  E'# My second \n\nfirst paragraph\n\n-- with a comment\n" +
-      "    -- with an indent comment\n\nsecond');",
+        "    -- with an indent comment\n\nsecond');",
       'CREATE FUNCTION f() RETURNS INTEGER AS $$\nBEGIN\n  -- initiate technology\n  RETURN 1;\nEND;\n' +
-      '$$ LANGUAGE plpgsql;\n\n' +
+        '$$ LANGUAGE plpgsql;\n\n' +
         '-- 3 this comment WILL BE preserved\n  -- 4 this comment WILL BE preserved',
     ],
   ],
   [
     'test07 (blank first line)',
     '    \n-- +goose Up\n-- +goose StatementBegin\nCREATE INDEX ON public.users (user_id);\n' +
-    '-- +goose StatementEnd\n\n-- +goose Down\n' +
+      '-- +goose StatementEnd\n\n-- +goose Down\n' +
       '-- +goose StatementBegin\nDROP INDEX IF EXISTS users_user_id_idx;\n-- +goose StatementEnd\n',
     ['CREATE INDEX ON public.users (user_id);'],
   ],
   [
     'test08 (statements inside /* */ end at their semicolon)',
     '-- +goose Up\n\nCREATE TABLE a (x int);\n\n/*!80031 ALTER TABLE `a` MODIFY `x` TEXT NOT NULL */;\n' +
-    '/*!80033 ALTER TABLE `b` MODIFY `y` TEXT */;\n',
+      '/*!80033 ALTER TABLE `b` MODIFY `y` TEXT */;\n',
     [
       'CREATE TABLE a (x int);',
       '/*!80031 ALTER TABLE `a` MODIFY `x` TEXT NOT NULL */;',
@@ -95,7 +95,7 @@ const validUp: [string, string, string[]][] = [
   [
     'test09 (a block needs no final semicolon)',
     '-- +goose Up\n-- +goose StatementBegin\ncreate table t ( id int );\n' +
-    'update rows set value = now() -- missing semicolon.\n-- +goose StatementEnd\n\n' +
+      'update rows set value = now() -- missing semicolon.\n-- +goose StatementEnd\n\n' +
       '-- +goose Down\nDROP TABLE IF EXISTS t;\n',
     ['create table t ( id int );\nupdate rows set value = now() -- missing semicolon.'],
   ],
@@ -141,15 +141,12 @@ test('goose: a `--` line with `+goose` that is not exactly an annotation is refu
 test('goose parses one direction at a time: an unfinished down statement refuses only the down', () => {
   const text = '-- +goose Up\ncreate table a (x int);\n-- +goose Down\ndrop table a\n';
   assert.deepEqual(sqls(text, 'up'), ['create table a (x int);']);
-  assert.deepEqual(
-    refused(text, 'down'),
-    {
-      line: 4,
-      message:
-        'failed to parse migration: state 4, direction: down: ' +
-        'unexpected unfinished SQL query: "drop table a": missing semicolon?',
-    },
-  );
+  assert.deepEqual(refused(text, 'down'), {
+    line: 4,
+    message:
+      'failed to parse migration: state 4, direction: down: ' +
+      'unexpected unfinished SQL query: "drop table a": missing semicolon?',
+  });
 });
 
 test('goose: an empty StatementBegin/StatementEnd block swallows the next line, as goose does', () => {

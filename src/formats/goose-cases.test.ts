@@ -25,10 +25,8 @@ const semicolons: [string, boolean][] = [
   ['END " ; " -- comment', false],
 ];
 for (const [line, expected] of semicolons) {
-  test(
-    `goose parser_test.go TestSemicolons ${JSON.stringify(line)}`,
-    () => assert.equal(endsWithSemicolon(line), expected),
-  );
+  test(`goose parser_test.go TestSemicolons ${JSON.stringify(line)}`, () =>
+    assert.equal(endsWithSemicolon(line), expected));
 }
 
 const MULTILINE = `-- +goose Up
@@ -83,14 +81,14 @@ const split: [string, string, number, number][] = [
   [
     'copyFromStdin',
     '\n-- +goose Up\n-- +goose StatementBegin\nCOPY t (id, model) FROM stdin;\n1\tlogentry\n2\tpermission\n\\.\n' +
-    '-- +goose StatementEnd\n',
+      '-- +goose StatementEnd\n',
     1,
     0,
   ],
   [
     'plpgsqlSyntax',
     '\n-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS TRIGGER AS $$\nBEGIN\n    RETURN NEW;\n' +
-    'END;\n$$ language \'plpgsql\';\n' +
+      "END;\n$$ language 'plpgsql';\n" +
       '-- +goose StatementEnd\n-- +goose StatementBegin\n' +
       'CREATE TRIGGER t BEFORE UPDATE ON p FOR EACH ROW EXECUTE PROCEDURE f();\n-- +goose StatementEnd\n\n' +
       '-- +goose Down\n-- +goose StatementBegin\nDROP TRIGGER t\n-- +goose StatementEnd\n-- +goose StatementBegin\n' +
@@ -101,7 +99,7 @@ const split: [string, string, number, number][] = [
   [
     'plpgsqlSyntaxMixedStatements',
     '\n-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS TRIGGER AS $$\nBEGIN\n    RETURN NEW;\n' +
-    'END;\n$$ language \'plpgsql\';\n' +
+      "END;\n$$ language 'plpgsql';\n" +
       '-- +goose StatementEnd\n\nCREATE TRIGGER t\nBEFORE UPDATE\nON p \nFOR EACH ROW EXECUTE PROCEDURE f();\n\n' +
       '-- +goose Down\nDROP TRIGGER t;\nDROP FUNCTION f();\n',
     2,
@@ -117,12 +115,15 @@ for (const [name, text, up, down] of split) {
 
 test('goose parser_test.go TestSplitStatements multilineSQL: statements keep their trailing comments and lines', () => {
   const parsed = ok(MULTILINE);
-  assert.deepEqual(parsed.statements.map((s) => [s.line, s.sql]), [
-    [2, 'CREATE TABLE post (\n\t\tid int NOT NULL,\n\t\tPRIMARY KEY(id)\n);                  -- 1st stmt'],
-    [8, 'SELECT 2;           -- 2nd stmt'],
-    [9, 'SELECT 3; SELECT 3; -- 3rd stmt'],
-    [10, 'SELECT 4;           -- 4th stmt'],
-  ]);
+  assert.deepEqual(
+    parsed.statements.map((s) => [s.line, s.sql]),
+    [
+      [2, 'CREATE TABLE post (\n\t\tid int NOT NULL,\n\t\tPRIMARY KEY(id)\n);                  -- 1st stmt'],
+      [8, 'SELECT 2;           -- 2nd stmt'],
+      [9, 'SELECT 3; SELECT 3; -- 3rd stmt'],
+      [10, 'SELECT 4;           -- 4th stmt'],
+    ],
+  );
 });
 
 const invalidUp: [string, string][] = [
@@ -146,9 +147,9 @@ const txn: [string, string, boolean][] = [
   [
     '00002_rename_root.sql',
     "-- +goose Up\n-- +goose StatementBegin\nUPDATE users SET username='admin' WHERE username='root';\n" +
-    "-- +goose StatementEnd\n\n" +
+      '-- +goose StatementEnd\n\n' +
       "-- +goose Down\n-- +goose StatementBegin\nUPDATE users SET username='root' WHERE username='admin';\n" +
-      "-- +goose StatementEnd\n",
+      '-- +goose StatementEnd\n',
     true,
   ],
   [
@@ -158,10 +159,8 @@ const txn: [string, string, boolean][] = [
   ],
 ];
 for (const [name, text, useTx] of txn) {
-  test(
-    `goose parser_test.go TestUseTransactions testdata/valid-txn/${name}`,
-    () => assert.equal(ok(text).useTx, useTx),
-  );
+  test(`goose parser_test.go TestUseTransactions testdata/valid-txn/${name}`, () =>
+    assert.equal(ok(text).useTx, useTx));
 }
 
 const parsingErrors: [string, string, RegExp][] = [
@@ -179,7 +178,7 @@ const parsingErrors: [string, string, RegExp][] = [
   [
     'multiUpDown',
     '-- +goose Up\nCREATE TABLE post (id int);\n\n-- +goose Down\nDROP TABLE post;\n\n-- +goose Up\n' +
-    'CREATE TABLE f (id int);\n',
+      'CREATE TABLE f (id int);\n',
     /duplicate '-- \+goose Up' annotations/,
   ],
   [

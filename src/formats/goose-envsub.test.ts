@@ -16,46 +16,50 @@ const statements = (text: string, direction: 'up' | 'down') => {
 };
 
 test('goose parser_test.go TestEnvsub test01: ENVSUB ON before Up covers both directions', () => {
-  const text = '-- +goose ENVSUB ON\n-- +goose Up\nCREATE TABLE ${GOOSE_ENV_REGION}post (\n\t\tid int NOT NULL\n' +
+  const text =
+    '-- +goose ENVSUB ON\n-- +goose Up\nCREATE TABLE ${GOOSE_ENV_REGION}post (\n\t\tid int NOT NULL\n' +
     ');    -- 1st stmt\n\n' +
     '-- comment\nSELECT 2;           -- 2nd stmt\n\n-- +goose Down\n-- comment\n' +
     'DROP TABLE ${GOOSE_ENV_REGION}post;    -- 1st stmt\n';
-  assert.deepEqual(
-    statements(text, 'up'),
-    ['CREATE TABLE us_east_post (\n\t\tid int NOT NULL\n);    -- 1st stmt', 'SELECT 2;           -- 2nd stmt'],
-  );
+  assert.deepEqual(statements(text, 'up'), [
+    'CREATE TABLE us_east_post (\n\t\tid int NOT NULL\n);    -- 1st stmt',
+    'SELECT 2;           -- 2nd stmt',
+  ]);
   assert.deepEqual(statements(text, 'down'), ['DROP TABLE us_east_post;    -- 1st stmt']);
 });
 
 test('goose parser_test.go TestEnvsub test02: only lines between ON and OFF, every form, also inside a block', () => {
-  const columns = '\t$GOOSE_ENV_NAME text,\n\t${GOOSE_ENV_NAME}title3 text,\n\t${ANOTHER_VAR:-default}title4 text,\n' +
+  const columns =
+    '\t$GOOSE_ENV_NAME text,\n\t${GOOSE_ENV_NAME}title3 text,\n\t${ANOTHER_VAR:-default}title4 text,\n' +
     '\t${GOOSE_ENV_SET_BUT_EMPTY_VALUE-default}title5 text\n);';
-  const text = `-- +goose Up\n\n-- +goose ENVSUB ON\nCREATE TABLE post (\n${columns}\n-- +goose ENVSUB OFF\n\n` +
+  const text =
+    `-- +goose Up\n\n-- +goose ENVSUB ON\nCREATE TABLE post (\n${columns}\n-- +goose ENVSUB OFF\n\n` +
     `CREATE TABLE post (\n${columns}\n\n` +
     '-- +goose StatementBegin\nCREATE OR REPLACE FUNCTION test_func()\nRETURNS void AS $$\n-- +goose ENVSUB ON\n' +
     'BEGIN\n' +
     "\tRAISE NOTICE '${GOOSE_ENV_NAME} \\$GOOSE_ENV_NAME \\$GOOSE_ENV_NAME';\nEND;\n-- +goose ENVSUB OFF\n" +
-    "$$ LANGUAGE plpgsql;\n-- +goose StatementEnd\n";
+    '$$ LANGUAGE plpgsql;\n-- +goose StatementEnd\n';
   assert.deepEqual(statements(text, 'up'), [
     'CREATE TABLE post (\n\tfoo text,\n\tfootitle3 text,\n\tdefaulttitle4 text,\n\ttitle5 text\n);',
     `CREATE TABLE post (\n${columns}`,
-    "CREATE OR REPLACE FUNCTION test_func()\nRETURNS void AS $$\nBEGIN\n" +
-    "\tRAISE NOTICE 'foo $GOOSE_ENV_NAME $GOOSE_ENV_NAME';\nEND;\n$$ LANGUAGE plpgsql;",
+    'CREATE OR REPLACE FUNCTION test_func()\nRETURNS void AS $$\nBEGIN\n' +
+      "\tRAISE NOTICE 'foo $GOOSE_ENV_NAME $GOOSE_ENV_NAME';\nEND;\n$$ LANGUAGE plpgsql;",
   ]);
   assert.deepEqual(statements(text, 'down'), []);
 });
 
 test('goose parser_test.go TestEnvsub test03: without ENVSUB nothing is substituted', () => {
-  const text = '-- +goose Up\nCREATE TABLE post (\n\t$NAME text,\n\t${NAME}title3 text,\n' +
+  const text =
+    '-- +goose Up\nCREATE TABLE post (\n\t$NAME text,\n\t${NAME}title3 text,\n' +
     '\t${ANOTHER_VAR:-default}title4 text\n);\n';
-  assert.deepEqual(
-    statements(text, 'up'),
-    ['CREATE TABLE post (\n\t$NAME text,\n\t${NAME}title3 text,\n\t${ANOTHER_VAR:-default}title4 text\n);'],
-  );
+  assert.deepEqual(statements(text, 'up'), [
+    'CREATE TABLE post (\n\t$NAME text,\n\t${NAME}title3 text,\n\t${ANOTHER_VAR:-default}title4 text\n);',
+  ]);
 });
 
 test('goose parser_test.go TestEnvsubError: a required variable that is unset refuses the file', () => {
-  const text = '\n-- +goose ENVSUB ON\n-- +goose Up\nCREATE TABLE post (\n' +
+  const text =
+    '\n-- +goose ENVSUB ON\n-- +goose Up\nCREATE TABLE post (\n' +
     '\t${SOME_UNSET_VAR?required env var not set} text\n);\n';
   const error = parseGoose(text, 'up').error!;
   assert.equal(error.line, 5);
@@ -63,8 +67,14 @@ test('goose parser_test.go TestEnvsubError: a required variable that is unset re
 });
 
 test('goose ENVSUB: names taken while unset are reported with their first line; defaults are not', () => {
-  const text = '-- +goose ENVSUB ON\n-- +goose Up\nselect \'${A}\', \'${B:-b}\';\nselect \'$A$C\';\n';
-  assert.deepEqual([...parseGoose(text, 'up').unset], [['A', 3], ['C', 4]]);
+  const text = "-- +goose ENVSUB ON\n-- +goose Up\nselect '${A}', '${B:-b}';\nselect '$A$C';\n";
+  assert.deepEqual(
+    [...parseGoose(text, 'up').unset],
+    [
+      ['A', 3],
+      ['C', 4],
+    ],
+  );
 });
 
 const TEST4 = 'Only one level of $TEST3 interpolation';
@@ -100,10 +110,8 @@ const cases: [string, Map<string, string>, string, string][] = [
   ['TestEscapingVariables', new Map(), 'Do this \\$ESCAPE_PARTY', 'Do this $ESCAPE_PARTY'],
 ];
 for (const [name, values, input, expected] of cases) {
-  test(
-    `interpolate interpolate_test.go ${name} ${JSON.stringify(input)}`,
-    () => assert.equal(envsub(input, values).text, expected),
-  );
+  test(`interpolate interpolate_test.go ${name} ${JSON.stringify(input)}`, () =>
+    assert.equal(envsub(input, values).text, expected));
 }
 
 const errors: [string, string, RegExp][] = [
@@ -113,8 +121,6 @@ const errors: [string, string, RegExp][] = [
   ['TestRequiredVariables', 'Hello ${REQUIRED_VAR?y u no set me? :-{}', /^\$REQUIRED_VAR: y u no set me\? :-\{$/],
 ];
 for (const [name, input, message] of errors) {
-  test(
-    `interpolate interpolate_test.go ${name} ${JSON.stringify(input)}`,
-    () => assert.throws(() => envsub(input, new Map()), { message }),
-  );
+  test(`interpolate interpolate_test.go ${name} ${JSON.stringify(input)}`, () =>
+    assert.throws(() => envsub(input, new Map()), { message }));
 }

@@ -112,11 +112,17 @@ class Parser {
       }
       return Number(s.trim());
     };
-    const offset = integer(this.scanUntil((r) => r === ':' || r === '}'), 'offset');
+    const offset = integer(
+      this.scanUntil((r) => r === ':' || r === '}'),
+      'offset',
+    );
     let length: number | null = null;
     if (this.peek() !== '}') {
       this.next();
-      length = integer(this.scanUntil((r) => r === '}'), 'length');
+      length = integer(
+        this.scanUntil((r) => r === '}'),
+        'length',
+      );
     }
     return (env) => {
       const bytes = Buffer.from(value(name)(env));

@@ -29,7 +29,13 @@ export interface GooseParse {
 }
 
 const ANNOTATIONS = [
-  'Up', 'Down', 'StatementBegin', 'StatementEnd', 'NO TRANSACTION', 'ENVSUB ON', 'ENVSUB OFF',
+  'Up',
+  'Down',
+  'StatementBegin',
+  'StatementEnd',
+  'NO TRANSACTION',
+  'ENVSUB ON',
+  'ENVSUB OFF',
 ] as const;
 type Annotation = (typeof ANNOTATIONS)[number];
 
@@ -53,7 +59,13 @@ export function extractAnnotation(line: string): Annotation {
 type State = 'start' | 'up' | 'beginUp' | 'endUp' | 'down' | 'beginDown' | 'endDown';
 // goose prints its state as a number.
 const STATE_NUMBER: Record<State, number> = {
-  start: 0, up: 1, beginUp: 2, endUp: 3, down: 4, beginDown: 5, endDown: 6,
+  start: 0,
+  up: 1,
+  beginUp: 2,
+  endUp: 3,
+  down: 4,
+  beginDown: 5,
+  endDown: 6,
 };
 const SEE = 'see https://github.com/pressly/goose#sql-migrations';
 
@@ -85,10 +97,18 @@ export function parseGoose(
   const unfinished = () =>
     `failed to parse migration: state ${STATE_NUMBER[state]}, direction: ${direction}: ` +
     'unexpected unfinished SQL query: ' +
-    `${JSON.stringify(buf.map((l) => l.text).join('\n').trim())}: missing semicolon?`;
+    `${JSON.stringify(
+      buf
+        .map((l) => l.text)
+        .join('\n')
+        .trim(),
+    )}: missing semicolon?`;
   const store = () => {
     const first = buf.find((l) => l.text.trim() !== '');
-    const sql = buf.map((l) => `${l.text}\n`).join('').trim();
+    const sql = buf
+      .map((l) => `${l.text}\n`)
+      .join('')
+      .trim();
     const start = first ?? buf[0];
     const column = start ? start.text.length - start.text.trimStart().length + 1 : 1;
     out.statements.push({ sql, line: start?.line ?? 0, column });
@@ -116,7 +136,13 @@ export function parseGoose(
         const refusal = `must start with '-- +goose Up' annotation, stateMachine=${STATE_NUMBER[state]}, ${SEE}`;
         if (state === 'beginUp' || state === 'beginDown') return unclosed(refusal);
         if (state !== 'up' && state !== 'endUp') return fail(at, refusal);
-        if (buf.map((l) => l.text).join('\n').trim()) return fail(buf[0]!.line, unfinished());
+        if (
+          buf
+            .map((l) => l.text)
+            .join('\n')
+            .trim()
+        )
+          return fail(buf[0]!.line, unfinished());
         state = 'down';
         out.downMarked = true;
         continue;
@@ -126,8 +152,8 @@ export function parseGoose(
         if (state === 'up' || state === 'endUp') state = 'beginUp';
         else if (state === 'down' || state === 'endDown') state = 'beginDown';
         else {
-          const where = "'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' " +
-            'annotation';
+          const where =
+            "'-- +goose StatementBegin' must be defined after '-- +goose Up' or '-- +goose Down' " + 'annotation';
           return fail(at, `${where}, stateMachine=${STATE_NUMBER[state]}, ${SEE}`);
         }
         continue;
@@ -175,6 +201,12 @@ export function parseGoose(
   if (state === 'beginUp' || state === 'beginDown') {
     return unclosed("failed to parse migration: missing '-- +goose StatementEnd' annotation");
   }
-  if (buf.map((l) => l.text).join('\n').trim()) return fail(buf.find((l) => l.text.trim())!.line, unfinished());
+  if (
+    buf
+      .map((l) => l.text)
+      .join('\n')
+      .trim()
+  )
+    return fail(buf.find((l) => l.text.trim())!.line, unfinished());
   return out;
 }

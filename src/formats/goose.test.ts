@@ -34,44 +34,66 @@ test('goose: splits a section at lines ending in `;`, keeps StatementBegin block
   ].join('\n');
   const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }));
   const [m] = set.migrations;
-  assert.deepEqual(m?.up?.units.map((u) => [u.line, u.sql]), [
-    [3, 'create table a (\n  x int -- the comment; ends with a semicolon but inside a comment\n);'],
-    [7, 'create function f() returns int language plpgsql as $$\nbegin return 1; end; $$;'],
-  ]);
-  assert.deepEqual(m?.down?.units.map((u) => u.sql), ['drop function f(); drop table a;']);
+  assert.deepEqual(
+    m?.up?.units.map((u) => [u.line, u.sql]),
+    [
+      [3, 'create table a (\n  x int -- the comment; ends with a semicolon but inside a comment\n);'],
+      [7, 'create function f() returns int language plpgsql as $$\nbegin return 1; end; $$;'],
+    ],
+  );
+  assert.deepEqual(
+    m?.down?.units.map((u) => u.sql),
+    ['drop function f(); drop table a;'],
+  );
   assert.equal(m?.up?.transaction, 'wrapped');
   assert.match(set.bookkeeping, /goose_db_version/);
 });
 
 test('goose: NO TRANSACTION runs both sections statement by statement without a transaction', async () => {
-  const set = await goose.load(memoryDirectory('db', { '1_a.sql': `-- +goose NO TRANSACTION\n${file('create index concurrently i on t (x);')}` }));
+  const set = await goose.load(
+    memoryDirectory('db', { '1_a.sql': `-- +goose NO TRANSACTION\n${file('create index concurrently i on t (x);')}` }),
+  );
   assert.equal(set.migrations[0]?.up?.transaction, 'none');
   assert.equal(set.migrations[0]?.down?.transaction, 'none');
 });
 
 test('goose: Go migrations are kept in order but not run, and said so; badly named .sql files stop goose', async () => {
   const set = await goose.load(
-    memoryDirectory(
-      'db',
-      {
-        '1_a.sql': file('select 1;'),
-        '2_backfill.go': 'package m',
-        'helpers.go': 'package m',
-        '2_backfill_test.go': '',
-        'add-index.sql': file('select 1;'),
-      },
-    ),
+    memoryDirectory('db', {
+      '1_a.sql': file('select 1;'),
+      '2_backfill.go': 'package m',
+      'helpers.go': 'package m',
+      '2_backfill_test.go': '',
+      'add-index.sql': file('select 1;'),
+    }),
   );
-  assert.deepEqual(set.migrations.map((m) => [m.version, m.code ?? null]), [['1', null], ['2', 'db/2_backfill.go']]);
+  assert.deepEqual(
+    set.migrations.map((m) => [m.version, m.code ?? null]),
+    [
+      ['1', null],
+      ['2', 'db/2_backfill.go'],
+    ],
+  );
   assert.deepEqual(
     set.problems?.map((p) => [p.check, p.file]),
-    [['partial-replay', 'db/2_backfill.go'], ['naming', 'db/add-index.sql']],
+    [
+      ['partial-replay', 'db/2_backfill.go'],
+      ['naming', 'db/add-index.sql'],
+    ],
   );
 });
 
 test('goose: a file goose would refuse is a parse-error with its line, and the rest still loads', async () => {
-  const set = await goose.load(memoryDirectory('db', { '1_a.sql': 'create table a ();\n', '2_b.sql': file('create table b ()') }));
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 1], ['parse-error', 2]]);
+  const set = await goose.load(
+    memoryDirectory('db', { '1_a.sql': 'create table a ();\n', '2_b.sql': file('create table b ()') }),
+  );
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.line]),
+    [
+      ['parse-error', 1],
+      ['parse-error', 2],
+    ],
+  );
   assert.match(
     set.problems![0]!.message,
     /failed to parse migration: unexpected state 0 on line "create table a \(\);"/,
@@ -90,7 +112,11 @@ test('goose: a file without `-- +goose Down` has no down, so none is replayed; a
   };
   const set = await goose.load(memoryDirectory('db', files));
   const downs = set.migrations.map((m) => [m.version, m.down && m.down.units.length]);
-  assert.deepEqual(downs, [['1', 1], ['2', null], ['3', 0]]);
+  assert.deepEqual(downs, [
+    ['1', 1],
+    ['2', null],
+    ['3', 0],
+  ]);
   const server = await startEmbedded();
   try {
     await using db = await server.createDatabase('goose-no-down');
@@ -113,17 +139,23 @@ test('goose: a file without `-- +goose Down` has no down, so none is replayed; a
 
 test('goose: ENVSUB takes `${NAME}` from the placeholders, never from the environment, names the unset', async () => {
   process.env.GOOSE_TEST_OWNER = 'from-the-environment';
-  const text = '-- +goose Up\n-- +goose ENVSUB ON\ncreate table ${PREFIX}t (x int);\n' +
+  const text =
+    '-- +goose Up\n-- +goose ENVSUB ON\ncreate table ${PREFIX}t (x int);\n' +
     'grant select on ${PREFIX}t to ${GOOSE_TEST_OWNER};\n' +
     "-- +goose ENVSUB OFF\ncomment on table ${PREFIX}t is '${PREFIX}';\n-- +goose Down\ndrop table ${PREFIX}t;\n";
   const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }), { placeholders: { '${PREFIX}': 'app_' } });
-  assert.deepEqual(set.migrations[0]?.up?.units.map((u) => u.sql), [
-    'create table app_t (x int);',
-    'grant select on app_t to ;',
-    "comment on table ${PREFIX}t is '${PREFIX}';",
-  ]);
-  assert.deepEqual(set.migrations[0]?.down?.units.map((u) => u.sql), ['drop table ${PREFIX}t;']);
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['partial-replay', 4]]);
+  assert.deepEqual(
+    set.migrations[0]?.up?.units.map((u) => u.sql),
+    ['create table app_t (x int);', 'grant select on app_t to ;', "comment on table ${PREFIX}t is '${PREFIX}';"],
+  );
+  assert.deepEqual(
+    set.migrations[0]?.down?.units.map((u) => u.sql),
+    ['drop table ${PREFIX}t;'],
+  );
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.line]),
+    [['partial-replay', 4]],
+  );
   assert.match(
     set.problems![0]!.message,
     /uses `\$GOOSE_TEST_OWNER` under `-- \+goose ENVSUB ON`, and `placeholders` sets no `\$\{GOOSE_TEST_OWNER\}`/,
@@ -136,7 +168,10 @@ test('goose: a file whose down part alone is refused is applied; only its rollba
   const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }));
   const [m] = set.migrations;
   assert.deepEqual([m?.up?.units.map((u) => u.sql), m?.down], [['create table a (x int);'], null]);
-  assert.deepEqual(set.problems?.map((p) => [p.check, p.line]), [['parse-error', 4]]);
+  assert.deepEqual(
+    set.problems?.map((p) => [p.check, p.line]),
+    [['parse-error', 4]],
+  );
   assert.match(
     set.problems![0]!.message,
     /goose would refuse to roll back 1_a.sql: .*"drop table a": missing semicolon\?.*`goose up` applies it/,

@@ -20,7 +20,8 @@ function versionOf(file: string): { version: string; name: string } | string {
   const idx = file.indexOf('_');
   if (idx < 0) return "it has no '_' after the version";
   const digits = file.slice(0, idx);
-  if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fff_ffff_ffff_ffffn) return `\`${digits}\` is not a 64-bit integer version`;
+  if (!/^[+-]?\d+$/.test(digits) || BigInt(digits) > 0x7fff_ffff_ffff_ffffn)
+    return `\`${digits}\` is not a 64-bit integer version`;
   if (BigInt(digits) <= 0n) return 'goose versions must be greater than zero';
   return { version: digits, name: file.slice(idx + 1).replace(/\.(sql|go)$/, '') };
 }
@@ -104,7 +105,14 @@ export const goose: Format = {
       problems.push(...found);
     }
     migrations.sort(byVersion('numeric'));
-    const unique = dropDuplicates(migrations, ignored, problems, directory, (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`), 'goose refuses to run the directory ("found duplicate migration version")');
+    const unique = dropDuplicates(
+      migrations,
+      ignored,
+      problems,
+      directory,
+      (m) => m.code ?? m.up?.file ?? at(directory, `${m.version}_${m.name}`),
+      'goose refuses to run the directory ("found duplicate migration version")',
+    );
     return {
       directory: directory.path,
       format: 'goose',

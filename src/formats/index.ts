@@ -13,12 +13,25 @@ import { sqlMigrate } from './sql-migrate.ts';
 import { sqlx } from './sqlx.ts';
 
 /** Every format migrate-check understands. This list is the registry. */
-export const formats: readonly Format[] = [golangMigrate, goose, dbmate, flyway, sqlx, sqlMigrate, plain, prisma, drizzle, custom];
+export const formats: readonly Format[] = [
+  golangMigrate,
+  goose,
+  dbmate,
+  flyway,
+  sqlx,
+  sqlMigrate,
+  plain,
+  prisma,
+  drizzle,
+  custom,
+];
 
 export function formatById(id: string): Format {
   const format = formats.find((f) => f.id === id);
   if (!format) {
-    throw new ConfigError(`Unknown format \`${id}\`. Choose one of: ${formats.map((f) => f.id).join(', ')}, or \`auto\`.`);
+    throw new ConfigError(
+      `Unknown format \`${id}\`. Choose one of: ${formats.map((f) => f.id).join(', ')}, or \`auto\`.`,
+    );
   }
   return format;
 }

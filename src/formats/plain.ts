@@ -60,7 +60,8 @@ export const plain: Format = {
         continue;
       }
       const text = await directory.read(file);
-      const marked = options?.noTransactionMarker !== undefined && headerLines(text).includes(options.noTransactionMarker);
+      const marked =
+        options?.noTransactionMarker !== undefined && headerLines(text).includes(options.noTransactionMarker);
       migrations.push({
         version: match[1]!,
         name: match[2] ?? '',
@@ -69,14 +70,19 @@ export const plain: Format = {
         down: null,
       });
     }
-    migrations.sort(options?.ordering === 'lexical' ? (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) : byVersion('numeric', (m) => m.file));
+    migrations.sort(
+      options?.ordering === 'lexical'
+        ? (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+        : byVersion('numeric', (m) => m.file),
+    );
     return {
       directory: directory.path,
       format: 'plain',
       migrations: migrations.map(({ file: _file, ...m }) => m),
       ignored,
       problems,
-      bookkeeping: 'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar PRIMARY KEY, applied_at timestamp DEFAULT now(), checksum varchar(64))',
+      bookkeeping:
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar PRIMARY KEY, applied_at timestamp DEFAULT now(), checksum varchar(64))',
     };
   },
 };

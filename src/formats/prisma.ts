@@ -31,7 +31,8 @@ export const prisma: Format = {
     for (const file of await directory.list()) {
       const match = MIGRATION.exec(file);
       if (!match) {
-        if (file === 'migration_lock.toml') ignored.push({ file, reason: "Prisma's provider lock file, not a migration" });
+        if (file === 'migration_lock.toml')
+          ignored.push({ file, reason: "Prisma's provider lock file, not a migration" });
         else ignore(ignored, problems, directory, file, 'Prisma only runs `{folder}/migration.sql`');
         continue;
       }

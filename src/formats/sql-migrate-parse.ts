@@ -24,12 +24,15 @@ const PREFIX = '-- +migrate ';
 /** sql-migrate reads lines with a bufio.Scanner whose buffer is capped at 1 MiB. */
 const MAX_LINE_BYTES = 1024 * 1024;
 
-const NO_TERMINATOR = 'The last statement must be ended by a semicolon or \'-- +migrate StatementEnd\' marker';
+const NO_TERMINATOR = "The last statement must be ended by a semicolon or '-- +migrate StatementEnd' marker";
 
 function unit(lines: { text: string; line: number }[]): ExecUnit | null {
   const first = lines.findIndex((l) => l.text.trim() !== '');
   if (first < 0) return null;
-  const sql = lines.map((l) => l.text).join('\n').trim();
+  const sql = lines
+    .map((l) => l.text)
+    .join('\n')
+    .trim();
   const lead = lines[first]!;
   return { sql, line: lead.line, column: lead.text.length - lead.text.trimStart().length + 1 };
 }
@@ -54,7 +57,8 @@ export function parseSqlMigrate(text: string): SqlMigrateSections {
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
     const lineNo = n + 1;
-    if (Buffer.byteLength(raw[n]!) >= MAX_LINE_BYTES) return fail(lineNo, 'bufio.Scanner: token too long (a line of 1 MiB or more)');
+    if (Buffer.byteLength(raw[n]!) >= MAX_LINE_BYTES)
+      return fail(lineNo, 'bufio.Scanner: token too long (a line of 1 MiB or more)');
     if (line.startsWith('-- ') && !line.startsWith('-- +')) continue;
     let ended = false;
     if (line.startsWith(PREFIX)) {
@@ -84,7 +88,8 @@ export function parseSqlMigrate(text: string): SqlMigrateSections {
       buf = [];
     }
   }
-  if (ignoreSemicolons) return fail(beginLine, "saw '-- +migrate StatementBegin' with no matching '-- +migrate StatementEnd'");
+  if (ignoreSemicolons)
+    return fail(beginLine, "saw '-- +migrate StatementBegin' with no matching '-- +migrate StatementEnd'");
   if (direction === 'none') return fail(1, 'no Up/Down annotations found, so no statements were executed');
   if (pending()) return fail(buf.find((l) => l.text.trim())!.line, NO_TERMINATOR);
   return out;

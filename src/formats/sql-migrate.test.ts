@@ -7,7 +7,11 @@ import { sqlMigrate } from './sql-migrate.ts';
 const file = (up: string, down = 'select 1;') => `-- +migrate Up\n${up}\n-- +migrate Down\n${down}\n`;
 
 formatConformance(sqlMigrate, {
-  files: { '10_ten.sql': file('create table ten ();'), '9-nine.sql': file('create table nine ();'), 'zz_named.sql': file('create table z ();') },
+  files: {
+    '10_ten.sql': file('create table ten ();'),
+    '9-nine.sql': file('create table nine ();'),
+    'zz_named.sql': file('create table z ();'),
+  },
   order: ['9-nine.sql', '10_ten.sql', 'zz_named.sql'],
 });
 
@@ -25,7 +29,10 @@ test('sql-migrate: `notransaction` per section, StatementBegin/End blocks, `-- `
   assert.equal(m?.up?.transaction, 'none');
   assert.equal(m?.down?.transaction, 'wrapped');
   assert.deepEqual(m?.up?.units, [{ sql: 'create index concurrently i on t (x);', line: 3, column: 1 }]);
-  assert.deepEqual(m?.down?.units.map((u) => [u.line, u.sql]), [[6, 'do $$ begin perform 1; end $$;']]);
+  assert.deepEqual(
+    m?.down?.units.map((u) => [u.line, u.sql]),
+    [[6, 'do $$ begin perform 1; end $$;']],
+  );
 });
 
 test('sql-migrate: a file without annotations is refused with a parse-error', async () => {

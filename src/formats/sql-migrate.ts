@@ -28,7 +28,11 @@ export function compareSqlMigrate(a: string, b: string): number {
 }
 
 /** The migration sql-migrate makes of one file, or the problem that stops `sql-migrate up`. */
-function migrationOf(directory: DirectoryReader, file: string, text: string): { migration: Migration; problem?: Problem } {
+function migrationOf(
+  directory: DirectoryReader,
+  file: string,
+  text: string,
+): { migration: Migration; problem?: Problem } {
   const id = { version: file, name: file.replace(/^\d+[-_]?/, '').replace(/\.sql$/, '') };
   const parsed = parseSqlMigrate(text);
   if (parsed.error) {
@@ -45,9 +49,19 @@ function migrationOf(directory: DirectoryReader, file: string, text: string): { 
       },
     };
   }
-  const script = (units: Script['units'], tx: boolean): Script => ({ file: at(directory, file), units, transaction: tx ? 'wrapped' : 'none' });
+  const script = (units: Script['units'], tx: boolean): Script => ({
+    file: at(directory, file),
+    units,
+    transaction: tx ? 'wrapped' : 'none',
+  });
   // sql-migrate always has a down, empty when the file has no Down section.
-  return { migration: { ...id, up: script(parsed.up, parsed.upTransaction), down: script(parsed.down, parsed.downTransaction) } };
+  return {
+    migration: {
+      ...id,
+      up: script(parsed.up, parsed.upTransaction),
+      down: script(parsed.down, parsed.downTransaction),
+    },
+  };
 }
 
 /**
@@ -74,12 +88,24 @@ export const sqlMigrate: Format = {
     const sql = files.filter((f) => !f.includes('/') && f.endsWith('.sql'));
     for (const file of files) {
       if (!sql.includes(file)) {
-        ignore(ignored, problems, directory, file, file.includes('/') ? 'sql-migrate only reads files directly inside the migration directory' : 'sql-migrate only reads `.sql` files');
+        ignore(
+          ignored,
+          problems,
+          directory,
+          file,
+          file.includes('/')
+            ? 'sql-migrate only reads files directly inside the migration directory'
+            : 'sql-migrate only reads `.sql` files',
+        );
         continue;
       }
       // Migration.VersionInt panics on a number past int64 as soon as the sort compares it with another numbered file.
       const prefix = numberPrefix(file);
-      if (prefix !== undefined && BigInt(prefix) > INT64_MAX && sql.some((other) => other !== file && numberPrefix(other) !== undefined)) {
+      if (
+        prefix !== undefined &&
+        BigInt(prefix) > INT64_MAX &&
+        sql.some((other) => other !== file && numberPrefix(other) !== undefined)
+      ) {
         ignored.push({ file, reason: `its number ${prefix} does not fit an int64` });
         problems.push({
           check: 'naming',
@@ -102,7 +128,8 @@ export const sqlMigrate: Format = {
       ignored,
       problems,
       // gorp's CreateTablesIfNotExists for sql-migrate's MigrationRecord, postgres dialect.
-      bookkeeping: 'CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)',
+      bookkeeping:
+        'CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)',
     };
   },
 };

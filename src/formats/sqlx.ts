@@ -42,14 +42,24 @@ export const sqlx: Format = {
       const cut = file.indexOf('_');
       // sqlx skips what is not `<VERSION>_<DESCRIPTION>.sql` (source.rs, resolve).
       if (file.includes('/') || cut < 0 || !file.endsWith('.sql')) {
-        ignore(ignored, problems, directory, file, file.includes('/') ? 'sqlx only reads files directly inside the migration directory' : 'sqlx only reads files named `{version}_{description}.sql`');
+        ignore(
+          ignored,
+          problems,
+          directory,
+          file,
+          file.includes('/')
+            ? 'sqlx only reads files directly inside the migration directory'
+            : 'sqlx only reads files named `{version}_{description}.sql`',
+        );
         continue;
       }
       const digits = file.slice(0, cut);
       // Rust's `str::parse::<i64>()`: an optional sign, then digits, within i64.
       const i64 = /^[+-]?\d+$/.test(digits) && BigInt.asIntN(64, BigInt(digits)) === BigInt(digits);
       if (!i64) {
-        throw new InputError(`${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`);
+        throw new InputError(
+          `${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`,
+        );
       }
       const rest = file.slice(cut + 1);
       const direction = rest.endsWith('.up.sql') ? 'up' : rest.endsWith('.down.sql') ? 'down' : 'simple';
@@ -58,19 +68,36 @@ export const sqlx: Format = {
       let name = rest;
       while (name.endsWith(suffix)) name = name.slice(0, -suffix.length);
       const text = await directory.read(file);
-      const script: Script = { file: at(directory, file), units: wholeFile(text), transaction: NO_TRANSACTION.test(text) ? 'implicit' : 'wrapped' };
+      const script: Script = {
+        file: at(directory, file),
+        units: wholeFile(text),
+        transaction: NO_TRANSACTION.test(text) ? 'implicit' : 'wrapped',
+      };
       const side = direction === 'down' ? 'down' : 'up';
       const key = BigInt(digits).toString();
       const entry = byVersionKey.get(key) ?? { version: digits, name };
       const other = entry[side];
       if (other) {
-        duplicate(ignored, problems, directory, posix.basename(other.file), file, key, 'sqlx refuses to run the directory (both would be recorded under one version)');
+        duplicate(
+          ignored,
+          problems,
+          directory,
+          posix.basename(other.file),
+          file,
+          key,
+          'sqlx refuses to run the directory (both would be recorded under one version)',
+        );
         continue;
       }
       entry[side] = script;
       byVersionKey.set(key, entry);
     }
-    const migrations: Migration[] = [...byVersionKey.values()].map((e) => ({ version: e.version, name: e.name, up: e.up ?? null, down: e.down ?? null }));
+    const migrations: Migration[] = [...byVersionKey.values()].map((e) => ({
+      version: e.version,
+      name: e.name,
+      up: e.up ?? null,
+      down: e.down ?? null,
+    }));
     migrations.sort(byVersion('numeric'));
     return {
       directory: directory.path,

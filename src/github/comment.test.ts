@@ -18,10 +18,16 @@ async function upsert(options: Parameters<typeof fakeGitHub>[0], body = `${MARKE
   const log: string[] = [];
   const started = Date.now();
   try {
-    const outcome = await upsertComment({ apiUrl: github.url, token: 'test-token', owner: 'acme', repo: 'shop', issue: 7 }, MARKER, body, fallback, {
-      secondMs: SECOND_MS,
-      log: (m) => log.push(m),
-    }).catch((error: unknown) => error);
+    const outcome = await upsertComment(
+      { apiUrl: github.url, token: 'test-token', owner: 'acme', repo: 'shop', issue: 7 },
+      MARKER,
+      body,
+      fallback,
+      {
+        secondMs: SECOND_MS,
+        log: (m) => log.push(m),
+      },
+    ).catch((error: unknown) => error);
     return { outcome, github, log, elapsed: Date.now() - started };
   } finally {
     await github.close();
@@ -43,7 +49,9 @@ test('a 502 while listing: the page is asked again and the comment created', asy
 });
 
 test('a 429 secondary rate limit with retry-after: waits that long, then writes once', async () => {
-  const { outcome, github, log, elapsed } = await upsert({ before: first(isPost, { status: 429, message: SECONDARY, headers: { 'retry-after': '5' } }) });
+  const { outcome, github, log, elapsed } = await upsert({
+    before: first(isPost, { status: 429, message: SECONDARY, headers: { 'retry-after': '5' } }),
+  });
   assert.equal((outcome as { action: string }).action, 'created');
   assert.deepEqual(github.summary(), ['GET /user', LIST, POST, POST]);
   assert.equal(github.comments.length, 1);
@@ -52,7 +60,9 @@ test('a 429 secondary rate limit with retry-after: waits that long, then writes 
 });
 
 test('a 403 secondary rate limit with retry-after is waited out, not taken for a read-only token', async () => {
-  const { outcome, github, log, elapsed } = await upsert({ before: first(isList, { status: 403, message: SECONDARY, headers: { 'retry-after': '3' } }) });
+  const { outcome, github, log, elapsed } = await upsert({
+    before: first(isList, { status: 403, message: SECONDARY, headers: { 'retry-after': '3' } }),
+  });
   assert.equal((outcome as { action: string }).action, 'created');
   assert.deepEqual(github.summary(), ['GET /user', LIST, LIST, POST]);
   assert.ok(elapsed >= 3 * SECOND_MS, `waited ${elapsed} ms for retry-after: 3`);
@@ -61,7 +71,11 @@ test('a 403 secondary rate limit with retry-after is waited out, not taken for a
 
 test('a rate limit that resets in an hour: no waiting, an error that says so', async () => {
   const reset = String(Math.floor(Date.now() / 1000) + 3600);
-  const limited = { status: 403, message: 'API rate limit exceeded for installation.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } };
+  const limited = {
+    status: 403,
+    message: 'API rate limit exceeded for installation.',
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+  };
   const { outcome, github, log } = await upsert({ before: first(isList, limited) });
   assert.ok(outcome instanceof GitHubError, String(outcome));
   assert.match(outcome.message, /^GET \/repos\/acme\/shop\/issues\/7\/comments: 403 API rate limit exceeded/);
@@ -81,7 +95,11 @@ test('5xx that persists: four attempts (1, 4, 9 s apart), then an error naming t
 
 test('a read-only token (403) and a missing pull request (404) are answers: forbidden, asked once', async () => {
   const readOnly = await upsert({ writes: () => ({ status: 403, message: 'Resource not accessible by integration' }) });
-  assert.deepEqual(readOnly.outcome, { action: 'forbidden', status: 403, message: `${POST}: 403 Resource not accessible by integration` });
+  assert.deepEqual(readOnly.outcome, {
+    action: 'forbidden',
+    status: 403,
+    message: `${POST}: 403 Resource not accessible by integration`,
+  });
   assert.deepEqual(readOnly.github.summary(), ['GET /user', LIST, POST]);
   const gone = await upsert({ before: first(isList, { status: 404, message: 'Not Found' }) });
   assert.deepEqual(gone.outcome, { action: 'forbidden', status: 404, message: `${LIST}: 404 Not Found` });
@@ -89,14 +107,22 @@ test('a read-only token (403) and a missing pull request (404) are answers: forb
 });
 
 test('422 for the size: the shorter tier is posted; without one, too-large and no second try', async () => {
-  const tooLong = (body: string) => (body.length > 100 ? { status: 422, message: 'Body is too long (maximum is 100 characters)' } : null);
+  const tooLong = (body: string) =>
+    body.length > 100 ? { status: 422, message: 'Body is too long (maximum is 100 characters)' } : null;
   const long = `${MARKER}\n${'x'.repeat(200)}`;
   const shorter = await upsert({ writes: tooLong }, long, () => `${MARKER}\nshort`);
   assert.equal((shorter.outcome as { action: string }).action, 'created');
   assert.deepEqual(shorter.github.summary(), ['GET /user', LIST, POST, POST]);
-  assert.deepEqual(shorter.github.comments.map((c) => c.body), [`${MARKER}\nshort`]);
+  assert.deepEqual(
+    shorter.github.comments.map((c) => c.body),
+    [`${MARKER}\nshort`],
+  );
   const none = await upsert({ writes: tooLong }, long);
-  assert.deepEqual(none.outcome, { action: 'too-large', status: 422, message: `${POST}: 422 Body is too long (maximum is 100 characters)` });
+  assert.deepEqual(none.outcome, {
+    action: 'too-large',
+    status: 422,
+    message: `${POST}: 422 Body is too long (maximum is 100 characters)`,
+  });
   assert.deepEqual(none.github.summary(), ['GET /user', LIST, POST]);
 });
 
@@ -104,13 +130,27 @@ test('a personal token: its own comment, found on page 2 by marker and login, is
   const comments: FakeComment[] = Array.from({ length: 150 }, (_, i) => ({
     id: i + 1,
     body: i === 20 ? `${MARKER}\na look-alike` : i === 120 ? `${MARKER}\nold report` : `comment ${i}`,
-    user: i === 20 ? { login: 'github-actions[bot]', type: 'Bot' } : i === 120 ? { login: 'dev', type: 'User' } : { login: 'someone', type: 'User' },
+    user:
+      i === 20
+        ? { login: 'github-actions[bot]', type: 'Bot' }
+        : i === 120
+          ? { login: 'dev', type: 'User' }
+          : { login: 'someone', type: 'User' },
     html_url: `https://github.com/acme/shop/pull/7#issuecomment-${i + 1}`,
   }));
   const updated = await upsert({ login: 'dev', comments });
-  assert.deepEqual(updated.outcome, { action: 'updated', id: 121, url: 'https://github.com/acme/shop/pull/7#issuecomment-121' });
-  assert.deepEqual(updated.github.summary(), ['GET /user', LIST, `${LIST}?page=2`, 'PATCH /repos/acme/shop/issues/comments/121']);
-  assert.equal(comments[20]!.body, `${MARKER}\na look-alike`, 'another identity\'s comment untouched');
+  assert.deepEqual(updated.outcome, {
+    action: 'updated',
+    id: 121,
+    url: 'https://github.com/acme/shop/pull/7#issuecomment-121',
+  });
+  assert.deepEqual(updated.github.summary(), [
+    'GET /user',
+    LIST,
+    `${LIST}?page=2`,
+    'PATCH /repos/acme/shop/issues/comments/121',
+  ]);
+  assert.equal(comments[20]!.body, `${MARKER}\na look-alike`, "another identity's comment untouched");
   const same = await upsert({ login: 'dev', comments });
   assert.equal((same.outcome as { action: string }).action, 'unchanged');
   assert.deepEqual(same.github.summary(), ['GET /user', LIST, `${LIST}?page=2`], 'no write for an unchanged body');
@@ -119,7 +159,13 @@ test('a personal token: its own comment, found on page 2 by marker and login, is
 test('an API that cannot be reached: retried like a 5xx, then an error with the cause', async () => {
   const github = await fakeGitHub();
   await github.close(); // nothing listens on its port any more
-  const outcome = await upsertComment({ apiUrl: github.url, token: 't', owner: 'acme', repo: 'shop', issue: 7 }, MARKER, 'b', undefined, { secondMs: 1 }).catch((e: unknown) => e);
+  const outcome = await upsertComment(
+    { apiUrl: github.url, token: 't', owner: 'acme', repo: 'shop', issue: 7 },
+    MARKER,
+    'b',
+    undefined,
+    { secondMs: 1 },
+  ).catch((e: unknown) => e);
   assert.ok(outcome instanceof GitHubError, String(outcome));
   assert.match(outcome.message, /^GET \/repos\/acme\/shop\/issues\/7\/comments: 500 .*ECONNREFUSED/);
 });

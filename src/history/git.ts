@@ -7,10 +7,12 @@ import { decodeUtf8, type DirectoryReader } from '../files/directory.ts';
 const exec = promisify(execFile);
 
 async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await exec('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' }).catch((error: NodeJS.ErrnoException & { stderr?: Buffer }) => {
-    if (error.code === 'ENOENT') throw new ConfigError('`--base` needs git, which is not installed or not on PATH.');
-    throw Object.assign(new Error(String(error.stderr ?? error.message).trim()), { cause: error });
-  });
+  const { stdout } = await exec('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' }).catch(
+    (error: NodeJS.ErrnoException & { stderr?: Buffer }) => {
+      if (error.code === 'ENOENT') throw new ConfigError('`--base` needs git, which is not installed or not on PATH.');
+      throw Object.assign(new Error(String(error.stderr ?? error.message).trim()), { cause: error });
+    },
+  );
   return stdout.toString('utf8');
 }
 
@@ -74,10 +76,13 @@ export async function openBase(cwd: string, ref: string): Promise<BaseCommit | {
       () => false,
     );
     commit = await resolveRef().catch(() => '');
-    if (!commit && fetched) commit = (await git(cwd, ['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}']).catch(() => '')).trim();
+    if (!commit && fetched)
+      commit = (await git(cwd, ['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}']).catch(() => '')).trim();
   }
   if (!commit) {
-    return { unavailable: `the base \`${ref}\` is not in this clone and could not be fetched from origin (in GitHub Actions, use actions/checkout with fetch-depth: 0, or let migrate-check fetch it with a token that can read the repository)` };
+    return {
+      unavailable: `the base \`${ref}\` is not in this clone and could not be fetched from origin (in GitHub Actions, use actions/checkout with fetch-depth: 0, or let migrate-check fetch it with a token that can read the repository)`,
+    };
   }
 
   return {
@@ -131,9 +136,17 @@ export async function onDefaultBranch(cwd: string, file: string): Promise<string
   const root = (await git(cwd, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (!root) return null;
   const path = relative(root, resolve(cwd, file)).split(/[\\/]/).join('/');
-  const head = (await git(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).catch(() => '')).trim();
+  const head = (
+    await git(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).catch(() => '')
+  ).trim();
   for (const ref of [head, 'origin/main', 'origin/master', 'main', 'master'].filter(Boolean)) {
-    if (await git(cwd, ['cat-file', '-e', `${ref}:${path}`]).then(() => true, () => false)) return ref;
+    if (
+      await git(cwd, ['cat-file', '-e', `${ref}:${path}`]).then(
+        () => true,
+        () => false,
+      )
+    )
+      return ref;
   }
   return null;
 }

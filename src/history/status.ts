@@ -29,9 +29,16 @@ export type ReadFile = (file: string) => Promise<string>;
 const normalise = (text: string) => text.replace(/\r\n/g, '\n');
 
 function shortDiff(file: string, before: string, after: string, maxLines = 40): string {
-  const patch = createTwoFilesPatch(`base/${file}`, `head/${file}`, normalise(before), normalise(after), '', '', { context: 2 });
-  const lines = patch.split('\n').slice(3).filter((l) => l !== '\\ No newline at end of file');
-  return lines.length > maxLines ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines`].join('\n') : lines.join('\n').trimEnd();
+  const patch = createTwoFilesPatch(`base/${file}`, `head/${file}`, normalise(before), normalise(after), '', '', {
+    context: 2,
+  });
+  const lines = patch
+    .split('\n')
+    .slice(3)
+    .filter((l) => l !== '\\ No newline at end of file');
+  return lines.length > maxLines
+    ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines`].join('\n')
+    : lines.join('\n').trimEnd();
 }
 
 /**
@@ -39,9 +46,18 @@ function shortDiff(file: string, before: string, after: string, maxLines = 40): 
  * same file names, other content → modified; same content under other names → renamed; the
  * rest are new (head only) or deleted (base only).
  */
-export async function compareHistory(head: MigrationSet, readHead: ReadFile, base: MigrationSet, readBase: ReadFile, ref: { ref: string; commit: string }): Promise<History> {
-  const contents = async (set: MigrationSet, read: ReadFile, m: Migration) => Promise.all(filesOf(set, m).map(async (f) => [f, await read(f)] as const));
-  const baseEntries = await Promise.all(base.migrations.map(async (m) => ({ m, files: await contents(base, readBase, m) })));
+export async function compareHistory(
+  head: MigrationSet,
+  readHead: ReadFile,
+  base: MigrationSet,
+  readBase: ReadFile,
+  ref: { ref: string; commit: string },
+): Promise<History> {
+  const contents = async (set: MigrationSet, read: ReadFile, m: Migration) =>
+    Promise.all(filesOf(set, m).map(async (f) => [f, await read(f)] as const));
+  const baseEntries = await Promise.all(
+    base.migrations.map(async (m) => ({ m, files: await contents(base, readBase, m) })),
+  );
   const key = (files: readonly (readonly [string, string])[]) => files.map(([, text]) => normalise(text)).join('\0');
   const used = new Set<number>();
   const entries: HistoryEntry[] = [];
@@ -67,21 +83,46 @@ export async function compareHistory(head: MigrationSet, readHead: ReadFile, bas
         const after = files.find(([f]) => f === file)?.[1];
         if (before === after) continue;
         const change = before === undefined ? 'added' : after === undefined ? 'deleted' : 'edited';
-        changes.push({ file, change, diff: shortDiff(file, before ?? '', after ?? ''), lineEndingsOnly: normalise(before ?? '') === normalise(after ?? '') });
+        changes.push({
+          file,
+          change,
+          diff: shortDiff(file, before ?? '', after ?? ''),
+          lineEndingsOnly: normalise(before ?? '') === normalise(after ?? ''),
+        });
       }
-      entries.push(changes.length ? entry('modified', was.files.map(([f]) => f), changes) : entry('unchanged', names));
+      entries.push(
+        changes.length
+          ? entry(
+              'modified',
+              was.files.map(([f]) => f),
+              changes,
+            )
+          : entry('unchanged', names),
+      );
       continue;
     }
     const sameContent = baseEntries.findIndex((b, i) => !used.has(i) && key(b.files) === key(files));
     if (sameContent >= 0) {
       used.add(sameContent);
-      entries.push(entry('renamed', baseEntries[sameContent]!.files.map(([f]) => f)));
+      entries.push(
+        entry(
+          'renamed',
+          baseEntries[sameContent]!.files.map(([f]) => f),
+        ),
+      );
       continue;
     }
     entries.push(entry('new'));
   }
   baseEntries.forEach((b, i) => {
-    if (!used.has(i)) entries.push({ version: b.m.version, name: b.m.name, status: 'deleted', files: [], baseFiles: b.files.map(([f]) => f) });
+    if (!used.has(i))
+      entries.push({
+        version: b.m.version,
+        name: b.m.name,
+        status: 'deleted',
+        files: [],
+        baseFiles: b.files.map(([f]) => f),
+      });
   });
   return { base: ref, entries };
 }

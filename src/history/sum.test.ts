@@ -4,7 +4,10 @@ import { atlasSum, entry, parseSum, renderSum, total } from './sum.ts';
 
 test('atlas.sum: the hashes Atlas itself writes for one and for two migrations', () => {
   const one = atlasSum([{ name: '1_initial.sql', content: 'CREATE TABLE t (id INT);\n' }]);
-  assert.deepEqual(one, { total: 'h1:RwlBQllTgRiQ5aUj9/rR1G0CguPI2caCrrSf7y+LbzA=', files: [{ name: '1_initial.sql', hash: 'h1:7PYyx3jJKyr9v/6Ta0xuXTz4HqAKDLjXxLWjRtnDhWA=' }] });
+  assert.deepEqual(one, {
+    total: 'h1:RwlBQllTgRiQ5aUj9/rR1G0CguPI2caCrrSf7y+LbzA=',
+    files: [{ name: '1_initial.sql', hash: 'h1:7PYyx3jJKyr9v/6Ta0xuXTz4HqAKDLjXxLWjRtnDhWA=' }],
+  });
   const two = atlasSum([
     { name: '1_initial.sql', content: 'CREATE TABLE t (id INT);\n' },
     { name: '2_second.sql', content: 'CREATE TABLE u (id INT);\n' },

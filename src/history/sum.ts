@@ -141,7 +141,10 @@ const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 function flywayVersion(path: string): string {
   const name = base(path);
   if (name[0] === 'R') return '';
-  return name.replace(/\.sql$/, '').split('__')[0]!.slice(1);
+  return name
+    .replace(/\.sql$/, '')
+    .split('__')[0]!
+    .slice(1);
 }
 
 /** strconv.Atoi as flywayVersionCompare uses it: 0 for what does not parse, clamped to int64. */
@@ -169,7 +172,13 @@ function flywayVersionCompare(a: string, b: string): number {
  */
 function flywayFiles(listing: readonly string[]): string[] {
   const walk = listing
-    .filter((f) => !f.split('/').slice(0, -1).some((dir) => dir.startsWith('.')))
+    .filter(
+      (f) =>
+        !f
+          .split('/')
+          .slice(0, -1)
+          .some((dir) => dir.startsWith('.')),
+    )
     .sort((a, b) => {
       const [x, y] = [a.split('/'), b.split('/')];
       for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return goCompare(x[i]!, y[i]!);

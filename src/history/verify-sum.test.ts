@@ -53,12 +53,18 @@ for (const [folder, format] of Object.entries(PUBLISHED)) {
     const dir = join(ATLAS, folder);
     assert.deepEqual(await verifySums(setOf(fsDirectory(dir), format), fsDirectory(dir)), []);
     const files = filesOf(dir);
-    const victim = Object.keys(files).filter((f) => f.endsWith('.sql')).sort().at(-1)!;
+    const victim = Object.keys(files)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .at(-1)!;
     const edited = Buffer.from(files[victim]!);
     edited[edited.length - 2] = edited[edited.length - 2]! ^ 0x01;
     const reader = memoryDirectory('db', { ...files, [victim]: edited });
     const problems = await verifySums(setOf(reader, format), reader);
-    assert.deepEqual(problems.map((p) => [p.check, p.file]), [['sum-file', `db/${victim}`]]);
+    assert.deepEqual(
+      problems.map((p) => [p.check, p.file]),
+      [['sum-file', `db/${victim}`]],
+    );
     assert.equal(problems[0]!.message, EDITED(victim));
   });
 }
@@ -96,30 +102,42 @@ test('atlas.sum of golang-migrate: ups only (Atlas ≥ 0.32.1) and every file (b
   assert.deepEqual(await verifySums(setOf(upsOnly, 'golang-migrate'), upsOnly), []);
   const everything = memoryDirectory('db', { ...withDown, 'atlas.sum': atlasSumText(files, all) });
   const found = await verifySums(setOf(everything, 'golang-migrate'), everything);
-  assert.deepEqual(found.map((p) => p.message), [EDITED('2_second_migration.down.sql')]);
+  assert.deepEqual(
+    found.map((p) => p.message),
+    [EDITED('2_second_migration.down.sql')],
+  );
   // A new up without re-hashing; a hand-edited first line.
   const sum = atlasSumText(files, ups);
   const added = memoryDirectory('db', { ...files, '3_third.up.sql': 'SELECT 1;\n', 'atlas.sum': sum });
-  assert.deepEqual((await verifySums(setOf(added, 'golang-migrate'), added)).map((p) => [p.file, p.message]), [
+  assert.deepEqual(
+    (await verifySums(setOf(added, 'golang-migrate'), added)).map((p) => [p.file, p.message]),
     [
-      'db/3_third.up.sql',
-      'atlas.sum does not match the migration files from 3_third.up.sql on: ' +
-        'Atlas refuses to run with "checksum mismatch". ' +
-        '3_third.up.sql is not in it: it was added without running `atlas migrate hash`.',
+      [
+        'db/3_third.up.sql',
+        'atlas.sum does not match the migration files from 3_third.up.sql on: ' +
+          'Atlas refuses to run with "checksum mismatch". ' +
+          '3_third.up.sql is not in it: it was added without running `atlas migrate hash`.',
+      ],
     ],
-  ]);
+  );
   const merged = memoryDirectory('db', { ...files, 'atlas.sum': atlasSumText(files, ups).replace(/^h1:./, 'h1:A') });
   const hand = await verifySums(setOf(merged, 'golang-migrate'), merged);
   assert.match(hand[0]?.message ?? '', /^atlas\.sum does not match itself \(its first line is not the sum/);
 });
 
 test('atlas.sum: a file starting with `-- atlas:sum ignore` keeps only its name in the running hash', () => {
-  const plain = atlasSum([{ name: '1.sql', content: 'A;\n' }, { name: '2.sql', content: 'B;\n' }]);
+  const plain = atlasSum([
+    { name: '1.sql', content: 'A;\n' },
+    { name: '2.sql', content: 'B;\n' },
+  ]);
   const ignored = atlasSum([
     { name: '1.sql', content: '-- atlas:sum ignore\nA;\n' },
     { name: '2.sql', content: 'B;\n' },
   ]);
-  assert.deepEqual(ignored.files.map((f) => f.name), ['2.sql']);
+  assert.deepEqual(
+    ignored.files.map((f) => f.name),
+    ['2.sql'],
+  );
   assert.notEqual(ignored.files[0]!.hash, plain.files[1]!.hash);
   // Go's `.` does not stop at `\r`: "ignore\r" is another mode, and the file is hashed.
   assert.equal(atlasSum([{ name: '1.sql', content: '-- atlas:sum ignore\r\nA;\n' }]).files.length, 1);

@@ -19,7 +19,12 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
   if (listing.includes(SUM_FILE)) {
     const sum = parseSum(await reader.read(SUM_FILE));
     for (const bad of sum.bad) {
-      problem(SUM_FILE, `Line ${bad.line} of ${SUM_FILE} is not a checksum line (${JSON.stringify(bad.text.slice(0, 60))}): a merge conflict, or a hand edit.`, `Do not merge checksum files by hand. ${regenerate}`, bad.line);
+      problem(
+        SUM_FILE,
+        `Line ${bad.line} of ${SUM_FILE} is not a checksum line (${JSON.stringify(bad.text.slice(0, 60))}): a merge conflict, or a hand edit.`,
+        `Do not merge checksum files by hand. ${regenerate}`,
+        bad.line,
+      );
     }
     const current = await sumEntries(set, reader);
     const recorded = new Map(sum.entries.map((e) => [e.file, e]));
@@ -28,7 +33,11 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
       const was = recorded.get(e.file);
       if (!was) {
         changed = true;
-        problem(e.file, `${e.file} is not in ${SUM_FILE}: the checksum file was not regenerated after adding it.`, regenerate);
+        problem(
+          e.file,
+          `${e.file} is not in ${SUM_FILE}: the checksum file was not regenerated after adding it.`,
+          regenerate,
+        );
       } else if (was.hash !== e.hash) {
         changed = true;
         problem(
@@ -45,11 +54,19 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
     for (const e of sum.entries) {
       if (!current.some((c) => c.file === e.file)) {
         changed = true;
-        problem(SUM_FILE, `${SUM_FILE} lists ${e.file}, which is no longer a migration in this folder (deleted or renamed).`, `Restore the file if it was merged; otherwise ${regenerate.charAt(0).toLowerCase()}${regenerate.slice(1)}`);
+        problem(
+          SUM_FILE,
+          `${SUM_FILE} lists ${e.file}, which is no longer a migration in this folder (deleted or renamed).`,
+          `Restore the file if it was merged; otherwise ${regenerate.charAt(0).toLowerCase()}${regenerate.slice(1)}`,
+        );
       }
     }
     if (!changed && sum.total !== total(current)) {
-      problem(SUM_FILE, `The total in ${SUM_FILE} does not match its files (their order changed, or the file was edited by hand).`, regenerate);
+      problem(
+        SUM_FILE,
+        `The total in ${SUM_FILE} does not match its files (their order changed, or the file was edited by hand).`,
+        regenerate,
+      );
     }
   }
 

@@ -44,10 +44,16 @@ async function observe(sql: string, options: { transaction?: TransactionMode; wh
   }
 }
 
-const modes = (s: StatementObservation, relation = 'public.t') => s.locks.filter((l) => l.relation === relation).map((l) => l.mode).sort();
+const modes = (s: StatementObservation, relation = 'public.t') =>
+  s.locks
+    .filter((l) => l.relation === relation)
+    .map((l) => l.mode)
+    .sort();
 
 test('observe: SET NOT NULL takes ACCESS EXCLUSIVE and scans the table, without a rewrite', async () => {
-  const { statements: [s] } = await observe('ALTER TABLE t ALTER COLUMN a SET NOT NULL;');
+  const {
+    statements: [s],
+  } = await observe('ALTER TABLE t ALTER COLUMN a SET NOT NULL;');
   assert.deepEqual(modes(s!), ['AccessExclusiveLock']);
   assert.deepEqual(s!.scans, ['public.t']);
   assert.deepEqual(s!.rewrites, []);
@@ -55,7 +61,9 @@ test('observe: SET NOT NULL takes ACCESS EXCLUSIVE and scans the table, without 
 });
 
 test('observe: int → bigint rewrites the table and its indexes; varchar(20) → text rewrites nothing', async () => {
-  const { statements } = await observe('ALTER TABLE t ALTER COLUMN a TYPE bigint;\nALTER TABLE t ALTER COLUMN v TYPE text;');
+  const { statements } = await observe(
+    'ALTER TABLE t ALTER COLUMN a TYPE bigint;\nALTER TABLE t ALTER COLUMN v TYPE text;',
+  );
   assert.deepEqual(statements[0]!.rewrites.sort(), ['public.t', 'public.t_pkey', 'public.t_v']);
   assert.deepEqual(statements[0]!.scans, [], 'the rewrite is not counted again as a scan');
   assert.deepEqual(statements[1]!.rewrites, []);
@@ -70,18 +78,27 @@ test('observe: timestamp → timestamptz rewrites in a non-UTC session and not i
 });
 
 test('observe: a lock is held through the later statements of the transaction, and not after a COMMIT', async () => {
-  const { statements } = await observe('ALTER TABLE t ADD COLUMN b int DEFAULT 0;\nCREATE TABLE other (id int);\nSELECT pg_sleep(0.05);', { transaction: 'wrapped' });
+  const { statements } = await observe(
+    'ALTER TABLE t ADD COLUMN b int DEFAULT 0;\nCREATE TABLE other (id int);\nSELECT pg_sleep(0.05);',
+    { transaction: 'wrapped' },
+  );
   const lock = statements[0]!.locks.find((l) => l.relation === 'public.t' && l.mode === 'AccessExclusiveLock')!;
   assert.equal(lock.heldAcross, 2);
   assert.ok(lock.heldMs >= 50, `held ${lock.heldMs} ms across a 50 ms statement`);
   assert.deepEqual(statements[0]!.rewrites, [], 'a constant default rewrites nothing');
-  const own = await observe('BEGIN;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;\nSELECT pg_sleep(0.05);', { transaction: 'implicit', whole: true });
+  const own = await observe('BEGIN;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;\nSELECT pg_sleep(0.05);', {
+    transaction: 'implicit',
+    whole: true,
+  });
   const held = own.statements[1]!.locks.find((l) => l.mode === 'AccessExclusiveLock')!;
   assert.ok(held.heldMs < 50, `released at COMMIT, not after the sleep (${held.heldMs} ms)`);
 });
 
 test('observe: a file sent as one query keeps one implicit transaction, and is observed per statement', async () => {
-  const { statements, error } = await observe('CREATE INDEX t_a ON t (a);\n-- then\nALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES parent (id);', { transaction: 'implicit', whole: true });
+  const { statements, error } = await observe(
+    'CREATE INDEX t_a ON t (a);\n-- then\nALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (p) REFERENCES parent (id);',
+    { transaction: 'implicit', whole: true },
+  );
   assert.equal(error, null);
   assert.equal(statements.length, 2);
   assert.deepEqual(modes(statements[0]!), ['ShareLock']);
@@ -93,7 +110,10 @@ test('observe: a file sent as one query keeps one implicit transaction, and is o
 });
 
 test('observe: NOT VALID scans nothing; VALIDATE takes only SHARE UPDATE EXCLUSIVE', async () => {
-  const { statements } = await observe('ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT pos;', { transaction: 'wrapped' });
+  const { statements } = await observe(
+    'ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT pos;',
+    { transaction: 'wrapped' },
+  );
   assert.deepEqual(statements[0]!.scans, []);
   const validate = statements.find((s) => s.text.startsWith('ALTER TABLE t VALIDATE'))!;
   assert.deepEqual(modes(validate), ['ShareUpdateExclusiveLock']);
@@ -108,7 +128,9 @@ test('observe: CREATE INDEX CONCURRENTLY runs on its own as its runner sends it,
 });
 
 test('observe: TRUNCATE is labelled as such, not as a rewrite; objects the script creates are not watched', async () => {
-  const { statements } = await observe('CREATE TABLE fresh (id int);\nALTER TABLE fresh ALTER COLUMN id TYPE bigint;\nTRUNCATE t;');
+  const { statements } = await observe(
+    'CREATE TABLE fresh (id int);\nALTER TABLE fresh ALTER COLUMN id TYPE bigint;\nTRUNCATE t;',
+  );
   assert.deepEqual(statements[1]!.rewrites, []);
   assert.deepEqual(statements[1]!.locks, []);
   assert.deepEqual(statements[2]!.rewrites, []);
@@ -116,7 +138,10 @@ test('observe: TRUNCATE is labelled as such, not as a rewrite; objects the scrip
 });
 
 test('observe: an error keeps its line and column in the file, the probes taken out', async () => {
-  const { error } = await observe('CREATE TABLE b (id int);\nSELECT nope FROM b;', { transaction: 'implicit', whole: true });
+  const { error } = await observe('CREATE TABLE b (id int);\nSELECT nope FROM b;', {
+    transaction: 'implicit',
+    whole: true,
+  });
   assert.equal(error?.line, 2);
   assert.equal(error?.column, 8);
   const plan = planUnit({ sql: 'SELECT 1;\nSELECT 2', line: 1, column: 1 }, 'SELECT 0 AS migrate_check_probe')!;
@@ -131,14 +156,21 @@ test('observe: lock_timeout is read as each statement starts', async () => {
 });
 
 test('observe: what runs stays what the runner runs: a DO block that COMMITs, SET TRANSACTION after BEGIN', async () => {
-  const commits = "DO $$ BEGIN CREATE TABLE a (id int); COMMIT; CREATE TABLE b (id int); END $$;";
-  assert.equal((await observe(commits, { transaction: 'none' })).error, null, 'a DO block that commits runs outside any block, as sent');
+  const commits = 'DO $$ BEGIN CREATE TABLE a (id int); COMMIT; CREATE TABLE b (id int); END $$;';
+  assert.equal(
+    (await observe(commits, { transaction: 'none' })).error,
+    null,
+    'a DO block that commits runs outside any block, as sent',
+  );
   const isolation = 'BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;';
   assert.equal((await observe(isolation, { transaction: 'implicit', whole: true })).error, null, 'one query');
   const split = await observe(isolation, { transaction: 'none' });
   assert.equal(split.error, null, 'statement by statement');
   const alter = split.statements.find((s) => s.text.startsWith('ALTER'))!;
-  assert.ok(alter.locks.some((l) => l.relation === 'public.t' && l.mode === 'AccessExclusiveLock'), 'the ALTER after them is still observed');
+  assert.ok(
+    alter.locks.some((l) => l.relation === 'public.t' && l.mode === 'AccessExclusiveLock'),
+    'the ALTER after them is still observed',
+  );
 });
 
 test('observe: a sequence given a new file (ALTER SEQUENCE … AS bigint) is not a table rewrite', async () => {

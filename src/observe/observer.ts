@@ -73,7 +73,9 @@ const MAX_PROBED = 1000;
  */
 export function planUnit(unit: ExecUnit, probeText: string): Plan | null {
   if (unit.copyData !== undefined) return null;
-  const statements = splitStatements(unit.sql, unit.line).map((s) => (s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s));
+  const statements = splitStatements(unit.sql, unit.line).map((s) =>
+    s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s,
+  );
   // Past this many statements a unit is observed as a whole (probes before and after it only):
   // thousands of probes would cost more than they tell.
   if (statements.length > MAX_PROBED) return null;
@@ -108,7 +110,8 @@ export function planUnit(unit: ExecUnit, probeText: string): Plan | null {
  * Units that no probe may come before in their transaction: `SET TRANSACTION` must be its
  * transaction's first query. They run unobserved, exactly as sent.
  */
-export const unobservable = (unit: ExecUnit) => /\bSET\s+TRANSACTION\b/i.test(unit.sql) || /^\s*(BEGIN|START\s+TRANSACTION)\s*(;\s*)?$/i.test(unit.sql);
+export const unobservable = (unit: ExecUnit) =>
+  /\bSET\s+TRANSACTION\b/i.test(unit.sql) || /^\s*(BEGIN|START\s+TRANSACTION)\s*(;\s*)?$/i.test(unit.sql);
 
 /** A position Postgres reported in a plan's text, as a position in the unit's own text; null inside a probe. */
 export function unitPosition(plan: Plan, position: number): number | null {
@@ -162,7 +165,10 @@ export class ScriptObserver {
     for (const [oid, file] of await this.#readFiles()) this.#files.set(oid, file);
     const oids = [...this.#tracked.values()].filter(isTable).map((r) => r.oid);
     if (!oids.length) return;
-    const { rows } = await this.#client.query<{ oid: string; rows: number }>('SELECT oid::int8 AS oid, greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = ANY($1::oid[])', [oids]);
+    const { rows } = await this.#client.query<{ oid: string; rows: number }>(
+      'SELECT oid::int8 AS oid, greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = ANY($1::oid[])',
+      [oids],
+    );
     for (const r of rows) this.#rows.set(this.#tracked.get(Number(r.oid))!.name, Math.round(r.rows));
   }
 
@@ -182,7 +188,8 @@ export class ScriptObserver {
     plan.statements.forEach((statement, i) => {
       const before = probes[i];
       const after = probes[i + 1];
-      if (before && after) this.#entries.push({ statement, before, after, alone: false, rewritten: this.#rewrittenUnder(after) });
+      if (before && after)
+        this.#entries.push({ statement, before, after, alone: false, rewritten: this.#rewrittenUnder(after) });
     });
   }
 
@@ -261,7 +268,11 @@ export class ScriptObserver {
           // Held through every later statement of the same transaction.
           let last = i;
           let heldMs = duration[i]!;
-          while (last + 1 < entries.length && holds(entries[last + 1]!, lock.oid, lock.mode, 'before') && holds(entries[last + 1]!, lock.oid, lock.mode, 'after')) {
+          while (
+            last + 1 < entries.length &&
+            holds(entries[last + 1]!, lock.oid, lock.mode, 'before') &&
+            holds(entries[last + 1]!, lock.oid, lock.mode, 'after')
+          ) {
             last++;
             heldMs += duration[last]!;
           }

@@ -61,7 +61,11 @@ export function toProbe(row: ProbeRow): Probe {
     t0: Number(row.t0),
     t1: Number(row.t1),
     lockTimeout: row.lock_timeout,
-    locks: row.locks.map(([oid, mode, filenode]) => ({ oid: Number(oid), mode, filenode: filenode === null ? null : Number(filenode) })),
+    locks: row.locks.map(([oid, mode, filenode]) => ({
+      oid: Number(oid),
+      mode,
+      filenode: filenode === null ? null : Number(filenode),
+    })),
     scans: new Map(row.scans.map(([oid, scans, read]) => [Number(oid), [Number(scans), Number(read)] as const])),
   };
 }
@@ -69,7 +73,9 @@ export function toProbe(row: ProbeRow): Probe {
 /** The probes among the results of one query (a file sent whole returns one result per statement). */
 export function probesIn(result: pg.QueryResult | pg.QueryResult[]): Probe[] {
   const results = Array.isArray(result) ? result : [result];
-  return results.filter((r) => r?.fields?.[0]?.name === 'migrate_check_probe').map((r) => toProbe(r.rows[0] as ProbeRow));
+  return results
+    .filter((r) => r?.fields?.[0]?.name === 'migrate_check_probe')
+    .map((r) => toProbe(r.rows[0] as ProbeRow));
 }
 
 export async function probe(client: pg.Client, sql: string): Promise<Probe> {

@@ -45,11 +45,20 @@ WHERE c.relkind IN ('r', 'p', 'i', 'I', 't', 'm', 'S')
 export async function trackRelations(client: pg.Client, names?: readonly string[]): Promise<Tracked> {
   // Thousands of words (a huge comment) would cost more to compare than reading every relation.
   const only = names && names.length <= 2000 ? names : null;
-  const { rows } = await client.query<{ oid: string; kind: string; filenode: string | null; name: string; table: string }>(RELATIONS, [only]);
+  const { rows } = await client.query<{
+    oid: string;
+    kind: string;
+    filenode: string | null;
+    name: string;
+    table: string;
+  }>(RELATIONS, [only]);
   return new Map(
     rows.map((r) => {
       const oid = Number(r.oid);
-      return [oid, { oid, kind: r.kind, name: r.name, table: r.table, filenode: r.filenode === null ? null : Number(r.filenode) }];
+      return [
+        oid,
+        { oid, kind: r.kind, name: r.name, table: r.table, filenode: r.filenode === null ? null : Number(r.filenode) },
+      ];
     }),
   );
 }

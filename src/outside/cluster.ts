@@ -58,7 +58,10 @@ function describe(before: Map<string, string>, after: Map<string, string>): stri
   for (const [key, line] of after) {
     const old = before.get(key);
     if (old === undefined) changes.push(`created ${line}`);
-    else if (old !== line) changes.push(`changed ${key} (was: ${old.slice(key.length + 2) || 'nothing'}; now: ${line.slice(key.length + 2) || 'nothing'})`);
+    else if (old !== line)
+      changes.push(
+        `changed ${key} (was: ${old.slice(key.length + 2) || 'nothing'}; now: ${line.slice(key.length + 2) || 'nothing'})`,
+      );
   }
   for (const [key, line] of before) if (!after.has(key)) changes.push(`removed ${line}`);
   return changes;
@@ -76,7 +79,14 @@ const keyOf = (line: string) => line.slice(0, line.indexOf(': ') < 0 ? line.leng
  * (`xmin`: every insert and update writes one) and the time ALTER SYSTEM last wrote its file:
  * about 0.3 ms a step, where reading and hashing the state takes about 2 ms.
  */
-const FAST_DIGEST = `SELECT concat_ws(' ', ${['pg_authid', 'pg_auth_members', 'pg_database', 'pg_db_role_setting', 'pg_tablespace', 'pg_shdescription']
+const FAST_DIGEST = `SELECT concat_ws(' ', ${[
+  'pg_authid',
+  'pg_auth_members',
+  'pg_database',
+  'pg_db_role_setting',
+  'pg_tablespace',
+  'pg_shdescription',
+]
   .map((t) => `(SELECT count(*) || '.' || coalesce(max(xmin::text::bigint), 0) FROM pg_catalog.${t})`)
   .join(', ')}, (SELECT modification::text FROM pg_catalog.pg_stat_file('postgresql.auto.conf', true))) AS d`;
 
@@ -98,14 +108,20 @@ export class ClusterWatch {
     );
     const superuser = Boolean(rows[0]?.superuser);
     this.#query = stateQuery(superuser, Boolean(rows[0]?.settings));
-    this.#digestQuery = superuser ? FAST_DIGEST : `SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS d FROM (${this.#query}) s(line)`;
+    this.#digestQuery = superuser
+      ? FAST_DIGEST
+      : `SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS d FROM (${this.#query}) s(line)`;
     await this.changes();
   }
 
   async changes(): Promise<string[]> {
-    const digest = (await this.#client.query<{ d: string }>({ name: 'migrate_check_cluster_digest', text: this.#digestQuery })).rows[0]!.d;
+    const digest = (
+      await this.#client.query<{ d: string }>({ name: 'migrate_check_cluster_digest', text: this.#digestQuery })
+    ).rows[0]!.d;
     if (digest === this.#digest) return [];
-    const { rows } = await this.#client.query<{ line: string }>(`SELECT line FROM (${this.#query}) s(line) WHERE line IS NOT NULL ORDER BY line`);
+    const { rows } = await this.#client.query<{ line: string }>(
+      `SELECT line FROM (${this.#query}) s(line) WHERE line IS NOT NULL ORDER BY line`,
+    );
     const state = new Map(rows.map((r) => [keyOf(r.line), r.line]));
     const changes = this.#digest ? describe(this.#state, state) : [];
     this.#digest = digest;

@@ -4,7 +4,8 @@ import { wholeFile } from '../migration.ts';
 import { splitStatements } from '../sql/split.ts';
 import { reachOf, type ReachKind } from './statements.ts';
 
-const reach = (sql: string) => reachOf({ file: 'm/0001_x.up.sql', units: wholeFile(sql), transaction: 'implicit' }).map((r) => [r.kind, r.what]);
+const reach = (sql: string) =>
+  reachOf({ file: 'm/0001_x.up.sql', units: wholeFile(sql), transaction: 'implicit' }).map((r) => [r.kind, r.what]);
 
 // Each row: SQL, and what it reaches outside its database ([] = nothing).
 const CASES: [string, [ReachKind, string][]][] = [
@@ -40,14 +41,20 @@ const CASES: [string, [ReachKind, string][]][] = [
   ["COMMENT ON TABLE t IS 'DROP DATABASE appdb';", []],
   ["CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p;", [['connection', 'CREATE SUBSCRIPTION']]],
   ['CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;', [['server-file', 'a file_fdw server (reads server files)']]],
-  ["CREATE SERVER other FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'x');", [['connection', 'a postgres_fdw server (connects to other servers)']]],
+  [
+    "CREATE SERVER other FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'x');",
+    [['connection', 'a postgres_fdw server (connects to other servers)']],
+  ],
   ["SELECT dblink_exec('dbname=appdb', 'DROP TABLE users');", [['connection', 'dblink_exec()']]],
   // Function bodies and DO blocks are code: what they would do counts.
   [
     "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF; END $$;",
     [['role', 'CREATE ROLE']],
   ],
-  ["CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $fn$ SELECT pg_read_file('/etc/passwd') $fn$;", [['server-file', 'pg_read_file()']]],
+  [
+    "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $fn$ SELECT pg_read_file('/etc/passwd') $fn$;",
+    [['server-file', 'pg_read_file()']],
+  ],
   // Comments, strings and identifiers are not statements.
   ['-- DROP DATABASE appdb;\nSELECT 1;', []],
   ["/* CREATE ROLE x; */ SELECT 'ALTER SYSTEM SET x = 1';", []],
@@ -65,14 +72,20 @@ for (const [sql, expected] of CASES) {
 test('outside: each statement is located at its line and column in the file', () => {
   const sql = 'CREATE TABLE t (id int);\n\n  CREATE ROLE x;   DROP DATABASE y;\n';
   const found = reachOf({ file: 'f.sql', units: wholeFile(sql), transaction: 'implicit' });
-  assert.deepEqual(found.map((r) => [r.line, r.column, r.text]), [
-    [3, 3, 'CREATE ROLE x;'],
-    [3, 20, 'DROP DATABASE y;'],
-  ]);
+  assert.deepEqual(
+    found.map((r) => [r.line, r.column, r.text]),
+    [
+      [3, 3, 'CREATE ROLE x;'],
+      [3, 20, 'DROP DATABASE y;'],
+    ],
+  );
   // Units split by a runner keep their own positions.
   const units = splitStatements(sql);
-  assert.deepEqual(reachOf({ file: 'f.sql', units, transaction: 'none' }).map((r) => [r.line, r.column]), [
-    [3, 3],
-    [3, 20],
-  ]);
+  assert.deepEqual(
+    reachOf({ file: 'f.sql', units, transaction: 'none' }).map((r) => [r.line, r.column]),
+    [
+      [3, 3],
+      [3, 20],
+    ],
+  );
 });

@@ -12,9 +12,26 @@ import { commentEnd, dollarQuote, positionsIn, quotedEnd, splitStatements } from
  * - `connection`: other servers or databases (dblink, postgres_fdw, subscriptions);
  * - `server`: the server process itself (LOAD, ending other sessions, WAL and slots).
  */
-export type ReachKind = 'database' | 'role' | 'settings' | 'tablespace' | 'program' | 'server-file' | 'connection' | 'server';
+export type ReachKind =
+  | 'database'
+  | 'role'
+  | 'settings'
+  | 'tablespace'
+  | 'program'
+  | 'server-file'
+  | 'connection'
+  | 'server';
 
-export const REACH_KINDS: readonly ReachKind[] = ['database', 'role', 'settings', 'tablespace', 'program', 'server-file', 'connection', 'server'];
+export const REACH_KINDS: readonly ReachKind[] = [
+  'database',
+  'role',
+  'settings',
+  'tablespace',
+  'program',
+  'server-file',
+  'connection',
+  'server',
+];
 /** What reaches the machine the server runs on: programs, files, other servers. */
 export const MACHINE_REACH: readonly ReachKind[] = ['program', 'server-file', 'connection'];
 
@@ -114,18 +131,25 @@ function tokens(sql: string, base = 0, out: Token[] = []): Token[] {
 function statementReach(ts: Token[], k: number): { kind: ReachKind; what: string } | null {
   const w = (n: number) => ts[k + n]?.t ?? '';
   const verb = w(0);
-  if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && w(1) === 'DATABASE') return { kind: 'database', what: `${verb} DATABASE` };
+  if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && w(1) === 'DATABASE')
+    return { kind: 'database', what: `${verb} DATABASE` };
   if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && ROLE_WORDS.has(w(1)) && w(2) !== 'MAPPING') {
     return { kind: 'role', what: `${verb} ${w(1)}` };
   }
-  if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && w(1) === 'TABLESPACE') return { kind: 'tablespace', what: `${verb} TABLESPACE` };
-  if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && w(1) === 'SUBSCRIPTION') return { kind: 'connection', what: `${verb} SUBSCRIPTION` };
+  if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && w(1) === 'TABLESPACE')
+    return { kind: 'tablespace', what: `${verb} TABLESPACE` };
+  if ((verb === 'CREATE' || verb === 'ALTER' || verb === 'DROP') && w(1) === 'SUBSCRIPTION')
+    return { kind: 'connection', what: `${verb} SUBSCRIPTION` };
   if (verb === 'ALTER' && w(1) === 'SYSTEM') return { kind: 'settings', what: 'ALTER SYSTEM' };
   if (verb === 'LOAD') return { kind: 'server', what: 'LOAD' };
-  if (verb === 'REASSIGN' && w(1) === 'OWNED') return { kind: 'database', what: 'REASSIGN OWNED (also hands over databases and tablespaces)' };
+  if (verb === 'REASSIGN' && w(1) === 'OWNED')
+    return { kind: 'database', what: 'REASSIGN OWNED (also hands over databases and tablespaces)' };
   if ((verb === 'COMMENT' || verb === 'SECURITY') && (w(2) in SHARED_OBJECTS || w(3) in SHARED_OBJECTS)) {
     const object = w(2) in SHARED_OBJECTS ? w(2) : w(3);
-    return { kind: SHARED_OBJECTS[object]!, what: `${verb === 'COMMENT' ? 'COMMENT ON' : 'SECURITY LABEL ON'} ${object}` };
+    return {
+      kind: SHARED_OBJECTS[object]!,
+      what: `${verb === 'COMMENT' ? 'COMMENT ON' : 'SECURITY LABEL ON'} ${object}`,
+    };
   }
   if (verb === 'GRANT' || verb === 'REVOKE') {
     // GRANT … ON DATABASE / TABLESPACE changes a shared object; GRANT role TO role (no ON) a membership.
@@ -139,7 +163,8 @@ function statementReach(ts: Token[], k: number): { kind: ReachKind; what: string
     }
     if (on < 0) return { kind: 'role', what: `${verb} (role membership)` };
     const object = ts[on + 1]?.t ?? '';
-    if (object === 'DATABASE' || object === 'TABLESPACE') return { kind: SHARED_OBJECTS[object]!, what: `${verb} … ON ${object}` };
+    if (object === 'DATABASE' || object === 'TABLESPACE')
+      return { kind: SHARED_OBJECTS[object]!, what: `${verb} … ON ${object}` };
     return null;
   }
   if (verb === 'COPY') {
@@ -154,7 +179,8 @@ function statementReach(ts: Token[], k: number): { kind: ReachKind; what: string
     for (let n = k + 1; n < ts.length && ts[n]!.t !== ';'; n++) {
       const word = ts[n]!.t;
       if (word === 'FILE_FDW') return { kind: 'server-file', what: 'a file_fdw server (reads server files)' };
-      if (word === 'POSTGRES_FDW' || word === 'DBLINK_FDW') return { kind: 'connection', what: `a ${word.toLowerCase()} server (connects to other servers)` };
+      if (word === 'POSTGRES_FDW' || word === 'DBLINK_FDW')
+        return { kind: 'connection', what: `a ${word.toLowerCase()} server (connects to other servers)` };
     }
   }
   return null;
@@ -180,7 +206,14 @@ function readReach(script: Script): Reach[] {
         const where = at(offset);
         let column = where.line === statement.line ? where.column + statement.column - 1 : where.column;
         if (where.line === unit.line) column += unit.column - 1;
-        found.push({ kind, what, file: script.file, line: where.line, column, text: statement.sql.replace(/\s+/g, ' ').slice(0, 200) });
+        found.push({
+          kind,
+          what,
+          file: script.file,
+          line: where.line,
+          column,
+          text: statement.sql.replace(/\s+/g, ' ').slice(0, 200),
+        });
       };
       for (let k = 0; k < ts.length; k++) {
         const t = ts[k]!.t;
@@ -191,7 +224,8 @@ function readReach(script: Script): Reach[] {
         const fn = FUNCTIONS[t];
         // A call of the built-in, not a user's function of the same name in another schema.
         const qualified = ts[k - 1]?.t === '.';
-        if (fn && ts[k + 1]?.t === '(' && (!qualified || ts[k - 2]?.t === 'PG_CATALOG')) add(fn, `${t.toLowerCase()}()`, ts[k]!.offset);
+        if (fn && ts[k + 1]?.t === '(' && (!qualified || ts[k - 2]?.t === 'PG_CATALOG'))
+          add(fn, `${t.toLowerCase()}()`, ts[k]!.offset);
       }
     }
   }

@@ -18,7 +18,12 @@ export interface DirectoryOutcome {
 }
 
 /** The Report: plain data, every output a pure function of it. */
-export function assembleReport(outcomes: readonly DirectoryOutcome[], server: Pick<Server, 'version' | 'provider'>, failOn: FailOn, durationMs: number): Report {
+export function assembleReport(
+  outcomes: readonly DirectoryOutcome[],
+  server: Pick<Server, 'version' | 'provider'>,
+  failOn: FailOn,
+  durationMs: number,
+): Report {
   const findings = sortFindings(outcomes.flatMap((o) => o.findings));
   const suppressed = outcomes.flatMap((o) => o.suppressed);
   return {
@@ -43,7 +48,9 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
     roundtrip: settings.roundtrip,
     migrations: [
       ...set.migrations.map((m) => {
-        const status = history?.entries.find((e) => e.status !== 'deleted' && e.version === m.version && e.name === m.name)?.status;
+        const status = history?.entries.find(
+          (e) => e.status !== 'deleted' && e.version === m.version && e.name === m.name,
+        )?.status;
         const changes = result.changes.get(m.version);
         return {
           version: m.version,
@@ -68,7 +75,11 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
     schema: {
       head: schemaText(result.head),
       ...(baseSchema
-        ? { base: schemaText(baseSchema), diff: unifiedSchemaDiff(baseSchema, result.head), summary: summarizeDiff(diffSchemas(baseSchema, result.head)) }
+        ? {
+            base: schemaText(baseSchema),
+            diff: unifiedSchemaDiff(baseSchema, result.head),
+            summary: summarizeDiff(diffSchemas(baseSchema, result.head)),
+          }
         : {}),
     },
   };

@@ -9,7 +9,11 @@ import type { DirectoryReplay } from './replay-directories.ts';
  * Runs every check the directory's settings leave on over what was read and replayed, at the
  * severity the settings give it, and sets aside the findings the files suppress.
  */
-export function judge(loaded: LoadedDirectory, replayed: DirectoryReplay, provider: Server['provider']): { kept: Finding[]; suppressed: Suppressed[] } {
+export function judge(
+  loaded: LoadedDirectory,
+  replayed: DirectoryReplay,
+  provider: Server['provider'],
+): { kept: Finding[]; suppressed: Suppressed[] } {
   const { set, format, settings, history, historyUnavailable, suppressions } = loaded;
   const found: Finding[] = [];
   for (const check of checks) {

@@ -16,7 +16,6 @@ import { readSeedFiles, type SeedFile } from '../seed/seed-files.ts';
 /** The base branch for `--base`: its commit, why it cannot be read, or null without `--base`. */
 export type BaseInput = BaseCommit | { unavailable: string } | null;
 
-
 /** One migration directory, read and ready to replay: everything the later stages need of its files. */
 export interface LoadedDirectory {
   path: string;
@@ -39,7 +38,10 @@ export interface LoadedDirectory {
 }
 
 /** The directory's format (as configured, or detected) and the options it takes from the settings. */
-export async function formatFor(reader: DirectoryReader, settings: DirectorySettings): Promise<{ format: Format; options: FormatOptions }> {
+export async function formatFor(
+  reader: DirectoryReader,
+  settings: DirectorySettings,
+): Promise<{ format: Format; options: FormatOptions }> {
   const format = settings.format === 'auto' ? await detectFormat(reader) : formatById(settings.format);
   const options = {
     ...(settings.ordering ? { ordering: settings.ordering } : {}),
@@ -65,7 +67,8 @@ export async function loadDirectory(
   const { format, options } = await formatFor(reader, settings);
   const read = await format.load(reader, options);
   const loaded = { ...read, problems: [...(read.problems ?? []), ...(await verifySums(read, reader))] };
-  const compared = base && ('unavailable' in base ? base : await loadHistory(path, loaded, reader, format, options, base));
+  const compared =
+    base && ('unavailable' in base ? base : await loadHistory(path, loaded, reader, format, options, base));
   const placeholders = { ...format.builtinPlaceholders, ...settings.placeholders };
   const set = renderPlaceholders(loaded, placeholders);
   if (format.placeholderSyntax) refuseUnresolved(set, format.placeholderSyntax);
@@ -90,7 +93,9 @@ export async function loadDirectory(
     ...(compared && 'unavailable' in compared ? { historyUnavailable: compared.unavailable } : {}),
     set: {
       ...set,
-      ignored: set.ignored.map((i) => (inPrelude(i.file) ? { ...i, reason: 'a prerequisites file (run before the first migration)' } : i)),
+      ignored: set.ignored.map((i) =>
+        inPrelude(i.file) ? { ...i, reason: 'a prerequisites file (run before the first migration)' } : i,
+      ),
       problems: (set.problems ?? []).filter((p) => !preludeFiles.has(posix.normalize(p.file))),
     },
   };
@@ -111,7 +116,13 @@ async function loadHistory(
     const baseSet: MigrationSet = files.length
       ? await format.load(baseReader, options)
       : { directory: path, format: format.id, migrations: [], ignored: [], bookkeeping: '' };
-    const history = await compareHistory(head, (f) => reader.read(f), baseSet, (f) => baseReader.read(f), { ref: base.ref, commit: base.commit });
+    const history = await compareHistory(
+      head,
+      (f) => reader.read(f),
+      baseSet,
+      (f) => baseReader.read(f),
+      { ref: base.ref, commit: base.commit },
+    );
     return { history, baseSet };
   } catch (error) {
     return { unavailable: `its version at ${base.ref} could not be read as ${format.id} (${errorMessage(error)})` };
@@ -139,23 +150,32 @@ function refuseUnresolved(set: MigrationSet, syntax: RegExp): void {
 async function readPrelude(files: readonly string[], directory: (path: string) => DirectoryReader): Promise<Script[]> {
   const prelude: Script[] = [];
   for (const file of files) {
-    const text = await directory(dirname(file)).read(basename(file)).catch((error: unknown) => {
-      if (error instanceof ToolError) throw error;
-      throw new ConfigError(`Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`);
-    });
+    const text = await directory(dirname(file))
+      .read(basename(file))
+      .catch((error: unknown) => {
+        if (error instanceof ToolError) throw error;
+        throw new ConfigError(
+          `Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`,
+        );
+      });
     prelude.push({ file, units: splitStatements(text), transaction: 'none' });
   }
   return prelude;
 }
 
 /** The suppression markers of each migration: a marker in either file of a migration (its up or its down) covers both files. */
-async function readMarkers(path: string, set: MigrationSet, reader: DirectoryReader): Promise<Map<string, Map<string, string>>> {
+async function readMarkers(
+  path: string,
+  set: MigrationSet,
+  reader: DirectoryReader,
+): Promise<Map<string, Map<string, string>>> {
   const suppressions = new Map<string, Map<string, string>>();
   for (const m of set.migrations) {
     const files = filesOf(set, m);
     const markers = new Map<string, string>();
     for (const file of files) {
-      for (const [id, reason] of readSuppressions(posix.join(path, file), await reader.read(file))) markers.set(id, reason);
+      for (const [id, reason] of readSuppressions(posix.join(path, file), await reader.read(file)))
+        markers.set(id, reason);
     }
     if (markers.size) for (const file of files) suppressions.set(posix.join(path, file), markers);
   }
@@ -166,7 +186,9 @@ async function readMarkers(path: string, set: MigrationSet, reader: DirectoryRea
 async function readSeeds(dir: string, set: MigrationSet): Promise<SeedFile[]> {
   const versions = set.migrations.map((m) => m.version);
   const { files, unmatched } = await readSeedFiles(dir, versions).catch((error: unknown) => {
-    throw new ConfigError(`The seed-files folder \`${dir}\` cannot be read (${errorMessage(error)}). Its path is relative to the working directory.`);
+    throw new ConfigError(
+      `The seed-files folder \`${dir}\` cannot be read (${errorMessage(error)}). Its path is relative to the working directory.`,
+    );
   });
   if (unmatched.length) {
     throw new ConfigError(

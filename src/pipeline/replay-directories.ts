@@ -30,7 +30,12 @@ type OnStep = (directory: string, step: Step, done: number, total: number) => vo
  * with `same-database`, all in one), plus the base branch's replay where its migrations were
  * edited and, for runners that apply pending migrations together, that deploy.
  */
-export async function replayDirectories(server: Server, directories: readonly LoadedDirectory[], config: Config, onStep?: OnStep): Promise<DirectoryReplay[]> {
+export async function replayDirectories(
+  server: Server,
+  directories: readonly LoadedDirectory[],
+  config: Config,
+  onStep?: OnStep,
+): Promise<DirectoryReplay[]> {
   // With `same-database`, the directories are replayed one after the other in one database,
   // as when an application's migrations run beside a library's (a job queue's) own.
   await using shared = config.sameDatabase ? await server.createDatabase('directories') : null;
@@ -54,7 +59,11 @@ export async function replayDirectories(server: Server, directories: readonly Lo
           ...(loaded.seedFiles ? { seedFiles: loaded.seedFiles } : {}),
           // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
           ...(history && config.scope === 'changed'
-            ? { roundtripVersions: new Set(history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version)) }
+            ? {
+                roundtripVersions: new Set(
+                  history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version),
+                ),
+              }
             : {}),
           // A PR that only adds migrations: the base schema is the one just before the first new one.
           ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
@@ -85,14 +94,19 @@ async function replayIn(
   settings: DirectorySettings,
   prelude: Script[],
   config: Config,
-  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'> & { then?: (connections: Connections, guard: Guard) => Promise<void>; seedFiles?: readonly SeedFile[] },
+  options: Omit<ReplayOptions, 'set' | 'prelude' | 'session'> & {
+    then?: (connections: Connections, guard: Guard) => Promise<void>;
+    seedFiles?: readonly SeedFile[];
+  },
 ): Promise<ReplayResult> {
   const clients: pg.Client[] = [];
   const rebuilt: ScratchDatabase[] = [];
   const connectTo = async (target: ScratchDatabase): Promise<Connections> => {
     if (settings.role) {
       await target.useRole(settings.role).catch((error: unknown) => {
-        throw new DatabaseError(`Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`);
+        throw new DatabaseError(
+          `Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`,
+        );
       });
     }
     const timeouts = { statementTimeoutMs: config.statementTimeoutMs, lockTimeoutMs: config.lockTimeoutMs };
@@ -101,14 +115,20 @@ async function replayIn(
     clients.push(migrate);
     const inspect = await target.connect({});
     clients.push(inspect);
-    const setup = prelude.length && server.migrationsRole ? await target.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin') : null;
+    const setup =
+      prelude.length && server.migrationsRole
+        ? await target.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin')
+        : null;
     if (setup) clients.push(setup);
     await prepareInspector(inspect);
     return { migrate, inspect, ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}) };
   };
   try {
     const first = await connectTo(db);
-    const guard: Guard = { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer: first.inspect };
+    const guard: Guard = {
+      limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs },
+      observer: first.inspect,
+    };
     const result = await replay(first, {
       ...options,
       set,
@@ -116,10 +136,14 @@ async function replayIn(
       session: sessionSetup(settings),
       guard,
       observe: settings.observe,
-      ...(settings.seed ? { seed: { rows: settings.seedRows, ...(options.seedFiles ? { files: options.seedFiles } : {}) } } : {}),
+      ...(settings.seed
+        ? { seed: { rows: settings.seedRows, ...(options.seedFiles ? { files: options.seedFiles } : {}) } }
+        : {}),
       // A run role cannot change the cluster; on a shared server others' changes would show.
       ...(server.migrationsRole && !settings.role ? {} : { watch: new ClusterWatch(first.inspect) }),
-      ...(server.refuses.length ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) } : {}),
+      ...(server.refuses.length
+        ? { refuse: (script: Script) => reachOf(script).filter((r) => server.refuses.includes(r.kind)) }
+        : {}),
       fresh: async () => {
         const next = await server.createDatabase(`${set.directory}-rebuilt`);
         rebuilt.push(next);
@@ -139,12 +163,22 @@ async function replayIn(
  * in a database of their own: with a base, the migrations the PR adds, after the merged ones;
  * without one, the whole directory. Null when there is nothing to apply together.
  */
-async function replayTogether(server: Server, loaded: LoadedDirectory, config: Config, replayed: ReplayResult): Promise<TogetherResult | null> {
+async function replayTogether(
+  server: Server,
+  loaded: LoadedDirectory,
+  config: Config,
+  replayed: ReplayResult,
+): Promise<TogetherResult | null> {
   const { path, set, settings, prelude, history } = loaded;
   const added = history ? new Set(history.entries.filter((e) => e.status === 'new').map((e) => e.version)) : null;
   const pending = set.migrations.filter((m) => m.up && (!added || added.has(m.version)));
   // One migration alone runs as the per-migration replay ran it; a failed step is reported there.
-  if (!set.pendingTogether || pending.length < 2 || replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)) return null;
+  if (
+    !set.pendingTogether ||
+    pending.length < 2 ||
+    replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)
+  )
+    return null;
   const earlier = set.migrations.filter((m) => !pending.includes(m));
   let together: TogetherResult | null = null;
   await using db = await server.createDatabase(`${path}-together`);
@@ -159,11 +193,21 @@ async function replayTogether(server: Server, loaded: LoadedDirectory, config: C
 
 /** Whether a replay ended before the directory's last migration (a failed prerequisite or up, a refusal). */
 function stoppedIn(result: ReplayResult): boolean {
-  return result.notChecked.length > 0 || result.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1);
+  return (
+    result.notChecked.length > 0 ||
+    result.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)
+  );
 }
 
 /** The replay of a directory that was not replayed, and why. */
 function notReplayed(set: MigrationSet, reason: string): ReplayResult {
   const versions = set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
-  return { steps: [], notChecked: versions.length ? [{ versions, reason }] : [], mismatches: [], head: new Map(), before: new Map(), changes: new Map() };
+  return {
+    steps: [],
+    notChecked: versions.length ? [{ versions, reason }] : [],
+    mismatches: [],
+    head: new Map(),
+    before: new Map(),
+    changes: new Map(),
+  };
 }

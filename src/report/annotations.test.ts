@@ -4,16 +4,33 @@ import type { Finding } from '../checks/check.ts';
 import { renderAnnotations } from './annotations.ts';
 import { finding as sample, report } from './sample-reports.ts';
 
-const finding = (over: Partial<Finding> = {}): Finding => sample(over.check ?? 'sql-error', { file: 'db/0002_a.up.sql', line: 4, message: 'fails', help: 'fix it', ...over });
+const finding = (over: Partial<Finding> = {}): Finding =>
+  sample(over.check ?? 'sql-error', { file: 'db/0002_a.up.sql', line: 4, message: 'fails', help: 'fix it', ...over });
 
 test('annotations: file, line and title as properties; message and help as data; all escaped', (t) => {
-  const out = renderAnnotations(report([finding({ file: 'db/a,b:c.sql', message: '100% broken\nsecond line', help: 'a, b: c' })]));
-  assert.equal(out, '::error file=db/a%2Cb%3Ac.sql,line=4,title=migrate-check sql-error::100%25 broken%0Asecond line%0A%0Aa, b: c\n');
-  t.assert.snapshot(renderAnnotations(report([finding(), finding({ severity: 'warning', check: 'timestamp', line: null }), finding({ severity: 'notice', file: null, line: null })])));
+  const out = renderAnnotations(
+    report([finding({ file: 'db/a,b:c.sql', message: '100% broken\nsecond line', help: 'a, b: c' })]),
+  );
+  assert.equal(
+    out,
+    '::error file=db/a%2Cb%3Ac.sql,line=4,title=migrate-check sql-error::100%25 broken%0Asecond line%0A%0Aa, b: c\n',
+  );
+  t.assert.snapshot(
+    renderAnnotations(
+      report([
+        finding(),
+        finding({ severity: 'warning', check: 'timestamp', line: null }),
+        finding({ severity: 'notice', file: null, line: null }),
+      ]),
+    ),
+  );
 });
 
 test('annotations: at most 10 per severity, then one notice counting the rest', () => {
-  const many = [...Array.from({ length: 14 }, (_, i) => finding({ line: i + 1 })), ...Array.from({ length: 12 }, () => finding({ severity: 'warning' }))];
+  const many = [
+    ...Array.from({ length: 14 }, (_, i) => finding({ line: i + 1 })),
+    ...Array.from({ length: 12 }, () => finding({ severity: 'warning' })),
+  ];
   const lines = renderAnnotations(report(many)).trimEnd().split('\n');
   assert.equal(lines.filter((l) => l.startsWith('::error ')).length, 10);
   assert.equal(lines.filter((l) => l.startsWith('::warning ')).length, 10);

@@ -29,7 +29,9 @@ function annotation(f: Finding): string {
     linked && `file=${property(f.file!)}`,
     linked && f.line && `line=${f.line}`,
     `title=${property(`migrate-check ${f.check}`)}`,
-  ].filter(Boolean).join(',');
+  ]
+    .filter(Boolean)
+    .join(',');
   return `::${f.severity} ${props}::${data(visibleLines(`${where}${f.message}\n\n${f.help}`))}`;
 }
 

@@ -13,8 +13,14 @@ export function lockTable(step: Step, code: (text: string) => string): string[] 
     const first = s.text.split('\n')[0]!.trim();
     const held = locks.map((l) => `${modeName(l.mode)} ${code(l.relation)} ${l.heldMs} ms`).join('<br>') || '—';
     const list = (names: string[]) => (names.length ? names.map(code).join(', ') : '—');
-    return [`| ${s.line} | ${code(first.length > 60 ? `${first.slice(0, 59)}…` : first)} | ${held} | ${list([...s.rewrites, ...s.truncates.map((t) => `${t} (truncated)`)])} | ${list(s.scans)} | ${s.durationMs} |`];
+    return [
+      `| ${s.line} | ${code(first.length > 60 ? `${first.slice(0, 59)}…` : first)} | ${held} | ${list([...s.rewrites, ...s.truncates.map((t) => `${t} (truncated)`)])} | ${list(s.scans)} | ${s.durationMs} |`,
+    ];
   });
   if (!rows.length) return [];
-  return ['| Line | Statement | Lock held (until commit) | Rewritten | Scanned | ms |', '|---|---|---|---|---|---|', ...rows];
+  return [
+    '| Line | Statement | Lock held (until commit) | Rewritten | Scanned | ms |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }

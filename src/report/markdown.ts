@@ -19,12 +19,22 @@ export interface MarkdownOptions {
 
 /** Links to files at `sha` of the workflow's repository (GITHUB_SERVER_URL / GITHUB_REPOSITORY), when known. */
 export function fileLinks(env: NodeJS.ProcessEnv, sha: string | undefined): Pick<MarkdownOptions, 'links'> {
-  return env.GITHUB_REPOSITORY && sha ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha } } : {};
+  return env.GITHUB_REPOSITORY && sha
+    ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha } }
+    : {};
 }
 
 /** The hidden marker that finds this comment again: one per set of directories. */
 export function commentMarker(report: Report): string {
-  const id = createHash('sha256').update(report.directories.map((d) => d.path).sort().join('\n')).digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(
+      report.directories
+        .map((d) => d.path)
+        .sort()
+        .join('\n'),
+    )
+    .digest('hex')
+    .slice(0, 12);
   return `<!-- migrate-check:${id} -->`;
 }
 
@@ -55,7 +65,9 @@ function code(text: string): string {
 function inline(text: string): string {
   return text
     .split(/(`[^`\n]+`)/)
-    .map((part) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? code(part.slice(1, -1)) : cell(part)))
+    .map((part) =>
+      part.length > 2 && part.startsWith('`') && part.endsWith('`') ? code(part.slice(1, -1)) : cell(part),
+    )
     .join('');
 }
 
@@ -73,7 +85,11 @@ function plural(n: number, word: string): string {
 
 function verdict(report: Report): string {
   const counts = countBySeverity(report.findings);
-  const parts = [counts.error && plural(counts.error, 'error'), counts.warning && plural(counts.warning, 'warning'), counts.notice && plural(counts.notice, 'notice')].filter(Boolean);
+  const parts = [
+    counts.error && plural(counts.error, 'error'),
+    counts.warning && plural(counts.warning, 'warning'),
+    counts.notice && plural(counts.notice, 'notice'),
+  ].filter(Boolean);
   return report.ok
     ? `### ✅ Migrations are safe to merge${parts.length ? ` (${parts.join(', ')} below the failing threshold)` : ''}`
     : `### ❌ Migrations are not safe to merge: ${parts.join(', ')}`;
@@ -102,10 +118,15 @@ function findingsTable(report: Report, links: MarkdownOptions['links'], limit = 
   ];
 }
 
-const KIND_LABEL: Record<string, string> = { 'materialized view': 'materialized views', other: 'other objects', index: 'indexes' };
+const KIND_LABEL: Record<string, string> = {
+  'materialized view': 'materialized views',
+  other: 'other objects',
+  index: 'indexes',
+};
 
 function summaryLines(kinds: Record<string, KindSummary>): string[] {
-  const names = (list: string[]) => list.slice(0, 8).map(code).join(', ') + (list.length > 8 ? `, …${list.length - 8} more` : '');
+  const names = (list: string[]) =>
+    list.slice(0, 8).map(code).join(', ') + (list.length > 8 ? `, …${list.length - 8} more` : '');
   return Object.entries(kinds).map(([kind, k]) => {
     const parts = [
       k.added.length && `${k.added.length} added (${names(k.added)})`,
@@ -118,7 +139,13 @@ function summaryLines(kinds: Record<string, KindSummary>): string[] {
 
 type Tier = 'full' | 'diff truncated' | 'summary only';
 
-function render(report: Report, options: MarkdownOptions, tier: Tier, diffBudget: number, findingLimit = Infinity): string {
+function render(
+  report: Report,
+  options: MarkdownOptions,
+  tier: Tier,
+  diffBudget: number,
+  findingLimit = Infinity,
+): string {
   const out = [commentMarker(report), verdict(report)];
   const unchecked = notCheckedSentences(report);
   if (unchecked.length) out.push('', ...unchecked.map((line) => `> ⚠️ ${inline(line)}`));
@@ -132,32 +159,50 @@ function render(report: Report, options: MarkdownOptions, tier: Tier, diffBudget
     const perMigration = dir.migrations.filter((m) => m.status === 'new' && m.changes && Object.keys(m.changes).length);
     if (perMigration.length && tier !== 'summary only') {
       out.push('', '<details><summary>Objects each new migration changes</summary>', '');
-      for (const m of perMigration) out.push(`**${code(`${m.version}_${m.name}`)}**`, '', ...summaryLines(m.changes!), '');
+      for (const m of perMigration)
+        out.push(`**${code(`${m.version}_${m.name}`)}**`, '', ...summaryLines(m.changes!), '');
       out.push('</details>');
     }
     if (diff && tier !== 'summary only') {
       const cutAt = diff.lastIndexOf('\n', diffBudget);
       const shown = diff.length > diffBudget ? (cutAt > 0 ? diff.slice(0, cutAt) : '') : diff;
       out.push('', '<details><summary>Schema diff</summary>', '', fenced('diff', shown), '');
-      if (shown.length < diff.length) out.push(`*The diff is cut here (${plural(diff.split('\n').length - shown.split('\n').length, 'more line')}): the full diff is in the job summary and the JSON report.*`, '');
+      if (shown.length < diff.length)
+        out.push(
+          `*The diff is cut here (${plural(diff.split('\n').length - shown.split('\n').length, 'more line')}): the full diff is in the job summary and the JSON report.*`,
+          '',
+        );
       out.push('</details>');
     }
   }
   if (tier !== 'summary only') {
     // What the server did per statement, for the migrations whose up was observed.
     const observed = report.directories.flatMap((d) =>
-      d.steps.filter((s) => s.direction === 'up' && s.attempt === 1).map((s) => ({ d, s, table: lockTable(s, code) })).filter((x) => x.table.length),
+      d.steps
+        .filter((s) => s.direction === 'up' && s.attempt === 1)
+        .map((s) => ({ d, s, table: lockTable(s, code) }))
+        .filter((x) => x.table.length),
     );
     if (observed.length) {
       out.push('', '<details><summary>Locks, rewrites and scans per statement (observed on the server)</summary>', '');
       for (const { s, table } of observed) out.push(`**${code(s.file)}**`, '', ...table, '');
       out.push('</details>');
     }
-    const steps = report.directories.flatMap((d) => d.steps.filter((s) => s.status !== 'skipped').map((s) => ({ d, s })));
+    const steps = report.directories.flatMap((d) =>
+      d.steps.filter((s) => s.status !== 'skipped').map((s) => ({ d, s })),
+    );
     if (steps.length) {
-      out.push('', '<details><summary>Steps and timings</summary>', '', '| Directory | Migration | Step | ms |', '|---|---|---|---|');
+      out.push(
+        '',
+        '<details><summary>Steps and timings</summary>',
+        '',
+        '| Directory | Migration | Step | ms |',
+        '|---|---|---|---|',
+      );
       for (const { d, s } of steps) {
-        out.push(`| ${code(d.path)} | ${code(`${s.version}_${s.name}`)} | ${s.direction}${s.attempt === 2 ? ' (again)' : ''}${s.status === 'failed' ? ' ❌' : ''} | ${s.durationMs} |`);
+        out.push(
+          `| ${code(d.path)} | ${code(`${s.version}_${s.name}`)} | ${s.direction}${s.attempt === 2 ? ' (again)' : ''}${s.status === 'failed' ? ' ❌' : ''} | ${s.durationMs} |`,
+        );
       }
       out.push('', '</details>');
     }

@@ -28,7 +28,15 @@ export interface DirectoryReport {
   /** `code`: a migration written in code (goose `.go`) that the replay could not run. */
   /** `status`: compared with the base branch (with `--base`): unchanged, new, modified, renamed or deleted. */
   /** `changes`: the objects a roundtripped migration's up adds, removes or changes, per kind. */
-  migrations: { version: string; name: string; up: string | null; down: string | null; code?: string; status?: Status; changes?: SchemaSummary }[];
+  migrations: {
+    version: string;
+    name: string;
+    up: string | null;
+    down: string | null;
+    code?: string;
+    status?: Status;
+    changes?: SchemaSummary;
+  }[];
   /** The base branch compared against (with `--base`). */
   base?: { ref: string; commit: string };
   ignored: IgnoredFile[];
@@ -53,7 +61,8 @@ export interface DirectoryReport {
 export function notCheckedSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
     (dir.notChecked ?? []).map(({ versions, reason }) => {
-      const listed = versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
+      const listed =
+        versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
       const of = dir.migrations.filter((m) => m.up || m.down).length;
       return `${versions.length} of ${of} migrations in ${dir.path} ${versions.length === 1 ? 'was' : 'were'} not checked because ${reason} (${listed}).`;
     }),
@@ -77,6 +86,9 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || RANK[b.severity] - RANK[a.severity] || a.check.localeCompare(b.check),
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      RANK[b.severity] - RANK[a.severity] ||
+      a.check.localeCompare(b.check),
   );
 }

@@ -7,13 +7,41 @@ export const directory = (over: Partial<DirectoryReport> = {}): DirectoryReport 
   path: 'db/migrations',
   format: 'golang-migrate',
   roundtrip: 'per-migration',
-  migrations: [{ version: '0001', name: 'create_users', up: 'db/migrations/0001_create_users.up.sql', down: 'db/migrations/0001_create_users.down.sql' }],
+  migrations: [
+    {
+      version: '0001',
+      name: 'create_users',
+      up: 'db/migrations/0001_create_users.up.sql',
+      down: 'db/migrations/0001_create_users.down.sql',
+    },
+  ],
   ignored: [],
   steps: [
-    { version: '0001', name: 'create_users', direction: 'up', attempt: 1, status: 'ok', file: 'db/migrations/0001_create_users.up.sql', durationMs: 2.5 },
-    { version: '0001', name: 'create_users', direction: 'down', attempt: 1, status: 'ok', file: 'db/migrations/0001_create_users.down.sql', durationMs: 1.1 },
+    {
+      version: '0001',
+      name: 'create_users',
+      direction: 'up',
+      attempt: 1,
+      status: 'ok',
+      file: 'db/migrations/0001_create_users.up.sql',
+      durationMs: 2.5,
+    },
+    {
+      version: '0001',
+      name: 'create_users',
+      direction: 'down',
+      attempt: 1,
+      status: 'ok',
+      file: 'db/migrations/0001_create_users.down.sql',
+      durationMs: 1.1,
+    },
   ],
-  schema: { head: 'table public.users\n', base: '', diff: '--- base\n+++ head\n@@ -0,0 +1 @@\n+table public.users', summary: { table: { added: ['public.users'], removed: [], changed: [] } } },
+  schema: {
+    head: 'table public.users\n',
+    base: '',
+    diff: '--- base\n+++ head\n@@ -0,0 +1 @@\n+table public.users',
+    summary: { table: { added: ['public.users'], removed: [], changed: [] } },
+  },
   ...over,
 });
 
@@ -37,4 +65,3 @@ export const finding = (check: string, over: Partial<Finding> = {}): Finding => 
   help: 'Make the down migration undo exactly what the up does.',
   ...over,
 });
-

@@ -13,6 +13,13 @@ const wrap = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\
 export function style(color: boolean): Style {
   const id = (s: string) => s;
   return color
-    ? { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22) }
+    ? {
+        red: wrap(31, 39),
+        yellow: wrap(33, 39),
+        green: wrap(32, 39),
+        blue: wrap(34, 39),
+        dim: wrap(2, 22),
+        bold: wrap(1, 22),
+      }
     : { red: id, yellow: id, green: id, blue: id, dim: id, bold: id };
 }

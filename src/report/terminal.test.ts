@@ -22,7 +22,10 @@ test('terminal: every check failing, grouped by file; colour only when asked', (
 
 test('terminal: a huge diff is cut after 200 lines, pointing at the JSON report', () => {
   const diff = Array.from({ length: 500 }, (_, i) => `+column public.t${i}.id`).join('\n');
-  const out = renderTerminal(report([], { directories: [directory({ schema: { head: '', base: '', diff, summary: {} } })] }), { color: false });
+  const out = renderTerminal(
+    report([], { directories: [directory({ schema: { head: '', base: '', diff, summary: {} } })] }),
+    { color: false },
+  );
   assert.match(out, /… 300 more lines: the whole diff is in --output json \(schema\.diff\)\./);
 });
 

@@ -13,9 +13,20 @@ function plural(n: number, word: string): string {
 
 function verdict(report: Report, s: Style): string {
   const counts = countBySeverity(report.findings);
-  const parts = [counts.error && plural(counts.error, 'error'), counts.warning && plural(counts.warning, 'warning'), counts.notice && plural(counts.notice, 'notice')].filter(Boolean);
+  const parts = [
+    counts.error && plural(counts.error, 'error'),
+    counts.warning && plural(counts.warning, 'warning'),
+    counts.notice && plural(counts.notice, 'notice'),
+  ].filter(Boolean);
   if (report.ok) {
-    return s.green(s.bold('✓ Migrations are safe to merge')) + (parts.length ? s.dim(` (${parts.join(', ')} below ${report.failOn === 'never' ? 'any threshold' : `fail-on ${report.failOn}`})`) : '');
+    return (
+      s.green(s.bold('✓ Migrations are safe to merge')) +
+      (parts.length
+        ? s.dim(
+            ` (${parts.join(', ')} below ${report.failOn === 'never' ? 'any threshold' : `fail-on ${report.failOn}`})`,
+          )
+        : '')
+    );
   }
   return s.red(s.bold(`✗ Migrations are not safe to merge: ${parts.join(', ')}`));
 }
@@ -25,7 +36,9 @@ function finding(f: Finding, s: Style, failOn: Report['failOn']): string {
   // Findings are grouped under their file, so only the line is repeated here.
   const where = f.line ? `line ${f.line}` : '';
   const [first, ...rest] = visibleLines(f.message).split('\n');
-  const lines = [`  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where ? '  ' + s.dim(where) : ''}${fails(f.severity, failOn) ? '' : s.dim(' (does not fail the run)')}`];
+  const lines = [
+    `  ${paint(f.severity.padEnd(7))} ${s.bold(f.check)}${where ? '  ' + s.dim(where) : ''}${fails(f.severity, failOn) ? '' : s.dim(' (does not fail the run)')}`,
+  ];
   lines.push(`          ${first}`);
   for (const line of rest) {
     const colored = line.startsWith('+') ? s.green(line) : line.startsWith('-') ? s.red(line) : line;
@@ -58,14 +71,20 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
     const ms = ran.reduce((sum, st) => sum + st.durationMs, 0);
     out.push(
       `${s.bold(visible(dir.path))}  ` +
-        s.dim(`${dir.format} · ${plural(dir.migrations.length, 'migration')} · ` +
-          `${plural(ran.length, 'step')} (${dir.roundtrip}) in ${Math.round(ms)} ms`),
+        s.dim(
+          `${dir.format} · ${plural(dir.migrations.length, 'migration')} · ` +
+            `${plural(ran.length, 'step')} (${dir.roundtrip}) in ${Math.round(ms)} ms`,
+        ),
     );
     const skipped = dir.steps.length - ran.length;
     if (skipped) out.push(s.yellow(`  ${plural(skipped, 'step')} skipped after a failure`));
     if (dir.ignored.length) out.push(s.dim(ignoredLine(dir)));
   }
-  out.push(s.dim(`Postgres ${report.postgres.version} (${report.postgres.provider}) · ${(report.durationMs / 1000).toFixed(1)} s`));
+  out.push(
+    s.dim(
+      `Postgres ${report.postgres.version} (${report.postgres.provider}) · ${(report.durationMs / 1000).toFixed(1)} s`,
+    ),
+  );
   for (const f of report.suppressed ?? []) {
     out.push(s.dim(`suppressed ${f.check} in ${visible(f.file ?? '(directory)')}: ${visible(f.reason)}`));
   }
@@ -95,12 +114,18 @@ function schemaSection(dir: Report['directories'][number], s: Style): string[] {
   const kinds = Object.entries(summary);
   if (kinds.length === 0) out.push(s.dim('  none'));
   for (const [kind, named] of kinds) {
-    const k = { added: named.added.map(visible), removed: named.removed.map(visible),
-      changed: named.changed.map(visible) };
+    const k = {
+      added: named.added.map(visible),
+      removed: named.removed.map(visible),
+      changed: named.changed.map(visible),
+    };
     const parts = [
-      k.added.length && s.green(`+${k.added.length} ${k.added.slice(0, 5).join(', ')}${k.added.length > 5 ? ', …' : ''}`),
-      k.removed.length && s.red(`-${k.removed.length} ${k.removed.slice(0, 5).join(', ')}${k.removed.length > 5 ? ', …' : ''}`),
-      k.changed.length && s.yellow(`~${k.changed.length} ${k.changed.slice(0, 5).join(', ')}${k.changed.length > 5 ? ', …' : ''}`),
+      k.added.length &&
+        s.green(`+${k.added.length} ${k.added.slice(0, 5).join(', ')}${k.added.length > 5 ? ', …' : ''}`),
+      k.removed.length &&
+        s.red(`-${k.removed.length} ${k.removed.slice(0, 5).join(', ')}${k.removed.length > 5 ? ', …' : ''}`),
+      k.changed.length &&
+        s.yellow(`~${k.changed.length} ${k.changed.slice(0, 5).join(', ')}${k.changed.length > 5 ? ', …' : ''}`),
     ].filter(Boolean);
     out.push(`  ${kind.padEnd(18)} ${parts.join('  ')}`);
   }
@@ -108,9 +133,18 @@ function schemaSection(dir: Report['directories'][number], s: Style): string[] {
     const lines = visibleLines(diff).split('\n');
     out.push('');
     for (const line of lines.slice(0, DIFF_LINES)) {
-      out.push(line.startsWith('+') ? s.green(line) : line.startsWith('-') ? s.red(line) : line.startsWith('@@') ? s.blue(line) : s.dim(line));
+      out.push(
+        line.startsWith('+')
+          ? s.green(line)
+          : line.startsWith('-')
+            ? s.red(line)
+            : line.startsWith('@@')
+              ? s.blue(line)
+              : s.dim(line),
+      );
     }
-    if (lines.length > DIFF_LINES) out.push(s.dim(`… ${lines.length - DIFF_LINES} more lines: the whole diff is in --output json (schema.diff).`));
+    if (lines.length > DIFF_LINES)
+      out.push(s.dim(`… ${lines.length - DIFF_LINES} more lines: the whole diff is in --output json (schema.diff).`));
   }
   return out;
 }

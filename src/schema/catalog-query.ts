@@ -219,23 +219,57 @@ export const FULL_QUERY = 'WITH ' + catalogQuery(null);
 export const ROOTS_QUERY = 'WITH ' + catalogQuery('$1::oid[]');
 
 const ROOT_CATALOGS = [
-  'pg_namespace', 'pg_extension', 'pg_type', 'pg_class', 'pg_constraint', 'pg_proc', 'pg_trigger', 'pg_rewrite', 'pg_policy',
-  'pg_event_trigger', 'pg_collation', 'pg_statistic_ext', 'pg_default_acl', 'pg_publication', 'pg_foreign_server', 'pg_cast', 'pg_operator',
+  'pg_namespace',
+  'pg_extension',
+  'pg_type',
+  'pg_class',
+  'pg_constraint',
+  'pg_proc',
+  'pg_trigger',
+  'pg_rewrite',
+  'pg_policy',
+  'pg_event_trigger',
+  'pg_collation',
+  'pg_statistic_ext',
+  'pg_default_acl',
+  'pg_publication',
+  'pg_foreign_server',
+  'pg_cast',
+  'pg_operator',
 ];
 
 // Catalog rows written since the mark: [catalog, indexed column to range over, the owning
 // object's catalog, the owning object's OID].
 const TOUCHED: [string, string, string, string][] = [
-  ['pg_class', 'oid', 'pg_class', 'oid'], ['pg_class', 'oid', 'pg_type', 'reltype'], ['pg_attribute', 'attrelid', 'pg_class', 'attrelid'],
-  ['pg_attrdef', 'oid', 'pg_class', 'adrelid'], ['pg_index', 'indexrelid', 'pg_class', 'indexrelid'],
-  ['pg_constraint', 'oid', 'pg_constraint', 'oid'], ['pg_constraint', 'oid', 'pg_type', 'contypid'], ['pg_trigger', 'oid', 'pg_trigger', 'oid'],
-  ['pg_rewrite', 'oid', 'pg_rewrite', 'oid'], ['pg_rewrite', 'oid', 'pg_class', 'ev_class'], ['pg_policy', 'oid', 'pg_policy', 'oid'],
-  ['pg_proc', 'oid', 'pg_proc', 'oid'], ['pg_type', 'oid', 'pg_type', 'oid'], ['pg_enum', 'oid', 'pg_type', 'enumtypid'],
-  ['pg_range', 'rngtypid', 'pg_type', 'rngtypid'], ['pg_namespace', '', 'pg_namespace', 'oid'], ['pg_extension', 'oid', 'pg_extension', 'oid'],
-  ['pg_sequence', 'seqrelid', 'pg_class', 'seqrelid'], ['pg_description', 'objoid', 'pg_class', 'objoid'], ['pg_inherits', 'inhrelid', 'pg_class', 'inhrelid'],
-  ['pg_event_trigger', 'oid', 'pg_event_trigger', 'oid'], ['pg_collation', 'oid', 'pg_collation', 'oid'], ['pg_statistic_ext', 'oid', 'pg_statistic_ext', 'oid'],
-  ['pg_default_acl', 'oid', 'pg_default_acl', 'oid'], ['pg_publication', 'oid', 'pg_publication', 'oid'], ['pg_publication_rel', 'oid', 'pg_publication', 'prpubid'],
-  ['pg_foreign_server', 'oid', 'pg_foreign_server', 'oid'], ['pg_cast', 'oid', 'pg_cast', 'oid'], ['pg_operator', 'oid', 'pg_operator', 'oid'],
+  ['pg_class', 'oid', 'pg_class', 'oid'],
+  ['pg_class', 'oid', 'pg_type', 'reltype'],
+  ['pg_attribute', 'attrelid', 'pg_class', 'attrelid'],
+  ['pg_attrdef', 'oid', 'pg_class', 'adrelid'],
+  ['pg_index', 'indexrelid', 'pg_class', 'indexrelid'],
+  ['pg_constraint', 'oid', 'pg_constraint', 'oid'],
+  ['pg_constraint', 'oid', 'pg_type', 'contypid'],
+  ['pg_trigger', 'oid', 'pg_trigger', 'oid'],
+  ['pg_rewrite', 'oid', 'pg_rewrite', 'oid'],
+  ['pg_rewrite', 'oid', 'pg_class', 'ev_class'],
+  ['pg_policy', 'oid', 'pg_policy', 'oid'],
+  ['pg_proc', 'oid', 'pg_proc', 'oid'],
+  ['pg_type', 'oid', 'pg_type', 'oid'],
+  ['pg_enum', 'oid', 'pg_type', 'enumtypid'],
+  ['pg_range', 'rngtypid', 'pg_type', 'rngtypid'],
+  ['pg_namespace', '', 'pg_namespace', 'oid'],
+  ['pg_extension', 'oid', 'pg_extension', 'oid'],
+  ['pg_sequence', 'seqrelid', 'pg_class', 'seqrelid'],
+  ['pg_description', 'objoid', 'pg_class', 'objoid'],
+  ['pg_inherits', 'inhrelid', 'pg_class', 'inhrelid'],
+  ['pg_event_trigger', 'oid', 'pg_event_trigger', 'oid'],
+  ['pg_collation', 'oid', 'pg_collation', 'oid'],
+  ['pg_statistic_ext', 'oid', 'pg_statistic_ext', 'oid'],
+  ['pg_default_acl', 'oid', 'pg_default_acl', 'oid'],
+  ['pg_publication', 'oid', 'pg_publication', 'oid'],
+  ['pg_publication_rel', 'oid', 'pg_publication', 'prpubid'],
+  ['pg_foreign_server', 'oid', 'pg_foreign_server', 'oid'],
+  ['pg_cast', 'oid', 'pg_cast', 'oid'],
+  ['pg_operator', 'oid', 'pg_operator', 'oid'],
 ];
 
 // Which rows of a catalog can be objects of a snapshot (the rest, such as toast tables or
@@ -243,7 +277,8 @@ const TOUCHED: [string, string, string, string][] = [
 const LIVE: Record<string, string> = {
   pg_namespace: 'true',
   pg_class: "oid >= 16384 AND relkind <> 't' AND relnamespace <> 'pg_toast'::regnamespace",
-  pg_type: "oid >= 16384 AND typtype IN ('e', 'd', 'r', 'c') AND typelem = 0 AND (typtype <> 'c' OR typrelid IN (SELECT oid FROM pg_class WHERE relkind = 'c'))",
+  pg_type:
+    "oid >= 16384 AND typtype IN ('e', 'd', 'r', 'c') AND typelem = 0 AND (typtype <> 'c' OR typrelid IN (SELECT oid FROM pg_class WHERE relkind = 'c'))",
 };
 
 // A dependent row in pg_depend names a sub-object for some catalogs; these map it to its root.
@@ -263,7 +298,8 @@ const ownerOf = (classid: string, objid: string) => `CASE ${classid}
 export function changesQuery(everything = false): string {
   const since = `age(xmin) <= age(xid($1::xid8))`;
   const touched = TOUCHED.map(
-    ([cat, range, owner, col]) => `SELECT '${owner}'::regclass::oid AS classid, ${col} AS oid FROM ${cat} WHERE ${range ? `${range} >= 16384 AND ` : ''}${since} AND ${col} <> 0`,
+    ([cat, range, owner, col]) =>
+      `SELECT '${owner}'::regclass::oid AS classid, ${col} AS oid FROM ${cat} WHERE ${range ? `${range} >= 16384 AND ` : ''}${since} AND ${col} <> 0`,
   ).join('\n  UNION ALL ');
   return `WITH touched AS (
   ${touched}

@@ -38,6 +38,12 @@ export function splitKey(key: string): [kind: string, name: string] {
 
 /** A unified diff of one changed object's definition, without file headers. */
 export function objectDiff(change: ChangedObject): string {
-  const patch = createTwoFilesPatch('before', 'after', change.before + '\n', change.after + '\n', '', '', { context: 1 });
-  return patch.split('\n').slice(4).filter((l) => l && !l.startsWith('\\')).join('\n');
+  const patch = createTwoFilesPatch('before', 'after', change.before + '\n', change.after + '\n', '', '', {
+    context: 1,
+  });
+  return patch
+    .split('\n')
+    .slice(4)
+    .filter((l) => l && !l.startsWith('\\'))
+    .join('\n');
 }

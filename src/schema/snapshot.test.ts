@@ -65,7 +65,9 @@ test('incremental snapshots equal a full read through a generated up â†’ down â†
   const dir = mkdtempSync(join(tmpdir(), 'mc-gen-'));
   try {
     await generateMigrations(dir, 60);
-    const ups = readdirSync(dir).filter((f) => f.endsWith('.up.sql')).sort();
+    const ups = readdirSync(dir)
+      .filter((f) => f.endsWith('.up.sql'))
+      .sort();
     await withDatabase(async (migrate, inspect) => {
       const tracker = new SchemaTracker(inspect);
       await tracker.reset();
@@ -83,9 +85,15 @@ test('incremental snapshots equal a full read through a generated up â†’ down â†
 
 test('identical schemas give identical snapshots whatever the creation order', async () => {
   const texts: string[] = [];
-  for (const order of [[0, 1], [1, 0]]) {
+  for (const order of [
+    [0, 1],
+    [1, 0],
+  ]) {
     await withDatabase(async (migrate, inspect) => {
-      const parts = ['CREATE TABLE a (id int PRIMARY KEY, note text)', 'CREATE TABLE b (id int PRIMARY KEY); CREATE INDEX b_idx ON b (id)'];
+      const parts = [
+        'CREATE TABLE a (id int PRIMARY KEY, note text)',
+        'CREATE TABLE b (id int PRIMARY KEY); CREATE INDEX b_idx ON b (id)',
+      ];
       for (const i of order) await migrate.query(parts[i]!);
       texts.push(schemaText(await readSchema(inspect)));
     });

@@ -69,11 +69,19 @@ export class SchemaTracker {
   /** The schema now, re-reading only what changed since the last call. */
   async refresh(): Promise<Schema> {
     if (!this.#mark) return this.reset();
-    const { rows } = await this.#client.query<CatalogRow>({ name: 'migrate_check_changes', text: CHANGES, values: [this.#mark] });
+    const { rows } = await this.#client.query<CatalogRow>({
+      name: 'migrate_check_changes',
+      text: CHANGES,
+      values: [this.#mark],
+    });
     const removedComments = this.#apply(rows, false);
     if (removedComments.length > 0) {
       // A comment set to NULL deletes its row without touching the object: re-read those.
-      const again = await this.#client.query<CatalogRow>({ name: 'migrate_check_roots', text: ROOTS_QUERY, values: [removedComments] });
+      const again = await this.#client.query<CatalogRow>({
+        name: 'migrate_check_roots',
+        text: ROOTS_QUERY,
+        values: [removedComments],
+      });
       for (const oid of removedComments) this.#objects.delete(oid);
       this.#add(again.rows);
       this.#rebuild();
@@ -93,7 +101,8 @@ export class SchemaTracker {
     for (const row of rows) {
       if (row.cat === 'mark') this.#mark = row.key;
       else if (row.cat === 'comments') comments = new Set(row.key ? row.key.split(' ') : []);
-      else if (row.cat.startsWith('live:')) live.set(row.cat.slice(5), new Set(row.key ? row.key.split(' ').map(Number) : []));
+      else if (row.cat.startsWith('live:'))
+        live.set(row.cat.slice(5), new Set(row.key ? row.key.split(' ').map(Number) : []));
       else objects.push(row);
     }
     // Objects that were re-read replace everything previously known under their root.
@@ -104,7 +113,10 @@ export class SchemaTracker {
     this.#add(objects);
     const removed = everything
       ? []
-      : [...this.#comments].filter((c) => !comments.has(c)).map((c) => Number(c.split('.')[0])).filter((oid) => this.#objects.has(oid));
+      : [...this.#comments]
+          .filter((c) => !comments.has(c))
+          .map((c) => Number(c.split('.')[0]))
+          .filter((oid) => this.#objects.has(oid));
     this.#comments = comments;
     this.#rebuild();
     return [...new Set(removed)];

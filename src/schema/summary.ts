@@ -3,7 +3,24 @@ import { splitKey, type SchemaDiff } from './diff.ts';
 import { schemaText, type Schema } from './snapshot.ts';
 
 /** The kinds a schema summary counts, in the order people read them. */
-export const SUMMARY_KINDS = ['table', 'column', 'index', 'constraint', 'view', 'materialized view', 'function', 'procedure', 'trigger', 'type', 'enum', 'domain', 'sequence', 'extension', 'policy', 'schema'] as const;
+export const SUMMARY_KINDS = [
+  'table',
+  'column',
+  'index',
+  'constraint',
+  'view',
+  'materialized view',
+  'function',
+  'procedure',
+  'trigger',
+  'type',
+  'enum',
+  'domain',
+  'sequence',
+  'extension',
+  'policy',
+  'schema',
+] as const;
 
 export interface KindSummary {
   added: string[];

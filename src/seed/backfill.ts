@@ -9,10 +9,17 @@ import { parentRowsSql } from './parent-joins.ts';
  * order the seeder inserted them in, so the result is the same on every server.
  * Returns a note for the report when it could not (a trigger or a unique key refused it).
  */
-export async function backfillForeignKey(client: pg.Client, table: SeedTable, fk: ForeignKey, savepoint: string): Promise<string | null> {
+export async function backfillForeignKey(
+  client: pg.Client,
+  table: SeedTable,
+  fk: ForeignKey,
+  savepoint: string,
+): Promise<string | null> {
   const cols = fk.columns.map((n) => ident(table.columns.find((c) => c.attnum === n)!.name));
   const keys = fk.parentColumns.map(ident);
-  const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${fk.parent} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}`);
+  const count = await client.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${fk.parent} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}`,
+  );
   const rows = Number(count.rows[0]!.n);
   if (rows === 0) return `${fk.name} is NULL: ${fk.parent} has no rows`;
   // A self-reference points at the next row rather than the row itself.

@@ -124,7 +124,10 @@ SELECT t.oid::int AS oid, format_type(t.oid, NULL) AS name, t.typname, t.typtype
 FROM pg_type t WHERE t.oid = ANY($1::oid[])`;
 
 /** The user's tables (or those named), sorted by name, with everything needed to fill them. */
-export async function readSeedCatalog(client: pg.Client, only?: readonly string[]): Promise<{ tables: SeedTable[]; types: Map<number, TypeInfo> }> {
+export async function readSeedCatalog(
+  client: pg.Client,
+  only?: readonly string[],
+): Promise<{ tables: SeedTable[]; types: Map<number, TypeInfo> }> {
   type TableRow = { oid: number; name: string; partition_of: string | null };
   let rows = (await client.query<TableRow>(USER_TABLES)).rows;
   if (only) {
@@ -134,9 +137,29 @@ export async function readSeedCatalog(client: pg.Client, only?: readonly string[
   rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const oids = rows.map((r) => r.oid);
 
-  type ColumnRow = { rel: number; attnum: number; name: string; type: number; typmod: number; type_name: string; not_null: boolean; generated: boolean; identity: boolean; from_sequence: boolean };
+  type ColumnRow = {
+    rel: number;
+    attnum: number;
+    name: string;
+    type: number;
+    typmod: number;
+    type_name: string;
+    not_null: boolean;
+    generated: boolean;
+    identity: boolean;
+    from_sequence: boolean;
+  };
   const columns = groupBy((await client.query<ColumnRow>(COLUMNS, [oids])).rows, (r) => r.rel);
-  type ConstraintRow = { rel: number; name: string; kind: string; columns: number[]; parent: string | null; match_full: boolean; def: string | null; parent_columns: string[] | null };
+  type ConstraintRow = {
+    rel: number;
+    name: string;
+    kind: string;
+    columns: number[];
+    parent: string | null;
+    match_full: boolean;
+    def: string | null;
+    parent_columns: string[] | null;
+  };
   const constraints = groupBy((await client.query<ConstraintRow>(CONSTRAINTS, [oids])).rows, (r) => r.rel);
 
   const tables = rows.map((row): SeedTable => {
@@ -162,32 +185,76 @@ export async function readSeedCatalog(client: pg.Client, only?: readonly string[
       primaryKey: pk ? pk.columns.map((n) => cols.find((c) => c.attnum === n)!.name) : null,
       foreignKeys: cons
         .filter((c) => c.kind === 'f')
-        .map((c) => ({ name: c.name, columns: c.columns, parent: c.parent!, parentColumns: c.parent_columns!, matchFull: c.match_full })),
-      checks: new Map(cons.filter((c) => c.kind === 'c').map((c) => [c.name, { columns: c.columns ?? [], def: c.def! }])),
+        .map((c) => ({
+          name: c.name,
+          columns: c.columns,
+          parent: c.parent!,
+          parentColumns: c.parent_columns!,
+          matchFull: c.match_full,
+        })),
+      checks: new Map(
+        cons.filter((c) => c.kind === 'c').map((c) => [c.name, { columns: c.columns ?? [], def: c.def! }]),
+      ),
       partitionOf: row.partition_of,
     };
   });
-  return { tables, types: await readTypes(client, tables.flatMap((t) => t.columns.map((c) => c.type))) };
+  return {
+    tables,
+    types: await readTypes(
+      client,
+      tables.flatMap((t) => t.columns.map((c) => c.type)),
+    ),
+  };
 }
 
 /** The types `roots` name and every type they are built from. */
 async function readTypes(client: pg.Client, roots: number[]): Promise<Map<number, TypeInfo>> {
   type TypeRow = {
-    oid: number; name: string; typname: string; kind: string; category: string; element: number | null; domain_base: number | null;
-    domain_typmod: number; domain_not_null: boolean; domain_checks: string[]; domain_check_defs: string[]; labels: string[]; range_subtype: number | null;
-    multirange_of: number | null; attributes: { name: string; type: number; typmod: number }[];
+    oid: number;
+    name: string;
+    typname: string;
+    kind: string;
+    category: string;
+    element: number | null;
+    domain_base: number | null;
+    domain_typmod: number;
+    domain_not_null: boolean;
+    domain_checks: string[];
+    domain_check_defs: string[];
+    labels: string[];
+    range_subtype: number | null;
+    multirange_of: number | null;
+    attributes: { name: string; type: number; typmod: number }[];
   };
   const types = new Map<number, TypeInfo>();
   let wanted = [...new Set(roots)];
   while (wanted.length > 0) {
     for (const r of (await client.query<TypeRow>(TYPES, [wanted])).rows) {
       types.set(r.oid, {
-        oid: r.oid, name: r.name, typname: r.typname, kind: r.kind, category: r.category, element: r.element,
-        domainBase: r.domain_base, domainTypmod: r.domain_typmod, domainNotNull: r.domain_not_null, domainChecks: r.domain_checks, domainCheckDefs: r.domain_check_defs,
-        labels: r.labels, rangeSubtype: r.range_subtype, multirangeOf: r.multirange_of, attributes: r.attributes,
+        oid: r.oid,
+        name: r.name,
+        typname: r.typname,
+        kind: r.kind,
+        category: r.category,
+        element: r.element,
+        domainBase: r.domain_base,
+        domainTypmod: r.domain_typmod,
+        domainNotNull: r.domain_not_null,
+        domainChecks: r.domain_checks,
+        domainCheckDefs: r.domain_check_defs,
+        labels: r.labels,
+        rangeSubtype: r.range_subtype,
+        multirangeOf: r.multirange_of,
+        attributes: r.attributes,
       });
     }
-    const next = [...types.values()].flatMap((t) => [t.element, t.domainBase, t.rangeSubtype, t.multirangeOf, ...t.attributes.map((a) => a.type)]);
+    const next = [...types.values()].flatMap((t) => [
+      t.element,
+      t.domainBase,
+      t.rangeSubtype,
+      t.multirangeOf,
+      ...t.attributes.map((a) => a.type),
+    ]);
     wanted = [...new Set(next.filter((o): o is number => o !== null && !types.has(o)))];
   }
   return types;

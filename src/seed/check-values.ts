@@ -34,7 +34,10 @@ export function checkShape(defs: readonly string[], column: string): CheckShape 
       const cmp = new RegExp(`^${col} (>=|>|<=|<|=) ${NUMBER}$`, 'i').exec(part);
       const list = new RegExp(String.raw`^${col} = ANY \(+ARRAY\[(.*?)\]\)*${TYPE}?\)*$`, 's').exec(part);
       const single = new RegExp(`^${col} = ('(?:[^']|'')*'${TYPE}?)$`).exec(part);
-      const length = new RegExp(`^(?:length|char_length|character_length)\\(${col}\\) (>=|>|<=|<|=) ${NUMBER}$`, 'i').exec(part);
+      const length = new RegExp(
+        `^(?:length|char_length|character_length)\\(${col}\\) (>=|>|<=|<|=) ${NUMBER}$`,
+        'i',
+      ).exec(part);
       const nonEmpty = new RegExp(`^(?:TRIM\\(BOTH FROM ${col}\\)|btrim\\(${col}\\)|${col}) <> ''${TYPE}?$`).test(part);
       const like = new RegExp(`^${col} ~~ '((?:[^'_\\\\]|'')*)'${TYPE}?$`).exec(part);
       if (cmp) {
@@ -48,7 +51,8 @@ export function checkShape(defs: readonly string[], column: string): CheckShape 
         const [, op, n] = length;
         const v = Number(n);
         if (op === '=' || op!.startsWith('>')) shape.minLength = Math.max(shape.minLength ?? 0, op === '>' ? v + 1 : v);
-        if (op === '=' || op!.startsWith('<')) shape.maxLength = Math.min(shape.maxLength ?? Infinity, op === '<' ? v - 1 : v);
+        if (op === '=' || op!.startsWith('<'))
+          shape.maxLength = Math.min(shape.maxLength ?? Infinity, op === '<' ? v - 1 : v);
       } else if (nonEmpty) shape.minLength = Math.max(shape.minLength ?? 0, 1);
       else if (like) shape.like = like[1]!.replace(/''/g, "'");
       else continue;
@@ -59,17 +63,32 @@ export function checkShape(defs: readonly string[], column: string): CheckShape 
 }
 
 /** A generator that keeps to `shape`, or null when the shape cannot be followed for this type. */
-export function shapedGenerator(shape: CheckShape, base: Generator, category: string, limit: number | null): Generator | null {
+export function shapedGenerator(
+  shape: CheckShape,
+  base: Generator,
+  category: string,
+  limit: number | null,
+): Generator | null {
   if (shape.values && shape.values.length > 0) {
     const list = `(ARRAY[${shape.values.join(', ')}])`;
     const m = shape.values.length;
-    return { unique: (i) => `${list}[${i}]`, capacity: m, ordinary: (i) => `${list}[((${i}) - 1) % ${m} + 1]`, specials: [], notNull: base.notNull };
+    return {
+      unique: (i) => `${list}[${i}]`,
+      capacity: m,
+      ordinary: (i) => `${list}[((${i}) - 1) % ${m} + 1]`,
+      specials: [],
+      notNull: base.notNull,
+    };
   }
   if (category === 'N' && (shape.lo !== undefined || shape.hi !== undefined)) {
     const lo = shape.lo ?? (shape.hi !== undefined ? `least(0, ${shape.hi})` : '0');
-    const span = shape.lo !== undefined && shape.hi !== undefined ? Math.floor(evaluate(shape.hi) - evaluate(shape.lo)) + 1 : Number.MAX_SAFE_INTEGER;
+    const span =
+      shape.lo !== undefined && shape.hi !== undefined
+        ? Math.floor(evaluate(shape.hi) - evaluate(shape.lo)) + 1
+        : Number.MAX_SAFE_INTEGER;
     if (!(span >= 1)) return null;
-    const within = (v: number) => (shape.lo === undefined || v >= evaluate(shape.lo)) && (shape.hi === undefined || v <= evaluate(shape.hi));
+    const within = (v: number) =>
+      (shape.lo === undefined || v >= evaluate(shape.lo)) && (shape.hi === undefined || v <= evaluate(shape.hi));
     const bounds = [shape.lo, shape.hi].filter((b): b is string => b !== undefined);
     const extra = [0, -1].filter(within).map(String);
     return {
@@ -83,7 +102,13 @@ export function shapedGenerator(shape: CheckShape, base: Generator, category: st
   if (category === 'S' && shape.like !== undefined) {
     const parts = shape.like.split('%');
     const make = (i: string) => parts.map((p) => quote(p)).join(` || (${i})::text || `);
-    return { unique: parts.length > 1 ? make : null, capacity: parts.length > 1 ? Number.MAX_SAFE_INTEGER : 1, ordinary: make, specials: [], notNull: base.notNull };
+    return {
+      unique: parts.length > 1 ? make : null,
+      capacity: parts.length > 1 ? Number.MAX_SAFE_INTEGER : 1,
+      ordinary: make,
+      specials: [],
+      notNull: base.notNull,
+    };
   }
   if (category === 'S' && (shape.minLength !== undefined || shape.maxLength !== undefined)) {
     const min = shape.minLength ?? 0;

@@ -8,9 +8,15 @@ import { baseScalar, generatorFor } from './values.ts';
 export const SLOTS = 7;
 
 /** The column's generator, kept to what the CHECK constraints on it alone say (check-values.ts). */
-export function columnGenerator(table: SeedTable, c: SeedColumn, types: ReadonlyMap<number, TypeInfo>): Generator | null {
+export function columnGenerator(
+  table: SeedTable,
+  c: SeedColumn,
+  types: ReadonlyMap<number, TypeInfo>,
+): Generator | null {
   const base = generatorFor(c.type, c.typmod, types);
-  const defs = [...table.checks.values()].filter((k) => k.columns.length === 1 && k.columns[0] === c.attnum).map((k) => k.def);
+  const defs = [...table.checks.values()]
+    .filter((k) => k.columns.length === 1 && k.columns[0] === c.attnum)
+    .map((k) => k.def);
   const shape = base && defs.length > 0 ? checkShape(defs, c.name) : null;
   if (!base || !shape) return base;
   const { category, limit } = baseScalar(c.type, c.typmod, types);
@@ -27,7 +33,9 @@ export function freeValue(gen: Generator, shift: number, profile: Profile, nulla
   if (specials.length > 0) {
     // Slots 1–3 walk through the specials, so each appears within the first rows.
     const pick = `((((g + ${shift}) / ${SLOTS}) * 3 + ${slot} - 1) % ${specials.length})`;
-    branches.push(`WHEN ${slot} <= 3 THEN CASE ${pick} ${specials.map((s, k) => `WHEN ${k} THEN ${s.sql}`).join(' ')} END`);
+    branches.push(
+      `WHEN ${slot} <= 3 THEN CASE ${pick} ${specials.map((s, k) => `WHEN ${k} THEN ${s.sql}`).join(' ')} END`,
+    );
   }
   return `CASE ${branches.join(' ')} ELSE ${ordinary} END`;
 }
@@ -36,6 +44,8 @@ export function freeValue(gen: Generator, shift: number, profile: Profile, nulla
 export function domainChecks(oid: number, types: ReadonlyMap<number, TypeInfo>, depth = 0): string[] {
   const t = types.get(oid);
   if (!t || depth > 8) return [];
-  const inner = [t.domainBase, t.element, t.rangeSubtype, ...t.attributes.map((a) => a.type)].filter((o): o is number => o !== null);
+  const inner = [t.domainBase, t.element, t.rangeSubtype, ...t.attributes.map((a) => a.type)].filter(
+    (o): o is number => o !== null,
+  );
   return [...t.domainChecks, ...inner.flatMap((o) => domainChecks(o, types, depth + 1))];
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type pg from 'pg';
 import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
-import { compareFingerprints, countChanges, fingerprintColumns, releaseFingerprints, type DataLoss } from './fingerprint.ts';
+import {
+  compareFingerprints,
+  countChanges,
+  fingerprintColumns,
+  releaseFingerprints,
+  type DataLoss,
+} from './fingerprint.ts';
 import { seedTables } from './seed-tables.ts';
 
 let server: EmbeddedServer;
@@ -19,7 +25,11 @@ const SCHEMA = `
 const TABLES = ['public.users', 'public.log'];
 
 /** Seeds the schema, fingerprints it, runs `change` (an up and its down), and says what the down lost. */
-async function lossesAfter(change: string | string[], schema = SCHEMA, tables = TABLES): Promise<{ losses: DataLoss[]; counted: DataLoss[]; rows: number }> {
+async function lossesAfter(
+  change: string | string[],
+  schema = SCHEMA,
+  tables = TABLES,
+): Promise<{ losses: DataLoss[]; counted: DataLoss[]; rows: number }> {
   const db = await server.createDatabase('fingerprint-test');
   const client: pg.Client = await db.connect();
   try {
@@ -40,7 +50,9 @@ async function lossesAfter(change: string | string[], schema = SCHEMA, tables = 
 
 test('a down that re-adds a dropped column empty loses every value it held', async () => {
   // up: DROP COLUMN email; down: ADD COLUMN email text.
-  const { losses, counted } = await lossesAfter('ALTER TABLE users DROP COLUMN email; ALTER TABLE users ADD COLUMN email text');
+  const { losses, counted } = await lossesAfter(
+    'ALTER TABLE users DROP COLUMN email; ALTER TABLE users ADD COLUMN email text',
+  );
   assert.equal(losses.length, 1);
   assert.equal(losses[0]!.kind, 'lost');
   assert.equal(losses[0]!.column, 'email');
@@ -59,7 +71,10 @@ test('a down that puts the values back loses nothing', async () => {
 });
 
 test('a rewrite keeps the fingerprint: int → bigint → int, and VACUUM FULL', async () => {
-  const { losses } = await lossesAfter(['ALTER TABLE users ALTER COLUMN score TYPE bigint; ALTER TABLE users ALTER COLUMN score TYPE int', 'VACUUM FULL log']);
+  const { losses } = await lossesAfter([
+    'ALTER TABLE users ALTER COLUMN score TYPE bigint; ALTER TABLE users ALTER COLUMN score TYPE int',
+    'VACUUM FULL log',
+  ]);
   assert.deepEqual(losses, []);
 });
 
@@ -95,5 +110,8 @@ test('rows removed, and a table gone, are reported as rows-removed', async () =>
     ].sort((a, b) => (a.table < b.table ? -1 : 1)),
   );
   // The surviving rows of users kept their values.
-  assert.deepEqual(counted.filter((l) => l.kind !== 'rows-removed'), []);
+  assert.deepEqual(
+    counted.filter((l) => l.kind !== 'rows-removed'),
+    [],
+  );
 });

@@ -62,7 +62,11 @@ let kept = 0;
  * With `keepRowHashes`, each table's per-row hashes also go to a temporary table of this
  * session, from which `countChanges` counts changed values exactly after the fact.
  */
-export async function fingerprintColumns(client: pg.Client, tables: readonly string[], options: { keepRowHashes?: boolean } = {}): Promise<Map<string, TableFingerprint>> {
+export async function fingerprintColumns(
+  client: pg.Client,
+  tables: readonly string[],
+  options: { keepRowHashes?: boolean } = {},
+): Promise<Map<string, TableFingerprint>> {
   type Shape = { name: string; columns: string[]; key: string[] | null };
   const shapes = (await client.query<Shape>(SHAPE, [tables])).rows;
   const result = new Map<string, TableFingerprint>();
@@ -75,13 +79,24 @@ export async function fingerprintColumns(client: pg.Client, tables: readonly str
       `coalesce(sum(${hashOf(`t.${ident(c)}`)}), 0)::text AS m${n}`,
       `count(*) - count(t.${ident(c)}) AS n${n}`,
     ]);
-    const row = (await client.query<Record<string, string>>(`SELECT ${['count(*) AS rows', ...aggregates].join(', ')} FROM ${from}`)).rows[0]!;
-    const columns = new Map(shape.columns.map((c, n) => [c, { hash: row[key ? `h${n}` : `m${n}`]!, multiset: row[`m${n}`]!, nulls: Number(row[`n${n}`]) }]));
+    const row = (
+      await client.query<Record<string, string>>(
+        `SELECT ${['count(*) AS rows', ...aggregates].join(', ')} FROM ${from}`,
+      )
+    ).rows[0]!;
+    const columns = new Map(
+      shape.columns.map((c, n) => [
+        c,
+        { hash: row[key ? `h${n}` : `m${n}`]!, multiset: row[`m${n}`]!, nulls: Number(row[`n${n}`]) },
+      ]),
+    );
     let rowHashes: string | undefined;
     if (options.keepRowHashes) {
       rowHashes = `pg_temp.migrate_check_rows_${++kept}`;
       const values = shape.columns.map((c, n) => `${hashOf(`t.${ident(c)}`)} AS v${n}`);
-      await client.query(`CREATE TEMPORARY TABLE ${rowHashes.slice(8)} AS SELECT ${[key ? `${keyHash(key)} AS k` : 'NULL::bigint AS k', ...values].join(', ')} FROM ${shape.name} AS t`);
+      await client.query(
+        `CREATE TEMPORARY TABLE ${rowHashes.slice(8)} AS SELECT ${[key ? `${keyHash(key)} AS k` : 'NULL::bigint AS k', ...values].join(', ')} FROM ${shape.name} AS t`,
+      );
     }
     result.set(shape.name, { rows: Number(row.rows), key, columns, ...(rowHashes ? { rowHashes } : {}) });
   }
@@ -122,7 +137,11 @@ export function compareFingerprints(before: Fingerprints, after: Fingerprints): 
  * `before` kept: by key where the table had one (values that differ in rows still there), else
  * as a multiset difference. Losses it cannot count are returned as they are.
  */
-export async function countChanges(client: pg.Client, before: Fingerprints, losses: readonly DataLoss[]): Promise<DataLoss[]> {
+export async function countChanges(
+  client: pg.Client,
+  before: Fingerprints,
+  losses: readonly DataLoss[],
+): Promise<DataLoss[]> {
   const counted: DataLoss[] = [];
   for (const loss of losses) {
     const b = before.get(loss.table);
@@ -134,7 +153,9 @@ export async function countChanges(client: pg.Client, before: Fingerprints, loss
     const value = hashOf(`t.${ident(loss.column!)}`);
     const multiset = `SELECT count(*) AS n FROM (SELECT v${n} FROM ${b.rowHashes} EXCEPT ALL SELECT ${value} FROM ${loss.table} AS t) d`;
     // By key while the key's columns are still there, else as a multiset.
-    const keyed = b.key && `SELECT count(*) AS n FROM ${b.rowHashes} b JOIN (SELECT ${keyHash(b.key)} AS k, ${value} AS v FROM ${loss.table} AS t) a ON a.k = b.k WHERE a.v IS DISTINCT FROM b.v${n}`;
+    const keyed =
+      b.key &&
+      `SELECT count(*) AS n FROM ${b.rowHashes} b JOIN (SELECT ${keyHash(b.key)} AS k, ${value} AS v FROM ${loss.table} AS t) a ON a.k = b.k WHERE a.v IS DISTINCT FROM b.v${n}`;
     const lost = (await firstCount(client, keyed ? [keyed, multiset] : [multiset])) ?? null;
     if (lost === null) counted.push(loss);
     else if (lost > 0) counted.push({ ...loss, lost, exact: true });
@@ -145,7 +166,10 @@ export async function countChanges(client: pg.Client, before: Fingerprints, loss
 /** The count the first query that runs returns, each in a savepoint; null when none runs. */
 async function firstCount(client: pg.Client, queries: string[]): Promise<number | null> {
   for (const sql of queries) {
-    const inTransaction = await client.query('SAVEPOINT migrate_check_count').then(() => true, () => false);
+    const inTransaction = await client.query('SAVEPOINT migrate_check_count').then(
+      () => true,
+      () => false,
+    );
     try {
       const n = Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
       if (inTransaction) await client.query('RELEASE SAVEPOINT migrate_check_count');

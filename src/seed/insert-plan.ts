@@ -95,18 +95,40 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
   for (const [name, s] of source) {
     if (s.kind !== 'mirror') continue;
     const target = source.get(s.of);
-    if (!target || target.kind === 'mirror') return { skip: `the self-reference ${name} → ${s.of} is NOT NULL and ${s.of} is set by the server, so no row can point at itself` };
+    if (!target || target.kind === 'mirror')
+      return {
+        skip: `the self-reference ${name} → ${s.of} is NOT NULL and ${s.of} is set by the server, so no row can point at itself`,
+      };
   }
 
   const checkColumns = new Map<string, string[]>();
-  for (const [name, check] of table.checks) checkColumns.set(name, check.columns.map((n) => byNum.get(n)?.name).filter((x): x is string => !!x));
-  for (const c of cols) for (const check of domainChecks(c.type, ctx.types)) checkColumns.set(check, [...(checkColumns.get(check) ?? []), c.name]);
-  const checkedColumns = new Set([...checkColumns.values()].flat().filter((n) => { const c = cols.find((x) => x.name === n); return c && nullable(c); }));
+  for (const [name, check] of table.checks)
+    checkColumns.set(
+      name,
+      check.columns.map((n) => byNum.get(n)?.name).filter((x): x is string => !!x),
+    );
+  for (const c of cols)
+    for (const check of domainChecks(c.type, ctx.types))
+      checkColumns.set(check, [...(checkColumns.get(check) ?? []), c.name]);
+  const checkedColumns = new Set(
+    [...checkColumns.values()].flat().filter((n) => {
+      const c = cols.find((x) => x.name === n);
+      return c && nullable(c);
+    }),
+  );
 
   // A sequence of a small type runs out too (smallserial stops at 32767).
-  const sequenced = table.columns.filter((c) => c.sequenced).map((c) => generatorFor(c.type, c.typmod, ctx.types)?.capacity ?? Infinity);
+  const sequenced = table.columns
+    .filter((c) => c.sequenced)
+    .map((c) => generatorFor(c.type, c.typmod, ctx.types)?.capacity ?? Infinity);
   const capacity = (offset: number) =>
-    Math.max(0, Math.min(...sequenced.map((n) => n - offset), ...[...source.values()].map((s) => (s.kind === 'injective' ? s.gen.capacity - offset : Infinity))));
+    Math.max(
+      0,
+      Math.min(
+        ...sequenced.map((n) => n - offset),
+        ...[...source.values()].map((s) => (s.kind === 'injective' ? s.gen.capacity - offset : Infinity)),
+      ),
+    );
 
   // The table's CHECKs on the inserted columns, evaluated on the candidate rows by name.
   const inserted = new Set(cols.map((c) => c.attnum));
@@ -121,28 +143,43 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
       const s = source.get(c.name)!;
       const slot = `((g + ${table.columns.indexOf(c)}) % ${SLOTS})`;
       const profile = attempt.plainColumns.has(c.name) ? 'plain' : attempt.profile;
-      if (s.kind === 'null' || (attempt.nullColumns.has(c.name) && nullable(c) && s.kind !== 'injective')) return 'NULL';
+      if (s.kind === 'null' || (attempt.nullColumns.has(c.name) && nullable(c) && s.kind !== 'injective'))
+        return 'NULL';
       if (s.kind === 'injective') return s.gen.unique!(`g + ${attempt.offset}`);
       if (s.kind === 'mirror') return exprs.get(s.of) ?? value(cols.find((x) => x.name === s.of)!);
       if (s.kind === 'parent') {
         const ref = `p${s.join}.c${s.index}`;
-        return s.nullable && profile !== 'plain' && !joins[s.join]!.injective ? `CASE WHEN ${slot} = 0 THEN NULL ELSE ${ref} END` : ref;
+        return s.nullable && profile !== 'plain' && !joins[s.join]!.injective
+          ? `CASE WHEN ${slot} = 0 THEN NULL ELSE ${ref} END`
+          : ref;
       }
       return freeValue(s.gen, table.columns.indexOf(c), profile, nullable(c));
     };
     for (const c of cols) exprs.set(c.name, `(${value(c)})::${c.typeName}`);
     const rows = Math.min(ctx.rows, capacity(attempt.offset));
     // With CHECKs to keep to, four times the candidates: the rows a CHECK refuses are left out.
-    const from = [`generate_series(1::bigint, ${filters.length ? Math.min(4 * rows, capacity(attempt.offset)) : rows}) AS s(g)`];
+    const from = [
+      `generate_series(1::bigint, ${filters.length ? Math.min(4 * rows, capacity(attempt.offset)) : rows}) AS s(g)`,
+    ];
     joins.forEach((j, n) => from.push(joinSql(j, n, attempt.profile)));
     const names = cols.map((c) => ident(c.name));
     const list = cols.length ? ` (${names.join(', ')})` : '';
-    if (filters.length === 0) return `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\nFROM ${from.join('\n  ')}\nORDER BY s.g`;
+    if (filters.length === 0)
+      return `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\nFROM ${from.join('\n  ')}\nORDER BY s.g`;
     const inner = [`s.g AS ${ROW_NUMBER}`, ...cols.map((c, k) => `${exprs.get(c.name)!} AS ${names[k]}`)];
     // NOTE: the candidates are a materialized CTE, planned without the LIMIT: planned with it,
     // the joins to the parents become nested loops that expect to stop early, and never do.
     return `WITH r AS MATERIALIZED (\nSELECT ${inner.join(',\n  ')}\nFROM ${from.join('\n  ')})\nINSERT INTO ${table.name}${list}\nSELECT ${names.join(', ')} FROM r\nWHERE ${filters.map((f) => `(${f}) IS NOT FALSE`).join(' AND ')}\nORDER BY r.${ROW_NUMBER} LIMIT ${rows}`;
   };
-  const filtered = [...table.checks].filter(([, k]) => k.columns.length > 0 && k.columns.every((n) => inserted.has(n))).map(([name]) => name);
-  return { sql, rows: (attempt) => Math.min(ctx.rows, capacity(attempt.offset)), filtered, checkedColumns, checkColumns, notes };
+  const filtered = [...table.checks]
+    .filter(([, k]) => k.columns.length > 0 && k.columns.every((n) => inserted.has(n)))
+    .map(([name]) => name);
+  return {
+    sql,
+    rows: (attempt) => Math.min(ctx.rows, capacity(attempt.offset)),
+    filtered,
+    checkedColumns,
+    checkColumns,
+    notes,
+  };
 }

@@ -42,10 +42,17 @@ export function joinSql(j: ParentJoin, n: number, profile: Profile): string {
   if (j.match.length > 0) {
     // Among the parent rows that share the values already drawn.
     const same = j.match.map((m) => `p${n}.c${m.index} = ${m.ref}`).join(' AND ');
-    return `${kind} ${parentRowsSql(j.fk, j.match.map((m) => m.index))} AS p${n} ON ${same} AND p${n}.rn = (g - 1) % p${n}.n + 1`;
+    return `${kind} ${parentRowsSql(
+      j.fk,
+      j.match.map((m) => m.index),
+    )} AS p${n} ON ${same} AND p${n}.rn = (g - 1) % p${n}.n + 1`;
   }
   const wrap = `(g - 1 + ${j.shift}) % ${j.rows} + 1`;
-  const pick = j.injective ? 'g' : profile === 'plain' ? wrap : `CASE WHEN ((g + ${j.slot}) % ${SLOTS}) = 5 THEN ${1 + j.shift} ELSE ${wrap} END`;
+  const pick = j.injective
+    ? 'g'
+    : profile === 'plain'
+      ? wrap
+      : `CASE WHEN ((g + ${j.slot}) % ${SLOTS}) = 5 THEN ${1 + j.shift} ELSE ${wrap} END`;
   return `${kind} ${parentRowsSql(j.fk)} AS p${n} ON p${n}.rn = ${pick}`;
 }
 
@@ -102,7 +109,16 @@ export function drawForeignKeys(
     }
     // Two keys to one parent (sender, recipient) point at different rows.
     const shift = joins.filter((j) => j.fk.parent === fk.parent).length;
-    const join = joins.push({ fk, rows, inner: !allNullable, injective: false, slot: table.columns.indexOf(fkCols[0]!), shift, match: match ?? [] }) - 1;
+    const join =
+      joins.push({
+        fk,
+        rows,
+        inner: !allNullable,
+        injective: false,
+        slot: table.columns.indexOf(fkCols[0]!),
+        shift,
+        match: match ?? [],
+      }) - 1;
     fkCols.forEach((c, index) => {
       if (!source.has(c.name)) source.set(c.name, { kind: 'parent', join, index, nullable: allNullable });
     });

@@ -62,7 +62,10 @@ function numeric(typmod: number): Generator {
       unique: (i) => `(${i})::numeric`,
       capacity: Number.MAX_SAFE_INTEGER,
       ordinary: (i) => `((${i})::numeric / 4)`,
-      specials: [...plain('0::numeric', '(-1)::numeric', '0.000001::numeric'), ...extreme("'NaN'::numeric", '1e30::numeric', '(-1e30)::numeric')],
+      specials: [
+        ...plain('0::numeric', '(-1)::numeric', '0.000001::numeric'),
+        ...extreme("'NaN'::numeric", '1e30::numeric', '(-1e30)::numeric'),
+      ],
     };
   }
   const precision = ((typmod - 4) >> 16) & 0xffff;
@@ -74,7 +77,10 @@ function numeric(typmod: number): Generator {
   return {
     unique: (i) => `((${i})::numeric * ${step})::${type}`,
     capacity: Math.min(10 ** precision - 1, Number.MAX_SAFE_INTEGER),
-    ordinary: (i) => (digits > 0 ? `((${i}) % ${10 ** Math.min(digits, 15)})::${type}` : `(((${i}) % ${10 ** Math.min(precision, 15)})::numeric * ${step})::${type}`),
+    ordinary: (i) =>
+      digits > 0
+        ? `((${i}) % ${10 ** Math.min(digits, 15)})::${type}`
+        : `(((${i}) % ${10 ** Math.min(precision, 15)})::numeric * ${step})::${type}`,
     specials: [
       ...plain(`0::${type}`, digits > 0 ? `(-1)::${type}` : `(-${step})::${type}`),
       ...extreme(`${max}::${type}`, `(-${max})::${type}`, `'NaN'::${type}`),
@@ -87,15 +93,29 @@ function float(type: string, max: string, capacity: number): Generator {
     unique: (i) => `(${i})::${type}`,
     capacity,
     ordinary: (i) => `((${i})::${type} / 8)`,
-    specials: [...plain(`0::${type}`, `(-1)::${type}`), ...extreme(`${max}::${type}`, `'NaN'::${type}`, `'Infinity'::${type}`, `'-Infinity'::${type}`)],
+    specials: [
+      ...plain(`0::${type}`, `(-1)::${type}`),
+      ...extreme(`${max}::${type}`, `'NaN'::${type}`, `'Infinity'::${type}`, `'-Infinity'::${type}`),
+    ],
   };
 }
 
-function fromText(type: string, unique: (i: string) => string, capacity: number, specials: string[], ordinary?: (i: string) => string): Generator {
+function fromText(
+  type: string,
+  unique: (i: string) => string,
+  capacity: number,
+  specials: string[],
+  ordinary?: (i: string) => string,
+): Generator {
   return { unique, capacity, ordinary: ordinary ?? unique, specials: plain(...specials.map((s) => lit(s, type))) };
 }
 
-const DATETIME_SPECIALS = ['1970-01-01 00:00:00', '1900-01-01 00:00:00', '2024-02-29 23:59:59.999999', '9999-12-31 23:59:59'];
+const DATETIME_SPECIALS = [
+  '1970-01-01 00:00:00',
+  '1900-01-01 00:00:00',
+  '2024-02-29 23:59:59.999999',
+  '9999-12-31 23:59:59',
+];
 
 /** The generator of a built-in scalar type, by its `typname`, or null when the type is not one. */
 export function scalarGenerator(typname: string, typmod: number, category: string, typeName: string): Generator | null {
@@ -122,13 +142,25 @@ export function scalarGenerator(typname: string, typmod: number, category: strin
         specials: [...plain('0::money', '(-1)::numeric::money'), ...extreme("'92233720368547758.07'::numeric::money")],
       };
     case 'bool':
-      return { unique: (i) => `((${i}) % 2 = 0)`, capacity: 2, ordinary: (i) => `((${i}) % 3 = 0)`, specials: plain('true', 'false') };
-    case 'text': case 'varchar': case 'bpchar':
+      return {
+        unique: (i) => `((${i}) % 2 = 0)`,
+        capacity: 2,
+        ordinary: (i) => `((${i}) % 3 = 0)`,
+        specials: plain('true', 'false'),
+      };
+    case 'text':
+    case 'varchar':
+    case 'bpchar':
       return text(typeName === 'text' ? 'text' : typname, typmod >= 4 ? typmod - 4 : typname === 'bpchar' ? 1 : null);
     case 'name':
       return text('name', 63);
     case 'char': // the one-byte internal type
-      return { unique: (i) => `chr(64 + (${i})::int)::"char"`, capacity: 60, ordinary: (i) => `chr(65 + (${i})::int % 26)::"char"`, specials: plain(`'0'::"char"`) };
+      return {
+        unique: (i) => `chr(64 + (${i})::int)::"char"`,
+        capacity: 60,
+        ordinary: (i) => `chr(65 + (${i})::int % 26)::"char"`,
+        specials: plain(`'0'::"char"`),
+      };
     case 'bytea':
       return {
         unique: (i) => `convert_to((${i})::text, 'UTF8')`,
@@ -137,18 +169,37 @@ export function scalarGenerator(typname: string, typmod: number, category: strin
         specials: plain("''::bytea", "'\\x00'::bytea", `decode(repeat('ff', ${LONG_TEXT}), 'hex')`),
       };
     case 'uuid':
-      return fromText('uuid', (i) => `md5('u' || (${i}))::uuid`, Number.MAX_SAFE_INTEGER, ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'], (i) => `md5((${i})::text)::uuid`);
+      return fromText(
+        'uuid',
+        (i) => `md5('u' || (${i}))::uuid`,
+        Number.MAX_SAFE_INTEGER,
+        ['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'],
+        (i) => `md5((${i})::text)::uuid`,
+      );
     case 'date':
       return {
         unique: (i) => `(date '2000-01-01' + (${i})::int)`,
         capacity: 2_000_000,
         ordinary: (i) => `(date '2020-01-01' + ((${i}) % 3650)::int)`,
-        specials: [...plain("'1970-01-01'::date", "'1900-01-01'::date", "'2024-02-29'::date", "'9999-12-31'::date"), ...extreme("'infinity'::date", "'-infinity'::date")],
+        specials: [
+          ...plain("'1970-01-01'::date", "'1900-01-01'::date", "'2024-02-29'::date", "'9999-12-31'::date"),
+          ...extreme("'infinity'::date", "'-infinity'::date"),
+        ],
       };
     case 'time':
-      return fromText('time', (i) => `(time '00:00' + (${i}) * interval '1 second')`, 86_399, ['00:00:00', '23:59:59.999999', '24:00:00'], (i) => `(time '00:00' + ((${i}) * 37 % 86400) * interval '1 second')`);
+      return fromText(
+        'time',
+        (i) => `(time '00:00' + (${i}) * interval '1 second')`,
+        86_399,
+        ['00:00:00', '23:59:59.999999', '24:00:00'],
+        (i) => `(time '00:00' + ((${i}) * 37 % 86400) * interval '1 second')`,
+      );
     case 'timetz':
-      return fromText('timetz', (i) => `(timetz '00:00:00+00' + (${i}) * interval '1 second')`, 86_399, ['00:00:00+00', '23:59:59-12', '12:00:00+14']);
+      return fromText('timetz', (i) => `(timetz '00:00:00+00' + (${i}) * interval '1 second')`, 86_399, [
+        '00:00:00+00',
+        '23:59:59-12',
+        '12:00:00+14',
+      ]);
     case 'timestamp':
     case 'timestamptz': {
       const zone = typname === 'timestamptz' ? '+00' : '';
@@ -157,7 +208,10 @@ export function scalarGenerator(typname: string, typmod: number, category: strin
         unique: (i) => `(${typname} '2000-01-01 00:00:00${zone}' + (${i}) * interval '24 hours')`,
         capacity: 100_000_000,
         ordinary: (i) => `(${typname} '2020-01-01 00:00:00${zone}' + (${i}) * interval '1 hour 1 minute 1.5 seconds')`,
-        specials: [...plain(...DATETIME_SPECIALS.map((s) => lit(s + zone, typname))), ...extreme(`'infinity'::${typname}`, `'-infinity'::${typname}`)],
+        specials: [
+          ...plain(...DATETIME_SPECIALS.map((s) => lit(s + zone, typname))),
+          ...extreme(`'infinity'::${typname}`, `'-infinity'::${typname}`),
+        ],
       };
     }
     case 'interval':
@@ -165,27 +219,65 @@ export function scalarGenerator(typname: string, typmod: number, category: strin
         unique: (i) => `((${i}) * interval '1 second')`,
         capacity: Number.MAX_SAFE_INTEGER,
         ordinary: (i) => `((${i}) * interval '1 hour 1 minute')`,
-        specials: [...plain("'0'::interval", "'-1 day'::interval", "'1 month -1 day'::interval", "'100 years'::interval"), ...extreme("'-178000000 years'::interval")],
+        specials: [
+          ...plain("'0'::interval", "'-1 day'::interval", "'1 month -1 day'::interval", "'100 years'::interval"),
+          ...extreme("'-178000000 years'::interval"),
+        ],
       };
     case 'json':
     case 'jsonb': {
       const odd = ['{}', '[]', 'null', '""', '0', '"12abc"', '{"a": {"b": [1, {"c": null}]}}'];
-      return { unique: (i) => `${typname}_build_object('id', ${i})`, capacity: Number.MAX_SAFE_INTEGER, ordinary: (i) => `${typname}_build_object('n', ${i}, 'tag', 'tag ' || (${i}) % 5)`, specials: plain(...odd.map((s) => lit(s, typname))) };
+      return {
+        unique: (i) => `${typname}_build_object('id', ${i})`,
+        capacity: Number.MAX_SAFE_INTEGER,
+        ordinary: (i) => `${typname}_build_object('n', ${i}, 'tag', 'tag ' || (${i}) % 5)`,
+        specials: plain(...odd.map((s) => lit(s, typname))),
+      };
     }
     case 'xml':
-      return { unique: null, capacity: 0, ordinary: (i) => `xmlelement(name row, xmlattributes(${i} AS n))`, specials: plain("''::xml", "'<a/>'::xml", "'text only'::xml") };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `xmlelement(name row, xmlattributes(${i} AS n))`,
+        specials: plain("''::xml", "'<a/>'::xml", "'text only'::xml"),
+      };
     case 'tsvector':
-      return { unique: (i) => `('w' || (${i}))::tsvector`, capacity: Number.MAX_SAFE_INTEGER, ordinary: (i) => `to_tsvector('simple', 'word ' || (${i}))`, specials: plain("''::tsvector") };
+      return {
+        unique: (i) => `('w' || (${i}))::tsvector`,
+        capacity: Number.MAX_SAFE_INTEGER,
+        ordinary: (i) => `to_tsvector('simple', 'word ' || (${i}))`,
+        specials: plain("''::tsvector"),
+      };
     case 'tsquery':
-      return { unique: (i) => `('w' || (${i}))::tsquery`, capacity: Number.MAX_SAFE_INTEGER, ordinary: (i) => `('w' || (${i}) % 10)::tsquery`, specials: plain("'a & b'::tsquery") };
+      return {
+        unique: (i) => `('w' || (${i}))::tsquery`,
+        capacity: Number.MAX_SAFE_INTEGER,
+        ordinary: (i) => `('w' || (${i}) % 10)::tsquery`,
+        specials: plain("'a & b'::tsquery"),
+      };
     case 'inet':
-      return fromText('inet', (i) => `('10.0.0.0'::inet + (${i}))`, 4_000_000_000, ['0.0.0.0', '255.255.255.255', '::1', '192.168.1.5/24', '2001:db8::/32'], (i) => `('192.168.0.0'::inet + (${i}) % 65536)`);
+      return fromText(
+        'inet',
+        (i) => `('10.0.0.0'::inet + (${i}))`,
+        4_000_000_000,
+        ['0.0.0.0', '255.255.255.255', '::1', '192.168.1.5/24', '2001:db8::/32'],
+        (i) => `('192.168.0.0'::inet + (${i}) % 65536)`,
+      );
     case 'cidr':
-      return fromText('cidr', (i) => `('10.0.0.0'::inet + (${i}))::cidr`, 4_000_000_000, ['0.0.0.0/0', '::/0', '192.168.0.0/16']);
+      return fromText('cidr', (i) => `('10.0.0.0'::inet + (${i}))::cidr`, 4_000_000_000, [
+        '0.0.0.0/0',
+        '::/0',
+        '192.168.0.0/16',
+      ]);
     case 'macaddr':
-      return fromText('macaddr', (i) => `lpad(to_hex(${i}), 12, '0')::macaddr`, Number.MAX_SAFE_INTEGER, ['00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff']);
+      return fromText('macaddr', (i) => `lpad(to_hex(${i}), 12, '0')::macaddr`, Number.MAX_SAFE_INTEGER, [
+        '00:00:00:00:00:00',
+        'ff:ff:ff:ff:ff:ff',
+      ]);
     case 'macaddr8':
-      return fromText('macaddr8', (i) => `lpad(to_hex(${i}), 16, '0')::macaddr8`, Number.MAX_SAFE_INTEGER, ['00:00:00:00:00:00:00:00']);
+      return fromText('macaddr8', (i) => `lpad(to_hex(${i}), 16, '0')::macaddr8`, Number.MAX_SAFE_INTEGER, [
+        '00:00:00:00:00:00:00:00',
+      ]);
     case 'bit':
     case 'varbit': {
       const n = typmod > 0 ? typmod : typname === 'bit' ? 1 : 64;
@@ -193,26 +285,64 @@ export function scalarGenerator(typname: string, typmod: number, category: strin
       return {
         unique: (i) => `(${i})::int8::bit(${bits})::${typname === 'bit' ? `bit(${n})` : 'varbit'}`,
         capacity: 2 ** bits - 1,
-        ordinary: (i) => `((${i}) % ${2 ** Math.min(bits, 30)})::int8::bit(${bits})::${typname === 'bit' ? `bit(${n})` : 'varbit'}`,
-        specials: plain(`repeat('0', ${n})::${typeName}`, `repeat('1', ${n})::${typeName}`, ...(typname === 'varbit' ? ["''::varbit"] : [])),
+        ordinary: (i) =>
+          `((${i}) % ${2 ** Math.min(bits, 30)})::int8::bit(${bits})::${typname === 'bit' ? `bit(${n})` : 'varbit'}`,
+        specials: plain(
+          `repeat('0', ${n})::${typeName}`,
+          `repeat('1', ${n})::${typeName}`,
+          ...(typname === 'varbit' ? ["''::varbit"] : []),
+        ),
       };
     }
     case 'pg_lsn':
-      return fromText('pg_lsn', (i) => `('0/0'::pg_lsn + (${i}))`, Number.MAX_SAFE_INTEGER, ['0/0', 'FFFFFFFF/FFFFFFFF']);
+      return fromText('pg_lsn', (i) => `('0/0'::pg_lsn + (${i}))`, Number.MAX_SAFE_INTEGER, [
+        '0/0',
+        'FFFFFFFF/FFFFFFFF',
+      ]);
     case 'point':
-      return { unique: null, capacity: 0, ordinary: (i) => `point(${i}, -(${i}))`, specials: [...plain('point(0, 0)'), ...extreme("point('NaN', 'Infinity')")] };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `point(${i}, -(${i}))`,
+        specials: [...plain('point(0, 0)'), ...extreme("point('NaN', 'Infinity')")],
+      };
     case 'line':
       return { unique: null, capacity: 0, ordinary: (i) => `line(point(0, 0), point(1, ${i}))`, specials: [] };
     case 'lseg':
-      return { unique: null, capacity: 0, ordinary: (i) => `lseg(point(0, 0), point(${i}, ${i}))`, specials: plain('lseg(point(0, 0), point(0, 0))') };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `lseg(point(0, 0), point(${i}, ${i}))`,
+        specials: plain('lseg(point(0, 0), point(0, 0))'),
+      };
     case 'box':
-      return { unique: null, capacity: 0, ordinary: (i) => `box(point(0, 0), point(${i}, ${i}))`, specials: plain('box(point(0, 0), point(0, 0))') };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `box(point(0, 0), point(${i}, ${i}))`,
+        specials: plain('box(point(0, 0), point(0, 0))'),
+      };
     case 'path':
-      return { unique: null, capacity: 0, ordinary: (i) => `path(polygon(box(point(0, 0), point(${i}, 1))))`, specials: plain("'[(0,0),(1,1)]'::path") };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `path(polygon(box(point(0, 0), point(${i}, 1))))`,
+        specials: plain("'[(0,0),(1,1)]'::path"),
+      };
     case 'polygon':
-      return { unique: null, capacity: 0, ordinary: (i) => `polygon(box(point(0, 0), point(${i}, 1)))`, specials: plain("'((0,0))'::polygon") };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `polygon(box(point(0, 0), point(${i}, 1)))`,
+        specials: plain("'((0,0))'::polygon"),
+      };
     case 'circle':
-      return { unique: null, capacity: 0, ordinary: (i) => `circle(point(0, 0), ${i})`, specials: plain('circle(point(0, 0), 0)') };
+      return {
+        unique: null,
+        capacity: 0,
+        ordinary: (i) => `circle(point(0, 0), ${i})`,
+        specials: plain('circle(point(0, 0), 0)'),
+      };
   }
   // Types from extensions that read text (citext and the like) take the text generator.
   if (category === 'S') return text(typeName, null);

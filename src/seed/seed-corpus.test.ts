@@ -15,7 +15,10 @@ import { seedTables } from './seed-tables.ts';
 // each case then skips and says so. bionic-gpt is left out: its migrations need pgvector, which
 // the embedded server does not have, so its final schema cannot be reached there.
 const CORPUS = process.env.MIGRATE_CHECK_CORPUS ?? resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
-const skip = (name: string) => (existsSync(join(CORPUS, name)) ? false : `../shared/corpus/${name} is absent; the corpus lane needs the shared corpus`);
+const skip = (name: string) =>
+  existsSync(join(CORPUS, name))
+    ? false
+    : `../shared/corpus/${name} is absent; the corpus lane needs the shared corpus`;
 
 interface Case {
   dir: string;
@@ -30,17 +33,40 @@ interface Case {
 }
 
 const DIESEL: FormatOptions = {
-  custom: { pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$', ordering: 'lexical', transaction: 'wrapped', split: 'file', bookkeeping: '' },
+  custom: {
+    pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$',
+    ordering: 'lexical',
+    transaction: 'wrapped',
+    split: 'file',
+    bookkeeping: '',
+  },
 };
 
 const CASES: Case[] = [
-  { dir: 'riverqueue__river', path: 'riverdriver/riverpgxv5/migration/main', placeholders: { '/* TEMPLATE: schema */': '' }, unfilled: {} },
+  {
+    dir: 'riverqueue__river',
+    path: 'riverdriver/riverpgxv5/migration/main',
+    placeholders: { '/* TEMPLATE: schema */': '' },
+    unfilled: {},
+  },
   { dir: 'goharbor__harbor', path: 'make/migrations/postgresql', unfilled: {} },
   { dir: 'openfga__openfga', path: 'assets/migrations/postgres', unfilled: {} },
   { dir: 'heroiclabs__nakama', path: 'migrate/sql', prelude: 'CREATE EXTENSION IF NOT EXISTS pg_trgm', unfilled: {} },
   { dir: 'MarquezProject__marquez', path: 'api/src/main/resources/marquez/db/migration', unfilled: {} },
-  { dir: 'supabase__storage', path: 'migrations/tenant', options: { noTransactionMarker: '-- postgres-migrations disable-transaction' }, searchPath: 'storage, public, extensions', unfilled: {} },
-  { dir: 'graphile__worker', path: 'sql', prelude: 'CREATE SCHEMA graphile_worker', placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' }, unfilled: {} },
+  {
+    dir: 'supabase__storage',
+    path: 'migrations/tenant',
+    options: { noTransactionMarker: '-- postgres-migrations disable-transaction' },
+    searchPath: 'storage, public, extensions',
+    unfilled: {},
+  },
+  {
+    dir: 'graphile__worker',
+    path: 'sql',
+    prelude: 'CREATE SCHEMA graphile_worker',
+    placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' },
+    unfilled: {},
+  },
   { dir: 'langfuse__langfuse', path: 'packages/shared/prisma/migrations', unfilled: {} },
   { dir: 'atuinsh__atuin', path: 'crates/atuin-server-postgres/migrations', format: 'sqlx', unfilled: {} },
   { dir: 'Dokploy__dokploy', path: 'apps/dokploy/drizzle', unfilled: {} },
@@ -74,19 +100,27 @@ async function applyAll(client: pg.Client, c: Case): Promise<void> {
 }
 
 for (const c of CASES) {
-  test(`corpus: the final schema of ${c.dir} fills, table by table, or says why not`, { skip: skip(c.dir), timeout: 600_000 }, async (t) => {
+  test(`corpus: the final schema of ${c.dir} fills, table by table, or says why not`, {
+    skip: skip(c.dir),
+    timeout: 600_000,
+  }, async (t) => {
     const db = await server.createDatabase('seed-corpus');
     const client = await db.connect();
     try {
       await applyAll(client, c);
       const result = await seedTables(client, { rows: 200 });
-      const unfilled = Object.fromEntries(result.tables.filter((r) => r.skipped).map((r) => [r.table, r.skipped!.reason]));
+      const unfilled = Object.fromEntries(
+        result.tables.filter((r) => r.skipped).map((r) => [r.table, r.skipped!.reason]),
+      );
       const notes = result.tables.filter((r) => r.notes?.length).map((r) => `${r.table}: ${r.notes!.join('; ')}`);
-      t.diagnostic(`${result.tables.length} tables in ${result.ms} ms; unfilled: ${JSON.stringify(unfilled)}; notes: ${JSON.stringify(notes)}`);
+      t.diagnostic(
+        `${result.tables.length} tables in ${result.ms} ms; unfilled: ${JSON.stringify(unfilled)}; notes: ${JSON.stringify(notes)}`,
+      );
       assert.ok(result.tables.length > 0);
       for (const r of result.tables) assert.ok(r.rows > 0 || r.skipped, `${r.table} has rows or a reason`);
       assert.deepEqual(Object.keys(unfilled).sort(), Object.keys(c.unfilled).sort());
-      for (const [table, reason] of Object.entries(c.unfilled)) assert.ok(unfilled[table]!.startsWith(reason), `${table}: ${unfilled[table]}`);
+      for (const [table, reason] of Object.entries(c.unfilled))
+        assert.ok(unfilled[table]!.startsWith(reason), `${table}: ${unfilled[table]}`);
     } finally {
       await client.end();
       await db[Symbol.asyncDispose]();

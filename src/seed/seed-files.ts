@@ -28,7 +28,10 @@ export interface SeedFile {
 }
 
 /** Which migration each file name runs after (`null`: the base); names no version matches are `unmatched`. */
-export function matchSeedFiles(names: readonly string[], versions: readonly string[]): { matched: { file: string; after: string | null }[]; unmatched: string[] } {
+export function matchSeedFiles(
+  names: readonly string[],
+  versions: readonly string[],
+): { matched: { file: string; after: string | null }[]; unmatched: string[] } {
   const matched: { file: string; after: string | null }[] = [];
   const unmatched: string[] = [];
   const byLength = [...new Set(versions)].sort((a, b) => b.length - a.length);
@@ -46,7 +49,10 @@ export function matchSeedFiles(names: readonly string[], versions: readonly stri
 }
 
 /** Reads a seed directory: its files in the order they run (base first, then by version as given). */
-export async function readSeedFiles(dir: string, versions: readonly string[]): Promise<{ files: SeedFile[]; unmatched: string[] }> {
+export async function readSeedFiles(
+  dir: string,
+  versions: readonly string[],
+): Promise<{ files: SeedFile[]; unmatched: string[] }> {
   const { matched, unmatched } = matchSeedFiles(await readdir(dir), versions);
   const rank = (after: string | null) => (after === null ? -1 : versions.indexOf(after));
   matched.sort((a, b) => rank(a.after) - rank(b.after));
@@ -66,7 +72,8 @@ const COPY = new RegExp(String.raw`^\s*COPY\s+(${NAME})\s*(?:\([^)]*\)\s*)?FROM\
 
 /** The tables a script's INSERT and COPY … FROM statements name, as written, each once. */
 export function seedTargets(sql: string): string[] {
-  const copyFromStdin = (statement: string) => COPY.test(blankLiterals(statement)) && /\bFROM\s+STDIN\b/i.test(statement);
+  const copyFromStdin = (statement: string) =>
+    COPY.test(blankLiterals(statement)) && /\bFROM\s+STDIN\b/i.test(statement);
   const names = new Set<string>();
   for (const unit of splitStatements(sql, 1, { copyFromStdin })) {
     const text = blankLiterals(unit.sql);
@@ -117,11 +124,15 @@ export async function tablesFilledBy(client: pg.Client, run: () => Promise<void>
        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'`,
     );
     const counts = new Map<string, number>();
-    for (const { name } of rows) counts.set(name, Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${name}`)).rows[0]!.n));
+    for (const { name } of rows)
+      counts.set(name, Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${name}`)).rows[0]!.n));
     return counts;
   };
   const before = await count();
   await run();
   const after = await count();
-  return [...after].filter(([name, n]) => n > (before.get(name) ?? 0)).map(([name]) => name).sort();
+  return [...after]
+    .filter(([name, n]) => n > (before.get(name) ?? 0))
+    .map(([name]) => name)
+    .sort();
 }

@@ -26,7 +26,8 @@ async function withSchema<T>(schema: string, fn: (client: pg.Client) => Promise<
 }
 
 const byTable = (result: SeedResult) => new Map(result.tables.map((t) => [t.table, t]));
-const one = async <T extends pg.QueryResultRow>(client: pg.Client, sql: string) => (await client.query<T>(sql)).rows[0]!;
+const one = async <T extends pg.QueryResultRow>(client: pg.Client, sql: string) =>
+  (await client.query<T>(sql)).rows[0]!;
 
 export const EVERY_TYPE = `
 CREATE TYPE mood AS ENUM ('happy', 'sad', 'meh');
@@ -52,8 +53,15 @@ test('a table with every kind of column fills with the rows asked for', async ()
     assert.equal(row.skipped, undefined, JSON.stringify(row));
     assert.equal(row.rows, 500);
     assert.deepEqual(row.notes, []);
-    assert.equal((await one<{ n: string }>(client, 'SELECT min(pos)::text AS n FROM everything')).n, '1', "the domain's CHECK (VALUE > 0) shapes its values");
-    const counts = await one<{ n: string; ids: string; shout: string }>(client, 'SELECT count(*) AS n, count(DISTINCT ident) AS ids, count(*) FILTER (WHERE shout = upper(name)) AS shout FROM everything');
+    assert.equal(
+      (await one<{ n: string }>(client, 'SELECT min(pos)::text AS n FROM everything')).n,
+      '1',
+      "the domain's CHECK (VALUE > 0) shapes its values",
+    );
+    const counts = await one<{ n: string; ids: string; shout: string }>(
+      client,
+      'SELECT count(*) AS n, count(DISTINCT ident) AS ids, count(*) FILTER (WHERE shout = upper(name)) AS shout FROM everything',
+    );
     assert.deepEqual(counts, { n: '500', ids: '500', shout: '500' });
   });
 });
@@ -77,7 +85,11 @@ test('the rows hold the awkward values the schema allows, so the migrations that
     assert.deepEqual([facts.min_balance, facts.max_balance], ['-2147483648', '2147483647']);
     assert.ok(Number(facts.leap_days) > 0 && Number(facts.infinite) > 0);
 
-    const fails = async (sql: string) => client.query(sql).then(() => 'ok', (e: pg.DatabaseError) => e.code);
+    const fails = async (sql: string) =>
+      client.query(sql).then(
+        () => 'ok',
+        (e: pg.DatabaseError) => e.code,
+      );
     assert.equal(await fails('ALTER TABLE accounts ALTER COLUMN email SET NOT NULL'), '23502');
     assert.equal(await fails('ALTER TABLE accounts ADD UNIQUE (nick)'), '23505');
     assert.equal(await fails('ALTER TABLE accounts ALTER COLUMN code TYPE integer USING code::integer'), '22P02');
@@ -96,7 +108,8 @@ test('foreign keys fill parents first and point at their actual rows, composite 
     CREATE TABLE a_first (id int PRIMARY KEY, user_id uuid NOT NULL REFERENCES users);`;
   await withSchema(schema, async (client) => {
     const result = byTable(await seedTables(client, { rows: 300 }));
-    for (const table of ['public.orgs', 'public.users', 'public.memberships', 'public.a_first']) assert.equal(result.get(table)?.rows, 300, table);
+    for (const table of ['public.orgs', 'public.users', 'public.memberships', 'public.a_first'])
+      assert.equal(result.get(table)?.rows, 300, table);
     const users = await one<Record<string, string>>(
       client,
       `SELECT count(DISTINCT (org_code, org_region)) AS orgs, count(manager) AS managed, count(*) FILTER (WHERE mentor = id) AS self_mentored FROM users`,
@@ -122,9 +135,17 @@ test('a cycle of foreign keys is broken at its nullable column and filled afterw
     assert.equal(result.get('public.teams')?.rows, 100);
     assert.equal(result.get('public.players')?.rows, 100);
     assert.ok(Number((await one<{ n: string }>(client, 'SELECT count(captain) AS n FROM teams')).n) > 80);
-    assert.deepEqual(result.get('public.eggs')?.skipped, { reason: 'its foreign keys form a cycle (public.eggs → public.hens → public.eggs) with no nullable column to break it' });
-    assert.deepEqual(result.get('public.hens')?.skipped, { reason: 'foreign key hens_egg_fkey needs rows in public.eggs, which has none' });
-    assert.equal(result.get('public.nests')?.skipped?.reason, 'foreign key nests_hen_fkey needs rows in public.hens, which has none');
+    assert.deepEqual(result.get('public.eggs')?.skipped, {
+      reason:
+        'its foreign keys form a cycle (public.eggs → public.hens → public.eggs) with no nullable column to break it',
+    });
+    assert.deepEqual(result.get('public.hens')?.skipped, {
+      reason: 'foreign key hens_egg_fkey needs rows in public.eggs, which has none',
+    });
+    assert.equal(
+      result.get('public.nests')?.skipped?.reason,
+      'foreign key nests_hen_fkey needs rows in public.hens, which has none',
+    );
   });
 });
 
@@ -141,15 +162,32 @@ test('a CHECK no value can satisfy and a trigger that raises skip their table wi
       CONSTRAINT done_when_finished CHECK ((done_at IS NULL AND state IN ('queued', 'running')) OR (done_at IS NOT NULL AND state IN ('done', 'failed'))));`;
   await withSchema(schema, async (client) => {
     const result = byTable(await seedTables(client, { rows: 50 }));
-    assert.deepEqual(result.get('public.impossible')?.skipped, { reason: 'no generated row satisfies check constraint "impossible_v_check"', code: '23514' });
-    assert.deepEqual(result.get('public.imported')?.skipped, { reason: 'rows come from the importer only (raised by PL/pgSQL function refuse() line 1 at RAISE)', code: 'P0001' });
+    assert.deepEqual(result.get('public.impossible')?.skipped, {
+      reason: 'no generated row satisfies check constraint "impossible_v_check"',
+      code: '23514',
+    });
+    assert.deepEqual(result.get('public.imported')?.skipped, {
+      reason: 'rows come from the importer only (raised by PL/pgSQL function refuse() line 1 at RAISE)',
+      code: 'P0001',
+    });
     assert.equal(result.get('public.fine')?.rows, 50);
     assert.equal(result.get('public.picky')?.rows, 50, JSON.stringify(result.get('public.picky')));
     assert.equal(Number((await one<{ n: string }>(client, 'SELECT count(*) AS n FROM fine')).n), 50);
     // A CHECK over several columns leaves out the candidate rows it refuses, keeping the rest awkward.
-    assert.deepEqual(result.get('public.jobs'), { table: 'public.jobs', rows: 50, ms: result.get('public.jobs')!.ms, notes: [] });
-    const picky = await one<Record<string, string>>(client, `SELECT string_agg(DISTINCT status, ' ') AS statuses, min(v)::text AS lo, max(v)::text AS hi, count(*) FILTER (WHERE v IS NULL)::text AS nulls FROM picky`);
-    assert.deepEqual({ ...picky, nulls: Number(picky.nulls) > 0 }, { statuses: 'closed open', lo: '1', hi: '10', nulls: true });
+    assert.deepEqual(result.get('public.jobs'), {
+      table: 'public.jobs',
+      rows: 50,
+      ms: result.get('public.jobs')!.ms,
+      notes: [],
+    });
+    const picky = await one<Record<string, string>>(
+      client,
+      `SELECT string_agg(DISTINCT status, ' ') AS statuses, min(v)::text AS lo, max(v)::text AS hi, count(*) FILTER (WHERE v IS NULL)::text AS nulls FROM picky`,
+    );
+    assert.deepEqual(
+      { ...picky, nulls: Number(picky.nulls) > 0 },
+      { statuses: 'closed open', lo: '1', hi: '10', nulls: true },
+    );
   });
 });
 
@@ -177,15 +215,23 @@ test('seed files keep their tables: they are left alone and serve as parents; ro
     CREATE TABLE members (id int PRIMARY KEY, role int NOT NULL REFERENCES roles, plan int NOT NULL REFERENCES plans);`;
   await withSchema(schema, async (client) => {
     const result = byTable(await seedTables(client, { rows: 100, skip: ['public.plans'] }));
-    assert.deepEqual(result.get('public.plans'), { table: 'public.plans', rows: 0, ms: 0, skipped: { reason: 'filled by a seed file' } });
+    assert.deepEqual(result.get('public.plans'), {
+      table: 'public.plans',
+      rows: 0,
+      ms: 0,
+      skipped: { reason: 'filled by a seed file' },
+    });
     assert.equal(result.get('public.roles')?.rows, 100);
     assert.equal(result.get('public.members')?.rows, 100);
-    const facts = await one<Record<string, string>>(client, `SELECT (SELECT count(*) FROM plans) AS plans, (SELECT count(DISTINCT plan) FROM members) AS used, (SELECT count(*) FROM roles) AS roles`);
+    const facts = await one<Record<string, string>>(
+      client,
+      `SELECT (SELECT count(*) FROM plans) AS plans, (SELECT count(DISTINCT plan) FROM members) AS used, (SELECT count(*) FROM roles) AS roles`,
+    );
     assert.deepEqual(facts, { plans: '2', used: '2', roles: '103' });
   });
 });
 
-test('inside the caller\'s transaction it leaves the transaction open; outside one it commits', async () => {
+test("inside the caller's transaction it leaves the transaction open; outside one it commits", async () => {
   await withSchema('CREATE TABLE t (id int PRIMARY KEY)', async (client) => {
     await client.query('BEGIN');
     await seedTables(client, { rows: 10 });

@@ -53,7 +53,8 @@ export async function seedTables(client: pg.Client, options: SeedOptions): Promi
   const wanted = options.tables ? new Set(options.tables) : null;
   const targets = all.filter((t) => (wanted ? wanted.has(t.name) : t.partitionOf === null) && !skip.has(t.name));
   const results = new Map<string, SeededTable>();
-  for (const name of options.skip ?? []) results.set(name, { table: name, rows: 0, ms: 0, skipped: { reason: 'filled by a seed file' } });
+  for (const name of options.skip ?? [])
+    results.set(name, { table: name, rows: 0, ms: 0, skipped: { reason: 'filled by a seed file' } });
 
   const nullable = (t: SeedTable, attnum: number) => {
     const c = t.columns.find((x) => x.attnum === attnum)!;
@@ -76,7 +77,9 @@ export async function seedTables(client: pg.Client, options: SeedOptions): Promi
       if (results.get(table.name)?.skipped) continue;
       for (const fk of table.foreignKeys) {
         if (!deferred.has(fkKey(table.name, fk))) continue;
-        const note = await backfillForeignKey(client, table, fk, SAVEPOINT).catch((e: unknown) => `${fk.name} left NULL: ${(e as Error).message}`);
+        const note = await backfillForeignKey(client, table, fk, SAVEPOINT).catch(
+          (e: unknown) => `${fk.name} left NULL: ${(e as Error).message}`,
+        );
         if (note) {
           const r = results.get(table.name)!;
           results.set(table.name, { ...r, notes: [...(r.notes ?? []), note] });
@@ -95,7 +98,13 @@ export async function seedTables(client: pg.Client, options: SeedOptions): Promi
 
 type Outcome = { rows: number; skipped?: { reason: string; code?: string }; notes: string[] };
 
-async function seedOne(client: pg.Client, table: SeedTable, rows: number, types: Parameters<typeof generatorFor>[2], deferred: ReadonlySet<string>): Promise<Outcome> {
+async function seedOne(
+  client: pg.Client,
+  table: SeedTable,
+  rows: number,
+  types: Parameters<typeof generatorFor>[2],
+  deferred: ReadonlySet<string>,
+): Promise<Outcome> {
   const parentRows = new Map<string, number>();
   for (const fk of table.foreignKeys) {
     if (deferred.has(fkKey(table.name, fk)) || fk.parent === table.name) continue;
@@ -118,7 +127,10 @@ async function seedOne(client: pg.Client, table: SeedTable, rows: number, types:
       await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       // Statistics as production has them: plans, and reltuples for projections, see the rows.
       await client.query(`ANALYZE ${table.name}`);
-      const short = plan.filtered.length > 0 && inserted < plan.rows(attempt) ? [`${inserted} rows of ${plan.rows(attempt)}: ${plan.filtered.join(', ')} refused the other candidates`] : [];
+      const short =
+        plan.filtered.length > 0 && inserted < plan.rows(attempt)
+          ? [`${inserted} rows of ${plan.rows(attempt)}: ${plan.filtered.join(', ')} refused the other candidates`]
+          : [];
       return { rows: inserted, notes: [...plan.notes, ...describeAttempt(attempt, existing), ...short] };
     } catch (error) {
       await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
@@ -167,15 +179,22 @@ function describeAttempt(attempt: Attempt, existing: number): string[] {
   const notes: string[] = [];
   if (attempt.profile === 'moderate') notes.push('without the type extremes (the table refused them)');
   if (attempt.profile === 'plain') notes.push('ordinary values only (the table refused the awkward ones)');
-  if (attempt.plainColumns.size > 0 && attempt.profile !== 'plain') notes.push(`ordinary values only in ${[...attempt.plainColumns].join(', ')} (a CHECK refused the others)`);
-  if (attempt.nullColumns.size > 0) notes.push(`NULL in ${[...attempt.nullColumns].join(', ')} (a CHECK refused every value tried)`);
+  if (attempt.plainColumns.size > 0 && attempt.profile !== 'plain')
+    notes.push(`ordinary values only in ${[...attempt.plainColumns].join(', ')} (a CHECK refused the others)`);
+  if (attempt.nullColumns.size > 0)
+    notes.push(`NULL in ${[...attempt.nullColumns].join(', ')} (a CHECK refused every value tried)`);
   if (attempt.offset > existing) notes.push('keys start past the existing ones');
   return notes;
 }
 
 /** The refusal when the CHECK constraints left none of the candidate rows. */
 function noRowPasses(checks: readonly string[]): Error {
-  return Object.assign(new Error(`no generated row satisfies ${checks.length === 1 ? 'check constraint' : 'check constraints'} ${checks.map((c) => `"${c}"`).join(', ')}`), { code: '23514' });
+  return Object.assign(
+    new Error(
+      `no generated row satisfies ${checks.length === 1 ? 'check constraint' : 'check constraints'} ${checks.map((c) => `"${c}"`).join(', ')}`,
+    ),
+    { code: '23514' },
+  );
 }
 
 /** What the report says about a table the server would not take rows for. */
@@ -183,7 +202,8 @@ function refusal(error: unknown): { reason: string; code?: string } {
   const e = error as Partial<pg.DatabaseError> & Error;
   if (!e?.code) return { reason: e?.message ?? String(error) };
   const where = e.where?.split('\n').find((line) => /function/.test(line));
-  const trigger = where && e.code !== '23514' && e.code !== '23505' && e.code !== '23503' ? ` (raised by ${where.trim()})` : '';
+  const trigger =
+    where && e.code !== '23514' && e.code !== '23505' && e.code !== '23503' ? ` (raised by ${where.trim()})` : '';
   return { reason: `${e.message}${trigger}`, code: e.code };
 }
 

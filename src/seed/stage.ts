@@ -1,7 +1,14 @@
 import type pg from 'pg';
 import type { Migration } from '../migration.ts';
 import { isTable, type Tracked } from '../observe/relations.ts';
-import { compareFingerprints, countChanges, fingerprintColumns, releaseFingerprints, type DataLoss, type Fingerprints } from './fingerprint.ts';
+import {
+  compareFingerprints,
+  countChanges,
+  fingerprintColumns,
+  releaseFingerprints,
+  type DataLoss,
+  type Fingerprints,
+} from './fingerprint.ts';
 import { seedTables, type SeededTable } from './seed-tables.ts';
 import type { SeedFile } from './seed-files.ts';
 
@@ -38,13 +45,21 @@ export class DataStage {
   /** The versions of the migrations in the order they apply, to tell which seed files are due. */
   readonly #order: readonly string[];
 
-  constructor(client: pg.Client, rows: number, bookkeeping: string | undefined, files: readonly SeedFile[] = [], order: readonly string[] = []) {
+  constructor(
+    client: pg.Client,
+    rows: number,
+    bookkeeping: string | undefined,
+    files: readonly SeedFile[] = [],
+    order: readonly string[] = [],
+  ) {
     this.#client = client;
     this.#rows = rows;
     this.#files = [...files];
     this.#order = order;
     const name = bookkeeping && /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w."]+)/i.exec(bookkeeping)?.[1];
-    this.#bookkeeping = new Set(name ? [name.includes('.') ? name.replace(/"/g, '') : `public.${name.replace(/"/g, '')}`] : []);
+    this.#bookkeeping = new Set(
+      name ? [name.includes('.') ? name.replace(/"/g, '') : `public.${name.replace(/"/g, '')}`] : [],
+    );
   }
 
   /**
@@ -62,24 +77,41 @@ export class DataStage {
       this.#files.splice(this.#files.indexOf(file), 1);
       // The inspecting session reads names fully qualified (search_path ''); seed files are written as for the app.
       await this.#client.query('SET search_path TO DEFAULT');
-      const error = await this.#client.query(file.sql).then(() => null, (e: Error) => e.message);
+      const error = await this.#client.query(file.sql).then(
+        () => null,
+        (e: Error) => e.message,
+      );
       await this.#client.query(`ROLLBACK; SET search_path = ''`).catch(() => {});
       ran.push({ file: file.path, ...(error ? { error } : {}) });
     }
-    const text = `${m.up?.units.map((u) => u.sql).join('\n') ?? ''}\n${m.down?.units.map((u) => u.sql).join('\n') ?? ''}`.toLowerCase();
+    const text =
+      `${m.up?.units.map((u) => u.sql).join('\n') ?? ''}\n${m.down?.units.map((u) => u.sql).join('\n') ?? ''}`.toLowerCase();
     const touched = [...tracked.values()]
       .filter((r) => isTable(r) && r.kind !== 'm' && !this.#bookkeeping.has(r.name) && mentions(text, r.name))
       .map((r) => r.name);
     if (!touched.length) return [];
-    const candidates = (await this.#client.query<{ name: string }>(FILL_CANDIDATES, [touched])).rows.map((r) => r.name).filter((n) => !this.#bookkeeping.has(n));
+    const candidates = (await this.#client.query<{ name: string }>(FILL_CANDIDATES, [touched])).rows
+      .map((r) => r.name)
+      .filter((n) => !this.#bookkeeping.has(n));
     const empty = candidates.length
-      ? (await this.#client.query<{ name: string }>(candidates.map((n) => `SELECT ${literal(n)} AS name WHERE NOT EXISTS (SELECT FROM ${n})`).join(' UNION ALL '))).rows.map((r) => r.name)
+      ? (
+          await this.#client.query<{ name: string }>(
+            candidates
+              .map((n) => `SELECT ${literal(n)} AS name WHERE NOT EXISTS (SELECT FROM ${n})`)
+              .join(' UNION ALL '),
+          )
+        ).rows.map((r) => r.name)
       : [];
     let now: string[] = [];
     if (!empty.length && ran.length) this.records.push({ version: m.version, tables: [], ms: 0, files: ran });
     if (empty.length) {
       const result = await seedTables(this.#client, { rows: this.#rows, tables: empty });
-      this.records.push({ version: m.version, tables: [...result.tables], ms: Math.round(result.ms), ...(ran.length ? { files: ran } : {}) });
+      this.records.push({
+        version: m.version,
+        tables: [...result.tables],
+        ms: Math.round(result.ms),
+        ...(ran.length ? { files: ran } : {}),
+      });
       now = result.tables.filter((t) => t.rows > 0).map((t) => t.table);
       for (const t of result.tables) if (t.rows > 0) this.seeded.set(t.table, t.rows);
     }
@@ -149,7 +181,10 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Whether the lowercased SQL names the table (`schema.table`): its bare name as a word. */
 function mentions(text: string, qualified: string): boolean {
-  const bare = qualified.slice(qualified.lastIndexOf('.') + 1).replace(/^"|"$/g, '').toLowerCase();
+  const bare = qualified
+    .slice(qualified.lastIndexOf('.') + 1)
+    .replace(/^"|"$/g, '')
+    .toLowerCase();
   return new RegExp(`(^|[^a-z0-9_$])${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9_$])`).test(text);
 }
 

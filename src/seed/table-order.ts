@@ -15,7 +15,10 @@ export interface TableOrder {
  * foreign key whose columns are all nullable; a cycle with none skips its first table by name.
  * `nullable(table, attnum)` says whether a column may hold NULL (column and domain NOT NULL).
  */
-export function orderTables(tables: readonly SeedTable[], nullable: (table: SeedTable, attnum: number) => boolean): TableOrder {
+export function orderTables(
+  tables: readonly SeedTable[],
+  nullable: (table: SeedTable, attnum: number) => boolean,
+): TableOrder {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const deferred = new Set<string>();
   const skipped = new Map<string, string>();
@@ -49,17 +52,24 @@ export function orderTables(tables: readonly SeedTable[], nullable: (table: Seed
     // Stuck: every remaining table waits for another. Break a cycle at a nullable foreign key.
     const onCycle = (child: string, parent: string) => reaches(parent, child, waits);
     const candidates = [...remaining].flatMap((name) =>
-      byName.get(name)!.foreignKeys
-        .filter((fk) => fk.parent !== name && remaining.has(fk.parent) && waits.get(name)!.has(fk.parent) && onCycle(name, fk.parent))
+      byName
+        .get(name)!
+        .foreignKeys.filter(
+          (fk) =>
+            fk.parent !== name &&
+            remaining.has(fk.parent) &&
+            waits.get(name)!.has(fk.parent) &&
+            onCycle(name, fk.parent),
+        )
         .map((fk) => ({ child: name, fk })),
     );
     const breakable = candidates.find(({ child, fk }) => allNullable(byName.get(child)!, fk.columns));
     if (breakable) {
       deferred.add(fkKey(breakable.child, breakable.fk));
       // The child still waits for that parent through any other, NOT NULL foreign key.
-      const stillNeeded = byName.get(breakable.child)!.foreignKeys.some(
-        (fk) => fk.parent === breakable.fk.parent && !deferred.has(fkKey(breakable.child, fk)),
-      );
+      const stillNeeded = byName
+        .get(breakable.child)!
+        .foreignKeys.some((fk) => fk.parent === breakable.fk.parent && !deferred.has(fkKey(breakable.child, fk)));
       if (!stillNeeded) waits.get(breakable.child)!.delete(breakable.fk.parent);
       continue;
     }

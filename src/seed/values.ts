@@ -8,7 +8,12 @@ import { quote, scalarGenerator, type Generator } from './scalar-values.ts';
  * the seeder handles), enums (labels in order), arrays, ranges, multiranges and composite types.
  * Null for a type nothing is known about (an extension's opaque type, a pseudo-type).
  */
-export function generatorFor(oid: number, typmod: number, types: ReadonlyMap<number, TypeInfo>, depth = 0): Generator | null {
+export function generatorFor(
+  oid: number,
+  typmod: number,
+  types: ReadonlyMap<number, TypeInfo>,
+  depth = 0,
+): Generator | null {
   const type = types.get(oid);
   if (!type || depth > 8) return null;
   const cast = (sql: string) => `(${sql})::${type.name}`;
@@ -71,7 +76,10 @@ export function generatorFor(oid: number, typmod: number, types: ReadonlyMap<num
       ordinary: (i) => make(bound(`${i}`), bound(`(${i}) + 10`)),
       specials: [
         { sql: cast("'empty'"), extreme: false },
-        { sql: make(`NULL::${types.get(type.rangeSubtype)!.name}`, `NULL::${types.get(type.rangeSubtype)!.name}`), extreme: false },
+        {
+          sql: make(`NULL::${types.get(type.rangeSubtype)!.name}`, `NULL::${types.get(type.rangeSubtype)!.name}`),
+          extreme: false,
+        },
         { sql: make(bound('1'), `NULL::${types.get(type.rangeSubtype)!.name}`), extreme: false },
       ],
     };
@@ -107,7 +115,11 @@ export function generatorFor(oid: number, typmod: number, types: ReadonlyMap<num
 }
 
 /** The category of the scalar type under any domains (`S` string, `N` numeric, …) and its length limit, for varchar(n) and char(n). */
-export function baseScalar(oid: number, typmod: number, types: ReadonlyMap<number, TypeInfo>): { category: string; limit: number | null } {
+export function baseScalar(
+  oid: number,
+  typmod: number,
+  types: ReadonlyMap<number, TypeInfo>,
+): { category: string; limit: number | null } {
   let type = types.get(oid);
   for (let depth = 0; type?.kind === 'd' && type.domainBase !== null && depth < 8; depth++) {
     if (typmod < 0) typmod = type.domainTypmod;

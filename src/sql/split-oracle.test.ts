@@ -30,9 +30,9 @@ function fromFirstToken(text: string): string {
     if (text.startsWith('--', i)) i = text.includes('\n', i) ? text.indexOf('\n', i) + 1 : text.length;
     else if (text.startsWith('/*', i)) {
       let nest = 1;
-      for (i += 2; i < text.length && nest > 0;) {
-        if (text.startsWith('/*', i)) (nest++, (i += 2));
-        else if (text.startsWith('*/', i)) (nest--, (i += 2));
+      for (i += 2; i < text.length && nest > 0; ) {
+        if (text.startsWith('/*', i)) nest++, (i += 2);
+        else if (text.startsWith('*/', i)) nest--, (i += 2);
         else i++;
       }
     } else return text.slice(i);
@@ -73,48 +73,46 @@ function sqlFiles(dir: string): string[] {
 
 before(() => loadModule());
 
-test(
-  "the splitter cuts every corpus file where Postgres' parser does",
-  { skip: corpus ? false : 'no corpus folder (../shared/corpus, or set MIGRATE_CHECK_CORPUS)' },
-  (t) => {
-    const dir = corpus as string;
-    const files = sqlFiles(dir);
-    let compared = 0;
-    let rendered = 0;
-    let statements = 0;
-    const refused: string[] = [];
-    const disagreements: string[] = [];
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      const sql = render(text);
-      if (sql !== text) rendered++;
-      const expected = parserStatements(sql);
-      if (!expected) {
-        refused.push(relative(dir, file));
-        continue;
-      }
-      compared++;
-      statements += expected.length;
-      const got = ours(sql);
-      const at = got.findIndex((s, k) => s !== expected[k]);
-      if (got.length !== expected.length || at >= 0) {
-        const k = at >= 0 ? at : Math.min(got.length, expected.length);
-        disagreements.push(
-          `${relative(dir, file)} statement ${k + 1}: ours ${JSON.stringify(got[k]?.slice(0, 80))}, ` +
-            `Postgres ${JSON.stringify(expected[k]?.slice(0, 80))}`,
-        );
-      }
+test("the splitter cuts every corpus file where Postgres' parser does", {
+  skip: corpus ? false : 'no corpus folder (../shared/corpus, or set MIGRATE_CHECK_CORPUS)',
+}, (t) => {
+  const dir = corpus as string;
+  const files = sqlFiles(dir);
+  let compared = 0;
+  let rendered = 0;
+  let statements = 0;
+  const refused: string[] = [];
+  const disagreements: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const sql = render(text);
+    if (sql !== text) rendered++;
+    const expected = parserStatements(sql);
+    if (!expected) {
+      refused.push(relative(dir, file));
+      continue;
     }
-    t.diagnostic(
-      `${files.length} .sql files; ${compared} accepted by the parser and compared (${statements} statements), ` +
-        `${compared - disagreements.length} agree`,
-    );
-    t.diagnostic(`${rendered} rendered first (River's schema template, Graphile Worker's schema placeholder)`);
-    t.diagnostic(`${refused.length} not compared, the parser refuses them: ${refused.join(', ') || 'none'}`);
-    assert.deepEqual(disagreements, []);
-    assert.ok(compared > files.length / 2, `only ${compared} of ${files.length} files compared`);
-  },
-);
+    compared++;
+    statements += expected.length;
+    const got = ours(sql);
+    const at = got.findIndex((s, k) => s !== expected[k]);
+    if (got.length !== expected.length || at >= 0) {
+      const k = at >= 0 ? at : Math.min(got.length, expected.length);
+      disagreements.push(
+        `${relative(dir, file)} statement ${k + 1}: ours ${JSON.stringify(got[k]?.slice(0, 80))}, ` +
+          `Postgres ${JSON.stringify(expected[k]?.slice(0, 80))}`,
+      );
+    }
+  }
+  t.diagnostic(
+    `${files.length} .sql files; ${compared} accepted by the parser and compared (${statements} statements), ` +
+      `${compared - disagreements.length} agree`,
+  );
+  t.diagnostic(`${rendered} rendered first (River's schema template, Graphile Worker's schema placeholder)`);
+  t.diagnostic(`${refused.length} not compared, the parser refuses them: ${refused.join(', ') || 'none'}`);
+  assert.deepEqual(disagreements, []);
+  assert.ok(compared > files.length / 2, `only ${compared} of ${files.length} files compared`);
+});
 
 /** Inputs chosen for the places a splitter goes wrong. */
 const TRICKY = [

@@ -4,7 +4,7 @@ import { splitStatements } from './split.ts';
 
 const texts = (sql: string) => splitStatements(sql).map((u) => u.sql);
 
-test('splits at top-level semicolons and keeps each statement\'s line and column', () => {
+test("splits at top-level semicolons and keeps each statement's line and column", () => {
   const units = splitStatements('create table a ();\n\n  create table b ();  -- trailing\ncreate table c ()');
   assert.deepEqual(units, [
     { sql: 'create table a ();', line: 1, column: 1 },
@@ -20,13 +20,15 @@ test('never splits inside strings, quoted names, dollar quotes, comments or pare
   const fn = 'create function f() returns int language plpgsql as $body$ begin return 1; end; $body$;';
   assert.deepEqual(texts(`${fn}\nselect $$;$$;`), [fn, 'select $$;$$;']);
   assert.deepEqual(texts('/* a; /* nested; */ still; */ select 1; -- x;\nselect 2;'), ['select 1;', 'select 2;']);
-  assert.deepEqual(texts('create rule r as on insert to t do also (insert into u values (1); insert into u values (2));'), [
-    'create rule r as on insert to t do also (insert into u values (1); insert into u values (2));',
-  ]);
+  assert.deepEqual(
+    texts('create rule r as on insert to t do also (insert into u values (1); insert into u values (2));'),
+    ['create rule r as on insert to t do also (insert into u values (1); insert into u values (2));'],
+  );
 });
 
 test('keeps a SQL-standard function body (BEGIN ATOMIC … END) whole', () => {
-  const body = "create function f(x int) returns text language sql begin atomic select case when x > 0 then 'p' else 'n' end; select 'z'; end;";
+  const body =
+    "create function f(x int) returns text language sql begin atomic select case when x > 0 then 'p' else 'n' end; select 'z'; end;";
   assert.deepEqual(texts(`${body}\nselect 1;`), [body, 'select 1;']);
 });
 

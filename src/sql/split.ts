@@ -127,8 +127,8 @@ export function commentEnd(sql: string, i: number): number {
   let nest = 1;
   i += 2;
   while (i < sql.length && nest > 0) {
-    if (sql[i] === '/' && sql[i + 1] === '*') (nest++, (i += 2));
-    else if (sql[i] === '*' && sql[i + 1] === '/') (nest--, (i += 2));
+    if (sql[i] === '/' && sql[i + 1] === '*') nest++, (i += 2);
+    else if (sql[i] === '*' && sql[i + 1] === '/') nest--, (i += 2);
     else i++;
   }
   return i;
@@ -163,7 +163,9 @@ export function dollarQuote(sql: string, i: number): { bodyStart: number; bodyEn
   if (!tag) return null;
   const bodyStart = i + tag[0].length;
   const close = sql.indexOf(tag[0], bodyStart);
-  return close < 0 ? { bodyStart, bodyEnd: sql.length, end: sql.length } : { bodyStart, bodyEnd: close, end: close + tag[0].length };
+  return close < 0
+    ? { bodyStart, bodyEnd: sql.length, end: sql.length }
+    : { bodyStart, bodyEnd: close, end: close + tag[0].length };
 }
 
 /**
