@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Mismatch, ReplayResult } from '../replay.ts';
+import type { Mismatch } from '../replay.ts';
 import { diffSchemas } from '../schema/diff.ts';
-import { golangMigrate } from '../formats/golang-migrate.ts';
 import type { CheckContext } from './check.ts';
+import { EMPTY_SET, FORMAT, replayOf } from './test-context.ts';
 import { columnOrder } from './column-order.ts';
 import { upRepeatable } from './up-repeatable.ts';
 
 const table = (cols: string) => new Map([['table public.t', `columns ${cols}\nowner postgres`]]);
 const context = (mismatches: Mismatch[]): CheckContext => ({
-  set: { directory: 'db', format: 'golang-migrate', migrations: [], ignored: [], bookkeeping: '' },
-  format: golangMigrate,
-  replay: {
-    steps: [],
-    notChecked: [],
-    mismatches,
-    head: new Map(),
-    before: new Map(),
-    changes: new Map(),
-  } satisfies ReplayResult,
+  set: EMPTY_SET,
+  format: FORMAT,
+  replay: replayOf([], mismatches),
 });
 
 test('column-order: an up that adds its columns in another order the second time; several columns on one line', () => {

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Mismatch, ReplayResult } from '../replay.ts';
+import type { Mismatch } from '../replay.ts';
 import { diffSchemas } from '../schema/diff.ts';
 import type { CheckContext } from './check.ts';
+import { EMPTY_SET, FORMAT, replayOf } from './test-context.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
-import { formatById } from '../formats/index.ts';
-
-const FORMAT = formatById('golang-migrate');
 
 const context = (mismatches: Mismatch[]): CheckContext => ({
+  set: EMPTY_SET,
   format: FORMAT,
-  set: { directory: 'db', format: 'golang-migrate', migrations: [], ignored: [], bookkeeping: '' },
-  replay: {
-    steps: [],
-    notChecked: [],
-    mismatches,
-    head: new Map(),
-    before: new Map(),
-    changes: new Map(),
-  } satisfies ReplayResult,
+  replay: replayOf([], mismatches),
 });
 const before = new Map([['table public.users', 'columns id\nowner postgres']]);
 const leftIndex = new Map([

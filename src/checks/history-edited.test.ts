@@ -4,8 +4,7 @@ import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
 import { compareHistory } from '../history/status.ts';
 import { historyEdited } from './history-edited.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { FORMAT } from './test-context.ts';
 
 /** The history-edited findings for a PR that turns the base's golang-migrate files into the head's. */
 async function findings(base: Record<string, string>, head: Record<string, string>) {

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { missingExtension as extensionIn, type StepError } from '../execute.ts';
-import type { ReplayResult, Step } from '../replay.ts';
+import type { Step } from '../replay.ts';
 import { missingExtension } from './missing-extension.ts';
-import { formatById } from '../formats/index.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { EMPTY_SET, FORMAT, replayOf } from './test-context.ts';
 
 const failed = (message: string, code: string): Step => {
   // The replay classifies the failure (execute.ts) as it reads the server's message.
@@ -31,19 +29,7 @@ const failed = (message: string, code: string): Step => {
     error,
   };
 };
-const run = (...steps: Step[]) =>
-  missingExtension.run({
-    format: FORMAT,
-    set: { directory: 'db', format: 'golang-migrate', migrations: [], ignored: [], bookkeeping: '' },
-    replay: {
-      steps,
-      notChecked: [],
-      mismatches: [],
-      head: new Map(),
-      before: new Map(),
-      changes: new Map(),
-    } satisfies ReplayResult,
-  });
+const run = (...steps: Step[]) => missingExtension.run({ format: FORMAT, set: EMPTY_SET, replay: replayOf(steps) });
 
 test('missing-extension: Postgres 16+ wording, at the failing line, with an image that has it', () => {
   const [finding, ...rest] = run(failed('extension "vector" is not available', '0A000'));

@@ -4,8 +4,7 @@ import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
 import { compareHistory } from '../history/status.ts';
 import { naming } from './naming.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { FORMAT } from './test-context.ts';
 
 const RULES = { snakeCase: true, verbPrefix: ['add_', 'create_'], versionWidth: 4 };
 const dir = (files: string[]) => memoryDirectory('db', Object.fromEntries(files.map((f) => [f, `-- ${f}\n`])));

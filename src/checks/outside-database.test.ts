@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
-import type { ReplayResult, Step } from '../replay.ts';
+import type { Step } from '../replay.ts';
 import { outsideDatabase } from './outside-database.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { FORMAT, replayOf } from './test-context.ts';
 
 const FILES = {
   '0001_a.up.sql': 'CREATE TABLE a (id int);\n',
@@ -23,14 +22,7 @@ const step = (file: string, more: Partial<Step> = {}): Step => ({
   durationMs: 1,
   ...more,
 });
-const replay = (...steps: Step[]): ReplayResult => ({
-  steps,
-  notChecked: [],
-  mismatches: [],
-  head: new Map(),
-  before: new Map(),
-  changes: new Map(),
-});
+const replay = (...steps: Step[]) => replayOf(steps);
 const set = () => formatById('golang-migrate').load(memoryDirectory('db', FILES));
 
 test('outside-database: on a throwaway server, what the SQL reaches and what the replay saw change, once per file, as a warning', async () => {

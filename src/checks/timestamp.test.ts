@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
 import { timestamp, timestampDate } from './timestamp.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { FORMAT } from './test-context.ts';
 
 /** The timestamp findings for a golang-migrate directory holding these up files. */
 async function findings(...ups: string[]) {

@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
 import { versionGap } from './version-gap.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { FORMAT } from './test-context.ts';
 
 async function findings(format: string, files: string[]) {
   const set = await formatById(format).load(

@@ -4,8 +4,7 @@ import { memoryDirectory } from '../files/directory.ts';
 import { formatById } from '../formats/index.ts';
 import { compareHistory } from '../history/status.ts';
 import { versionOrder } from './version-order.ts';
-
-const FORMAT = formatById('golang-migrate');
+import { FORMAT } from './test-context.ts';
 
 /** The version-order findings for a PR that turns the base's golang-migrate files into the head's. */
 async function findings(base: string[], head: string[]) {
