@@ -5,20 +5,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { corpusDir } from './helpers.ts';
+import { corpusDir, OBSERVED_CHECKS } from './helpers.ts';
 
 /**
  * The report without what the server did and what seeded rows showed (warnings that never change
  * the exit code, compared with squawk over this corpus by bench/hazards-vs-squawk.ts): these tests
  * hold each project's replay verdict.
  */
-const OBSERVED = ['blocking-lock', 'table-rewrite', 'lock-timeout', 'fails-on-data', 'data-lost'];
 function judged(report: Report): Report {
   assert.ok(
-    report.findings.filter((f) => OBSERVED.includes(f.check)).every((f) => f.severity !== 'error'),
+    report.findings.filter((f) => OBSERVED_CHECKS.includes(f.check)).every((f) => f.severity !== 'error'),
     'hazards and data findings are warnings',
   );
-  return { ...report, findings: report.findings.filter((f) => !OBSERVED.includes(f.check)) };
+  return { ...report, findings: report.findings.filter((f) => !OBSERVED_CHECKS.includes(f.check)) };
 }
 
 const server = sharedServer();

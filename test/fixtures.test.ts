@@ -7,11 +7,9 @@ import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { cliInProcess, sharedServer } from './cli-in-process.ts';
 import { EXPECTATIONS, type Expectation } from './fixture-expectations.ts';
-import { FIXTURES, repo } from './helpers.ts';
+import { FIXTURES, OBSERVED_CHECKS, repo } from './helpers.ts';
 
 const server = sharedServer();
-/** The checks that judge observations and seeded rows. */
-const OBSERVED = ['blocking-lock', 'table-rewrite', 'lock-timeout', 'fails-on-data', 'data-lost'];
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -60,7 +58,7 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
       // What the server did and what the seeded rows showed (warnings) is pinned by the fixtures
       // about it; a fixture about another check holds those findings only when it names them.
       const named = new Set([...expected.findings.map((f) => f.check), ...(expected.passes ?? [])]);
-      const judged = report.findings.filter((f) => !OBSERVED.includes(f.check) || named.has(f.check));
+      const judged = report.findings.filter((f) => !OBSERVED_CHECKS.includes(f.check) || named.has(f.check));
       assert.equal(judged.length, expected.findings.length, JSON.stringify(judged, null, 2));
       for (const want of expected.findings) {
         // Several findings of one check in one file are told apart by line and message.
