@@ -74,6 +74,9 @@ export interface ReplayResult {
   dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
 }
 
+/** The names a migration's up and down SQL could use for a table: what it touches, for observing and seeding. */
+const namesOf = (m: Migration) => namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? []));
+
 const INVALID_INDEXES = `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'pg_toast')`;
 
@@ -268,10 +271,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
       if (options.observe && direction === 'up' && attempt === 1 && roundtrip === 'all') {
-        tracked.set(
-          m.version,
-          await trackRelations(inspect, namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? []))),
-        );
+        tracked.set(m.version, await trackRelations(inspect, namesOf(m)));
       }
       const run = async () => {
         const observer = options.observe ? await observerFor(m) : undefined;
@@ -365,10 +365,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       }
       if (kept) before.set(m.version, start!);
       if (watched) {
-        const relations = await trackRelations(
-          inspect,
-          namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? [])),
-        );
+        const relations = await trackRelations(inspect, namesOf(m));
         tracked.set(m.version, relations);
         // Seeded rows need the migration's own roundtrip (a down to compare, a retry to tell data
         // from code); an up-only migration is observed on the rows already there.

@@ -9,6 +9,7 @@ import {
   type DataLoss,
   type Fingerprints,
 } from './fingerprint.ts';
+import { quote } from './scalar-values.ts';
 import { seedTables, type SeededTable } from './seed-tables.ts';
 import type { SeedFile } from './seed-files.ts';
 
@@ -63,8 +64,8 @@ export class DataStage {
   }
 
   /**
-   * Seeds and fingerprints what `m` touches, before its first up: the tables that existed before
-   * it whose name its up or down mentions. Returns the tables seeded now.
+   * Seeds and fingerprints what `m` touches, before its first up: the tables in `tracked` (those
+   * that existed before it and that its up or down names). Returns the tables seeded now.
    */
   async before(m: Migration, tracked: Tracked): Promise<string[]> {
     this.#before = null;
@@ -84,10 +85,9 @@ export class DataStage {
       await this.#client.query(`ROLLBACK; SET search_path = ''`).catch(() => {});
       ran.push({ file: file.path, ...(error ? { error } : {}) });
     }
-    const text =
-      `${m.up?.units.map((u) => u.sql).join('\n') ?? ''}\n${m.down?.units.map((u) => u.sql).join('\n') ?? ''}`.toLowerCase();
+    // `tracked` holds the relations the migration's SQL names (see replay.ts, namesIn).
     const touched = [...tracked.values()]
-      .filter((r) => isTable(r) && r.kind !== 'm' && !this.#bookkeeping.has(r.name) && mentions(text, r.name))
+      .filter((r) => isTable(r) && r.kind !== 'm' && !this.#bookkeeping.has(r.name))
       .map((r) => r.name);
     if (!touched.length) return [];
     const candidates = (await this.#client.query<{ name: string }>(FILL_CANDIDATES, [touched])).rows
@@ -96,9 +96,7 @@ export class DataStage {
     const empty = candidates.length
       ? (
           await this.#client.query<{ name: string }>(
-            candidates
-              .map((n) => `SELECT ${literal(n)} AS name WHERE NOT EXISTS (SELECT FROM ${n})`)
-              .join(' UNION ALL '),
+            candidates.map((n) => `SELECT ${quote(n)} AS name WHERE NOT EXISTS (SELECT FROM ${n})`).join(' UNION ALL '),
           )
         ).rows.map((r) => r.name)
       : [];
@@ -175,17 +173,6 @@ export class DataStage {
     if (this.#before) await releaseFingerprints(this.#client, this.#before).catch(() => {});
     this.#before = null;
   }
-}
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-/** Whether the lowercased SQL names the table (`schema.table`): its bare name as a word. */
-function mentions(text: string, qualified: string): boolean {
-  const bare = qualified
-    .slice(qualified.lastIndexOf('.') + 1)
-    .replace(/^"|"$/g, '')
-    .toLowerCase();
-  return new RegExp(`(^|[^a-z0-9_$])${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9_$])`).test(text);
 }
 
 /** The tables named, and the tables they reference (recursively, to fill foreign keys), each with whether it holds no rows. */
