@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
-import { join, posix, relative, sep } from 'node:path';
-import { InputError } from '../errors.ts';
+import { basename, dirname, join, posix, relative, sep } from 'node:path';
+import { ConfigError, InputError, ToolError, errorMessage } from '../errors.ts';
 import { looksLikeMigration } from '../formats/common.ts';
 import { findPsqlMeta } from '../sql/psql-meta.ts';
 
@@ -143,6 +143,23 @@ function unreadable(error: unknown, shown: string, what: 'directory' | 'file'): 
  * `sub → .`, `up → ..`, `root → /`). Links to other folders (`docs`, `node_modules`) are left
  * alone, and hidden entries (.git, .idea …) are not walked.
  */
+/**
+ * A file a setting names (a path relative to the working directory), read through `directory`; a
+ * file that cannot be read is a ConfigError with `unreadable(reason)` as its message.
+ */
+export async function readSettingFile(
+  file: string,
+  directory: (path: string) => DirectoryReader,
+  unreadable: (reason: string) => string,
+): Promise<string> {
+  return directory(dirname(file))
+    .read(basename(file))
+    .catch((error: unknown) => {
+      if (error instanceof ToolError) throw error;
+      throw new ConfigError(unreadable(errorMessage(error)));
+    });
+}
+
 export function fsDirectory(path: string): DirectoryReader {
   // Detection, the format, the checksum check and suppressions all look at the same folder:
   // list it once and read each file once.

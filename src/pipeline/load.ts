@@ -1,7 +1,7 @@
-import { basename, dirname, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { DirectorySettings } from '../config.ts';
-import { ConfigError, ToolError, errorMessage } from '../errors.ts';
-import type { DirectoryReader } from '../files/directory.ts';
+import { ConfigError, errorMessage } from '../errors.ts';
+import { readSettingFile, type DirectoryReader } from '../files/directory.ts';
 import type { Format, FormatOptions } from '../formats/format.ts';
 import { detectFormat, formatById } from '../formats/index.ts';
 import { positionsIn, splitStatements } from '../sql/split.ts';
@@ -150,14 +150,12 @@ function refuseUnresolved(set: MigrationSet, syntax: RegExp): void {
 async function readPrelude(files: readonly string[], directory: (path: string) => DirectoryReader): Promise<Script[]> {
   const prelude: Script[] = [];
   for (const file of files) {
-    const text = await directory(dirname(file))
-      .read(basename(file))
-      .catch((error: unknown) => {
-        if (error instanceof ToolError) throw error;
-        throw new ConfigError(
-          `Prerequisites file \`${file}\` cannot be read (${errorMessage(error)}). Paths in \`prerequisites\` are relative to the working directory.`,
-        );
-      });
+    const text = await readSettingFile(
+      file,
+      directory,
+      (reason) =>
+        `Prerequisites file \`${file}\` cannot be read (${reason}). Paths in \`prerequisites\` are relative to the working directory.`,
+    );
     prelude.push({ file, units: splitStatements(text), transaction: 'none' });
   }
   return prelude;

@@ -1,6 +1,5 @@
-import { basename, dirname } from 'node:path';
-import { ConfigError, ToolError, errorMessage } from '../errors.ts';
-import type { DirectoryReader } from '../files/directory.ts';
+import { ConfigError, errorMessage } from '../errors.ts';
+import { readSettingFile, type DirectoryReader } from '../files/directory.ts';
 
 const EXAMPLE = '{"public.users": 40000000, "public.orders": 120000000}';
 const EXPORT =
@@ -14,14 +13,12 @@ export async function readTableSizes(
   file: string,
   directory: (path: string) => DirectoryReader,
 ): Promise<Map<string, number>> {
-  const text = await directory(dirname(file))
-    .read(basename(file))
-    .catch((error: unknown) => {
-      if (error instanceof ToolError) throw error;
-      throw new ConfigError(
-        `The table-sizes file \`${file}\` cannot be read (${errorMessage(error)}). Its path is relative to the working directory.`,
-      );
-    });
+  const text = await readSettingFile(
+    file,
+    directory,
+    (reason) =>
+      `The table-sizes file \`${file}\` cannot be read (${reason}). Its path is relative to the working directory.`,
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
