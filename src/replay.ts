@@ -270,9 +270,6 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       };
       stop(ends ? index : index - 1, `${script.file} was not run: it acts outside the scratch database`);
     } else if (!stopped) {
-      if (options.observe && direction === 'up' && attempt === 1 && roundtrip === 'all') {
-        tracked.set(m.version, await trackRelations(inspect, namesOf(m)));
-      }
       const run = async () => {
         const observer = options.observe ? await observerFor(m) : undefined;
         const started = performance.now();
@@ -396,6 +393,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     const start = tracker.schema;
     for (const m of migrations) {
       if (options.keepBefore?.has(m.version)) before.set(m.version, await tracker.refresh());
+      // With `all` every migration is checked: each is observed against what existed before its up.
+      if (options.observe && roundtrip === 'all' && !stopped)
+        tracked.set(m.version, await trackRelations(inspect, namesOf(m)));
       await apply(m, 'up', 1);
     }
     if (roundtrip === 'all') {

@@ -162,7 +162,7 @@ export class ScriptObserver {
 
   /** Reads where each tracked relation's storage is now; call before the script runs. */
   async start(): Promise<void> {
-    for (const [oid, file] of await this.#readFiles()) this.#files.set(oid, file);
+    await this.#refreshFiles();
     const oids = [...this.#tracked.values()].filter(isTable).map((r) => r.oid);
     if (!oids.length) return;
     const { rows } = await this.#client.query<{ oid: string; rows: number }>(
@@ -172,14 +172,31 @@ export class ScriptObserver {
     for (const r of rows) this.#rows.set(this.#tracked.get(Number(r.oid))!.name, Math.round(r.rows));
   }
 
-  async #readFiles(): Promise<Map<number, number | null>> {
+  /**
+   * Reads every tracked relation's storage file, and returns those given a new one since last
+   * seen (a sequence's new file, after ALTER SEQUENCE … AS bigint, is one row, not a rewrite).
+   */
+  async #refreshFiles(): Promise<number[]> {
     const oids = [...this.#tracked.keys()];
-    if (!oids.length) return new Map();
+    if (!oids.length) return [];
     const { rows } = await this.#client.query<{ oid: string; file: string | null }>(
       'SELECT o::int8 AS oid, pg_relation_filenode(o)::int8 AS file FROM unnest($1::oid[]) AS o',
       [oids],
     );
-    return new Map(rows.map((r) => [Number(r.oid), r.file === null ? null : Number(r.file)]));
+    const rewritten: number[] = [];
+    for (const r of rows) {
+      const oid = Number(r.oid);
+      const file = r.file === null ? null : Number(r.file);
+      if (
+        this.#files.has(oid) &&
+        file !== null &&
+        this.#files.get(oid) !== file &&
+        this.#tracked.get(oid)?.kind !== 'S'
+      )
+        rewritten.push(oid);
+      this.#files.set(oid, file);
+    }
+    return rewritten;
   }
 
   /** Records the probes a planned unit returned. */
@@ -225,12 +242,7 @@ export class ScriptObserver {
       this.#entries.push({ statement: unit, before, after, alone: false, rewritten: this.#rewrittenUnder(after) });
       return;
     }
-    const rewritten: number[] = [];
-    for (const [oid, file] of await this.#readFiles()) {
-      if (file !== null && this.#files.get(oid) !== file && this.#tracked.get(oid)?.kind !== 'S') rewritten.push(oid);
-      this.#files.set(oid, file);
-    }
-    this.#entries.push({ statement: unit, before, after, alone: true, rewritten });
+    this.#entries.push({ statement: unit, before, after, alone: true, rewritten: await this.#refreshFiles() });
   }
 
   /** The runner's COMMIT of a script it wrapped in one transaction took `ms`: locks still held were held until then. */
