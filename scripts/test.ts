@@ -29,15 +29,16 @@ const LANES: Record<string, { why: string; files: string[] }> = {
     files: ['test/real-runners.test.ts'],
   },
   corpus: {
-    why: "replays real projects' whole migration histories from ../shared/corpus",
-    files: ['test/corpus.test.ts'],
+    why: "replays real projects' whole migration histories from ../shared/corpus, and fills their final schemas",
+    files: ['test/corpus.test.ts', 'src/seed/seed-corpus.test.ts'],
   },
 };
 
 /** The longest files start first, so that none of them starts last and runs alone at the end. */
 const LONGEST = [
   'test/hostile.test.ts',
-  'test/fixtures.test.ts',
+  'test/fixtures-half-1.test.ts',
+  'test/fixtures-half-2.test.ts',
   'test/action.test.ts',
   'src/database/embedded-isolation.test.ts',
   'test/cli.test.ts',
@@ -46,9 +47,9 @@ const LONGEST = [
   'test/cli-paths.test.ts',
 ];
 
-// NOTE: the database suites wait on Postgres (another process) much of the time, so a third
-// file in flight keeps two cores busy; more only makes them contend.
-const CONCURRENCY = Math.max(2, Math.min(3, availableParallelism() + 1));
+// NOTE: the database suites wait on Postgres (another process) much of the time: one file more
+// than there are cores keeps them all busy (three on two cores).
+const CONCURRENCY = Math.max(2, availableParallelism() + 1);
 
 /**
  * `npm test`'s TMPDIR, where every embedded server it starts keeps its cluster: a folder in RAM

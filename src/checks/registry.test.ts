@@ -13,7 +13,7 @@ test('every check has a docs page, a failing fixture and a passing fixture', () 
     if (!existsSync(page)) missing.push(`docs/checks/${check.id}.md`);
     else if (!readFileSync(page, 'utf8').startsWith(`# ${check.id}\n`))
       missing.push(`docs/checks/${check.id}.md must start with "# ${check.id}"`);
-    // test/fixtures.test.ts runs each fixture and holds it to its expectation.
+    // test/fixture-verdicts.ts runs each fixture and holds it to its expectation.
     if (!EXPECTATIONS.some((e) => e.findings.some((f) => f.check === check.id)))
       missing.push(`a fixture where ${check.id} fails`);
     if (!EXPECTATIONS.some((e) => e.passes?.includes(check.id))) missing.push(`a fixture where ${check.id} passes`);

@@ -1,17 +1,17 @@
-// Every fixture's verdict (fixture-expectations.ts) through the CLI's main(), in this process, on
-// one embedded server: the findings the JSON report holds, in the files named, and the exit code.
+// Every fixture's verdict (fixture-expectations.ts) through the CLI's main(), in the test process, on
+// one embedded server per test file: the findings the JSON report holds, in the files named, and the
+// exit code. Two test files take half the fixtures each (fixtures-half-1/2.test.ts), so they run side by side.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { EmbeddedServer } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { cliInProcess } from './cli-in-process.ts';
 import { EXPECTATIONS, type Expectation } from './fixture-expectations.ts';
 import { FIXTURES, OBSERVED_CHECKS, repo } from './helpers.ts';
 
-const server = sharedServer();
 const made: string[] = [];
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Every file under `dir`, by its path relative to `dir`. */
 function filesIn(dir: string): Record<string, string> {
@@ -39,8 +39,16 @@ function workingDirectory(expected: Expectation): string | undefined {
   return expected.repo ? dir : undefined;
 }
 
-describe('each fixture gets the right verdict through the CLI (embedded Postgres)', () => {
-  for (const expected of EXPECTATIONS) {
+/** The tests for every other fixture, from the `half`-th (1 or 2), on the test file's server. */
+export function fixtureVerdicts(half: 1 | 2, server: () => EmbeddedServer): void {
+  after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  describe(`each fixture gets the right verdict through the CLI (embedded Postgres), half ${half}`, () => {
+    for (const expected of EXPECTATIONS.filter((_, i) => i % 2 === half - 1)) fixtureTest(expected, server);
+  });
+}
+
+function fixtureTest(expected: Expectation, server: () => EmbeddedServer): void {
+  {
     test(`${expected.dir}${expected.args ? ' ' + expected.args.join(' ') : ''}`, async () => {
       const inRepository = expected.repo || expected.history;
       const args = inRepository
@@ -76,4 +84,4 @@ describe('each fixture gets the right verdict through the CLI (embedded Postgres
         assert.ok(!report.findings.some((f) => f.check === check), `${check} is meant to pass here`);
     });
   }
-});
+}
