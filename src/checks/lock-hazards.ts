@@ -101,8 +101,13 @@ const has = (text: string, pattern: RegExp) => pattern.test(text.replace(/\s+/g,
 export function lockRecipe(text: string, noTransaction: string): string {
   if (has(text, /^CREATE (UNIQUE )?INDEX (?!CONCURRENTLY)/i))
     return `Build the index with CREATE INDEX CONCURRENTLY, which does not block writes, in a migration that runs outside a transaction. ${noTransaction}`;
-  if (has(text, /\bADD\b.*\b(PRIMARY KEY|UNIQUE)\b/i))
-    return `Build a unique index with CREATE UNIQUE INDEX CONCURRENTLY first (outside a transaction: ${noTransaction}), then add the constraint with \`ADD CONSTRAINT … UNIQUE USING INDEX …\`.`;
+  const constraint = /\bADD\b.*\b(PRIMARY KEY|UNIQUE)\b/i.exec(text.replace(/\s+/g, ' '));
+  if (constraint)
+    return (
+      'Build a unique index with CREATE UNIQUE INDEX CONCURRENTLY first, in a migration that runs outside a ' +
+      `transaction, then add the constraint with \`ADD CONSTRAINT … ${constraint[1]!.toUpperCase()} USING INDEX …\` ` +
+      `in the next one. ${noTransaction}`
+    );
   if (has(text, /\bFOREIGN KEY\b|\bREFERENCES\b/i) && !has(text, /\bNOT VALID\b/i))
     return 'Add the foreign key with NOT VALID (no scan, brief lock), then run `ALTER TABLE … VALIDATE CONSTRAINT …` in a later migration: it scans without blocking writes.';
   if (has(text, /\bCHECK\b/i) && !has(text, /\bNOT VALID\b/i))
