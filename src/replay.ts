@@ -34,6 +34,8 @@ export interface Step {
    * (status `ok`), so only the data made it fail.
    */
   failedOnData?: StepError;
+  /** The user's seed files whose rows were in the tables when it failed on them (else the rows were generated). */
+  seedFiles?: string[];
 }
 
 /** The SQLSTATE-like code of a step that was not run because its statements were refused. */
@@ -211,10 +213,23 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
           inspect,
           options.seed.rows,
           set.bookkeeping,
-          options.seed.files,
+          options.seed.files ?? [],
           migrations.map((m) => m.version),
+          (file) => runSeedFile(file),
         )
       : null;
+  /** A seed file runs as the migrations do: on their session, under their timeouts and refusals. */
+  const runSeedFile = async (seed: SeedFile): Promise<{ message: string; line: number | null } | null> => {
+    const script: Script = {
+      file: seed.path,
+      units: [{ sql: seed.sql, line: 1, column: 1 }],
+      transaction: 'implicit',
+    };
+    const refused = options.refuse?.(script)[0];
+    if (refused) return { message: `not run: ${refused.what} acts outside the scratch database`, line: refused.line };
+    const error = await executeScript(migrate, script, options.guard);
+    return error && { message: error.message, line: error.line };
+  };
   const dataLoss: NonNullable<ReplayResult['dataLoss']> = [];
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
     const relations = tracked.get(m.version);
@@ -293,9 +308,13 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
         expected &&
         (await restored(expected, m))
       ) {
+        const seedFiles = data.seedFilesInUse;
         await data.empty();
         const again = await run();
-        if (!again) step.failedOnData = error;
+        if (!again) {
+          step.failedOnData = error;
+          if (seedFiles.length) step.seedFiles = seedFiles;
+        }
         error = again;
       }
       step.status = error ? 'failed' : 'ok';

@@ -1529,6 +1529,53 @@ export const EXPECTATIONS: Expectation[] = [
     ],
   },
   {
+    // The user's own rows (seed-files): the migration fails on them, and says they came from there.
+    dir: 'data/seed-files',
+    repo: true,
+    passes: ['seed-file', 'data-lost'],
+    exit: 0,
+    findings: [
+      {
+        check: 'fails-on-data',
+        file: '0002_email_required.up.sql',
+        line: 1,
+        severity: 'warning',
+        message:
+          /fails when any `customers\.email` is NULL.*The rows came from your seed file seeds\/0001_customers\.sql/,
+      },
+    ],
+  },
+  {
+    // Seed files that fail, or that reach outside the scratch database, are errors in the file and line.
+    dir: 'data/seed-files-broken',
+    repo: true,
+    exit: 1,
+    findings: [
+      {
+        check: 'seed-file',
+        file: '0001_customers.sql',
+        line: 3,
+        severity: 'error',
+        message:
+          /The seed file seeds\/0001_customers\.sql fails before migration 0002: column "full_name" .* does not exist/,
+        help: /Fix the seed file/,
+      },
+      {
+        check: 'seed-file',
+        file: '0001_export.sql',
+        line: 2,
+        severity: 'error',
+        message: /not run: COPY … FROM PROGRAM acts outside the scratch database/,
+      },
+      {
+        check: 'fails-on-data',
+        file: '0002_email_required.up.sql',
+        line: 1,
+        message: /The generated rows are ones the schema before it allows/,
+      },
+    ],
+  },
+  {
     dir: 'data/goose-fixed',
     passes: ['fails-on-data', 'data-lost', 'table-rewrite'],
     exit: 0,

@@ -24,6 +24,7 @@ export const CHECK_IDS = [
   'lock-timeout',
   'fails-on-data',
   'data-lost',
+  'seed-file',
   'timestamp',
   'version-gap',
 ] as const;

@@ -70,8 +70,12 @@ export const failsOnData: Check = {
           file: e.file,
           line: e.line,
           message:
-            `The ${s.direction} of ${basename(s.file)} passes on empty tables but ${when}: ${e.message} (SQLSTATE ${e.code}). ` +
-            'The generated rows are ones the schema before it allows, so production rows may do the same.',
+            `The ${s.direction} of ${basename(s.file)} passes on empty tables but ${when}: ` +
+            `${e.message} (SQLSTATE ${e.code}). ` +
+            (s.seedFiles?.length
+              ? `The rows came from your seed file${s.seedFiles.length > 1 ? 's' : ''} ${s.seedFiles.join(', ')} ` +
+                '(and generated rows where they give none), so production rows like them will do the same.'
+              : 'The generated rows are ones the schema before it allows, so production rows may do the same.'),
           help,
         };
       });

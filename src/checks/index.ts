@@ -21,6 +21,7 @@ import { tableRewrite } from './table-rewrite.ts';
 import { lockTimeout } from './lock-timeout.ts';
 import { failsOnData } from './fails-on-data.ts';
 import { dataLost } from './data-lost.ts';
+import { seedFile } from './seed-file.ts';
 
 /** Everything migrate-check checks. This list is the registry. */
 export const checks: readonly Check[] = [
@@ -44,6 +45,7 @@ export const checks: readonly Check[] = [
   lockTimeout,
   failsOnData,
   dataLost,
+  seedFile,
   timestamp,
   versionGap,
 ];

@@ -11,7 +11,7 @@ import {
 } from './fingerprint.ts';
 import { quote } from './scalar-values.ts';
 import { seedTables, type SeededTable } from './seed-tables.ts';
-import type { SeedFile } from './seed-files.ts';
+import { tablesFilledBy, type SeedFile } from './seed-files.ts';
 
 /** What the seeding did before one migration, for the report. */
 export interface SeedingRecord {
@@ -19,8 +19,21 @@ export interface SeedingRecord {
   tables: SeededTable[];
   ms: number;
   /** The user's seed files run before this migration (`seed-files`), and the error of one that failed. */
-  files?: { file: string; error?: string }[];
+  files?: SeedFileRun[];
 }
+
+/** One of the user's seed files as it ran: its error and the line it points at, when it failed. */
+export interface SeedFileRun {
+  file: string;
+  error?: string;
+  line?: number;
+}
+
+/**
+ * Runs one of the user's seed files as the migrations run (their session, timeouts and refused
+ * statements: a seed file comes with the pull request, as they do). Returns its error, or null.
+ */
+export type SeedFileRunner = (file: SeedFile) => Promise<{ message: string; line: number | null } | null>;
 
 /**
  * The seeded-data stage of a replay: before each roundtripped migration, the existing tables it
@@ -36,6 +49,8 @@ export class DataStage {
   readonly #bookkeeping: Set<string>;
   /** Rows seeded per table, over the whole replay. */
   readonly seeded = new Map<string, number>();
+  /** The tables the user's seed files filled, and the files that filled each. */
+  readonly #filled = new Map<string, Set<string>>();
   readonly records: SeedingRecord[] = [];
   #before: Fingerprints | null = null;
   /** `table.column type` of the touched tables after the up: a value is the down's to restore only where the up removed or retyped its column. */
@@ -45,15 +60,18 @@ export class DataStage {
   readonly #files: SeedFile[];
   /** The versions of the migrations in the order they apply, to tell which seed files are due. */
   readonly #order: readonly string[];
+  readonly #runFile: SeedFileRunner;
 
   constructor(
     client: pg.Client,
     rows: number,
     bookkeeping: string | undefined,
-    files: readonly SeedFile[] = [],
-    order: readonly string[] = [],
+    files: readonly SeedFile[],
+    order: readonly string[],
+    runFile: SeedFileRunner,
   ) {
     this.#client = client;
+    this.#runFile = runFile;
     this.#rows = rows;
     this.#files = [...files];
     this.#order = order;
@@ -73,17 +91,19 @@ export class DataStage {
     // they fill are no longer empty, so the generator leaves them alone.
     const at = this.#order.indexOf(m.version);
     const due = this.#files.filter((f) => f.after === null || this.#order.indexOf(f.after) < at);
-    const ran: { file: string; error?: string }[] = [];
+    const ran: SeedFileRun[] = [];
     for (const file of due) {
       this.#files.splice(this.#files.indexOf(file), 1);
-      // The inspecting session reads names fully qualified (search_path ''); seed files are written as for the app.
-      await this.#client.query('SET search_path TO DEFAULT');
-      const error = await this.#client.query(file.sql).then(
-        () => null,
-        (e: Error) => e.message,
-      );
-      await this.#client.query(`ROLLBACK; SET search_path = ''`).catch(() => {});
-      ran.push({ file: file.path, ...(error ? { error } : {}) });
+      const outcome: { error: Awaited<ReturnType<SeedFileRunner>> } = { error: null };
+      const filled = await tablesFilledBy(this.#client, async () => {
+        outcome.error = await this.#runFile(file);
+      });
+      const { error } = outcome;
+      for (const table of filled) this.#filled.set(table, (this.#filled.get(table) ?? new Set()).add(file.path));
+      ran.push({
+        file: file.path,
+        ...(error ? { error: error.message, ...(error.line ? { line: error.line } : {}) } : {}),
+      });
     }
     // `tracked` holds the relations the migration's SQL names (see replay.ts, namesIn).
     const touched = [...tracked.values()]
@@ -121,6 +141,7 @@ export class DataStage {
   moveTo(client: pg.Client): void {
     this.#client = client;
     this.seeded.clear();
+    this.#filled.clear();
     this.#before = null;
   }
 
@@ -129,14 +150,24 @@ export class DataStage {
     return [...(this.#before?.values() ?? [])].some((f) => f.rows > 0);
   }
 
-  /** Empties every table seeded so far, for a step that is tried again on empty tables. */
+  /** The user's seed files whose rows are in the tables `m` touches (the rest of its rows are generated). */
+  get seedFilesInUse(): string[] {
+    const tables = [...(this.#before?.entries() ?? [])].filter(([, f]) => f.rows > 0).map(([table]) => table);
+    return [...new Set(tables.flatMap((t) => [...(this.#filled.get(t) ?? [])]))].sort();
+  }
+
+  /**
+   * Empties every table seeded so far (generated rows and the seed files' rows), for a step that
+   * is tried again on empty tables.
+   */
   async empty(): Promise<void> {
-    const tables = [...this.seeded.keys()];
+    const tables = [...new Set([...this.seeded.keys(), ...this.#filled.keys()])];
     if (tables.length) {
       const existing = (await this.#client.query<{ name: string }>(EXISTING, [tables])).rows.map((r) => r.name);
       if (existing.length) await this.#client.query(`TRUNCATE ${existing.join(', ')} CASCADE`);
     }
-    for (const t of tables) this.seeded.delete(t);
+    this.seeded.clear();
+    this.#filled.clear();
     await this.#release();
   }
 
