@@ -166,8 +166,16 @@ export async function executeScript(
       const position = Number((error as PgError).position);
       // In a wrapped script the earlier units were rolled back with the failing one.
       const earlier = wrapped ? script.units.slice(0, script.units.indexOf(unit)) : [];
+      // A cancelled unit (a timeout) is not run again to find its statement: that would take as long again.
+      const cancelled = Boolean(timedOut) || CANCELLED.includes((error as PgError).code ?? '');
       const statement =
-        position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
+        position > 0
+          ? unit
+          : cancelled
+            ? splitStatements(unit.sql, unit.line).length <= 1
+              ? unit
+              : null
+            : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
       const failed = toStepError(error, script, unit, statement);
       return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
@@ -197,6 +205,9 @@ function sendUnit(client: pg.Client, unit: ExecUnit): Promise<unknown> {
   if (unit.copyData === undefined) return client.query(unit.sql);
   return pipeline(Readable.from([unit.copyData]), client.query(copyFrom(unit.sql)));
 }
+
+/** Cancelled by a timeout: `statement_timeout` (or a cancel request), `lock_timeout`. */
+const CANCELLED = ['57014', '55P03'];
 
 /** Statements that end or open a transaction: re-running a unit holding one could commit it. */
 const TRANSACTION_CONTROL =
