@@ -96,7 +96,8 @@ export async function main(
       if (summary) await writeReport(summary, markdown, `The job summary (GITHUB_STEP_SUMMARY=${summary})`, 'append');
       else
         streams.stderr.write(
-          'migrate-check: GITHUB_STEP_SUMMARY is not set, so no job summary was written (it is set inside GitHub Actions).\n',
+          'migrate-check: GITHUB_STEP_SUMMARY is not set, so no job ' +
+            'summary was written (it is set inside GitHub Actions).\n',
         );
     }
     if (outputFile) {

@@ -269,7 +269,8 @@ function enforced(error: StepError, timedOut: TimedOut, limits: Timeouts): StepE
     code: timedOut === 'statement' ? '57014' : '55P03',
     timedOut,
     message:
-      `${timedOut === 'statement' ? 'ran' : 'waited for a lock'} longer than ${limit} and was cancelled by migrate-check: ` +
+      `${timedOut === 'statement' ? 'ran' : 'waited for a lock'} ` +
+      `longer than ${limit} and was cancelled by migrate-check: ` +
       `the migration had switched Postgres' own ${setting} off or raised it (${error.message})`,
   };
 }

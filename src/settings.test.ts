@@ -11,14 +11,18 @@ import { DEFAULTS, flagName, SETTING_LIST } from './settings.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
-test("action.yml's inputs are the settings table's: names, descriptions, defaults (node scripts/action-yml.ts writes them)", () => {
-  const declared = (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: unknown }).inputs;
-  assert.deepEqual(
-    declared,
-    inputDeclarations(),
-    'run `node scripts/action-yml.ts` after changing an input in src/settings.ts',
-  );
-});
+test(
+  "action.yml's inputs are the settings table's: names, " +
+    'descriptions, defaults (node scripts/action-yml.ts writes them)',
+  () => {
+    const declared = (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: unknown }).inputs;
+    assert.deepEqual(
+      declared,
+      inputDeclarations(),
+      'run `node scripts/action-yml.ts` after changing an input in src/settings.ts',
+    );
+  },
+);
 
 test('an input that is also a config file setting defaults to empty, so that the config file decides', () => {
   const inputs = inputDeclarations();

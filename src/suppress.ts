@@ -11,8 +11,9 @@ const MARKER = /--\s*migrate-check:ignore\b(.*)$/gm;
 
 /**
  * `-- migrate-check:ignore <check-id> <reason>` anywhere in a migration file silences that
- * check for that migration's files (its up and its down). The reason is required: a marker without one, or naming a check that
- * does not exist, stops the run with the file and line (a silent typo would hide nothing).
+ * check for that migration's files (its up and its down). The reason is required: a marker
+ * without one, or naming a check that does not exist, stops the run with the file and line (a
+ * silent typo would hide nothing).
  */
 export function readSuppressions(file: string, text: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -22,12 +23,14 @@ export function readSuppressions(file: string, text: string): Map<string, string
     const where = `${file}:${line}`;
     if (!checks.some((c) => c.id === id)) {
       throw new ConfigError(
-        `${where}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : 'no check'}. Write \`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(', ')}.`,
+        `${where}: \`migrate-check:ignore\` names ${id ? `unknown check \`${id}\`` : 'no check'}. Write ` +
+          `\`-- migrate-check:ignore <check-id> <reason>\` with one of: ${checks.map((c) => c.id).join(', ')}.`,
       );
     }
     if (words.length === 0) {
       throw new ConfigError(
-        `${where}: \`migrate-check:ignore ${id}\` needs a reason after the check id, e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`,
+        `${where}: \`migrate-check:ignore ${id}\` needs a reason after the check id, ` +
+          `e.g. \`-- migrate-check:ignore ${id} irreversible by design, see ADR-12\`.`,
       );
     }
     out.set(id, words.join(' '));

@@ -57,7 +57,9 @@ function finding(
     file: step.file,
     line: statement.line,
     ...(over ? { severity: 'error' as const } : {}),
-    message: `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} ${parts.join('; ')}${over ? `, over max-lock-ms (${limit} ms)` : ''}.`,
+    message:
+      `${excerpt(statement)} in the ${step.direction} ` +
+      `of ${basename(step.file)} ${parts.join('; ')}${over ? `, over max-lock-ms (${limit} ms)` : ''}.`,
     help,
   };
 }
@@ -66,7 +68,8 @@ export const blockingLock: Check = {
   id: 'blocking-lock',
   defaultSeverity: 'warning',
   summary:
-    'A statement holds a lock that blocks writes (or reads) on an existing table while it works through the table, or across later statements.',
+    'A statement holds a lock that blocks writes (or reads) on an existing ' +
+    'table while it works through the table, or across later statements.',
   run({ replay, observed }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
@@ -101,7 +104,9 @@ export const blockingLock: Check = {
                 ? `takes ${modeName(lock.mode)} on ${names}`
                 : `holds ${modeName(lock.mode)} on ${names}, taken at line ${at.line}`;
               const also = heavy
-                ? `${doing ? ', and ' : ' and '}holds ${them} while ${later.length} later statement${later.length === 1 ? '' : 's'} run in the same transaction (${excerpt(heavy)} at line ${heavy.line})`
+                ? `${doing ? ', and ' : ' and '}holds ${them} while ${later.length} ` +
+                  `later statement${later.length === 1 ? '' : 's'} run in ` +
+                  `the same transaction (${excerpt(heavy)} at line ${heavy.line})`
                 : '';
               return `${how} (${blocks(lock.mode)})${doing ? ` while it ${doing}` : ''}${also}: ${time.text}`;
             },
@@ -113,7 +118,8 @@ export const blockingLock: Check = {
         if (!parts.length) return;
         const help =
           across && !statements[i]!.scans.length && !statements[i]!.rewrittenTables.length
-            ? 'Move the later statements into a migration of their own (or take this lock last), and set `lock_timeout` first: the lock is held until the transaction commits.'
+            ? 'Move the later statements into a migration of their own (or take this lock last), ' +
+              'and set `lock_timeout` first: the lock is held until the transaction commits.'
             : statement.rewrittenTables.length && !/\bTYPE\b/i.test(statement.text)
               ? rewriteRecipe(statement.text)
               : lockRecipe(statement.text, observed?.noTransaction ?? '');

@@ -29,7 +29,9 @@ test('down-reverts-up: what the down leaves, in its file, with the fix', () => {
       file: 'db/0002_idx.down.sql',
       line: null,
       message: 'index `public.users_email_idx` is left behind by 0002_idx.down.sql',
-      help: 'Make the down migration undo exactly what the up does: drop what it creates, recreate what it drops, restore what it alters.',
+      help:
+        'Make the down migration undo exactly what the up does: drop ' +
+        'what it creates, recreate what it drops, restore what it alters.',
     },
   ]);
 });
@@ -49,22 +51,26 @@ test('down-reverts-up: a whole-directory roundtrip names no single down and says
   assert.match(finding!.help, /--roundtrip per-migration/);
 });
 
-test("down-reverts-up: an up that differs the second time, and a difference only in column order, are other checks' findings", () => {
-  const again: Mismatch = {
-    kind: 'up-repeatable',
-    version: '0002',
-    file: 'db/0002_idx.up.sql',
-    diff: diffSchemas(before, leftIndex),
-  };
-  const order: Mismatch = {
-    kind: 'down-reverts-up',
-    version: '0003',
-    file: 'db/0003_x.down.sql',
-    diff: diffSchemas(
-      new Map([['table public.t', 'columns a, b\nowner postgres']]),
-      new Map([['table public.t', 'columns b, a\nowner postgres']]),
-    ),
-  };
-  assert.deepEqual(downRevertsUp.run(context([again, order])), []);
-  assert.deepEqual(downRevertsUp.run({ ...context([]), replay: null }), []);
-});
+test(
+  'down-reverts-up: an up that differs the second time, and a ' +
+    "difference only in column order, are other checks' findings",
+  () => {
+    const again: Mismatch = {
+      kind: 'up-repeatable',
+      version: '0002',
+      file: 'db/0002_idx.up.sql',
+      diff: diffSchemas(before, leftIndex),
+    };
+    const order: Mismatch = {
+      kind: 'down-reverts-up',
+      version: '0003',
+      file: 'db/0003_x.down.sql',
+      diff: diffSchemas(
+        new Map([['table public.t', 'columns a, b\nowner postgres']]),
+        new Map([['table public.t', 'columns b, a\nowner postgres']]),
+      ),
+    };
+    assert.deepEqual(downRevertsUp.run(context([again, order])), []);
+    assert.deepEqual(downRevertsUp.run({ ...context([]), replay: null }), []);
+  },
+);

@@ -25,7 +25,8 @@ export const downRevertsUp: Check = {
           help:
             m.version === null
               ? 'Run with --roundtrip per-migration to find the migration whose down is incomplete.'
-              : 'Make the down migration undo exactly what the up does: drop what it creates, recreate what it drops, restore what it alters.',
+              : 'Make the down migration undo exactly what the up does: drop ' +
+                'what it creates, recreate what it drops, restore what it alters.',
         };
       });
   },

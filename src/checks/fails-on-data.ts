@@ -20,23 +20,35 @@ function explain(e: StepError): { when: string; help: string } {
       };
     case '23505':
       return {
-        when: `fails when ${on(e)} holds duplicates${e.constraint ? ` for \`${e.constraint}\`` : ''}${e.detail ? ` (${e.detail.replace(/\.$/, '')})` : ''}`,
-        help: 'Remove or merge the duplicate rows first (in an earlier migration or a backfill), then add the unique constraint or index.',
+        when:
+          `fails when ${on(e)} holds duplicates${e.constraint ? ` for \`${e.constraint}\`` : ''}` +
+          `${e.detail ? ` (${e.detail.replace(/\.$/, '')})` : ''}`,
+        help:
+          'Remove or merge the duplicate rows first (in an earlier ' +
+          'migration or a backfill), then add the unique constraint or index.',
       };
     case '23514':
       return {
         when: `fails when a row of ${on(e)} breaks the check${e.constraint ? ` \`${e.constraint}\`` : ''}`,
-        help: 'Add the check with NOT VALID (new rows are checked at once), fix the old rows, then VALIDATE CONSTRAINT in a later migration.',
+        help:
+          'Add the check with NOT VALID (new rows are checked at once), ' +
+          'fix the old rows, then VALIDATE CONSTRAINT in a later migration.',
       };
     case '23503':
       return {
-        when: `fails when ${on(e)} has rows that reference nothing${e.constraint ? ` (\`${e.constraint}\`)` : ''}${e.detail ? `: ${e.detail.replace(/\.$/, '')}` : ''}`,
-        help: 'Delete or fix the orphan rows first, or add the foreign key with NOT VALID and VALIDATE it after the cleanup.',
+        when:
+          `fails when ${on(e)} has rows that reference nothing${e.constraint ? ` (\`${e.constraint}\`)` : ''}` +
+          `${e.detail ? `: ${e.detail.replace(/\.$/, '')}` : ''}`,
+        help:
+          'Delete or fix the orphan rows first, or add the foreign ' +
+          'key with NOT VALID and VALIDATE it after the cleanup.',
       };
     case '22P02':
       return {
         when: 'fails when the column holds text that is not of the new type (such as `12abc` or an empty string)',
-        help: "Give the conversion a USING expression that handles such text (e.g. `USING CASE WHEN code ~ '^\\d+$' THEN code::integer END`), or clean the values first.",
+        help:
+          'Give the conversion a USING expression that handles such text (e.g. `USING ' +
+          "CASE WHEN code ~ '^\\d+$' THEN code::integer END`), or clean the values first.",
       };
     case '22001':
       return {

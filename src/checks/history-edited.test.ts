@@ -32,12 +32,16 @@ test('history-edited: an edit shows its diff; line endings alone are said to be 
   assert.equal(edit?.[0], 'db/1_a.up.sql');
   assert.match(
     String(edit?.[1]),
-    /^1_a\.up\.sql already exists on main and was edited: databases that applied it keep the old version, new ones get this one\.\n[^]*-CREATE TABLE a \(id int\);\n\+CREATE TABLE a \(id bigint\);/,
+    new RegExp(
+      /^1_a\.up\.sql already exists on main and was edited: databases that applied it keep the old version, /.source +
+        /new ones get this one\.\n[^]*-CREATE TABLE a \(id int\);\n\+CREATE TABLE a \(id bigint\);/.source,
+    ),
   );
   assert.deepEqual(await findings(BASE, { ...BASE, '1_a.down.sql': 'DROP TABLE a;\r\n' }), [
     [
       'db/1_a.down.sql',
-      '1_a.down.sql already exists on main and only its line endings changed (CRLF ↔ LF): tools that checksum files (Flyway, sqlx, migrate-check.sum) will call it edited.',
+      '1_a.down.sql already exists on main and only its line endings changed (CRLF ↔ LF): ' +
+        'tools that checksum files (Flyway, sqlx, migrate-check.sum) will call it edited.',
     ],
   ]);
 });
@@ -47,7 +51,8 @@ test('history-edited: a renamed or deleted migration, and a deleted half of one'
   assert.deepEqual(await findings(BASE, { ...withoutB, '3_b.up.sql': b }), [
     [
       'db/3_b.up.sql',
-      '2_b.up.sql on main was renamed to 3_b.up.sql: databases that applied it will apply it again under its new version, or consider the old one missing.',
+      '2_b.up.sql on main was renamed to 3_b.up.sql: databases that applied it ' +
+        'will apply it again under its new version, or consider the old one missing.',
     ],
   ]);
   assert.deepEqual(await findings(BASE, withoutB), [
@@ -62,17 +67,20 @@ test('history-edited: a renamed or deleted migration, and a deleted half of one'
   ]);
 });
 
-test('history-edited: a down added to a merged migration changes no database; an unreadable base is a notice', async () => {
-  assert.deepEqual(await findings(BASE, { ...BASE, '2_b.down.sql': 'DROP TABLE b;\n' }), []);
-  const set = await formatById('golang-migrate').load(memoryDirectory('db', BASE));
-  const [notice] = historyEdited.run({
-    format: FORMAT,
-    set,
-    replay: null,
-    historyUnavailable: 'the base `main` is not in this clone',
-  });
-  assert.deepEqual(
-    [notice?.severity, notice?.message],
-    ['notice', 'The history checks did not run for db: the base `main` is not in this clone.'],
-  );
-});
+test(
+  'history-edited: a down added to a merged migration ' + 'changes no database; an unreadable base is a notice',
+  async () => {
+    assert.deepEqual(await findings(BASE, { ...BASE, '2_b.down.sql': 'DROP TABLE b;\n' }), []);
+    const set = await formatById('golang-migrate').load(memoryDirectory('db', BASE));
+    const [notice] = historyEdited.run({
+      format: FORMAT,
+      set,
+      replay: null,
+      historyUnavailable: 'the base `main` is not in this clone',
+    });
+    assert.deepEqual(
+      [notice?.severity, notice?.message],
+      ['notice', 'The history checks did not run for db: the base `main` is not in this clone.'],
+    );
+  },
+);

@@ -43,25 +43,33 @@ export const historyEdited: Check = {
             file: at(change.file),
             line: null,
             message: change.lineEndingsOnly
-              ? `${change.file} already exists on ${base} and only its line endings changed (CRLF ↔ LF): tools that checksum files (Flyway, sqlx, migrate-check.sum) will call it edited.`
-              : `${change.file} already exists on ${base} and was edited: databases that applied it keep the old version, new ones get this one.\n${change.diff}`,
+              ? `${change.file} already exists on ${base} and only its line endings changed (CRLF ↔ ` +
+                `LF): tools that checksum files (Flyway, sqlx, migrate-check.sum) will call it edited.`
+              : `${change.file} already exists on ${base} and was edited: databases that ` +
+                `applied it keep the old version, new ones get this one.\n${change.diff}`,
             help: change.lineEndingsOnly
-              ? 'Restore the original line endings (a .gitattributes rule such as `*.sql -text` keeps them), or suppress with a reason.'
-              : 'Revert the edit and put the change in a new migration; if the edit is safe everywhere (a comment, a typo in a message), suppress it with the reason.',
+              ? 'Restore the original line endings (a .gitattributes rule ' +
+                'such as `*.sql -text` keeps them), or suppress with a reason.'
+              : 'Revert the edit and put the change in a new migration; if the edit is safe ' +
+                'everywhere (a comment, a typo in a message), suppress it with the reason.',
           });
         }
       } else if (e.status === 'renamed') {
         out.push({
           file: at(e.files[0]!),
           line: null,
-          message: `${e.baseFiles.join(' and ')} on ${base} was renamed to ${e.files.join(' and ')}: databases that applied it will apply it again under its new version, or consider the old one missing.`,
+          message:
+            `${e.baseFiles.join(' and ')} on ${base} was renamed to ${e.files.join(' and ')}: databases ` +
+            `that applied it will apply it again under its new version, or consider the old one missing.`,
           help: 'Keep the original file name; renumbering a merged migration is never safe.',
         });
       } else if (e.status === 'deleted') {
         out.push({
           file: at(e.baseFiles[0]!),
           line: null,
-          message: `${e.baseFiles.join(' and ')} exists on ${base} but was deleted: databases that applied it keep its changes, new ones never get them.`,
+          message:
+            `${e.baseFiles.join(' and ')} exists on ${base} but was deleted: ` +
+            `databases that applied it keep its changes, new ones never get them.`,
           help: 'Restore the file; to undo its effect, add a new migration.',
         });
       }

@@ -81,7 +81,8 @@ export function timing(
   let projectedMs: number | null = null;
   if (rows && production !== undefined) {
     projectedMs = (value * production) / rows;
-    text += `, ≈ ${ms(projectedMs)} at ${count(production)} rows (table-sizes, scaled linearly from the rows it ran on)`;
+    text +=
+      `, ≈ ${ms(projectedMs)} at ${count(production)} rows ` + `(table-sizes, scaled linearly from the rows it ran on)`;
   }
   return { text, projectedMs };
 }
@@ -100,7 +101,10 @@ const has = (text: string, pattern: RegExp) => pattern.test(text.replace(/\s+/g,
  */
 export function lockRecipe(text: string, noTransaction: string): string {
   if (has(text, /^CREATE (UNIQUE )?INDEX (?!CONCURRENTLY)/i))
-    return `Build the index with CREATE INDEX CONCURRENTLY, which does not block writes, in a migration that runs outside a transaction. ${noTransaction}`;
+    return (
+      `Build the index with CREATE INDEX CONCURRENTLY, which does not block ` +
+      `writes, in a migration that runs outside a transaction. ${noTransaction}`
+    );
   const constraint = /\bADD\b.*\b(PRIMARY KEY|UNIQUE)\b/i.exec(text.replace(/\s+/g, ' '));
   if (constraint)
     return (
@@ -109,30 +113,60 @@ export function lockRecipe(text: string, noTransaction: string): string {
       `in the next one. ${noTransaction}`
     );
   if (has(text, /\bFOREIGN KEY\b|\bREFERENCES\b/i) && !has(text, /\bNOT VALID\b/i))
-    return 'Add the foreign key with NOT VALID (no scan, brief lock), then run `ALTER TABLE … VALIDATE CONSTRAINT …` in a later migration: it scans without blocking writes.';
+    return (
+      'Add the foreign key with NOT VALID (no scan, brief lock), then run `ALTER TABLE ' +
+      '… VALIDATE CONSTRAINT …` in a later migration: it scans without blocking writes.'
+    );
   if (has(text, /\bCHECK\b/i) && !has(text, /\bNOT VALID\b/i))
-    return 'Add the check with NOT VALID, then run `ALTER TABLE … VALIDATE CONSTRAINT …` in a later migration: it scans without blocking reads or writes.';
+    return (
+      'Add the check with NOT VALID, then run `ALTER TABLE … VALIDATE CONSTRAINT ' +
+      '…` in a later migration: it scans without blocking reads or writes.'
+    );
   if (has(text, /\bSET NOT NULL\b/i))
-    return 'Add `CHECK (column IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT NULL (Postgres 12 and later skip the scan when a valid check proves it) and drop the check.';
+    return (
+      'Add `CHECK (column IS NOT NULL) NOT VALID`, VALIDATE it in a later migration, then SET NOT ' +
+      'NULL (Postgres 12 and later skip the scan when a valid check proves it) and drop the check.'
+    );
   if (has(text, /\bTYPE\b/i) && has(text, /\bALTER\b.*\bCOLUMN\b|\bALTER TABLE\b.*\bALTER\b/i))
-    return 'Add a new column of the new type, backfill it in batches, switch the application to it, then drop the old column, instead of changing the type in place.';
+    return (
+      'Add a new column of the new type, backfill it in batches, switch the application ' +
+      'to it, then drop the old column, instead of changing the type in place.'
+    );
   if (has(text, /^CREATE TRIGGER\b/i))
-    return 'Create the trigger in a migration of its own with a short `lock_timeout`, so the write lock is held only for an instant.';
-  return 'Give the statement a migration of its own, set `lock_timeout` first, and keep the transaction short: the lock is held until it commits.';
+    return (
+      'Create the trigger in a migration of its own with a short ' +
+      '`lock_timeout`, so the write lock is held only for an instant.'
+    );
+  return (
+    'Give the statement a migration of its own, set `lock_timeout` first, ' +
+    'and keep the transaction short: the lock is held until it commits.'
+  );
 }
 
 /** The cheaper way to get what a rewriting statement gets, where there is one. */
 export function rewriteRecipe(text: string): string {
   if (has(text, /\bADD (COLUMN )?\S+ .*\b(GENERATED|SERIAL|BIGSERIAL|SMALLSERIAL)\b/i))
-    return 'Add the column without the generated or serial default, backfill it in batches, then attach the default or sequence.';
+    return (
+      'Add the column without the generated or serial default, ' +
+      'backfill it in batches, then attach the default or sequence.'
+    );
   if (has(text, /\bADD (COLUMN )?\S+ .*\bDEFAULT\b/i))
-    return 'Add the column with a constant default (or none), which Postgres 11 and later store without a rewrite, then backfill computed values in batches.';
+    return (
+      'Add the column with a constant default (or none), which Postgres 11 and ' +
+      'later store without a rewrite, then backfill computed values in batches.'
+    );
   if (has(text, /\bSET (UN)?LOGGED\b/i))
-    return 'Changing whether a table is logged always copies it: do it in a maintenance window, or create a new table and move the rows in batches.';
+    return (
+      'Changing whether a table is logged always copies it: do it in a ' +
+      'maintenance window, or create a new table and move the rows in batches.'
+    );
   if (has(text, /^(CLUSTER|VACUUM FULL)\b/i))
     return 'Use pg_repack (or pg_squeeze), which reorganises a table without holding ACCESS EXCLUSIVE for the copy.';
   if (has(text, /^REINDEX\b/i)) return 'Use REINDEX … CONCURRENTLY, outside a transaction.';
   if (has(text, /\bTYPE\b/i))
-    return 'Add a new column of the new type, backfill it in batches and switch to it; types Postgres can change without a rewrite (varchar(n) → text, a longer varchar, timestamp → timestamptz in UTC) need no copy.';
+    return (
+      'Add a new column of the new type, backfill it in batches and switch to it; types Postgres can change ' +
+      'without a rewrite (varchar(n) → text, a longer varchar, timestamp → timestamptz in UTC) need no copy.'
+    );
   return 'Find a form of the change that Postgres makes in the catalog only, or move it to a maintenance window.';
 }

@@ -18,9 +18,12 @@ export const lockTimeout: Check = {
         file: step.file,
         line: statement.line,
         message:
-          `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} takes ACCESS EXCLUSIVE on \`${table}\` with no lock_timeout: ` +
+          `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} ` +
+          `takes ACCESS EXCLUSIVE on \`${table}\` with no lock_timeout: ` +
           'behind one long-running query it waits without limit, and every query on the table queues behind it.',
-        help: "Start the migration with `SET lock_timeout = '2s'` (or your runner's equivalent) and retry the deploy when it times out.",
+        help:
+          "Start the migration with `SET lock_timeout = '2s'` (or your " +
+          "runner's equivalent) and retry the deploy when it times out.",
       });
     }
     return results;

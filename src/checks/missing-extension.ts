@@ -16,7 +16,8 @@ export const missingExtension: Check = {
   id: 'missing-extension',
   defaultSeverity: 'error',
   summary:
-    'A migration needs a Postgres extension the server does not have, so the rest of the directory could not be replayed.',
+    'A migration needs a Postgres extension the server does not ' +
+    'have, so the rest of the directory could not be replayed.',
   run({ replay }) {
     return (replay?.steps ?? []).flatMap((step) => {
       const name = step.error?.kind === 'missing-extension' ? step.error.extension : undefined;
@@ -26,8 +27,13 @@ export const missingExtension: Check = {
         {
           file: step.error!.file,
           line: step.error!.line,
-          message: `${basename(step.file)} needs the \`${name}\` extension, which this Postgres server does not have; the migrations from here on were not replayed, so nothing after this point was checked.`,
-          help: `Check against a server that has \`${name}\`: in the GitHub Action set \`postgres-image: ${image}\`; locally pass \`--database-url\` of such a server. The embedded Postgres ships only the standard contrib extensions.`,
+          message:
+            `${basename(step.file)} needs the \`${name}\` extension, which this Postgres server does not ` +
+            `have; the migrations from here on were not replayed, so nothing after this point was checked.`,
+          help:
+            `Check against a server that has \`${name}\`: in the GitHub Action set ` +
+            `\`postgres-image: ${image}\`; locally pass \`--database-url\` of such a ` +
+            `server. The embedded Postgres ships only the standard contrib extensions.`,
         },
       ];
     });

@@ -18,11 +18,13 @@ test('naming: each convention a name breaks is listed, in one finding per migrat
     [
       [
         'db/0002_Add-Email.up.sql',
-        '0002_Add-Email.up.sql breaks the naming conventions in your config: its name is not lower-case snake_case; its name does not start with one of add_, create_.',
+        '0002_Add-Email.up.sql breaks the naming conventions in your config: its name ' +
+          'is not lower-case snake_case; its name does not start with one of add_, create_.',
       ],
       [
         'db/00003_drop_x.up.sql',
-        '00003_drop_x.up.sql breaks the naming conventions in your config: its name does not start with one of add_, create_; its version has 5 digits instead of 4.',
+        '00003_drop_x.up.sql breaks the naming conventions in your config: its name ' +
+          'does not start with one of add_, create_; its version has 5 digits instead of 4.',
       ],
     ],
   );
@@ -47,11 +49,14 @@ test('naming: with a base branch only the new migrations are held to the convent
   );
 });
 
-test('naming: what the format recorded while reading (a file its runner skips) is reported as it was recorded', async () => {
-  const set = await formatById('flyway').load(dir(['V1__init.sql', 'V2__readme.md']));
-  const [finding, ...rest] = naming.run({ format: FORMAT, set, replay: null });
-  assert.deepEqual(rest, []);
-  assert.equal(finding?.file, 'db/V2__readme.md');
-  assert.equal(finding?.severity, 'notice');
-  assert.match(finding!.message, /V2__readme\.md looks like a migration, but flyway only runs `\.sql` files/);
-});
+test(
+  'naming: what the format recorded while reading (a ' + 'file its runner skips) is reported as it was recorded',
+  async () => {
+    const set = await formatById('flyway').load(dir(['V1__init.sql', 'V2__readme.md']));
+    const [finding, ...rest] = naming.run({ format: FORMAT, set, replay: null });
+    assert.deepEqual(rest, []);
+    assert.equal(finding?.file, 'db/V2__readme.md');
+    assert.equal(finding?.severity, 'notice');
+    assert.match(finding!.message, /V2__readme\.md looks like a migration, but flyway only runs `\.sql` files/);
+  },
+);

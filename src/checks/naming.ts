@@ -60,7 +60,8 @@ export const naming: Check = {
   id: 'naming',
   defaultSeverity: 'error',
   summary:
-    'A file that looks like a migration but will never run (bad name, not in the journal, a leftover copy); opt-in naming conventions.',
+    'A file that looks like a migration but will never run (bad name, ' +
+    'not in the journal, a leftover copy); opt-in naming conventions.',
   run(context) {
     return [...formatProblems(context, 'naming'), ...conventions(context)];
   },

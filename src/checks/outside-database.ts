@@ -3,13 +3,17 @@ import { reachOf, type Reach } from '../outside/statements.ts';
 import type { Step } from '../replay.ts';
 
 const HELP_URL =
-  'Keep changes to the cluster (databases, roles, server settings, server files and programs) out of migrations: make them where the database is provisioned, ' +
-  'or in `prerequisites`; to replay such a migration, run on the embedded or container server, where it is reported instead of refused.';
+  'Keep changes to the cluster (databases, roles, server settings, server files ' +
+  'and programs) out of migrations: make them where the database is provisioned, ' +
+  'or in `prerequisites`; to replay such a migration, run on the ' +
+  'embedded or container server, where it is reported instead of refused.';
 const HELP_MACHINE =
   'Migrations that run programs or read files on the database server are refused where that server is this machine: ' +
-  'check them with `--database container`, where they run inside a throwaway container, or move them out of the migration.';
+  'check them with `--database container`, where they run inside ' +
+  'a throwaway container, or move them out of the migration.';
 const HELP =
-  'Make sure the deploy is meant to do this: a migration that changes roles, databases or server settings, or reaches server files or programs, acts on the whole server, ' +
+  'Make sure the deploy is meant to do this: a migration that changes roles, databases ' +
+  'or server settings, or reaches server files or programs, acts on the whole server, ' +
   'not only its own database. Move it to where the database is provisioned, or suppress the finding with the reason.';
 
 const where = (r: Reach) => `line ${r.line}: ${r.what}`;

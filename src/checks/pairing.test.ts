@@ -36,7 +36,8 @@ test('pairing: an up without a down is an error worded for golang-migrate, dbmat
     '2_b.up.sql has no down migration, while other migrations in db do: `migrate down` runs nothing for version 2 ' +
       'and still records it as rolled back, so the schema keeps what its up did while the version says it is gone.',
   ]);
-  // dbmate refuses a file without a down block outright: that is a parse-error (see dbmate.test.ts), not a pairing finding.
+  // dbmate refuses a file without a down block outright: that is a parse-error (see dbmate.test.ts),
+  // not a pairing finding.
   const [dbmate] = await findings('dbmate', {
     '1_a.sql': '-- migrate:up\nselect 1;\n-- migrate:down\nselect 1;\n',
     '2_b.sql': '-- migrate:up\nselect 1;\n',

@@ -14,7 +14,9 @@ const IRREVERSIBLE =
  */
 function missingDown(format: Format, up: MissingDown): Pick<CheckResult, 'message' | 'help' | 'severity'> {
   const told = format.missingDown?.(up) ?? {
-    message: `${up.file} has no down migration, while other migrations in ${up.directory} do: a rollback has nothing to run for version ${up.version}.`,
+    message:
+      `${up.file} has no down migration, while other migrations in ${up.directory} ` +
+      `do: a rollback has nothing to run for version ${up.version}.`,
     help: 'Write the down that undoes this up.',
   };
   return { ...told, help: `${told.help} ${IRREVERSIBLE}` };
@@ -42,7 +44,9 @@ export const pairing: Check = {
         out.push({
           file: m.down.file,
           line: null,
-          message: `${basename(m.down.file)} is a down migration without its up (version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
+          message:
+            `${basename(m.down.file)} is a down migration without its up ` +
+            `(version ${m.version}): the up was renamed or deleted, or the down is misnamed.`,
           help: 'Give the down the same version and name as its up, or delete it if the up is gone.',
         });
       } else if (
@@ -57,8 +61,12 @@ export const pairing: Check = {
           severity: 'warning',
           file: m.down.file,
           line: m.down.units[0]?.line ?? null,
-          message: `The down of ${m.version}_${m.name} is empty or holds only comments: rolling back reports success and changes nothing.`,
-          help: 'Write the statements that undo the up, or make the down fail on purpose if the change is irreversible.',
+          message:
+            `The down of ${m.version}_${m.name} is empty or holds only ` +
+            `comments: rolling back reports success and changes nothing.`,
+          help:
+            'Write the statements that undo the up, or make the ' +
+            'down fail on purpose if the change is irreversible.',
         });
       }
     }

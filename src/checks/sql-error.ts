@@ -4,16 +4,21 @@ import { PRELUDE } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
   '42501':
-    'The migration needs a privilege its role lacks: grant it in your prerequisites (run as superuser), or change the migration so it works with the privileges production grants.',
+    'The migration needs a privilege its role lacks: grant it in your prerequisites (run as ' +
+    'superuser), or change the migration so it works with the privileges production grants.',
   '57014':
-    'The statement ran longer than the statement timeout: make it faster, or raise --statement-timeout if it is expected to be slow.',
+    'The statement ran longer than the statement timeout: make it ' +
+    'faster, or raise --statement-timeout if it is expected to be slow.',
   '55P03':
-    'The statement waited longer than the lock timeout: look for a lock held by an earlier statement in the same run, or raise --lock-timeout.',
+    'The statement waited longer than the lock timeout: look for a lock ' +
+    'held by an earlier statement in the same run, or raise --lock-timeout.',
 };
 
 const URL_PRIVILEGE_HELP =
-  'On a server you name, migrations run as a role made for the run that owns only the scratch database: create what needs more (a superuser-only extension, a role) ' +
-  "in `prerequisites`, which run as the URL's user, or use the embedded or container server, where migrations run as superuser.";
+  'On a server you name, migrations run as a role made for the run that owns only ' +
+  'the scratch database: create what needs more (a superuser-only extension, a role) ' +
+  "in `prerequisites`, which run as the URL's user, or use the " +
+  'embedded or container server, where migrations run as superuser.';
 
 export const sqlError: Check = {
   id: 'sql-error',
@@ -34,10 +39,14 @@ export const sqlError: Check = {
           return {
             file: e.file,
             line: e.line,
-            message: `${what} fails${e.line === null ? '' : ` at line ${e.line}${e.located ? `, column ${e.column}` : ''}`}: ${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
+            message:
+              `${what} fails` +
+              `${e.line === null ? '' : ` at line ${e.line}${e.located ? `, column ${e.column}` : ''}`}: ` +
+              `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
             help:
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
-              `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${basename(e.file)}`} so that it runs on a database migrated up to the previous version.`,
+              `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${basename(e.file)}`} ` +
+                `so that it runs on a database migrated up to the previous version.`,
           };
         })
     );

@@ -19,14 +19,17 @@ export const tableRewrite: Check = {
           const others = [...new Set(relations)].filter((r) => r !== table);
           const whole = relations.includes(table);
           const what = whole
-            ? `rewrites \`${table}\`${others.length ? ` and ${others.length === 1 ? 'its index' : `its ${others.length} indexes`}` : ''}`
+            ? `rewrites \`${table}\`` +
+              `${others.length ? ` and ${others.length === 1 ? 'its index' : `its ${others.length} indexes`}` : ''}`
             : `rewrites ${others.map((r) => `\`${r}\``).join(', ')} of \`${table}\``;
           const rows = step.statements.flatMap((s) => s.locks).find((l) => l.table === table)?.rows ?? 0;
           const took = timing('took', statement.durationMs, table, rows, observed?.sizes);
           results.push({
             file: step.file,
             line: statement.line,
-            message: `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} ${what}: every row is copied into new files while the table is locked; it ${took.text}.`,
+            message:
+              `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} ${what}: ` +
+              `every row is copied into new files while the table is locked; it ${took.text}.`,
             help: rewriteRecipe(statement.text),
           });
         }

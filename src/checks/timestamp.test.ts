@@ -17,31 +17,38 @@ async function findings(...ups: string[]) {
 const inHours = (hours: number) =>
   new Date(Date.now() + hours * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
 
-test('timestamp: a version that names no date (month 13, 31 February, hour 24) is reported with its file, in version order', async () => {
-  assert.deepEqual(
-    await findings(
-      '20241301120000_a.up.sql',
-      '20240231120000_b.up.sql',
-      '20240101240000_c.up.sql',
-      '20240229120000_leap.up.sql',
-    ),
-    [
+test(
+  'timestamp: a version that names no date (month 13, 31 ' +
+    'February, hour 24) is reported with its file, in version order',
+  async () => {
+    assert.deepEqual(
+      await findings(
+        '20241301120000_a.up.sql',
+        '20240231120000_b.up.sql',
+        '20240101240000_c.up.sql',
+        '20240229120000_leap.up.sql',
+      ),
       [
-        'db/20240101240000_c.up.sql',
-        'Version 20240101240000 of 20240101240000_c.up.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.',
+        [
+          'db/20240101240000_c.up.sql',
+          'Version 20240101240000 of 20240101240000_c.up.sql looks ' +
+            'like a YYYYMMDDHHMMSS timestamp but is not a valid date.',
+        ],
+        [
+          'db/20240231120000_b.up.sql',
+          'Version 20240231120000 of 20240231120000_b.up.sql looks ' +
+            'like a YYYYMMDDHHMMSS timestamp but is not a valid date.',
+        ],
+        [
+          'db/20241301120000_a.up.sql',
+          'Version 20241301120000 of 20241301120000_a.up.sql looks ' +
+            'like a YYYYMMDDHHMMSS timestamp but is not a valid date.',
+        ],
       ],
-      [
-        'db/20240231120000_b.up.sql',
-        'Version 20240231120000 of 20240231120000_b.up.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.',
-      ],
-      [
-        'db/20241301120000_a.up.sql',
-        'Version 20241301120000 of 20241301120000_a.up.sql looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.',
-      ],
-    ],
-  );
-  assert.equal(timestampDate('20240229120000')?.toISOString(), '2024-02-29T12:00:00.000Z');
-});
+    );
+    assert.equal(timestampDate('20240229120000')?.toISOString(), '2024-02-29T12:00:00.000Z');
+  },
+);
 
 test('timestamp: a version more than a day ahead is in the future; within a day (time zones) it is not', async () => {
   const ahead = inHours(72);
@@ -51,7 +58,9 @@ test('timestamp: a version more than a day ahead is in the future; within a day 
   assert.match(
     String(finding?.[1]),
     new RegExp(
-      `^Version ${ahead} of ${ahead}_later\\.up\\.sql lies in the future \\(${ahead.slice(0, 4)}-${ahead.slice(4, 6)}-${ahead.slice(6, 8)}\\): every migration written before that date will sort before it`,
+      `^Version ${ahead} of ${ahead}_later\\.up\\.sql lies in the future ` +
+        `\\(${ahead.slice(0, 4)}-${ahead.slice(4, 6)}-${ahead.slice(6, 8)}\\): ` +
+        `every migration written before that date will sort before it`,
     ),
   );
 });

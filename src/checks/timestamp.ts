@@ -40,13 +40,18 @@ export const timestamp: Check = {
           file,
           line: null,
           message: `Version ${m.version} of ${name} looks like a YYYYMMDDHHMMSS timestamp but is not a valid date.`,
-          help: "Rename the migration with your tool's generator (e.g. `migrate create -ext sql -format 20060102150405`, `goose create`, `dbmate new`) so the version is the time it was written.",
+          help:
+            "Rename the migration with your tool's generator (e.g. `migrate create -ext sql -format " +
+            '20060102150405`, `goose create`, `dbmate new`) so the version is the time it was written.',
         });
       } else if (date.getTime() > tomorrow) {
         out.push({
           file,
           line: null,
-          message: `Version ${m.version} of ${name} lies in the future (${date.toISOString().slice(0, 10)}): every migration written before that date will sort before it, and where this one is deployed the runner will skip them or refuse them as out of order.`,
+          message:
+            `Version ${m.version} of ${name} lies in the future (${date.toISOString().slice(0, 10)}): ` +
+            `every migration written before that date will sort before it, and where ` +
+            `this one is deployed the runner will skip them or refuse them as out of order.`,
           help: "Rename the migration with today's timestamp, using your tool's generator.",
         });
       }

@@ -17,12 +17,17 @@ function together({ together: applied, replay }: CheckContext): CheckResult[] {
       file: e.file,
       line: e.line,
       message:
-        `${basename(e.file)} fails when the migrator applies the pending migrations ${versions.join(', ')} together in one transaction, ` +
-        `as a deploy does: ${e.message} (SQLSTATE ${e.code}). Applied one at a time it passes, so only the deploy fails.`,
+        `${basename(e.file)} fails when the migrator applies the pending ` +
+        `migrations ${versions.join(', ')} together in one transaction, ` +
+        `as a deploy does: ${e.message} (SQLSTATE ${e.code}). ` +
+        `Applied one at a time it passes, so only the deploy fails.`,
       help:
         e.code === '55P04'
-          ? 'A new enum value cannot be used in the transaction that adds it: add the value in one deploy and use it in a later one (a separate `drizzle-kit migrate` run), or avoid the new value in that migration.'
-          : 'Make the migration work on the state the earlier pending migrations leave inside the same transaction, or deploy them separately.',
+          ? 'A new enum value cannot be used in the transaction that adds it: ' +
+            'add the value in one deploy and use it in a later one (a separate ' +
+            '`drizzle-kit migrate` run), or avoid the new value in that migration.'
+          : 'Make the migration work on the state the earlier pending migrations ' +
+            'leave inside the same transaction, or deploy them separately.',
     },
   ];
 }
@@ -43,7 +48,9 @@ export const transaction: Check = {
         return {
           file: e.file,
           line: e.line,
-          message: `${e.message}: in ${basename(e.file)} ${RUNNER_BEHAVIOUR[mode]}, so this statement fails when the migration is deployed.`,
+          message:
+            `${e.message}: in ${basename(e.file)} ${RUNNER_BEHAVIOUR[mode]}, ` +
+            `so this statement fails when the migration is deployed.`,
           help: format.noTransactionHelp,
         };
       });

@@ -12,8 +12,12 @@ export const upRepeatable: Check = {
       .map((s) => ({
         file: s.error!.file,
         line: s.error!.line,
-        message: `${basename(s.file)} applies once but fails when applied again after its down: ${s.error!.message} (SQLSTATE ${s.error!.code}). The down leaves something behind that the up cannot create twice.`,
-        help: 'Make the down migration remove everything the up creates, so that down then up works (rollback and redeploy).',
+        message:
+          `${basename(s.file)} applies once but fails when applied again after its down: ${s.error!.message} ` +
+          `(SQLSTATE ${s.error!.code}). The down leaves something behind that the up cannot create twice.`,
+        help:
+          'Make the down migration remove everything the up creates, ' +
+          'so that down then up works (rollback and redeploy).',
       }));
     const different = (replay?.mismatches ?? [])
       .filter((m) => m.kind === 'up-repeatable')
@@ -32,7 +36,9 @@ export const upRepeatable: Check = {
         file: m.file,
         line: null,
         message: m.lines.join('\n'),
-        help: 'Make the up migration produce the same schema every time it runs after its down; check objects it only creates "IF NOT EXISTS".',
+        help:
+          'Make the up migration produce the same schema every time it runs ' +
+          'after its down; check objects it only creates "IF NOT EXISTS".',
       }));
     return [...failed, ...different];
   },

@@ -22,7 +22,9 @@ export const versionGap: Check = {
       out.push({
         file,
         line: null,
-        message: `${basename(file)} (version ${m.version}) follows version ${numbered[i - 1]!.version}: version ${missing} is missing.`,
+        message:
+          `${basename(file)} (version ${m.version}) follows ` +
+          `version ${numbered[i - 1]!.version}: version ${missing} is missing.`,
         help: 'Renumber the migration to follow the previous one, or check whether a migration was lost in a merge.',
       });
     }

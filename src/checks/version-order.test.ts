@@ -31,7 +31,8 @@ test('version-order: a new migration below the newest one on the base branch, na
     [
       [
         'db/0003_c.up.sql',
-        '0003_c.up.sql is new, but version 0003 sorts before 0005_e.up.sql (version 0005), which is already on main: where the base is deployed, golang-migrate will skip it or refuse it.',
+        '0003_c.up.sql is new, but version 0003 sorts before 0005_e.up.sql (version 0005), which ' +
+          'is already on main: where the base is deployed, golang-migrate will skip it or refuse it.',
       ],
     ],
   );

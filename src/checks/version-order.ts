@@ -22,8 +22,13 @@ export const versionOrder: Check = {
       out.push({
         file: posix.join(set.directory, e.files[0]!),
         line: null,
-        message: `${e.files[0]} is new, but version ${e.version} sorts before ${newest.files[0] ?? newest.version} (version ${newest.version}), which is already on ${history.base.ref}: where the base is deployed, ${set.format} will skip it or refuse it.`,
-        help: `Renumber it above ${newest.version} (create it again with your tool's generator after merging the base branch).`,
+        message:
+          `${e.files[0]} is new, but version ${e.version} sorts before ${newest.files[0] ?? newest.version} ` +
+          `(version ${newest.version}), which is already on ${history.base.ref}: ` +
+          `where the base is deployed, ${set.format} will skip it or refuse it.`,
+        help:
+          `Renumber it above ${newest.version} (create it again ` +
+          `with your tool's generator after merging the base branch).`,
       });
     });
     return out;

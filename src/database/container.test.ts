@@ -67,57 +67,64 @@ if (skip) {
     }
   });
 
-  test('container: a killed run’s container is removed by the next start; live and other hosts’ ones are kept', async (t) => {
-    const { spawn } = await import('node:child_process');
-    const { hostname } = await import('node:os');
-    const script = `import { startContainer } from ${JSON.stringify(new URL('./container.ts', import.meta.url).href)};
+  test(
+    'container: a killed run’s container is removed by ' + 'the next start; live and other hosts’ ones are kept',
+    async (t) => {
+      const { spawn } = await import('node:child_process');
+      const { hostname } = await import('node:os');
+      const script = `import { startContainer } from ${JSON.stringify(new URL('./container.ts', import.meta.url).href)};
 await startContainer({ image: process.env.MIGRATE_CHECK_TEST_IMAGE });
 console.log('started');
 setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const line = await new Promise<string>((resolve) => {
-      child.stdout.setEncoding('utf8').once('data', resolve);
-      child.once('exit', () => resolve('exited'));
-    });
-    assert.equal(line.trim(), 'started');
-    const ownedBy = (owner: string) =>
-      execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.migrate-check.owner=${owner}`], {
-        encoding: 'utf8',
-      }).trim();
-    const killed = ownedBy(`${hostname()}:${child.pid}`);
-    assert.notEqual(killed, '', 'the child started a labelled container');
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    // Containers of a live run (this test) and of another host: never removed.
-    const create = (owner: string) =>
-      execFileSync(
-        'docker',
-        ['create', '--label', 'dev.migrate-check=true', '--label', `dev.migrate-check.owner=${owner}`, image],
-        { encoding: 'utf8' },
-      ).trim();
-    const live = create(`${hostname()}:${process.pid}`);
-    const otherHost = create('some-other-host:999999999');
-    t.after(() => execFileSync('docker', ['rm', '-f', live, otherHost], { stdio: 'ignore' }));
-    assert.equal(ownedBy(`${hostname()}:${child.pid}`), killed, 'the killed run left its container');
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const line = await new Promise<string>((resolve) => {
+        child.stdout.setEncoding('utf8').once('data', resolve);
+        child.once('exit', () => resolve('exited'));
+      });
+      assert.equal(line.trim(), 'started');
+      const ownedBy = (owner: string) =>
+        execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.migrate-check.owner=${owner}`], {
+          encoding: 'utf8',
+        }).trim();
+      const killed = ownedBy(`${hostname()}:${child.pid}`);
+      assert.notEqual(killed, '', 'the child started a labelled container');
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      // Containers of a live run (this test) and of another host: never removed.
+      const create = (owner: string) =>
+        execFileSync(
+          'docker',
+          ['create', '--label', 'dev.migrate-check=true', '--label', `dev.migrate-check.owner=${owner}`, image],
+          { encoding: 'utf8' },
+        ).trim();
+      const live = create(`${hostname()}:${process.pid}`);
+      const otherHost = create('some-other-host:999999999');
+      t.after(() => execFileSync('docker', ['rm', '-f', live, otherHost], { stdio: 'ignore' }));
+      assert.equal(ownedBy(`${hostname()}:${child.pid}`), killed, 'the killed run left its container');
 
-    const lines: string[] = [];
-    const server = await startContainer({ image, progress: (l) => lines.push(l) });
-    await server[Symbol.asyncDispose]();
-    assert.equal(ownedBy(`${hostname()}:${child.pid}`), '', 'the killed run’s container is gone');
-    assert.match(
-      lines.join('\n'),
-      /Removed \d+ Postgres containers? left by an earlier migrate-check run that was killed/,
-    );
-    assert.equal(ownedBy(`${hostname()}:${process.pid}`), live.slice(0, 12));
-    assert.equal(ownedBy('some-other-host:999999999'), otherHost.slice(0, 12));
-  });
+      const lines: string[] = [];
+      const server = await startContainer({ image, progress: (l) => lines.push(l) });
+      await server[Symbol.asyncDispose]();
+      assert.equal(ownedBy(`${hostname()}:${child.pid}`), '', 'the killed run’s container is gone');
+      assert.match(
+        lines.join('\n'),
+        /Removed \d+ Postgres containers? left by an earlier migrate-check run that was killed/,
+      );
+      assert.equal(ownedBy(`${hostname()}:${process.pid}`), live.slice(0, 12));
+      assert.equal(ownedBy('some-other-host:999999999'), otherHost.slice(0, 12));
+    },
+  );
 
   test('container: an image that does not exist says so, with the alternatives', async () => {
     await assert.rejects(
       startContainer({ image: 'migrate-check-test/no-such-image:1' }),
-      /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: .*postgres-image.*database: embedded/s,
+      new RegExp(
+        /Could not start a Postgres container from `migrate-check-test\/no-such-image:1`: /.source +
+          /.*postgres-image.*database: embedded/.source,
+        's',
+      ),
     );
     assert.equal(labelledContainers(process.pid), '');
   });

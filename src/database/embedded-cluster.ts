@@ -90,7 +90,8 @@ async function buildTemplate(binaries: Binaries, user: RunUser | null, temp: str
     } catch (error) {
       if (work.gone) throw error;
       throw new DatabaseError(
-        `initdb failed for the embedded Postgres ${binaries.version}: ${errorMessage(error)}. Use --database-url to run against a server of your own.`,
+        `initdb failed for the embedded Postgres ${binaries.version}: ${errorMessage(error)}. ` +
+          `Use --database-url to run against a server of your own.`,
       );
     }
     const staging = await ownFolder(`${target}.partial-${process.pid}`, { owner: false });
@@ -153,11 +154,13 @@ export async function copyTemplate(
     if (actual === expected) return;
     if (attempt > 0) {
       throw new DatabaseError(
-        `The cached template cluster ${template} keeps changing while it is copied. Stop other migrate-check runs, remove ${template}, and try again.`,
+        `The cached template cluster ${template} keeps changing while it is ` +
+          `copied. Stop other migrate-check runs, remove ${template}, and try again.`,
       );
     }
     progress?.(
-      `The cached Postgres ${binaries.version} template cluster had been changed since it was made (${firstDifference(expected, actual)}); rebuilt it in ${template}.`,
+      `The cached Postgres ${binaries.version} template cluster had been changed since ` +
+        `it was made (${firstDifference(expected, actual)}); rebuilt it in ${template}.`,
     );
     await removeTree(data);
     await buildTemplate(binaries, user, temp);

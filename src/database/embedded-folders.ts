@@ -65,7 +65,8 @@ export async function writableCache(folder: string): Promise<void> {
     await access(folder, constants.W_OK);
   } catch (error) {
     throw new DatabaseError(
-      `Could not write the migrate-check cache folder ${folder} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). ` +
+      `Could not write the migrate-check cache folder ${folder} ` +
+        `(${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}). ` +
         'Set MIGRATE_CHECK_CACHE (or XDG_CACHE_HOME) to a folder you can write.',
     );
   }
@@ -97,7 +98,8 @@ export async function tempRoot(user: RunUser | null): Promise<string> {
   }
   if (user && !(await traversableByOthers(root).catch(() => false))) {
     throw new DatabaseError(
-      `The temporary folder ${root} (from TMPDIR) cannot be entered by other users, and the embedded Postgres runs as \`nobody\` when migrate-check runs as root. ` +
+      `The temporary folder ${root} (from TMPDIR) cannot be entered by other users, ` +
+        `and the embedded Postgres runs as \`nobody\` when migrate-check runs as root. ` +
         'Set TMPDIR to a folder every user can pass through (chmod o+x), such as /tmp.',
     );
   }
@@ -151,7 +153,8 @@ export async function ownFolder(path: string, options: { owner: boolean }): Prom
   } catch (error) {
     await remove();
     throw new DatabaseError(
-      `Could not create the folder ${path}: ${(error as Error).message}. Check that its parent folder exists and is writable.`,
+      `Could not create the folder ${path}: ${(error as Error).message}. ` +
+        `Check that its parent folder exists and is writable.`,
     );
   }
   return {

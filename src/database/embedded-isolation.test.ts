@@ -176,12 +176,15 @@ const sql = async (text) => {
   await using server = await startEmbedded({ progress: (l) => lines.push(l) });
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
-  try { return (await client.query(text)).rows; } catch (error) { return error.message; } finally { await client.end(); }
+  try { return (await client.query(text)).rows; }
+  catch (error) { return error.message; }
+  finally { await client.end(); }
 };
 const template = () => clusters + readdirSync(clusters).find((n) => n.endsWith('-sealed')) + '/data';
 await sql('SELECT 1');
 const copy = await sql("COPY (SELECT 'work_mem = ''66MB''') TO '" + template() + "/postgresql.auto.conf'");
-await sql("COPY (SELECT 1) TO PROGRAM 'chmod u+w " + template() + "/postgresql.conf; echo \\"work_mem = ''55MB''\\" >> " + template() + "/postgresql.conf'");
+await sql("COPY (SELECT 1) TO PROGRAM 'chmod u+w " + template() + "/postgresql.conf; " +
+  "echo \\"work_mem = ''55MB''\\" >> " + template() + "/postgresql.conf'");
 const [after] = await sql('SHOW work_mem');
 console.log(JSON.stringify({ copy, workMem: after.work_mem, lines }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {

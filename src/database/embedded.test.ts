@@ -24,7 +24,9 @@ test('embedded: runs as a superuser on a unix socket only, with durability off',
   await using server = await startEmbedded();
   const [row] = await query<Record<string, string>>(
     server.url,
-    "SELECT current_setting('listen_addresses') AS listen, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') AS fpw, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)::text AS su",
+    "SELECT current_setting('listen_addresses') AS listen, current_setting('fsync') AS " +
+      "fsync, current_setting('synchronous_commit') AS sc, current_setting('full_page_writes') " +
+      'AS fpw, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)::text AS su',
   );
   assert.deepEqual(row, { listen: '', fsync: 'off', sc: 'off', fpw: 'off', su: 'true' });
 });

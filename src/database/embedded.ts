@@ -151,7 +151,8 @@ async function connectWhenReady(config: pg.ClientConfig, child: ChildProcess, di
       if (!starting || child.exitCode !== null || Date.now() > deadline) {
         const log = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '');
         throw new DatabaseError(
-          `The embedded Postgres did not start: ${log.trim().split('\n').slice(-5).join(' | ') || errorMessage(error)}. ` +
+          `The embedded Postgres did not ` +
+            `start: ${log.trim().split('\n').slice(-5).join(' | ') || errorMessage(error)}. ` +
             'Use --database-url to run against a server of your own.',
         );
       }

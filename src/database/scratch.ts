@@ -76,7 +76,8 @@ export async function createScratch(
     })());
   const unregister = onInterrupt(drop);
   creating = admin.query(
-    `CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} TEMPLATE template0 ENCODING 'UTF8'`,
+    `CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} ` +
+      `TEMPLATE template0 ENCODING 'UTF8'`,
   );
   try {
     await creating;
@@ -131,7 +132,8 @@ export async function createScratch(
         // Schemas the prerequisites created belong to the migrations' role, as they would to a
         // deploy's migrator; extensions stay with the user who installed them.
         await client.query(`DO $$ DECLARE s name; BEGIN
-          FOR s IN SELECT nspname FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+          FOR s IN SELECT nspname FROM pg_namespace
+                   WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
                      AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
             EXECUTE format('ALTER SCHEMA %I OWNER TO %I', s, ${pg.escapeLiteral(runRole.name)});
           END LOOP; END $$`);
@@ -162,7 +164,8 @@ export async function createScratch(
 async function dropSharedRole(admin: Admin, role: string): Promise<void> {
   await locked(admin, async () => {
     const { rows } = await admin.query<{ mark: string | null; owns: boolean }>(
-      `SELECT shobj_description(r.oid, 'pg_authid') AS mark, EXISTS (SELECT 1 FROM pg_database WHERE datdba = r.oid) AS owns
+      `SELECT shobj_description(r.oid, 'pg_authid') AS mark,
+              EXISTS (SELECT 1 FROM pg_database WHERE datdba = r.oid) AS owns
          FROM pg_roles r WHERE rolname = $1`,
       [role],
     );

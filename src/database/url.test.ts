@@ -58,27 +58,31 @@ test('url: a bad URL, an unreachable server and a missing CREATEDB each say how 
   await assert.rejects(server.createDatabase('x'), /needs the CREATEDB privilege \(ALTER ROLE <user> CREATEDB\)/);
 });
 
-test('url: a role migrate-check creates for `role` owns the scratch database and is dropped with it; an existing role is kept', async () => {
-  const roles = async () =>
-    (
-      await query<{ rolname: string }>(
+test(
+  'url: a role migrate-check creates for `role` owns the scratch ' +
+    'database and is dropped with it; an existing role is kept',
+  async () => {
+    const roles = async () =>
+      (
+        await query<{ rolname: string }>(
+          own.url,
+          "SELECT rolname FROM pg_roles WHERE rolname LIKE 'mc_test_%' ORDER BY 1",
+        )
+      ).map((r) => r.rolname);
+    await query(own.url, 'DO $$ BEGIN CREATE ROLE mc_test_existing; EXCEPTION WHEN duplicate_object THEN NULL; END $$');
+    {
+      await using server = await startUrl(own.url);
+      await using db = await server.createDatabase('role');
+      await db.useRole('mc_test_created');
+      await db.useRole('mc_test_existing');
+      const owner = await query<{ owner: string }>(
         own.url,
-        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'mc_test_%' ORDER BY 1",
-      )
-    ).map((r) => r.rolname);
-  await query(own.url, 'DO $$ BEGIN CREATE ROLE mc_test_existing; EXCEPTION WHEN duplicate_object THEN NULL; END $$');
-  {
-    await using server = await startUrl(own.url);
-    await using db = await server.createDatabase('role');
-    await db.useRole('mc_test_created');
-    await db.useRole('mc_test_existing');
-    const owner = await query<{ owner: string }>(
-      own.url,
-      `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = '${db.name}'`,
-    );
-    assert.deepEqual(owner, [{ owner: 'mc_test_existing' }]);
-    assert.deepEqual(await roles(), ['mc_test_created', 'mc_test_existing']);
-  }
-  assert.deepEqual(await roles(), ['mc_test_existing']);
-  await query(own.url, 'DROP ROLE mc_test_existing');
-});
+        `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = '${db.name}'`,
+      );
+      assert.deepEqual(owner, [{ owner: 'mc_test_existing' }]);
+      assert.deepEqual(await roles(), ['mc_test_created', 'mc_test_existing']);
+    }
+    assert.deepEqual(await roles(), ['mc_test_existing']);
+    await query(own.url, 'DROP ROLE mc_test_existing');
+  },
+);

@@ -42,9 +42,11 @@ export interface UrlOptions {
 /** Removes the scratch databases and run roles of runs that are gone (killed before they could). */
 async function sweepGone(admin: pg.Client): Promise<void> {
   const { rows } = await admin.query<{ kind: string; name: string; mark: string | null }>(
-    `SELECT 'database' AS kind, datname AS name, shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname LIKE 'migrate\_check\_%'
+    `SELECT 'database' AS kind, datname AS name, shobj_description(oid, 'pg_database') AS mark
+     FROM pg_database WHERE datname LIKE 'migrate\_check\_%'
      UNION ALL
-     SELECT 'role', rolname, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname LIKE 'migrate\_check\_run\_%'
+     SELECT 'role', rolname, shobj_description(oid, 'pg_authid')
+     FROM pg_roles WHERE rolname LIKE 'migrate\_check\_run\_%'
      ORDER BY 1`,
   );
   for (const { kind, name, mark } of rows) {
@@ -74,7 +76,8 @@ async function createRunRole(admin: pg.Client): Promise<RunRole | null> {
   };
   const quoted = pg.escapeIdentifier(role.name);
   await admin.query(
-    `CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${pg.escapeLiteral(role.password)}`,
+    `CREATE ROLE ${quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ` +
+      `NOREPLICATION NOBYPASSRLS PASSWORD ${pg.escapeLiteral(role.password)}`,
   );
   await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(ownerMark())}`);
   // A CREATEROLE user (not superuser) must be a member to make the role own a database.
@@ -107,7 +110,8 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
   } catch (error) {
     await admin.end().catch(() => {});
     throw new DatabaseError(
-      `Could not connect to ${redact(url)}: ${errorMessage(error)}. Check that the server is running and the URL is right, or leave --database-url out to use the embedded Postgres.`,
+      `Could not connect to ${redact(url)}: ${errorMessage(error)}. Check that the server is ` +
+        `running and the URL is right, or leave --database-url out to use the embedded Postgres.`,
     );
   }
   const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
@@ -146,7 +150,8 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
       } catch (error) {
         throw new DatabaseError(
           `Could not create a scratch database on ${redact(url)}: ${errorMessage(error)}. ` +
-            'The user in the URL needs the CREATEDB privilege (ALTER ROLE <user> CREATEDB), or leave --database-url out to use the embedded Postgres.',
+            'The user in the URL needs the CREATEDB privilege (ALTER ROLE <user> ' +
+            'CREATEDB), or leave --database-url out to use the embedded Postgres.',
         );
       }
     },

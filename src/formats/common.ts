@@ -46,7 +46,8 @@ export function ignore(
       severity,
       file: at(directory, file),
       line: null,
-      message: `${file} looks like a migration, but ${reason.replace(/^./, (c) => c.toLowerCase())}: it will never run.`,
+      message:
+        `${file} looks like a migration, ` + `but ${reason.replace(/^./, (c) => c.toLowerCase())}: it will never run.`,
       help: LEFTOVER.test(file)
         ? 'Delete the leftover copy.'
         : 'Rename the file to the naming pattern of your migration tool, or move it out of the migration directory.',
@@ -93,8 +94,12 @@ export function duplicate(
     check: 'duplicate-version',
     file: at(directory, file),
     line: null,
-    message: `${file} and ${posix.basename(kept)} are both version ${version}: ${consequence}. migrate-check replayed only ${posix.basename(kept)}.`,
-    help: 'Renumber the newer migration so every version is unique (a merge of two branches that each added one is the usual cause).',
+    message:
+      `${file} and ${posix.basename(kept)} are both version ${version}: ${consequence}. ` +
+      `migrate-check replayed only ${posix.basename(kept)}.`,
+    help:
+      'Renumber the newer migration so every version is unique (a ' +
+      'merge of two branches that each added one is the usual cause).',
   });
 }
 

@@ -19,21 +19,27 @@ export interface ConformanceCase {
  * with a directory that exercises its ordering.
  */
 export function formatConformance(format: Format, sample: ConformanceCase): void {
-  test(`${format.id}: detection ${sample.detected === false ? 'leaves its layout to an explicit format' : 'picks it, and nothing else, for its own layout'}`, async () => {
-    const dir = memoryDirectory('db', sample.files);
-    if (sample.detected === false) {
-      const picked = await detectFormat(dir).then(
-        (f) => f.id,
-        () => null,
-      );
-      assert.notEqual(picked, format.id);
-    } else {
-      assert.equal(await format.detect(dir, Object.keys(sample.files)), true);
-      assert.equal((await detectFormat(dir)).id, format.id);
-    }
-    const other = memoryDirectory('db', { 'README.md': '# notes', 'schema.rb': '' });
-    assert.equal(await format.detect(other, await other.list()), false);
-  });
+  test(
+    `${format.id}: detection ` +
+      (sample.detected === false
+        ? 'leaves its layout to an explicit format'
+        : 'picks it, and nothing else, for its own layout'),
+    async () => {
+      const dir = memoryDirectory('db', sample.files);
+      if (sample.detected === false) {
+        const picked = await detectFormat(dir).then(
+          (f) => f.id,
+          () => null,
+        );
+        assert.notEqual(picked, format.id);
+      } else {
+        assert.equal(await format.detect(dir, Object.keys(sample.files)), true);
+        assert.equal((await detectFormat(dir)).id, format.id);
+      }
+      const other = memoryDirectory('db', { 'README.md': '# notes', 'schema.rb': '' });
+      assert.equal(await format.detect(other, await other.list()), false);
+    },
+  );
 
   test(`${format.id}: orders migrations exactly as the tool does`, async () => {
     const set = await format.load(memoryDirectory('db', sample.files), sample.options);

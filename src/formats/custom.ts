@@ -20,7 +20,8 @@ export function customPattern(settings: CustomSettings): RegExp {
   for (const group of ['version', 'name']) {
     if (!(group in groups)) {
       throw new ConfigError(
-        `\`custom.pattern\` has no named group \`${group}\`. Write e.g. "^(?<version>\\\\d+)_(?<name>.+)\\\\.(?<direction>up|down)\\\\.sql$".`,
+        `\`custom.pattern\` has no named group \`${group}\`. Write e.g. ` +
+          `"^(?<version>\\\\d+)_(?<name>.+)\\\\.(?<direction>up|down)\\\\.sql$".`,
       );
     }
   }
@@ -57,7 +58,8 @@ export const custom: Format = {
     const settings = options?.custom;
     if (!settings) {
       throw new ConfigError(
-        '`format: custom` needs a `custom` section in the config, e.g. { "pattern": "^(?<version>\\\\d+)-(?<name>.+)\\\\.sql$", "ordering": "numeric" }.',
+        '`format: custom` needs a `custom` section in the config, e.g. { "pattern": ' +
+          '"^(?<version>\\\\d+)-(?<name>.+)\\\\.sql$", "ordering": "numeric" }.',
       );
     }
     const pattern = customPattern(settings);
@@ -86,12 +88,14 @@ export const custom: Format = {
       const side = UP.test(direction) ? 'up' : DOWN.test(direction) ? 'down' : null;
       if (!side) {
         throw new ConfigError(
-          `${at(directory, file)}: the \`direction\` group matched \`${direction}\`; it must be up or down (or do/undo). Adjust \`custom.pattern\`.`,
+          `${at(directory, file)}: the \`direction\` group matched \`${direction}\`; ` +
+            `it must be up or down (or do/undo). Adjust \`custom.pattern\`.`,
         );
       }
       if (settings.ordering === 'numeric' && !/^\d+$/.test(version)) {
         throw new InputError(
-          `${at(directory, file)}: version \`${version}\` is not a number, but \`custom.ordering\` is numeric. Use \`ordering: lexical\` or fix the pattern.`,
+          `${at(directory, file)}: version \`${version}\` is not a number, but ` +
+            `\`custom.ordering\` is numeric. Use \`ordering: lexical\` or fix the pattern.`,
         );
       }
       const rank = settings.prefer ? settings.prefer.indexOf(variant) : 0;

@@ -34,38 +34,56 @@ const chunks = async (sql: string, breakpoints = true) =>
   ).migrations[0]!.up!.units.map((u) => u.sql);
 const problems = (set: MigrationSet) => (set.problems ?? []).map((p) => [p.check, p.file]);
 
-test("drizzle migrator.ts readMigrationFiles: the journal's list decides the order, not idx or the file names", async () => {
-  const entries = JSON.stringify({
-    entries: [
-      { idx: 1, when: 1, tag: '0001_b' },
-      { idx: 0, when: 2, tag: '0000_a' },
-    ],
-  });
-  const set = await load({ '0000_a.sql': 'select 1;', '0001_b.sql': 'select 2;', 'meta/_journal.json': entries });
-  assert.deepEqual(
-    set.migrations.map((m) => m.version),
-    ['0001', '0000'],
-  );
-});
+test(
+  "drizzle migrator.ts readMigrationFiles: the journal's " + 'list decides the order, not idx or the file names',
+  async () => {
+    const entries = JSON.stringify({
+      entries: [
+        { idx: 1, when: 1, tag: '0001_b' },
+        { idx: 0, when: 2, tag: '0000_a' },
+      ],
+    });
+    const set = await load({ '0000_a.sql': 'select 1;', '0001_b.sql': 'select 2;', 'meta/_journal.json': entries });
+    assert.deepEqual(
+      set.migrations.map((m) => m.version),
+      ['0001', '0000'],
+    );
+  },
+);
 
-test('drizzle migrator.ts readMigrationFiles: split at every `--> statement-breakpoint`; a chunk of two statements is one query', async () => {
-  assert.deepEqual(
-    await chunks('CREATE TABLE a (x int);--> statement-breakpoint\nCREATE TABLE b (x int); CREATE TABLE c (x int);\n'),
-    ['CREATE TABLE a (x int);', 'CREATE TABLE b (x int); CREATE TABLE c (x int);\n'],
-  );
-});
+test(
+  'drizzle migrator.ts readMigrationFiles: split at every `--> ' +
+    'statement-breakpoint`; a chunk of two statements is one query',
+  async () => {
+    assert.deepEqual(
+      await chunks(
+        'CREATE TABLE a (x int);--> statement-breakpoint\nCREATE TABLE b (x int); CREATE TABLE c (x int);\n',
+      ),
+      ['CREATE TABLE a (x int);', 'CREATE TABLE b (x int); CREATE TABLE c (x int);\n'],
+    );
+  },
+);
 
-test('drizzle migrator.ts readMigrationFiles: `breakpoints: false` in the journal does not stop the split', async () => {
-  assert.equal((await chunks('select 1;\n--> statement-breakpoint\nselect 2;', false)).length, 2);
-});
+test(
+  'drizzle migrator.ts readMigrationFiles: `breakpoints: ' + 'false` in the journal does not stop the split',
+  async () => {
+    assert.equal((await chunks('select 1;\n--> statement-breakpoint\nselect 2;', false)).length, 2);
+  },
+);
 
-test('drizzle migrator.ts readMigrationFiles: the split is textual: the marker inside a string literal splits too', async () => {
-  assert.deepEqual(await chunks("select '--> statement-breakpoint';"), ["select '", "';"]);
-});
+test(
+  'drizzle migrator.ts readMigrationFiles: the split is ' + 'textual: the marker inside a string literal splits too',
+  async () => {
+    assert.deepEqual(await chunks("select '--> statement-breakpoint';"), ["select '", "';"]);
+  },
+);
 
-test('drizzle migrator.ts readMigrationFiles: only the exact marker splits (`-->statement-breakpoint` does not)', async () => {
-  assert.equal((await chunks('select 1;\n-->statement-breakpoint\nselect 2;')).length, 1);
-});
+test(
+  'drizzle migrator.ts readMigrationFiles: only the exact ' + 'marker splits (`-->statement-breakpoint` does not)',
+  async () => {
+    assert.equal((await chunks('select 1;\n-->statement-breakpoint\nselect 2;')).length, 1);
+  },
+);
 
 test('drizzle-kit generate --custom: a file holding only its comment is sent, and does nothing', async () => {
   assert.deepEqual(await chunks('-- Custom SQL migration file, put your code below! --'), [
@@ -73,27 +91,38 @@ test('drizzle-kit generate --custom: a file holding only its comment is sent, an
   ]);
 });
 
-test('drizzle migrator.ts readMigrationFiles: a journal entry without its file stops the migrator ("No file … found") before anything runs', async () => {
-  const set = await load({
-    '0000_a.sql': 'select 1;',
-    'meta/_journal.json': journal([
-      ['0000_a', 1],
-      ['0001_gone', 2],
-    ]),
-  });
-  assert.deepEqual(problems(set), [['parse-error', 'drizzle/meta/_journal.json']]);
-  assert.match(
-    set.problems![0]!.message,
-    /0001_gone\.sql does not exist: the drizzle migrator stops before it applies any migration \("No file 0001_gone\.sql found"\)/,
-  );
-});
+test(
+  'drizzle migrator.ts readMigrationFiles: a journal entry without ' +
+    'its file stops the migrator ("No file … found") before anything runs',
+  async () => {
+    const set = await load({
+      '0000_a.sql': 'select 1;',
+      'meta/_journal.json': journal([
+        ['0000_a', 1],
+        ['0001_gone', 2],
+      ]),
+    });
+    assert.deepEqual(problems(set), [['parse-error', 'drizzle/meta/_journal.json']]);
+    assert.match(
+      set.problems![0]!.message,
+      new RegExp(
+        /0001_gone\.sql does not exist: the drizzle migrator stops before it applies any migration /.source +
+          /\("No file 0001_gone\.sql found"\)/.source,
+      ),
+    );
+  },
+);
 
-test('drizzle migrator.ts readMigrationFiles: without meta/_journal.json the migrator refuses ("Can\'t find meta/_journal.json file")', async () => {
-  await assert.rejects(
-    load({ '0000_a.sql': 'select 1;' }),
-    /drizzle\/meta\/_journal\.json does not exist: drizzle runs only what its journal lists/,
-  );
-});
+test(
+  'drizzle migrator.ts readMigrationFiles: without meta/_journal.json ' +
+    'the migrator refuses ("Can\'t find meta/_journal.json file")',
+  async () => {
+    await assert.rejects(
+      load({ '0000_a.sql': 'select 1;' }),
+      /drizzle\/meta\/_journal\.json does not exist: drizzle runs only what its journal lists/,
+    );
+  },
+);
 
 test('drizzle migrator.ts readMigrationFiles: a journal that is not JSON is refused (JSON.parse throws)', async () => {
   await assert.rejects(load({ 'meta/_journal.json': '{"entries": [' }), /is not valid JSON/);
@@ -112,21 +141,26 @@ test('drizzle migrator.ts readMigrationFiles: a `.sql` file the journal does not
   assert.deepEqual(problems(set), [['naming', 'drizzle/0001_lost.sql']]);
 });
 
-test('drizzle pg-core dialect.ts migrate(): bookkeeping is drizzle.__drizzle_migrations (id serial, hash text not null, created_at bigint)', async () => {
-  const set = await load({ '0000_a.sql': 'select 1;', 'meta/_journal.json': journal([['0000_a', 1]]) });
-  const norm = (sql: string) =>
-    sql
-      .replace(/\s+/g, ' ')
-      .replace(/\s*([(),;])\s*/g, '$1')
-      .trim()
-      .toLowerCase();
-  assert.equal(
-    norm(set.bookkeeping),
-    norm(
-      'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint )',
-    ),
-  );
-});
+test(
+  'drizzle pg-core dialect.ts migrate(): bookkeeping is ' +
+    'drizzle.__drizzle_migrations (id serial, hash text not null, created_at bigint)',
+  async () => {
+    const set = await load({ '0000_a.sql': 'select 1;', 'meta/_journal.json': journal([['0000_a', 1]]) });
+    const norm = (sql: string) =>
+      sql
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([(),;])\s*/g, '$1')
+        .trim()
+        .toLowerCase();
+    assert.equal(
+      norm(set.bookkeeping),
+      norm(
+        'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS ' +
+          '"drizzle"."__drizzle_migrations" ( id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint )',
+      ),
+    );
+  },
+);
 
 test('drizzle pg-core dialect.ts migrate(): every pending migration in one transaction', async () => {
   const set = await load({
@@ -223,31 +257,37 @@ for (const [name, entry, message] of brokenTimes) {
   });
 }
 
-test('drizzle node-postgres.test.ts "migrator : default migration strategy": drizzle2/pg (journal version 5, dialect "pg")', async () => {
-  const set = await load({
-    '0000_puzzling_flatman.sql':
-      'CREATE TABLE IF NOT EXISTS "all_columns" (\n\t"smallint" smallint,\n\t"intervaldef" interval DEFAULT \'10 days\'\n);',
-    '0001_test.sql':
-      'CREATE TABLE IF NOT EXISTS "users12" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"name" text NOT NULL,\n\t"email" text NOT NULL\n);',
-    'meta/0000_snapshot.json': '{}',
-    'meta/_journal.json': journal(
+test(
+  'drizzle node-postgres.test.ts "migrator : default migration ' +
+    'strategy": drizzle2/pg (journal version 5, dialect "pg")',
+  async () => {
+    const set = await load({
+      '0000_puzzling_flatman.sql':
+        'CREATE TABLE IF NOT EXISTS "all_columns" (\n\t"smallint" smallint,\n' +
+        '\t"intervaldef" interval DEFAULT \'10 days\'\n);',
+      '0001_test.sql':
+        'CREATE TABLE IF NOT EXISTS "users12" (\n\t"id" serial PRIMARY KEY NOT NULL,\n' +
+        '\t"name" text NOT NULL,\n\t"email" text NOT NULL\n);',
+      'meta/0000_snapshot.json': '{}',
+      'meta/_journal.json': journal(
+        [
+          ['0000_puzzling_flatman', 1680271923328],
+          ['0001_test', 1680271923329],
+        ],
+        '5',
+        'pg',
+      ),
+    });
+    assert.deepEqual(problems(set), []);
+    assert.deepEqual(
+      set.migrations.map((m) => [m.version, m.name, m.up?.units.length]),
       [
-        ['0000_puzzling_flatman', 1680271923328],
-        ['0001_test', 1680271923329],
+        ['0000', 'puzzling_flatman', 1],
+        ['0001', 'test', 1],
       ],
-      '5',
-      'pg',
-    ),
-  });
-  assert.deepEqual(problems(set), []);
-  assert.deepEqual(
-    set.migrations.map((m) => [m.version, m.name, m.up?.units.length]),
-    [
-      ['0000', 'puzzling_flatman', 1],
-      ['0001', 'test', 1],
-    ],
-  );
-});
+    );
+  },
+);
 
 describe('drizzle pg-core dialect.ts migrate() on a real server: one transaction for the pending set', () => {
   let server: EmbeddedServer;
@@ -258,7 +298,9 @@ describe('drizzle pg-core dialect.ts migrate() on a real server: one transaction
     await server?.[Symbol.asyncDispose]();
   });
   const ENUM = {
-    '0000_init.sql': `CREATE TYPE "status" AS ENUM('active');--> statement-breakpoint\nCREATE TABLE "items" ("id" serial PRIMARY KEY, "status" "status" DEFAULT 'active' NOT NULL);`,
+    '0000_init.sql':
+      `CREATE TYPE "status" AS ENUM('active');--> statement-breakpoint\n` +
+      `CREATE TABLE "items" ("id" serial PRIMARY KEY, "status" "status" DEFAULT 'active' NOT NULL);`,
     '0001_add_archived.sql': `ALTER TYPE "status" ADD VALUE 'archived';`,
     '0002_default_archived.sql': `ALTER TABLE "items" ALTER COLUMN "status" SET DEFAULT 'archived';`,
     'meta/_journal.json': journal([
@@ -275,34 +317,40 @@ describe('drizzle pg-core dialect.ts migrate() on a real server: one transaction
     return { set, result: await applyTogether(client, [first!], pending) };
   };
 
-  test('a new enum value used by the next migration fails together ("unsafe use of new value"), at that migration', async () => {
-    await using db = await server.createDatabase('drizzle-together');
-    const client = await db.connect(undefined, 'admin');
-    try {
-      const { result } = await together(client);
-      assert.deepEqual(result.versions, ['0001', '0002']);
-      assert.equal(result.error?.code, '55P04');
-      assert.match(result.error?.message ?? '', /unsafe use of new value "archived"/);
-      assert.equal(result.error?.file, 'drizzle/0002_default_archived.sql');
-      // The failure rolls the whole deploy back: 0001's value is gone with it.
-      const { rows } = await client.query(`select enum_range(null::status)::text as values`);
-      assert.equal(rows[0].values, '{active}');
-    } finally {
-      await client.end();
-    }
-  });
+  test(
+    'a new enum value used by the next migration fails ' + 'together ("unsafe use of new value"), at that migration',
+    async () => {
+      await using db = await server.createDatabase('drizzle-together');
+      const client = await db.connect(undefined, 'admin');
+      try {
+        const { result } = await together(client);
+        assert.deepEqual(result.versions, ['0001', '0002']);
+        assert.equal(result.error?.code, '55P04');
+        assert.match(result.error?.message ?? '', /unsafe use of new value "archived"/);
+        assert.equal(result.error?.file, 'drizzle/0002_default_archived.sql');
+        // The failure rolls the whole deploy back: 0001's value is gone with it.
+        const { rows } = await client.query(`select enum_range(null::status)::text as values`);
+        assert.equal(rows[0].values, '{active}');
+      } finally {
+        await client.end();
+      }
+    },
+  );
 
-  test('a type created in the same deploy takes new values at once: the whole journal on a new database applies', async () => {
-    await using db = await server.createDatabase('drizzle-fresh');
-    const client = await db.connect(undefined, 'admin');
-    try {
-      const set = await load(ENUM);
-      await client.query(set.bookkeeping);
-      assert.equal((await applyTogether(client, [], set.migrations)).error, null);
-    } finally {
-      await client.end();
-    }
-  });
+  test(
+    'a type created in the same deploy takes new values ' + 'at once: the whole journal on a new database applies',
+    async () => {
+      await using db = await server.createDatabase('drizzle-fresh');
+      const client = await db.connect(undefined, 'admin');
+      try {
+        const set = await load(ENUM);
+        await client.query(set.bookkeeping);
+        assert.equal((await applyTogether(client, [], set.migrations)).error, null);
+      } finally {
+        await client.end();
+      }
+    },
+  );
 
   test('the same files one transaction each (the per-migration replay) apply', async () => {
     await using db = await server.createDatabase('drizzle-apart');

@@ -14,7 +14,8 @@ export function readJournal(text: string, where: string): JournalEntry[] {
     raw = JSON.parse(text);
   } catch (error) {
     throw new InputError(
-      `${where} is not valid JSON (${(error as Error).message}). Regenerate it with \`drizzle-kit generate\` or fix the merge conflict in it.`,
+      `${where} is not valid JSON (${(error as Error).message}). Regenerate ` +
+        `it with \`drizzle-kit generate\` or fix the merge conflict in it.`,
     );
   }
   const entries = (raw as { entries?: unknown } | null)?.entries;
@@ -33,10 +34,19 @@ export function journalTime(when: unknown): number | string {
   if (typeof when === 'number' && Number.isSafeInteger(when)) return when;
   if (typeof when === 'string' && /^-?\d+$/.test(when) && Number.isSafeInteger(Number(when))) return Number(when);
   if (when === undefined) {
-    return 'it has no `when`: on a new database the migrator fails recording it (the insert into __drizzle_migrations has no value, a syntax error) and applies nothing; on a migrated one it skips it';
+    return (
+      'it has no `when`: on a new database the migrator fails recording it (the insert into ' +
+      '__drizzle_migrations has no value, a syntax error) and applies nothing; on a migrated one it skips it'
+    );
   }
   if (when === null) {
-    return '`when` is null: the migrator records it with created_at NULL, takes that row for the latest from then on, and applies every migration again on the next deploy';
+    return (
+      '`when` is null: the migrator records it with created_at NULL, takes that row ' +
+      'for the latest from then on, and applies every migration again on the next deploy'
+    );
   }
-  return `\`when\` is ${JSON.stringify(when)}, not an integer: the migrator fails recording it in created_at (bigint) and applies nothing`;
+  return (
+    `\`when\` is ${JSON.stringify(when)}, not an integer: the migrator ` +
+    `fails recording it in created_at (bigint) and applies nothing`
+  );
 }

@@ -38,22 +38,26 @@ test('drizzle: split at statement breakpoints, each chunk with the line it start
   );
 });
 
-test('drizzle: a .sql file missing from the journal is a naming error; a journal entry without its file is a parse-error', async () => {
-  const set = await drizzle.load(
-    memoryDirectory('d', {
-      '0000_a.sql': '',
-      '0001_lost.sql': '',
-      'meta/_journal.json': journal('0000_a', '0002_gone'),
-    }),
-  );
-  assert.deepEqual(
-    set.problems?.map((p) => [p.check, p.file]),
-    [
-      ['parse-error', 'd/meta/_journal.json'],
-      ['naming', 'd/0001_lost.sql'],
-    ],
-  );
-});
+test(
+  'drizzle: a .sql file missing from the journal is a naming ' +
+    'error; a journal entry without its file is a parse-error',
+  async () => {
+    const set = await drizzle.load(
+      memoryDirectory('d', {
+        '0000_a.sql': '',
+        '0001_lost.sql': '',
+        'meta/_journal.json': journal('0000_a', '0002_gone'),
+      }),
+    );
+    assert.deepEqual(
+      set.problems?.map((p) => [p.check, p.file]),
+      [
+        ['parse-error', 'd/meta/_journal.json'],
+        ['naming', 'd/0001_lost.sql'],
+      ],
+    );
+  },
+);
 
 test('drizzle: a broken journal is refused with the file and how to fix it', async () => {
   await assert.rejects(

@@ -33,7 +33,8 @@ export const drizzle: Format = {
   looksLike: '`0000_brave_hulk.sql` + `meta/_journal.json`',
   hasDowns: false,
   noTransactionHelp:
-    'The drizzle migrator runs every migration inside one transaction: run this statement outside it (e.g. a separate script after `migrate()`).',
+    'The drizzle migrator runs every migration inside one transaction: run ' +
+    'this statement outside it (e.g. a separate script after `migrate()`).',
 
   async detect(_directory, files) {
     return files.includes(JOURNAL);
@@ -45,7 +46,8 @@ export const drizzle: Format = {
     const files = await directory.list();
     if (!files.includes(JOURNAL)) {
       throw new InputError(
-        `${at(directory, JOURNAL)} does not exist: drizzle runs only what its journal lists. Point the path at the folder drizzle-kit writes to (the one holding \`meta/\`).`,
+        `${at(directory, JOURNAL)} does not exist: drizzle runs only what its journal lists. ` +
+          `Point the path at the folder drizzle-kit writes to (the one holding \`meta/\`).`,
       );
     }
     const journal = readJournal(await directory.read(JOURNAL), at(directory, JOURNAL));
@@ -61,7 +63,9 @@ export const drizzle: Format = {
           check: 'parse-error',
           file: at(directory, JOURNAL),
           line: null,
-          message: `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle migrator stops before it applies any migration ("No file ${file} found").`,
+          message:
+            `The journal lists \`${entry.tag}\` but ${file} does not exist: the drizzle ` +
+            `migrator stops before it applies any migration ("No file ${file} found").`,
           help: 'Restore the file, or regenerate the journal with `drizzle-kit generate`.',
         });
         migrations.push({ version, name, up: null, down: null });
@@ -74,7 +78,9 @@ export const drizzle: Format = {
           file: at(directory, JOURNAL),
           line: null,
           message: `The journal entry \`${entry.tag}\` is broken: ${when}.`,
-          help: 'Set its `when` to the time the migration was generated, in milliseconds (as `drizzle-kit generate` writes it), later than every entry before it.',
+          help:
+            'Set its `when` to the time the migration was generated, in milliseconds ' +
+            '(as `drizzle-kit generate` writes it), later than every entry before it.',
         });
       }
       // On a database already migrated past a later `when`, the migrator skips this entry.
@@ -86,9 +92,13 @@ export const drizzle: Format = {
           file: at(directory, file),
           line: null,
           message:
-            `${entry.tag}'s journal time (when: ${when}) is not after ${later.version}_${later.name}'s (${newest}), which comes before it: ` +
-            `the drizzle migrator applies only entries newer than the last one applied, so it skips ${entry.tag} on every database already migrated to ${later.version}.`,
-          help: 'Regenerate the migration after merging (`drizzle-kit generate` gives it a new time), or set its `when` in meta/_journal.json later than every entry before it.',
+            `${entry.tag}'s journal time (when: ${when}) is not ` +
+            `after ${later.version}_${later.name}'s (${newest}), which comes before it: ` +
+            `the drizzle migrator applies only entries newer than the last one applied, so ` +
+            `it skips ${entry.tag} on every database already migrated to ${later.version}.`,
+          help:
+            'Regenerate the migration after merging (`drizzle-kit generate` gives it a new ' +
+            'time), or set its `when` in meta/_journal.json later than every entry before it.',
         });
       }
       migrations.push({
@@ -109,7 +119,9 @@ export const drizzle: Format = {
           file: at(directory, file),
           line: null,
           message: `${file} is not in meta/_journal.json: the drizzle migrator will never run it.`,
-          help: 'Add it to the journal by regenerating with `drizzle-kit generate` (or delete it if it was abandoned); a file copied in by hand or lost in a merge of the journal is the usual cause.',
+          help:
+            'Add it to the journal by regenerating with `drizzle-kit generate` (or delete it if it was ' +
+            'abandoned); a file copied in by hand or lost in a merge of the journal is the usual cause.',
         });
       } else if (file.startsWith('meta/')) {
         ignored.push({ file, reason: "drizzle-kit's own metadata" });
@@ -126,7 +138,8 @@ export const drizzle: Format = {
       pendingTogether: true,
       // drizzle-orm pg-core dialect, migrate().
       bookkeeping:
-        'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
+        'CREATE SCHEMA IF NOT EXISTS "drizzle"; CREATE TABLE IF NOT EXISTS ' +
+        '"drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)',
     };
   },
 };

@@ -26,12 +26,14 @@ export const flyway: Format = {
   hasDowns: true,
   missingDown: ({ file, version, directory }) => ({
     message:
-      `${file} has no undo migration (\`U${version}__….sql\`), while other migrations in ${directory} do: \`flyway undo\` has nothing ` +
+      `${file} has no undo migration (\`U${version}__….sql\`), while ` +
+      `other migrations in ${directory} do: \`flyway undo\` has nothing ` +
       `to run for version ${version}, so a rollback cannot go past it.`,
     help: `Write the \`U${version}__\` file that undoes this migration.`,
   }),
   noTransactionHelp:
-    'Add `executeInTransaction=false` to a `<migration>.sql.conf` file beside the migration (Flyway runs it in a transaction otherwise, ' +
+    'Add `executeInTransaction=false` to a `<migration>.sql.conf` file ' +
+    'beside the migration (Flyway runs it in a transaction otherwise, ' +
     'even alone, for statements its parser does not know need none, such as `REINDEX INDEX … CONCURRENTLY`).',
   placeholderSyntax: /\$\{[^}\s]+\}/g,
   builtinPlaceholders: { '${flyway:defaultSchema}': 'public', '${flyway:table}': 'flyway_schema_history' },
@@ -163,7 +165,11 @@ export const flyway: Format = {
       problems,
       // Flyway's PostgreSQL createMetaDataTable.sql.
       bookkeeping: [
-        'CREATE TABLE IF NOT EXISTS "public"."flyway_schema_history" ("installed_rank" INT NOT NULL, "version" VARCHAR(50), "description" VARCHAR(200) NOT NULL, "type" VARCHAR(20) NOT NULL, "script" VARCHAR(1000) NOT NULL, "checksum" INTEGER, "installed_by" VARCHAR(100) NOT NULL, "installed_on" TIMESTAMP NOT NULL DEFAULT now(), "execution_time" INTEGER NOT NULL, "success" BOOLEAN NOT NULL, CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY ("installed_rank"))',
+        'CREATE TABLE IF NOT EXISTS "public"."flyway_schema_history" ("installed_rank" INT NOT NULL, ' +
+          '"version" VARCHAR(50), "description" VARCHAR(200) NOT NULL, "type" VARCHAR(20) NOT NULL, ' +
+          '"script" VARCHAR(1000) NOT NULL, "checksum" INTEGER, "installed_by" VARCHAR(100) NOT NULL, ' +
+          '"installed_on" TIMESTAMP NOT NULL DEFAULT now(), "execution_time" INTEGER NOT NULL, "success" ' +
+          'BOOLEAN NOT NULL, CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY ("installed_rank"))',
         'CREATE INDEX IF NOT EXISTS "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" ("success")',
       ].join('; '),
     };

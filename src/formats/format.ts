@@ -56,7 +56,10 @@ export interface Format {
    * Without it the finding says a rollback has nothing to run.
    */
   missingDown?(up: MissingDown): { message: string; help: string; severity?: 'warning' };
-  /** One imperative sentence: how to make the tool run a migration outside a transaction (for the transaction check). */
+  /**
+   * One imperative sentence: how to make the tool run a migration outside a transaction
+   * (for the transaction check).
+   */
   readonly noTransactionHelp: string;
 }
 

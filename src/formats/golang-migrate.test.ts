@@ -31,20 +31,23 @@ test('golang-migrate: 3-digit, 6-digit and 14-digit versions all order numerical
   );
 });
 
-test('golang-migrate: pairs up and down by version and sends each file whole, as one implicit transaction', async () => {
-  const set = await golangMigrate.load(
-    memoryDirectory('m', {
-      '1_a.up.sql': 'create table a ();\ncreate table b ();',
-      '1_a.down.sql': 'drop table b; drop table a;',
-    }),
-  );
-  const [m] = set.migrations;
-  assert.equal(m?.name, 'a');
-  assert.deepEqual(m?.up?.units, [{ sql: 'create table a ();\ncreate table b ();', line: 1, column: 1 }]);
-  assert.equal(m?.up?.transaction, 'implicit');
-  assert.equal(m?.down?.file, 'm/1_a.down.sql');
-  assert.match(set.bookkeeping, /schema_migrations \(version bigint not null primary key, dirty boolean not null\)/);
-});
+test(
+  'golang-migrate: pairs up and down by version and ' + 'sends each file whole, as one implicit transaction',
+  async () => {
+    const set = await golangMigrate.load(
+      memoryDirectory('m', {
+        '1_a.up.sql': 'create table a ();\ncreate table b ();',
+        '1_a.down.sql': 'drop table b; drop table a;',
+      }),
+    );
+    const [m] = set.migrations;
+    assert.equal(m?.name, 'a');
+    assert.deepEqual(m?.up?.units, [{ sql: 'create table a ();\ncreate table b ();', line: 1, column: 1 }]);
+    assert.equal(m?.up?.transaction, 'implicit');
+    assert.equal(m?.down?.file, 'm/1_a.down.sql');
+    assert.match(set.bookkeeping, /schema_migrations \(version bigint not null primary key, dirty boolean not null\)/);
+  },
+);
 
 test('golang-migrate: files its runner ignores are listed with the reason', async () => {
   const set = await golangMigrate.load(
@@ -61,21 +64,24 @@ test('golang-migrate: files its runner ignores are listed with the reason', asyn
   );
 });
 
-test('golang-migrate: a duplicate version is a duplicate-version problem naming both files; the first is kept', async () => {
-  const set = await golangMigrate.load(memoryDirectory('m', { '1_a.up.sql': 'select 1', '01_b.up.sql': 'select 1' }));
-  assert.deepEqual(
-    set.migrations.map((m) => m.up?.file),
-    ['m/01_b.up.sql'],
-  );
-  assert.deepEqual(
-    set.problems?.map((p) => [p.check, p.file]),
-    [['duplicate-version', 'm/1_a.up.sql']],
-  );
-  assert.match(
-    set.problems![0]!.message,
-    /1_a\.up\.sql and 01_b\.up\.sql are both version 1: golang-migrate refuses to run the directory/,
-  );
-});
+test(
+  'golang-migrate: a duplicate version is a duplicate-version ' + 'problem naming both files; the first is kept',
+  async () => {
+    const set = await golangMigrate.load(memoryDirectory('m', { '1_a.up.sql': 'select 1', '01_b.up.sql': 'select 1' }));
+    assert.deepEqual(
+      set.migrations.map((m) => m.up?.file),
+      ['m/01_b.up.sql'],
+    );
+    assert.deepEqual(
+      set.problems?.map((p) => [p.check, p.file]),
+      [['duplicate-version', 'm/1_a.up.sql']],
+    );
+    assert.match(
+      set.problems![0]!.message,
+      /1_a\.up\.sql and 01_b\.up\.sql are both version 1: golang-migrate refuses to run the directory/,
+    );
+  },
+);
 
 test('auto-detection names the formats and tells the user to set one when nothing fits', async () => {
   assert.equal((await detectFormat(memoryDirectory('db', { '1_a.up.sql': '' }))).id, 'golang-migrate');

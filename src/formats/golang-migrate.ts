@@ -22,12 +22,14 @@ export const golangMigrate: Format = {
   // migrate.go newMigration: a missing down file becomes an "empty" migration that only sets the version.
   missingDown: ({ file, version, directory }) => ({
     message:
-      `${file} has no down migration, while other migrations in ${directory} do: \`migrate down\` runs nothing for version ${version} ` +
+      `${file} has no down migration, while other migrations in ${directory} ` +
+      `do: \`migrate down\` runs nothing for version ${version} ` +
       'and still records it as rolled back, so the schema keeps what its up did while the version says it is gone.',
     help: `Write \`${file.replace(/\.up\.sql$/, '.down.sql')}\` to undo this up.`,
   }),
   noTransactionHelp:
-    'Move the statement into a migration file of its own (golang-migrate runs a single-statement file outside a transaction block).',
+    'Move the statement into a migration file of its own (golang-migrate ' +
+    'runs a single-statement file outside a transaction block).',
 
   async detect(_directory, files) {
     return files.some((f) => !f.includes('/') && FILE.test(f) && f.endsWith('.sql'));

@@ -18,36 +18,39 @@ formatConformance(goose, {
   order: ['9', '10', '20240101120000'],
 });
 
-test('goose: splits a section at lines ending in `;`, keeps StatementBegin blocks whole, with their lines', async () => {
-  const text = [
-    '-- +goose Up',
-    '-- a comment before the statement is dropped',
-    'create table a (',
-    '  x int -- the comment; ends with a semicolon but inside a comment',
-    ');',
-    '-- +goose StatementBegin',
-    'create function f() returns int language plpgsql as $$',
-    'begin return 1; end; $$;',
-    '-- +goose StatementEnd',
-    '-- +goose Down',
-    'drop function f(); drop table a;',
-  ].join('\n');
-  const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }));
-  const [m] = set.migrations;
-  assert.deepEqual(
-    m?.up?.units.map((u) => [u.line, u.sql]),
-    [
-      [3, 'create table a (\n  x int -- the comment; ends with a semicolon but inside a comment\n);'],
-      [7, 'create function f() returns int language plpgsql as $$\nbegin return 1; end; $$;'],
-    ],
-  );
-  assert.deepEqual(
-    m?.down?.units.map((u) => u.sql),
-    ['drop function f(); drop table a;'],
-  );
-  assert.equal(m?.up?.transaction, 'wrapped');
-  assert.match(set.bookkeeping, /goose_db_version/);
-});
+test(
+  'goose: splits a section at lines ending in `;`, ' + 'keeps StatementBegin blocks whole, with their lines',
+  async () => {
+    const text = [
+      '-- +goose Up',
+      '-- a comment before the statement is dropped',
+      'create table a (',
+      '  x int -- the comment; ends with a semicolon but inside a comment',
+      ');',
+      '-- +goose StatementBegin',
+      'create function f() returns int language plpgsql as $$',
+      'begin return 1; end; $$;',
+      '-- +goose StatementEnd',
+      '-- +goose Down',
+      'drop function f(); drop table a;',
+    ].join('\n');
+    const set = await goose.load(memoryDirectory('db', { '1_a.sql': text }));
+    const [m] = set.migrations;
+    assert.deepEqual(
+      m?.up?.units.map((u) => [u.line, u.sql]),
+      [
+        [3, 'create table a (\n  x int -- the comment; ends with a semicolon but inside a comment\n);'],
+        [7, 'create function f() returns int language plpgsql as $$\nbegin return 1; end; $$;'],
+      ],
+    );
+    assert.deepEqual(
+      m?.down?.units.map((u) => u.sql),
+      ['drop function f(); drop table a;'],
+    );
+    assert.equal(m?.up?.transaction, 'wrapped');
+    assert.match(set.bookkeeping, /goose_db_version/);
+  },
+);
 
 test('goose: NO TRANSACTION runs both sections statement by statement without a transaction', async () => {
   const set = await goose.load(

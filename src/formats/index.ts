@@ -50,7 +50,8 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
     );
   }
   throw new ConfigError(
-    `\`${directory.path}\` fits more than one migration format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join('; ')}. ` +
+    `\`${directory.path}\` fits more than one migration ` +
+      `format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join('; ')}. ` +
       `Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${fits[0]!.id}\`.`,
   );
 }

@@ -31,8 +31,10 @@ export const plain: Format = {
   looksLike: '`001_create_users.sql`, `0002-add-index.sql` (up only)',
   hasDowns: false,
   noTransactionHelp:
-    'Your runner wraps each file in a transaction: run this statement outside it. If the runner has a no-transaction marker ' +
-    '(postgres-migrations: `-- postgres-migrations disable-transaction`), put it at the top of the file and set `no-transaction-marker` to it in the config.',
+    'Your runner wraps each file in a transaction: run this ' +
+    'statement outside it. If the runner has a no-transaction marker ' +
+    '(postgres-migrations: `-- postgres-migrations disable-transaction`), put it ' +
+    'at the top of the file and set `no-transaction-marker` to it in the config.',
 
   async detect(directory, files) {
     if (files.includes('meta/_journal.json')) return false; // drizzle's listing
@@ -82,7 +84,8 @@ export const plain: Format = {
       ignored,
       problems,
       bookkeeping:
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar PRIMARY KEY, applied_at timestamp DEFAULT now(), checksum varchar(64))',
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar ' +
+        'PRIMARY KEY, applied_at timestamp DEFAULT now(), checksum varchar(64))',
     };
   },
 };

@@ -13,14 +13,17 @@ formatConformance(prisma, {
   order: ['20240101000000', '20240102000000'],
 });
 
-test("prisma: each migration.sql is one query (implicit transaction), up only; the lock file is Prisma's own", async () => {
-  const set = await prisma.load(
-    memoryDirectory('m', { '20240101000000_init/migration.sql': 'create table a ();', 'migration_lock.toml': '' }),
-  );
-  assert.deepEqual(
-    set.migrations.map((m) => [m.version, m.name, m.up?.transaction, m.down]),
-    [['20240101000000', 'init', 'implicit', null]],
-  );
-  assert.deepEqual(set.problems, []);
-  assert.match(set.bookkeeping, /_prisma_migrations/);
-});
+test(
+  'prisma: each migration.sql is one query (implicit ' + "transaction), up only; the lock file is Prisma's own",
+  async () => {
+    const set = await prisma.load(
+      memoryDirectory('m', { '20240101000000_init/migration.sql': 'create table a ();', 'migration_lock.toml': '' }),
+    );
+    assert.deepEqual(
+      set.migrations.map((m) => [m.version, m.name, m.up?.transaction, m.down]),
+      [['20240101000000', 'init', 'implicit', null]],
+    );
+    assert.deepEqual(set.problems, []);
+    assert.match(set.bookkeeping, /_prisma_migrations/);
+  },
+);

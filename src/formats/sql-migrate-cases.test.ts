@@ -30,7 +30,8 @@ for (const [line, expected] of semicolons) {
     assert.equal(endsWithSemicolon(line), expected));
 }
 
-const FUNCTXT = `-- +migrate Up
+const FUNCTXT =
+  `-- +migrate Up
 CREATE TABLE IF NOT EXISTS histories (
   id                BIGSERIAL  PRIMARY KEY,
   created_at      timestamp with time zone  NOT NULL
@@ -42,7 +43,8 @@ returns void AS $$
 DECLARE
   create_query text;
 BEGIN
-  FOR create_query IN SELECT 'CREATE TABLE IF NOT EXISTS histories_' || TO_CHAR( d, 'YYYY_MM' ) || ' ( ) inherits ( histories );'
+  FOR create_query IN SELECT 'CREATE TABLE IF NOT EXISTS histories_' || TO_CHAR( d, 'YYYY_MM' ) ` +
+  `|| ' ( ) inherits ( histories );'
     FROM generate_series( $1, $2, '1 month' ) AS d
   LOOP
     EXECUTE create_query;
@@ -58,27 +60,37 @@ drop TABLE histories;
 `;
 const post = (name: string, end = ';') =>
   `CREATE TABLE ${name} (\n    id int NOT NULL,\n    PRIMARY KEY(id)\n)${end}\n`;
-const MULTITXT = `-- +migrate Up\n${post('post')}\n-- +migrate Down\nDROP TABLE post;\n\n-- +migrate Up\n${post('fancier_post')}\n-- +migrate Down\nDROP TABLE fancier_post;\n`;
+const MULTITXT =
+  `-- +migrate Up\n${post('post')}\n-- +migrate Down\nDROP TABLE post;\n\n` +
+  `-- +migrate Up\n${post('fancier_post')}\n-- +migrate Down\nDROP TABLE fancier_post;\n`;
 
-test('sql-migrate sqlparse_test.go TestSplitStatements functxt: 2 up, 2 down; the StatementBegin block is one statement', () => {
-  const parsed = ok(FUNCTXT);
-  assert.equal(parsed.up.length, 2);
-  assert.equal(parsed.down.length, 2);
-  assert.match(parsed.up[1]!.sql, /^CREATE OR REPLACE FUNCTION[^]*END LOOP;  -- LOOP END[^]*language plpgsql;$/);
-  assert.equal(parsed.up[1]!.line, 8);
-});
+test(
+  'sql-migrate sqlparse_test.go TestSplitStatements functxt: ' +
+    '2 up, 2 down; the StatementBegin block is one statement',
+  () => {
+    const parsed = ok(FUNCTXT);
+    assert.equal(parsed.up.length, 2);
+    assert.equal(parsed.down.length, 2);
+    assert.match(parsed.up[1]!.sql, /^CREATE OR REPLACE FUNCTION[^]*END LOOP;  -- LOOP END[^]*language plpgsql;$/);
+    assert.equal(parsed.up[1]!.line, 8);
+  },
+);
 
-test('sql-migrate sqlparse_test.go TestSplitStatements multitxt: Up and Down may alternate; each direction keeps file order', () => {
-  const parsed = ok(MULTITXT);
-  assert.deepEqual(
-    parsed.up.map((u) => u.sql.split(' ')[2]),
-    ['post', 'fancier_post'],
-  );
-  assert.deepEqual(
-    parsed.down.map((u) => u.sql),
-    ['DROP TABLE post;', 'DROP TABLE fancier_post;'],
-  );
-});
+test(
+  'sql-migrate sqlparse_test.go TestSplitStatements multitxt: ' +
+    'Up and Down may alternate; each direction keeps file order',
+  () => {
+    const parsed = ok(MULTITXT);
+    assert.deepEqual(
+      parsed.up.map((u) => u.sql.split(' ')[2]),
+      ['post', 'fancier_post'],
+    );
+    assert.deepEqual(
+      parsed.down.map((u) => u.sql),
+      ['DROP TABLE post;', 'DROP TABLE fancier_post;'],
+    );
+  },
+);
 
 const bad: [string, string, RegExp][] = [
   [
@@ -98,7 +110,8 @@ const bad: [string, string, RegExp][] = [
   ],
   [
     'trailing text after explicit StatementEnd (a second StatementBegin)',
-    `-- +migrate Up\n-- +migrate StatementBegin\n${post('post')}-- +migrate StatementBegin\nSELECT 'no semicolon'\n\n-- +migrate Down\nDROP TABLE post;\n`,
+    `-- +migrate Up\n-- +migrate StatementBegin\n${post('post')}-- +migrate StatementBegin\n` +
+      `SELECT 'no semicolon'\n\n-- +migrate Down\nDROP TABLE post;\n`,
     /The last statement must be ended by a semicolon/,
   ],
 ];
@@ -107,19 +120,26 @@ for (const [name, text, message] of bad) {
     assert.match(refused(text)?.message ?? '', message));
 }
 
-test('sql-migrate sqlparse_test.go TestJustComment: an unterminated Up before a Down that holds only a comment is refused', () => {
-  assert.match(
-    refused(`-- +migrate Up\n${post('post', '')}\n-- +migrate Down\n-- no migration here\n`)?.message ?? '',
-    /The last statement must be ended/,
-  );
-});
+test(
+  'sql-migrate sqlparse_test.go TestJustComment: an unterminated ' +
+    'Up before a Down that holds only a comment is refused',
+  () => {
+    assert.match(
+      refused(`-- +migrate Up\n${post('post', '')}\n-- +migrate Down\n-- no migration here\n`)?.message ?? '',
+      /The last statement must be ended/,
+    );
+  },
+);
 
-test('sql-migrate sqlparse.go: a Down holding only a comment is valid ("allow comment without sql instruction")', () => {
-  assert.deepEqual(
-    ok('-- +migrate Up\nCREATE TABLE t (x int);\n-- +migrate Down\n-- nothing to downgrade!\n').down,
-    [],
-  );
-});
+test(
+  'sql-migrate sqlparse.go: a Down holding only a comment ' + 'is valid ("allow comment without sql instruction")',
+  () => {
+    assert.deepEqual(
+      ok('-- +migrate Up\nCREATE TABLE t (x int);\n-- +migrate Down\n-- nothing to downgrade!\n').down,
+      [],
+    );
+  },
+);
 
 const refusals: [string, string, RegExp, number][] = [
   [
@@ -174,12 +194,17 @@ test('sql-migrate README: `notransaction` on a marker runs that direction withou
   assert.deepEqual([down.upTransaction, down.downTransaction], [true, false]);
 });
 
-test('sql-migrate sqlparse.go: `-- ` comment lines are dropped everywhere, inside a StatementBegin block too; `--x` lines stay', () => {
-  const parsed = ok(
-    '-- +migrate Up\n-- +migrate StatementBegin\nDO $$\nBEGIN\n-- Do something here\n--kept\nEND $$;\n-- +migrate StatementEnd\n',
-  );
-  assert.equal(parsed.up[0]?.sql, 'DO $$\nBEGIN\n--kept\nEND $$;');
-});
+test(
+  'sql-migrate sqlparse.go: `-- ` comment lines are dropped ' +
+    'everywhere, inside a StatementBegin block too; `--x` lines stay',
+  () => {
+    const parsed = ok(
+      '-- +migrate Up\n-- +migrate StatementBegin\nDO $$\nBEGIN\n' +
+        '-- Do something here\n--kept\nEND $$;\n-- +migrate StatementEnd\n',
+    );
+    assert.equal(parsed.up[0]?.sql, 'DO $$\nBEGIN\n--kept\nEND $$;');
+  },
+);
 
 test('sql-migrate sqlparse.go: lines starting `-- +` are never sent, unknown or lower-case commands included', () => {
   const parsed = ok('-- +migrate Up\nCREATE TABLE t (\n-- +migrate up\n-- +goose Up\nx int);\n');
@@ -189,14 +214,17 @@ test('sql-migrate sqlparse.go: lines starting `-- +` are never sent, unknown or 
   );
 });
 
-test('sql-migrate sqlparse.go: StatementBegin before any Up/Down is ignored; an indented marker is SQL, not a marker', () => {
-  const parsed = ok('-- +migrate StatementBegin\n-- +migrate Up\nSELECT 1;\n  -- +migrate Down\nSELECT 2;\n');
-  assert.deepEqual(
-    parsed.up.map((u) => u.sql),
-    ['SELECT 1;', '-- +migrate Down\nSELECT 2;'],
-  );
-  assert.deepEqual(parsed.down, []);
-});
+test(
+  'sql-migrate sqlparse.go: StatementBegin before any ' + 'Up/Down is ignored; an indented marker is SQL, not a marker',
+  () => {
+    const parsed = ok('-- +migrate StatementBegin\n-- +migrate Up\nSELECT 1;\n  -- +migrate Down\nSELECT 2;\n');
+    assert.deepEqual(
+      parsed.up.map((u) => u.sql),
+      ['SELECT 1;', '-- +migrate Down\nSELECT 2;'],
+    );
+    assert.deepEqual(parsed.down, []);
+  },
+);
 
 test('sql-migrate sqlparse.go: Windows line endings (bufio.ScanLines drops the \\r)', () => {
   const parsed = ok('-- +migrate Up notransaction\r\nSELECT 1;\r\n-- +migrate Down\r\nSELECT 2;\r\n');
@@ -242,85 +270,104 @@ test("sql-migrate migrate.go Less: equal numbers fall back to Go's byte order of
   assert.ok(compareSqlMigrate('1_\uffff.sql', '1_😀.sql') < 0);
 });
 
-test('sql-migrate migrate_test.go TestFileMigrate: test-migrations/ loads as two migrations, comments dropped', async () => {
-  const set = await sqlMigrate.load(
-    memoryDirectory('test-migrations', {
-      '2_record.sql':
-        '-- +migrate Up\nINSERT INTO people (id) VALUES (1);\n\n-- +migrate Down\nDELETE FROM people WHERE id=1;\n',
-      '1_initial.sql':
-        "-- +migrate Up\n-- SQL in section 'Up' is executed when this migration is applied\nCREATE TABLE people (id int);\n\n\n" +
-        "-- +migrate Down\n-- SQL section 'Down' is executed when this migration is rolled back\nDROP TABLE people;\n",
-    }),
-  );
-  assert.deepEqual(set.problems, []);
-  assert.deepEqual(
-    set.migrations.map((m) => [m.version, m.up?.units.map((u) => u.sql), m.down?.units.map((u) => u.sql)]),
-    [
-      ['1_initial.sql', ['CREATE TABLE people (id int);'], ['DROP TABLE people;']],
-      ['2_record.sql', ['INSERT INTO people (id) VALUES (1);'], ['DELETE FROM people WHERE id=1;']],
-    ],
-  );
-});
+test(
+  'sql-migrate migrate_test.go TestFileMigrate: ' + 'test-migrations/ loads as two migrations, comments dropped',
+  async () => {
+    const set = await sqlMigrate.load(
+      memoryDirectory('test-migrations', {
+        '2_record.sql':
+          '-- +migrate Up\nINSERT INTO people (id) VALUES (1);\n\n-- +migrate Down\nDELETE FROM people WHERE id=1;\n',
+        '1_initial.sql':
+          "-- +migrate Up\n-- SQL in section 'Up' is executed when this migration is applied\n" +
+          'CREATE TABLE people (id int);\n\n\n' +
+          "-- +migrate Down\n-- SQL section 'Down' is executed when this migration is rolled back\n" +
+          'DROP TABLE people;\n',
+      }),
+    );
+    assert.deepEqual(set.problems, []);
+    assert.deepEqual(
+      set.migrations.map((m) => [m.version, m.up?.units.map((u) => u.sql), m.down?.units.map((u) => u.sql)]),
+      [
+        ['1_initial.sql', ['CREATE TABLE people (id int);'], ['DROP TABLE people;']],
+        ['2_record.sql', ['INSERT INTO people (id) VALUES (1);'], ['DELETE FROM people WHERE id=1;']],
+      ],
+    );
+  },
+);
 
-test("sql-migrate migrate_test.go TestMigrateTransaction: a migration's statements run one by one in one transaction", async () => {
-  const set = await sqlMigrate.load(
-    memoryDirectory('db', {
-      '125.sql': "-- +migrate Up\nINSERT INTO people (id, first_name) VALUES (1, 'Test');\nSELECT fail;\n",
-    }),
-  );
-  assert.equal(set.migrations[0]?.up?.transaction, 'wrapped');
-  assert.equal(set.migrations[0]?.up?.units.length, 2);
-});
+test(
+  'sql-migrate migrate_test.go TestMigrateTransaction: a ' + "migration's statements run one by one in one transaction",
+  async () => {
+    const set = await sqlMigrate.load(
+      memoryDirectory('db', {
+        '125.sql': "-- +migrate Up\nINSERT INTO people (id, first_name) VALUES (1, 'Test');\nSELECT fail;\n",
+      }),
+    );
+    assert.equal(set.migrations[0]?.up?.transaction, 'wrapped');
+    assert.equal(set.migrations[0]?.up?.units.length, 2);
+  },
+);
 
-test('sql-migrate migrate.go findMigrations: only `.sql` (lower case) files directly in the folder; no Down section is an empty down', async () => {
-  const set = await sqlMigrate.load(
-    memoryDirectory('db', {
-      '1_a.sql': '-- +migrate Up\nSELECT 1;\n',
-      '2_b.SQL': '-- +migrate Up\nSELECT 2;\n',
-      'old/3_c.sql': '-- +migrate Up\nSELECT 3;\n',
-    }),
-  );
-  assert.deepEqual(
-    set.migrations.map((m) => [m.version, m.down?.units.length]),
-    [['1_a.sql', 0]],
-  );
-  assert.deepEqual(set.ignored.map((i) => i.file).sort(), ['2_b.SQL', 'old/3_c.sql']);
-});
+test(
+  'sql-migrate migrate.go findMigrations: only `.sql` (lower case) ' +
+    'files directly in the folder; no Down section is an empty down',
+  async () => {
+    const set = await sqlMigrate.load(
+      memoryDirectory('db', {
+        '1_a.sql': '-- +migrate Up\nSELECT 1;\n',
+        '2_b.SQL': '-- +migrate Up\nSELECT 2;\n',
+        'old/3_c.sql': '-- +migrate Up\nSELECT 3;\n',
+      }),
+    );
+    assert.deepEqual(
+      set.migrations.map((m) => [m.version, m.down?.units.length]),
+      [['1_a.sql', 0]],
+    );
+    assert.deepEqual(set.ignored.map((i) => i.file).sort(), ['2_b.SQL', 'old/3_c.sql']);
+  },
+);
 
-test('sql-migrate migrate.go findMigrations: one file that does not parse stops every migration (a parse-error that says so)', async () => {
-  const set = await sqlMigrate.load(
-    memoryDirectory('db', { '1_a.sql': '-- +migrate Up\nSELECT 1;\n', '2_b.sql': 'SELECT 2;\n' }),
-  );
-  assert.deepEqual(
-    set.problems?.map((p) => [p.check, p.file, p.line]),
-    [['parse-error', 'db/2_b.sql', 1]],
-  );
-  assert.match(
-    set.problems![0]!.message,
-    /^sql-migrate refuses to run any migration while 2_b\.sql does not parse: "no Up\/Down annotations found/,
-  );
-});
+test(
+  'sql-migrate migrate.go findMigrations: one file that does ' +
+    'not parse stops every migration (a parse-error that says so)',
+  async () => {
+    const set = await sqlMigrate.load(
+      memoryDirectory('db', { '1_a.sql': '-- +migrate Up\nSELECT 1;\n', '2_b.sql': 'SELECT 2;\n' }),
+    );
+    assert.deepEqual(
+      set.problems?.map((p) => [p.check, p.file, p.line]),
+      [['parse-error', 'db/2_b.sql', 1]],
+    );
+    assert.match(
+      set.problems![0]!.message,
+      /^sql-migrate refuses to run any migration while 2_b\.sql does not parse: "no Up\/Down annotations found/,
+    );
+  },
+);
 
-test('sql-migrate migrate.go VersionInt: a number past int64 panics the sort when another numbered file exists', async () => {
-  const big = '99999999999999999999_x.sql';
-  const set = await sqlMigrate.load(
-    memoryDirectory('db', { '1_a.sql': '-- +migrate Up\nSELECT 1;\n', [big]: '-- +migrate Up\nSELECT 2;\n' }),
-  );
-  assert.deepEqual(
-    set.migrations.map((m) => m.version),
-    ['1_a.sql'],
-  );
-  assert.deepEqual(
-    set.problems?.map((p) => [p.check, p.file]),
-    [['naming', `db/${big}`]],
-  );
-  assert.match(set.problems![0]!.message, /does not fit a 64-bit integer.*panics.*no migration runs/);
-  // Alone among names without a number it is never converted, and runs first.
-  const alone = await sqlMigrate.load(
-    memoryDirectory('db', { 'init.sql': '-- +migrate Up\nSELECT 1;\n', [big]: '-- +migrate Up\nSELECT 2;\n' }),
-  );
-  assert.deepEqual(
-    alone.migrations.map((m) => m.version),
-    [big, 'init.sql'],
-  );
-});
+test(
+  'sql-migrate migrate.go VersionInt: a number past ' + 'int64 panics the sort when another numbered file exists',
+  async () => {
+    const big = '99999999999999999999_x.sql';
+    const set = await sqlMigrate.load(
+      memoryDirectory('db', { '1_a.sql': '-- +migrate Up\nSELECT 1;\n', [big]: '-- +migrate Up\nSELECT 2;\n' }),
+    );
+    assert.deepEqual(
+      set.migrations.map((m) => m.version),
+      ['1_a.sql'],
+    );
+    assert.deepEqual(
+      set.problems?.map((p) => [p.check, p.file]),
+      [['naming', `db/${big}`]],
+    );
+    assert.match(set.problems![0]!.message, /does not fit a 64-bit integer.*panics.*no migration runs/);
+    // Alone among names without a number it is never converted, and runs first.
+    const alone = await sqlMigrate.load(
+      memoryDirectory('db', { 'init.sql': '-- +migrate Up\nSELECT 1;\n', [big]: '-- +migrate Up\nSELECT 2;\n' }),
+    );
+    assert.deepEqual(
+      alone.migrations.map((m) => m.version),
+      [big, 'init.sql'],
+    );
+  },
+);

@@ -44,7 +44,9 @@ function migrationOf(
         file: at(directory, file),
         line,
         // FindMigrations parses every file before planning: one bad file stops every migration.
-        message: `sql-migrate refuses to run any migration while ${file} does not parse: "${message}" (line ${line}). The replay skipped this migration.`,
+        message:
+          `sql-migrate refuses to run any migration while ${file} does not ` +
+          `parse: "${message}" (line ${line}). The replay skipped this migration.`,
         help: HELP,
       },
     };
@@ -111,7 +113,9 @@ export const sqlMigrate: Format = {
           check: 'naming',
           file: at(directory, file),
           line: null,
-          message: `sql-migrate cannot order ${file}: ${prefix} does not fit a 64-bit integer, and sorting it against the other numbered files panics ("Could not parse … into int64"), so no migration runs.`,
+          message:
+            `sql-migrate cannot order ${file}: ${prefix} does not fit a 64-bit integer, and sorting it ` +
+            `against the other numbered files panics ("Could not parse … into int64"), so no migration runs.`,
           help: 'Rename the file with a number of at most 19 digits (a timestamp such as 20240101120000).',
         });
         continue;
@@ -129,7 +133,8 @@ export const sqlMigrate: Format = {
       problems,
       // gorp's CreateTablesIfNotExists for sql-migrate's MigrationRecord, postgres dialect.
       bookkeeping:
-        'CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT NULL PRIMARY KEY, applied_at timestamp with time zone)',
+        'CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT ' +
+        'NULL PRIMARY KEY, applied_at timestamp with time zone)',
     };
   },
 };

@@ -35,7 +35,10 @@ test('sqlx: a name without an integer version stops sqlx, and migrate-check says
   );
 });
 
-test("sqlx: detected only when a file carries its own marker (otherwise its files look like other tools')", async () => {
-  const dir = memoryDirectory('db', { '1_a.sql': '-- no-transaction\nselect 1;' });
-  assert.equal(await sqlx.detect(dir, await dir.list()), true);
-});
+test(
+  'sqlx: detected only when a file carries its own ' + "marker (otherwise its files look like other tools')",
+  async () => {
+    const dir = memoryDirectory('db', { '1_a.sql': '-- no-transaction\nselect 1;' });
+    assert.equal(await sqlx.detect(dir, await dir.list()), true);
+  },
+);

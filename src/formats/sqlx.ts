@@ -24,7 +24,8 @@ export const sqlx: Format = {
   // Migrator::undo runs only down migrations: a version without one is skipped and stays applied.
   missingDown: ({ file, version, directory }) => ({
     message:
-      `${file} has no \`.down.sql\`, while other migrations in ${directory} do: sqlx reverts only migrations that have one, so a revert ` +
+      `${file} has no \`.down.sql\`, while other migrations in ${directory} ` +
+      `do: sqlx reverts only migrations that have one, so a revert ` +
       `skips version ${version}, which stays recorded as applied with its changes in place.`,
     help: `Write \`${file.replace(/\.up\.sql$/, '.down.sql')}\` to undo this up.`,
   }),
@@ -58,7 +59,8 @@ export const sqlx: Format = {
       const i64 = /^[+-]?\d+$/.test(digits) && BigInt.asIntN(64, BigInt(digits)) === BigInt(digits);
       if (!i64) {
         throw new InputError(
-          `${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`,
+          `${at(directory, file)}: sqlx refuses to run this directory: \`${digits}\` is not an ` +
+            `integer version (sqlx expects e.g. \`20240101120000_add_users.sql\`). Rename the file.`,
         );
       }
       const rest = file.slice(cut + 1);
@@ -107,7 +109,9 @@ export const sqlx: Format = {
       problems,
       // sqlx-postgres migrate.rs, ensure_migrations_table.
       bookkeeping:
-        'CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)',
+        'CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, ' +
+        'description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success ' +
+        'BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)',
     };
   },
 };

@@ -81,7 +81,10 @@ export async function openBase(cwd: string, ref: string): Promise<BaseCommit | {
   }
   if (!commit) {
     return {
-      unavailable: `the base \`${ref}\` is not in this clone and could not be fetched from origin (in GitHub Actions, use actions/checkout with fetch-depth: 0, or let migrate-check fetch it with a token that can read the repository)`,
+      unavailable:
+        `the base \`${ref}\` is not in this clone and could not be fetched from ` +
+        `origin (in GitHub Actions, use actions/checkout with fetch-depth: 0, or ` +
+        `let migrate-check fetch it with a token that can read the repository)`,
     };
   }
 

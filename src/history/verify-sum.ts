@@ -21,7 +21,8 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
     for (const bad of sum.bad) {
       problem(
         SUM_FILE,
-        `Line ${bad.line} of ${SUM_FILE} is not a checksum line (${JSON.stringify(bad.text.slice(0, 60))}): a merge conflict, or a hand edit.`,
+        `Line ${bad.line} of ${SUM_FILE} is not a checksum line ` +
+          `(${JSON.stringify(bad.text.slice(0, 60))}): a merge conflict, or a hand edit.`,
         `Do not merge checksum files by hand. ${regenerate}`,
         bad.line,
       );
@@ -46,8 +47,10 @@ export async function verifySums(set: MigrationSet, reader: DirectoryReader): Pr
             ? `${e.file} differs from its checksum in ${SUM_FILE} only in line endings (CRLF ↔ LF).`
             : `${e.file} differs from its checksum in ${SUM_FILE}: the migration was edited after it was recorded.`,
           was.text === e.text
-            ? 'Restore the original line endings (a .gitattributes rule such as `*.sql -text` keeps them); if the change is intended, regenerate the checksums.'
-            : `If it is already applied anywhere, revert the edit and put the change in a new migration; otherwise ${regenerate.charAt(0).toLowerCase()}${regenerate.slice(1)}`,
+            ? 'Restore the original line endings (a .gitattributes rule such as `*.sql ' +
+                '-text` keeps them); if the change is intended, regenerate the checksums.'
+            : `If it is already applied anywhere, revert the edit and put the change in a new ` +
+                `migration; otherwise ${regenerate.charAt(0).toLowerCase()}${regenerate.slice(1)}`,
         );
       }
     }

@@ -111,7 +111,8 @@ test('observe: a file sent as one query keeps one implicit transaction, and is o
 
 test('observe: NOT VALID scans nothing; VALIDATE takes only SHARE UPDATE EXCLUSIVE', async () => {
   const { statements } = await observe(
-    'ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT pos;',
+    'ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;\n' +
+      'COMMIT;\nBEGIN;\nALTER TABLE t VALIDATE CONSTRAINT pos;',
     { transaction: 'wrapped' },
   );
   assert.deepEqual(statements[0]!.scans, []);
@@ -127,15 +128,18 @@ test('observe: CREATE INDEX CONCURRENTLY runs on its own as its runner sends it,
   assert.deepEqual(statements[0]!.locks, []);
 });
 
-test('observe: TRUNCATE is labelled as such, not as a rewrite; objects the script creates are not watched', async () => {
-  const { statements } = await observe(
-    'CREATE TABLE fresh (id int);\nALTER TABLE fresh ALTER COLUMN id TYPE bigint;\nTRUNCATE t;',
-  );
-  assert.deepEqual(statements[1]!.rewrites, []);
-  assert.deepEqual(statements[1]!.locks, []);
-  assert.deepEqual(statements[2]!.rewrites, []);
-  assert.ok(statements[2]!.truncates.includes('public.t'));
-});
+test(
+  'observe: TRUNCATE is labelled as such, not as a ' + 'rewrite; objects the script creates are not watched',
+  async () => {
+    const { statements } = await observe(
+      'CREATE TABLE fresh (id int);\nALTER TABLE fresh ALTER COLUMN id TYPE bigint;\nTRUNCATE t;',
+    );
+    assert.deepEqual(statements[1]!.rewrites, []);
+    assert.deepEqual(statements[1]!.locks, []);
+    assert.deepEqual(statements[2]!.rewrites, []);
+    assert.ok(statements[2]!.truncates.includes('public.t'));
+  },
+);
 
 test('observe: an error keeps its line and column in the file, the probes taken out', async () => {
   const { error } = await observe('CREATE TABLE b (id int);\nSELECT nope FROM b;', {
@@ -155,23 +159,26 @@ test('observe: lock_timeout is read as each statement starts', async () => {
   assert.equal(statements[1]!.lockTimeout, '2s');
 });
 
-test('observe: what runs stays what the runner runs: a DO block that COMMITs, SET TRANSACTION after BEGIN', async () => {
-  const commits = 'DO $$ BEGIN CREATE TABLE a (id int); COMMIT; CREATE TABLE b (id int); END $$;';
-  assert.equal(
-    (await observe(commits, { transaction: 'none' })).error,
-    null,
-    'a DO block that commits runs outside any block, as sent',
-  );
-  const isolation = 'BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;';
-  assert.equal((await observe(isolation, { transaction: 'implicit', whole: true })).error, null, 'one query');
-  const split = await observe(isolation, { transaction: 'none' });
-  assert.equal(split.error, null, 'statement by statement');
-  const alter = split.statements.find((s) => s.text.startsWith('ALTER'))!;
-  assert.ok(
-    alter.locks.some((l) => l.relation === 'public.t' && l.mode === 'AccessExclusiveLock'),
-    'the ALTER after them is still observed',
-  );
-});
+test(
+  'observe: what runs stays what the runner runs: a ' + 'DO block that COMMITs, SET TRANSACTION after BEGIN',
+  async () => {
+    const commits = 'DO $$ BEGIN CREATE TABLE a (id int); COMMIT; CREATE TABLE b (id int); END $$;';
+    assert.equal(
+      (await observe(commits, { transaction: 'none' })).error,
+      null,
+      'a DO block that commits runs outside any block, as sent',
+    );
+    const isolation = 'BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;';
+    assert.equal((await observe(isolation, { transaction: 'implicit', whole: true })).error, null, 'one query');
+    const split = await observe(isolation, { transaction: 'none' });
+    assert.equal(split.error, null, 'statement by statement');
+    const alter = split.statements.find((s) => s.text.startsWith('ALTER'))!;
+    assert.ok(
+      alter.locks.some((l) => l.relation === 'public.t' && l.mode === 'AccessExclusiveLock'),
+      'the ALTER after them is still observed',
+    );
+  },
+);
 
 test('observe: a sequence given a new file (ALTER SEQUENCE … AS bigint) is not a table rewrite', async () => {
   const { statements } = await observe('ALTER SEQUENCE t_id_seq AS bigint;');

@@ -60,8 +60,15 @@ export interface Plan {
  * COMMIT (a DO block, a procedure): sent as the runner sends them, never with probes around them
  * in the same query (which would make a block).
  */
-const ON_ITS_OWN =
-  /^(DO\b|CALL\b|CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|REINDEX\s+(SCHEMA|DATABASE|SYSTEM)\b|VACUUM\b|CLUSTER\s*;?\s*$|(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b|ALTER\s+SYSTEM\b|(CREATE|ALTER|DROP)\s+SUBSCRIPTION\b|DISCARD\b|BEGIN\b|START\s+TRANSACTION\b|COMMIT\b|END\b|ROLLBACK\b|ABORT\b|SAVEPOINT\b|RELEASE\b|PREPARE\s+TRANSACTION\b|ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b)/i;
+const ON_ITS_OWN = new RegExp(
+  String.raw`^(DO\b|CALL\b|CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|` +
+    String.raw`REINDEX\b[^;]*\bCONCURRENTLY|REINDEX\s+(SCHEMA|DATABASE|SYSTEM)\b|VACUUM\b|CLUSTER\s*;?\s*$|` +
+    String.raw`(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b|ALTER\s+SYSTEM\b|(CREATE|ALTER|DROP)\s+SUBSCRIPTION\b|` +
+    String.raw`DISCARD\b|BEGIN\b|START\s+TRANSACTION\b|COMMIT\b|END\b|ROLLBACK\b|ABORT\b|SAVEPOINT\b|RELEASE\b|` +
+    String.raw`PREPARE\s+TRANSACTION\b|` +
+    String.raw`ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b)`,
+  'i',
+);
 
 const chars = (s: string) => Array.from(s).length;
 const MAX_PROBED = 1000;

@@ -21,11 +21,13 @@ export function probeSql(tables: readonly number[]): string {
     `SELECT 'migrate-check' AS migrate_check_probe, extract(epoch FROM clock_timestamp())::float8 * 1000 AS t0, ` +
     // migrate-check's own limit arrives as a connection parameter (source 'client'); the runner in
     // production has none, so only what the migration or the team's setup set counts.
-    `CASE (SELECT source FROM pg_settings WHERE name = 'lock_timeout') WHEN 'client' THEN '0' ELSE current_setting('lock_timeout') END AS lock_timeout, ` +
+    `CASE (SELECT source FROM pg_settings WHERE name = 'lock_timeout') WHEN ` +
+    `'client' THEN '0' ELSE current_setting('lock_timeout') END AS lock_timeout, ` +
     `(SELECT coalesce(json_agg(json_build_array(l.relation::int8, l.mode, pg_relation_filenode(l.relation))), '[]') ` +
     `FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted ` +
     `AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS locks, ` +
-    `(SELECT coalesce(json_agg(json_build_array(s.o::int8, s.n, s.r)), '[]') FROM (SELECT o, pg_stat_get_xact_numscans(o) AS n, ` +
+    `(SELECT coalesce(json_agg(json_build_array(s.o::int8, s.n, ` +
+    `s.r)), '[]') FROM (SELECT o, pg_stat_get_xact_numscans(o) AS n, ` +
     `pg_stat_get_xact_tuples_returned(o) AS r FROM unnest(${oids}) AS o) s WHERE s.n > 0) AS scans, ` +
     `extract(epoch FROM clock_timestamp())::float8 * 1000 AS t1`
   );

@@ -17,9 +17,14 @@ function stateQuery(superuser: boolean, readsSettings: boolean): string {
         CASE WHEN r.rolsuper THEN 'superuser' END, CASE WHEN r.rolcreaterole THEN 'createrole' END,
         CASE WHEN r.rolcreatedb THEN 'createdb' END, CASE WHEN r.rolcanlogin THEN 'login' ELSE 'nologin' END,
         CASE WHEN r.rolreplication THEN 'replication' END, CASE WHEN r.rolbypassrls THEN 'bypassrls' END,
-        CASE WHEN NOT r.rolinherit THEN 'noinherit' END, CASE WHEN r.rolconnlimit <> -1 THEN 'connection limit ' || r.rolconnlimit END,
+        CASE WHEN NOT r.rolinherit THEN 'noinherit' END,
+        CASE WHEN r.rolconnlimit <> -1 THEN 'connection limit ' || r.rolconnlimit END,
         CASE WHEN r.rolvaliduntil IS NOT NULL THEN 'valid until ' || r.rolvaliduntil END
-        ${superuser ? `, CASE WHEN a.rolpassword IS NOT NULL THEN 'password ' || left(md5(a.rolpassword), 8) END` : ''}) AS line
+        ${
+          superuser
+            ? `, CASE WHEN a.rolpassword IS NOT NULL THEN ` + `'password ' || left(md5(a.rolpassword), 8) END`
+            : ''
+        }) AS line
       FROM pg_roles r ${superuser ? 'LEFT JOIN pg_authid a ON a.oid = r.oid' : ''}
       WHERE ${own('r.rolname')}`,
     `SELECT 'membership ' || quote_ident(m.rolname) || ' in ' || quote_ident(g.rolname) || ': ' ||
@@ -34,10 +39,12 @@ function stateQuery(superuser: boolean, readsSettings: boolean): string {
       FROM pg_database d WHERE ${own('d.datname')}`,
     `SELECT 'setting ' || coalesce('for role ' || quote_ident(r.rolname), 'for every role') ||
         coalesce(' in database ' || quote_ident(d.datname), '') || ': ' || array_to_string(s.setconfig, ', ')
-      FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole LEFT JOIN pg_database d ON d.oid = s.setdatabase
+      FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole
+        LEFT JOIN pg_database d ON d.oid = s.setdatabase
       WHERE coalesce(${own('r.rolname')}, true) AND coalesce(${own('d.datname')}, true)`,
     `SELECT 'tablespace ' || quote_ident(t.spcname) || ': owner ' || quote_ident(pg_get_userbyid(t.spcowner)) ||
-        coalesce(' privileges ' || t.spcacl::text, '') || coalesce(' options ' || array_to_string(t.spcoptions, ', '), '')
+        coalesce(' privileges ' || t.spcacl::text, '') ||
+        coalesce(' options ' || array_to_string(t.spcoptions, ', '), '')
       FROM pg_tablespace t`,
     `SELECT 'comment on ' || CASE c.classoid WHEN 'pg_database'::regclass THEN 'database ' || quote_ident(d.datname)
         WHEN 'pg_authid'::regclass THEN 'role ' || quote_ident(r.rolname) ELSE 'shared object ' || c.objoid END ||
@@ -46,7 +53,8 @@ function stateQuery(superuser: boolean, readsSettings: boolean): string {
       WHERE coalesce(${own('d.datname')}, ${own('r.rolname')}, true)`,
   ];
   if (readsSettings) {
-    parts.push(`SELECT 'server setting ' || name || ' in ' || regexp_replace(sourcefile, '^.*/', '') || ': ' || coalesce(setting, '')
+    parts.push(`SELECT 'server setting ' || name || ' in ' || regexp_replace(sourcefile, '^.*/', '') || ': ' ||
+        coalesce(setting, '')
       FROM pg_file_settings`);
   }
   return parts.join('\nUNION ALL\n');
@@ -60,7 +68,8 @@ function describe(before: Map<string, string>, after: Map<string, string>): stri
     if (old === undefined) changes.push(`created ${line}`);
     else if (old !== line)
       changes.push(
-        `changed ${key} (was: ${old.slice(key.length + 2) || 'nothing'}; now: ${line.slice(key.length + 2) || 'nothing'})`,
+        `changed ${key} (was: ${old.slice(key.length + 2) || 'nothing'}; ` +
+          `now: ${line.slice(key.length + 2) || 'nothing'})`,
       );
   }
   for (const [key, line] of before) if (!after.has(key)) changes.push(`removed ${line}`);

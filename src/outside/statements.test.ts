@@ -48,7 +48,8 @@ const CASES: [string, [ReachKind, string][]][] = [
   ["SELECT dblink_exec('dbname=appdb', 'DROP TABLE users');", [['connection', 'dblink_exec()']]],
   // Function bodies and DO blocks are code: what they would do counts.
   [
-    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF; END $$;",
+    'DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname ' +
+      "= 'anon') THEN CREATE ROLE anon NOLOGIN; END IF; END $$;",
     [['role', 'CREATE ROLE']],
   ],
   [

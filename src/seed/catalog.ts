@@ -78,10 +78,12 @@ SELECT c.oid::int AS oid, format('%I.%I', n.nspname, c.relname) AS name,
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
 const COLUMNS = `
-SELECT a.attrelid::int AS rel, a.attnum::int AS attnum, a.attname AS name, a.atttypid::int AS type, a.atttypmod AS typmod,
+SELECT a.attrelid::int AS rel, a.attnum::int AS attnum, a.attname AS name,
+  a.atttypid::int AS type, a.atttypmod AS typmod,
   format_type(a.atttypid, a.atttypmod) AS type_name, a.attnotnull AS not_null,
   a.attgenerated <> '' AS generated, a.attidentity <> '' AS identity,
   coalesce(pg_get_expr(ad.adbin, ad.adrelid) ~ '\\mnextval\\(', false) AS from_sequence
@@ -93,7 +95,8 @@ ORDER BY a.attrelid, a.attnum`;
 // expressions and predicate read (pg_depend records those).
 const CONSTRAINTS = `
 SELECT c.conrelid::int AS rel, c.conname AS name, c.contype AS kind, c.conkey::int[] AS columns,
-  CASE WHEN c.confrelid <> 0 THEN format('%I.%I', pn.nspname, p.relname) END AS parent, c.confmatchtype = 'f' AS match_full,
+  CASE WHEN c.confrelid <> 0 THEN format('%I.%I', pn.nspname, p.relname) END AS parent,
+  c.confmatchtype = 'f' AS match_full,
   CASE WHEN c.contype = 'c' THEN pg_get_constraintdef(c.oid) END AS def,
   (SELECT array_agg(pa.attname::text ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, i)
      JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.attnum) AS parent_columns
@@ -103,24 +106,32 @@ UNION ALL
 SELECT i.indrelid::int, ic.relname, 'i',
   ARRAY(SELECT k FROM unnest(i.indkey::int2[]) k WHERE k > 0
         UNION SELECT d.refobjsubid FROM pg_depend d
-        WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid AND d.refobjid = i.indrelid AND d.refobjsubid > 0)::int[],
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+          AND d.refobjid = i.indrelid AND d.refobjsubid > 0)::int[],
   NULL, false, NULL, NULL
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE i.indrelid = ANY($1::oid[]) AND i.indisunique
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                  WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
 ORDER BY 1, 2`;
 
 const TYPES = `
 SELECT t.oid::int AS oid, format_type(t.oid, NULL) AS name, t.typname, t.typtype AS kind, t.typcategory AS category,
-  CASE WHEN t.typelem <> 0 AND (SELECT e.typarray FROM pg_type e WHERE e.oid = t.typelem) = t.oid THEN t.typelem::int END AS element,
-  CASE WHEN t.typtype = 'd' THEN t.typbasetype::int END AS domain_base, t.typtypmod AS domain_typmod, t.typnotnull AS domain_not_null,
-  ARRAY(SELECT conname::text FROM pg_constraint WHERE contypid = t.oid AND contype = 'c' ORDER BY conname) AS domain_checks,
-  ARRAY(SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = t.oid AND contype = 'c' ORDER BY conname) AS domain_check_defs,
+  CASE WHEN t.typelem <> 0 AND (SELECT e.typarray FROM pg_type e WHERE e.oid = t.typelem) = t.oid
+    THEN t.typelem::int END AS element,
+  CASE WHEN t.typtype = 'd' THEN t.typbasetype::int END AS domain_base, t.typtypmod AS domain_typmod,
+  t.typnotnull AS domain_not_null,
+  ARRAY(SELECT conname::text FROM pg_constraint WHERE contypid = t.oid AND contype = 'c' ORDER BY conname)
+    AS domain_checks,
+  ARRAY(SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contypid = t.oid AND contype = 'c' ORDER BY conname)
+    AS domain_check_defs,
   ARRAY(SELECT enumlabel::text FROM pg_enum WHERE enumtypid = t.oid ORDER BY enumsortorder) AS labels,
   (SELECT r.rngsubtype::int FROM pg_range r WHERE r.rngtypid = t.oid) AS range_subtype,
   (SELECT r.rngtypid::int FROM pg_range r WHERE r.rngmultitypid = t.oid) AS multirange_of,
-  coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', a.atttypid::int, 'typmod', a.atttypmod) ORDER BY a.attnum)
-     FROM pg_attribute a WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]') AS attributes
+  coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', a.atttypid::int, 'typmod', a.atttypmod)
+                            ORDER BY a.attnum)
+     FROM pg_attribute a
+     WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '[]') AS attributes
 FROM pg_type t WHERE t.oid = ANY($1::oid[])`;
 
 /** The user's tables (or those named), sorted by name, with everything needed to fill them. */

@@ -21,7 +21,10 @@ export interface CheckShape {
 const TYPE = String.raw`(?:::[\w" ]+(?:\(\d+(?:,\d+)?\))?(?:\[\])?)`;
 const NUMBER = String.raw`\(*'?(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)'?\)*${TYPE}?\)*${TYPE}?`;
 
-/** Reads the constraint definitions that concern `column` (unquoted name, or `VALUE` for a domain); null when none says anything usable. */
+/**
+ * Reads the constraint definitions that concern `column` (unquoted name, or `VALUE` for a domain);
+ * null when none says anything usable.
+ */
 export function checkShape(defs: readonly string[], column: string): CheckShape | null {
   const names = column === 'VALUE' ? ['VALUE'] : [column, `"${column.replace(/"/g, '""')}"`];
   const col = String.raw`\(*(?:${names.map(escapeRegExp).join('|')})\)*${TYPE}?`;
@@ -128,7 +131,10 @@ export function shapedGenerator(
   return null;
 }
 
-/** The top-level operands of AND in a parenthesised boolean expression; the whole expression when it holds a top-level OR. */
+/**
+ * The top-level operands of AND in a parenthesised boolean expression; the whole expression when it
+ * holds a top-level OR.
+ */
 function conjuncts(expr: string): string[] {
   const parts = splitTop(stripParens(expr), ' AND ');
   if (parts.some((p) => splitTop(p, ' OR ').length > 1)) return [];

@@ -66,7 +66,8 @@ test('a down that puts the values back loses nothing', async () => {
   // up: move email to a new table; down: re-add the column and copy the values back.
   const { losses } = await lossesAfter(`
     CREATE TABLE emails AS SELECT id, email FROM users; ALTER TABLE users DROP COLUMN email;
-    ALTER TABLE users ADD COLUMN email text; UPDATE users u SET email = e.email FROM emails e WHERE e.id = u.id; DROP TABLE emails`);
+    ALTER TABLE users ADD COLUMN email text;
+    UPDATE users u SET email = e.email FROM emails e WHERE e.id = u.id; DROP TABLE emails`);
   assert.deepEqual(losses, []);
 });
 

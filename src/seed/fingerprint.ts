@@ -42,12 +42,14 @@ export interface DataLoss {
 
 const SHAPE = `
 SELECT format('%I.%I', n.nspname, c.relname) AS name,
-  ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname) AS columns,
+  ARRAY(SELECT a.attname::text FROM pg_attribute a
+        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname) AS columns,
   (SELECT ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, o)
                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.o)
    FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
    WHERE i.indrelid = c.oid AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
-     AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k(attnum) JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE NOT a.attnotnull)
+     AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k(attnum)
+                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE NOT a.attnotnull)
    ORDER BY i.indisprimary DESC, ic.relname LIMIT 1) AS key
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND format('%I.%I', n.nspname, c.relname) = ANY($1::text[])`;
@@ -95,7 +97,9 @@ export async function fingerprintColumns(
       rowHashes = `pg_temp.migrate_check_rows_${++kept}`;
       const values = shape.columns.map((c, n) => `${hashOf(`t.${ident(c)}`)} AS v${n}`);
       await client.query(
-        `CREATE TEMPORARY TABLE ${rowHashes.slice(8)} AS SELECT ${[key ? `${keyHash(key)} AS k` : 'NULL::bigint AS k', ...values].join(', ')} FROM ${shape.name} AS t`,
+        `CREATE TEMPORARY TABLE ${rowHashes.slice(8)} AS ` +
+          `SELECT ${[key ? `${keyHash(key)} AS k` : 'NULL::bigint AS k', ...values].join(', ')} ` +
+          `FROM ${shape.name} AS t`,
       );
     }
     result.set(shape.name, { rows: Number(row.rows), key, columns, ...(rowHashes ? { rowHashes } : {}) });
@@ -151,11 +155,14 @@ export async function countChanges(
       continue;
     }
     const value = hashOf(`t.${ident(loss.column!)}`);
-    const multiset = `SELECT count(*) AS n FROM (SELECT v${n} FROM ${b.rowHashes} EXCEPT ALL SELECT ${value} FROM ${loss.table} AS t) d`;
+    const multiset =
+      `SELECT count(*) AS n FROM (SELECT v${n} FROM ${b.rowHashes} ` +
+      `EXCEPT ALL SELECT ${value} FROM ${loss.table} AS t) d`;
     // By key while the key's columns are still there, else as a multiset.
     const keyed =
       b.key &&
-      `SELECT count(*) AS n FROM ${b.rowHashes} b JOIN (SELECT ${keyHash(b.key)} AS k, ${value} AS v FROM ${loss.table} AS t) a ON a.k = b.k WHERE a.v IS DISTINCT FROM b.v${n}`;
+      `SELECT count(*) AS n FROM ${b.rowHashes} b JOIN (SELECT ${keyHash(b.key)} AS k, ${value} ` +
+        `AS v FROM ${loss.table} AS t) a ON a.k = b.k WHERE a.v IS DISTINCT FROM b.v${n}`;
     const lost = (await firstCount(client, keyed ? [keyed, multiset] : [multiset])) ?? null;
     if (lost === null) counted.push(loss);
     else if (lost > 0) counted.push({ ...loss, lost, exact: true });

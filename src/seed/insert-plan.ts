@@ -97,7 +97,9 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
     const target = source.get(s.of);
     if (!target || target.kind === 'mirror')
       return {
-        skip: `the self-reference ${name} → ${s.of} is NOT NULL and ${s.of} is set by the server, so no row can point at itself`,
+        skip:
+          `the self-reference ${name} → ${s.of} is NOT NULL and ${s.of} ` +
+          `is set by the server, so no row can point at itself`,
       };
   }
 
@@ -165,11 +167,18 @@ export function planTable(table: SeedTable, ctx: PlanContext): TablePlan | { ski
     const names = cols.map((c) => ident(c.name));
     const list = cols.length ? ` (${names.join(', ')})` : '';
     if (filters.length === 0)
-      return `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\nFROM ${from.join('\n  ')}\nORDER BY s.g`;
+      return (
+        `INSERT INTO ${table.name}${list}\nSELECT ${cols.map((c) => exprs.get(c.name)!).join(',\n  ')}\n` +
+        `FROM ${from.join('\n  ')}\nORDER BY s.g`
+      );
     const inner = [`s.g AS ${ROW_NUMBER}`, ...cols.map((c, k) => `${exprs.get(c.name)!} AS ${names[k]}`)];
     // NOTE: the candidates are a materialized CTE, planned without the LIMIT: planned with it,
     // the joins to the parents become nested loops that expect to stop early, and never do.
-    return `WITH r AS MATERIALIZED (\nSELECT ${inner.join(',\n  ')}\nFROM ${from.join('\n  ')})\nINSERT INTO ${table.name}${list}\nSELECT ${names.join(', ')} FROM r\nWHERE ${filters.map((f) => `(${f}) IS NOT FALSE`).join(' AND ')}\nORDER BY r.${ROW_NUMBER} LIMIT ${rows}`;
+    return (
+      `WITH r AS MATERIALIZED (\nSELECT ${inner.join(',\n  ')}\nFROM ${from.join('\n  ')})\n` +
+      `INSERT INTO ${table.name}${list}\nSELECT ${names.join(', ')} FROM r\n` +
+      `WHERE ${filters.map((f) => `(${f}) IS NOT FALSE`).join(' AND ')}\nORDER BY r.${ROW_NUMBER} LIMIT ${rows}`
+    );
   };
   const filtered = [...table.checks]
     .filter(([, k]) => k.columns.length > 0 && k.columns.every((n) => inserted.has(n)))

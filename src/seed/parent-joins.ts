@@ -28,15 +28,25 @@ export interface ParentJoin {
   readonly match: readonly { index: number; ref: string }[];
 }
 
-/** The numbered rows of `fk`'s parent that a child may point at, as a subquery (numbered within `partition` when given). */
+/**
+ * The numbered rows of `fk`'s parent that a child may point at, as a subquery (numbered within
+ * `partition` when given).
+ */
 export function parentRowsSql(fk: ForeignKey, partition: readonly number[] = []): string {
   const keys = fk.parentColumns.map(ident);
   const by = partition.length ? `PARTITION BY ${partition.map((k) => keys[k]).join(', ')} ` : '';
   const count = partition.length ? `, count(*) OVER (${by.trim()}) AS n` : '';
-  return `(SELECT ${keys.map((k, n) => `${k} AS c${n}`).join(', ')}, row_number() OVER (${by}ORDER BY ${keys.join(', ')}) AS rn${count} FROM ${fk.parent} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')})`;
+  return (
+    `(SELECT ${keys.map((k, n) => `${k} AS c${n}`).join(', ')}, row_number() ` +
+    `OVER (${by}ORDER BY ${keys.join(', ')}) AS rn${count} FROM ${fk.parent} ` +
+    `WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')})`
+  );
 }
 
-/** The FROM item joining parent `j` as `p<n>`: row g takes parent row g, or rows in turn with row 1 repeated by slot. */
+/**
+ * The FROM item joining parent `j` as `p<n>`: row g takes parent row g, or rows in turn with row 1
+ * repeated by slot.
+ */
 export function joinSql(j: ParentJoin, n: number, profile: Profile): string {
   const kind = j.inner ? 'JOIN' : 'LEFT JOIN';
   if (j.match.length > 0) {

@@ -114,7 +114,8 @@ for (const c of CASES) {
       );
       const notes = result.tables.filter((r) => r.notes?.length).map((r) => `${r.table}: ${r.notes!.join('; ')}`);
       t.diagnostic(
-        `${result.tables.length} tables in ${result.ms} ms; unfilled: ${JSON.stringify(unfilled)}; notes: ${JSON.stringify(notes)}`,
+        `${result.tables.length} tables in ${result.ms} ms; ` +
+          `unfilled: ${JSON.stringify(unfilled)}; notes: ${JSON.stringify(notes)}`,
       );
       assert.ok(result.tables.length > 0);
       for (const r of result.tables) assert.ok(r.rows > 0 || r.skipped, `${r.table} has rows or a reason`);

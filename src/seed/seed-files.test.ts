@@ -6,31 +6,35 @@ import { after, before, test } from 'node:test';
 import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
 import { matchSeedFiles, readSeedFiles, resolveTables, seedTargets, tablesFilledBy } from './seed-files.ts';
 
-test('seed files run after the migration their name starts with, the longest version winning; base.sql after the base', () => {
-  const versions = ['0001', '0002', '2', '2.1', '20240101120000'];
-  const names = [
-    '0002_users.sql',
-    'base.sql',
-    '2.1_more.sql',
-    '2-x.sql',
-    '20240101120000.sql',
-    '0003_orphan.sql',
-    '00021.sql',
-    'README.md',
-    '0001 first.sql',
-  ];
-  assert.deepEqual(matchSeedFiles(names, versions), {
-    matched: [
-      { file: '0001 first.sql', after: '0001' },
-      { file: '0002_users.sql', after: '0002' },
-      { file: '2-x.sql', after: '2' },
-      { file: '2.1_more.sql', after: '2.1' },
-      { file: '20240101120000.sql', after: '20240101120000' },
-      { file: 'base.sql', after: null },
-    ],
-    unmatched: ['00021.sql', '0003_orphan.sql'],
-  });
-});
+test(
+  'seed files run after the migration their name starts ' +
+    'with, the longest version winning; base.sql after the base',
+  () => {
+    const versions = ['0001', '0002', '2', '2.1', '20240101120000'];
+    const names = [
+      '0002_users.sql',
+      'base.sql',
+      '2.1_more.sql',
+      '2-x.sql',
+      '20240101120000.sql',
+      '0003_orphan.sql',
+      '00021.sql',
+      'README.md',
+      '0001 first.sql',
+    ];
+    assert.deepEqual(matchSeedFiles(names, versions), {
+      matched: [
+        { file: '0001 first.sql', after: '0001' },
+        { file: '0002_users.sql', after: '0002' },
+        { file: '2-x.sql', after: '2' },
+        { file: '2.1_more.sql', after: '2.1' },
+        { file: '20240101120000.sql', after: '20240101120000' },
+        { file: 'base.sql', after: null },
+      ],
+      unmatched: ['00021.sql', '0003_orphan.sql'],
+    });
+  },
+);
 
 test('the tables a seed file fills are its INSERT and COPY … FROM targets, never text in strings or comments', () => {
   const sql = `
@@ -57,33 +61,43 @@ after(async () => {
   await server[Symbol.asyncDispose]();
 });
 
-test('a seed directory reads in run order and its targets resolve to the names the seeder uses; row counts catch what a DO block fills', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mc-seeds-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, '0002_plans.sql'), `INSERT INTO "Plans" VALUES (1);`);
-  writeFileSync(join(dir, 'base.sql'), `INSERT INTO users VALUES (1);`);
-  writeFileSync(join(dir, '0001.sql'), `DO $$ BEGIN INSERT INTO app.audit VALUES (1); END $$;`);
-  const { files, unmatched } = await readSeedFiles(dir, ['0001', '0002']);
-  assert.deepEqual(
-    files.map((f) => [f.file, f.after, f.targets]),
-    [
-      ['base.sql', null, ['users']],
-      ['0001.sql', '0001', []],
-      ['0002_plans.sql', '0002', ['"Plans"']],
-    ],
-  );
-  assert.deepEqual(unmatched, []);
-
-  const db = await server.createDatabase('seed-files');
-  const client = await db.connect();
-  try {
-    await client.query(
-      'CREATE SCHEMA app; CREATE TABLE users (id int); CREATE TABLE "Plans" (id int); CREATE TABLE app.audit (id int)',
+test(
+  'a seed directory reads in run order and its targets resolve to ' +
+    'the names the seeder uses; row counts catch what a DO block fills',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mc-seeds-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, '0002_plans.sql'), `INSERT INTO "Plans" VALUES (1);`);
+    writeFileSync(join(dir, 'base.sql'), `INSERT INTO users VALUES (1);`);
+    writeFileSync(join(dir, '0001.sql'), `DO $$ BEGIN INSERT INTO app.audit VALUES (1); END $$;`);
+    const { files, unmatched } = await readSeedFiles(dir, ['0001', '0002']);
+    assert.deepEqual(
+      files.map((f) => [f.file, f.after, f.targets]),
+      [
+        ['base.sql', null, ['users']],
+        ['0001.sql', '0001', []],
+        ['0002_plans.sql', '0002', ['"Plans"']],
+      ],
     );
-    assert.deepEqual(await resolveTables(client, ['users', '"Plans"', 'missing']), ['public."Plans"', 'public.users']);
-    assert.deepEqual(await tablesFilledBy(client, async () => void (await client.query(files[1]!.sql))), ['app.audit']);
-  } finally {
-    await client.end();
-    await db[Symbol.asyncDispose]();
-  }
-});
+    assert.deepEqual(unmatched, []);
+
+    const db = await server.createDatabase('seed-files');
+    const client = await db.connect();
+    try {
+      await client.query(
+        'CREATE SCHEMA app; CREATE TABLE users (id int); ' +
+          'CREATE TABLE "Plans" (id int); CREATE TABLE app.audit (id int)',
+      );
+      assert.deepEqual(await resolveTables(client, ['users', '"Plans"', 'missing']), [
+        'public."Plans"',
+        'public.users',
+      ]);
+      assert.deepEqual(await tablesFilledBy(client, async () => void (await client.query(files[1]!.sql))), [
+        'app.audit',
+      ]);
+    } finally {
+      await client.end();
+      await db[Symbol.asyncDispose]();
+    }
+  },
+);

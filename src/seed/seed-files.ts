@@ -103,11 +103,15 @@ function blankLiterals(sql: string): string {
   return out;
 }
 
-/** Names as written (`users`, `app."Orders"`) as the seeder names tables, resolved on the session's search_path; unknown names are left out. */
+/**
+ * Names as written (`users`, `app."Orders"`) as the seeder names tables, resolved on the session's
+ * search_path; unknown names are left out.
+ */
 export async function resolveTables(client: pg.Client, names: readonly string[]): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT DISTINCT format('%I.%I', n.nspname, c.relname) AS name
-     FROM unnest($1::text[]) AS x(name) JOIN pg_class c ON c.oid = to_regclass(x.name) JOIN pg_namespace n ON n.oid = c.relnamespace`,
+     FROM unnest($1::text[]) AS x(name) JOIN pg_class c ON c.oid = to_regclass(x.name)
+     JOIN pg_namespace n ON n.oid = c.relnamespace`,
     [names],
   );
   return rows.map((r) => r.name).sort();
@@ -120,8 +124,10 @@ export async function resolveTables(client: pg.Client, names: readonly string[])
 export async function tablesFilledBy(client: pg.Client, run: () => Promise<void>): Promise<string[]> {
   const count = async () => {
     const { rows } = await client.query<{ name: string }>(
-      `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'`,
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'`,
     );
     const counts = new Map<string, number>();
     for (const { name } of rows)

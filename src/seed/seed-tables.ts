@@ -8,7 +8,10 @@ import { generatorFor } from './values.ts';
 export interface SeedOptions {
   /** Rows to generate per table (fewer where a unique key's type cannot hold that many). */
   readonly rows: number;
-  /** Tables to fill, as qualified names (`schema.table`, quoted where needed); default every user table but partitions, which fill through their parent. */
+  /**
+   * Tables to fill, as qualified names (`schema.table`, quoted where needed); default every user table
+   * but partitions, which fill through their parent.
+   */
   readonly tables?: readonly string[];
   /** Tables the user's seed files filled: left as they are, and read as parents. */
   readonly skip?: readonly string[];
@@ -191,7 +194,8 @@ function describeAttempt(attempt: Attempt, existing: number): string[] {
 function noRowPasses(checks: readonly string[]): Error {
   return Object.assign(
     new Error(
-      `no generated row satisfies ${checks.length === 1 ? 'check constraint' : 'check constraints'} ${checks.map((c) => `"${c}"`).join(', ')}`,
+      `no generated row satisfies ${checks.length === 1 ? 'check constraint' : 'check constraints'} ` +
+        `${checks.map((c) => `"${c}"`).join(', ')}`,
     ),
     { code: '23514' },
   );

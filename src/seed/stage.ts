@@ -53,7 +53,10 @@ export class DataStage {
   readonly #filled = new Map<string, Set<string>>();
   readonly records: SeedingRecord[] = [];
   #before: Fingerprints | null = null;
-  /** `table.column type` of the touched tables after the up: a value is the down's to restore only where the up removed or retyped its column. */
+  /**
+   * `table.column type` of the touched tables after the up: a value is the down's to restore only where
+   * the up removed or retyped its column.
+   */
   #afterUp: Set<string> | null = null;
 
   /** The user's seed files not run yet, in the order they run. */
@@ -206,10 +209,14 @@ export class DataStage {
   }
 }
 
-/** The tables named, and the tables they reference (recursively, to fill foreign keys), each with whether it holds no rows. */
+/**
+ * The tables named, and the tables they reference (recursively, to fill foreign keys), each with whether
+ * it holds no rows.
+ */
 const FILL_CANDIDATES = `
 WITH RECURSIVE wanted(oid) AS (
-  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE format('%I.%I', n.nspname, c.relname) = ANY($1::text[])
+  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE format('%I.%I', n.nspname, c.relname) = ANY($1::text[])
   UNION
   SELECT con.confrelid FROM pg_constraint con JOIN wanted w ON con.conrelid = w.oid WHERE con.contype = 'f'
 )
@@ -218,8 +225,11 @@ FROM wanted w JOIN pg_class c ON c.oid = w.oid JOIN pg_namespace n ON n.oid = c.
 WHERE c.relkind IN ('r', 'p') AND c.relispartition = false`;
 
 /** `schema.table` U+0001 column TAB type, for every column of the tables named. */
-const COLUMNS = `SELECT format('%I.%I', n.nspname, c.relname) || chr(1) || a.attname || chr(9) || format_type(a.atttypid, a.atttypmod) AS c
+const COLUMNS = `SELECT format('%I.%I', n.nspname, c.relname) || chr(1) || a.attname || chr(9)
+  || format_type(a.atttypid, a.atttypmod) AS c
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE format('%I.%I', n.nspname, c.relname) = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped`;
 
-const EXISTING = `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE format('%I.%I', n.nspname, c.relname) = ANY($1::text[])`;
+const EXISTING =
+  `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace ` +
+  `n ON n.oid = c.relnamespace WHERE format('%I.%I', n.nspname, c.relname) = ANY($1::text[])`;

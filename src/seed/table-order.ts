@@ -3,7 +3,10 @@ import { fkKey, type SeedTable } from './catalog.ts';
 export interface TableOrder {
   /** Parents before children; among tables that are ready, by name. */
   readonly order: readonly SeedTable[];
-  /** Foreign keys (fkKey) the INSERT leaves NULL, filled once every table has rows: nullable self-references and the edge that breaks each cycle. */
+  /**
+   * Foreign keys (fkKey) the INSERT leaves NULL, filled once every table has rows: nullable
+   * self-references and the edge that breaks each cycle.
+   */
   readonly deferred: ReadonlySet<string>;
   /** Tables left out because their foreign keys form a cycle with no nullable column. */
   readonly skipped: ReadonlyMap<string, string>;

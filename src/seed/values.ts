@@ -114,7 +114,10 @@ export function generatorFor(
   return null;
 }
 
-/** The category of the scalar type under any domains (`S` string, `N` numeric, …) and its length limit, for varchar(n) and char(n). */
+/**
+ * The category of the scalar type under any domains (`S` string, `N` numeric, …) and its length limit,
+ * for varchar(n) and char(n).
+ */
 export function baseScalar(
   oid: number,
   typmod: number,

@@ -28,7 +28,8 @@ test('never splits inside strings, quoted names, dollar quotes, comments or pare
 
 test('keeps a SQL-standard function body (BEGIN ATOMIC … END) whole', () => {
   const body =
-    "create function f(x int) returns text language sql begin atomic select case when x > 0 then 'p' else 'n' end; select 'z'; end;";
+    'create function f(x int) returns text language sql begin atomic ' +
+    "select case when x > 0 then 'p' else 'n' end; select 'z'; end;";
   assert.deepEqual(texts(`${body}\nselect 1;`), [body, 'select 1;']);
 });
 
