@@ -72,7 +72,7 @@ export async function main(
       embedded &&
       config.database === 'embedded' &&
       !config.postgresBin &&
-      config.postgresVersion === DEFAULTS.postgresVersion;
+      config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
     const report = await run(config, {
       ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
       ...(useShared ? { startServer: async () => embedded } : {}),

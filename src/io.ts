@@ -12,11 +12,11 @@ export function localIO(config: Config, cwd: string, progress: (line: string) =>
   return {
     directory: fsDirectory,
     openBase: (ref) => openBase(cwd, ref),
-    startServer: () =>
+    startServer: (major = config.postgresVersion[0]) =>
       startServer({
         database: config.database,
         databaseUrl: config.databaseUrl,
-        postgresVersion: config.postgresVersion,
+        postgresVersion: major,
         postgresBin: config.postgresBin,
         postgresImage: config.postgresImage,
         progress,

@@ -7,6 +7,9 @@ import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories } from './pipeline/replay-directories.ts';
 import type { Step } from './replay.ts';
+import { ConfigError } from './errors.ts';
+import { planShards, shardPart, shareOf } from './pipeline/shard.ts';
+import { combineMajors } from './report/majors.ts';
 import type { Report } from './report/report.ts';
 
 export { formatFor } from './pipeline/load.ts';
@@ -16,7 +19,10 @@ export interface RunIO {
   directory(path: string): DirectoryReader;
   /** The base branch's commit for `--base` (git), or why it cannot be read. */
   openBase?(ref: string): Promise<BaseCommit | { unavailable: string }>;
-  startServer(): Promise<Server>;
+  /** The server to run on: of the given Postgres major, when the run checks several. */
+  startServer(major?: number): Promise<Server>;
+  /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
+  commit?: string;
   /** Progress as each step completes. */
   onStep?(directory: string, step: Step, done: number, total: number): void;
 }
@@ -35,14 +41,34 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   for (const path of config.paths)
     loaded.push(await loadDirectory(path, settingsFor(config, path), (p) => io.directory(p), base));
 
-  await using server = await io.startServer();
-  const replays = await replayDirectories(server, loaded, config, (path, step, done, total) =>
-    io.onStep?.(path, step, done, total),
+  const plan = config.shard ? planShards(loaded, config.shard) : null;
+  const majors = config.postgresVersion;
+  if (majors.length > 1 && config.database === 'url')
+    throw new ConfigError(
+      `\`postgres-version\` lists ${majors.join(', ')}, but a server you name (database-url) is one major: ` +
+        'give one version, or let migrate-check start the servers (database: embedded or container).',
+    );
+  // Several majors run side by side, each on a server of its own.
+  const reports = await Promise.all(
+    majors.map(async (major) => {
+      await using server = await (majors.length > 1 ? io.startServer(major) : io.startServer());
+      const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
+      const replays = await replayDirectories(
+        server,
+        loaded,
+        config,
+        (path, step, done, total) => io.onStep?.(label(path), step, done, total),
+        plan ? (path) => shardPart(plan, path) : undefined,
+      );
+      const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
+        const replayed = replays[i]!;
+        const { kept, suppressed } = judge(directory, replayed, server.provider);
+        return { loaded: directory, replayed, findings: kept, suppressed };
+      });
+      const report = assembleReport(outcomes, server, config.failOn, performance.now() - started);
+      return { major, report: plan ? shareOf(report, plan) : report };
+    }),
   );
-  const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
-    const replayed = replays[i]!;
-    const { kept, suppressed } = judge(directory, replayed, server.provider);
-    return { loaded: directory, replayed, findings: kept, suppressed };
-  });
-  return assembleReport(outcomes, server, config.failOn, performance.now() - started);
+  const report = combineMajors(reports);
+  return io.commit ? { ...report, commit: io.commit } : report;
 }

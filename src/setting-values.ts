@@ -179,6 +179,24 @@ export function integer(what: string, min: number, max: number, example: number,
   };
 }
 
+/**
+ * One or more Postgres majors: `17`, `"17"`, `"15,16,17"` (a flag or an input) or `[15, 16]` (the
+ * config file), each from `min` to `max`, each once, in the order given.
+ */
+export function majors(min: number, max: number, example: number): ValueKind<number[]> {
+  const one = integer('a Postgres major version', min, max, example, '<major>');
+  return {
+    arg: '<major>[,<major>…]',
+    parse(value, key, where) {
+      const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
+      if (!entries.length) throw new ConfigError(`${where}: \`${key}\` is an empty list; give a major, e.g. ${example}.`);
+      const parsed = entries.map((e) => one.parse(typeof e === 'string' ? e.trim() : e, key, where));
+      return [...new Set(parsed)];
+    },
+    show: (v) => v.join(','),
+  };
+}
+
 /** A duration (30s, 5min, 1h) held in milliseconds, at least `minMs`. */
 export function duration(minMs: number, arg = '<d>'): ValueKind<number> {
   return {

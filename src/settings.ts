@@ -36,11 +36,13 @@ import type { Ordering } from './formats/common.ts';
 import type { CustomSettings } from './formats/format.ts';
 import { formats } from './formats/index.ts';
 import type { Roundtrip } from './replay.ts';
+import { shardValue } from './pipeline/shard.ts';
 import {
   choice,
   duration,
   integer,
   list,
+  majors,
   mapping,
   onOff,
   single,
@@ -121,11 +123,10 @@ export const SETTINGS = {
   },
   postgresVersion: {
     name: 'postgres-version',
-    kind: integer('a Postgres major version', 14, 18, 17, '<major>'),
-    default: 17,
-    flag: true,
-    file: true,
-    doc: 'The embedded Postgres major version, 14 to 18.',
+    kind: majors(14, 18, 17),
+    default: [17] as number[],
+    ...shared,
+    doc: 'The Postgres major version, 14 to 18; a list (15,16,17) checks every directory on each, side by side.',
   },
   postgresBin: {
     name: 'postgres-bin',
@@ -224,6 +225,12 @@ export const SETTINGS = {
     default: 'changed',
     ...shared,
     doc: 'With a base, roundtrip only new and edited migrations (changed) or all of them.',
+  },
+  shard: {
+    name: 'shard',
+    kind: shardValue,
+    ...shared,
+    doc: 'Check only part k of n of the work (2/4), one job each in a matrix; `migrate-check merge` joins the reports.',
   },
   sameDatabase: {
     name: 'same-database',

@@ -25,6 +25,8 @@ export interface Finding {
   line: number | null;
   message: string;
   help: string;
+  /** With several Postgres majors: the majors it happens on (absent: on every one, or only one ran). */
+  postgresVersions?: number[];
 }
 
 /** What a check sees of one directory. */

@@ -14,6 +14,9 @@ import { prepareInspector, type Schema } from '../schema/snapshot.ts';
 import { applyTogether, type TogetherResult } from '../together.ts';
 import type { LoadedDirectory } from './load.ts';
 
+/** What of a directory a job replays: nothing (another shard's), all of it, or a range of its migrations. */
+export type ShardPart = 'none' | 'all' | { versions: ReadonlySet<string> };
+
 /** What the replays of one directory produced, for the checks and the Report. */
 export interface DirectoryReplay {
   result: ReplayResult;
@@ -35,6 +38,8 @@ export async function replayDirectories(
   directories: readonly LoadedDirectory[],
   config: Config,
   onStep?: OnStep,
+  /** With `--shard`: what of each directory this job replays (by default, all of it). */
+  part: (path: string) => ShardPart = () => 'all',
 ): Promise<DirectoryReplay[]> {
   // With `same-database`, the directories are replayed one after the other in one database,
   // as when an application's migrations run beside a library's (a job queue's) own.
@@ -45,7 +50,17 @@ export async function replayDirectories(
   let sharedStopped: string | null = null;
   const replays: DirectoryReplay[] = [];
   for (const loaded of directories) {
-    const { path, set, settings, prelude, history, baseSet } = loaded;
+    const { path, settings, prelude, history, baseSet } = loaded;
+    const mine = part(path);
+    if (mine === 'none' || (mine !== 'all' && !mine.versions.size)) {
+      replays.push({ result: notReplayed(loaded.set, null), baseSchema: null, together: null });
+      continue;
+    }
+    // A range: the migrations before it are only applied, and the ones after it are left out.
+    const last = mine === 'all' ? -1 : loaded.set.migrations.findLastIndex((m) => mine.versions.has(m.version));
+    const set = last < 0 ? loaded.set : { ...loaded.set, migrations: loaded.set.migrations.slice(0, last + 1) };
+    const inRange = (versions: Set<string>) =>
+      mine === 'all' ? versions : new Set([...versions].filter((v) => mine.versions.has(v)));
     await using own = shared ? null : await server.createDatabase(path);
     const db = (shared ?? own)!;
     const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
@@ -60,11 +75,17 @@ export async function replayDirectories(
           // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
           ...(history && config.scope === 'changed'
             ? {
-                roundtripVersions: new Set(
-                  history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version),
+                roundtripVersions: inRange(
+                  new Set(
+                    history.entries
+                      .filter((e) => e.status === 'new' || e.status === 'modified')
+                      .map((e) => e.version),
+                  ),
                 ),
               }
-            : {}),
+            : mine === 'all'
+              ? {}
+              : { roundtripVersions: new Set(mine.versions) }),
           // A PR that only adds migrations: the base schema is the one just before the first new one.
           ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
           onStep: (step, done, total) => onStep?.(path, step, done, total),
@@ -199,12 +220,12 @@ function stoppedIn(result: ReplayResult): boolean {
   );
 }
 
-/** The replay of a directory that was not replayed, and why. */
-function notReplayed(set: MigrationSet, reason: string): ReplayResult {
+/** The replay of a directory that was not replayed, and why (null: another shard replays it). */
+function notReplayed(set: MigrationSet, reason: string | null): ReplayResult {
   const versions = set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
   return {
     steps: [],
-    notChecked: versions.length ? [{ versions, reason }] : [],
+    notChecked: versions.length && reason ? [{ versions, reason }] : [],
     mismatches: [],
     head: new Map(),
     before: new Map(),

@@ -19,6 +19,26 @@ export interface Report {
   findings: Finding[];
   /** Findings silenced by `-- migrate-check:ignore <check> <reason>` in their file. */
   suppressed?: (Finding & { reason: string })[];
+  /**
+   * With several Postgres majors (`postgres-version: 15,16,17`): every server the run used, the
+   * first being `postgres`. Each finding then says on which majors it happens (`postgresVersions`).
+   */
+  majors?: { major: number; version: string; provider: string }[];
+  /** The commit checked (the pull request's head, or `HEAD`), so that reports of one commit are merged only. */
+  commit?: string;
+  /** One part of a run split across jobs (`--shard k/n`): which part, and the whole plan. */
+  shard?: ShardInfo;
+  /** A report merged from shards (`migrate-check merge`): the parts given and the ones missing. */
+  shards?: { count: number; merged: number[]; missing: number[] };
+}
+
+/** Which part of the work a shard did, and what every part holds (the same in every shard's report). */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** `directory`: whole directories per shard; `range`: a range of each directory's migrations per shard. */
+  by: 'directory' | 'range';
+  parts: { index: number; directories: { path: string; versions?: string[] }[] }[];
 }
 
 export interface DirectoryReport {
@@ -52,6 +72,16 @@ export interface DirectoryReport {
    * unified diff and a summary per kind of object.
    */
   schema: { head: string; base?: string; diff?: string; summary?: SchemaSummary };
+  /**
+   * With several majors: what each server other than the first did (its steps, what it could not
+   * check) and its schema where that differs from the first's.
+   */
+  majors?: {
+    major: number;
+    steps: Step[];
+    notChecked?: NotChecked[];
+    schema?: DirectoryReport['schema'];
+  }[];
 }
 
 /**
