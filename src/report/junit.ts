@@ -27,14 +27,17 @@ const shown = (c: string) => {
 };
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** Element text: markup escaped, line breaks kept. */
+/** Element text: markup escaped, line breaks kept (a CR as a reference: a parser would turn it into LF). */
 export function xmlText(s: string): string {
-  return s.replace(NOT_XML, shown).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return s
+    .replace(NOT_XML, shown)
+    .replace(/[&<>"']/g, (c) => ENTITIES[c]!)
+    .replace(/\r/g, '&#13;');
 }
 
 /** An attribute value: as text, and line breaks and tabs as references (a parser would fold them to spaces). */
 export function xmlAttribute(s: string): string {
-  return xmlText(s).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+  return xmlText(s).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);

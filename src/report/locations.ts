@@ -20,7 +20,8 @@ export interface PathBase {
 
 /** A report path relative to `root`, with forward slashes; absolute when it lies outside the root. */
 export function repositoryPath(file: string, base: PathBase = {}): string {
-  const slashes = (p: string) => p.split(sep).join('/').replace(/\\/g, '/');
+  // On Windows the separator becomes `/`; elsewhere a backslash is part of a file's name.
+  const slashes = (p: string) => p.split(sep).join('/');
   if (!base.root) return slashes(file).replace(/^\.\//, '');
   const absolute = isAbsolute(file) ? file : resolve(base.cwd ?? base.root, file);
   const inside = relative(base.root, absolute);

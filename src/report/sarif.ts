@@ -21,13 +21,16 @@ const HOME = 'https://github.com/migrate-check/migrate-check';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', notice: 'note' };
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** A repository path as a URI reference: each segment percent-encoded; outside the root, a file: URI. */
 function uri(path: string, directory = false): { uri: string; uriBaseId?: string } {
   const tail = directory && !path.endsWith('/') ? '/' : '';
   if (isAbsolute(path)) return { uri: pathToFileURL(path).href + tail };
+  // `:` is encoded too, so that a first segment never reads as a scheme; a lone surrogate cannot be.
   const encoded = path
     .split('/')
-    .map((segment) => encodeURIComponent(segment))
+    .map((segment) => encodeURIComponent(segment.replace(LONE_SURROGATE, '\ufffd')))
     .join('/');
   return { uri: encoded + tail, uriBaseId: '%SRCROOT%' };
 }
