@@ -1,44 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseJunit } from '../../test/junit-read.ts';
 import { renderJunit, xmlAttribute, xmlText } from './junit.ts';
 import { finding, report } from './sample-reports.ts';
 import { failing, ROOT } from './sample-tool-reports.ts';
-
-interface Case {
-  '@_name': string;
-  '@_classname': string;
-  '@_file'?: string;
-  '@_time': string;
-  failure?: { '@_message': string; '@_type': string; '#text': string };
-  skipped?: { '@_message': string };
-  'system-out'?: string;
-}
-interface Suite {
-  '@_name': string;
-  '@_tests': string;
-  '@_failures': string;
-  '@_skipped': string;
-  testcase?: Case[];
-}
-
-/** The XML, checked well-formed, as a parser reads it (every case and suite as a list). */
-export function parseJunit(xml: string) {
-  assert.equal(XMLValidator.validate(xml), true, 'well-formed XML');
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    parseAttributeValue: false,
-    parseTagValue: false,
-    trimValues: false,
-    // Character references (&#10;) as well as the five named entities.
-    htmlEntities: true,
-    isArray: (name) => name === 'testsuite' || name === 'testcase',
-  });
-  const doc = parser.parse(xml) as {
-    testsuites: { '@_tests': string; '@_failures': string; '@_skipped': string; testsuite: Suite[] };
-  };
-  return doc.testsuites;
-}
 
 test('junit: a case per step (up, down, re-up) with its time, a skipped case per unchecked migration, a case per check', (t) => {
   const xml = renderJunit(failing(), { cwd: ROOT, root: ROOT });
