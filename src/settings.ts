@@ -141,8 +141,8 @@ export const SETTINGS = {
     flag: true,
     file: true,
     doc:
-      'markdown is the pull request comment; github is text, annotations and the job summary; ' +
-      'sarif is for code scanning, gitlab for GitLab Code Quality, junit for CI test reports.',
+      'markdown is the PR comment; github is text, annotations and the job summary; ' +
+      'sarif, gitlab, junit: other tools.',
   },
   outputFile: {
     name: 'output-file',
