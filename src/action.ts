@@ -15,6 +15,7 @@ import type { Report } from './report/report.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
+import { pathBase, reportFiles, writeReportFiles } from './report-files.ts';
 
 const ACTION: Omit<Shell, 'cwd'> = {
   where: 'action inputs',
@@ -120,6 +121,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context);
     const config = await resolveConfig(given, { ...ACTION, cwd });
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
+    const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);
 
     const report = await run(
       config,
@@ -133,6 +135,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     process.stdout.write(neutraliseCommands(renderTerminal(report, { color: false })));
     process.stdout.write(renderAnnotations(report));
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
+    if (files.length) await writeReportFiles(files, report, await pathBase(cwd));
     const links = fileLinks(env, context.pr?.headSha);
     if (env.GITHUB_STEP_SUMMARY)
       await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();

@@ -12,12 +12,14 @@ import { renderAnnotations } from './report/annotations.ts';
 import { renderJson } from './report/json.ts';
 import { fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
 import { renderTerminal } from './report/terminal.ts';
+import { pathBase, reportFiles, TOOL_REPORTS, writeReportFiles } from './report-files.ts';
 import { visible, visibleLines } from './report/visible.ts';
 import { formatFor, run } from './run.ts';
+import { VERSION } from './version.ts';
 import { posix, resolve } from 'node:path';
 
 export type { Streams } from './cli-output.ts';
-export const VERSION = '0.1.0';
+export { VERSION };
 
 const CLI: Omit<Shell, 'cwd'> = {
   where: 'command line',
@@ -65,6 +67,7 @@ export async function main(
     // A report that cannot be written is known before the run spends minutes on it.
     if (outputFile) await checkWritable(outputFile, `--output-file ${config.outputFile}`);
     if (summary) await checkWritable(summary, `The job summary (GITHUB_STEP_SUMMARY=${summary})`);
+    const files = await reportFiles(config, cwd, (name, value) => `--${name} ${value}`);
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
     // Tests that run the CLI many times in one process pass a running default embedded server.
@@ -80,13 +83,18 @@ export async function main(
     });
     show.end();
     const links = fileLinks(env, env.GITHUB_SHA);
+    const forTools = config.output === 'sarif' || config.output === 'gitlab' || config.output === 'junit';
+    const paths = forTools || files.length ? await pathBase(cwd) : {};
     const as = (format: Config['output']) =>
       format === 'json'
         ? renderJson(report)
         : format === 'markdown'
           ? renderMarkdown(report, links)
-          : renderTerminal(report, { color: format === 'github' ? false : color });
-    if (config.output === 'json') out.json(as('json'));
+          : format === 'sarif' || format === 'gitlab' || format === 'junit'
+            ? TOOL_REPORTS[format](report, paths)
+            : renderTerminal(report, { color: format === 'github' ? false : color });
+    if (config.output === 'json' || config.output === 'sarif' || config.output === 'gitlab')
+      out.json(as(config.output));
     else streams.stdout.write(as(config.output));
     if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok)
       streams.stdout.write(await baseHint(report, cwd));
@@ -104,6 +112,7 @@ export async function main(
       const text = as(outputFile.endsWith('.md') ? 'markdown' : 'json');
       await writeReport(outputFile, text, `--output-file ${config.outputFile}`);
     }
+    await writeReportFiles(files, report, paths);
     return report.ok ? 0 : 1;
   } catch (error) {
     if (isInterrupted()) return 130;

@@ -189,7 +189,8 @@ export function majors(min: number, max: number, example: number): ValueKind<num
     arg: '<major>[,<major>…]',
     parse(value, key, where) {
       const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
-      if (!entries.length) throw new ConfigError(`${where}: \`${key}\` is an empty list; give a major, e.g. ${example}.`);
+      if (!entries.length)
+        throw new ConfigError(`${where}: \`${key}\` is an empty list; give a major, e.g. ${example}.`);
       const parsed = entries.map((e) => one.parse(typeof e === 'string' ? e.trim() : e, key, where));
       return [...new Set(parsed)];
     },

@@ -137,11 +137,13 @@ export const SETTINGS = {
   },
   output: {
     name: 'output',
-    kind: choice(['text', 'json', 'markdown', 'github'] as const, '<format>'),
+    kind: choice(['text', 'json', 'markdown', 'github', 'sarif', 'gitlab', 'junit'] as const, '<format>'),
     default: 'text',
     flag: true,
     file: true,
-    doc: 'markdown is the pull request comment; github is text, annotations and the job summary.',
+    doc:
+      'markdown is the PR comment; github is text, annotations and the job summary; ' +
+      'sarif, gitlab, junit: other tools.',
   },
   outputFile: {
     name: 'output-file',
@@ -149,6 +151,24 @@ export const SETTINGS = {
     flag: true,
     file: true,
     doc: 'Also write the report there: .json → JSON, .md → markdown.',
+  },
+  sarifFile: {
+    name: 'sarif-file',
+    kind: single('migrate-check.sarif', '<path>'),
+    ...shared,
+    doc: 'Also write the findings there as SARIF 2.1.0, for GitHub code scanning (upload-sarif).',
+  },
+  gitlabFile: {
+    name: 'gitlab-file',
+    kind: single('gl-code-quality-report.json', '<path>'),
+    ...shared,
+    doc: 'Also write the findings there as a GitLab Code Quality report (artifacts:reports:codequality).',
+  },
+  junitFile: {
+    name: 'junit-file',
+    kind: single('migrate-check.junit.xml', '<path>'),
+    ...shared,
+    doc: 'Also write the steps and the checks there as JUnit XML, for CI test reports (artifacts:reports:junit).',
   },
   failOn: {
     name: 'fail-on',

@@ -77,9 +77,7 @@ export async function replayDirectories(
             ? {
                 roundtripVersions: inRange(
                   new Set(
-                    history.entries
-                      .filter((e) => e.status === 'new' || e.status === 'modified')
-                      .map((e) => e.version),
+                    history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version),
                   ),
                 ),
               }

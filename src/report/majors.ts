@@ -15,9 +15,7 @@ const identity = (f: Finding) =>
   [f.check, f.severity, f.file ?? '', f.line ?? '', f.message.replace(/\d[\d,.]*/g, '#')].join('\u0000');
 
 const listed = (majors: readonly number[]) =>
-  majors.length === 1
-    ? String(majors[0])
-    : `${majors.slice(0, -1).join(', ')} and ${majors.at(-1)}`;
+  majors.length === 1 ? String(majors[0]) : `${majors.slice(0, -1).join(', ')} and ${majors.at(-1)}`;
 
 /**
  * One Report from the same directories checked on several majors (the first one leads): a

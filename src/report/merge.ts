@@ -64,7 +64,11 @@ function mergeShards(group: readonly NamedReport[]): Report {
   const byIndex = new Map<number, NamedReport>();
   for (const named of group) {
     const shard = named.report.shard!;
-    if (shard.count !== plan.count || shard.by !== plan.by || JSON.stringify(shard.parts) !== JSON.stringify(plan.parts))
+    if (
+      shard.count !== plan.count ||
+      shard.by !== plan.by ||
+      JSON.stringify(shard.parts) !== JSON.stringify(plan.parts)
+    )
       throw new ToolError(
         `${named.name} is shard ${shard.index}/${shard.count} of another split than ${group[0]!.name} ` +
           `(shard ${plan.index}/${plan.count}): every job must run the same directories with the same --shard count.`,
@@ -135,7 +139,8 @@ function directoriesOf(plan: ShardInfo, present: readonly Report[], missing: rea
       else notChecked.push({ versions: [...n.versions], reason: n.reason });
     }
     for (const l of lost)
-      if (l.versions?.length) notChecked.push({ versions: [...l.versions], reason: missingReason(l.index, plan.count) });
+      if (l.versions?.length)
+        notChecked.push({ versions: [...l.versions], reason: missingReason(l.index, plan.count) });
     const seeding = parts.flatMap((p) => p.seeding ?? []);
     const dataLoss = parts.flatMap((p) => p.dataLoss ?? []);
     out.push({
