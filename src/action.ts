@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInputs } from './action-inputs.ts';
@@ -11,7 +11,8 @@ import { eventContext, type EventContext } from './github/context.ts';
 import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
 import { COMMENT_LIMIT, commentMarker, fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
-import type { Report } from './report/report.ts';
+import { mergeReports, readReports } from './report/merge.ts';
+import { verdictParts, type Report } from './report/report.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
@@ -81,29 +82,50 @@ async function comment(
   return outcome;
 }
 
-/** `mode: comment`: post the comment from a report made by an unprivileged `pull_request` run. */
+/**
+ * `mode: comment`: post the comment from the reports the checking jobs uploaded: one report (an
+ * unprivileged `pull_request` run, for fork pull requests), or a folder of them (the jobs of a
+ * matrix: shards, directories, Postgres majors), merged into one. Writes the job summary and the
+ * annotations, and fails as the merged report does (a shard that failed, or one that is missing).
+ */
 async function commentFromReport(
   options: ShellOptions,
   env: NodeJS.ProcessEnv,
   context: EventContext,
+  cwd: string,
 ): Promise<number> {
   const path = options.report;
   if (!path)
     throw new ToolError(
-      '`mode: comment` needs `report`: the path of the migrate-check-report.json artifact downloaded from the check run.',
+      '`mode: comment` needs `report`: the migrate-check-report.json artifact downloaded from the check run, ' +
+        "or the folder of the jobs' reports.",
     );
-  const report = JSON.parse(readFileSync(path, 'utf8')) as Report & {
-    pullRequest?: { number: number; headSha: string };
-  };
+  type FromPr = Report & { pullRequest?: { number: number; headSha: string } };
+  const named = await readReports([path], cwd);
+  const report: FromPr = mergeReports(named);
+  const pulls = new Set(named.map((n) => JSON.stringify((n.report as FromPr).pullRequest ?? null)));
+  if (pulls.size > 1)
+    throw new ToolError(`The reports in ${path} are for different pull requests: refusing to post them as one.`);
+  const pullRequest = (named[0]!.report as FromPr).pullRequest ?? context.pr;
   const ranOn = context.workflowRun?.headSha;
-  if (!report.pullRequest)
+  if (!pullRequest)
     throw new ToolError(`${path} was not made by a pull request run, so there is no pull request to comment on.`);
-  if (ranOn && ranOn !== report.pullRequest.headSha) {
+  if (ranOn && ranOn !== pullRequest.headSha) {
     throw new ToolError(
-      `${path} is for commit ${report.pullRequest.headSha}, but the workflow run that uploaded it ran on ${ranOn}: refusing to post a report for another commit.`,
+      `${path} is for commit ${pullRequest.headSha}, but the workflow run that uploaded it ran on ${ranOn}: ` +
+        'refusing to post a report for another commit.',
     );
   }
-  await comment(report, env, options.githubToken, context, report.pullRequest);
+  process.stdout.write(renderAnnotations(report));
+  if (env.GITHUB_STEP_SUMMARY) {
+    const links = fileLinks(env, pullRequest.headSha);
+    await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
+  }
+  await comment(report, env, options.githubToken, context, pullRequest);
+  if (!report.ok) {
+    core.setFailed(`Migrations are not safe to merge: ${verdictParts(report).join(', ')}. See the comment.`);
+    return 1;
+  }
   return 0;
 }
 
@@ -118,14 +140,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     // The pull request's (or merge group's) base commit, unless the workflow names another.
     if (!inputs.base && context.baseSha) inputs.base = context.baseSha;
     const given = givenSettings(inputs, ACTION);
-    if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context);
+    if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context, cwd);
     const config = await resolveConfig(given, { ...ACTION, cwd });
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
     const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);
 
     const report = await run(
       config,
-      localIO(config, cwd, (line) => core.info(neutraliseCommands(line))),
+      localIO(config, cwd, (line) => core.info(neutraliseCommands(line)), context.pr?.headSha ?? env.GITHUB_SHA),
     );
     const withPr = context.pr
       ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } }

@@ -102,6 +102,7 @@ export function helpText(): string {
   return [
     'migrate-check [dir...] — replay migrations up → down → up on a throwaway Postgres and check them',
     "migrate-check hash [dir...] — write each folder's migrate-check.sum (checksums of its migrations)",
+    'migrate-check merge <report.json | folder>... — one report from the JSON reports of shards or majors',
     ...section(
       'Options (each may also be set in migrate-check.json / migrate-check.yml, same names):',
       FLAGS.filter((s) => s.file && !s.prelude),

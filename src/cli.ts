@@ -10,6 +10,7 @@ import { renderSum, SUM_FILE, sumEntries } from './history/sum.ts';
 import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
 import { renderJson } from './report/json.ts';
+import { mergeReports, readReports } from './report/merge.ts';
 import { fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { pathBase, reportFiles, TOOL_REPORTS, writeReportFiles } from './report-files.ts';
@@ -54,7 +55,13 @@ export async function main(
   const streams = out.streams;
   try {
     const hashing = argv[0] === 'hash';
-    const args = parseArgv(hashing ? argv.slice(1) : argv);
+    // `migrate-check merge <report.json | folder>...`: the jobs' reports as one (shards, majors).
+    const merging = argv[0] === 'merge';
+    const args = parseArgv(hashing || merging ? argv.slice(1) : argv);
+    if (merging && !args.given.path)
+      throw new ToolError(
+        '`migrate-check merge` needs the JSON reports to merge: `migrate-check merge reports/` or a.json b.json.',
+      );
     if (args.help) return (streams.stdout.write(helpText() + '\n'), 0);
     if (args.version) return (streams.stdout.write(VERSION + '\n'), 0);
     const flags = givenSettings(args.given, CLI);
@@ -76,11 +83,13 @@ export async function main(
       config.database === 'embedded' &&
       !config.postgresBin &&
       config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
-    const report = await run(config, {
-      ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
-      ...(useShared ? { startServer: async () => embedded } : {}),
-      onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
-    });
+    const report = merging
+      ? mergeReports(await readReports(config.paths, cwd))
+      : await run(config, {
+          ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
+          ...(useShared ? { startServer: async () => embedded } : {}),
+          onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
+        });
     show.end();
     const links = fileLinks(env, env.GITHUB_SHA);
     const forTools = config.output === 'sarif' || config.output === 'gitlab' || config.output === 'junit';
@@ -96,7 +105,7 @@ export async function main(
     if (config.output === 'json' || config.output === 'sarif' || config.output === 'gitlab')
       out.json(as(config.output));
     else streams.stdout.write(as(config.output));
-    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok)
+    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok && !merging)
       streams.stdout.write(await baseHint(report, cwd));
     if (config.output === 'github') {
       out.raw.write(renderAnnotations(report));

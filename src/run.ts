@@ -22,7 +22,7 @@ export interface RunIO {
   /** The server to run on: of the given Postgres major, when the run checks several. */
   startServer(major?: number): Promise<Server>;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
-  commit?: string;
+  commit?(): Promise<string | null>;
   /** Progress as each step completes. */
   onStep?(directory: string, step: Step, done: number, total: number): void;
 }
@@ -41,6 +41,11 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   for (const path of config.paths)
     loaded.push(await loadDirectory(path, settingsFor(config, path), (p) => io.directory(p), base));
 
+  if (config.shard && config.sameDatabase && config.shard.count > 1)
+    throw new ConfigError(
+      '`shard` splits the directories and their migrations across jobs, but `same-database` replays every ' +
+        'directory in one database, one after the other: the parts depend on each other. Leave out one of the two.',
+    );
   const plan = config.shard ? planShards(loaded, config.shard) : null;
   const majors = config.postgresVersion;
   if (majors.length > 1 && config.database === 'url')
@@ -70,5 +75,6 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     }),
   );
   const report = combineMajors(reports);
-  return io.commit ? { ...report, commit: io.commit } : report;
+  const commit = await io.commit?.();
+  return commit ? { ...report, commit } : report;
 }

@@ -377,7 +377,7 @@ export const SETTINGS = {
     name: 'report',
     kind: single('migrate-check-report.json', '<path>'),
     input: true,
-    doc: 'For mode comment: the path of the migrate-check-report.json artifact.',
+    doc: "For mode comment: the migrate-check-report.json artifact, or a folder of the jobs' reports to merge.",
   },
 } as const satisfies Record<string, Setting<any>>;
 

@@ -153,3 +153,9 @@ export async function onDefaultBranch(cwd: string, file: string): Promise<string
   }
   return null;
 }
+
+/** The commit checked out in `cwd` (`HEAD`), or null outside a git repository. */
+export async function headCommit(cwd: string): Promise<string | null> {
+  const sha = (await git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).trim();
+  return /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
+}

@@ -3,7 +3,7 @@ import type { Finding } from '../checks/check.ts';
 import type { KindSummary } from '../schema/summary.ts';
 import { docsUrl } from './docs-url.ts';
 import { lockTable } from './lock-table.ts';
-import { countBySeverity, fails, notCheckedSentences, type Report } from './report.ts';
+import { verdictParts, serversText, fails, notCheckedSentences, type Report } from './report.ts';
 
 /** GitHub refuses comments longer than this. */
 export const COMMENT_LIMIT = 65_536;
@@ -84,12 +84,7 @@ function plural(n: number, word: string): string {
 }
 
 function verdict(report: Report): string {
-  const counts = countBySeverity(report.findings);
-  const parts = [
-    counts.error && plural(counts.error, 'error'),
-    counts.warning && plural(counts.warning, 'warning'),
-    counts.notice && plural(counts.notice, 'notice'),
-  ].filter(Boolean);
+  const parts = verdictParts(report);
   return report.ok
     ? `### ✅ Migrations are safe to merge${parts.length ? ` (${parts.join(', ')} below the failing threshold)` : ''}`
     : `### ❌ Migrations are not safe to merge: ${parts.join(', ')}`;
@@ -207,7 +202,7 @@ function render(
       out.push('', '</details>');
     }
   }
-  const pg = `Postgres ${report.postgres.version} (${report.postgres.provider}) · ${(report.durationMs / 1000).toFixed(1)} s`;
+  const pg = `${serversText(report)} · ${(report.durationMs / 1000).toFixed(1)} s`;
   out.push('', `<sub>${cell(pg)}${tier === 'full' ? '' : ` · shortened to fit (${tier})`}</sub>`, '');
   return out.join('\n');
 }

@@ -16,7 +16,8 @@ export function asReport(value: unknown, name: string): Report {
     throw new ToolError(`${name} is not a migrate-check report (a JSON object from --output json).`);
   if (r.schemaVersion !== 1)
     throw new ToolError(
-      `${name} has report schema version ${JSON.stringify(r.schemaVersion)}; this migrate-check reads version 1. ` +
+      `${name} has ${r.schemaVersion === undefined ? 'no report schema version' : `report schema version ${JSON.stringify(r.schemaVersion)}`}; ` +
+        'this migrate-check reads version 1. ' +
         'Make every report with the same migrate-check version.',
     );
   if (!Array.isArray(r.findings) || !Array.isArray(r.directories) || typeof r.ok !== 'boolean' || !r.postgres)
@@ -131,7 +132,8 @@ function directoriesOf(plan: ShardInfo, present: readonly Report[], missing: rea
       continue;
     }
     const [lead] = parts;
-    const last = parts.at(-1)!;
+    // The last range that ran: it ran every migration up to the end of the directory's checked part.
+    const last = parts.filter((p) => p.steps.length).at(-1) ?? parts.at(-1)!;
     const notChecked: NotChecked[] = [];
     for (const n of parts.flatMap((p) => p.notChecked ?? [])) {
       const same = notChecked.find((m) => m.reason === n.reason);
@@ -152,9 +154,42 @@ function directoriesOf(plan: ShardInfo, present: readonly Report[], missing: rea
       notChecked: notChecked.length ? notChecked : undefined,
       seeding: seeding.length ? seeding : undefined,
       dataLoss: dataLoss.length ? dataLoss : undefined,
-      // The last range ran every migration up to the directory's end: its schema is the directory's.
       schema: last.schema,
     });
+  }
+  return out;
+}
+
+/**
+ * Reads reports for `migrate-check merge` and the Action's comment mode: each path a JSON report,
+ * or a folder whose `*.json` files (at any depth, as `actions/download-artifact` lays them out)
+ * are reports.
+ */
+export async function readReports(paths: readonly string[], cwd: string): Promise<NamedReport[]> {
+  const { readFile, readdir, stat } = await import('node:fs/promises');
+  const { join, resolve } = await import('node:path');
+  const out: NamedReport[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new ToolError(`${given}: no such report file or folder.`);
+    const files = info.isDirectory()
+      ? (await readdir(path, { recursive: true }))
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(given, f))
+      : [given];
+    if (info.isDirectory() && !files.length) throw new ToolError(`${given} holds no JSON report (*.json).`);
+    for (const name of files) {
+      const file = resolve(cwd, name);
+      let value: unknown;
+      try {
+        value = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new ToolError(`${name} is not JSON (${(error as Error).message}): give the files of --output json.`);
+      }
+      out.push({ name, report: asReport(value, name) });
+    }
   }
   return out;
 }

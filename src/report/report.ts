@@ -106,6 +106,27 @@ export function fails(severity: Severity, failOn: FailOn): boolean {
   return failOn !== 'never' && RANK[severity] >= RANK[failOn];
 }
 
+/**
+ * What the verdict line counts: "2 errors", "1 warning", and a shard whose report is missing
+ * ("shard 2/3 missing"), which fails a merged report with no finding of its own.
+ */
+export function verdictParts(report: Report): string[] {
+  const counts = countBySeverity(report.findings);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return [
+    ...(report.shards?.missing ?? []).map((i) => `shard ${i}/${report.shards!.count} missing`),
+    counts.error ? plural(counts.error, 'error') : '',
+    counts.warning ? plural(counts.warning, 'warning') : '',
+    counts.notice ? plural(counts.notice, 'notice') : '',
+  ].filter(Boolean);
+}
+
+/** The server line: `Postgres 17.10 (embedded)`, or every major of the run (`Postgres 15.18, 17.10 (embedded)`). */
+export function serversText(report: Report): string {
+  const versions = report.majors ? report.majors.map((m) => m.version).join(', ') : report.postgres.version;
+  return `Postgres ${versions} (${report.postgres.provider})`;
+}
+
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;

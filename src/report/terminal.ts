@@ -1,6 +1,6 @@
 import type { Finding } from '../checks/check.ts';
 import { docsUrl } from './docs-url.ts';
-import { countBySeverity, fails, notCheckedSentences, type Report } from './report.ts';
+import { verdictParts, serversText, fails, notCheckedSentences, type Report } from './report.ts';
 import { style as makeStyle, type Style } from './style.ts';
 import { visible, visibleLines } from './visible.ts';
 
@@ -12,12 +12,7 @@ function plural(n: number, word: string): string {
 }
 
 function verdict(report: Report, s: Style): string {
-  const counts = countBySeverity(report.findings);
-  const parts = [
-    counts.error && plural(counts.error, 'error'),
-    counts.warning && plural(counts.warning, 'warning'),
-    counts.notice && plural(counts.notice, 'notice'),
-  ].filter(Boolean);
+  const parts = verdictParts(report);
   if (report.ok) {
     return (
       s.green(s.bold('✓ Migrations are safe to merge')) +
@@ -80,11 +75,7 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
     if (skipped) out.push(s.yellow(`  ${plural(skipped, 'step')} skipped after a failure`));
     if (dir.ignored.length) out.push(s.dim(ignoredLine(dir)));
   }
-  out.push(
-    s.dim(
-      `Postgres ${report.postgres.version} (${report.postgres.provider}) · ${(report.durationMs / 1000).toFixed(1)} s`,
-    ),
-  );
+  out.push(s.dim(`${serversText(report)} · ${(report.durationMs / 1000).toFixed(1)} s`));
   for (const f of report.suppressed ?? []) {
     out.push(s.dim(`suppressed ${f.check} in ${visible(f.file ?? '(directory)')}: ${visible(f.reason)}`));
   }
