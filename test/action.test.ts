@@ -256,6 +256,63 @@ describe('the Action, end to end against a fake GitHub API', () => {
     }
   });
 
+  test('mode: comment merges a folder of shard reports into one comment, and fails on a missing shard', async () => {
+    const { dir, payload } = pr((d) => {
+      addsEmailIndex(d);
+      writeFileSync(join(d, 'db', '0003_orders.up.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY);\n');
+      writeFileSync(join(d, 'db', '0003_orders.down.sql'), 'SELECT 1;\n'); // leaves the table behind
+    });
+    const github = await fakeGitHub();
+    const reports = join(dir, 'reports');
+    try {
+      const jobs = [];
+      for (const shard of ['1/2', '2/2']) {
+        const job = await runAction({
+          cwd: dir,
+          apiUrl: github.url,
+          event: 'pull_request',
+          payload,
+          inputs: { ...inputs, comment: 'false', shard },
+        });
+        assert.equal(job.code, shard === '1/2' ? 0 : 1, job.log);
+        jobs.push(job);
+      }
+      assert.equal(github.calls.length, 0);
+      const head = payload.pull_request.head.sha;
+      execFileSync('mkdir', ['-p', join(reports, 'shard-1'), join(reports, 'shard-2')]);
+      writeFileSync(join(reports, 'shard-1', 'migrate-check-report.json'), jobs[0]!.report!);
+      const missing = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs: { mode: 'comment', report: reports },
+      });
+      assert.equal(missing.code, 1, missing.log);
+      assert.match(github.comments[0]!.body, /### ❌ Migrations are not safe to merge: shard 2\/2 missing/);
+      assert.match(github.comments[0]!.body, /not checked because shard 2\/2 is missing/);
+      writeFileSync(join(reports, 'shard-2', 'migrate-check-report.json'), jobs[1]!.report!);
+      const whole = await runAction({
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'workflow_run',
+        payload: { workflow_run: { head_sha: head } },
+        inputs: { mode: 'comment', report: reports },
+      });
+      assert.equal(whole.code, 1, whole.log);
+      assert.equal(github.comments.length, 1, 'one sticky comment, updated');
+      const body = github.comments[0]!.body;
+      assert.match(body, /### ❌ Migrations are not safe to merge: 2 errors, 1 warning/);
+      assert.match(body, /down-reverts-up/);
+      assert.match(body, /public\.orders/);
+      assert.doesNotMatch(body, /missing/);
+      assert.match(whole.summary, /Migrations are not safe to merge/);
+      assert.match(whole.log, /::error file=db\/0003_orders\.down\.sql/);
+    } finally {
+      await github.close();
+    }
+  });
+
   test('a missing path input: a clear failure, exit 2, no stack trace', async () => {
     const { dir, payload } = pr(() => {});
     const github = await fakeGitHub();
