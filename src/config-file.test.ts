@@ -71,7 +71,7 @@ test('parseSettings: wrong types name the key, the value and what it must be', (
     assert.throws(() => parseSettings(raw, 'c.json'), message, JSON.stringify(raw));
   }
   assert.deepEqual(parseSettings({ 'postgres-version': ' 16 ', 'search-path': ['app', 'public'] }, 'c.json'), {
-    postgresVersion: 16,
+    postgresVersion: [16],
     searchPath: 'app, public',
   });
   assert.deepEqual(parseSettings({ settings: { idle_in_transaction_session_timeout: '1min' } }, 'c.json'), {

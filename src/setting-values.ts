@@ -186,7 +186,7 @@ export function integer(what: string, min: number, max: number, example: number,
 export function majors(min: number, max: number, example: number): ValueKind<number[]> {
   const one = integer('a Postgres major version', min, max, example, '<major>');
   return {
-    arg: '<major>[,<major>…]',
+    arg: '<major,…>',
     parse(value, key, where) {
       const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
       if (!entries.length)

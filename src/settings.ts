@@ -110,7 +110,7 @@ export const SETTINGS = {
   postgresImage: {
     name: 'postgres-image',
     kind: single('postgis/postgis:17-3.5', '<image>'),
-    byDefault: 'postgres:<major>-alpine (the postgres-version)',
+    byDefault: 'postgres:<major>-alpine',
     ...shared,
     doc: 'The image of the throwaway container (postgis/postgis, your own); {major} stands for postgres-version.',
   },
