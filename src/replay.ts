@@ -79,7 +79,8 @@ export interface ReplayResult {
 /** The names a migration's up and down SQL could use for a table: what it touches, for observing and seeding. */
 const namesOf = (m: Migration) => namesIn([m.up, m.down].flatMap((x) => x?.units.map((u) => u.sql) ?? []));
 
-const INVALID_INDEXES = `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+const INVALID_INDEXES = `SELECT format('%I.%I', n.nspname, c.relname) AS name
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'pg_toast')`;
 
 /** The `version` of the steps that run the prerequisites, before any migration. */
@@ -252,7 +253,10 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     await inspect.query(`DROP INDEX ${left.join(', ')}`);
     return diffSchemas(expected, await tracker.refresh()).equal;
   };
-  /** `expected`: the schema the database is in again when the script fails and rolls back (a retry on empty tables needs it). */
+  /**
+   * `expected`: the schema the database is in again when the script fails and rolls back (a retry
+   * on empty tables needs it).
+   */
   const apply = async (m: Migration, direction: Direction, attempt: 1 | 2, expected?: Schema): Promise<boolean> => {
     const script = direction === 'up' ? m.up : m.down;
     if (!script) return true;

@@ -204,7 +204,9 @@ export const SETTINGS = {
     name: 'table-sizes',
     kind: single('table-sizes.json', '<file>'),
     ...everywhere,
-    doc: 'A JSON file of production row counts per table ({"public.users": 40000000}): lock times are projected to them.',
+    doc:
+      'A JSON file of production row counts per table ({"public.users": 40000000}): lock times are ' +
+      'projected to them.',
   },
   maxLockMs: {
     name: 'max-lock-ms',

@@ -138,7 +138,8 @@ function refuseUnresolved(set: MigrationSet, syntax: RegExp): void {
         if (!found) continue;
         const { line } = positionsIn(unit.sql, unit.line)(found.index);
         throw new ConfigError(
-          `${script!.file}:${line} uses the placeholder ${found[0]}, which has no value: ${set.format} would refuse to run it. ` +
+          `${script!.file}:${line} uses the placeholder ${found[0]}, which has no value: ${set.format} would ` +
+            `refuse to run it. ` +
             `Set it in the config, e.g. "placeholders": { ${JSON.stringify(found[0])}: "value" }.`,
         );
       }
@@ -154,14 +155,18 @@ async function readPrelude(files: readonly string[], directory: (path: string) =
       file,
       directory,
       (reason) =>
-        `Prerequisites file \`${file}\` cannot be read (${reason}). Paths in \`prerequisites\` are relative to the working directory.`,
+        `Prerequisites file \`${file}\` cannot be read (${reason}). Paths in \`prerequisites\` are relative ` +
+        `to the working directory.`,
     );
     prelude.push({ file, units: splitStatements(text), transaction: 'none' });
   }
   return prelude;
 }
 
-/** The suppression markers of each migration: a marker in either file of a migration (its up or its down) covers both files. */
+/**
+ * The suppression markers of each migration: a marker in either file of a migration (its up or
+ * its down) covers both files.
+ */
 async function readMarkers(
   path: string,
   set: MigrationSet,
@@ -185,13 +190,16 @@ async function readSeeds(dir: string, set: MigrationSet): Promise<SeedFile[]> {
   const versions = set.migrations.map((m) => m.version);
   const { files, unmatched } = await readSeedFiles(dir, versions).catch((error: unknown) => {
     throw new ConfigError(
-      `The seed-files folder \`${dir}\` cannot be read (${errorMessage(error)}). Its path is relative to the working directory.`,
+      `The seed-files folder \`${dir}\` cannot be read (${errorMessage(error)}). Its path is relative to the ` +
+        `working directory.`,
     );
   });
   if (unmatched.length) {
     throw new ConfigError(
-      `In the seed-files folder \`${dir}\`, ${unmatched.map((f) => `\`${f}\``).join(', ')} ${unmatched.length === 1 ? 'names' : 'name'} no migration of ${set.directory}: ` +
-        'name a seed file after the migration it runs after (`<version>.sql` or `<version>_anything.sql`, e.g. `0003_customers.sql`), or `base.sql` to run before the first checked migration.',
+      `In the seed-files folder \`${dir}\`, ${unmatched.map((f) => `\`${f}\``).join(', ')} ` +
+        `${unmatched.length === 1 ? 'names' : 'name'} no migration of ${set.directory}: ` +
+        'name a seed file after the migration it runs after (`<version>.sql` or `<version>_anything.sql`, ' +
+        'e.g. `0003_customers.sql`), or `base.sql` to run before the first checked migration.',
     );
   }
   return files;

@@ -89,7 +89,9 @@ export async function replayDirectories(
           onStep: (step, done, total) => onStep?.(path, step, done, total),
         });
     if (shared && !sharedStopped && stoppedIn(result)) {
-      sharedStopped = `the replay of ${path} stopped before its end, and the directories after it share its database (same-database)`;
+      sharedStopped =
+        `the replay of ${path} stopped before its end, and the directories after it share its ` +
+        `database (same-database)`;
     }
     let baseSchema: Schema | null = null;
     if (history && onlyAdds) {
@@ -124,7 +126,8 @@ async function replayIn(
     if (settings.role) {
       await target.useRole(settings.role).catch((error: unknown) => {
         throw new DatabaseError(
-          `Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting needs a superuser connection (the embedded and container servers have one).`,
+          `Cannot prepare role \`${settings.role}\` on the server: ${errorMessage(error)}. The role setting ` +
+            `needs a superuser connection (the embedded and container servers have one).`,
         );
       });
     }

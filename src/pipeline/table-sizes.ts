@@ -3,7 +3,9 @@ import { readSettingFile, type DirectoryReader } from '../files/directory.ts';
 
 const EXAMPLE = '{"public.users": 40000000, "public.orders": 120000000}';
 const EXPORT =
-  "SELECT json_object_agg(format('%I.%I', nspname, relname), reltuples::bigint) FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace WHERE relkind IN ('r', 'p') AND nspname NOT IN ('pg_catalog', 'information_schema')";
+  "SELECT json_object_agg(format('%I.%I', nspname, relname), reltuples::bigint) " +
+  'FROM pg_class c JOIN pg_namespace n ON n.oid = relnamespace ' +
+  "WHERE relkind IN ('r', 'p') AND nspname NOT IN ('pg_catalog', 'information_schema')";
 
 /**
  * `table-sizes`: production row counts per table, `schema.table` → rows (a bare name means
@@ -24,7 +26,8 @@ export async function readTableSizes(
     parsed = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
-      `The table-sizes file \`${file}\` is not JSON (${errorMessage(error)}). Write it as ${EXAMPLE}, e.g. exported with: ${EXPORT}`,
+      `The table-sizes file \`${file}\` is not JSON (${errorMessage(error)}). Write it as ${EXAMPLE}, e.g. ` +
+        `exported with: ${EXPORT}`,
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -36,7 +39,8 @@ export async function readTableSizes(
   for (const [table, rows] of Object.entries(parsed)) {
     if (typeof rows !== 'number' || !Number.isFinite(rows) || rows < 0) {
       throw new ConfigError(
-        `The table-sizes file \`${file}\`: \`${table}\` is ${JSON.stringify(rows)}; each table needs a row count (a number ≥ 0), e.g. ${EXAMPLE}.`,
+        `The table-sizes file \`${file}\`: \`${table}\` is ${JSON.stringify(rows)}; each table needs a row ` +
+          `count (a number ≥ 0), e.g. ${EXAMPLE}.`,
       );
     }
     sizes.set(table.includes('.') ? table : `public.${table}`, Math.round(rows));

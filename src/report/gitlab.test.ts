@@ -40,21 +40,24 @@ test('gitlab: one Code Quality issue per finding, with the fields GitLab reads',
   t.assert.snapshot(text);
 });
 
-test('gitlab: a clean run is an empty list; fingerprints are the SARIF ones, unique, and stable across moved lines', () => {
-  assert.equal(renderGitlab(report([])), '[]\n');
-  const moved = (line: number) => finding('sql-error', { line, message: `fails at line ${line}, column 2` });
-  const a = issues(renderGitlab(report([moved(3), moved(3)]), base));
-  const b = issues(renderGitlab(report([moved(40), moved(41)]), base));
-  assert.deepEqual(
-    a.map((i) => i.fingerprint),
-    b.map((i) => i.fingerprint),
-  );
-  assert.notEqual(a[0]!.fingerprint, a[1]!.fingerprint);
-  const sarif = JSON.parse(renderSarif(report([moved(3)]), base)) as {
-    runs: { results: { partialFingerprints: Record<string, string> }[] }[];
-  };
-  assert.equal(Object.values(sarif.runs[0]!.results[0]!.partialFingerprints)[0], a[0]!.fingerprint);
-});
+test(
+  'gitlab: a clean run is an empty list; fingerprints are the SARIF ones, unique, ' + 'and stable across moved lines',
+  () => {
+    assert.equal(renderGitlab(report([])), '[]\n');
+    const moved = (line: number) => finding('sql-error', { line, message: `fails at line ${line}, column 2` });
+    const a = issues(renderGitlab(report([moved(3), moved(3)]), base));
+    const b = issues(renderGitlab(report([moved(40), moved(41)]), base));
+    assert.deepEqual(
+      a.map((i) => i.fingerprint),
+      b.map((i) => i.fingerprint),
+    );
+    assert.notEqual(a[0]!.fingerprint, a[1]!.fingerprint);
+    const sarif = JSON.parse(renderSarif(report([moved(3)]), base)) as {
+      runs: { results: { partialFingerprints: Record<string, string> }[] }[];
+    };
+    assert.equal(Object.values(sarif.runs[0]!.results[0]!.partialFingerprints)[0], a[0]!.fingerprint);
+  },
+);
 
 test('gitlab: paths are relative to the repository root from a nested working directory', () => {
   const [issue] = issues(

@@ -5,45 +5,49 @@ import { renderJunit, xmlAttribute, xmlText } from './junit.ts';
 import { finding, report } from './sample-reports.ts';
 import { failing, ROOT } from './sample-tool-reports.ts';
 
-test('junit: a case per step (up, down, re-up) with its time, a skipped case per unchecked migration, a case per check', (t) => {
-  const xml = renderJunit(failing(), { cwd: ROOT, root: ROOT });
-  const suites = parseJunit(xml);
-  const [steps, checks] = suites.testsuite;
-  assert.equal(steps!['@_name'], 'db/migrations (golang-migrate, per-migration)');
-  assert.deepEqual(
-    steps!.testcase!.map((c) => [c['@_name'], c['@_time'], Boolean(c.failure), Boolean(c.skipped)]),
-    [
-      ['0001_create_users up', '0.003', false, false],
-      ['0001_create_users down', '0.001', false, false],
-      ['0001_create_users re-up', '0.002', false, false],
-      ['0002_add_email up', '0.001', true, false],
-      ['0002_add_email down', '0.000', false, true],
-      ['not checked: 0003', '0.000', false, true],
-    ],
-  );
-  const failed = steps!.testcase![3]!;
-  assert.equal(failed['@_file'], 'db/migrations/0002_add_email.up.sql');
-  assert.equal(failed.failure!['@_type'], '42601');
-  assert.equal(failed.failure!['@_message'], 'syntax error at or near "COLUMNN" (SQLSTATE 42601)');
-  assert.equal(
-    failed.failure!['#text'],
-    'db/migrations/0002_add_email.up.sql:3:8\nsyntax error at or near "COLUMNN"\nHINT: Did you mean COLUMN?',
-  );
-  // Checks: failing at fail-on (error); the warning and the notice pass, with what they found.
-  assert.deepEqual(
-    checks!.testcase!.map((c) => [c['@_name'], Boolean(c.failure)]),
-    [
-      ['history-edited', false],
-      ['sql-error', true],
-      ['down-reverts-up', true],
-      ['blocking-lock', false],
-    ],
-  );
-  assert.match(checks!.testcase![3]!['system-out']!, /^warning: db\/migrations\/0001_create_users\.up\.sql:1: /);
-  assert.match(checks!.testcase![1]!.failure!['#text'], /db\/migrations\/0002_add_email\.up\.sql:3:8: 0002/);
-  assert.deepEqual([suites['@_tests'], suites['@_failures'], suites['@_skipped']], ['10', '3', '2']);
-  t.assert.snapshot(xml);
-});
+test(
+  'junit: a case per step (up, down, re-up) with its time, a skipped case per unchecked migration, ' +
+    'a case per check',
+  (t) => {
+    const xml = renderJunit(failing(), { cwd: ROOT, root: ROOT });
+    const suites = parseJunit(xml);
+    const [steps, checks] = suites.testsuite;
+    assert.equal(steps!['@_name'], 'db/migrations (golang-migrate, per-migration)');
+    assert.deepEqual(
+      steps!.testcase!.map((c) => [c['@_name'], c['@_time'], Boolean(c.failure), Boolean(c.skipped)]),
+      [
+        ['0001_create_users up', '0.003', false, false],
+        ['0001_create_users down', '0.001', false, false],
+        ['0001_create_users re-up', '0.002', false, false],
+        ['0002_add_email up', '0.001', true, false],
+        ['0002_add_email down', '0.000', false, true],
+        ['not checked: 0003', '0.000', false, true],
+      ],
+    );
+    const failed = steps!.testcase![3]!;
+    assert.equal(failed['@_file'], 'db/migrations/0002_add_email.up.sql');
+    assert.equal(failed.failure!['@_type'], '42601');
+    assert.equal(failed.failure!['@_message'], 'syntax error at or near "COLUMNN" (SQLSTATE 42601)');
+    assert.equal(
+      failed.failure!['#text'],
+      'db/migrations/0002_add_email.up.sql:3:8\nsyntax error at or near "COLUMNN"\nHINT: Did you mean COLUMN?',
+    );
+    // Checks: failing at fail-on (error); the warning and the notice pass, with what they found.
+    assert.deepEqual(
+      checks!.testcase!.map((c) => [c['@_name'], Boolean(c.failure)]),
+      [
+        ['history-edited', false],
+        ['sql-error', true],
+        ['down-reverts-up', true],
+        ['blocking-lock', false],
+      ],
+    );
+    assert.match(checks!.testcase![3]!['system-out']!, /^warning: db\/migrations\/0001_create_users\.up\.sql:1: /);
+    assert.match(checks!.testcase![1]!.failure!['#text'], /db\/migrations\/0002_add_email\.up\.sql:3:8: 0002/);
+    assert.deepEqual([suites['@_tests'], suites['@_failures'], suites['@_skipped']], ['10', '3', '2']);
+    t.assert.snapshot(xml);
+  },
+);
 
 test('junit: with fail-on warning the warning fails its case; a clean run has only passing steps', () => {
   const strict = parseJunit(renderJunit(failing({ failOn: 'warning' })));

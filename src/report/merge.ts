@@ -14,9 +14,13 @@ export function asReport(value: unknown, name: string): Report {
   const r = value as Partial<Report> | null;
   if (!r || typeof r !== 'object' || Array.isArray(r))
     throw new ToolError(`${name} is not a migrate-check report (a JSON object from --output json).`);
+  const version =
+    r.schemaVersion === undefined
+      ? 'no report schema version'
+      : `report schema version ${JSON.stringify(r.schemaVersion)}`;
   if (r.schemaVersion !== 1)
     throw new ToolError(
-      `${name} has ${r.schemaVersion === undefined ? 'no report schema version' : `report schema version ${JSON.stringify(r.schemaVersion)}`}; ` +
+      `${name} has ${version}; ` +
         'this migrate-check reads version 1. ' +
         'Make every report with the same migrate-check version.',
     );

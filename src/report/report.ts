@@ -94,7 +94,10 @@ export function notCheckedSentences(report: Report): string[] {
       const listed =
         versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
       const of = dir.migrations.filter((m) => m.up || m.down).length;
-      return `${versions.length} of ${of} migrations in ${dir.path} ${versions.length === 1 ? 'was' : 'were'} not checked because ${reason} (${listed}).`;
+      return (
+        `${versions.length} of ${of} migrations in ${dir.path} ${versions.length === 1 ? 'was' : 'were'} ` +
+        `not checked because ${reason} (${listed}).`
+      );
     }),
   );
 }
