@@ -6,6 +6,7 @@ import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories } from './pipeline/replay-directories.ts';
+import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
 import type { Report } from './report/report.ts';
 
@@ -44,5 +45,6 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     const { kept, suppressed } = judge(directory, replayed, server.provider);
     return { loaded: directory, replayed, findings: kept, suppressed };
   });
-  return assembleReport(outcomes, server, config.failOn, performance.now() - started);
+  const report = assembleReport(outcomes, server, config.failOn, performance.now() - started);
+  return withSources(report, (p) => io.directory(p));
 }

@@ -5,6 +5,7 @@ import { fails, sortFindings, type DirectoryReport, type Report } from '../repor
 import { diffSchemas } from '../schema/diff.ts';
 import { schemaText } from '../schema/snapshot.ts';
 import { summarizeDiff, unifiedSchemaDiff } from '../schema/summary.ts';
+import { restoreSql } from '../report/restore-sql.ts';
 import type { Suppressed } from '../suppress.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { DirectoryReplay } from './replay-directories.ts';
@@ -72,6 +73,7 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
     ...(result.notChecked.length ? { notChecked: result.notChecked } : {}),
     ...(result.seeding?.length ? { seeding: result.seeding } : {}),
     ...(result.dataLoss?.length ? { dataLoss: result.dataLoss } : {}),
+    ...restoreOf(result),
     schema: {
       head: schemaText(result.head),
       ...(baseSchema
@@ -83,4 +85,13 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
         : {}),
     },
   };
+}
+
+/** The generated fix for each down that does not restore the schema from before its up. */
+function restoreOf(result: DirectoryReplay['result']): Pick<DirectoryReport, 'restore'> {
+  const restore = result.mismatches
+    .filter((m) => m.kind === 'down-reverts-up' && m.version !== null)
+    .map((m) => ({ version: m.version!, file: m.file, ...restoreSql(m.diff) }))
+    .filter((r) => r.sql || r.unsupported.length);
+  return restore.length ? { restore } : {};
 }

@@ -47,11 +47,35 @@ export interface DirectoryReport {
   seeding?: SeedingRecord[];
   /** Values of columns that existed before a migration's up that its down lost or changed. */
   dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
+  /** A few lines of the files around the lines findings name, to show the statement in place. */
+  excerpts?: Excerpt[];
+  /** For each down that does not restore the schema: SQL, generated, that would (see restore-sql.ts). */
+  restore?: Restore[];
   /**
    * The normalised schema after the replay; with `--base`, also the base branch's schema, their
    * unified diff and a summary per kind of object.
    */
   schema: { head: string; base?: string; diff?: string; summary?: SchemaSummary };
+}
+
+/** Lines `first` … of `file` as written, around `line` (1-based). */
+export interface Excerpt {
+  file: string;
+  line: number;
+  first: number;
+  lines: string[];
+}
+
+/** SQL that restores the schema from before a migration's up, after its down, generated from the snapshots. */
+export interface Restore {
+  version: string;
+  /** The down that does not restore the schema. */
+  file: string;
+  sql: string;
+  /** Differences no statement was generated for, each named. */
+  unsupported: string[];
+  /** The down file's last line that is not blank, where a suggestion to append the SQL goes. */
+  end?: { line: number; text: string };
 }
 
 /**
