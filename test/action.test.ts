@@ -87,7 +87,8 @@ describe('the Action, end to end against a fake GitHub API', () => {
         'PATCH /repos/acme/shop/issues/comments/10000',
       ]);
       assert.equal(github.comments.length, 250, 'no second comment');
-      assert.match(github.comments.at(-1)!.body, /### ❌ Migrations are not safe to merge: 2 errors/);
+      assert.match(github.comments.at(-1)!.body, /### ❌ Migrations are not safe to merge: 1 error\n/);
+      assert.match(github.comments.at(-1)!.body, /```sql\nDROP INDEX public\.users_email_idx;\n```/);
       assert.ok(
         github.comments.filter((c) => c.user.login === 'other-bot[bot]').every((c) => c.body.includes('another tool')),
         "other bots' comments untouched",

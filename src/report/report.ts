@@ -78,19 +78,42 @@ export interface Restore {
   end?: { line: number; text: string };
 }
 
+/** The migrations a directory's run set out to check: with a base, the new and edited ones; else all. */
+function toCheck(dir: DirectoryReport) {
+  const all = dir.migrations.filter((m) => m.up || m.down);
+  const changed = all.filter((m) => m.status === 'new' || m.status === 'modified');
+  return { migrations: dir.base && changed.length ? changed : all, word: dir.base && changed.length ? 'new ' : '' };
+}
+
 /**
- * What was not checked, one sentence per reason: "7 of 12 migrations in `db` were not checked:
- * db/0005_x.up.sql fails, and a deploy stops there (0006 … 0012)".
+ * What was not checked, one sentence per reason: "2 of 3 new migrations in `db` were not checked
+ * because db/0005_x.up.sql fails, and a deploy stops there (0006, 0007)".
  */
 export function notCheckedSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
     (dir.notChecked ?? []).map(({ versions, reason }) => {
       const listed =
         versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
-      const of = dir.migrations.filter((m) => m.up || m.down).length;
-      return `${versions.length} of ${of} migrations in ${dir.path} ${versions.length === 1 ? 'was' : 'were'} not checked because ${reason} (${listed}).`;
+      const { migrations, word } = toCheck(dir);
+      const pool = new Set(migrations.map((m) => m.version));
+      const n = versions.filter((v) => pool.has(v)).length || versions.length;
+      const of = Math.max(n, migrations.length);
+      const were = n === 1 ? 'was' : 'were';
+      return `${n} of ${of} ${word}migrations in ${dir.path} ${were} not checked because ${reason} (${listed}).`;
     }),
   );
+}
+
+/** Whether the run set out to check migrations and checked none of them: such a run is not a pass. */
+export function checkedNothing(report: Report): boolean {
+  let wanted = 0;
+  for (const dir of report.directories) {
+    const { migrations } = toCheck(dir);
+    const skipped = new Set((dir.notChecked ?? []).flatMap((n) => n.versions));
+    wanted += migrations.length;
+    if (migrations.some((m) => !skipped.has(m.version))) return false;
+  }
+  return wanted > 0;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
