@@ -4,7 +4,8 @@ import type { Server } from '../database/database.ts';
 import { fails, sortFindings, type DirectoryReport, type Report } from '../report/report.ts';
 import { diffSchemas } from '../schema/diff.ts';
 import { schemaText } from '../schema/snapshot.ts';
-import { summarizeDiff, unifiedSchemaDiff } from '../schema/summary.ts';
+import { summarizeDiff } from '../schema/summary.ts';
+import { schemaDiffByTable } from '../report/schema-diff.ts';
 import { restoreSql } from '../report/restore-sql.ts';
 import type { Suppressed } from '../suppress.ts';
 import type { LoadedDirectory } from './load.ts';
@@ -43,6 +44,8 @@ export function assembleReport(
 function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryReport {
   const { path, set, settings, history } = loaded;
   const { result, baseSchema } = replayed;
+  // The PR's schema: its migrations applied up, as a deploy leaves it, even when the roundtrip failed.
+  const head = replayed.headSchema ?? result.head;
   return {
     path,
     format: set.format,
@@ -79,8 +82,8 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
       ...(baseSchema
         ? {
             base: schemaText(baseSchema),
-            diff: unifiedSchemaDiff(baseSchema, result.head),
-            summary: summarizeDiff(diffSchemas(baseSchema, result.head)),
+            diff: schemaDiffByTable(baseSchema, head),
+            summary: summarizeDiff(diffSchemas(baseSchema, head)),
           }
         : {}),
     },

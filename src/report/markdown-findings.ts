@@ -61,7 +61,8 @@ function findingLines(
   const place = where(f, links);
   const message = f.message.split('\n').map(inline).join('<br>');
   return [
-    `${ICON[f.severity]} **${f.severity}${gate}** · [${f.check}](${docsUrl(f.check)})${place ? ` · ${place}` : ''}<br>`,
+    `${ICON[f.severity]} **${f.severity}${gate}** · [${f.check}](${docsUrl(f.check)})${place ? ` · ${place}` : ''}` +
+      '<br>',
     `${message}<br>`,
     `**Fix:** ${inline(f.help)}`,
     ...blank(seen ? [] : excerptBlock(f, dir)),
@@ -78,8 +79,9 @@ export function groupLines(
   links: Links,
   options: { excerpts: boolean; limit: number },
 ): string[] {
+  const inDirectory = report.directories.length > 1 && group.directory ? ` in ${code(group.directory.path)}` : '';
   const title = group.migration
-    ? `${code(`${group.migration.version}_${group.migration.name}`)}${report.directories.length > 1 ? ` in ${code(group.directory!.path)}` : ''}`
+    ? `${code(`${group.migration.version}_${group.migration.name}`)}${inDirectory}`
     : group.directory
       ? code(group.directory.path)
       : 'All directories';

@@ -102,7 +102,8 @@ function shortened(tier: Tier, report: Report, options: MarkdownOptions): string
   const full = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary';
   const limit = (options.budget ?? COMMENT_LIMIT).toLocaleString('en-US');
   void report;
-  return [`> ✂️ **Shortened to fit ${limit} characters**: left out ${left.join(', ')}. The full report is in ${full}.`];
+  const what = `left out ${left.join(', ')}`;
+  return [`> ✂️ **Shortened to fit ${limit} characters**: ${what}. The full report is in ${full}.`];
 }
 
 function footer(report: Report, options: MarkdownOptions): string {
@@ -124,7 +125,8 @@ function footer(report: Report, options: MarkdownOptions): string {
 function render(report: Report, options: MarkdownOptions, tier: Tier): string {
   const groups = groupFindings(report);
   const out = [commentMarker(report), verdict(report, groups)];
-  const notes = [...notCheckedSentences(report).map((l) => `> ⚠️ ${inline(l)}`), ...shortened(tier, report, options)];
+  const unchecked = notCheckedSentences(report).map((l) => `> ⚠️ ${inline(l)}`);
+  const notes = [...unchecked, ...shortened(tier, report, options)];
   if (notes.length) out.push('', ...notes.flatMap((n, i) => (i ? ['>', n] : [n])));
   const links: Links = options.links;
   let left = tier.findings;
