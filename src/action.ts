@@ -10,8 +10,16 @@ import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
 import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
-import { COMMENT_LIMIT, commentMarker, fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
-import type { Report } from './report/report.ts';
+import {
+  COMMENT_LIMIT,
+  commentMarker,
+  fileLinks,
+  markerFor,
+  renderMarkdown,
+  SUMMARY_LIMIT,
+} from './report/markdown.ts';
+import { renderCouldNotRun, renderNotChanged } from './report/markdown.ts';
+import { changesNoMigration, type Report } from './report/report.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
@@ -48,24 +56,27 @@ function writeOutputs(report: Report, dir: string): void {
   core.setOutput('schema-diff', diffPath);
 }
 
+/** What the comment says: the report, or (`create: false`) a note that replaces an earlier one. */
+type Body = { marker: string; render: (budget: number) => string; create?: false };
+
 async function comment(
-  report: Report,
+  body: Body,
   env: NodeJS.ProcessEnv,
   token: string | undefined,
   context: EventContext,
-  pr: { number: number; headSha: string },
+  pr: { number: number },
 ): Promise<CommentOutcome | null> {
   if (!token || !context.repository) {
     core.warning(`No github-token (or GITHUB_REPOSITORY) to post the pull request comment with. ${PERMISSIONS_HINT}`);
     return null;
   }
-  const links = fileLinks(env, pr.headSha);
   const outcome = await upsertComment(
     { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, ...context.repository, issue: pr.number },
-    commentMarker(report),
-    renderMarkdown(report, { ...links, budget: COMMENT_LIMIT }),
-    // GitHub measures the limit its own way: the summary tier is the safe second try.
-    () => renderMarkdown(report, { ...links, budget: 20_000 }),
+    body.marker,
+    body.render(COMMENT_LIMIT),
+    // GitHub measures the limit its own way: a shorter comment is the safe second try.
+    () => body.render(20_000),
+    body.create === false ? { create: false } : {},
   ).catch((error: unknown) => {
     core.warning(
       `Could not post the pull request comment: ${errorMessage(error)}. The job summary has the full report.`,
@@ -76,8 +87,20 @@ async function comment(
     core.warning(`The token may not comment on this pull request (${outcome.message}). ${PERMISSIONS_HINT}`);
   else if (outcome?.action === 'too-large')
     core.warning(`GitHub refused the comment for its size (${outcome.message}); the job summary has the full report.`);
+  else if (outcome?.action === 'none') core.info('No earlier pull request comment to update; none is posted.');
   else if (outcome) core.info(`Pull request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}.`);
   return outcome;
+}
+
+/**
+ * The comment for a report: its findings, or, when the PR no longer changes any migration, a
+ * note in the place of an earlier comment (a PR that never changed one gets no comment).
+ */
+function reportBody(report: Report, env: NodeJS.ProcessEnv, headSha: string): Body {
+  const options = { ...fileLinks(env, headSha), kind: 'comment' as const };
+  if (changesNoMigration(report))
+    return { marker: commentMarker(report), render: () => renderNotChanged(report, options), create: false };
+  return { marker: commentMarker(report), render: (budget) => renderMarkdown(report, { ...options, budget }) };
 }
 
 /** `mode: comment`: post the comment from a report made by an unprivileged `pull_request` run. */
@@ -102,7 +125,13 @@ async function commentFromReport(
       `${path} is for commit ${report.pullRequest.headSha}, but the workflow run that uploaded it ran on ${ranOn}: refusing to post a report for another commit.`,
     );
   }
-  await comment(report, env, options.githubToken, context, report.pullRequest);
+  await comment(
+    reportBody(report, env, report.pullRequest.headSha),
+    env,
+    options.githubToken,
+    context,
+    report.pullRequest,
+  );
   return 0;
 }
 
@@ -111,14 +140,18 @@ async function commentFromReport(
  * the tool itself could not run; a comment that cannot be posted never changes it.
  */
 export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  let context: EventContext | undefined;
+  let inputs: Record<string, string> = {};
+  let paths: readonly string[] | undefined;
   try {
-    const context = eventContext(env, (message) => core.warning(message));
-    const inputs = readInputs((name) => core.getInput(name));
+    context = eventContext(env, (message) => core.warning(message));
+    inputs = readInputs((name) => core.getInput(name));
     // The pull request's (or merge group's) base commit, unless the workflow names another.
     if (!inputs.base && context.baseSha) inputs.base = context.baseSha;
     const given = givenSettings(inputs, ACTION);
     if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context);
     const config = await resolveConfig(given, { ...ACTION, cwd });
+    paths = config.paths;
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
 
     const report = await run(
@@ -135,9 +168,10 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
     const links = fileLinks(env, context.pr?.headSha);
     if (env.GITHUB_STEP_SUMMARY)
-      await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
+      await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT, kind: 'summary' })).write();
 
-    if (context.pr && given.options.comment) await comment(report, env, given.options.githubToken, context, context.pr);
+    if (context.pr && given.options.comment)
+      await comment(reportBody(report, env, context.pr.headSha), env, given.options.githubToken, context, context.pr);
     else if (!context.pr)
       core.info(
         `No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`,
@@ -151,12 +185,26 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
     }
     return 0;
   } catch (error) {
-    core.setFailed(
-      neutraliseCommands(
-        error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`,
-      ),
-    );
+    const reason =
+      error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`;
+    core.setFailed(neutraliseCommands(reason));
     if (!(error instanceof ToolError) && error instanceof Error && error.stack) core.debug(error.stack);
+    // An earlier comment must not keep its verdict: it says the run could not be made, and why.
+    const dirs =
+      paths ??
+      inputs.path
+        ?.split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean);
+    if (context?.pr && dirs?.length && inputs.comment !== 'false' && inputs.mode !== 'comment') {
+      const options = fileLinks(env, context.pr.headSha);
+      const body = {
+        marker: markerFor(dirs),
+        render: () => renderCouldNotRun(dirs, reason, options),
+        create: false as const,
+      };
+      await comment(body, env, inputs['github-token'], context, context.pr);
+    }
     return 2;
   }
 }

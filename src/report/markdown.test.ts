@@ -193,3 +193,29 @@ test('markdown: what was not checked is said at the top, and a run that checked 
   assert.doesNotMatch(md, /✅/);
   t.assert.snapshot(md);
 });
+
+test('markdown: the per-migration object lists go before the schema diff is cut', () => {
+  const changes = {
+    table: { added: Array.from({ length: 8 }, (_, i) => `public.table_${i}`), removed: [], changed: [] },
+  };
+  const migrations = Array.from({ length: 180 }, (_, i) => ({
+    version: String(i + 2).padStart(4, '0'),
+    name: `add_tables_${i}`,
+    up: `db/${i}.up.sql`,
+    down: `db/${i}.down.sql`,
+    status: 'new' as const,
+    changes,
+  }));
+  const diff = Array.from({ length: 1_500 }, (_, i) => `+column public.table_${i}.id`).join('\n');
+  const md = renderMarkdown(
+    report([], { directories: [directory({ migrations, base: BASE, schema: { head: '', diff, summary: changes } })] }),
+  );
+  assert.ok(md.length <= COMMENT_LIMIT);
+  assert.doesNotMatch(md, /Objects each new migration changes/);
+  assert.ok(md.includes(diff), 'the whole diff is kept');
+  assert.match(md, /^> ✂️ \*\*Shortened to fit 65,536 characters\*\*: left out the objects each migration changes/m);
+  assert.match(
+    renderMarkdown(report([], { directories: [directory({ migrations, base: BASE })] })),
+    /Objects each new/,
+  );
+});

@@ -106,7 +106,7 @@ function shortened(tier: Tier, report: Report, options: MarkdownOptions): string
   return [`> ✂️ **Shortened to fit ${limit} characters**: ${what}. The full report is in ${full}.`];
 }
 
-function footer(report: Report, options: MarkdownOptions): string {
+function footer(report: Pick<Report, 'directories'> & Partial<Report>, options: MarkdownOptions): string {
   const parts: string[] = [];
   const sha = options.links?.sha;
   const base = report.directories.find((d) => d.base)?.base;
@@ -116,8 +116,8 @@ function footer(report: Report, options: MarkdownOptions): string {
     const ref = short(base.ref);
     parts.push(`base ${code(ref)}${ref !== short(base.commit) ? ` (${code(short(base.commit))})` : ''}`);
   }
-  parts.push(cell(`Postgres ${report.postgres.version} (${report.postgres.provider})`));
-  parts.push(`${(report.durationMs / 1000).toFixed(1)} s`);
+  if (report.postgres) parts.push(cell(`Postgres ${report.postgres.version} (${report.postgres.provider})`));
+  if (report.durationMs !== undefined) parts.push(`${(report.durationMs / 1000).toFixed(1)} s`);
   if (options.runUrl) parts.push(`[run](${options.runUrl})`);
   return `<sub>${parts.join(' · ')}</sub>`;
 }
@@ -229,4 +229,33 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     if (fewer) return fewer;
   }
   return render(report, options, { ...bare, excerpts: false, findings: 0 }).slice(0, budget);
+}
+
+/** The comment once a push leaves every migration file as it is on the base branch. */
+export function renderNotChanged(report: Report, options: MarkdownOptions = {}): string {
+  const dirs = report.directories.map((d) => code(d.path)).join(', ');
+  return [
+    commentMarker(report),
+    '### ✅ This pull request no longer changes any migration',
+    '',
+    `The migration files in ${dirs} are the same as on the base branch: there is nothing left to check.`,
+    '',
+    footer(report, options),
+    '',
+  ].join('\n');
+}
+
+/** The comment when migrate-check could not run (exit 2): why, so that no earlier verdict stands. */
+export function renderCouldNotRun(paths: readonly string[], reason: string, options: MarkdownOptions = {}): string {
+  return [
+    markerFor(paths),
+    '### ⚠️ migrate-check could not run on this commit',
+    '',
+    'The migrations were not checked, so no earlier verdict holds. What stopped it:',
+    '',
+    fenced('text', reason),
+    '',
+    footer({ directories: [] }, options),
+    '',
+  ].join('\n');
 }

@@ -104,6 +104,14 @@ export function notCheckedSentences(report: Report): string[] {
   );
 }
 
+/** Whether the run compared with a base and no migration file differs from it: the PR changes none. */
+export function changesNoMigration(report: Report): boolean {
+  return (
+    report.directories.length > 0 &&
+    report.directories.every((d) => d.base && d.migrations.every((m) => m.status === 'unchanged'))
+  );
+}
+
 /** Whether the run set out to check migrations and checked none of them: such a run is not a pass. */
 export function checkedNothing(report: Report): boolean {
   let wanted = 0;
