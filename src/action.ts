@@ -8,6 +8,7 @@ import { dockerAvailable } from './database/container.ts';
 import { ToolError, errorMessage } from './errors.ts';
 import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
+import { suggestionsOf, syncSuggestions } from './github/review.ts';
 import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
 import {
@@ -103,6 +104,26 @@ function reportBody(report: Report, env: NodeJS.ProcessEnv, headSha: string): Bo
   return { marker: commentMarker(report), render: (budget) => renderMarkdown(report, { ...options, budget }) };
 }
 
+/** `review-comments`: each generated fix as a suggestion on its down file's last line. */
+async function review(report: Report, env: NodeJS.ProcessEnv, token: string | undefined, context: EventContext) {
+  if (!token || !context.repository || !context.pr) return;
+  const target = { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, ...context.repository };
+  try {
+    const done = await syncSuggestions(
+      { ...target, issue: context.pr.number },
+      context.pr.headSha,
+      suggestionsOf(report),
+    );
+    for (const r of done.refused) core.warning(`GitHub refused the suggested fix for ${r.path}: ${r.message}`);
+    core.info(
+      `Suggested fixes on the pull request: ${done.created} added, ${done.updated} updated, ` +
+        `${done.unchanged} unchanged, ${done.deleted} removed.`,
+    );
+  } catch (error) {
+    core.warning(`Could not post the suggested fixes: ${errorMessage(error)}. The comment has them.`);
+  }
+}
+
 /** `mode: comment`: post the comment from a report made by an unprivileged `pull_request` run. */
 async function commentFromReport(
   options: ShellOptions,
@@ -172,6 +193,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
 
     if (context.pr && given.options.comment)
       await comment(reportBody(report, env, context.pr.headSha), env, given.options.githubToken, context, context.pr);
+    if (context.pr && given.options.reviewComments) await review(report, env, given.options.githubToken, context);
     else if (!context.pr)
       core.info(
         `No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`,

@@ -333,6 +333,13 @@ export const SETTINGS = {
     input: true,
     doc: 'Post the sticky pull request comment (true) or not (false).',
   },
+  reviewComments: {
+    name: 'review-comments',
+    kind: onOff,
+    default: false,
+    input: true,
+    doc: 'Also put each generated fix on the down file as a review comment with a suggestion (true) or not (false).',
+  },
   githubToken: {
     name: 'github-token',
     kind: single('${{ github.token }}', '<token>'),

@@ -373,3 +373,49 @@ describe('a comment that stays true', () => {
     }
   });
 });
+
+test('review-comments: a generated fix becomes a suggestion on the down, updated across pushes, removed once fixed', async () => {
+  const { dir, payload } = pr((d) => {
+    writeFileSync(join(d, 'db', '0002_email_index.up.sql'), 'CREATE INDEX users_email_idx ON users (email);\n');
+    writeFileSync(join(d, 'db', '0002_email_index.down.sql'), '-- nothing to undo\nSELECT 1;\n');
+  });
+  const github = await fakeGitHub();
+  const withReviews = { ...inputs, 'review-comments': 'true' };
+  const push = async (down: string | null) => {
+    if (down !== null) {
+      writeFileSync(join(dir, 'db', '0002_email_index.down.sql'), down);
+      execFileSync('git', ['commit', '-qam', 'push'], { cwd: dir });
+    }
+    github.calls.length = 0;
+    const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: withReviews });
+    return { run, calls: github.summary().filter((c) => c.includes('/pulls/')) };
+  };
+  try {
+    const first = await push(null);
+    assert.equal(first.run.code, 1, first.run.log);
+    assert.deepEqual(first.calls, ['GET /repos/acme/shop/pulls/7/comments', 'POST /repos/acme/shop/pulls/7/comments']);
+    const [made] = github.reviewComments;
+    assert.equal(made!.path, 'db/0002_email_index.down.sql');
+    assert.equal(made!.line, 2);
+    assert.equal(made!.commit_id, payload.pull_request.head.sha);
+    assert.match(made!.body, /\n```suggestion\nSELECT 1;\nDROP INDEX public\.users_email_idx;\n```\n/);
+    assert.match(made!.body, /Generated from the schema before the up and after the down/);
+
+    // The same run again: nothing to change. A new push that keeps the line: the comment is updated.
+    assert.deepEqual((await push(null)).calls, ['GET /repos/acme/shop/pulls/7/comments']);
+    const second = await push('-- nothing to undo\nSELECT 2;\n');
+    assert.deepEqual(second.calls, [
+      'GET /repos/acme/shop/pulls/7/comments',
+      `PATCH /repos/acme/shop/pulls/comments/${made!.id}`,
+    ]);
+    assert.equal(github.reviewComments.length, 1);
+    assert.match(github.reviewComments[0]!.body, /```suggestion\nSELECT 2;\nDROP INDEX/);
+
+    const fixed = await push('DROP INDEX users_email_idx;\n');
+    assert.equal(fixed.run.code, 0, fixed.run.log);
+    assert.deepEqual(fixed.calls.at(-1), `DELETE /repos/acme/shop/pulls/comments/${made!.id}`);
+    assert.deepEqual(github.reviewComments, []);
+  } finally {
+    await github.close();
+  }
+});
