@@ -21,6 +21,7 @@ import {
 } from './report/markdown.ts';
 import { renderCouldNotRun, renderNotChanged } from './report/markdown.ts';
 import { changesNoMigration, type Report } from './report/report.ts';
+import { countsInWords, groupFindings, headlineCounts } from './report/groups.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
@@ -184,7 +185,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
       : report;
 
     // File and object names are untrusted: they must not read as workflow commands in the log.
-    process.stdout.write(neutraliseCommands(renderTerminal(report, { color: false })));
+    process.stdout.write(renderTerminal(report, { color: false, log: 'github' }));
     process.stdout.write(renderAnnotations(report));
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
     const links = fileLinks(env, context.pr?.headSha);
@@ -200,9 +201,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
       );
 
     if (!report.ok) {
-      core.setFailed(
-        `Migrations are not safe to merge: ${report.findings.filter((f) => f.severity === 'error').length} error(s). See the annotations and the job summary.`,
-      );
+      const counts = countsInWords(headlineCounts(groupFindings(report)));
+      core.setFailed(`Migrations are not safe to merge: ${counts}. See the annotations and the job summary.`);
       return 1;
     }
     return 0;

@@ -73,23 +73,31 @@ export async function main(
       config.database === 'embedded' &&
       !config.postgresBin &&
       config.postgresVersion === DEFAULTS.postgresVersion;
+    // The one-time setup of a cache says what it is doing; --quiet keeps stderr for errors.
+    const say = quiet ? () => {} : (line: string) => show.say(line);
     const report = await run(config, {
-      ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
+      ...localIO(config, cwd, say),
       ...(useShared ? { startServer: async () => embedded } : {}),
       onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
     });
     show.end();
     const links = fileLinks(env, env.GITHUB_SHA);
+    const text = config.output === 'text' || config.output === 'github';
+    const note = text && !config.base && !report.ok && !quiet ? await baseHint(report, cwd) : '';
+    const width = streams.stdout.isTTY ? (streams.stdout.columns ?? 0) : 0;
     const as = (format: Config['output']) =>
       format === 'json'
         ? renderJson(report)
         : format === 'markdown'
           ? renderMarkdown(report, links)
-          : renderTerminal(report, { color: format === 'github' ? false : color });
+          : renderTerminal(report, {
+              color: format === 'github' ? false : color,
+              width: format === 'github' ? 0 : width,
+              ...(quiet ? { quiet } : {}),
+              ...(note ? { note } : {}),
+            });
     if (config.output === 'json') out.json(as('json'));
     else streams.stdout.write(as(config.output));
-    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok)
-      streams.stdout.write(await baseHint(report, cwd));
     if (config.output === 'github') {
       out.raw.write(renderAnnotations(report));
       const markdown = renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n';

@@ -104,6 +104,9 @@ describe('the Action, end to end against a fake GitHub API', () => {
         /^::error file=db\/0002_email_index\.down\.sql,title=migrate-check down-reverts-up::index `public\.users_email_idx` is left behind/m,
       );
       assert.equal(second.outputs.ok, 'false');
+      // The log: the verdict's counts in words, and the schema diff folded in a group.
+      assert.match(second.log, /^::error::Migrations are not safe to merge: 1 error, 1 warning\. See the annotations/m);
+      assert.match(second.log, /^::group::Schema diff of db \(base → head\)\n--- base\n[^]*?\n::endgroup::$/m);
 
       // Fixed again: the same comment turns green instead of disappearing.
       writeFileSync(join(dir, 'db', '0002_email_index.down.sql'), 'DROP INDEX users_email_idx;\n');
