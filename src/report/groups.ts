@@ -69,18 +69,24 @@ export function groupFindings(report: Report): Group[] {
     members.set(g, [...(members.get(g) ?? []), f]);
   }
   for (const [group, findings] of members) {
+    // The up's findings before the down's, as the files run.
+    const m = group.directory?.migrations.find((x) => x.version === group.migration?.version);
+    const fileRank = (f: Finding) => (f.file === m?.up ? 0 : f.file === m?.down ? 1 : 2);
     const ordered = [...findings].sort(
       (a, b) =>
         RANK[b.severity] - RANK[a.severity] ||
-        (a.line ?? 0) - (b.line ?? 0) ||
+        fileRank(a) - fileRank(b) ||
         (a.file ?? '').localeCompare(b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
         a.check.localeCompare(b.check),
     );
-    const causes = ordered.filter((f) => ordered.some((c) => follows(f, c)));
+    // Only within one migration: its down left behind what its up then trips over.
+    const causes = group.migration ? ordered.filter((f) => ordered.some((c) => follows(f, c))) : [];
     for (const f of ordered) {
       const cause = causes.find((c) => follows(c, f));
       if (cause) continue;
-      group.items.push({ finding: f, consequences: ordered.filter((c) => follows(f, c)) });
+      const own = f === causes[0] ? ordered.filter((c) => follows(f, c)) : [];
+      group.items.push({ finding: f, consequences: own });
     }
     group.counts = countBySeverity(group.items.map((i) => i.finding));
   }

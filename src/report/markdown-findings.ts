@@ -54,9 +54,10 @@ function findingLines(
   links: Links,
   shown: Set<string>,
 ): string[] {
-  // A statement is shown once, under the first finding about it.
+  // A line is shown once, under the first finding whose excerpt holds it.
   const seen = shown.has(`${f.file}:${f.line}`);
-  shown.add(`${f.file}:${f.line}`);
+  const excerpt = dir?.excerpts?.find((x) => x.file === f.file && x.line === f.line);
+  if (!seen && excerpt) excerpt.lines.forEach((_, i) => shown.add(`${f.file}:${excerpt.first + i}`));
   const gate = fails(f.severity, report.failOn) ? '' : ' (does not fail the run)';
   const place = where(f, links);
   const message = f.message.split('\n').map(inline).join('<br>');
