@@ -91,12 +91,14 @@ function toCheck(dir: DirectoryReport) {
  */
 export function notCheckedSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
-    (dir.notChecked ?? []).map(({ versions, reason }) => {
-      const listed =
-        versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
+    (dir.notChecked ?? []).map(({ versions: all, reason }) => {
       const { migrations, word } = toCheck(dir);
       const pool = new Set(migrations.map((m) => m.version));
-      const n = versions.filter((v) => pool.has(v)).length || versions.length;
+      // The migrations the run set out to check; the merged ones after them are not news.
+      const versions = all.some((v) => pool.has(v)) ? all.filter((v) => pool.has(v)) : all;
+      const listed =
+        versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
+      const n = versions.length;
       const of = Math.max(n, migrations.length);
       const were = n === 1 ? 'was' : 'were';
       return `${n} of ${of} ${word}migrations in ${dir.path} ${were} not checked because ${reason} (${listed}).`;
