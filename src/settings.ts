@@ -324,7 +324,7 @@ export const SETTINGS = {
     kind: onOff,
     default: false,
     flag: { short: 'q' },
-    doc: 'No progress lines.',
+    doc: 'Only the findings and the verdict: no progress, no summary.',
   },
   comment: {
     name: 'comment',
