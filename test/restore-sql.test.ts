@@ -2,7 +2,7 @@
 // fixture with a down-reverts-up finding, the fix appended to the down (as a reader would paste it)
 // makes the roundtrip restore the schema from before the up.
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -10,6 +10,7 @@ import type { Report } from '../src/report/report.ts';
 import { cliInProcess, sharedServer } from './cli-in-process.ts';
 import { EXPECTATIONS } from './fixture-expectations.ts';
 import { FIXTURES } from './helpers.ts';
+import { RECREATE } from './restore-sql-cases.ts';
 
 const server = sharedServer();
 const made: string[] = [];
@@ -51,6 +52,28 @@ describe('the generated fix for a down that does not restore the schema', () => 
       const fixed = await reportIn(copy, Boolean(fixture.repo), args);
       const left = fixed.findings.filter((f) => ['down-reverts-up', 'up-repeatable', 'sql-error'].includes(f.check));
       assert.deepEqual(left, [], restores.map(({ r }) => r.sql).join('\n---\n'));
+    });
+  }
+});
+
+describe('the generated fix recreates what a down removed and restores what it changed', () => {
+  for (const [name, files] of Object.entries(RECREATE)) {
+    test(name, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mc-restore-'));
+      made.push(dir);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+      const args = ['--no-seed'];
+      const before = await reportIn(dir, false, args);
+      // The first migration's down leaves everything behind, the second's breaks what was there before.
+      const restores = before.directories[0]!.restore ?? [];
+      assert.equal(restores.length, 2, JSON.stringify(before.findings, null, 2));
+      for (const restore of restores) {
+        assert.deepEqual(restore.unsupported, []);
+        appendFileSync(join(dir, relative(dir, restore.file)), `\n${restore.sql}\n`);
+      }
+      const fixed = await reportIn(dir, false, args);
+      const left = fixed.findings.filter((f) => ['down-reverts-up', 'up-repeatable', 'sql-error'].includes(f.check));
+      assert.deepEqual(left, [], restores.map((r) => r.sql).join('\n---\n'));
     });
   }
 });

@@ -294,6 +294,35 @@ function alterColumn(name: string, before: string, after: string): string[] | nu
 const renamed = (def: string, from: string, to: string) =>
   def.replace(new RegExp(`(?<![\\w"])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w"])`, 'g'), to);
 
+/**
+ * Tables dropped together, each after the tables whose foreign keys reference it (their keys go
+ * with them); the other drops keep their order.
+ */
+function dependentsFirst(drops: Obj[], all: Obj[]): Obj[] {
+  const isTable = (o: Obj) => splitKey(o.key)[0] === 'table';
+  const tables = drops.filter(isTable).map((o) => splitKey(o.key)[1]);
+  const references = new Map<string, Set<string>>(); // table → the tables its foreign keys reference
+  for (const o of all.filter(isForeign)) {
+    const owner = ofRelation(splitKey(o.key)[1])[0];
+    const target = /REFERENCES ([^(]+)\(/.exec(o.def)?.[1];
+    if (target && target !== owner) references.set(owner, (references.get(owner) ?? new Set()).add(target));
+  }
+  const ordered: string[] = [];
+  const left = [...tables];
+  while (left.length) {
+    // A table no remaining table references goes first (a cycle keeps the listed order).
+    const i = Math.max(
+      0,
+      left.findIndex((t) => !left.some((u) => u !== t && references.get(u)?.has(t))),
+    );
+    ordered.push(...left.splice(i, 1));
+  }
+  const at = drops.findIndex(isTable);
+  const rest = drops.filter((o) => !isTable(o));
+  const byName = new Map(drops.filter(isTable).map((o) => [splitKey(o.key)[1], o]));
+  return at < 0 ? drops : [...rest.slice(0, at), ...ordered.map((t) => byName.get(t)!), ...rest.slice(at)];
+}
+
 export function restoreSql(diff: SchemaDiff): RestoreSql {
   const unsupported: string[] = [];
   const extra = [...diff.added];
@@ -301,23 +330,33 @@ export function restoreSql(diff: SchemaDiff): RestoreSql {
   const renames: string[] = [];
   const renamedIn = new Map<string, [from: string, to: string][]>();
 
-  // A column the down renamed: one left behind and one missing on the same table, defined alike.
+  // A column the down renamed: one left behind and one missing on the same table, defined alike
+  // (or the only two of their type there, the rest of the difference altered back).
+  const columnsOn = (list: Obj[], table: string) =>
+    list.filter((o) => splitKey(o.key)[0] === 'column' && ofRelation(splitKey(o.key)[1])[0] === table);
   for (const left of extra.filter((o) => splitKey(o.key)[0] === 'column')) {
     const [table, column] = ofRelation(splitKey(left.key)[1]);
-    const twin = missing.find(
-      (o) => splitKey(o.key)[0] === 'column' && ofRelation(splitKey(o.key)[1])[0] === table && o.def === left.def,
-    );
+    const candidates = columnsOn(missing, table);
+    const sameType = candidates.filter((o) => field(o.def, 'type') === field(left.def, 'type'));
+    const alone = sameType.length === 1 && columnsOn(extra, table).length === 1 ? sameType[0] : undefined;
+    const twin = candidates.find((o) => o.def === left.def) ?? alone;
     if (!twin) continue;
     const original = ofRelation(splitKey(twin.key)[1])[1];
     renames.push(`ALTER TABLE ${table} RENAME COLUMN ${column} TO ${original};`);
+    if (twin.def !== left.def) {
+      const back = alterColumn(`${table}.${original}`, twin.def, left.def);
+      if (back) renames.push(...back);
+      else unsupported.push(`${left.key}: renamed from ${original} and changed in a way no statement is generated for`);
+    }
     renamedIn.set(table, [...(renamedIn.get(table) ?? []), [column, original]]);
     extra.splice(extra.indexOf(left), 1);
     missing.splice(missing.indexOf(twin), 1);
   }
 
   // Parts of a table that goes, or comes back, whole are dropped or created with it.
+  const RELATIONS = ['table', 'view', 'materialized view', 'foreign table'];
   const tables = (list: Obj[]) =>
-    new Set(list.filter((o) => splitKey(o.key)[0] === 'table').map((o) => splitKey(o.key)[1]));
+    new Set(list.filter((o) => RELATIONS.includes(splitKey(o.key)[0])).map((o) => splitKey(o.key)[1]));
   const partOf = (set: Set<string>) => (o: Obj) => {
     const [kind, name] = splitKey(o.key);
     if (kind === 'index') return set.has(indexTable(o.def) ?? '');
@@ -330,9 +369,12 @@ export function restoreSql(diff: SchemaDiff): RestoreSql {
     const owner = splitKey(o.key)[0] === 'sequence' ? field(o.def, 'owned by') : undefined;
     return owner !== undefined && (droppedColumns.has(owner) || droppedTables.has(ofRelation(owner)[0]));
   };
-  const drops = extra
-    .filter((o) => !(partOf(droppedTables)(o) && splitKey(o.key)[0] !== 'table') && !ownedSequence(o))
-    .sort((a, b) => rank(DROP_ORDER, a.key) - rank(DROP_ORDER, b.key) || Number(isForeign(b)) - Number(isForeign(a)));
+  const drops = dependentsFirst(
+    extra
+      .filter((o) => !(partOf(droppedTables)(o) && !RELATIONS.includes(splitKey(o.key)[0])) && !ownedSequence(o))
+      .sort((a, b) => rank(DROP_ORDER, a.key) - rank(DROP_ORDER, b.key) || Number(isForeign(b)) - Number(isForeign(a))),
+    extra,
+  );
 
   const createdTables = tables(missing);
   const columns = new Map<string, Obj[]>();
