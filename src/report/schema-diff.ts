@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { splitKey } from '../schema/diff.ts';
 import type { Schema } from '../schema/snapshot.ts';
-import { nameParts } from './restore-sql.ts';
+import { nameParts } from './restore-statements.ts';
 
 const RELATIONS = new Set(['table', 'view', 'materialized view', 'foreign table', 'sequence']);
 const PARTS = ['column', 'constraint', 'index', 'trigger', 'policy', 'rule'];
