@@ -8,11 +8,21 @@ import { dockerAvailable } from './database/container.ts';
 import { ToolError, errorMessage } from './errors.ts';
 import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
+import { suggestionsOf, syncSuggestions } from './github/review.ts';
 import { localIO } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
-import { COMMENT_LIMIT, commentMarker, fileLinks, renderMarkdown, SUMMARY_LIMIT } from './report/markdown.ts';
 import { mergeReports, readReports } from './report/merge.ts';
-import { verdictParts, type Report } from './report/report.ts';
+import {
+  COMMENT_LIMIT,
+  commentMarker,
+  fileLinks,
+  markerFor,
+  renderMarkdown,
+  SUMMARY_LIMIT,
+} from './report/markdown.ts';
+import { renderCouldNotRun, renderNotChanged } from './report/markdown.ts';
+import { changesNoMigration, missingShards, type Report } from './report/report.ts';
+import { countsInWords, groupFindings, headlineCounts } from './report/groups.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
@@ -50,24 +60,27 @@ function writeOutputs(report: Report, dir: string): void {
   core.setOutput('schema-diff', diffPath);
 }
 
+/** What the comment says: the report, or (`create: false`) a note that replaces an earlier one. */
+type Body = { marker: string; render: (budget: number) => string; create?: false };
+
 async function comment(
-  report: Report,
+  body: Body,
   env: NodeJS.ProcessEnv,
   token: string | undefined,
   context: EventContext,
-  pr: { number: number; headSha: string },
+  pr: { number: number },
 ): Promise<CommentOutcome | null> {
   if (!token || !context.repository) {
     core.warning(`No github-token (or GITHUB_REPOSITORY) to post the pull request comment with. ${PERMISSIONS_HINT}`);
     return null;
   }
-  const links = fileLinks(env, pr.headSha);
   const outcome = await upsertComment(
     { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, ...context.repository, issue: pr.number },
-    commentMarker(report),
-    renderMarkdown(report, { ...links, budget: COMMENT_LIMIT }),
-    // GitHub measures the limit its own way: the summary tier is the safe second try.
-    () => renderMarkdown(report, { ...links, budget: 20_000 }),
+    body.marker,
+    body.render(COMMENT_LIMIT),
+    // GitHub measures the limit its own way: a shorter comment is the safe second try.
+    () => body.render(20_000),
+    body.create === false ? { create: false } : {},
   ).catch((error: unknown) => {
     core.warning(
       `Could not post the pull request comment: ${errorMessage(error)}. The job summary has the full report.`,
@@ -78,8 +91,40 @@ async function comment(
     core.warning(`The token may not comment on this pull request (${outcome.message}). ${PERMISSIONS_HINT}`);
   else if (outcome?.action === 'too-large')
     core.warning(`GitHub refused the comment for its size (${outcome.message}); the job summary has the full report.`);
+  else if (outcome?.action === 'none') core.info('No earlier pull request comment to update; none is posted.');
   else if (outcome) core.info(`Pull request comment ${outcome.action}${outcome.url ? `: ${outcome.url}` : ''}.`);
   return outcome;
+}
+
+/**
+ * The comment for a report: its findings, or, when the PR no longer changes any migration, a
+ * note in the place of an earlier comment (a PR that never changed one gets no comment).
+ */
+function reportBody(report: Report, env: NodeJS.ProcessEnv, headSha: string): Body {
+  const options = { ...fileLinks(env, headSha), kind: 'comment' as const };
+  if (changesNoMigration(report))
+    return { marker: commentMarker(report), render: () => renderNotChanged(report, options), create: false };
+  return { marker: commentMarker(report), render: (budget) => renderMarkdown(report, { ...options, budget }) };
+}
+
+/** `review-comments`: each generated fix as a suggestion on its down file's last line. */
+async function review(report: Report, env: NodeJS.ProcessEnv, token: string | undefined, context: EventContext) {
+  if (!token || !context.repository || !context.pr) return;
+  const target = { apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com', token, ...context.repository };
+  try {
+    const done = await syncSuggestions(
+      { ...target, issue: context.pr.number },
+      context.pr.headSha,
+      suggestionsOf(report),
+    );
+    for (const r of done.refused) core.warning(`GitHub refused the suggested fix for ${r.path}: ${r.message}`);
+    core.info(
+      `Suggested fixes on the pull request: ${done.created} added, ${done.updated} updated, ` +
+        `${done.unchanged} unchanged, ${done.deleted} removed.`,
+    );
+  } catch (error) {
+    core.warning(`Could not post the suggested fixes: ${errorMessage(error)}. The comment has them.`);
+  }
 }
 
 /**
@@ -117,13 +162,13 @@ async function commentFromReport(
     );
   }
   process.stdout.write(renderAnnotations(report));
-  if (env.GITHUB_STEP_SUMMARY) {
-    const links = fileLinks(env, pullRequest.headSha);
-    await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
-  }
-  await comment(report, env, options.githubToken, context, pullRequest);
+  const links = fileLinks(env, pullRequest.headSha);
+  if (env.GITHUB_STEP_SUMMARY)
+    await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT, kind: 'summary' })).write();
+  await comment(reportBody(report, env, pullRequest.headSha), env, options.githubToken, context, pullRequest);
   if (!report.ok) {
-    core.setFailed(`Migrations are not safe to merge: ${verdictParts(report).join(', ')}. See the comment.`);
+    const counts = [missingShards(report), countsInWords(headlineCounts(groupFindings(report)))].filter(Boolean);
+    core.setFailed(`Migrations are not safe to merge: ${counts.join(', ')}. See the comment.`);
     return 1;
   }
   return 0;
@@ -134,14 +179,18 @@ async function commentFromReport(
  * the tool itself could not run; a comment that cannot be posted never changes it.
  */
 export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  let context: EventContext | undefined;
+  let inputs: Record<string, string> = {};
+  let paths: readonly string[] | undefined;
   try {
-    const context = eventContext(env, (message) => core.warning(message));
-    const inputs = readInputs((name) => core.getInput(name));
+    context = eventContext(env, (message) => core.warning(message));
+    inputs = readInputs((name) => core.getInput(name));
     // The pull request's (or merge group's) base commit, unless the workflow names another.
     if (!inputs.base && context.baseSha) inputs.base = context.baseSha;
     const given = givenSettings(inputs, ACTION);
     if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context, cwd);
     const config = await resolveConfig(given, { ...ACTION, cwd });
+    paths = config.paths;
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
     const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);
 
@@ -154,34 +203,49 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
       : report;
 
     // File and object names are untrusted: they must not read as workflow commands in the log.
-    process.stdout.write(neutraliseCommands(renderTerminal(report, { color: false })));
+    process.stdout.write(renderTerminal(report, { color: false, log: 'github' }));
     process.stdout.write(renderAnnotations(report));
     writeOutputs(withPr, join(env.RUNNER_TEMP ?? tmpdir(), 'migrate-check'));
     if (files.length) await writeReportFiles(files, report, await pathBase(cwd));
     const links = fileLinks(env, context.pr?.headSha);
     if (env.GITHUB_STEP_SUMMARY)
-      await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT })).write();
+      await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT, kind: 'summary' })).write();
 
-    if (context.pr && given.options.comment) await comment(report, env, given.options.githubToken, context, context.pr);
+    if (context.pr && given.options.comment)
+      await comment(reportBody(report, env, context.pr.headSha), env, given.options.githubToken, context, context.pr);
+    if (context.pr && given.options.reviewComments) await review(report, env, given.options.githubToken, context);
     else if (!context.pr)
       core.info(
         `No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`,
       );
 
     if (!report.ok) {
-      core.setFailed(
-        `Migrations are not safe to merge: ${report.findings.filter((f) => f.severity === 'error').length} error(s). See the annotations and the job summary.`,
-      );
+      const counts = countsInWords(headlineCounts(groupFindings(report)));
+      core.setFailed(`Migrations are not safe to merge: ${counts}. See the annotations and the job summary.`);
       return 1;
     }
     return 0;
   } catch (error) {
-    core.setFailed(
-      neutraliseCommands(
-        error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`,
-      ),
-    );
+    const reason =
+      error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`;
+    core.setFailed(neutraliseCommands(reason));
     if (!(error instanceof ToolError) && error instanceof Error && error.stack) core.debug(error.stack);
+    // An earlier comment must not keep its verdict: it says the run could not be made, and why.
+    const dirs =
+      paths ??
+      inputs.path
+        ?.split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean);
+    if (context?.pr && dirs?.length && inputs.comment !== 'false' && inputs.mode !== 'comment') {
+      const options = fileLinks(env, context.pr.headSha);
+      const body = {
+        marker: markerFor(dirs),
+        render: () => renderCouldNotRun(dirs, reason, options),
+        create: false as const,
+      };
+      await comment(body, env, inputs['github-token'], context, context.pr);
+    }
     return 2;
   }
 }

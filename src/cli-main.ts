@@ -28,6 +28,10 @@ function tolerant(stream: NodeJS.WriteStream): Streams['stdout'] {
   });
   return {
     isTTY: stream.isTTY,
+    // A terminal's width as it is now (it may be resized during the run).
+    get columns() {
+      return stream.columns;
+    },
     write: (s: string) => !closed && stream.write(s),
   };
 }

@@ -6,26 +6,34 @@ import { visible } from './report/visible.ts';
 import { neutraliseCommands, neutraliseJson } from './report/workflow-commands.ts';
 
 export interface Streams {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
 }
 
-/** One line per step on stderr: redrawn in place on a terminal, ups and failures only elsewhere. */
+/**
+ * Progress on a terminal: one line on stderr, redrawn in place as each step completes, counting
+ * every step (ups, downs and ups again). Elsewhere (a pipe, a CI log) nothing: the report says it all.
+ */
 export function progress(streams: Streams) {
   const tty = Boolean(streams.stderr.isTTY);
   let drawn = false;
   return {
     onStep(directory: string, step: Step, done: number, total: number) {
+      if (!tty) return;
       const mark = step.status === 'ok' ? '✓' : step.status === 'failed' ? '✗' : '-';
       const name = visible(`${step.version}_${step.name}`);
       const again = step.attempt === 2 ? ' (again)' : '';
       const line = `${mark} ${visible(directory)} ${name} ${step.direction}${again} ${step.durationMs} ms`;
-      if (tty) {
-        streams.stderr.write(`\r\x1b[2K[${done}/${total}] ${line}`);
-        drawn = true;
-      } else if (step.status !== 'ok' || step.direction === 'up') {
-        streams.stderr.write(`[${done}/${total}] ${line}\n`);
-      }
+      const columns = streams.stderr.columns ?? 0;
+      const shown = `[${done}/${total}] ${line}`;
+      streams.stderr.write(
+        `\r\x1b[2K${columns && shown.length >= columns ? `${shown.slice(0, columns - 2)}…` : shown}`,
+      );
+      drawn = true;
+    },
+    /** A line that stays (the one-time setup of a cache): printed above the progress line. */
+    say(text: string) {
+      streams.stderr.write(`${drawn ? '\r\x1b[2K' : ''}${text}\n`);
     },
     end() {
       if (drawn) streams.stderr.write('\r\x1b[2K');
@@ -43,6 +51,9 @@ export function guarded(streams: Streams, env: NodeJS.ProcessEnv, argv: string[]
   let runner = env.GITHUB_ACTIONS === 'true' || argv.some(github);
   const wrap = (stream: Streams['stdout']) => ({
     isTTY: stream.isTTY,
+    get columns() {
+      return stream.columns;
+    },
     write: (s: string) => stream.write(runner ? neutraliseCommands(s) : s),
   });
   return {
@@ -62,7 +73,7 @@ export async function baseHint(report: Report, cwd: string): Promise<string> {
   const ref = first?.file ? await onDefaultBranch(cwd, first.file) : null;
   if (!ref) return '';
   return (
-    `\n${visible(first!.file!)} is already on ${ref}: the failure may be an old one. ` +
-    `To check only what this branch adds, run with --base ${ref} (see "Pull requests: --base" in the README).\n`
+    `${first!.file!} is already on ${ref}: the failure may be an old one. ` +
+    `To check only what this branch adds, run with --base ${ref} (see "Pull requests: --base" in the README).`
   );
 }

@@ -83,10 +83,12 @@ export async function main(
       config.database === 'embedded' &&
       !config.postgresBin &&
       config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
+    // The one-time setup of a cache says what it is doing; --quiet keeps stderr for errors.
+    const say = quiet ? () => {} : (line: string) => show.say(line);
     const report = merging
       ? mergeReports(await readReports(config.paths, cwd))
       : await run(config, {
-          ...localIO(config, cwd, (line) => streams.stderr.write(line + '\n')),
+          ...localIO(config, cwd, say),
           ...(useShared ? { startServer: async () => embedded } : {}),
           onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
         });
@@ -94,6 +96,9 @@ export async function main(
     const links = fileLinks(env, env.GITHUB_SHA);
     const forTools = config.output === 'sarif' || config.output === 'gitlab' || config.output === 'junit';
     const paths = forTools || files.length ? await pathBase(cwd) : {};
+    const text = config.output === 'text' || config.output === 'github';
+    const note = text && !config.base && !report.ok && !quiet && !merging ? await baseHint(report, cwd) : '';
+    const width = streams.stdout.isTTY ? (streams.stdout.columns ?? 0) : 0;
     const as = (format: Config['output']) =>
       format === 'json'
         ? renderJson(report)
@@ -101,12 +106,15 @@ export async function main(
           ? renderMarkdown(report, links)
           : format === 'sarif' || format === 'gitlab' || format === 'junit'
             ? TOOL_REPORTS[format](report, paths)
-            : renderTerminal(report, { color: format === 'github' ? false : color });
+            : renderTerminal(report, {
+                color: format === 'github' ? false : color,
+                width: format === 'github' ? 0 : width,
+                ...(quiet ? { quiet } : {}),
+                ...(note ? { note } : {}),
+              });
     if (config.output === 'json' || config.output === 'sarif' || config.output === 'gitlab')
       out.json(as(config.output));
     else streams.stdout.write(as(config.output));
-    if ((config.output === 'text' || config.output === 'github') && !config.base && !report.ok && !merging)
-      streams.stdout.write(await baseHint(report, cwd));
     if (config.output === 'github') {
       out.raw.write(renderAnnotations(report));
       const markdown = renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT }) + '\n';

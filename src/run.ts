@@ -6,6 +6,7 @@ import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories } from './pipeline/replay-directories.ts';
+import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
 import { ConfigError } from './errors.ts';
 import { planShards, shardPart, shareOf } from './pipeline/shard.ts';
@@ -80,7 +81,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       return { major, report: plan ? shareOf(report, plan) : report };
     }),
   );
-  const report = combineMajors(reports);
+  const report = await withSources(combineMajors(reports), (p) => io.directory(p));
   const commit = await io.commit?.();
   return commit ? { ...report, commit } : report;
 }

@@ -353,7 +353,7 @@ export const SETTINGS = {
     kind: onOff,
     default: false,
     flag: { short: 'q' },
-    doc: 'No progress lines.',
+    doc: 'Only the findings and the verdict: no progress, no summary.',
   },
   comment: {
     name: 'comment',
@@ -361,6 +361,13 @@ export const SETTINGS = {
     default: true,
     input: true,
     doc: 'Post the sticky pull request comment (true) or not (false).',
+  },
+  reviewComments: {
+    name: 'review-comments',
+    kind: onOff,
+    default: false,
+    input: true,
+    doc: 'Also put each generated fix on the down file as a review comment with a suggestion (true) or not (false).',
   },
   githubToken: {
     name: 'github-token',

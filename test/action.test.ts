@@ -4,6 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
+import { commentMarker } from '../src/report/markdown.ts';
 import { fakeGitHub, runAction, type FakeComment } from './github-fake.ts';
 import { dockerUnavailable, labelledContainers, repo } from './helpers.ts';
 
@@ -58,7 +59,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       assert.deepEqual([first.outputs.ok, first.outputs.findings], ['true', '1']);
       assert.match(
         body,
-        /\[blocking-lock\]\(.*\) \|.*takes SHARE on .*public\.users.* \(blocks writes\) while it builds an index over every row/,
+        /\[blocking-lock\]\(.*\) · .*\n.*takes SHARE on .*public\.users.* \(blocks writes\) while it builds an index over every row/,
       );
       assert.match(body, /<summary>Locks, rewrites and scans per statement \(observed on the server\)<\/summary>/);
       assert.equal((JSON.parse(first.report!) as Report & { pullRequest: { number: number } }).pullRequest.number, 7);
@@ -87,7 +88,8 @@ describe('the Action, end to end against a fake GitHub API', () => {
         'PATCH /repos/acme/shop/issues/comments/10000',
       ]);
       assert.equal(github.comments.length, 250, 'no second comment');
-      assert.match(github.comments.at(-1)!.body, /### ❌ Migrations are not safe to merge: 2 errors/);
+      assert.match(github.comments.at(-1)!.body, /### ❌ Migrations are not safe to merge: 1 error, 1 warning\n/);
+      assert.match(github.comments.at(-1)!.body, /```sql\nDROP INDEX public\.users_email_idx;\n```/);
       assert.ok(
         github.comments.filter((c) => c.user.login === 'other-bot[bot]').every((c) => c.body.includes('another tool')),
         "other bots' comments untouched",
@@ -102,6 +104,9 @@ describe('the Action, end to end against a fake GitHub API', () => {
         /^::error file=db\/0002_email_index\.down\.sql,title=migrate-check down-reverts-up::index `public\.users_email_idx` is left behind/m,
       );
       assert.equal(second.outputs.ok, 'false');
+      // The log: the verdict's counts in words, and the schema diff folded in a group.
+      assert.match(second.log, /^::error::Migrations are not safe to merge: 1 error, 1 warning\. See the annotations/m);
+      assert.match(second.log, /^::group::Schema diff of db \(base → head\)\n--- base\n[^]*?\n::endgroup::$/m);
 
       // Fixed again: the same comment turns green instead of disappearing.
       writeFileSync(join(dir, 'db', '0002_email_index.down.sql'), 'DROP INDEX users_email_idx;\n');
@@ -159,7 +164,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       assert.equal(posts.length, 2);
       assert.ok(posts[0]!.body!.body!.length > limit);
       assert.ok(github.comments[0]!.body.length <= 20_000);
-      assert.match(github.comments[0]!.body, /shortened to fit/);
+      assert.match(github.comments[0]!.body, /^> ✂️ \*\*Shortened to fit 20,000 characters\*\*/m);
       assert.ok(run.summary.length > limit, 'the job summary keeps the full report');
     } finally {
       await github.close();
@@ -352,6 +357,124 @@ test('the Action picks a Postgres container when Docker is reachable, and remove
     assert.match(run.log, /Starting a .* container/);
     assert.equal(labelledContainers(run.pid), '', 'the container was removed');
     assert.equal(github.comments.length, 1);
+  } finally {
+    await github.close();
+  }
+});
+
+describe('a comment that stays true', () => {
+  test('the footer names the commit, the base and the run; the comment leaves the timings to the job summary', async () => {
+    const { dir, payload } = pr(addsEmailIndex);
+    const github = await fakeGitHub();
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(run.code, 0, run.log);
+      const body = github.comments[0]!.body;
+      const [head, base] = [payload.pull_request.head.sha.slice(0, 7), payload.pull_request.base.sha.slice(0, 7)];
+      assert.match(
+        body,
+        new RegExp(
+          `<sub>commit \`${head}\` · base \`${base}\` · Postgres .* · \\[run\\]\\(https://github\\.com/acme/shop/actions/runs/1\\)</sub>`,
+        ),
+      );
+      assert.doesNotMatch(body, /Steps and timings/);
+      assert.match(run.summary, /Steps and timings/);
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('when the tool cannot run (exit 2), the earlier comment says so and why; with none, none is posted', async () => {
+    const { dir, payload } = pr(addsEmailIndex);
+    const github = await fakeGitHub();
+    try {
+      const first = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(first.code, 0, first.log);
+      assert.match(github.comments[0]!.body, /### ✅ Migrations are safe to merge/);
+      const broken = { ...inputs, format: 'no-such-format' };
+      const second = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: broken });
+      assert.equal(second.code, 2, second.log);
+      assert.equal(github.comments.length, 1);
+      const body = github.comments[0]!.body;
+      assert.match(body, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ⚠️ migrate-check could not run on this commit\n/);
+      assert.match(body, /no-such-format/);
+      assert.doesNotMatch(body, /✅/);
+
+      github.comments.length = 0;
+      github.calls.length = 0;
+      const third = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: broken });
+      assert.equal(third.code, 2);
+      assert.ok(!github.calls.some((c) => c.method === 'POST'), 'no new comment');
+    } finally {
+      await github.close();
+    }
+  });
+
+  test('a PR that changes no migration gets no comment; an earlier one says the migrations are no longer changed', async () => {
+    const { dir, payload } = pr((d) => writeFileSync(join(d, 'README.md'), 'docs only\n'));
+    const github = await fakeGitHub();
+    try {
+      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(run.code, 0, run.log);
+      assert.ok(!github.calls.some((c) => c.method === 'POST'), 'no comment');
+      const marker = JSON.parse(run.report!) as Report;
+      github.comments.push({
+        id: 5,
+        body: `${commentMarker(marker)}\n### ❌ Migrations are not safe to merge: 1 error`,
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+        html_url: '',
+      });
+      const again = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      assert.equal(again.code, 0, again.log);
+      assert.equal(github.comments.length, 1);
+      assert.match(github.comments[0]!.body, /### ✅ This pull request no longer changes any migration/);
+    } finally {
+      await github.close();
+    }
+  });
+});
+
+test('review-comments: a generated fix becomes a suggestion on the down, updated across pushes, removed once fixed', async () => {
+  const { dir, payload } = pr((d) => {
+    writeFileSync(join(d, 'db', '0002_email_index.up.sql'), 'CREATE INDEX users_email_idx ON users (email);\n');
+    writeFileSync(join(d, 'db', '0002_email_index.down.sql'), '-- nothing to undo\nSELECT 1;\n');
+  });
+  const github = await fakeGitHub();
+  const withReviews = { ...inputs, 'review-comments': 'true' };
+  const push = async (down: string | null) => {
+    if (down !== null) {
+      writeFileSync(join(dir, 'db', '0002_email_index.down.sql'), down);
+      execFileSync('git', ['commit', '-qam', 'push'], { cwd: dir });
+    }
+    github.calls.length = 0;
+    const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: withReviews });
+    return { run, calls: github.summary().filter((c) => c.includes('/pulls/')) };
+  };
+  try {
+    const first = await push(null);
+    assert.equal(first.run.code, 1, first.run.log);
+    assert.deepEqual(first.calls, ['GET /repos/acme/shop/pulls/7/comments', 'POST /repos/acme/shop/pulls/7/comments']);
+    const [made] = github.reviewComments;
+    assert.equal(made!.path, 'db/0002_email_index.down.sql');
+    assert.equal(made!.line, 2);
+    assert.equal(made!.commit_id, payload.pull_request.head.sha);
+    assert.match(made!.body, /\n```suggestion\nSELECT 1;\nDROP INDEX public\.users_email_idx;\n```\n/);
+    assert.match(made!.body, /Generated from the schema before the up and after the down/);
+
+    // The same run again: nothing to change. A new push that keeps the line: the comment is updated.
+    assert.deepEqual((await push(null)).calls, ['GET /repos/acme/shop/pulls/7/comments']);
+    const second = await push('-- nothing to undo\nSELECT 2;\n');
+    assert.deepEqual(second.calls, [
+      'GET /repos/acme/shop/pulls/7/comments',
+      `PATCH /repos/acme/shop/pulls/comments/${made!.id}`,
+    ]);
+    assert.equal(github.reviewComments.length, 1);
+    assert.match(github.reviewComments[0]!.body, /```suggestion\nSELECT 2;\nDROP INDEX/);
+
+    const fixed = await push('DROP INDEX users_email_idx;\n');
+    assert.equal(fixed.run.code, 0, fixed.run.log);
+    assert.deepEqual(fixed.calls.at(-1), `DELETE /repos/acme/shop/pulls/comments/${made!.id}`);
+    assert.deepEqual(github.reviewComments, []);
   } finally {
     await github.close();
   }

@@ -14,13 +14,25 @@ const server = sharedServer();
 const inProcess = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
   cliInProcess(args, { server: server(), ...options });
 
-test('text output: verdict first, findings grouped by file, no colour when NO_COLOR is set', async () => {
-  const { code, stdout } = await cli([join(FIXTURES, 'golang-migrate/down-leaves-index'), '--no-observe', '--no-seed']);
+test('text output: verdict first and last, path:line:col per finding, no colour or progress when piped', async () => {
+  const dir = join(FIXTURES, 'golang-migrate/down-leaves-index');
+  const { code, stdout, stderr } = await cli([dir, '--no-observe', '--no-seed']);
   assert.equal(code, 1);
-  const lines = stdout.split('\n');
-  assert.equal(lines[0], '✗ Migrations are not safe to merge: 2 errors');
-  assert.ok(stdout.includes('0002_add_email_index.down.sql\n  error   down-reverts-up'));
+  const lines = stdout.trimEnd().split('\n');
+  // The up that cannot run again follows from the down that left the index: one error, the other under it.
+  assert.equal(lines[0], '✗ Migrations are not safe to merge: 1 error');
+  assert.equal(lines.at(-1), lines[0]);
+  assert.ok(stdout.includes('0002_add_email_index.down.sql: error down-reverts-up\n'));
+  assert.ok(stdout.includes('0002_add_email_index.up.sql:2:1: error up-repeatable\n'));
   assert.doesNotMatch(stdout, /\x1b\[/);
+  assert.doesNotMatch(stderr, /\[\d+\/\d+\]/, 'no progress outside a terminal');
+
+  const quiet = await inProcess([dir, '--no-observe', '--no-seed', '--quiet']);
+  assert.equal(quiet.code, 1);
+  assert.match(quiet.stdout, /^0002_add_email_index {2}1 error\n/);
+  assert.ok(quiet.stdout.endsWith('\n\n✗ Migrations are not safe to merge: 1 error\n'));
+  assert.doesNotMatch(quiet.stdout, /Postgres 17|already on/);
+  assert.equal(quiet.stderr, '');
 });
 
 test('JSON report: schema version 1 with migrations, steps, head schema and postgres', async () => {

@@ -19,7 +19,14 @@ export interface Call {
   method: string;
   url: string;
   auth: string | undefined;
-  body?: { body?: string };
+  body?: { body?: string; path?: string; line?: number; commit_id?: string; side?: string };
+}
+
+/** A pull request review comment (on a line of a file), as the REST API returns it. */
+export interface FakeReviewComment extends FakeComment {
+  path: string;
+  line: number;
+  commit_id: string;
 }
 
 /** An answer other than the endpoint's own: an error status, its message and headers. */
@@ -45,13 +52,14 @@ export async function fakeGitHub(
   } = {},
 ) {
   const comments: FakeComment[] = options.comments ?? [];
+  const reviewComments: FakeReviewComment[] = [];
   const calls: Call[] = [];
   let nextId = 10_000;
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c));
     req.on('end', () => {
-      const body = raw ? (JSON.parse(raw) as { body?: string }) : undefined;
+      const body = raw ? (JSON.parse(raw) as Call['body']) : undefined;
       calls.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, ...(body ? { body } : {}) });
       const url = new URL(req.url!, 'http://127.0.0.1');
       const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
@@ -102,6 +110,41 @@ export async function fakeGitHub(
         comment.body = body?.body ?? '';
         return send(200, comment);
       }
+      const reviews = /^\/repos\/acme\/shop\/pulls\/(\d+)\/comments$/.exec(url.pathname);
+      if (reviews && req.method === 'GET') return send(200, reviewComments);
+      if (reviews && req.method === 'POST') {
+        const refused = options.writes?.(body?.body ?? '');
+        if (refused) return send(refused.status, { message: refused.message }, refused.headers);
+        if (!body?.path || !body.line || !body.commit_id || body.side !== 'RIGHT')
+          return send(422, { message: 'Validation Failed' });
+        const id = nextId++;
+        const user = options.login
+          ? { login: options.login, type: 'User' }
+          : { login: 'github-actions[bot]', type: 'Bot' };
+        const made = {
+          id,
+          body: body.body ?? '',
+          user,
+          path: body.path,
+          line: body.line,
+          commit_id: body.commit_id,
+          html_url: `https://github.com/acme/shop/pull/${reviews[1]}#discussion_r${id}`,
+        };
+        reviewComments.push(made);
+        return send(201, made);
+      }
+      const review = /^\/repos\/acme\/shop\/pulls\/comments\/(\d+)$/.exec(url.pathname);
+      const found = review ? reviewComments.find((c) => c.id === Number(review[1])) : undefined;
+      if (review && !found) return send(404, { message: 'Not Found' });
+      if (review && req.method === 'PATCH') {
+        found!.body = body?.body ?? '';
+        return send(200, found);
+      }
+      if (review && req.method === 'DELETE') {
+        reviewComments.splice(reviewComments.indexOf(found!), 1);
+        res.writeHead(204);
+        return res.end();
+      }
       send(404, { message: 'Not Found' });
     });
   });
@@ -111,6 +154,7 @@ export async function fakeGitHub(
     url: address,
     calls,
     comments,
+    reviewComments,
     /** `METHOD /path` of each call, without the query. */
     summary: () =>
       calls.map((c) => {

@@ -318,7 +318,12 @@ test('--output markdown prints the PR comment; --output-file writes the JSON rep
     env: { GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'deadbeef' },
   });
   assert.equal(md.code, 1);
-  assert.match(md.stdout, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 2 errors\n/);
+  // The up that cannot run again follows from the down that left its column: one error, the other under it.
+  assert.match(md.stdout, /^<!-- migrate-check:[0-9a-f]{12} -->\n### ❌ Migrations are not safe to merge: 1 error\n/);
+  assert.match(
+    md.stdout,
+    /down-reverts-up[^]*ALTER TABLE public\.users DROP COLUMN team_id;[^]*Follows from[^]*up-repeatable/,
+  );
   assert.ok(
     md.stdout.includes(
       '[`db/0006_add_team_id.down.sql`](https://github.com/acme/shop/blob/deadbeef/db/0006_add_team_id.down.sql)',

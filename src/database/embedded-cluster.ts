@@ -143,8 +143,11 @@ export async function copyTemplate(
       () => true,
       () => false,
     ))
-  )
+  ) {
+    const major = binaries.version.split('.')[0];
+    progress?.(`Preparing Postgres ${major}, once, ~10 s (cached in ${clustersFolder()} for the runs after this one).`);
     await buildTemplate(binaries, user, temp);
+  }
   const data = join(folder.path, 'data');
   for (let attempt = 0; ; attempt++) {
     await folder.run('cp', ['-a', join(template, 'data'), data]);

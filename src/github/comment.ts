@@ -17,6 +17,8 @@ export interface CommentTarget {
 
 export type CommentOutcome =
   | { action: 'created' | 'updated' | 'unchanged'; id: number; url?: string }
+  /** Asked to update only, and there was no comment to update. */
+  | { action: 'none' }
   | { action: 'forbidden'; status: number; message: string }
   | { action: 'too-large'; status: number; message: string };
 
@@ -83,20 +85,22 @@ async function findOwn(octokit: GitHubClient, target: CommentTarget, marker: str
  * the first for its size (422). A token that may not write (fork PRs) gives `forbidden`, never
  * an exception: the caller warns and the job's verdict stays the migrations' verdict. Failures
  * that outlast the retries (5xx, a rate limit that lifts too late) throw a GitHubError.
- * `client` tunes the waits (tests) and where rate-limit waits are logged.
+ * `client` tunes the waits (tests) and where rate-limit waits are logged; with `create: false`
+ * an existing comment is updated and none is created.
  */
 export async function upsertComment(
   target: CommentTarget,
   marker: string,
   body: string,
   fallback?: () => string,
-  client: Pick<ClientOptions, 'secondMs' | 'log'> = {},
+  client: Pick<ClientOptions, 'secondMs' | 'log'> & { create?: boolean } = {},
 ): Promise<CommentOutcome> {
   const octokit = await githubClient({ apiUrl: target.apiUrl, token: target.token, ...client });
   const { owner, repo } = target;
   try {
     const existing = await findOwn(octokit, target, marker, await identity(octokit));
     if (existing?.body === body) return { action: 'unchanged', ...where(existing) };
+    if (!existing && client.create === false) return { action: 'none' };
     const write = async (text: string): Promise<Comment> =>
       existing
         ? (await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body: text })).data

@@ -4,7 +4,9 @@ import type { Server } from '../database/database.ts';
 import { fails, sortFindings, type DirectoryReport, type Report } from '../report/report.ts';
 import { diffSchemas } from '../schema/diff.ts';
 import { schemaText } from '../schema/snapshot.ts';
-import { summarizeDiff, unifiedSchemaDiff } from '../schema/summary.ts';
+import { summarizeDiff } from '../schema/summary.ts';
+import { schemaDiffByTable } from '../report/schema-diff.ts';
+import { restoreSql } from '../report/restore-sql.ts';
 import type { Suppressed } from '../suppress.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { DirectoryReplay } from './replay-directories.ts';
@@ -42,6 +44,8 @@ export function assembleReport(
 function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryReport {
   const { path, set, settings, history } = loaded;
   const { result, baseSchema } = replayed;
+  // The PR's schema: its migrations applied up, as a deploy leaves it, even when the roundtrip failed.
+  const head = replayed.headSchema ?? result.head;
   return {
     path,
     format: set.format,
@@ -72,15 +76,25 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
     ...(result.notChecked.length ? { notChecked: result.notChecked } : {}),
     ...(result.seeding?.length ? { seeding: result.seeding } : {}),
     ...(result.dataLoss?.length ? { dataLoss: result.dataLoss } : {}),
+    ...restoreOf(result),
     schema: {
       head: schemaText(result.head),
       ...(baseSchema
         ? {
             base: schemaText(baseSchema),
-            diff: unifiedSchemaDiff(baseSchema, result.head),
-            summary: summarizeDiff(diffSchemas(baseSchema, result.head)),
+            diff: schemaDiffByTable(baseSchema, head),
+            summary: summarizeDiff(diffSchemas(baseSchema, head)),
           }
         : {}),
     },
   };
+}
+
+/** The generated fix for each down that does not restore the schema from before its up. */
+function restoreOf(result: DirectoryReplay['result']): Pick<DirectoryReport, 'restore'> {
+  const restore = result.mismatches
+    .filter((m) => m.kind === 'down-reverts-up' && m.version !== null)
+    .map((m) => ({ version: m.version!, file: m.file, ...restoreSql(m.diff) }))
+    .filter((r) => r.sql || r.unsupported.length);
+  return restore.length ? { restore } : {};
 }

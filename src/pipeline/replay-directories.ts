@@ -22,6 +22,11 @@ export interface DirectoryReplay {
   result: ReplayResult;
   /** The base branch's schema (with `--base`), for the base-vs-head diff. */
   baseSchema: Schema | null;
+  /**
+   * With a base, when the roundtrip failed: the schema after applying every migration up once,
+   * in a database of its own, as a deploy leaves it (the roundtrip's own ends where it failed).
+   */
+  headSchema?: Schema;
   /** The pending migrations applied in one transaction, for runners that deploy so (drizzle). */
   together: TogetherResult | null;
 }
@@ -101,8 +106,13 @@ export async function replayDirectories(
       await using baseDb = await server.createDatabase(`${path}-base`);
       baseSchema = (await replayIn(server, baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
     }
+    let headSchema: Schema | undefined;
+    if (baseSchema && !shared && failed(result)) {
+      await using headDb = await server.createDatabase(`${path}-head`);
+      headSchema = (await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none' })).head;
+    }
     const together = shared ? null : await replayTogether(server, loaded, config, result);
-    replays.push({ result, baseSchema, together });
+    replays.push({ result, baseSchema, together, ...(headSchema ? { headSchema } : {}) });
   }
   return replays;
 }
@@ -211,6 +221,11 @@ async function replayTogether(
     },
   });
   return together;
+}
+
+/** Whether any step failed or any roundtrip did not give back its schema. */
+function failed(result: ReplayResult): boolean {
+  return result.mismatches.length > 0 || result.steps.some((s) => s.status === 'failed');
 }
 
 /** Whether a replay ended before the directory's last migration (a failed prerequisite or up, a refusal). */

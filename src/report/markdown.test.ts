@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checks } from '../checks/index.ts';
 import { COMMENT_LIMIT, commentMarker, fenced, renderMarkdown } from './markdown.ts';
-import { directory, finding, report } from './sample-reports.ts';
+import { BASE, directory, failing, finding, report } from './sample-reports.ts';
 
 /** The lines outside fenced code blocks (a fence closes only with the same run of backticks). */
 function outsideFences(markdown: string): string[] {
@@ -100,7 +100,11 @@ test('markdown: a huge diff is cut to fit 65,536 characters and says so; a huger
   const md = renderMarkdown(big);
   assert.ok(md.length <= COMMENT_LIMIT, `${md.length}`);
   assert.match(md, /The diff is cut here/);
-  assert.match(md, /shortened to fit \(diff truncated\)/);
+  // Said at the top, with what was left out and where the rest is.
+  assert.match(
+    md.split('\n')[3]!,
+    /^> ✂️ \*\*Shortened to fit 65,536 characters\*\*: left out .*, the end of the schema diff\. The full report is in the job summary\.$/,
+  );
 
   const many = report(
     Array.from({ length: 2_000 }, (_, i) => finding('sql-error', { line: i + 1, message: 'x'.repeat(200) })),
@@ -108,7 +112,7 @@ test('markdown: a huge diff is cut to fit 65,536 characters and says so; a huger
   );
   const short = renderMarkdown(many);
   assert.ok(short.length <= COMMENT_LIMIT, `${short.length}`);
-  assert.match(short, /shortened to fit \(summary only\)/);
+  assert.match(short, /^> ✂️ \*\*Shortened to fit 65,536 characters\*\*: left out .*the schema diff, .*some findings/m);
   assert.match(short, /…and \d+ more findings: see the job summary or the JSON report\./);
   assertTablesIntact(short);
 });
@@ -130,4 +134,88 @@ test('markdown: whatever the input, the comment stays within budget and its tabl
     assert.ok(md.length <= COMMENT_LIMIT, `round ${round}: ${md.length}`);
     assertTablesIntact(md);
   }
+});
+
+test('markdown: per migration, errors first; a consequence under its cause; the statement and the fix in view', (t) => {
+  const md = renderMarkdown(failing(), {
+    links: { repository: 'https://github.com/acme/shop', sha: 'a'.repeat(40) },
+    runUrl: 'https://github.com/acme/shop/actions/runs/42',
+    kind: 'comment',
+  });
+  // The consequence is not counted as an error of its own.
+  assert.match(md, /^### ❌ Migrations are not safe to merge: 1 error, 1 warning$/m);
+  const order = ['#### `0002_add_email` · 1 error', 'down-reverts-up', 'DROP INDEX public.users_email_idx;'];
+  order.push('> **Follows from the finding above:**');
+  order.push('> CREATE INDEX users_email_idx ON users (email);  -- ◀ line 1');
+  order.push('#### `0001_create_users` · 1 warning');
+  let at = -1;
+  for (const part of order) {
+    const next = md.indexOf(part);
+    assert.ok(next > at, `${part} after the previous part`);
+    at = next;
+  }
+  assert.match(md, /Generated from the schema before the up and after the down/);
+  assert.match(md, /No statement was generated for this difference:\n- enum .*public\.mood.*: the down leaves/);
+  // The comment leaves the steps to the job summary; its footer names the commit, the base and the run.
+  assert.doesNotMatch(md, /Steps and timings/);
+  assert.match(renderMarkdown(failing()), /Steps and timings/);
+  assert.match(
+    md,
+    new RegExp(
+      '<sub>commit `aaaaaaa` · base `main` \\(`bbbbbbb`\\) · Postgres 17\\.10 \\(container\\) · 1\\.2 s · ' +
+        '\\[run\\]\\(https://github\\.com/acme/shop/actions/runs/42\\)</sub>',
+    ),
+  );
+  t.assert.snapshot(md);
+});
+
+test('markdown: what was not checked is said at the top, and a run that checked nothing is not green', (t) => {
+  const notChecked = [
+    { versions: ['0002'], reason: 'db/migrations/0001_create_users.up.sql fails, and a deploy stops there' },
+  ];
+  const migrations = [
+    { version: '0001', name: 'create_users', up: 'a.up.sql', down: null, status: 'new' as const },
+    { version: '0002', name: 'add_email', up: 'b.up.sql', down: null, status: 'new' as const },
+  ];
+  const some = renderMarkdown(
+    report([finding('sql-error')], { directories: [directory({ migrations, notChecked, base: BASE })] }),
+  );
+  assert.match(
+    some.split('\n')[3]!,
+    /^> ⚠️ 1 of 2 new migrations in db\/migrations was not checked because .*0001_create_users\.up\.sql fails/,
+  );
+  const none = report([], {
+    ok: true,
+    directories: [directory({ migrations: migrations.slice(1), notChecked, base: BASE })],
+  });
+  const md = renderMarkdown(none);
+  assert.match(md, /^### ⚠️ No migration was checked$/m);
+  assert.doesNotMatch(md, /✅/);
+  t.assert.snapshot(md);
+});
+
+test('markdown: the per-migration object lists go before the schema diff is cut', () => {
+  const changes = {
+    table: { added: Array.from({ length: 8 }, (_, i) => `public.table_${i}`), removed: [], changed: [] },
+  };
+  const migrations = Array.from({ length: 180 }, (_, i) => ({
+    version: String(i + 2).padStart(4, '0'),
+    name: `add_tables_${i}`,
+    up: `db/${i}.up.sql`,
+    down: `db/${i}.down.sql`,
+    status: 'new' as const,
+    changes,
+  }));
+  const diff = Array.from({ length: 1_500 }, (_, i) => `+column public.table_${i}.id`).join('\n');
+  const md = renderMarkdown(
+    report([], { directories: [directory({ migrations, base: BASE, schema: { head: '', diff, summary: changes } })] }),
+  );
+  assert.ok(md.length <= COMMENT_LIMIT);
+  assert.doesNotMatch(md, /Objects each new migration changes/);
+  assert.ok(md.includes(diff), 'the whole diff is kept');
+  assert.match(md, /^> ✂️ \*\*Shortened to fit 65,536 characters\*\*: left out the objects each migration changes/m);
+  assert.match(
+    renderMarkdown(report([], { directories: [directory({ migrations, base: BASE })] })),
+    /Objects each new/,
+  );
 });

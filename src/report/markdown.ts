@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Finding } from '../checks/check.ts';
 import type { KindSummary } from '../schema/summary.ts';
-import { docsUrl } from './docs-url.ts';
+import { countsInWords, groupFindings, headlineCounts, type Group } from './groups.ts';
 import { lockTable } from './lock-table.ts';
-import { verdictParts, serversText, fails, notCheckedSentences, type Report } from './report.ts';
+import { groupLines, type Links } from './markdown-findings.ts';
+import { cell, code, fenced, inline } from './markdown-text.ts';
+import { checkedNothing, missingShards, notCheckedSentences, serversText, type Report } from './report.ts';
+
+export { fenced } from './markdown-text.ts';
 
 /** GitHub refuses comments longer than this. */
 export const COMMENT_LIMIT = 65_536;
@@ -15,102 +18,45 @@ export interface MarkdownOptions {
   budget?: number;
   /** Links findings to the file at the head commit: `https://github.com/owner/repo` and the sha. */
   links?: { repository: string; sha: string };
+  /** The workflow run, where the job summary (the full report) is. */
+  runUrl?: string;
+  /**
+   * `comment`: the PR comment, which leaves the steps and their timings to the job summary and,
+   * when shortened, points there; `summary` (the default): everything.
+   */
+  kind?: 'comment' | 'summary';
 }
 
-/** Links to files at `sha` of the workflow's repository (GITHUB_SERVER_URL / GITHUB_REPOSITORY), when known. */
-export function fileLinks(env: NodeJS.ProcessEnv, sha: string | undefined): Pick<MarkdownOptions, 'links'> {
-  return env.GITHUB_REPOSITORY && sha
-    ? { links: { repository: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`, sha } }
-    : {};
+/** Links to files at `sha` of the workflow's repository, and to the run, when the runner's variables say. */
+export function fileLinks(env: NodeJS.ProcessEnv, sha: string | undefined): Pick<MarkdownOptions, 'links' | 'runUrl'> {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
+  return {
+    ...(repository && sha ? { links: { repository, sha } } : {}),
+    ...(repository && env.GITHUB_RUN_ID ? { runUrl: `${repository}/actions/runs/${env.GITHUB_RUN_ID}` } : {}),
+  };
 }
 
 /** The hidden marker that finds this comment again: one per set of directories. */
-export function commentMarker(report: Report): string {
+export function commentMarker(report: Pick<Report, 'directories'>): string {
+  return markerFor(report.directories.map((d) => d.path));
+}
+
+/** The marker for a set of directory paths (also when no report could be made). */
+export function markerFor(paths: readonly string[]): string {
   const id = createHash('sha256')
-    .update(
-      report.directories
-        .map((d) => d.path)
-        .sort()
-        .join('\n'),
-    )
+    .update([...paths].sort().join('\n'))
     .digest('hex')
     .slice(0, 12);
   return `<!-- migrate-check:${id} -->`;
 }
 
-/** Text for a table cell: no pipe, no raw HTML, no line break can escape the cell. */
-function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, '<br>');
-}
-
-const longestBacktickRun = (text: string) => Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-
-/**
- * A code span that holds any text, backticks included, inside a table cell: entities are not
- * decoded in code, so only the pipe is escaped (GitHub reads `\|` as `|` there).
- */
-function code(text: string): string {
-  const flat = text.replace(/\r?\n/g, ' ');
-  const ticks = '`'.repeat(longestBacktickRun(flat) + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${flat.replace(/\|/g, '\\|')}${pad}${ticks}`;
-}
-
-/** A message for a table cell: its `quoted` names as code, the rest as escaped text. */
-function inline(text: string): string {
-  return text
-    .split(/(`[^`\n]+`)/)
-    .map((part) =>
-      part.length > 2 && part.startsWith('`') && part.endsWith('`') ? code(part.slice(1, -1)) : cell(part),
-    )
-    .join('');
-}
-
-/** A fenced block that its content cannot close: a fence longer than any backtick run in it. */
-export function fenced(language: string, content: string): string {
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
-  return `${fence}${language}\n${content}\n${fence}`;
-}
-
-const ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' } as const;
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function verdict(report: Report): string {
-  const parts = verdictParts(report);
+function verdict(report: Report, groups: Group[]): string {
+  const words = [missingShards(report), countsInWords(headlineCounts(groups))].filter(Boolean).join(', ');
+  if (checkedNothing(report)) return `### ⚠️ No migration was checked${words ? `: ${words}` : ''}`;
   return report.ok
-    ? `### ✅ Migrations are safe to merge${parts.length ? ` (${parts.join(', ')} below the failing threshold)` : ''}`
-    : `### ❌ Migrations are not safe to merge: ${parts.join(', ')}`;
-}
-
-function where(f: Finding, links: MarkdownOptions['links']): string {
-  if (!f.file) return '';
-  const label = f.line ? `${f.file}:${f.line}` : f.file;
-  if (!links) return code(label);
-  const path = f.file.split('/').map(encodeURIComponent).join('/');
-  return `[${code(label)}](${links.repository}/blob/${links.sha}/${path}${f.line ? `#L${f.line}` : ''})`;
-}
-
-function findingsTable(report: Report, links: MarkdownOptions['links'], limit = Infinity): string[] {
-  if (report.findings.length === 0) return [];
-  const rows = report.findings.slice(0, limit).map((f) => {
-    const severity = `${ICON[f.severity]} ${f.severity}${fails(f.severity, report.failOn) ? '' : ' (does not fail)'}`;
-    return `| ${severity} | [${f.check}](${docsUrl(f.check)}) | ${where(f, links)} | ${inline(f.message)}<br>**Fix:** ${inline(f.help)} |`;
-  });
-  const more = report.findings.length - rows.length;
-  return [
-    '| Severity | Check | Where | Finding |',
-    '|---|---|---|---|',
-    ...rows,
-    ...(more > 0 ? [``, `…and ${plural(more, 'more finding')}: see the job summary or the JSON report.`] : []),
-  ];
+    ? `### ✅ Migrations are safe to merge${words ? ` (${words} below the failing threshold)` : ''}`
+    : `### ❌ Migrations are not safe to merge: ${words}`;
 }
 
 const KIND_LABEL: Record<string, string> = {
@@ -132,45 +78,94 @@ function summaryLines(kinds: Record<string, KindSummary>): string[] {
   });
 }
 
-type Tier = 'full' | 'diff truncated' | 'summary only';
+/**
+ * How much is shown, from everything down: `lists`: the objects each migration changes and the
+ * per-statement locks; `diff`: the schema diff, up to `diffBudget` characters a directory;
+ * `excerpts`: the statements and generated SQL; `findings`: how many findings per migration.
+ */
+interface Tier {
+  lists: boolean;
+  diffBudget: number;
+  excerpts: boolean;
+  findings: number;
+}
+const FULL: Tier = { lists: true, diffBudget: Infinity, excerpts: true, findings: Infinity };
 
-function render(
-  report: Report,
-  options: MarkdownOptions,
-  tier: Tier,
-  diffBudget: number,
-  findingLimit = Infinity,
-): string {
-  const out = [commentMarker(report), verdict(report)];
-  const unchecked = notCheckedSentences(report);
-  if (unchecked.length) out.push('', ...unchecked.map((line) => `> ⚠️ ${inline(line)}`));
-  const table = findingsTable(report, options.links, findingLimit);
-  if (table.length) out.push('', ...table);
+function shortened(tier: Tier, report: Report, options: MarkdownOptions): string[] {
+  const left = [
+    !tier.lists && 'the objects each migration changes and the locks per statement',
+    tier.diffBudget === 0 ? 'the schema diff' : tier.diffBudget < Infinity && 'the end of the schema diff',
+    !tier.excerpts && 'the statements and the generated SQL',
+    tier.findings < Infinity && 'some findings',
+  ].filter(Boolean);
+  if (!left.length) return [];
+  const full = options.runUrl ? `the [job summary](${options.runUrl})` : 'the job summary';
+  const limit = (options.budget ?? COMMENT_LIMIT).toLocaleString('en-US');
+  void report;
+  const what = `left out ${left.join(', ')}`;
+  return [`> ✂️ **Shortened to fit ${limit} characters**: ${what}. The full report is in ${full}.`];
+}
+
+function footer(report: Pick<Report, 'directories'> & Partial<Report>, options: MarkdownOptions): string {
+  const parts: string[] = [];
+  const sha = options.links?.sha;
+  const base = report.directories.find((d) => d.base)?.base;
+  const short = (s: string) => (/^[0-9a-f]{40}$/.test(s) ? s.slice(0, 7) : s);
+  if (sha) parts.push(`commit ${code(short(sha))}`);
+  if (base) {
+    const ref = short(base.ref);
+    parts.push(`base ${code(ref)}${ref !== short(base.commit) ? ` (${code(short(base.commit))})` : ''}`);
+  }
+  if (report.postgres) parts.push(cell(serversText({ postgres: report.postgres, majors: report.majors })));
+  if (report.durationMs !== undefined) parts.push(`${(report.durationMs / 1000).toFixed(1)} s`);
+  if (options.runUrl) parts.push(`[run](${options.runUrl})`);
+  return `<sub>${parts.join(' · ')}</sub>`;
+}
+
+function render(report: Report, options: MarkdownOptions, tier: Tier): string {
+  const groups = groupFindings(report);
+  const out = [commentMarker(report), verdict(report, groups)];
+  const unchecked = notCheckedSentences(report).map((l) => `> ⚠️ ${inline(l)}`);
+  const notes = [...unchecked, ...shortened(tier, report, options)];
+  if (notes.length) out.push('', ...notes.flatMap((n, i) => (i ? ['>', n] : [n])));
+  const links: Links = options.links;
+  let left = tier.findings;
+  for (const group of groups) {
+    if (left <= 0) break;
+    out.push('', ...groupLines(group, report, links, { excerpts: tier.excerpts, limit: left }));
+    left -= group.items.length;
+  }
+  const total = groups.reduce((n, g) => n + g.items.length, 0);
+  if (tier.findings < total)
+    out.push('', `…and ${total - tier.findings} more findings: see the job summary or the JSON report.`);
   for (const dir of report.directories) {
     const { summary, diff } = dir.schema;
     if (summary === undefined) continue;
     out.push('', `#### Schema changes in ${code(dir.path)} (base → this PR)`, '');
     out.push(...(Object.keys(summary).length ? summaryLines(summary) : ['No schema changes.']));
     const perMigration = dir.migrations.filter((m) => m.status === 'new' && m.changes && Object.keys(m.changes).length);
-    if (perMigration.length && tier !== 'summary only') {
+    if (perMigration.length && tier.lists) {
       out.push('', '<details><summary>Objects each new migration changes</summary>', '');
       for (const m of perMigration)
         out.push(`**${code(`${m.version}_${m.name}`)}**`, '', ...summaryLines(m.changes!), '');
       out.push('</details>');
     }
-    if (diff && tier !== 'summary only') {
-      const cutAt = diff.lastIndexOf('\n', diffBudget);
-      const shown = diff.length > diffBudget ? (cutAt > 0 ? diff.slice(0, cutAt) : '') : diff;
+    if (diff && tier.diffBudget > 0) {
+      const cutAt = diff.lastIndexOf('\n', tier.diffBudget);
+      const shown = diff.length > tier.diffBudget ? (cutAt > 0 ? diff.slice(0, cutAt) : '') : diff;
       out.push('', '<details><summary>Schema diff</summary>', '', fenced('diff', shown), '');
-      if (shown.length < diff.length)
+      if (shown.length < diff.length) {
+        const more = diff.split('\n').length - shown.split('\n').length;
         out.push(
-          `*The diff is cut here (${plural(diff.split('\n').length - shown.split('\n').length, 'more line')}): the full diff is in the job summary and the JSON report.*`,
+          `*The diff is cut here (${more} more line${more === 1 ? '' : 's'}): ` +
+            'the full diff is in the job summary and the JSON report.*',
           '',
         );
+      }
       out.push('</details>');
     }
   }
-  if (tier !== 'summary only') {
+  if (tier.lists) {
     // What the server did per statement, for the migrations whose up was observed.
     const observed = report.directories.flatMap((d) =>
       d.steps
@@ -183,53 +178,84 @@ function render(
       for (const { s, table } of observed) out.push(`**${code(s.file)}**`, '', ...table, '');
       out.push('</details>');
     }
-    const steps = report.directories.flatMap((d) =>
-      d.steps.filter((s) => s.status !== 'skipped').map((s) => ({ d, s })),
-    );
-    if (steps.length) {
-      out.push(
-        '',
-        '<details><summary>Steps and timings</summary>',
-        '',
-        '| Directory | Migration | Step | ms |',
-        '|---|---|---|---|',
-      );
-      for (const { d, s } of steps) {
-        out.push(
-          `| ${code(d.path)} | ${code(`${s.version}_${s.name}`)} | ${s.direction}${s.attempt === 2 ? ' (again)' : ''}${s.status === 'failed' ? ' ❌' : ''} | ${s.durationMs} |`,
-        );
-      }
-      out.push('', '</details>');
-    }
   }
-  const pg = `${serversText(report)} · ${(report.durationMs / 1000).toFixed(1)} s`;
-  out.push('', `<sub>${cell(pg)}${tier === 'full' ? '' : ` · shortened to fit (${tier})`}</sub>`, '');
+  if (options.kind !== 'comment') out.push(...stepsTable(report));
+  out.push('', footer(report, options), '');
   return out.join('\n');
+}
+
+function stepsTable(report: Report): string[] {
+  const steps = report.directories.flatMap((d) => d.steps.filter((s) => s.status !== 'skipped').map((s) => ({ d, s })));
+  if (!steps.length) return [];
+  const out = ['', '<details><summary>Steps and timings</summary>', '', '| Directory | Migration | Step | ms |'];
+  out.push('|---|---|---|---|');
+  for (const { d, s } of steps) {
+    const step = `${s.direction}${s.attempt === 2 ? ' (again)' : ''}${s.status === 'failed' ? ' ❌' : ''}`;
+    out.push(`| ${code(d.path)} | ${code(`${s.version}_${s.name}`)} | ${step} | ${s.durationMs} |`);
+  }
+  out.push('', '</details>');
+  return out;
 }
 
 /**
  * The PR comment (and, with a larger budget, the job summary): a pure function of the Report
- * that never exceeds `budget` characters. It degrades in tiers, and says which it used: the
- * full comment, then the schema diff cut to fit, then the schema summary without the diff and
- * timings, then (for thousands of findings) the first findings only.
+ * that never exceeds `budget` characters. It drops the least useful parts first, and says so
+ * at the top: the per-migration object lists and lock tables, then the end of the schema diff,
+ * then the whole diff, then the statements and generated SQL, then findings.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const budget = options.budget ?? COMMENT_LIMIT;
-  const full = render(report, options, 'full', Infinity);
-  if (full.length <= budget) return full;
-  const withoutDiff = render(report, options, 'summary only', 0);
+  const fits = (tier: Tier) => {
+    const text = render(report, options, tier);
+    return text.length <= budget ? text : null;
+  };
+  const lean: Tier = { ...FULL, lists: false };
+  const found = fits(FULL) ?? fits(lean);
+  if (found) return found;
   // Everything but the diffs' lines, measured; the diffs share what is left.
-  const skeleton = render(report, options, 'diff truncated', 0);
-  let room = Math.floor((budget - skeleton.length) / Math.max(1, report.directories.length));
+  const skeleton = render(report, options, { ...lean, diffBudget: 0 }).length;
+  let room = Math.floor((budget - skeleton) / Math.max(1, report.directories.length));
   while (room > 2_000) {
-    const cut = render(report, options, 'diff truncated', room);
-    if (cut.length <= budget) return cut;
+    const cut = fits({ ...lean, diffBudget: room });
+    if (cut) return cut;
     room = Math.floor(room * 0.9);
   }
-  if (withoutDiff.length <= budget) return withoutDiff;
-  for (let limit = report.findings.length - 1; limit > 0; limit = Math.floor(limit * 0.8)) {
-    const fewer = render(report, options, 'summary only', 0, limit);
-    if (fewer.length <= budget) return fewer;
+  const bare: Tier = { ...lean, diffBudget: 0 };
+  const without = fits(bare) ?? fits({ ...bare, excerpts: false });
+  if (without) return without;
+  const total = report.findings.length;
+  for (let limit = total - 1; limit > 0; limit = Math.floor(limit * 0.8)) {
+    const fewer = fits({ ...bare, excerpts: false, findings: limit });
+    if (fewer) return fewer;
   }
-  return render(report, options, 'summary only', 0, 0).slice(0, budget);
+  return render(report, options, { ...bare, excerpts: false, findings: 0 }).slice(0, budget);
+}
+
+/** The comment once a push leaves every migration file as it is on the base branch. */
+export function renderNotChanged(report: Report, options: MarkdownOptions = {}): string {
+  const dirs = report.directories.map((d) => code(d.path)).join(', ');
+  return [
+    commentMarker(report),
+    '### ✅ This pull request no longer changes any migration',
+    '',
+    `The migration files in ${dirs} are the same as on the base branch: there is nothing left to check.`,
+    '',
+    footer(report, options),
+    '',
+  ].join('\n');
+}
+
+/** The comment when migrate-check could not run (exit 2): why, so that no earlier verdict stands. */
+export function renderCouldNotRun(paths: readonly string[], reason: string, options: MarkdownOptions = {}): string {
+  return [
+    markerFor(paths),
+    '### ⚠️ migrate-check could not run on this commit',
+    '',
+    'The migrations were not checked, so no earlier verdict holds. What stopped it:',
+    '',
+    fenced('text', reason),
+    '',
+    footer({ directories: [] }, options),
+    '',
+  ].join('\n');
 }

@@ -67,6 +67,10 @@ export interface DirectoryReport {
   seeding?: SeedingRecord[];
   /** Values of columns that existed before a migration's up that its down lost or changed. */
   dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
+  /** A few lines of the files around the lines findings name, to show the statement in place. */
+  excerpts?: Excerpt[];
+  /** For each down that does not restore the schema: SQL, generated, that would (see restore-sql.ts). */
+  restore?: Restore[];
   /**
    * The normalised schema after the replay; with `--base`, also the base branch's schema, their
    * unified diff and a summary per kind of object.
@@ -84,22 +88,72 @@ export interface DirectoryReport {
   }[];
 }
 
+/** Lines `first` … of `file` as written, around `line` (1-based). */
+export interface Excerpt {
+  file: string;
+  line: number;
+  first: number;
+  lines: string[];
+}
+
+/** SQL that restores the schema from before a migration's up, after its down, generated from the snapshots. */
+export interface Restore {
+  version: string;
+  /** The down that does not restore the schema. */
+  file: string;
+  sql: string;
+  /** Differences no statement was generated for, each named. */
+  unsupported: string[];
+  /** The down file's last line that is not blank, where a suggestion to append the SQL goes. */
+  end?: { line: number; text: string };
+}
+
+/** The migrations a directory's run set out to check: with a base, the new and edited ones; else all. */
+function toCheck(dir: DirectoryReport) {
+  const all = dir.migrations.filter((m) => m.up || m.down);
+  const changed = all.filter((m) => m.status === 'new' || m.status === 'modified');
+  return { migrations: dir.base && changed.length ? changed : all, word: dir.base && changed.length ? 'new ' : '' };
+}
+
 /**
- * What was not checked, one sentence per reason: "7 of 12 migrations in `db` were not checked:
- * db/0005_x.up.sql fails, and a deploy stops there (0006 … 0012)".
+ * What was not checked, one sentence per reason: "2 of 3 new migrations in `db` were not checked
+ * because db/0005_x.up.sql fails, and a deploy stops there (0006, 0007)".
  */
 export function notCheckedSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
-    (dir.notChecked ?? []).map(({ versions, reason }) => {
+    (dir.notChecked ?? []).map(({ versions: all, reason }) => {
+      const { migrations, word } = toCheck(dir);
+      const pool = new Set(migrations.map((m) => m.version));
+      // The migrations the run set out to check; the merged ones after them are not news.
+      const versions = all.some((v) => pool.has(v)) ? all.filter((v) => pool.has(v)) : all;
       const listed =
         versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
-      const of = dir.migrations.filter((m) => m.up || m.down).length;
-      return (
-        `${versions.length} of ${of} migrations in ${dir.path} ${versions.length === 1 ? 'was' : 'were'} ` +
-        `not checked because ${reason} (${listed}).`
-      );
+      const n = versions.length;
+      const of = Math.max(n, migrations.length);
+      const were = n === 1 ? 'was' : 'were';
+      return `${n} of ${of} ${word}migrations in ${dir.path} ${were} not checked because ${reason} (${listed}).`;
     }),
   );
+}
+
+/** Whether the run compared with a base and no migration file differs from it: the PR changes none. */
+export function changesNoMigration(report: Report): boolean {
+  return (
+    report.directories.length > 0 &&
+    report.directories.every((d) => d.base && d.migrations.every((m) => m.status === 'unchanged'))
+  );
+}
+
+/** Whether the run set out to check migrations and checked none of them: such a run is not a pass. */
+export function checkedNothing(report: Report): boolean {
+  let wanted = 0;
+  for (const dir of report.directories) {
+    const { migrations } = toCheck(dir);
+    const skipped = new Set((dir.notChecked ?? []).flatMap((n) => n.versions));
+    wanted += migrations.length;
+    if (migrations.some((m) => !skipped.has(m.version))) return false;
+  }
+  return wanted > 0;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
@@ -109,25 +163,15 @@ export function fails(severity: Severity, failOn: FailOn): boolean {
   return failOn !== 'never' && RANK[severity] >= RANK[failOn];
 }
 
-/**
- * What the verdict line counts: "2 errors", "1 warning", and a shard whose report is missing
- * ("shard 2/3 missing"), which fails a merged report with no finding of its own.
- */
-export function verdictParts(report: Report): string[] {
-  const counts = countBySeverity(report.findings);
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return [
-    ...(report.shards?.missing ?? []).map((i) => `shard ${i}/${report.shards!.count} missing`),
-    counts.error ? plural(counts.error, 'error') : '',
-    counts.warning ? plural(counts.warning, 'warning') : '',
-    counts.notice ? plural(counts.notice, 'notice') : '',
-  ].filter(Boolean);
-}
-
 /** The server line: `Postgres 17.10 (embedded)`, or every major of the run (`Postgres 15.18, 17.10 (embedded)`). */
-export function serversText(report: Report): string {
+export function serversText(report: Pick<Report, 'postgres' | 'majors'>): string {
   const versions = report.majors ? report.majors.map((m) => m.version).join(', ') : report.postgres.version;
   return `Postgres ${versions} (${report.postgres.provider})`;
+}
+
+/** The shards whose reports were missing from a merge ("shard 2/3 missing"), which fail it without a finding. */
+export function missingShards(report: Report): string {
+  return (report.shards?.missing ?? []).map((i) => `shard ${i}/${report.shards!.count} missing`).join(', ');
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
