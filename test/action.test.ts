@@ -307,7 +307,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       assert.equal(whole.code, 1, whole.log);
       assert.equal(github.comments.length, 1, 'one sticky comment, updated');
       const body = github.comments[0]!.body;
-      assert.match(body, /### ❌ Migrations are not safe to merge: 2 errors, 1 warning/);
+      assert.match(body, /### ❌ Migrations are not safe to merge: 1 error, 1 warning/);
       assert.match(body, /down-reverts-up/);
       assert.match(body, /public\.orders/);
       assert.doesNotMatch(body, /missing/);
