@@ -40,7 +40,8 @@ const ACTION: Omit<Shell, 'cwd'> = {
 };
 
 const PERMISSIONS_HINT =
-  'Give the workflow `permissions: { contents: read, pull-requests: write }` to get the comment; the job summary has the full report.';
+  'Give the workflow `permissions: { contents: read, pull-requests: write }` to get the comment; ' +
+  'the job summary has the full report.';
 
 function writeOutputs(report: Report, dir: string): void {
   mkdirSync(dir, { recursive: true });

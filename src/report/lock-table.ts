@@ -14,7 +14,9 @@ export function lockTable(step: Step, code: (text: string) => string): string[] 
     const held = locks.map((l) => `${modeName(l.mode)} ${code(l.relation)} ${l.heldMs} ms`).join('<br>') || '—';
     const list = (names: string[]) => (names.length ? names.map(code).join(', ') : '—');
     return [
-      `| ${s.line} | ${code(first.length > 60 ? `${first.slice(0, 59)}…` : first)} | ${held} | ${list([...s.rewrites, ...s.truncates.map((t) => `${t} (truncated)`)])} | ${list(s.scans)} | ${s.durationMs} |`,
+      `| ${s.line} | ${code(first.length > 60 ? `${first.slice(0, 59)}…` : first)} | ${held} | ` +
+        `${list([...s.rewrites, ...s.truncates.map((t) => `${t} (truncated)`)])} | ` +
+        `${list(s.scans)} | ${s.durationMs} |`,
     ];
   });
   if (!rows.length) return [];

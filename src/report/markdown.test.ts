@@ -43,7 +43,8 @@ test('markdown: every check failing, with links to the docs and to the file at t
     );
   assert.ok(
     md.includes(
-      '[`db/migrations/0002_add_email.down.sql:1`](https://github.com/acme/shop/blob/abc123/db/migrations/0002_add_email.down.sql#L1)',
+      '[`db/migrations/0002_add_email.down.sql:1`]' +
+        '(https://github.com/acme/shop/blob/abc123/db/migrations/0002_add_email.down.sql#L1)',
     ),
   );
   assert.match(md, /^### ❌ Migrations are not safe to merge: \d+ errors, \d+ warnings$/m);
@@ -51,41 +52,44 @@ test('markdown: every check failing, with links to the docs and to the file at t
   t.assert.snapshot(md);
 });
 
-test('markdown: backticks, pipes, angle brackets, percent signs and newlines cannot break out of a cell or a fence', (t) => {
-  const nasty = 'we`ird | name <script>alert(1)</script> 100% done\nsecond line ``` ````';
-  const md = renderMarkdown(
-    report(
-      [
-        finding('sql-error', {
-          message: `column \`public.${nasty}\` fails: ${nasty}`,
-          help: `Fix ${nasty}`,
-          file: 'db/a|b`c.sql',
-        }),
-      ],
-      {
-        directories: [
-          directory({
-            schema: {
-              head: '',
-              base: '',
-              diff: `+CREATE FUNCTION f() AS $$ ${nasty} $$`,
-              summary: { function: { added: [`public.${nasty}`], removed: [], changed: [] } },
-            },
+test(
+  'markdown: backticks, pipes, angle brackets, percent signs and newlines cannot break out ' + 'of a cell or a fence',
+  (t) => {
+    const nasty = 'we`ird | name <script>alert(1)</script> 100% done\nsecond line ``` ````';
+    const md = renderMarkdown(
+      report(
+        [
+          finding('sql-error', {
+            message: `column \`public.${nasty}\` fails: ${nasty}`,
+            help: `Fix ${nasty}`,
+            file: 'db/a|b`c.sql',
           }),
         ],
-      },
-    ),
-  );
-  // Raw HTML only ever appears inside code (spans or the fenced diff), where it is text.
-  const prose = outsideFences(md)
-    .map((l) => l.replace(/(`+)[^]*?\1/g, ''))
-    .join('\n');
-  assert.doesNotMatch(prose, /<script>/);
-  assertTablesIntact(md);
-  // The diff's own backtick runs (up to 4) are fenced with 5.
-  assert.match(md, /\n`````diff\n[^]*\n`````\n/);
-  t.assert.snapshot(md);
-});
+        {
+          directories: [
+            directory({
+              schema: {
+                head: '',
+                base: '',
+                diff: `+CREATE FUNCTION f() AS $$ ${nasty} $$`,
+                summary: { function: { added: [`public.${nasty}`], removed: [], changed: [] } },
+              },
+            }),
+          ],
+        },
+      ),
+    );
+    // Raw HTML only ever appears inside code (spans or the fenced diff), where it is text.
+    const prose = outsideFences(md)
+      .map((l) => l.replace(/(`+)[^]*?\1/g, ''))
+      .join('\n');
+    assert.doesNotMatch(prose, /<script>/);
+    assertTablesIntact(md);
+    // The diff's own backtick runs (up to 4) are fenced with 5.
+    assert.match(md, /\n`````diff\n[^]*\n`````\n/);
+    t.assert.snapshot(md);
+  },
+);
 
 test('fenced blocks use a fence longer than any backtick run in their content', () => {
   assert.equal(fenced('diff', 'a'), '```diff\na\n```');
@@ -103,7 +107,10 @@ test('markdown: a huge diff is cut to fit 65,536 characters and says so; a huger
   // Said at the top, with what was left out and where the rest is.
   assert.match(
     md.split('\n')[3]!,
-    /^> ✂️ \*\*Shortened to fit 65,536 characters\*\*: left out .*, the end of the schema diff\. The full report is in the job summary\.$/,
+    new RegExp(
+      /^> ✂️ \*\*Shortened to fit 65,536 characters\*\*: left out .*, the end of the schema diff\. /.source +
+        /The full report is in the job summary\.$/.source,
+    ),
   );
 
   const many = report(

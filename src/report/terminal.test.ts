@@ -29,13 +29,17 @@ test('terminal: a huge diff is cut after 200 lines, pointing at the JSON report'
   assert.match(out, /… 300 more lines: the whole diff is in --output json \(schema\.diff\)\./);
 });
 
-test('terminal and JSON: identifiers with backticks, pipes, angle brackets, percent signs and newlines are printed as they are', (t) => {
-  const nasty = report([finding('sql-error', { message: 'column `we`ird | <x> 100%`\nnext line' })]);
-  const out = renderTerminal(nasty, { color: false });
-  assert.ok(out.includes('column `we`ird | <x> 100%`\n      next line'));
-  assert.deepEqual(JSON.parse(renderJson(nasty)), nasty);
-  t.assert.snapshot(renderJson(nasty));
-});
+test(
+  'terminal and JSON: identifiers with backticks, pipes, angle brackets, percent signs and newlines ' +
+    'are printed as they are',
+  (t) => {
+    const nasty = report([finding('sql-error', { message: 'column `we`ird | <x> 100%`\nnext line' })]);
+    const out = renderTerminal(nasty, { color: false });
+    assert.ok(out.includes('column `we`ird | <x> 100%`\n      next line'));
+    assert.deepEqual(JSON.parse(renderJson(nasty)), nasty);
+    t.assert.snapshot(renderJson(nasty));
+  },
+);
 
 test('terminal: a folder with many ignored files shows a count and the first five', (t) => {
   const note = (i: number) => ({ file: `notes/${String(i).padStart(4, '0')}.md`, reason: 'not a migration' });
@@ -74,32 +78,35 @@ test('terminal: control characters in names, objects and messages are shown as e
   }
 });
 
-test('terminal: path:line:col per finding, grouped per migration, the fix, wrapped to the width, the verdict last', (t) => {
-  const out = renderTerminal(failing(), { color: false, width: 80 });
-  const lines = out.trimEnd().split('\n');
-  assert.equal(lines[0], '✗ Migrations are not safe to merge: 1 error, 1 warning');
-  assert.equal(lines.at(-1), lines[0]);
-  // Only a line that holds a path or a link (never broken) is longer.
-  assert.ok(
-    lines.every((l) => l.length <= 80 || l.includes('/')),
-    out,
-  );
-  assert.ok(
-    out.includes('\n0002_add_email  1 error\n  db/migrations/0002_add_email.down.sql: error down-reverts-up\n'),
-  );
-  assert.ok(out.includes('        DROP INDEX public.users_email_idx;\n'));
-  assert.ok(
-    out.includes(
-      '    ↳ follows from the finding above:\n    db/migrations/0002_add_email.up.sql:1: error up-repeatable',
-    ),
-  );
-  // A long message wraps with a hanging indent.
-  assert.match(
-    out,
-    /\n {6}0002_add_email\.up\.sql applies once but fails when applied again after its\n {6}down: relation exists\n/,
-  );
-  t.assert.snapshot(out);
-});
+test(
+  'terminal: path:line:col per finding, grouped per migration, the fix, wrapped to the width, ' + 'the verdict last',
+  (t) => {
+    const out = renderTerminal(failing(), { color: false, width: 80 });
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines[0], '✗ Migrations are not safe to merge: 1 error, 1 warning');
+    assert.equal(lines.at(-1), lines[0]);
+    // Only a line that holds a path or a link (never broken) is longer.
+    assert.ok(
+      lines.every((l) => l.length <= 80 || l.includes('/')),
+      out,
+    );
+    assert.ok(
+      out.includes('\n0002_add_email  1 error\n  db/migrations/0002_add_email.down.sql: error down-reverts-up\n'),
+    );
+    assert.ok(out.includes('        DROP INDEX public.users_email_idx;\n'));
+    assert.ok(
+      out.includes(
+        '    ↳ follows from the finding above:\n    db/migrations/0002_add_email.up.sql:1: error up-repeatable',
+      ),
+    );
+    // A long message wraps with a hanging indent.
+    assert.match(
+      out,
+      /\n {6}0002_add_email\.up\.sql applies once but fails when applied again after its\n {6}down: relation exists\n/,
+    );
+    t.assert.snapshot(out);
+  },
+);
 
 test('terminal: --quiet prints only the findings and the verdict', (t) => {
   const out = renderTerminal(failing(), { color: false, quiet: true });
