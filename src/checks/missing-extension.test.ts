@@ -54,7 +54,9 @@ test('missing-extension: Postgres 15 wording (the control file), and an extensio
     ),
   );
   assert.match(finding!.message, /needs the `pg_hypothetical` extension/);
-  assert.match(finding!.help, /`postgres-image: an image that has the `pg_hypothetical` extension installed`/);
+  assert.match(finding!.help, /set `postgres-image` with an image that has the `pg_hypothetical` extension installed;/);
+  // Code spans never nest: each opens and closes around a value.
+  assert.equal((finding!.help.match(/`/g) ?? []).length % 2, 0);
 });
 
 test('missing-extension: other failures and steps that passed are not its business', () => {

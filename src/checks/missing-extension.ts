@@ -8,8 +8,8 @@ const IMAGES: Record<string, string> = {
   postgis_topology: 'postgis/postgis:17-3.5',
   postgis_raster: 'postgis/postgis:17-3.5',
   timescaledb: 'timescale/timescaledb:latest-pg17',
-  pg_cron: 'an image with pg_cron, e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-cron`',
-  pgaudit: 'an image with pgaudit, e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-pgaudit`',
+  pg_cron: 'e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-cron`',
+  pgaudit: 'e.g. a Dockerfile `FROM postgres:17` adding `postgresql-17-pgaudit`',
 };
 
 export const missingExtension: Check = {
@@ -22,7 +22,13 @@ export const missingExtension: Check = {
     return (replay?.steps ?? []).flatMap((step) => {
       const name = step.error?.kind === 'missing-extension' ? step.error.extension : undefined;
       if (!name) return [];
-      const image = IMAGES[name] ?? `an image that has the \`${name}\` extension installed`;
+      const known = IMAGES[name];
+      // A known image is a value to type; the others are described in words, outside the code span.
+      const image = known?.includes(' ')
+        ? `\`postgres-image\` to an image with ${name} (${known})`
+        : known
+          ? `\`postgres-image: ${known}\``
+          : `\`postgres-image\` with an image that has the \`${name}\` extension installed`;
       return [
         {
           file: step.error!.file,
@@ -32,7 +38,7 @@ export const missingExtension: Check = {
             `have; the migrations from here on were not replayed, so nothing after this point was checked.`,
           help:
             `Check against a server that has \`${name}\`: in the GitHub Action set ` +
-            `\`postgres-image: ${image}\`; locally pass \`--database-url\` of such a ` +
+            `${image}; locally pass \`--database-url\` of such a ` +
             `server. The embedded Postgres ships only the standard contrib extensions.`,
         },
       ];
