@@ -93,6 +93,16 @@ export function filesOf(set: MigrationSet, m: Migration): string[] {
   return [...new Set(files.map((f) => posix.relative(posix.join(set.directory), f)))];
 }
 
+/**
+ * How a finding names a file: its path relative to the migration directory
+ * (`2019-10-10-083032_add_column/down.sql`), so that a file of a folder-per-migration layout is
+ * never a bare `down.sql`. A path outside the directory is kept as given.
+ */
+export function shownFile(directory: string, file: string): string {
+  const relative = posix.relative(posix.join(directory), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
 /** The whole file as one unit starting at line 1, column 1. */
 export function wholeFile(sql: string): ExecUnit[] {
   return [{ sql, line: 1, column: 1 }];

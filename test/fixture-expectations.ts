@@ -1621,4 +1621,74 @@ export const EXPECTATIONS: Expectation[] = [
     passes: ['lock-timeout', 'blocking-lock', 'table-rewrite'],
     findings: [],
   },
+  // diesel: a folder per migration; versions compare as text; metadata.toml decides the transaction
+  {
+    dir: 'diesel/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'transaction', 'naming'],
+  },
+  {
+    dir: 'diesel/down-leaves-column',
+    exit: 1,
+    findings: [
+      {
+        check: 'pairing',
+        file: '2024-01-02-000000_add_nickname/down.sql',
+        severity: 'error',
+        message:
+          /2024-01-02-000000_add_nickname\/down.sql is empty: diesel refuses .*Attempted to run an empty migration/,
+      },
+      {
+        check: 'down-reverts-up',
+        file: '2024-01-02-000000_add_nickname/down.sql',
+        message: /column `public\.users\.nickname` is left behind/,
+      },
+      {
+        check: 'up-repeatable',
+        file: '2024-01-02-000000_add_nickname/up.sql',
+        message: /"nickname" .* already exists/,
+      },
+      {
+        check: 'pairing',
+        file: '2024-01-03-000000_add_bio/down.sql',
+        severity: 'warning',
+        message: /The down of 2024-01-03-000000_add_bio is empty or holds only comments/,
+      },
+      { check: 'down-reverts-up', file: '2024-01-03-000000_add_bio/down.sql', message: /`public\.users\.bio` is left/ },
+      { check: 'up-repeatable', file: '2024-01-03-000000_add_bio/up.sql', message: /"bio" .* already exists/ },
+    ],
+  },
+  { dir: 'diesel/no-transaction', exit: 0, findings: [], passes: ['transaction'] },
+  {
+    dir: 'diesel/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: '2024-01-02-000000_index_email/up.sql',
+        message: /cannot run inside a transaction block/,
+        help: /`run_in_transaction = false` in its `metadata.toml`/,
+      },
+    ],
+  },
+  {
+    dir: 'diesel/metadata-without-key',
+    exit: 0,
+    findings: [
+      {
+        check: 'transaction',
+        file: '2024-01-02-000000_index_email/metadata.toml',
+        severity: 'notice',
+        message: /does not set `run_in_transaction`: diesel then runs the migration outside a transaction/,
+      },
+    ],
+  },
+  {
+    dir: 'diesel/ordering',
+    exit: 1,
+    findings: [
+      { check: 'sql-error', file: '10_add_nickname/up.sql', line: 1, message: /relation "users" does not exist/ },
+    ],
+  },
 ];

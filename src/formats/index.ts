@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { custom } from './custom.ts';
 import { dbmate } from './dbmate.ts';
+import { diesel } from './diesel.ts';
 import type { DirectoryReader } from '../files/directory.ts';
 import { drizzle } from './drizzle.ts';
 import { flyway } from './flyway.ts';
@@ -23,6 +24,7 @@ export const formats: readonly Format[] = [
   plain,
   prisma,
   drizzle,
+  diesel,
   custom,
 ];
 
