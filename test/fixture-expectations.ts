@@ -1691,4 +1691,47 @@ export const EXPECTATIONS: Expectation[] = [
       { check: 'sql-error', file: '10_add_nickname/up.sql', line: 1, message: /relation "users" does not exist/ },
     ],
   },
+  // node-pg-migrate: `-- Up Migration` / `-- Down Migration` sections, numeric prefixes (17 digits are a UTC time)
+  {
+    dir: 'node-pg-migrate/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'transaction'],
+  },
+  {
+    dir: 'node-pg-migrate/down-leaves-column',
+    exit: 1,
+    findings: [
+      {
+        check: 'down-reverts-up',
+        file: '1700000100000_add-nickname.sql',
+        message: /column `public\.users\.nickname` is left behind/,
+      },
+      { check: 'up-repeatable', file: '1700000100000_add-nickname.sql', message: /"nickname" .* already exists/ },
+    ],
+  },
+  {
+    dir: 'node-pg-migrate/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: '1700000100000_index-email.sql',
+        message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block/,
+        help: /`pgm\.noTransaction\(\)`/,
+      },
+    ],
+  },
+  { dir: 'node-pg-migrate/ordering', exit: 0, findings: [], passes: ['sql-error'] },
+  {
+    dir: 'node-pg-migrate/up-fails',
+    exit: 1,
+    findings: [
+      {
+        check: 'sql-error',
+        file: '1700000100000_add-nickname.sql',
+        message: /up of 1700000100000_add-nickname fails .*"nickname" of relation "users" already exists/,
+      },
+    ],
+  },
 ];

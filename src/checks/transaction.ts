@@ -25,7 +25,7 @@ function together({ together: applied, replay }: CheckContext): CheckResult[] {
         e.code === '55P04'
           ? 'A new enum value cannot be used in the transaction that adds it: ' +
             'add the value in one deploy and use it in a later one (a separate ' +
-            '`drizzle-kit migrate` run), or avoid the new value in that migration.'
+            'run of the migrator), or avoid the new value in that migration.'
           : 'Make the migration work on the state the earlier pending migrations ' +
             'leave inside the same transaction, or deploy them separately.',
     },

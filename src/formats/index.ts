@@ -8,6 +8,7 @@ import { flyway } from './flyway.ts';
 import type { Format } from './format.ts';
 import { golangMigrate } from './golang-migrate.ts';
 import { goose } from './goose.ts';
+import { nodePgMigrate } from './node-pg-migrate.ts';
 import { plain } from './plain.ts';
 import { prisma } from './prisma.ts';
 import { sqlMigrate } from './sql-migrate.ts';
@@ -25,6 +26,7 @@ export const formats: readonly Format[] = [
   prisma,
   drizzle,
   diesel,
+  nodePgMigrate,
   custom,
 ];
 
