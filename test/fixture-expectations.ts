@@ -1734,4 +1734,43 @@ export const EXPECTATIONS: Expectation[] = [
       },
     ],
   },
+  // tern: numbered 1, 2, 3 … without gaps; `---- create above / drop below ----`; `---- tern: disable-tx ----`
+  {
+    dir: 'tern/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'parse-error'],
+  },
+  {
+    dir: 'tern/down-leaves-type',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '002_status.sql', message: /enum `public\.user_status` is left behind/ },
+      { check: 'up-repeatable', file: '002_status.sql', message: /type "user_status" already exists/ },
+    ],
+  },
+  { dir: 'tern/no-transaction', exit: 0, findings: [], passes: ['transaction'] },
+  {
+    dir: 'tern/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: '002_index_email.sql',
+        message: /cannot run inside a transaction block/,
+        help: /`---- tern: disable-tx ----`/,
+      },
+    ],
+  },
+  {
+    dir: 'tern/ordering',
+    exit: 1,
+    findings: [
+      {
+        check: 'parse-error',
+        file: '003_add_nickname.sql',
+        message: /Migration 2 is missing before 003_add_nickname\.sql: tern refuses to run any migration/,
+      },
+    ],
+  },
 ];

@@ -13,6 +13,7 @@ import { plain } from './plain.ts';
 import { prisma } from './prisma.ts';
 import { sqlMigrate } from './sql-migrate.ts';
 import { sqlx } from './sqlx.ts';
+import { tern } from './tern.ts';
 
 /** Every format migrate-check understands. This list is the registry. */
 export const formats: readonly Format[] = [
@@ -27,6 +28,7 @@ export const formats: readonly Format[] = [
   drizzle,
   diesel,
   nodePgMigrate,
+  tern,
   custom,
 ];
 
