@@ -50,6 +50,11 @@ export interface Migration {
   readonly code?: string;
   /** Flyway's repeatable migrations (`R__…`): applied after the versioned ones. */
   readonly repeatable?: boolean;
+  /**
+   * The migration's own text where one file holds several migrations (a Liquibase changeset): the
+   * history compares it instead of the whole file, as the tool checksums each migration.
+   */
+  readonly source?: string;
   /** drizzle's journal time (`when`): the migrator applies only entries newer than the last applied. */
   readonly when?: number;
 }

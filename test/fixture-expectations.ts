@@ -1773,4 +1773,61 @@ export const EXPECTATIONS: Expectation[] = [
       },
     ],
   },
+  // liquibase: formatted SQL changelogs, ordered by the master changelog; `--rollback` is the down
+  {
+    dir: 'liquibase/clean',
+    exit: 0,
+    findings: [
+      {
+        check: 'partial-replay',
+        file: 'changes/001-users.sql',
+        severity: 'notice',
+        message: /carry `context:` or `labels:`, which migrate-check does not evaluate/,
+      },
+      {
+        check: 'partial-replay',
+        file: 'changes/002-posts.sql',
+        line: 3,
+        severity: 'notice',
+        message: /Changeset bob:1 has preconditions, which migrate-check does not evaluate/,
+      },
+    ],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'parse-error'],
+  },
+  {
+    dir: 'liquibase/rollback-leaves-column',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: 'changelog.sql', message: /column `public\.users\.bio` is left behind/ },
+      { check: 'up-repeatable', file: 'changelog.sql', line: 9, message: /"bio" of relation "users" already exists/ },
+    ],
+  },
+  { dir: 'liquibase/no-transaction', exit: 0, findings: [], passes: ['transaction'] },
+  {
+    dir: 'liquibase/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: 'changelog.sql',
+        line: 8,
+        message: /cannot run inside a transaction block/,
+        help: /`runInTransaction:false`/,
+      },
+    ],
+  },
+  { dir: 'liquibase/ordering', exit: 0, findings: [], passes: ['sql-error'] },
+  {
+    dir: 'history/liquibase-edited',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 1,
+    findings: [
+      {
+        check: 'history-edited',
+        file: 'changelog.sql',
+        message: /^Changeset alice:2 of changelog\.sql already exists on main and was edited/,
+      },
+    ],
+  },
 ];

@@ -8,6 +8,7 @@ import { flyway } from './flyway.ts';
 import type { Format } from './format.ts';
 import { golangMigrate } from './golang-migrate.ts';
 import { goose } from './goose.ts';
+import { liquibase } from './liquibase.ts';
 import { nodePgMigrate } from './node-pg-migrate.ts';
 import { plain } from './plain.ts';
 import { prisma } from './prisma.ts';
@@ -29,6 +30,7 @@ export const formats: readonly Format[] = [
   diesel,
   nodePgMigrate,
   tern,
+  liquibase,
   custom,
 ];
 
