@@ -48,6 +48,11 @@ export interface Migration {
    * `up` and `down` are then null and the replay goes on without it.
    */
   readonly code?: string;
+  /**
+   * A script the tool runs after the up to check it (sqitch's verify scripts): the replay runs it
+   * after each up that succeeds, and its failure is a finding of its own.
+   */
+  readonly verify?: Script;
   /** Flyway's repeatable migrations (`R__…`): applied after the versioned ones. */
   readonly repeatable?: boolean;
   /**
@@ -92,9 +97,9 @@ export interface MigrationSet {
   readonly problems?: readonly Problem[];
 }
 
-/** A migration's files (up, down, or its code), relative to the set's folder. */
+/** A migration's files (up, down, verify, or its code), relative to the set's folder. */
 export function filesOf(set: MigrationSet, m: Migration): string[] {
-  const files = [m.up?.file, m.down?.file, m.code].filter((f): f is string => Boolean(f));
+  const files = [m.up?.file, m.down?.file, m.verify?.file, m.code].filter((f): f is string => Boolean(f));
   return [...new Set(files.map((f) => posix.relative(posix.join(set.directory), f)))];
 }
 

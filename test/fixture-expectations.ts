@@ -1830,4 +1830,58 @@ export const EXPECTATIONS: Expectation[] = [
       },
     ],
   },
+  // sqitch: sqitch.plan decides the order; deploy/, revert/ and verify/ scripts run as psql runs them
+  {
+    dir: 'sqitch/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'verify', 'parse-error'],
+  },
+  {
+    dir: 'sqitch/verify-fails',
+    exit: 1,
+    findings: [
+      {
+        check: 'verify',
+        file: 'verify/users.sql',
+        line: 3,
+        message: /verify\/users\.sql fails after deploy\/users\.sql .*column "created_at" does not exist/,
+      },
+    ],
+  },
+  {
+    dir: 'sqitch/revert-leaves-index',
+    exit: 1,
+    findings: [
+      {
+        check: 'down-reverts-up',
+        file: 'revert/users_email.sql',
+        message: /column `flipr\.users\.email` is left behind/,
+      },
+      {
+        check: 'up-repeatable',
+        file: 'deploy/users_email.sql',
+        message: /column "email" of relation "users" already exists/,
+      },
+    ],
+  },
+  { dir: 'sqitch/no-transaction', exit: 0, findings: [], passes: ['transaction', 'verify'] },
+  {
+    dir: 'sqitch/ordering',
+    exit: 1,
+    findings: [
+      {
+        check: 'parse-error',
+        file: 'sqitch.plan',
+        line: 6,
+        message: /sqitch refuses the plan: .*Change "users_nickname" planned 1 change before required change "users"/,
+      },
+      {
+        check: 'sql-error',
+        file: 'deploy/users_nickname.sql',
+        line: 2,
+        message: /up of users_nickname fails at line 2/,
+      },
+    ],
+  },
 ];

@@ -18,6 +18,7 @@ export const CHECK_IDS = [
   'transaction',
   'down-reverts-up',
   'up-repeatable',
+  'verify',
   'column-order',
   'blocking-lock',
   'table-rewrite',

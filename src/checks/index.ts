@@ -16,6 +16,7 @@ import { timestamp } from './timestamp.ts';
 import { upRepeatable } from './up-repeatable.ts';
 import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
+import { verify } from './verify.ts';
 import { blockingLock } from './blocking-lock.ts';
 import { tableRewrite } from './table-rewrite.ts';
 import { lockTimeout } from './lock-timeout.ts';
@@ -39,6 +40,7 @@ export const checks: readonly Check[] = [
   transaction,
   downRevertsUp,
   upRepeatable,
+  verify,
   columnOrder,
   blockingLock,
   tableRewrite,

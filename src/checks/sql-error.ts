@@ -35,7 +35,9 @@ export const sqlError: Check = {
             .filter(Boolean)
             .join(' ');
           const what =
-            s.version === PRELUDE ? `The prerequisites file ${s.name}` : `${s.direction} of ${s.version}_${s.name}`;
+            s.version === PRELUDE
+              ? `The prerequisites file ${s.name}`
+              : `${s.direction} of ${s.name ? `${s.version}_${s.name}` : s.version}`;
           return {
             file: e.file,
             line: e.line,

@@ -13,6 +13,7 @@ import { nodePgMigrate } from './node-pg-migrate.ts';
 import { plain } from './plain.ts';
 import { prisma } from './prisma.ts';
 import { sqlMigrate } from './sql-migrate.ts';
+import { sqitch } from './sqitch.ts';
 import { sqlx } from './sqlx.ts';
 import { tern } from './tern.ts';
 
@@ -31,6 +32,7 @@ export const formats: readonly Format[] = [
   nodePgMigrate,
   tern,
   liquibase,
+  sqitch,
   custom,
 ];
 
