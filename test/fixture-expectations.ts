@@ -1880,7 +1880,7 @@ export const EXPECTATIONS: Expectation[] = [
         check: 'sql-error',
         file: 'deploy/users_nickname.sql',
         line: 2,
-        message: /up of users_nickname fails at line 2/,
+        message: /up of deploy\/users_nickname\.sql fails at line 2/,
       },
     ],
   },

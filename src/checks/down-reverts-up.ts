@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import { describeDiff } from './describe-diff.ts';
 
@@ -6,11 +6,11 @@ export const downRevertsUp: Check = {
   id: 'down-reverts-up',
   defaultSeverity: 'error',
   summary: 'A down migration does not restore the schema from before its up.',
-  run({ replay }) {
+  run({ set, replay }) {
     return (replay?.mismatches ?? [])
       .filter((m) => m.kind === 'down-reverts-up')
       .flatMap((m) => {
-        const who = m.version === null ? 'running every down after every up' : basename(m.file);
+        const who = m.version === null ? 'running every down after every up' : shownFile(set.directory, m.file);
         const lines = describeDiff(m.diff, {
           left: `is left behind by ${who}`,
           missing: `is missing after ${who} (it existed before the up)`,

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import { PRELUDE } from '../replay.ts';
 
@@ -20,11 +20,21 @@ const URL_PRIVILEGE_HELP =
   "in `prerequisites`, which run as the URL's user, or use the " +
   'embedded or container server, where migrations run as superuser.';
 
+/**
+ * How the message names the failing migration: its file where the file alone does not say which
+ * migration it is (`2019-10-10-083032_add_column/down.sql`, `deploy/users.sql`), else
+ * `{version}_{name}`.
+ */
+function migrationOf(shown: string, version: string, name: string): string {
+  if (shown.includes('/')) return shown;
+  return name ? `${version}_${name}` : version;
+}
+
 export const sqlError: Check = {
   id: 'sql-error',
   defaultSeverity: 'error',
   summary: 'An up or down migration fails on Postgres.',
-  run({ replay, provider }) {
+  run({ set, replay, provider }) {
     return (
       (replay?.steps ?? [])
         // Other kinds of failure are other checks' findings (see `FailureKind`).
@@ -37,7 +47,7 @@ export const sqlError: Check = {
           const what =
             s.version === PRELUDE
               ? `The prerequisites file ${s.name}`
-              : `${s.direction} of ${s.name ? `${s.version}_${s.name}` : s.version}`;
+              : `${s.direction} of ${migrationOf(shownFile(set.directory, s.file), s.version, s.name)}`;
           return {
             file: e.file,
             line: e.line,
@@ -47,7 +57,7 @@ export const sqlError: Check = {
               `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
             help:
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
-              `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${basename(e.file)}`} ` +
+              `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${shownFile(set.directory, e.file)}`} ` +
                 `so that it runs on a database migrated up to the previous version.`,
           };
         })
