@@ -1884,4 +1884,27 @@ export const EXPECTATIONS: Expectation[] = [
       },
     ],
   },
+  // a definition that keeps the time it was created: reported once, left out of the schema comparisons
+  {
+    dir: 'golang-migrate/view-frozen-time',
+    exit: 0,
+    findings: [
+      {
+        check: 'creation-time',
+        file: '0002_recent_posts.up.sql',
+        line: 4,
+        severity: 'warning',
+        message:
+          /^view `public\.recent_posts` compares against the time it was created, not the current time: `'now'::timestamp`/,
+        help: /now\(\)/,
+      },
+    ],
+    passes: ['down-reverts-up', 'up-repeatable'],
+  },
+  {
+    dir: 'golang-migrate/view-current-time',
+    exit: 0,
+    findings: [],
+    passes: ['creation-time', 'down-reverts-up', 'up-repeatable'],
+  },
 ];

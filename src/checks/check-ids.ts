@@ -19,6 +19,7 @@ export const CHECK_IDS = [
   'down-reverts-up',
   'up-repeatable',
   'verify',
+  'creation-time',
   'column-order',
   'blocking-lock',
   'table-rewrite',

@@ -1,5 +1,6 @@
 import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
+import { withoutCreationTime } from './creation-time.ts';
 import { describeDiff } from './describe-diff.ts';
 
 export const downRevertsUp: Check = {
@@ -11,7 +12,7 @@ export const downRevertsUp: Check = {
       .filter((m) => m.kind === 'down-reverts-up')
       .flatMap((m) => {
         const who = m.version === null ? 'running every down after every up' : shownFile(set.directory, m.file);
-        const lines = describeDiff(m.diff, {
+        const lines = describeDiff(withoutCreationTime(m.diff, set), {
           left: `is left behind by ${who}`,
           missing: `is missing after ${who} (it existed before the up)`,
           changed: `is not restored by ${who}`,

@@ -1,5 +1,6 @@
 import type { Check } from './check.ts';
 import { columnOrder } from './column-order.ts';
+import { creationTime } from './creation-time.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
 import { duplicateVersion } from './duplicate-version.ts';
 import { historyEdited } from './history-edited.ts';
@@ -41,6 +42,7 @@ export const checks: readonly Check[] = [
   downRevertsUp,
   upRepeatable,
   verify,
+  creationTime,
   columnOrder,
   blockingLock,
   tableRewrite,

@@ -1,5 +1,6 @@
 import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
+import { withoutCreationTime } from './creation-time.ts';
 import { describeDiff } from './describe-diff.ts';
 
 export const upRepeatable: Check = {
@@ -25,7 +26,7 @@ export const upRepeatable: Check = {
       .map((m) => ({
         file: m.file,
         line: null,
-        lines: describeDiff(m.diff, {
+        lines: describeDiff(withoutCreationTime(m.diff, set), {
           left: `appears only when ${shownFile(set.directory, m.file)} is applied a second time`,
           missing: `is not created again when ${shownFile(set.directory, m.file)} is applied a second time`,
           changed: `differs when ${shownFile(set.directory, m.file)} is applied a second time`,
