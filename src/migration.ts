@@ -113,6 +113,16 @@ export function shownFile(directory: string, file: string): string {
   return relative && !relative.startsWith('..') ? relative : file;
 }
 
+/**
+ * How a finding names the file of one migration: its path in the directory, and for a file that
+ * holds several migrations (Liquibase changesets) which one, `changeset alice:2 of changelog.sql`.
+ */
+export function shownMigrationFile(set: MigrationSet, version: string | null, file: string): string {
+  const shown = shownFile(set.directory, file);
+  const m = version === null ? undefined : set.migrations.find((x) => x.version === version);
+  return m?.source !== undefined ? `changeset ${version} of ${shown}` : shown;
+}
+
 /** The whole file as one unit starting at line 1, column 1. */
 export function wholeFile(sql: string): ExecUnit[] {
   return [{ sql, line: 1, column: 1 }];

@@ -1798,7 +1798,11 @@ export const EXPECTATIONS: Expectation[] = [
     dir: 'liquibase/rollback-leaves-column',
     exit: 1,
     findings: [
-      { check: 'down-reverts-up', file: 'changelog.sql', message: /column `public\.users\.bio` is left behind/ },
+      {
+        check: 'down-reverts-up',
+        file: 'changelog.sql',
+        message: /column `public\.users\.bio` is left behind by changeset alice:2 of changelog\.sql/,
+      },
       { check: 'up-repeatable', file: 'changelog.sql', line: 9, message: /"bio" of relation "users" already exists/ },
     ],
   },

@@ -1,4 +1,4 @@
-import { shownFile } from '../migration.ts';
+import { shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import { withoutCreationTime } from './creation-time.ts';
 import { describeDiff } from './describe-diff.ts';
@@ -11,7 +11,8 @@ export const downRevertsUp: Check = {
     return (replay?.mismatches ?? [])
       .filter((m) => m.kind === 'down-reverts-up')
       .flatMap((m) => {
-        const who = m.version === null ? 'running every down after every up' : shownFile(set.directory, m.file);
+        const who =
+          m.version === null ? 'running every down after every up' : shownMigrationFile(set, m.version, m.file);
         const lines = describeDiff(withoutCreationTime(m.diff, set), {
           left: `is left behind by ${who}`,
           missing: `is missing after ${who} (it existed before the up)`,

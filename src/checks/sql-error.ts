@@ -1,4 +1,4 @@
-import { shownFile } from '../migration.ts';
+import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import { PRELUDE } from '../replay.ts';
 
@@ -25,8 +25,9 @@ const URL_PRIVILEGE_HELP =
  * migration it is (`2019-10-10-083032_add_column/down.sql`, `deploy/users.sql`), else
  * `{version}_{name}`.
  */
-function migrationOf(shown: string, version: string, name: string): string {
-  if (shown.includes('/')) return shown;
+function migrationOf(set: MigrationSet, version: string, name: string, file: string): string {
+  const shown = shownMigrationFile(set, version, file);
+  if (shown.includes('/') || shown.startsWith('changeset ')) return shown;
   return name ? `${version}_${name}` : version;
 }
 
@@ -47,7 +48,7 @@ export const sqlError: Check = {
           const what =
             s.version === PRELUDE
               ? `The prerequisites file ${s.name}`
-              : `${s.direction} of ${migrationOf(shownFile(set.directory, s.file), s.version, s.name)}`;
+              : `${s.direction} of ${migrationOf(set, s.version, s.name, s.file)}`;
           return {
             file: e.file,
             line: e.line,

@@ -1,4 +1,4 @@
-import { shownFile } from '../migration.ts';
+import { shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import { withoutCreationTime } from './creation-time.ts';
 import { describeDiff } from './describe-diff.ts';
@@ -14,7 +14,7 @@ export const upRepeatable: Check = {
         file: s.error!.file,
         line: s.error!.line,
         message:
-          `${shownFile(set.directory, s.file)} applies once but fails when applied again after its down: ` +
+          `${shownMigrationFile(set, s.version, s.file)} applies once but fails when applied again after its down: ` +
           `${s.error!.message} ` +
           `(SQLSTATE ${s.error!.code}). The down leaves something behind that the up cannot create twice.`,
         help:
@@ -27,9 +27,9 @@ export const upRepeatable: Check = {
         file: m.file,
         line: null,
         lines: describeDiff(withoutCreationTime(m.diff, set), {
-          left: `appears only when ${shownFile(set.directory, m.file)} is applied a second time`,
-          missing: `is not created again when ${shownFile(set.directory, m.file)} is applied a second time`,
-          changed: `differs when ${shownFile(set.directory, m.file)} is applied a second time`,
+          left: `appears only when ${shownMigrationFile(set, m.version, m.file)} is applied a second time`,
+          missing: `is not created again when ${shownMigrationFile(set, m.version, m.file)} is applied a second time`,
+          changed: `differs when ${shownMigrationFile(set, m.version, m.file)} is applied a second time`,
         }),
       }))
       // A schema that differs only in column order is column-order's finding.
