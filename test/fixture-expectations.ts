@@ -1911,4 +1911,12 @@ export const EXPECTATIONS: Expectation[] = [
     findings: [],
     passes: ['creation-time', 'down-reverts-up', 'up-repeatable'],
   },
+  {
+    dir: 'history/liquibase-run-on-change',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 0,
+    findings: [],
+    passes: ['history-edited'],
+  },
 ];

@@ -241,7 +241,9 @@ export const liquibase: Format = {
                   units: unitsOf(rollback.text, rollback.line, a.rollbackSplitStatements, a.rollbackEndDelimiter),
                   transaction,
                 };
-        migrations.push({ version, name: file, up, down, source: changeSetText(text, c, sets) });
+        // Liquibase runs a runOnChange (or runAlways) changeset again when it changes: an edit is no history edit.
+        const source = a.runOnChange || a.runAlways ? `runs on change: ${identity}` : changeSetText(text, c, sets);
+        migrations.push({ version, name: file, up, down, source });
       }
     }
     if (contexts) {
