@@ -48,8 +48,18 @@ export interface Migration {
    * `up` and `down` are then null and the replay goes on without it.
    */
   readonly code?: string;
+  /**
+   * A script the tool runs after the up to check it (sqitch's verify scripts): the replay runs it
+   * after each up that succeeds, and its failure is a finding of its own.
+   */
+  readonly verify?: Script;
   /** Flyway's repeatable migrations (`R__…`): applied after the versioned ones. */
   readonly repeatable?: boolean;
+  /**
+   * The migration's own text where one file holds several migrations (a Liquibase changeset): the
+   * history compares it instead of the whole file, as the tool checksums each migration.
+   */
+  readonly source?: string;
   /** drizzle's journal time (`when`): the migrator applies only entries newer than the last applied. */
   readonly when?: number;
 }
@@ -87,10 +97,30 @@ export interface MigrationSet {
   readonly problems?: readonly Problem[];
 }
 
-/** A migration's files (up, down, or its code), relative to the set's folder. */
+/** A migration's files (up, down, verify, or its code), relative to the set's folder. */
 export function filesOf(set: MigrationSet, m: Migration): string[] {
-  const files = [m.up?.file, m.down?.file, m.code].filter((f): f is string => Boolean(f));
+  const files = [m.up?.file, m.down?.file, m.verify?.file, m.code].filter((f): f is string => Boolean(f));
   return [...new Set(files.map((f) => posix.relative(posix.join(set.directory), f)))];
+}
+
+/**
+ * How a finding names a file: its path relative to the migration directory
+ * (`2019-10-10-083032_add_column/down.sql`), so that a file of a folder-per-migration layout is
+ * never a bare `down.sql`. A path outside the directory is kept as given.
+ */
+export function shownFile(directory: string, file: string): string {
+  const relative = posix.relative(posix.join(directory), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
+/**
+ * How a finding names the file of one migration: its path in the directory, and for a file that
+ * holds several migrations (Liquibase changesets) which one, `changeset alice:2 of changelog.sql`.
+ */
+export function shownMigrationFile(set: MigrationSet, version: string | null, file: string): string {
+  const shown = shownFile(set.directory, file);
+  const m = version === null ? undefined : set.migrations.find((x) => x.version === version);
+  return m?.source !== undefined ? `changeset ${version} of ${shown}` : shown;
 }
 
 /** The whole file as one unit starting at line 1, column 1. */

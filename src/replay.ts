@@ -72,6 +72,8 @@ export interface ReplayResult {
   seeded?: Map<string, number>;
   /** What the seeding did before each roundtripped migration (tables filled, skipped and why). */
   seeding?: SeedingRecord[];
+  /** Verify scripts (`Migration.verify`) that failed after their up, each with the up's attempt. */
+  verifyFailures?: { version: string; file: string; attempt: 1 | 2; error: StepError }[];
   /** Values of columns that existed before a migration's up, lost or changed after its down. */
   dataLoss?: { version: string; file: string; losses: DataLoss[] }[];
 }
@@ -253,6 +255,16 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     await inspect.query(`DROP INDEX ${left.join(', ')}`);
     return diffSchemas(expected, await tracker.refresh()).equal;
   };
+  const verifyFailures: NonNullable<ReplayResult['verifyFailures']> = [];
+  /**
+   * Runs a migration's verify script after its up, as its tool does (sqitch runs it through psql,
+   * whose session ends after the file: a transaction the script left open is rolled back).
+   */
+  const verify = async (m: Migration, script: Script, attempt: 1 | 2) => {
+    const error = await executeScript(migrate, script, options.guard);
+    await migrate.query('ROLLBACK').catch(() => {});
+    if (error) verifyFailures.push({ version: m.version, file: script.file, attempt, error });
+  };
   /**
    * `expected`: the schema the database is in again when the script fails and rolls back (a retry
    * on empty tables needs it).
@@ -333,6 +345,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
             `${script.file} fails`,
           );
       }
+      if (!error && direction === 'up' && m.verify) await verify(m, m.verify, attempt);
       const outside = await options.watch?.changes();
       if (outside?.length) step.outside = outside;
     }
@@ -436,6 +449,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     head: await tracker.refresh(),
     before,
     changes,
+    ...(verifyFailures.length ? { verifyFailures } : {}),
     ...(data ? { seeded: data.seeded, seeding: data.records, dataLoss } : {}),
   };
 }

@@ -251,3 +251,44 @@ test('corpus: Dokploy/dokploy (drizzle) follows the journal and reports the file
   assert.deepEqual(findings, ['naming 0130_abandoned_dagger.sql']);
   assert.match(report.findings[0]!.message, /not in meta\/_journal\.json: the drizzle migrator will never run it/);
 });
+
+test("corpus: dani-garcia/vaultwarden (diesel) shows its empty downs, the column they leave and fix_attachments' types", {
+  skip: skip('dani-garcia__vaultwarden'),
+}, async () => {
+  const { code, report, failedSteps } = await corpusRun('dani-garcia__vaultwarden', 'migrations/postgresql', [
+    '--format',
+    'diesel',
+  ]);
+  assert.equal(report.directories[0]?.format, 'diesel');
+  assert.equal(code, 1);
+  assert.equal(report.directories[0]?.migrations.length, 46);
+  const named = (check: string, severity?: string) =>
+    report.findings
+      .filter((f) => f.check === check && (!severity || f.severity === severity))
+      .map((f) => f.file!.split('/').slice(-2).join('/'));
+  // 24 downs of zero bytes, which diesel refuses to run; two more hold only a line break.
+  assert.equal(named('pairing', 'error').length, 24);
+  assert.deepEqual(named('pairing', 'warning'), [
+    '2019-11-17-011009_add_email_verification/down.sql',
+    '2020-04-09-235005_add_cipher_delete_date/down.sql',
+  ]);
+  assert.ok(named('pairing', 'error').includes('2019-10-10-083032_add_column_to_twofactor/down.sql'));
+  const left = report.findings.find(
+    (f) => f.check === 'down-reverts-up' && f.file!.endsWith('2019-10-10-083032_add_column_to_twofactor/down.sql'),
+  );
+  assert.match(left!.message, /column `public\.twofactor\.last_used` is left behind/);
+  const fix = report.findings.find(
+    (f) => f.check === 'down-reverts-up' && f.file!.endsWith('2019-09-16-150000_fix_attachments/down.sql'),
+  );
+  assert.match(
+    fix!.message,
+    /column `public\.organizations\.uuid` is not restored[^]*-type character varying\(40\)\n\+type character\(40\)/,
+  );
+  assert.equal(named('down-reverts-up').length, 28);
+  assert.equal(named('up-repeatable').length, 21);
+  // The group tables' down drops `groups` before the tables that reference it.
+  assert.deepEqual(named('sql-error'), ['2022-07-27-110000_add_group_support/down.sql']);
+  assert.deepEqual(named('timestamp'), ['2024-01-12-210182_change_attachment_size/up.sql']);
+  assert.deepEqual(named('column-order'), ['2020-08-02-025025_add_favorites_table/down.sql']);
+  assert.equal(failedSteps.filter((s) => s.direction === 'down').length, 1);
+});

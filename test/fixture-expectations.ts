@@ -1621,4 +1621,302 @@ export const EXPECTATIONS: Expectation[] = [
     passes: ['lock-timeout', 'blocking-lock', 'table-rewrite'],
     findings: [],
   },
+  // diesel: a folder per migration; versions compare as text; metadata.toml decides the transaction
+  {
+    dir: 'diesel/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'transaction', 'naming'],
+  },
+  {
+    dir: 'diesel/down-leaves-column',
+    exit: 1,
+    findings: [
+      {
+        check: 'pairing',
+        file: '2024-01-02-000000_add_nickname/down.sql',
+        severity: 'error',
+        message:
+          /2024-01-02-000000_add_nickname\/down.sql is empty: diesel refuses .*Attempted to run an empty migration/,
+      },
+      {
+        check: 'down-reverts-up',
+        file: '2024-01-02-000000_add_nickname/down.sql',
+        message: /column `public\.users\.nickname` is left behind/,
+      },
+      {
+        check: 'up-repeatable',
+        file: '2024-01-02-000000_add_nickname/up.sql',
+        message: /"nickname" .* already exists/,
+      },
+      {
+        check: 'pairing',
+        file: '2024-01-03-000000_add_bio/down.sql',
+        severity: 'warning',
+        message: /The down of 2024-01-03-000000_add_bio is empty or holds only comments/,
+      },
+      { check: 'down-reverts-up', file: '2024-01-03-000000_add_bio/down.sql', message: /`public\.users\.bio` is left/ },
+      { check: 'up-repeatable', file: '2024-01-03-000000_add_bio/up.sql', message: /"bio" .* already exists/ },
+    ],
+  },
+  { dir: 'diesel/no-transaction', exit: 0, findings: [], passes: ['transaction'] },
+  {
+    dir: 'diesel/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: '2024-01-02-000000_index_email/up.sql',
+        message: /cannot run inside a transaction block/,
+        help: /`run_in_transaction = false` in its `metadata.toml`/,
+      },
+    ],
+  },
+  {
+    dir: 'diesel/metadata-without-key',
+    exit: 0,
+    findings: [
+      {
+        check: 'transaction',
+        file: '2024-01-02-000000_index_email/metadata.toml',
+        severity: 'notice',
+        message: /does not set `run_in_transaction`: diesel then runs the migration outside a transaction/,
+      },
+    ],
+  },
+  {
+    dir: 'diesel/ordering',
+    exit: 1,
+    findings: [
+      { check: 'sql-error', file: '10_add_nickname/up.sql', line: 1, message: /relation "users" does not exist/ },
+    ],
+  },
+  // node-pg-migrate: `-- Up Migration` / `-- Down Migration` sections, numeric prefixes (17 digits are a UTC time)
+  {
+    dir: 'node-pg-migrate/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'transaction'],
+  },
+  {
+    dir: 'node-pg-migrate/down-leaves-column',
+    exit: 1,
+    findings: [
+      {
+        check: 'down-reverts-up',
+        file: '1700000100000_add-nickname.sql',
+        message: /column `public\.users\.nickname` is left behind/,
+      },
+      { check: 'up-repeatable', file: '1700000100000_add-nickname.sql', message: /"nickname" .* already exists/ },
+    ],
+  },
+  {
+    dir: 'node-pg-migrate/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: '1700000100000_index-email.sql',
+        message: /CREATE INDEX CONCURRENTLY cannot run inside a transaction block/,
+        help: /`pgm\.noTransaction\(\)`/,
+      },
+    ],
+  },
+  { dir: 'node-pg-migrate/ordering', exit: 0, findings: [], passes: ['sql-error'] },
+  {
+    dir: 'node-pg-migrate/up-fails',
+    exit: 1,
+    findings: [
+      {
+        check: 'sql-error',
+        file: '1700000100000_add-nickname.sql',
+        message: /up of 1700000100000_add-nickname fails .*"nickname" of relation "users" already exists/,
+      },
+    ],
+  },
+  // tern: numbered 1, 2, 3 … without gaps; `---- create above / drop below ----`; `---- tern: disable-tx ----`
+  {
+    dir: 'tern/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'parse-error'],
+  },
+  {
+    dir: 'tern/down-leaves-type',
+    exit: 1,
+    findings: [
+      { check: 'down-reverts-up', file: '002_status.sql', message: /enum `public\.user_status` is left behind/ },
+      { check: 'up-repeatable', file: '002_status.sql', message: /type "user_status" already exists/ },
+    ],
+  },
+  { dir: 'tern/no-transaction', exit: 0, findings: [], passes: ['transaction'] },
+  {
+    dir: 'tern/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: '002_index_email.sql',
+        message: /cannot run inside a transaction block/,
+        help: /`---- tern: disable-tx ----`/,
+      },
+    ],
+  },
+  {
+    dir: 'tern/ordering',
+    exit: 1,
+    findings: [
+      {
+        check: 'parse-error',
+        file: '003_add_nickname.sql',
+        message: /Migration 2 is missing before 003_add_nickname\.sql: tern refuses to run any migration/,
+      },
+    ],
+  },
+  // liquibase: formatted SQL changelogs, ordered by the master changelog; `--rollback` is the down
+  {
+    dir: 'liquibase/clean',
+    exit: 0,
+    findings: [
+      {
+        check: 'partial-replay',
+        file: 'changes/001-users.sql',
+        severity: 'notice',
+        message: /carry `context:` or `labels:`, which migrate-check does not evaluate/,
+      },
+      {
+        check: 'partial-replay',
+        file: 'changes/002-posts.sql',
+        line: 3,
+        severity: 'notice',
+        message: /Changeset bob:1 has preconditions, which migrate-check does not evaluate/,
+      },
+    ],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'parse-error'],
+  },
+  {
+    dir: 'liquibase/rollback-leaves-column',
+    exit: 1,
+    findings: [
+      {
+        check: 'down-reverts-up',
+        file: 'changelog.sql',
+        message: /column `public\.users\.bio` is left behind by changeset alice:2 of changelog\.sql/,
+      },
+      { check: 'up-repeatable', file: 'changelog.sql', line: 9, message: /"bio" of relation "users" already exists/ },
+    ],
+  },
+  { dir: 'liquibase/no-transaction', exit: 0, findings: [], passes: ['transaction'] },
+  {
+    dir: 'liquibase/concurrently-in-transaction',
+    exit: 1,
+    findings: [
+      {
+        check: 'transaction',
+        file: 'changelog.sql',
+        line: 8,
+        message: /cannot run inside a transaction block/,
+        help: /`runInTransaction:false`/,
+      },
+    ],
+  },
+  { dir: 'liquibase/ordering', exit: 0, findings: [], passes: ['sql-error'] },
+  {
+    dir: 'history/liquibase-edited',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 1,
+    findings: [
+      {
+        check: 'history-edited',
+        file: 'changelog.sql',
+        message: /^Changeset alice:2 of changelog\.sql already exists on main and was edited/,
+      },
+    ],
+  },
+  // sqitch: sqitch.plan decides the order; deploy/, revert/ and verify/ scripts run as psql runs them
+  {
+    dir: 'sqitch/clean',
+    exit: 0,
+    findings: [],
+    passes: ['down-reverts-up', 'up-repeatable', 'sql-error', 'pairing', 'verify', 'parse-error'],
+  },
+  {
+    dir: 'sqitch/verify-fails',
+    exit: 1,
+    findings: [
+      {
+        check: 'verify',
+        file: 'verify/users.sql',
+        line: 3,
+        message: /verify\/users\.sql fails after deploy\/users\.sql .*column "created_at" does not exist/,
+      },
+    ],
+  },
+  {
+    dir: 'sqitch/revert-leaves-index',
+    exit: 1,
+    findings: [
+      {
+        check: 'down-reverts-up',
+        file: 'revert/users_email.sql',
+        message: /column `flipr\.users\.email` is left behind/,
+      },
+      {
+        check: 'up-repeatable',
+        file: 'deploy/users_email.sql',
+        message: /column "email" of relation "users" already exists/,
+      },
+    ],
+  },
+  { dir: 'sqitch/no-transaction', exit: 0, findings: [], passes: ['transaction', 'verify'] },
+  {
+    dir: 'sqitch/ordering',
+    exit: 1,
+    findings: [
+      {
+        check: 'parse-error',
+        file: 'sqitch.plan',
+        line: 6,
+        message: /sqitch refuses the plan: .*Change "users_nickname" planned 1 change before required change "users"/,
+      },
+      {
+        check: 'sql-error',
+        file: 'deploy/users_nickname.sql',
+        line: 2,
+        message: /up of deploy\/users_nickname\.sql fails at line 2/,
+      },
+    ],
+  },
+  // a definition that keeps the time it was created: reported once, left out of the schema comparisons
+  {
+    dir: 'golang-migrate/view-frozen-time',
+    exit: 0,
+    findings: [
+      {
+        check: 'creation-time',
+        file: '0002_recent_posts.up.sql',
+        line: 4,
+        severity: 'warning',
+        message:
+          /^view `public\.recent_posts` compares against the time it was created, not the current time: `'now'::timestamp`/,
+        help: /now\(\)/,
+      },
+    ],
+    passes: ['down-reverts-up', 'up-repeatable'],
+  },
+  {
+    dir: 'golang-migrate/view-current-time',
+    exit: 0,
+    findings: [],
+    passes: ['creation-time', 'down-reverts-up', 'up-repeatable'],
+  },
+  {
+    dir: 'history/liquibase-run-on-change',
+    history: true,
+    args: ['db', '--base', 'main'],
+    exit: 0,
+    findings: [],
+    passes: ['history-edited'],
+  },
 ];

@@ -11,6 +11,7 @@ import type { MigrationSet } from '../src/migration.ts';
 import { replay } from '../src/replay.ts';
 import { prepareInspector, readSchema, schemaText } from '../src/schema/snapshot.ts';
 import * as drizzleLane from './real-runner-drizzle.ts';
+import * as nodePgMigrateLane from './real-runner-node-pg-migrate.ts';
 import * as postgratorLane from './real-runner-postgrator.ts';
 
 // The tools' own runners, installed from the npm registry, are the oracles for their formats:
@@ -180,6 +181,28 @@ describe('postgrator fixtures: `postgrator.migrate()` and migrate-check agree', 
       assert.deepEqual(actual.tried, expected.tried, 'files started, in order');
       assert.equal(actual.failed, expected.failed, 'the file the run stops at');
       assert.deepEqual(actual.versions, expected.versions, 'versions recorded in schemaversion');
+      assert.equal(actual.schema, expected.schema, 'schema after the run');
+    });
+  }
+});
+
+// node-pg-migrate (v9), its runner on every fixture in migrations-fixtures/node-pg-migrate.
+const NODE_PG_MIGRATE = join(ROOT, 'migrations-fixtures', 'node-pg-migrate');
+const nodePgMigrateProblem = await nodePgMigrateLane.nodePgMigrateProblem();
+if (nodePgMigrateProblem) console.log(`# real-runners: node-pg-migrate lane skipped: ${nodePgMigrateProblem}`);
+
+describe("node-pg-migrate fixtures: node-pg-migrate's runner and migrate-check agree", {
+  skip: nodePgMigrateProblem ?? false,
+}, () => {
+  withServer();
+  for (const fixture of nodePgMigrateLane.fixtures(NODE_PG_MIGRATE)) {
+    test(fixture, async () => {
+      const dir = join(NODE_PG_MIGRATE, fixture);
+      const expected = await nodePgMigrateLane.withNodePgMigrate(server, dir);
+      const actual = await nodePgMigrateLane.withMigrateCheck(server, dir);
+      assert.deepEqual(actual.tried, expected.tried, 'migrations started, in order');
+      assert.equal(actual.failed, expected.failed, 'the migration the run stops at');
+      assert.deepEqual(actual.recorded, expected.recorded, 'names recorded in pgmigrations');
       assert.equal(actual.schema, expected.schema, 'schema after the run');
     });
   }

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check, CheckResult, ObservedContext } from './check.ts';
 import {
   blocks,
@@ -44,6 +44,7 @@ function work(statement: StatementObservation, table: string): string | null {
 }
 
 function finding(
+  directory: string,
   step: { file: string; direction: string },
   statement: StatementObservation,
   parts: string[],
@@ -59,7 +60,7 @@ function finding(
     ...(over ? { severity: 'error' as const } : {}),
     message:
       `${excerpt(statement)} in the ${step.direction} ` +
-      `of ${basename(step.file)} ${parts.join('; ')}${over ? `, over max-lock-ms (${limit} ms)` : ''}.`,
+      `of ${shownFile(directory, step.file)} ${parts.join('; ')}${over ? `, over max-lock-ms (${limit} ms)` : ''}.`,
     help,
   };
 }
@@ -70,7 +71,7 @@ export const blockingLock: Check = {
   summary:
     'A statement holds a lock that blocks writes (or reads) on an existing ' +
     'table while it works through the table, or across later statements.',
-  run({ replay, observed }) {
+  run({ set, replay, observed }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
       const statements = step.statements;
@@ -123,7 +124,7 @@ export const blockingLock: Check = {
             : statement.rewrittenTables.length && !/\bTYPE\b/i.test(statement.text)
               ? rewriteRecipe(statement.text)
               : lockRecipe(statement.text, observed?.noTransaction ?? '');
-        results.push(finding(step, statement, parts, help, held, observed));
+        results.push(finding(set.directory, step, statement, parts, help, held, observed));
       });
     }
     return results;

@@ -18,6 +18,8 @@ export const CHECK_IDS = [
   'transaction',
   'down-reverts-up',
   'up-repeatable',
+  'verify',
+  'creation-time',
   'column-order',
   'blocking-lock',
   'table-rewrite',

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
 
 export const dataLost: Check = {
@@ -7,7 +7,7 @@ export const dataLost: Check = {
   summary:
     'A down migration restores the schema but not the values: rows ' +
     'or columns that existed before the up come back empty or changed.',
-  run({ replay }) {
+  run({ set, replay }) {
     return (replay?.dataLoss ?? []).flatMap(({ file, losses }) =>
       losses.map((l) => {
         const what =
@@ -19,7 +19,7 @@ export const dataLost: Check = {
           file,
           line: null,
           message:
-            `After up then ${basename(file)}, ${what}, compared with the rows before ` +
+            `After up then ${shownFile(set.directory, file)}, ${what}, compared with the rows before ` +
             `the up (fingerprints hashed in the server). A rollback would lose that data.`,
           help:
             l.kind === 'changed'

@@ -1,17 +1,19 @@
-import { basename } from 'node:path';
+import { shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
+import { withoutCreationTime } from './creation-time.ts';
 import { describeDiff } from './describe-diff.ts';
 
 export const downRevertsUp: Check = {
   id: 'down-reverts-up',
   defaultSeverity: 'error',
   summary: 'A down migration does not restore the schema from before its up.',
-  run({ replay }) {
+  run({ set, replay }) {
     return (replay?.mismatches ?? [])
       .filter((m) => m.kind === 'down-reverts-up')
       .flatMap((m) => {
-        const who = m.version === null ? 'running every down after every up' : basename(m.file);
-        const lines = describeDiff(m.diff, {
+        const who =
+          m.version === null ? 'running every down after every up' : shownMigrationFile(set, m.version, m.file);
+        const lines = describeDiff(withoutCreationTime(m.diff, set), {
           left: `is left behind by ${who}`,
           missing: `is missing after ${who} (it existed before the up)`,
           changed: `is not restored by ${who}`,

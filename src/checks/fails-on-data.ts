@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import type { StepError } from '../execute.ts';
 
@@ -72,7 +72,7 @@ export const failsOnData: Check = {
   id: 'fails-on-data',
   defaultSeverity: 'warning',
   summary: 'A migration passes on empty tables and fails on rows the schema before it allows.',
-  run({ replay }) {
+  run({ set, replay }) {
     return (replay?.steps ?? [])
       .filter((s) => s.failedOnData)
       .map((s) => {
@@ -82,7 +82,7 @@ export const failsOnData: Check = {
           file: e.file,
           line: e.line,
           message:
-            `The ${s.direction} of ${basename(s.file)} passes on empty tables but ${when}: ` +
+            `The ${s.direction} of ${shownFile(set.directory, s.file)} passes on empty tables but ${when}: ` +
             `${e.message} (SQLSTATE ${e.code}). ` +
             (s.seedFiles?.length
               ? `The rows came from your seed file${s.seedFiles.length > 1 ? 's' : ''} ${s.seedFiles.join(', ')} ` +

@@ -25,7 +25,10 @@ export const historyEdited: Check = {
     const at = (file: string) => posix.join(set.directory, file);
     const base = history?.base.ref ?? 'the base branch';
     const out: CheckResult[] = [];
+    // Where one file holds several migrations (Liquibase changesets), each is compared on its own.
+    const shared = set.migrations.some((m) => m.source !== undefined);
     for (const e of history?.entries ?? []) {
+      const label = (file: string) => (shared ? `Changeset ${e.version} of ${file}` : file);
       if (e.status === 'modified') {
         for (const change of e.changes ?? []) {
           // Adding a missing down to a merged migration changes no database: not an edit.
@@ -34,7 +37,8 @@ export const historyEdited: Check = {
             out.push({
               file: at(change.file),
               line: null,
-              message: `${change.file} exists on ${base} but was deleted, while the rest of its migration stays.`,
+              message:
+                `${label(change.file)} exists on ${base} but was deleted, ` + 'while the rest of its migration stays.',
               help: 'Restore the file; to change what the migration does, add a new migration.',
             });
             continue;
@@ -43,9 +47,9 @@ export const historyEdited: Check = {
             file: at(change.file),
             line: null,
             message: change.lineEndingsOnly
-              ? `${change.file} already exists on ${base} and only its line endings changed (CRLF ↔ ` +
+              ? `${label(change.file)} already exists on ${base} and only its line endings changed (CRLF ↔ ` +
                 `LF): tools that checksum files (Flyway, sqlx, migrate-check.sum) will call it edited.`
-              : `${change.file} already exists on ${base} and was edited: databases that ` +
+              : `${label(change.file)} already exists on ${base} and was edited: databases that ` +
                 `applied it keep the old version, new ones get this one.\n${change.diff}`,
             help: change.lineEndingsOnly
               ? 'Restore the original line endings (a .gitattributes rule ' +
@@ -68,7 +72,7 @@ export const historyEdited: Check = {
           file: at(e.baseFiles[0]!),
           line: null,
           message:
-            `${e.baseFiles.join(' and ')} exists on ${base} but was deleted: ` +
+            `${label(e.baseFiles.join(' and '))} exists on ${base} but was deleted: ` +
             `databases that applied it keep its changes, new ones never get them.`,
           help: 'Restore the file; to undo its effect, add a new migration.',
         });

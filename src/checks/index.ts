@@ -1,5 +1,6 @@
 import type { Check } from './check.ts';
 import { columnOrder } from './column-order.ts';
+import { creationTime } from './creation-time.ts';
 import { downRevertsUp } from './down-reverts-up.ts';
 import { duplicateVersion } from './duplicate-version.ts';
 import { historyEdited } from './history-edited.ts';
@@ -16,6 +17,7 @@ import { timestamp } from './timestamp.ts';
 import { upRepeatable } from './up-repeatable.ts';
 import { versionGap } from './version-gap.ts';
 import { versionOrder } from './version-order.ts';
+import { verify } from './verify.ts';
 import { blockingLock } from './blocking-lock.ts';
 import { tableRewrite } from './table-rewrite.ts';
 import { lockTimeout } from './lock-timeout.ts';
@@ -39,6 +41,8 @@ export const checks: readonly Check[] = [
   transaction,
   downRevertsUp,
   upRepeatable,
+  verify,
+  creationTime,
   columnOrder,
   blockingLock,
   tableRewrite,

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check, CheckResult } from './check.ts';
 import { excerpt, judgedSteps, tableLocks } from './lock-hazards.ts';
 
@@ -6,7 +6,7 @@ export const lockTimeout: Check = {
   id: 'lock-timeout',
   defaultSeverity: 'off',
   summary: 'A migration takes ACCESS EXCLUSIVE on an existing table without setting lock_timeout first.',
-  run({ replay }) {
+  run({ set, replay }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
       const statement = step.statements.find(
@@ -18,7 +18,7 @@ export const lockTimeout: Check = {
         file: step.file,
         line: statement.line,
         message:
-          `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} ` +
+          `${excerpt(statement)} in the ${step.direction} of ${shownFile(set.directory, step.file)} ` +
           `takes ACCESS EXCLUSIVE on \`${table}\` with no lock_timeout: ` +
           'behind one long-running query it waits without limit, and every query on the table queues behind it.',
         help:

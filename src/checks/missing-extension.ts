@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check } from './check.ts';
 
 /** Where the well-known extensions come ready-made. */
@@ -18,7 +18,7 @@ export const missingExtension: Check = {
   summary:
     'A migration needs a Postgres extension the server does not ' +
     'have, so the rest of the directory could not be replayed.',
-  run({ replay }) {
+  run({ set, replay }) {
     return (replay?.steps ?? []).flatMap((step) => {
       const name = step.error?.kind === 'missing-extension' ? step.error.extension : undefined;
       if (!name) return [];
@@ -34,7 +34,8 @@ export const missingExtension: Check = {
           file: step.error!.file,
           line: step.error!.line,
           message:
-            `${basename(step.file)} needs the \`${name}\` extension, which this Postgres server does not ` +
+            `${shownFile(set.directory, step.file)} needs the \`${name}\` extension, ` +
+            'which this Postgres server does not ' +
             `have; the migrations from here on were not replayed, so nothing after this point was checked.`,
           help:
             `Check against a server that has \`${name}\`: in the GitHub Action set ` +

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
 import { PRELUDE } from '../replay.ts';
 
@@ -20,11 +20,22 @@ const URL_PRIVILEGE_HELP =
   "in `prerequisites`, which run as the URL's user, or use the " +
   'embedded or container server, where migrations run as superuser.';
 
+/**
+ * How the message names the failing migration: its file where the file alone does not say which
+ * migration it is (`2019-10-10-083032_add_column/down.sql`, `deploy/users.sql`), else
+ * `{version}_{name}`.
+ */
+function migrationOf(set: MigrationSet, version: string, name: string, file: string): string {
+  const shown = shownMigrationFile(set, version, file);
+  if (shown.includes('/') || shown.startsWith('changeset ')) return shown;
+  return name ? `${version}_${name}` : version;
+}
+
 export const sqlError: Check = {
   id: 'sql-error',
   defaultSeverity: 'error',
   summary: 'An up or down migration fails on Postgres.',
-  run({ replay, provider }) {
+  run({ set, replay, provider }) {
     return (
       (replay?.steps ?? [])
         // Other kinds of failure are other checks' findings (see `FailureKind`).
@@ -35,7 +46,9 @@ export const sqlError: Check = {
             .filter(Boolean)
             .join(' ');
           const what =
-            s.version === PRELUDE ? `The prerequisites file ${s.name}` : `${s.direction} of ${s.version}_${s.name}`;
+            s.version === PRELUDE
+              ? `The prerequisites file ${s.name}`
+              : `${s.direction} of ${migrationOf(set, s.version, s.name, s.file)}`;
           return {
             file: e.file,
             line: e.line,
@@ -45,7 +58,7 @@ export const sqlError: Check = {
               `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
             help:
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
-              `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${basename(e.file)}`} ` +
+              `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${shownFile(set.directory, e.file)}`} ` +
                 `so that it runs on a database migrated up to the previous version.`,
           };
         })

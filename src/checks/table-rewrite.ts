@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check, CheckResult } from './check.ts';
 import { excerpt, judgedSteps, rewriteRecipe, timing } from './lock-hazards.ts';
 
@@ -7,7 +7,7 @@ export const tableRewrite: Check = {
   defaultSeverity: 'warning',
   summary:
     'A statement rewrites an existing table or index: every row is copied into new files under ACCESS EXCLUSIVE.',
-  run({ replay, observed }) {
+  run({ set, replay, observed }) {
     const results: CheckResult[] = [];
     for (const step of judgedSteps(replay?.steps)) {
       for (const statement of step.statements) {
@@ -28,7 +28,7 @@ export const tableRewrite: Check = {
             file: step.file,
             line: statement.line,
             message:
-              `${excerpt(statement)} in the ${step.direction} of ${basename(step.file)} ${what}: ` +
+              `${excerpt(statement)} in the ${step.direction} of ${shownFile(set.directory, step.file)} ${what}: ` +
               `every row is copied into new files while the table is locked; it ${took.text}.`,
             help: rewriteRecipe(statement.text),
           });

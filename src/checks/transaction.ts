@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import { formatProblems, type Check, type CheckContext, type CheckResult } from './check.ts';
 
 const RUNNER_BEHAVIOUR: Record<string, string> = {
@@ -8,7 +8,7 @@ const RUNNER_BEHAVIOUR: Record<string, string> = {
 };
 
 /** A failure that shows only when the runner applies the pending migrations in one transaction. */
-function together({ together: applied, replay }: CheckContext): CheckResult[] {
+function together({ set, together: applied, replay }: CheckContext): CheckResult[] {
   const e = applied?.error;
   if (!e || replay?.steps.some((s) => s.status === 'failed' && s.file === e.file)) return [];
   const versions = applied!.versions;
@@ -17,7 +17,7 @@ function together({ together: applied, replay }: CheckContext): CheckResult[] {
       file: e.file,
       line: e.line,
       message:
-        `${basename(e.file)} fails when the migrator applies the pending ` +
+        `${shownFile(set.directory, e.file)} fails when the migrator applies the pending ` +
         `migrations ${versions.join(', ')} together in one transaction, ` +
         `as a deploy does: ${e.message} (SQLSTATE ${e.code}). ` +
         `Applied one at a time it passes, so only the deploy fails.`,
@@ -25,7 +25,7 @@ function together({ together: applied, replay }: CheckContext): CheckResult[] {
         e.code === '55P04'
           ? 'A new enum value cannot be used in the transaction that adds it: ' +
             'add the value in one deploy and use it in a later one (a separate ' +
-            '`drizzle-kit migrate` run), or avoid the new value in that migration.'
+            'run of the migrator), or avoid the new value in that migration.'
           : 'Make the migration work on the state the earlier pending migrations ' +
             'leave inside the same transaction, or deploy them separately.',
     },
@@ -49,7 +49,7 @@ export const transaction: Check = {
           file: e.file,
           line: e.line,
           message:
-            `${e.message}: in ${basename(e.file)} ${RUNNER_BEHAVIOUR[mode]}, ` +
+            `${e.message}: in ${shownFile(set.directory, e.file)} ${RUNNER_BEHAVIOUR[mode]}, ` +
             `so this statement fails when the migration is deployed.`,
           help: format.noTransactionHelp,
         };

@@ -1,19 +1,21 @@
-import { basename } from 'node:path';
+import { shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
+import { withoutCreationTime } from './creation-time.ts';
 import { describeDiff } from './describe-diff.ts';
 
 export const upRepeatable: Check = {
   id: 'up-repeatable',
   defaultSeverity: 'error',
   summary: 'An up migration fails, or builds a different schema, when applied again after its down.',
-  run({ replay }) {
+  run({ set, replay }) {
     const failed = (replay?.steps ?? [])
       .filter((s) => s.status === 'failed' && s.error?.kind === 'not-repeatable')
       .map((s) => ({
         file: s.error!.file,
         line: s.error!.line,
         message:
-          `${basename(s.file)} applies once but fails when applied again after its down: ${s.error!.message} ` +
+          `${shownMigrationFile(set, s.version, s.file)} applies once but fails when applied again after its down: ` +
+          `${s.error!.message} ` +
           `(SQLSTATE ${s.error!.code}). The down leaves something behind that the up cannot create twice.`,
         help:
           'Make the down migration remove everything the up creates, ' +
@@ -24,10 +26,10 @@ export const upRepeatable: Check = {
       .map((m) => ({
         file: m.file,
         line: null,
-        lines: describeDiff(m.diff, {
-          left: `appears only when ${basename(m.file)} is applied a second time`,
-          missing: `is not created again when ${basename(m.file)} is applied a second time`,
-          changed: `differs when ${basename(m.file)} is applied a second time`,
+        lines: describeDiff(withoutCreationTime(m.diff, set), {
+          left: `appears only when ${shownMigrationFile(set, m.version, m.file)} is applied a second time`,
+          missing: `is not created again when ${shownMigrationFile(set, m.version, m.file)} is applied a second time`,
+          changed: `differs when ${shownMigrationFile(set, m.version, m.file)} is applied a second time`,
         }),
       }))
       // A schema that differs only in column order is column-order's finding.

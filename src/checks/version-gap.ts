@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { shownFile } from '../migration.ts';
 import type { Check, CheckResult } from './check.ts';
 
 /**
@@ -23,7 +23,7 @@ export const versionGap: Check = {
         file,
         line: null,
         message:
-          `${basename(file)} (version ${m.version}) follows ` +
+          `${shownFile(set.directory, file)} (version ${m.version}) follows ` +
           `version ${numbered[i - 1]!.version}: version ${missing} is missing.`,
         help: 'Renumber the migration to follow the previous one, or check whether a migration was lost in a merge.',
       });

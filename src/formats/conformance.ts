@@ -53,7 +53,7 @@ export function formatConformance(format: Format, sample: ConformanceCase): void
   test(`${format.id}: accounts for every file (a migration script or ignored with a reason)`, async () => {
     const files = { ...sample.files, 'README.md': '# notes', 'notes/old.sql': 'select 1;' };
     const set = await format.load(memoryDirectory('db', files), sample.options);
-    const used = new Set(set.migrations.flatMap((m) => [m.up?.file, m.down?.file]).filter(Boolean));
+    const used = new Set(set.migrations.flatMap((m) => [m.up?.file, m.down?.file, m.verify?.file]).filter(Boolean));
     for (const file of Object.keys(files)) {
       const ignored = set.ignored.find((i) => i.file === file);
       assert.ok(used.has(`db/${file}`) || ignored, `${file} is neither a migration nor listed as ignored`);

@@ -57,6 +57,11 @@ export interface Format {
    */
   missingDown?(up: MissingDown): { message: string; help: string; severity?: 'warning' };
   /**
+   * What the tool does with a down that holds no statement, where that differs from a rollback
+   * that succeeds and changes nothing (diesel refuses a file of zero bytes): null for the default.
+   */
+  emptyDown?(down: EmptyDown): { message: string; help: string; severity?: 'error' | 'warning' } | null;
+  /**
    * One imperative sentence: how to make the tool run a migration outside a transaction
    * (for the transaction check).
    */
@@ -70,6 +75,14 @@ export interface MissingDown {
   version: string;
   /** The migration directory, as the user named it. */
   directory: string;
+}
+
+/** A down without statements, as `Format.emptyDown` is told of it. */
+export interface EmptyDown {
+  /** The down's path relative to the migration directory. */
+  file: string;
+  /** Its text, as the tool would send it. */
+  sql: string;
 }
 
 /** The `custom` format's settings: a file-name pattern and how the runner applies files. */

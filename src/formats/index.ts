@@ -1,16 +1,21 @@
 import { ConfigError } from '../errors.ts';
 import { custom } from './custom.ts';
 import { dbmate } from './dbmate.ts';
+import { diesel } from './diesel.ts';
 import type { DirectoryReader } from '../files/directory.ts';
 import { drizzle } from './drizzle.ts';
 import { flyway } from './flyway.ts';
 import type { Format } from './format.ts';
 import { golangMigrate } from './golang-migrate.ts';
 import { goose } from './goose.ts';
+import { liquibase } from './liquibase.ts';
+import { nodePgMigrate } from './node-pg-migrate.ts';
 import { plain } from './plain.ts';
 import { prisma } from './prisma.ts';
 import { sqlMigrate } from './sql-migrate.ts';
+import { sqitch } from './sqitch.ts';
 import { sqlx } from './sqlx.ts';
+import { tern } from './tern.ts';
 
 /** Every format migrate-check understands. This list is the registry. */
 export const formats: readonly Format[] = [
@@ -23,6 +28,11 @@ export const formats: readonly Format[] = [
   plain,
   prisma,
   drizzle,
+  diesel,
+  nodePgMigrate,
+  tern,
+  liquibase,
+  sqitch,
   custom,
 ];
 

@@ -6,7 +6,15 @@ import type { Format } from './format.ts';
 /** `001_init.sql`, `0002-add-users.sql`, `000003.sql`: a leading number, then anything. */
 const FILE = /^(\d+)(?:[-_. ]?(.*?))?\.sql$/;
 /** The markers of the annotated formats; a file carrying one belongs to that tool. */
-const TOOL_MARKERS = /^--\s*(\+goose\s+up|\+migrate\s+up|migrate:up)\b/im;
+const TOOL_MARKERS = new RegExp(
+  [
+    String.raw`^--\s*(\+goose\s+up|\+migrate\s+up|migrate:up)\b`,
+    String.raw`^\s*--[\s-]*up\s+migration`,
+    '^---- create above / drop below ----',
+    String.raw`^\s*--\s*liquibase\s*formatted`,
+  ].join('|'),
+  'im',
+);
 
 /** The comment lines a file starts with, trimmed. */
 function headerLines(text: string): string[] {

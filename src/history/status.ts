@@ -54,7 +54,7 @@ export async function compareHistory(
   ref: { ref: string; commit: string },
 ): Promise<History> {
   const contents = async (set: MigrationSet, read: ReadFile, m: Migration) =>
-    Promise.all(filesOf(set, m).map(async (f) => [f, await read(f)] as const));
+    Promise.all(filesOf(set, m).map(async (f) => [f, m.source ?? (await read(f))] as const));
   const baseEntries = await Promise.all(
     base.migrations.map(async (m) => ({ m, files: await contents(base, readBase, m) })),
   );
@@ -73,7 +73,13 @@ export async function compareHistory(
       baseFiles,
       ...(changes ? { changes } : {}),
     });
-    const sameName = baseEntries.findIndex((b, i) => !used.has(i) && b.files.some(([f]) => names.includes(f)));
+    // Migrations that share a file (Liquibase changesets) pair by version within it.
+    const sameName = baseEntries.findIndex(
+      (b, i) =>
+        !used.has(i) &&
+        b.files.some(([f]) => names.includes(f)) &&
+        (m.source === undefined || b.m.version === m.version),
+    );
     if (sameName >= 0) {
       used.add(sameName);
       const was = baseEntries[sameName]!;

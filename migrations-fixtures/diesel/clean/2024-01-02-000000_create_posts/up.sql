@@ -1,0 +1,5 @@
+CREATE TABLE posts (
+  id SERIAL PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  title VARCHAR NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE VIEW recent_posts AS
+  SELECT id, title, published
+  FROM posts
+  WHERE published > 'now'::timestamp - interval '1 day';

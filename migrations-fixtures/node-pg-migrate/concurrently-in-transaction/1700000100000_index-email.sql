@@ -1,0 +1,5 @@
+-- Up Migration
+CREATE INDEX CONCURRENTLY users_email ON users (email);
+
+-- Down Migration
+DROP INDEX CONCURRENTLY users_email;

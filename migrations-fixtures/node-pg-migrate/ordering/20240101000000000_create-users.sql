@@ -1,0 +1,5 @@
+-- Up Migration
+CREATE TABLE users (id serial PRIMARY KEY);
+
+-- Down Migration
+DROP TABLE users;

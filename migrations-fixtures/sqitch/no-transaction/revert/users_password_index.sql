@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY flipr.users_password;

@@ -1,0 +1,7 @@
+BEGIN;
+
+SELECT nickname, password, timestamp
+  FROM flipr.users
+ WHERE FALSE;
+
+ROLLBACK;

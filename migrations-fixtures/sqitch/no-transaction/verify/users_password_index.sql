@@ -1,0 +1,1 @@
+SELECT 1/count(*) FROM pg_indexes WHERE schemaname = 'flipr' AND indexname = 'users_password';

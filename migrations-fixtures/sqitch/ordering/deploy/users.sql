@@ -1,0 +1,3 @@
+BEGIN;
+CREATE TABLE flipr.users (nickname TEXT PRIMARY KEY);
+COMMIT;

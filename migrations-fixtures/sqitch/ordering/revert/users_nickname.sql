@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE flipr.users DROP COLUMN display;
+COMMIT;

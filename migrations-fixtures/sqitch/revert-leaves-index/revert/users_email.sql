@@ -1,0 +1,5 @@
+BEGIN;
+
+DROP INDEX flipr.users_email;
+
+COMMIT;

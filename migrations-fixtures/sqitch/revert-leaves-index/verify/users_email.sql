@@ -1,0 +1,5 @@
+BEGIN;
+
+SELECT 1/count(*) FROM pg_indexes WHERE schemaname = 'flipr' AND indexname = 'users_email';
+
+ROLLBACK;

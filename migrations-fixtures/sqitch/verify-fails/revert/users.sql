@@ -1,0 +1,5 @@
+BEGIN;
+
+DROP TABLE flipr.users;
+
+COMMIT;

@@ -1,0 +1,8 @@
+create table users(
+  id serial primary key,
+  email text not null
+);
+
+---- create above / drop below ----
+
+drop table users;
