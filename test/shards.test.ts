@@ -70,6 +70,12 @@ const CASES: { name: string; args: string[]; cwd?: string; counts: number[]; by:
     by: 'range',
   },
   {
+    name: 'a directory roundtripped whole (roundtrip all) goes whole to one shard',
+    args: [join(FIXTURES, 'golang-migrate/down-leaves-index'), '--roundtrip', 'all'],
+    counts: [2],
+    by: 'range',
+  },
+  {
     name: 'two directories, one per shard',
     args: [join(FIXTURES, 'golang-migrate/down-leaves-index'), join(FIXTURES, 'goose/clean')],
     counts: [2],

@@ -14,7 +14,8 @@ export interface Shard {
 /**
  * Splits the work into `count` parts, the same way in every job: with at least as many
  * directories as parts, whole directories (the i-th to part i mod n); otherwise each directory's
- * migrations in `count` consecutive ranges. A part may be empty (fewer migrations than parts).
+ * migrations in `count` consecutive ranges (a directory roundtripped whole, `roundtrip: all`, goes
+ * whole to one part). A part may be empty (fewer migrations than parts).
  */
 export function planShards(directories: readonly LoadedDirectory[], shard: Shard): ShardInfo {
   const { count } = shard;
@@ -23,7 +24,12 @@ export function planShards(directories: readonly LoadedDirectory[], shard: Shard
     directories.forEach((d, i) => parts[i % count]!.directories.push({ path: d.path }));
     return { ...shard, by: 'directory', parts };
   }
-  for (const d of directories) {
+  for (const [i, d] of directories.entries()) {
+    // A whole-directory roundtrip (`roundtrip: all`) or none cannot be cut into ranges: it goes whole.
+    if (d.settings.roundtrip !== 'per-migration') {
+      parts[i % count]!.directories.push({ path: d.path });
+      continue;
+    }
     const versions = d.set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
     const size = Math.ceil(versions.length / count);
     for (const part of parts)
