@@ -164,7 +164,10 @@ export class ScriptObserver {
   constructor(client: pg.Client, tracked: Tracked) {
     this.#client = client;
     this.#tracked = tracked;
-    this.probe = probeSql([...tracked.values()].filter(isTable).map((r) => r.oid));
+    this.probe = probeSql(
+      [...tracked.values()].filter(isTable).map((r) => r.oid),
+      [...tracked.keys()],
+    );
   }
 
   /** Reads where each tracked relation's storage is now; call before the script runs. */
