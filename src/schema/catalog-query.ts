@@ -1,6 +1,7 @@
 /**
  * The catalog query behind every schema snapshot: one statement, one round trip. Each row
- * is one schema object: the catalog row it hangs off (`cat`, `oid`), a stable key naming it
+ * is one schema object: the catalog row it hangs off (`cat`, `oid`; `cat` is followed by
+ * `:<relation OID>` for what belongs to a table: indexes, constraints, triggers …), a stable key naming it
  * (`table public.users`, `column public.users.email`, …) and its normalised definition.
  *
  * `$1` limits the roots to a set of OIDs (null = everything); the incremental snapshot uses
@@ -11,8 +12,12 @@
  * - OIDs, statistics and sequence positions, which differ between identical schemas.
  */
 
+import { CAPTURE_HEALTH, CAPTURE_SCHEMA, isCaptureTrigger } from './capture.ts';
+
+// migrate-check's own change log (capture.ts) is not the team's schema.
 const userNs = (ns: string) =>
-  `${ns}.nspname NOT IN ('pg_catalog', 'information_schema') AND ${ns}.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
+  `${ns}.nspname NOT IN ('pg_catalog', 'information_schema', '${CAPTURE_SCHEMA}') ` +
+  `AND ${ns}.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
 const notExtension = (cat: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '${cat}'::regclass AND xd.objid = ${oid} AND xd.deptype = 'e')`;
 const describe = (oid: string, cat: string) => `'comment ' || quote_literal(obj_description(${oid}, '${cat}'))`;
@@ -24,12 +29,13 @@ const lines = (...parts: string[]) => `concat_ws(E'\\n', ${parts.join(', ')})`;
  * `public` schema: both forms let Postgres use each catalog's OID index.
  */
 function catalogQuery(roots: string | null): string {
-  const root = (oid: string) => (roots ? `${oid} = ANY(${roots})` : `${oid} >= 16384`);
+  // With roots, a gate that skips every branch when there are none (a step without DDL).
+  const root = (oid: string) => (roots ? `${roots} IS NOT NULL AND ${oid} = ANY(${roots})` : `${oid} >= 16384`);
   return `
 rel AS NOT MATERIALIZED (
   SELECT c.*, n.nspname, format('%I.%I', n.nspname, c.relname) AS qname
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.oid >= 16384 AND ${userNs('n')} AND ${notExtension('pg_class', 'c.oid')}
+  WHERE c.oid::int8 >= 16384 AND ${userNs('n')} AND ${notExtension('pg_class', 'c.oid')}
 )
 SELECT 'pg_namespace' AS cat, n.oid, 'schema ' || quote_ident(n.nspname) AS key,
   ${lines("'owner ' || pg_get_userbyid(n.nspowner)", "'acl ' || n.nspacl::text", describe('n.oid', 'pg_namespace'))} AS def
@@ -106,7 +112,7 @@ LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${root('c.oid')}
 
 UNION ALL
-SELECT 'pg_class', c.oid, 'index ' || c.qname,
+SELECT 'pg_class:' || i.indrelid, c.oid, 'index ' || c.qname,
   ${lines(
     'pg_get_indexdef(c.oid)',
     "CASE WHEN NOT i.indisvalid THEN 'invalid' END",
@@ -119,7 +125,7 @@ WHERE c.relkind IN ('i', 'I') AND ${root('c.oid')}
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'))
 
 UNION ALL
-SELECT 'pg_constraint', k.oid, 'constraint ' || r.qname || '.' || quote_ident(k.conname),
+SELECT 'pg_constraint:' || k.conrelid, k.oid, 'constraint ' || r.qname || '.' || quote_ident(k.conname),
   ${lines('pg_get_constraintdef(k.oid)', "CASE WHEN NOT k.convalidated THEN 'not valid' END", describe('k.oid', 'pg_constraint'))}
 FROM pg_constraint k JOIN rel r ON r.oid = k.conrelid
 WHERE k.contype <> 'n' AND k.conparentid = 0 AND ${root('k.oid')}
@@ -139,19 +145,19 @@ FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE ${userNs('n')} AND ${notExtension('pg_proc', 'p.oid')} AND ${root('p.oid')}
 
 UNION ALL
-SELECT 'pg_trigger', t.oid, 'trigger ' || r.qname || '.' || quote_ident(t.tgname),
+SELECT 'pg_trigger:' || t.tgrelid, t.oid, 'trigger ' || r.qname || '.' || quote_ident(t.tgname),
   ${lines('pg_get_triggerdef(t.oid)', "CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' END", describe('t.oid', 'pg_trigger'))}
 FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${root('t.oid')}
 
 UNION ALL
-SELECT 'pg_rewrite', w.oid, 'rule ' || r.qname || '.' || quote_ident(w.rulename),
+SELECT 'pg_rewrite:' || w.ev_class, w.oid, 'rule ' || r.qname || '.' || quote_ident(w.rulename),
   ${lines('pg_get_ruledef(w.oid)', describe('w.oid', 'pg_rewrite'))}
 FROM pg_rewrite w JOIN rel r ON r.oid = w.ev_class
 WHERE w.rulename <> '_RETURN' AND ${root('w.oid')}
 
 UNION ALL
-SELECT 'pg_policy', p.oid, 'policy ' || r.qname || '.' || quote_ident(p.polname),
+SELECT 'pg_policy:' || p.polrelid, p.oid, 'policy ' || r.qname || '.' || quote_ident(p.polname),
   ${lines(
     "CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END || ' for ' || CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END",
     "'to ' || (SELECT string_agg(CASE WHEN rid = 0 THEN 'public' ELSE pg_get_userbyid(rid) END, ', ' ORDER BY 1) FROM unnest(p.polroles) rid)",
@@ -165,7 +171,8 @@ WHERE ${root('p.oid')}
 UNION ALL
 SELECT 'pg_event_trigger', e.oid, 'event trigger ' || quote_ident(e.evtname),
   ${lines("'on ' || e.evtevent || ' execute ' || e.evtfoid::regprocedure::text", "'tags ' || array_to_string(e.evttags, ', ')", "'enabled ' || e.evtenabled::text")}
-FROM pg_event_trigger e WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND ${root('e.oid')}
+FROM pg_event_trigger e
+WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND NOT ${isCaptureTrigger('e')} AND ${root('e.oid')}
 
 UNION ALL
 SELECT 'pg_collation', c.oid, 'collation ' || format('%I.%I', n.nspname, c.collname),
@@ -174,7 +181,8 @@ FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
 WHERE ${userNs('n')} AND ${notExtension('pg_collation', 'c.oid')} AND ${root('c.oid')}
 
 UNION ALL
-SELECT 'pg_statistic_ext', s.oid, 'statistics ' || format('%I.%I', n.nspname, s.stxname), pg_get_statisticsobjdef(s.oid)
+SELECT 'pg_statistic_ext:' || s.stxrelid, s.oid, 'statistics ' || format('%I.%I', n.nspname, s.stxname),
+  pg_get_statisticsobjdef(s.oid)
 FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
 WHERE ${userNs('n')} AND ${root('s.oid')}
 
@@ -212,7 +220,6 @@ WHERE ${userNs('n')} AND ${notExtension('pg_operator', 'o.oid')} AND ${root('o.o
 `;
 }
 
-/** Every object, or (with `$1`, an oid[]) only those rooted at the given OIDs. */
 /** Every object. */
 export const FULL_QUERY = 'WITH ' + catalogQuery(null);
 /** Only the objects rooted at the OIDs in `$1` (an oid[]). */
@@ -291,7 +298,8 @@ const ownerOf = (classid: string, objid: string) => `CASE ${classid}
  * The incremental query. `$1` is the mark (an xid8) returned by the previous snapshot. Roots
  * are every object with a catalog row written since then, and every object that depends on
  * one (a view on a renamed column, an index on a renamed table, a trigger on a replaced
- * function). Extra rows carry bookkeeping: `mark` (the next mark), `live:<catalog>` (the
+ * function). Extra rows carry bookkeeping: `mark` (the next mark), `roots` (the OIDs read: an
+ * object among them that is not found is gone, or no longer shown), `live:<catalog>` (the
  * OIDs that still exist, to find drops) and `comments` (to find removed comments).
  * With `everything`, every object is read and `$1` only feeds the (unused) roots.
  */
@@ -310,6 +318,54 @@ export function changesQuery(everything = false): string {
   SELECT array_agg(DISTINCT oid) AS ids FROM (SELECT oid FROM touched UNION ALL SELECT oid FROM dependents) x WHERE oid IS NOT NULL
 ), ${catalogQuery(everything ? null : '(SELECT ids FROM roots)::oid[]')}
 UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
+${everything ? '' : `UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL`}
 UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >= 16384), NULL
 ${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`).join('\n')}`;
+}
+
+const PG_CLASS = `'pg_class'::regclass`;
+
+/**
+ * The incremental query over the change log (capture.ts). `$1` is the mark of the previous
+ * snapshot, as in `changesQuery`. It empties the log and reads the objects it names, with their
+ * dependents (as `changesQuery` does, and what those own internally), a composite type's own type row, the inheritance children
+ * of a logged table (a column added to a parent reaches them), and, after DDL on a partitioned or
+ * inheritance parent, the tables changed since the mark (a detached partition is no longer its
+ * child). Every event trigger is read each time: none fires for their own DDL.
+ * Extra rows: `mark`; `roots` (the OIDs read: those not found were dropped); `rescan` ('yes' when
+ * the log holds a command it cannot name, see capture.ts); `capture` (CAPTURE_HEALTH).
+ */
+export function eventsQuery(): string {
+  return `WITH RECURSIVE consumed AS (DELETE FROM ${CAPTURE_SCHEMA}.changes RETURNING classid, objid),
+pending AS (DELETE FROM ${CAPTURE_SCHEMA}.pending RETURNING pid),
+touched AS (
+  SELECT DISTINCT classid, ${ownerOf('classid', 'objid')} AS oid FROM consumed WHERE classid <> 0
+  UNION SELECT 'pg_type'::regclass::oid, (SELECT c.reltype FROM pg_class c WHERE c.oid = l.objid AND c.relkind = 'c')
+  FROM consumed l WHERE l.classid = ${PG_CLASS}
+), children AS (
+  SELECT i.inhrelid AS oid FROM touched t JOIN pg_inherits i ON i.inhparent = t.oid WHERE t.classid = ${PG_CLASS}
+  UNION SELECT i.inhrelid FROM children c JOIN pg_inherits i ON i.inhparent = c.oid
+), reparented AS (
+  SELECT c.oid FROM pg_class c
+  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f') AND age(c.xmin) <= age(xid($1::xid8))
+    AND EXISTS (SELECT 1 FROM touched t JOIN pg_class p ON p.oid = t.oid
+      WHERE t.classid = ${PG_CLASS} AND (p.relkind = 'p' OR p.relhassubclass))
+), direct AS (
+  SELECT d.classid, d.objid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
+), dependents AS (
+  SELECT ${ownerOf('classid', 'objid')} AS oid FROM direct
+  -- What belongs to a dependent (the index of a constraint added USING INDEX, which it hides).
+  UNION ALL SELECT ${ownerOf('d.classid', 'd.objid')} FROM direct x
+  JOIN pg_depend d ON d.refclassid = x.classid AND d.refobjid = x.objid AND d.deptype = 'i'
+), roots AS (
+  SELECT array_agg(DISTINCT oid) AS ids FROM (
+    SELECT oid FROM touched UNION ALL SELECT oid FROM children UNION ALL SELECT oid FROM reparented
+    UNION ALL SELECT oid FROM dependents UNION ALL SELECT oid FROM pg_event_trigger
+  ) x WHERE oid IS NOT NULL
+), ${catalogQuery('(SELECT ids FROM roots)::oid[]')}
+UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
+UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL
+UNION ALL SELECT 'rescan', 0, CASE WHEN EXISTS (SELECT 1 FROM consumed WHERE classid = 0)
+  OR EXISTS (SELECT 1 FROM pending) THEN 'yes' END, NULL
+UNION ALL SELECT 'capture', 0, ${CAPTURE_HEALTH}::text, NULL`;
 }
