@@ -77,3 +77,16 @@ export const CAPTURE_HEALTH =
 
 /** Event triggers of migrate-check's own: `e` is a pg_event_trigger row. */
 export const isCaptureTrigger = (e: string) => `${e}.evtname IN (${TRIGGER_LIST})`;
+
+/**
+ * Empties the log and returns what it held: `changes` (`classid:objid` pairs, space-separated),
+ * `pending` (index builds that did not finish), `health` (CAPTURE_HEALTH), `others` (event
+ * triggers not of the log's own) and `mark` (as `changesQuery` returns it).
+ */
+export const READ_CAPTURE = `WITH c AS (DELETE FROM ${S}.changes RETURNING classid, objid),
+p AS (DELETE FROM ${S}.pending RETURNING pid)
+SELECT (SELECT string_agg(DISTINCT classid || ':' || objid, ' ') FROM c) AS changes,
+  (SELECT count(*) FROM p)::int AS pending,
+  ${CAPTURE_HEALTH}::int AS health,
+  (SELECT count(*) FROM pg_event_trigger e WHERE NOT ${isCaptureTrigger('e')})::int AS others,
+  pg_snapshot_xmax(pg_current_snapshot())::text AS mark`;

@@ -12,7 +12,7 @@
  * - OIDs, statistics and sequence positions, which differ between identical schemas.
  */
 
-import { CAPTURE_HEALTH, CAPTURE_SCHEMA, isCaptureTrigger } from './capture.ts';
+import { CAPTURE_SCHEMA, isCaptureTrigger } from './capture.ts';
 
 // migrate-check's own change log (capture.ts) is not the team's schema.
 const userNs = (ns: string) =>
@@ -326,18 +326,17 @@ ${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_
 const PG_CLASS = `'pg_class'::regclass`;
 
 /**
- * The incremental query over the change log (capture.ts). `$1` is the mark of the previous
- * snapshot, as in `changesQuery`. It empties the log and reads the objects it names, with their
- * dependents (as `changesQuery` does, and what those own internally), a composite type's own type row, the inheritance children
- * of a logged table (a column added to a parent reaches them), and, after DDL on a partitioned or
- * inheritance parent, the tables changed since the mark (a detached partition is no longer its
- * child). Every event trigger is read each time: none fires for their own DDL.
- * Extra rows: `mark`; `roots` (the OIDs read: those not found were dropped); `rescan` ('yes' when
- * the log holds a command it cannot name, see capture.ts); `capture` (CAPTURE_HEALTH).
+ * The incremental query over the change log (capture.ts): `$2`/`$3` are the catalogs and OIDs
+ * the log named (`READ_CAPTURE`), `$1` the mark of the previous snapshot, as in `changesQuery`.
+ * It reads the objects named, with their dependents (as `changesQuery` does, and what those own
+ * internally), a composite type's own type row, the inheritance children of a logged table (a
+ * column added to a parent reaches them), and, after DDL on a partitioned or inheritance parent,
+ * the tables changed since the mark (a detached partition is no longer its child). Every event
+ * trigger is read each time: none fires for their own DDL. Extra row: `roots` (the OIDs read:
+ * an object among them that is not found is gone, or no longer shown).
  */
 export function eventsQuery(): string {
-  return `WITH RECURSIVE consumed AS (DELETE FROM ${CAPTURE_SCHEMA}.changes RETURNING classid, objid),
-pending AS (DELETE FROM ${CAPTURE_SCHEMA}.pending RETURNING pid),
+  return `WITH RECURSIVE consumed AS (SELECT * FROM unnest($2::oid[], $3::oid[]) AS l(classid, objid)),
 touched AS (
   SELECT DISTINCT classid, ${ownerOf('classid', 'objid')} AS oid FROM consumed WHERE classid <> 0
   UNION SELECT 'pg_type'::regclass::oid, (SELECT c.reltype FROM pg_class c WHERE c.oid = l.objid AND c.relkind = 'c')
@@ -363,9 +362,5 @@ touched AS (
     UNION ALL SELECT oid FROM dependents UNION ALL SELECT oid FROM pg_event_trigger
   ) x WHERE oid IS NOT NULL
 ), ${catalogQuery('(SELECT ids FROM roots)::oid[]')}
-UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
-UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL
-UNION ALL SELECT 'rescan', 0, CASE WHEN EXISTS (SELECT 1 FROM consumed WHERE classid = 0)
-  OR EXISTS (SELECT 1 FROM pending) THEN 'yes' END, NULL
-UNION ALL SELECT 'capture', 0, ${CAPTURE_HEALTH}::text, NULL`;
+UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL`;
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CLEAR_CAPTURE, INSTALL_CAPTURE } from './capture.ts';
+import { CLEAR_CAPTURE, INSTALL_CAPTURE, READ_CAPTURE } from './capture.ts';
 import { FULL_QUERY, ROOTS_QUERY, changesQuery, eventsQuery } from './catalog-query.ts';
 import { SchemaLineage } from './versions.ts';
 
@@ -14,6 +14,14 @@ interface Entry {
   cat: string;
   key: string;
   def: string;
+}
+
+interface CaptureRow {
+  changes: string | null;
+  pending: number;
+  health: number;
+  others: number;
+  mark: string;
 }
 
 interface CatalogRow {
@@ -114,23 +122,31 @@ export class SchemaTracker {
 
   async #fromLog(): Promise<Schema> {
     const since = this.#mark;
-    let rows: CatalogRow[];
+    let log: CaptureRow | undefined;
     try {
-      ({ rows } = await this.#client.query<CatalogRow>({
-        name: 'migrate_check_events',
-        text: EVENTS,
-        values: [since],
-      }));
+      log = (await this.#client.query<CaptureRow>({ name: 'migrate_check_log', text: READ_CAPTURE })).rows[0];
     } catch {
-      rows = [];
+      log = undefined;
     }
-    const extra = new Map(rows.filter((r) => r.oid === 0 && !r.cat.startsWith('pg_')).map((r) => [r.cat, r.key]));
-    if (extra.get('capture') !== '3') {
+    if (log?.health !== 3) {
       // A migration removed or disabled the change log: read everything, and scan from now on.
       this.#mode = 'catalog';
       return this.reset();
     }
-    this.#mark = extra.get('mark')!;
+    this.#mark = log.mark;
+    const pairs = (log.changes?.split(' ') ?? []).map((p) => p.split(':').map(Number) as [number, number]);
+    // Commands the log cannot name (GRANT …, an index build that failed part-way): scan as well.
+    const rescan = log.pending > 0 || pairs.some(([classid]) => classid === 0);
+    if (pairs.length === 0 && log.others === 0 && this.#eventTriggers.size === 0) {
+      if (rescan) await this.#fromCatalog(since);
+      return this.#commit();
+    }
+    const { rows } = await this.#client.query<CatalogRow>({
+      name: 'migrate_check_events',
+      text: EVENTS,
+      values: [since, pairs.map(([c]) => c), pairs.map(([, o]) => o)],
+    });
+    const extra = new Map(rows.filter((r) => r.oid === 0 && !r.cat.startsWith('pg_')).map((r) => [r.cat, r.key]));
     const roots = extra.get('roots')?.split(' ').map(Number) ?? [];
     const read = new Set(roots);
     // What belonged to a table that was read again, and is not among what was read, may have gone
@@ -154,8 +170,7 @@ export class SchemaTracker {
       for (const oid of gone) this.#drop(oid);
       this.#add(again.rows);
     }
-    // Commands the log cannot name (GRANT …, an index build that failed part-way): scan as well.
-    if (extra.get('rescan') === 'yes') await this.#fromCatalog(since);
+    if (rescan) await this.#fromCatalog(since);
     return this.#commit();
   }
 
