@@ -185,7 +185,8 @@ if (sizeArg !== -1) {
     console.log(
       `${String(r.size).padStart(10)}  ${String(r.rounds).padStart(6)}  ${f(best(r.bare)).padStart(10)}  ` +
         `${f(best(r.engine)).padStart(15)}  ${best(ratio(r)).toFixed(2).padStart(9)}  ` +
-        `${median(ratio(r)).toFixed(2).padStart(12)}  ${f(r.cliMs).padStart(7)}  ${r.cliRssMb.toFixed(0).padStart(9)} MB`,
+        `${median(ratio(r)).toFixed(2).padStart(12)}  ${f(r.cliMs).padStart(7)}  ` +
+        `${r.cliRssMb.toFixed(0).padStart(9)} MB`,
     );
   }
   const [at300, at3000] = [results.find((r) => r.size === 300), results.find((r) => r.size === 3000)];

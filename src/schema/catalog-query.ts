@@ -43,7 +43,8 @@ rel AS NOT MATERIALIZED (
 )
 SELECT 'pg_namespace' AS cat, n.oid, 'schema ' || quote_ident(n.nspname) AS key,
   ${lines("'owner ' || pg_get_userbyid(n.nspowner)", "'acl ' || n.nspacl::text", describe('n.oid', 'pg_namespace'))} AS def
-FROM pg_namespace n WHERE ${userNs('n')} AND ${notExtension('pg_namespace', 'n.oid')} AND (${root('n.oid', 'pg_namespace')} OR ${roots ? 'false' : "n.oid = 'public'::regnamespace"})
+FROM pg_namespace n WHERE ${userNs('n')} AND ${notExtension('pg_namespace', 'n.oid')}
+  AND (${root('n.oid', 'pg_namespace')} OR ${roots ? 'false' : "n.oid = 'public'::regnamespace"})
 
 UNION ALL
 SELECT 'pg_extension', x.oid, 'extension ' || quote_ident(x.extname),
@@ -176,7 +177,8 @@ UNION ALL
 SELECT 'pg_event_trigger', e.oid, 'event trigger ' || quote_ident(e.evtname),
   ${lines("'on ' || e.evtevent || ' execute ' || e.evtfoid::regprocedure::text", "'tags ' || array_to_string(e.evttags, ', ')", "'enabled ' || e.evtenabled::text")}
 FROM pg_event_trigger e
-WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND NOT ${isCaptureTrigger('e')} AND ${root('e.oid', 'pg_event_trigger')}
+WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND NOT ${isCaptureTrigger('e')}
+  AND ${root('e.oid', 'pg_event_trigger')}
 
 UNION ALL
 SELECT 'pg_collation', c.oid, 'collation ' || format('%I.%I', n.nspname, c.collname),
