@@ -21,6 +21,7 @@ const userNs = (ns: string) =>
 const notExtension = (cat: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '${cat}'::regclass AND xd.objid = ${oid} AND xd.deptype = 'e')`;
 const describe = (oid: string, cat: string) => `'comment ' || quote_literal(obj_description(${oid}, '${cat}'))`;
+const PG_CLASS = `'pg_class'::regclass`;
 const lines = (...parts: string[]) => `concat_ws(E'\\n', ${parts.join(', ')})`;
 
 /**
@@ -127,7 +128,10 @@ SELECT 'pg_class:' || i.indrelid, c.oid, 'index ' || c.qname,
   )}
 FROM rel c JOIN pg_index i ON i.indexrelid = c.oid
 WHERE c.relkind IN ('i', 'I') AND ${root('c.oid', 'pg_class')}
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'))
+  -- An index that backs a constraint (primary key, unique, exclusion) belongs to it internally;
+  -- pg_depend has an index on that, pg_constraint none on conindid.
+  AND NOT EXISTS (SELECT 1 FROM pg_depend kd WHERE kd.classid = ${PG_CLASS} AND kd.objid = c.oid
+    AND kd.refclassid = 'pg_constraint'::regclass AND kd.deptype = 'i')
 
 UNION ALL
 SELECT 'pg_constraint:' || k.conrelid, k.oid, 'constraint ' || r.qname || '.' || quote_ident(k.conname),
@@ -335,8 +339,6 @@ ${everything ? '' : `UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, '
 UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >= 16384), NULL
 ${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`).join('\n')}`;
 }
-
-const PG_CLASS = `'pg_class'::regclass`;
 
 /**
  * The incremental query over the change log (capture.ts): `$2`/`$3` are the catalogs and OIDs
