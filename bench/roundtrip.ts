@@ -1,124 +1,207 @@
-// `npm run bench`: the cost of migrate-check's per-migration roundtrip against executing
-// exactly the same SQL steps bare, on one server in one process. Prints the ratio, the
-// peak RSS of this process, the time of an incremental check (`--base`, a PR adding one
-// migration) next to the full one, and the embedded server's warm start time.
-import { execFileSync } from 'node:child_process';
+// `npm run bench`: the cost of migrate-check's per-migration roundtrip against executing exactly
+// the same SQL steps bare, on one server, at 100, 300, 1,000 and 3,000 generated migrations.
+//
+// Each size runs in a process of its own (so its peak RSS is that of one run at that size), with
+// its own embedded server, alternating a bare execution of every step (up, down, up of each
+// migration, one client) and the whole roundtrip through run() with observation and seeding off
+// (--no-observe --no-seed: the engine, replay and snapshots), several rounds; the ratio is taken
+// round by round and printed as min and median. At 300, the default run (observation and seeding
+// on) alternates as well, and the PR check (one migration added to the 300, --base) is timed with
+// observation and seeding each on and off.
+//
+//   node bench/roundtrip.ts               the whole table
+//   node bench/roundtrip.ts --size 300    one size (as the table's child processes do)
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, type Config } from '../src/config.ts';
-import { startEmbedded } from '../src/database/embedded.ts';
 import type { Server } from '../src/database/database.ts';
+import { startEmbedded } from '../src/database/embedded.ts';
 import { fsDirectory } from '../src/files/directory.ts';
 import { openBase } from '../src/history/git.ts';
 import { run } from '../src/run.ts';
 import { generateMigrations } from './generate.ts';
 
-const COUNT = Number(process.env.BENCH_MIGRATIONS ?? 300);
-const ROUNDS = 2;
-const dir = mkdtempSync(join(tmpdir(), 'mc-bench-'));
-await generateMigrations(dir, COUNT);
+/** Sizes and how many alternating rounds each gets (fewer where one round takes minutes). */
+const SIZES: [number, number][] = [
+  [100, 5],
+  [300, 5],
+  [1000, 3],
+  [3000, 1],
+];
+const ENGINE = { observe: false, seed: false } as const;
+const ROOT = join(import.meta.dirname, '..');
+// Runs the bundled CLI in this process and prints its peak RSS (KiB) on stderr as it exits.
+const CLI_RSS = `const [cli, dir] = process.argv.slice(1);
+process.on('exit', () => process.stderr.write('peak-rss ' + process.resourceUsage().maxRSS + '\\n'));
+process.argv = [process.argv[0], cli, dir, '--no-observe', '--no-seed', '--output', 'json'];
+require(cli);`;
 
-// Warm the template cache, then time a start as a user's second run sees it.
-await (await startEmbedded())[Symbol.asyncDispose]();
-const server = await startEmbedded();
-const startMs = server.startMs;
-
-async function bare(): Promise<number> {
-  await using db = await server.createDatabase('bench-bare');
-  const client = await db.connect();
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.up.sql'))
-    .sort();
-  const sql = files.map((up) => [up, up.replace('.up.', '.down.'), up].map((f) => readFileSync(join(dir, f), 'utf8')));
-  const started = performance.now();
-  await client.query(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
-  );
-  for (const steps of sql) for (const step of steps) await client.query(step);
-  const ms = performance.now() - started;
-  await client.end();
-  return ms;
+interface SizeResult {
+  size: number;
+  rounds: number;
+  bare: number[];
+  engine: number[];
+  /** The default run (observation and seeding on), at 300 only. */
+  defaults?: number[];
+  /** The PR check at 300: variant → times. */
+  pr?: Record<string, number[]>;
+  startMs: number;
+  /** Peak RSS of the bundled CLI (dist/cli.cjs) run once on the directory, --no-observe --no-seed. */
+  cliRssMb: number;
+  cliMs: number;
 }
 
-async function migrateCheck(base?: string, overrides: Partial<Config> = {}): Promise<number> {
-  const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}), ...overrides };
+const best = (xs: number[]) => Math.min(...xs);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const ratios = (xs: number[], ys: number[]) => xs.map((x, i) => x / ys[i]!);
+
+async function measure(size: number, rounds: number): Promise<SizeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-'));
+  await generateMigrations(dir, size);
+  // Warm the template cache, then time a start as a user's second run sees it.
+  await (await startEmbedded())[Symbol.asyncDispose]();
+  const server = await startEmbedded();
   // The same server for every run: disposing the view only drops its scratch databases.
   const shared: Server = {
     ...server,
     createDatabase: (p) => server.createDatabase(p),
     [Symbol.asyncDispose]: async () => {},
   };
+
+  async function bare(): Promise<number> {
+    await using db = await server.createDatabase('bench-bare');
+    const client = await db.connect();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.up.sql'))
+      .sort();
+    const sql = files.map((up) =>
+      [up, up.replace('.up.', '.down.'), up].map((f) => readFileSync(join(dir, f), 'utf8')),
+    );
+    const started = performance.now();
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version bigint not null primary key, dirty boolean not null)',
+    );
+    for (const steps of sql) for (const step of steps) await client.query(step);
+    const ms = performance.now() - started;
+    await client.end();
+    return ms;
+  }
+
+  async function check(base?: string, overrides: Partial<Config> = {}): Promise<number> {
+    const config: Config = { ...DEFAULTS, paths: [dir], ...(base ? { base } : {}), ...overrides };
+    const started = performance.now();
+    const report = await run(config, {
+      directory: fsDirectory,
+      openBase: (ref) => openBase(dir, ref),
+      startServer: async () => shared,
+    });
+    const ms = performance.now() - started;
+    const migrations = report.directories[0]!.migrations.length;
+    // Without a base every migration is roundtripped; with one, only the PR's new migration.
+    const expected = base ? migrations + 2 : 3 * migrations;
+    if (!report.ok || report.directories[0]!.steps.length !== expected)
+      throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
+    return ms;
+  }
+
+  const result: SizeResult = { size, rounds, bare: [], engine: [], startMs: server.startMs, cliRssMb: 0, cliMs: 0 };
+  const withDefaults = size === 300;
+  if (withDefaults) result.defaults = [];
+  for (let i = 0; i < rounds; i++) {
+    result.bare.push(await bare());
+    result.engine.push(await check(undefined, ENGINE));
+    if (withDefaults) result.defaults!.push(await check());
+  }
+
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...args], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
+  if (size === 300) {
+    // A pull request adding one migration to the history: with --base only that one is roundtripped.
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    await generateMigrations(dir, size + 1);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'pr');
+    const variants: Record<string, Partial<Config>> = {
+      'observe and seed off': ENGINE,
+      'observe on': { observe: true, seed: false },
+      'seed on': { observe: false, seed: true },
+      'both on (default)': {},
+    };
+    result.pr = Object.fromEntries(Object.keys(variants).map((k) => [k, [] as number[]]));
+    for (let i = 0; i < 5; i++)
+      for (const [name, overrides] of Object.entries(variants)) result.pr[name]!.push(await check('HEAD~1', overrides));
+  }
+
+  await server[Symbol.asyncDispose]();
+  // The CLI as users run it (the bundle, its own embedded server), on the directory before the PR.
+  if (size === 300) git('checkout', '-q', 'HEAD~1');
   const started = performance.now();
-  const report = await run(config, {
-    directory: fsDirectory,
-    openBase: (ref) => openBase(dir, ref),
-    startServer: async () => shared,
+  const cli = spawnSync(process.execPath, ['-e', CLI_RSS, join(ROOT, 'dist', 'cli.cjs'), dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const ms = performance.now() - started;
-  const migrations = report.directories[0]!.migrations.length;
-  // Without a base every migration is roundtripped; with one, only the PR's new migration.
-  const expected = base ? migrations + 2 : 3 * migrations;
-  if (!report.ok || report.directories[0]!.steps.length !== expected)
-    throw new Error(`the benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
-  return ms;
+  result.cliMs = performance.now() - started;
+  if (cli.status !== 0) throw new Error(`the CLI run failed (exit ${cli.status}): ${cli.stderr}`);
+  result.cliRssMb = Number(/peak-rss (\d+)/.exec(cli.stderr)?.[1]) / 1024;
+  rmSync(dir, { recursive: true, force: true });
+  return result;
 }
 
-const a: number[] = [];
-const b: number[] = [];
-for (let i = 0; i < ROUNDS; i++) {
-  a.push(await bare());
-  b.push(await migrateCheck());
+const sizeArg = process.argv.indexOf('--size');
+if (sizeArg !== -1) {
+  const size = Number(process.argv[sizeArg + 1]);
+  const rounds = SIZES.find(([s]) => s === size)?.[1] ?? 3;
+  console.log(JSON.stringify(await measure(size, rounds)));
+} else {
+  const only = process.env.BENCH_SIZES?.split(',').map(Number);
+  const results: SizeResult[] = [];
+  for (const [size] of SIZES.filter(([s]) => !only || only.includes(s))) {
+    const out = execFileSync(process.execPath, [import.meta.filename, '--size', String(size)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+    });
+    results.push(JSON.parse(out.trim().split('\n').at(-1)!) as SizeResult);
+  }
+  const f = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+  const ratio = (r: SizeResult) => ratios(r.engine, r.bare);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end; ` +
+      `embedded server warm start ${f(results[0]!.startMs)}`,
+  );
+  console.log('full per-migration roundtrip (--no-observe --no-seed) ÷ bare execution of the same steps:');
+  console.log('migrations  rounds  bare (min)  roundtrip (min)  ratio min  ratio median  CLI run  CLI peak RSS');
+  for (const r of results) {
+    console.log(
+      `${String(r.size).padStart(10)}  ${String(r.rounds).padStart(6)}  ${f(best(r.bare)).padStart(10)}  ` +
+        `${f(best(r.engine)).padStart(15)}  ${best(ratio(r)).toFixed(2).padStart(9)}  ` +
+        `${median(ratio(r)).toFixed(2).padStart(12)}  ${f(r.cliMs).padStart(7)}  ` +
+        `${r.cliRssMb.toFixed(0).padStart(9)} MB`,
+    );
+  }
+  const [at300, at3000] = [results.find((r) => r.size === 300), results.find((r) => r.size === 3000)];
+  if (at300 && at3000)
+    console.log(`ratio at 3,000 ÷ ratio at 300 (min): ${(best(ratio(at3000)) / best(ratio(at300))).toFixed(2)}`);
+  if (at300?.defaults) {
+    const extra = ratios(at300.defaults, at300.engine);
+    console.log(
+      `observation + seeding at 300 (default run ÷ --no-observe --no-seed): min ${best(extra).toFixed(2)} / ` +
+        `median ${median(extra).toFixed(2)} (default run min ${f(best(at300.defaults))})`,
+    );
+  }
+  if (at300?.pr) {
+    console.log('PR check, 1 migration added to 300, --base (min / median):');
+    for (const [name, xs] of Object.entries(at300.pr))
+      console.log(`  ${name.padEnd(22)} ${f(best(xs))} / ${f(median(xs))}`);
+  }
 }
-
-// A pull request adding one migration to the history: with --base only that one is roundtripped.
-const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-git('init', '-q');
-git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '-A');
-git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'base');
-await generateMigrations(dir, COUNT + 1);
-git('add', '-A');
-git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-q', '-m', 'pr');
-const incremental: number[] = [];
-// The PR check with observation and seeding each on and off, alternating within every round.
-const variants = {
-  none: { observe: false, seed: false },
-  observe: { observe: true, seed: false },
-  seed: { observe: false, seed: true },
-} as const;
-const pr: Record<keyof typeof variants, number[]> = { none: [], observe: [], seed: [] };
-for (let i = 0; i < ROUNDS + 2; i++) {
-  incremental.push(await migrateCheck('HEAD~1'));
-  for (const [name, overrides] of Object.entries(variants))
-    pr[name as keyof typeof variants].push(await migrateCheck('HEAD~1', overrides));
-}
-const full: number[] = [];
-for (let i = 0; i < ROUNDS; i++) full.push(await migrateCheck());
-
-await server[Symbol.asyncDispose]();
-rmSync(dir, { recursive: true, force: true });
-
-const best = (xs: number[]) => Math.min(...xs);
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-const pair = (xs: number[]) => `min ${best(xs).toFixed(0)} / median ${median(xs).toFixed(0)} ms`;
-const ratio = best(b) / best(a);
-const rssMb = process.resourceUsage().maxRSS / 1024;
-console.log(`migrations:                 ${COUNT} (${3 * COUNT} steps: up, down, up each)`);
-console.log(`(a) bare SQL steps:         ${best(a).toFixed(0)} ms`);
-console.log(`(b) migrate-check roundtrip: ${best(b).toFixed(0)} ms (snapshots after every step, checks, report)`);
-console.log(`ratio b/a:                  ${ratio.toFixed(2)}  (target ≤ 3.0)`);
-console.log(`peak RSS (this process):    ${rssMb.toFixed(0)} MB  (target ≤ 250)`);
-console.log(
-  `PR adding 1 to ${COUNT}:       --base ${best(incremental).toFixed(0)} ms (ups + 1 roundtrip) vs full ${best(full).toFixed(0)} ms (ratio ${(best(incremental) / best(full)).toFixed(2)})`,
-);
-console.log(`PR check, observe+seed off: ${pair(pr.none)}`);
-console.log(
-  `PR check, observe on:       ${pair(pr.observe)}  (ratio ${(best(pr.observe) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`,
-);
-console.log(
-  `PR check, seed on:          ${pair(pr.seed)}  (ratio ${(best(pr.seed) / best(pr.none)).toFixed(2)}, target ≤ 1.5)`,
-);
-console.log(
-  `PR check, both on (default): ${pair(incremental)}  (ratio ${(best(incremental) / best(pr.none)).toFixed(2)})`,
-);
-console.log(`embedded start (warm):      ${startMs.toFixed(0)} ms  (target ≤ 1000)`);

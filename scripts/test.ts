@@ -30,7 +30,7 @@ const LANES: Record<string, { why: string; files: string[] }> = {
   },
   corpus: {
     why: "replays real projects' whole migration histories from ../shared/corpus, and fills their final schemas",
-    files: ['test/corpus.test.ts', 'src/seed/seed-corpus.test.ts'],
+    files: ['test/corpus.test.ts', 'src/seed/seed-corpus.test.ts', 'test/corpus-snapshots.test.ts'],
   },
 };
 

@@ -1,6 +1,7 @@
 /**
  * The catalog query behind every schema snapshot: one statement, one round trip. Each row
- * is one schema object: the catalog row it hangs off (`cat`, `oid`), a stable key naming it
+ * is one schema object: the catalog row it hangs off (`cat`, `oid`; `cat` is followed by
+ * `:<relation OID>` for what belongs to a table: indexes, constraints, triggers …), a stable key naming it
  * (`table public.users`, `column public.users.email`, …) and its normalised definition.
  *
  * `$1` limits the roots to a set of OIDs (null = everything); the incremental snapshot uses
@@ -11,11 +12,16 @@
  * - OIDs, statistics and sequence positions, which differ between identical schemas.
  */
 
+import { CAPTURE_SCHEMA, isCaptureTrigger } from './capture.ts';
+
+// migrate-check's own change log (capture.ts) is not the team's schema.
 const userNs = (ns: string) =>
-  `${ns}.nspname NOT IN ('pg_catalog', 'information_schema') AND ${ns}.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
+  `${ns}.nspname NOT IN ('pg_catalog', 'information_schema', '${CAPTURE_SCHEMA}') ` +
+  `AND ${ns}.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
 const notExtension = (cat: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '${cat}'::regclass AND xd.objid = ${oid} AND xd.deptype = 'e')`;
 const describe = (oid: string, cat: string) => `'comment ' || quote_literal(obj_description(${oid}, '${cat}'))`;
+const PG_CLASS = `'pg_class'::regclass`;
 const lines = (...parts: string[]) => `concat_ws(E'\\n', ${parts.join(', ')})`;
 
 /**
@@ -23,22 +29,28 @@ const lines = (...parts: string[]) => `concat_ws(E'\\n', ${parts.join(', ')})`;
  * object. User objects all have OIDs from 16384 (FirstNormalObjectId) on, except the
  * `public` schema: both forms let Postgres use each catalog's OID index.
  */
-function catalogQuery(roots: string | null): string {
-  const root = (oid: string) => (roots ? `${oid} = ANY(${roots})` : `${oid} >= 16384`);
+function catalogQuery(roots: ((catalog: string) => string) | null): string {
+  // With roots, a gate that skips a catalog's branch when none of its objects are to be read.
+  const root = (oid: string, catalog: string) => {
+    if (!roots) return `${oid} >= 16384`;
+    const ids = roots(catalog);
+    return `${ids} IS NOT NULL AND ${oid} = ANY(${ids})`;
+  };
   return `
 rel AS NOT MATERIALIZED (
   SELECT c.*, n.nspname, format('%I.%I', n.nspname, c.relname) AS qname
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.oid >= 16384 AND ${userNs('n')} AND ${notExtension('pg_class', 'c.oid')}
+  WHERE c.oid::int8 >= 16384 AND ${userNs('n')} AND ${notExtension('pg_class', 'c.oid')}
 )
 SELECT 'pg_namespace' AS cat, n.oid, 'schema ' || quote_ident(n.nspname) AS key,
   ${lines("'owner ' || pg_get_userbyid(n.nspowner)", "'acl ' || n.nspacl::text", describe('n.oid', 'pg_namespace'))} AS def
-FROM pg_namespace n WHERE ${userNs('n')} AND ${notExtension('pg_namespace', 'n.oid')} AND (${root('n.oid')} OR ${roots ? 'false' : "n.oid = 'public'::regnamespace"})
+FROM pg_namespace n WHERE ${userNs('n')} AND ${notExtension('pg_namespace', 'n.oid')}
+  AND (${root('n.oid', 'pg_namespace')} OR ${roots ? 'false' : "n.oid = 'public'::regnamespace"})
 
 UNION ALL
 SELECT 'pg_extension', x.oid, 'extension ' || quote_ident(x.extname),
   ${lines("'version ' || x.extversion", "'schema ' || quote_ident(x.extnamespace::regnamespace::text)")}
-FROM pg_extension x WHERE x.extname <> 'plpgsql' AND ${root('x.oid')}
+FROM pg_extension x WHERE x.extname <> 'plpgsql' AND ${root('x.oid', 'pg_extension')}
 
 UNION ALL
 SELECT 'pg_type', t.oid,
@@ -60,7 +72,7 @@ SELECT 'pg_type', t.oid,
     describe('t.oid', 'pg_type'),
   )}
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-WHERE ${userNs('n')} AND ${notExtension('pg_type', 't.oid')} AND ${root('t.oid')}
+WHERE ${userNs('n')} AND ${notExtension('pg_type', 't.oid')} AND ${root('t.oid', 'pg_type')}
   AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
 
 UNION ALL
@@ -85,7 +97,7 @@ SELECT 'pg_class', c.oid,
     describe('c.oid', 'pg_class'),
   )}
 FROM rel c
-WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND ${root('c.oid')}
+WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND ${root('c.oid', 'pg_class')}
   AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i'))
 
 UNION ALL
@@ -103,10 +115,10 @@ SELECT 'pg_class', c.oid, 'column ' || c.qname || '.' || quote_ident(a.attname),
   )}
 FROM rel c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${root('c.oid')}
+WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${root('c.oid', 'pg_class')}
 
 UNION ALL
-SELECT 'pg_class', c.oid, 'index ' || c.qname,
+SELECT 'pg_class:' || i.indrelid, c.oid, 'index ' || c.qname,
   ${lines(
     'pg_get_indexdef(c.oid)',
     "CASE WHEN NOT i.indisvalid THEN 'invalid' END",
@@ -115,14 +127,17 @@ SELECT 'pg_class', c.oid, 'index ' || c.qname,
     describe('c.oid', 'pg_class'),
   )}
 FROM rel c JOIN pg_index i ON i.indexrelid = c.oid
-WHERE c.relkind IN ('i', 'I') AND ${root('c.oid')}
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid AND k.contype IN ('p', 'u', 'x'))
+WHERE c.relkind IN ('i', 'I') AND ${root('c.oid', 'pg_class')}
+  -- An index that backs a constraint (primary key, unique, exclusion) belongs to it internally;
+  -- pg_depend has an index on that, pg_constraint none on conindid.
+  AND NOT EXISTS (SELECT 1 FROM pg_depend kd WHERE kd.classid = ${PG_CLASS} AND kd.objid = c.oid
+    AND kd.refclassid = 'pg_constraint'::regclass AND kd.deptype = 'i')
 
 UNION ALL
-SELECT 'pg_constraint', k.oid, 'constraint ' || r.qname || '.' || quote_ident(k.conname),
+SELECT 'pg_constraint:' || k.conrelid, k.oid, 'constraint ' || r.qname || '.' || quote_ident(k.conname),
   ${lines('pg_get_constraintdef(k.oid)', "CASE WHEN NOT k.convalidated THEN 'not valid' END", describe('k.oid', 'pg_constraint'))}
 FROM pg_constraint k JOIN rel r ON r.oid = k.conrelid
-WHERE k.contype <> 'n' AND k.conparentid = 0 AND ${root('k.oid')}
+WHERE k.contype <> 'n' AND k.conparentid = 0 AND ${root('k.oid', 'pg_constraint')}
 
 UNION ALL
 SELECT 'pg_proc', p.oid,
@@ -136,22 +151,22 @@ SELECT 'pg_proc', p.oid,
     describe('p.oid', 'pg_proc'),
   )}
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE ${userNs('n')} AND ${notExtension('pg_proc', 'p.oid')} AND ${root('p.oid')}
+WHERE ${userNs('n')} AND ${notExtension('pg_proc', 'p.oid')} AND ${root('p.oid', 'pg_proc')}
 
 UNION ALL
-SELECT 'pg_trigger', t.oid, 'trigger ' || r.qname || '.' || quote_ident(t.tgname),
+SELECT 'pg_trigger:' || t.tgrelid, t.oid, 'trigger ' || r.qname || '.' || quote_ident(t.tgname),
   ${lines('pg_get_triggerdef(t.oid)', "CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' END", describe('t.oid', 'pg_trigger'))}
 FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid
-WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${root('t.oid')}
+WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${root('t.oid', 'pg_trigger')}
 
 UNION ALL
-SELECT 'pg_rewrite', w.oid, 'rule ' || r.qname || '.' || quote_ident(w.rulename),
+SELECT 'pg_rewrite:' || w.ev_class, w.oid, 'rule ' || r.qname || '.' || quote_ident(w.rulename),
   ${lines('pg_get_ruledef(w.oid)', describe('w.oid', 'pg_rewrite'))}
 FROM pg_rewrite w JOIN rel r ON r.oid = w.ev_class
-WHERE w.rulename <> '_RETURN' AND ${root('w.oid')}
+WHERE w.rulename <> '_RETURN' AND ${root('w.oid', 'pg_rewrite')}
 
 UNION ALL
-SELECT 'pg_policy', p.oid, 'policy ' || r.qname || '.' || quote_ident(p.polname),
+SELECT 'pg_policy:' || p.polrelid, p.oid, 'policy ' || r.qname || '.' || quote_ident(p.polname),
   ${lines(
     "CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END || ' for ' || CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END",
     "'to ' || (SELECT string_agg(CASE WHEN rid = 0 THEN 'public' ELSE pg_get_userbyid(rid) END, ', ' ORDER BY 1) FROM unnest(p.polroles) rid)",
@@ -160,30 +175,33 @@ SELECT 'pg_policy', p.oid, 'policy ' || r.qname || '.' || quote_ident(p.polname)
     describe('p.oid', 'pg_policy'),
   )}
 FROM pg_policy p JOIN rel r ON r.oid = p.polrelid
-WHERE ${root('p.oid')}
+WHERE ${root('p.oid', 'pg_policy')}
 
 UNION ALL
 SELECT 'pg_event_trigger', e.oid, 'event trigger ' || quote_ident(e.evtname),
   ${lines("'on ' || e.evtevent || ' execute ' || e.evtfoid::regprocedure::text", "'tags ' || array_to_string(e.evttags, ', ')", "'enabled ' || e.evtenabled::text")}
-FROM pg_event_trigger e WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND ${root('e.oid')}
+FROM pg_event_trigger e
+WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND NOT ${isCaptureTrigger('e')}
+  AND ${root('e.oid', 'pg_event_trigger')}
 
 UNION ALL
 SELECT 'pg_collation', c.oid, 'collation ' || format('%I.%I', n.nspname, c.collname),
   ${lines("'provider ' || c.collprovider::text", "'locale ' || coalesce(c.collcollate, '') || ' ' || coalesce(c.collctype, '')", "CASE WHEN NOT c.collisdeterministic THEN 'nondeterministic' END")}
 FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-WHERE ${userNs('n')} AND ${notExtension('pg_collation', 'c.oid')} AND ${root('c.oid')}
+WHERE ${userNs('n')} AND ${notExtension('pg_collation', 'c.oid')} AND ${root('c.oid', 'pg_collation')}
 
 UNION ALL
-SELECT 'pg_statistic_ext', s.oid, 'statistics ' || format('%I.%I', n.nspname, s.stxname), pg_get_statisticsobjdef(s.oid)
+SELECT 'pg_statistic_ext:' || s.stxrelid, s.oid, 'statistics ' || format('%I.%I', n.nspname, s.stxname),
+  pg_get_statisticsobjdef(s.oid)
 FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
-WHERE ${userNs('n')} AND ${root('s.oid')}
+WHERE ${userNs('n')} AND ${root('s.oid', 'pg_statistic_ext')}
 
 UNION ALL
 SELECT 'pg_default_acl', d.oid,
   'default privileges ' || pg_get_userbyid(d.defaclrole) || coalesce(' in ' || quote_ident(d.defaclnamespace::regnamespace::text), '') || ' on ' ||
     CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
   'acl ' || d.defaclacl::text
-FROM pg_default_acl d WHERE ${root('d.oid')}
+FROM pg_default_acl d WHERE ${root('d.oid', 'pg_default_acl')}
 
 UNION ALL
 SELECT 'pg_publication', p.oid, 'publication ' || quote_ident(p.pubname),
@@ -192,31 +210,30 @@ SELECT 'pg_publication', p.oid, 'publication ' || quote_ident(p.pubname),
     "'tables ' || (SELECT string_agg(prrelid::regclass::text, ', ' ORDER BY 1) FROM pg_publication_rel WHERE prpubid = p.oid)",
     "format('publish insert=%s update=%s delete=%s truncate=%s', p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate)",
   )}
-FROM pg_publication p WHERE ${root('p.oid')}
+FROM pg_publication p WHERE ${root('p.oid', 'pg_publication')}
 
 UNION ALL
 SELECT 'pg_foreign_server', s.oid, 'server ' || quote_ident(s.srvname),
   ${lines("'wrapper ' || (SELECT fdwname FROM pg_foreign_data_wrapper WHERE oid = s.srvfdw)", "'options ' || array_to_string(s.srvoptions, ', ')")}
-FROM pg_foreign_server s WHERE ${notExtension('pg_foreign_server', 's.oid')} AND ${root('s.oid')}
+FROM pg_foreign_server s WHERE ${notExtension('pg_foreign_server', 's.oid')} AND ${root('s.oid', 'pg_foreign_server')}
 
 UNION ALL
 SELECT 'pg_cast', c.oid, 'cast ' || format_type(c.castsource, NULL) || ' as ' || format_type(c.casttarget, NULL),
   ${lines("'function ' || c.castfunc::regprocedure::text", "'context ' || c.castcontext::text", "'method ' || c.castmethod::text")}
-FROM pg_cast c WHERE c.oid >= 16384 AND ${notExtension('pg_cast', 'c.oid')} AND ${root('c.oid')}
+FROM pg_cast c WHERE c.oid >= 16384 AND ${notExtension('pg_cast', 'c.oid')} AND ${root('c.oid', 'pg_cast')}
 
 UNION ALL
 SELECT 'pg_operator', o.oid, 'operator ' || format('%I.%s', n.nspname, o.oprname) || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')',
   'function ' || o.oprcode::regprocedure::text
 FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
-WHERE ${userNs('n')} AND ${notExtension('pg_operator', 'o.oid')} AND ${root('o.oid')}
+WHERE ${userNs('n')} AND ${notExtension('pg_operator', 'o.oid')} AND ${root('o.oid', 'pg_operator')}
 `;
 }
 
-/** Every object, or (with `$1`, an oid[]) only those rooted at the given OIDs. */
 /** Every object. */
 export const FULL_QUERY = 'WITH ' + catalogQuery(null);
 /** Only the objects rooted at the OIDs in `$1` (an oid[]). */
-export const ROOTS_QUERY = 'WITH ' + catalogQuery('$1::oid[]');
+export const ROOTS_QUERY = 'WITH ' + catalogQuery(() => '$1::oid[]');
 
 const ROOT_CATALOGS = [
   'pg_namespace',
@@ -287,11 +304,19 @@ const ownerOf = (classid: string, objid: string) => `CASE ${classid}
   WHEN 'pg_rewrite'::regclass THEN (SELECT CASE WHEN rulename = '_RETURN' THEN ev_class ELSE oid END FROM pg_rewrite WHERE oid = ${objid})
   ELSE ${objid} END`;
 
+// The catalog of the root an object belongs to (see ownerOf).
+const ownerClass = (classid: string, objid: string) => `CASE ${classid}
+  WHEN 'pg_attrdef'::regclass THEN ${PG_CLASS}::oid
+  WHEN 'pg_rewrite'::regclass THEN (SELECT CASE WHEN rulename = '_RETURN' THEN ${PG_CLASS}::oid ELSE ${classid} END
+    FROM pg_rewrite WHERE oid = ${objid})
+  ELSE ${classid} END`;
+
 /**
  * The incremental query. `$1` is the mark (an xid8) returned by the previous snapshot. Roots
  * are every object with a catalog row written since then, and every object that depends on
  * one (a view on a renamed column, an index on a renamed table, a trigger on a replaced
- * function). Extra rows carry bookkeeping: `mark` (the next mark), `live:<catalog>` (the
+ * function). Extra rows carry bookkeeping: `mark` (the next mark), `roots` (the OIDs read: an
+ * object among them that is not found is gone, or no longer shown), `live:<catalog>` (the
  * OIDs that still exist, to find drops) and `comments` (to find removed comments).
  * With `everything`, every object is read and `$1` only feeds the (unused) roots.
  */
@@ -308,8 +333,53 @@ export function changesQuery(everything = false): string {
   SELECT ${ownerOf('d.classid', 'd.objid')} AS oid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
 ), roots AS (
   SELECT array_agg(DISTINCT oid) AS ids FROM (SELECT oid FROM touched UNION ALL SELECT oid FROM dependents) x WHERE oid IS NOT NULL
-), ${catalogQuery(everything ? null : '(SELECT ids FROM roots)::oid[]')}
+), ${catalogQuery(everything ? null : () => '(SELECT ids FROM roots)::oid[]')}
 UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
+${everything ? '' : `UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL`}
 UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >= 16384), NULL
 ${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`).join('\n')}`;
+}
+
+/**
+ * The incremental query over the change log (capture.ts): `$2`/`$3` are the catalogs and OIDs
+ * the log named (`READ_CAPTURE`), `$1` the mark of the previous snapshot, as in `changesQuery`.
+ * It reads the objects named, with their dependents (as `changesQuery` does, and what those own
+ * internally), a composite type's own type row, the inheritance children of a logged table (a
+ * column added to a parent reaches them), and, after DDL on a partitioned or inheritance parent,
+ * the tables changed since the mark (a detached partition is no longer its child). Every event
+ * trigger is read each time: none fires for their own DDL. Extra row: `roots` (the OIDs read:
+ * an object among them that is not found is gone, or no longer shown).
+ */
+export function eventsQuery(): string {
+  const owner = (classid: string, objid: string) =>
+    `${ownerClass(classid, objid)} AS classid, ${ownerOf(classid, objid)} AS oid`;
+  return `WITH RECURSIVE consumed AS (SELECT * FROM unnest($2::oid[], $3::oid[]) AS l(classid, objid)),
+touched AS (
+  SELECT DISTINCT ${owner('classid', 'objid')} FROM consumed WHERE classid <> 0
+  UNION SELECT 'pg_type'::regclass::oid, (SELECT c.reltype FROM pg_class c WHERE c.oid = l.objid AND c.relkind = 'c')
+  FROM consumed l WHERE l.classid = ${PG_CLASS}
+), children AS (
+  SELECT i.inhrelid AS oid FROM touched t JOIN pg_inherits i ON i.inhparent = t.oid WHERE t.classid = ${PG_CLASS}
+  UNION SELECT i.inhrelid FROM children c JOIN pg_inherits i ON i.inhparent = c.oid
+), reparented AS (
+  SELECT c.oid FROM pg_class c
+  WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'f') AND age(c.xmin) <= age(xid($1::xid8))
+    AND EXISTS (SELECT 1 FROM touched t JOIN pg_class p ON p.oid = t.oid
+      WHERE t.classid = ${PG_CLASS} AND (p.relkind = 'p' OR p.relhassubclass))
+), direct AS (
+  SELECT d.classid, d.objid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
+), dependents AS (
+  SELECT ${owner('classid', 'objid')} FROM direct
+  -- What belongs to a dependent (the index of a constraint added USING INDEX, which it hides).
+  UNION ALL SELECT ${owner('d.classid', 'd.objid')} FROM direct x
+  JOIN pg_depend d ON d.refclassid = x.classid AND d.refobjid = x.objid AND d.deptype = 'i'
+), roots AS (
+  -- Per catalog: a branch of the catalog query runs only when some of its objects are to be read.
+  SELECT classid, array_agg(DISTINCT oid) AS ids FROM (
+    SELECT classid, oid FROM touched UNION ALL SELECT ${PG_CLASS}::oid, oid FROM children
+    UNION ALL SELECT ${PG_CLASS}::oid, oid FROM reparented UNION ALL SELECT classid, oid FROM dependents
+    UNION ALL SELECT 'pg_event_trigger'::regclass::oid, oid FROM pg_event_trigger
+  ) x WHERE oid IS NOT NULL GROUP BY classid
+), ${catalogQuery((catalog) => `(SELECT ids FROM roots WHERE classid = '${catalog}'::regclass)::oid[]`)}
+UNION ALL SELECT 'roots', 0, (SELECT string_agg(array_to_string(ids, ' '), ' ') FROM roots), NULL`;
 }

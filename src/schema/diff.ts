@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import type { Schema } from './snapshot.ts';
+import { SchemaVersion } from './versions.ts';
 
 export interface ChangedObject {
   key: string;
@@ -21,13 +22,24 @@ export function diffSchemas(before: Schema, after: Schema): SchemaDiff {
   const added: SchemaDiff['added'] = [];
   const removed: SchemaDiff['removed'] = [];
   const changed: ChangedObject[] = [];
+  const result = () => ({ equal: added.length + removed.length + changed.length === 0, added, removed, changed });
+  // Two snapshots of one replay: only the objects that changed between them are looked at.
+  const delta = before instanceof SchemaVersion && after instanceof SchemaVersion && SchemaVersion.delta(before, after);
+  if (delta) {
+    for (const [key, old, def] of delta) {
+      if (old === undefined) added.push({ key, def: def! });
+      else if (def === undefined) removed.push({ key, def: old });
+      else changed.push({ key, before: old, after: def });
+    }
+    return result();
+  }
   for (const [key, def] of after) {
     const old = before.get(key);
     if (old === undefined) added.push({ key, def });
     else if (old !== def) changed.push({ key, before: old, after: def });
   }
   for (const [key, def] of before) if (!after.has(key)) removed.push({ key, def });
-  return { equal: added.length + removed.length + changed.length === 0, added, removed, changed };
+  return result();
 }
 
 /** The kind and name of an object key: `index public.users_email_idx` → ['index', 'public.users_email_idx']. */

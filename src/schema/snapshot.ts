@@ -1,11 +1,28 @@
 import type pg from 'pg';
-import { FULL_QUERY, ROOTS_QUERY, changesQuery } from './catalog-query.ts';
+import { CLEAR_CAPTURE, INSTALL_CAPTURE, READ_CAPTURE } from './capture.ts';
+import { FULL_QUERY, ROOTS_QUERY, changesQuery, eventsQuery } from './catalog-query.ts';
+import { SchemaLineage } from './versions.ts';
 
 const RESET = changesQuery(true);
 const CHANGES = changesQuery();
+const EVENTS = eventsQuery();
 
 /** A schema: object key (`table public.users`) → normalised definition. Order carries no meaning. */
 export type Schema = ReadonlyMap<string, string>;
+
+interface Entry {
+  cat: string;
+  key: string;
+  def: string;
+}
+
+interface CaptureRow {
+  changes: string | null;
+  pending: number;
+  health: number;
+  others: number;
+  mark: string;
+}
 
 interface CatalogRow {
   cat: string;
@@ -19,10 +36,16 @@ interface CatalogRow {
  * migrations run on):
  * - `search_path = ''` makes every name in definitions schema-qualified, as pg_dump does,
  *   so snapshots do not depend on session settings;
- * - generic plans spare the catalog queries their ~10 ms of planning per call.
+ * - generic plans spare the catalog queries their ~10 ms of planning per call;
+ * - `jit = off`: servers built with JIT (Debian's packages, most images) would otherwise compile
+ *   the big catalog query, which turns a 15 ms refresh into 800 ms on a large catalog; and no
+ *   parallel workers, whose start-up costs more than a catalog read.
  */
 export async function prepareInspector(client: pg.Client): Promise<void> {
-  await client.query(`SET search_path = ''; SET plan_cache_mode = force_generic_plan`);
+  await client.query(
+    `SET search_path = ''; SET plan_cache_mode = force_generic_plan; SET jit = off; ` +
+      `SET max_parallel_workers_per_gather = 0`,
+  );
 }
 
 /** Reads the whole schema of the connected database in one round trip. */
@@ -42,17 +65,33 @@ export function schemaText(schema: Schema): string {
 }
 
 /**
- * Follows one database through a replay, re-reading after each step only the objects whose
- * catalog rows changed (and the objects that depend on those). A full read costs time in
- * proportion to the whole schema; this costs time in proportion to what the step touched.
+ * Follows one database through a replay, re-reading after each step only the objects that
+ * changed (and the objects that depend on those). A full read costs time in proportion to the
+ * whole schema; this costs time in proportion to what the step touched.
+ *
+ * Where the connection is a superuser's, the database gets a change log written by event
+ * triggers (capture.ts): a step without DDL then costs one read of an empty log. Elsewhere (a
+ * server URL whose role is not superuser), or once a migration has removed the log, the changed
+ * objects are found by the catalog rows written since the last snapshot (`changesQuery`).
  */
 export class SchemaTracker {
   readonly #client: pg.Client;
   /** root OID → the objects hanging off it. */
-  #objects = new Map<number, { cat: string; key: string; def: string }[]>();
+  #objects = new Map<number, Entry[]>();
+  /** object key → the root OID it hangs off. */
+  readonly #owner = new Map<string, number>();
+  /** What the read under way changed: key → definition (undefined: gone). */
+  #pending = new Map<string, string | undefined>();
+  /** The schemas so far, sharing what did not change from one to the next. */
+  readonly #lineage = new SchemaLineage();
   #mark = '';
   #comments = new Set<string>();
-  #schema: Schema = new Map();
+  /** How changes are found: the change log, or catalog scans (null until the first reset). */
+  #mode: 'events' | 'catalog' | null = null;
+  /** Roots of event triggers, which the change log cannot follow: re-read every time. */
+  #eventTriggers = new Set<number>();
+  /** relation OID → the roots that belonged to it when last read (its indexes, constraints …). */
+  readonly #children = new Map<number, Set<number>>();
 
   constructor(client: pg.Client) {
     this.#client = client;
@@ -60,19 +99,87 @@ export class SchemaTracker {
 
   /** Reads everything, and sets the mark for the next `refresh`. */
   async reset(): Promise<Schema> {
+    this.#mode ??= (await installCapture(this.#client)) ? 'events' : 'catalog';
+    if (this.#mode === 'events') await this.#client.query(CLEAR_CAPTURE).catch(() => (this.#mode = 'catalog'));
     const { rows } = await this.#client.query<CatalogRow>({ name: 'migrate_check_reset', text: RESET, values: ['0'] });
-    this.#objects.clear();
+    for (const oid of [...this.#objects.keys()]) this.#drop(oid);
     this.#apply(rows, true);
-    return this.#schema;
+    return this.#commit();
   }
 
   /** The schema now, re-reading only what changed since the last call. */
   async refresh(): Promise<Schema> {
     if (!this.#mark) return this.reset();
+    if (this.#mode === 'events') return this.#fromLog();
+    await this.#fromCatalog(this.#mark);
+    return this.#commit();
+  }
+
+  /** The schema as last read. */
+  get schema(): Schema {
+    return this.#lineage.current;
+  }
+
+  async #fromLog(): Promise<Schema> {
+    const since = this.#mark;
+    let log: CaptureRow | undefined;
+    try {
+      log = (await this.#client.query<CaptureRow>({ name: 'migrate_check_log', text: READ_CAPTURE })).rows[0];
+    } catch {
+      log = undefined;
+    }
+    if (log?.health !== 3) {
+      // A migration removed or disabled the change log: read everything, and scan from now on.
+      this.#mode = 'catalog';
+      return this.reset();
+    }
+    this.#mark = log.mark;
+    const pairs = (log.changes?.split(' ') ?? []).map((p) => p.split(':').map(Number) as [number, number]);
+    // Commands the log cannot name (GRANT …, an index build that failed part-way): scan as well.
+    const rescan = log.pending > 0 || pairs.some(([classid]) => classid === 0);
+    if (pairs.length === 0 && log.others === 0 && this.#eventTriggers.size === 0) {
+      if (rescan) await this.#fromCatalog(since);
+      return this.#commit();
+    }
+    const { rows } = await this.#client.query<CatalogRow>({
+      name: 'migrate_check_events',
+      text: EVENTS,
+      values: [since, pairs.map(([c]) => c), pairs.map(([, o]) => o)],
+    });
+    const extra = new Map(rows.filter((r) => r.oid === 0 && !r.cat.startsWith('pg_')).map((r) => [r.cat, r.key]));
+    const roots = extra.get('roots')?.split(' ').map(Number) ?? [];
+    const read = new Set(roots);
+    // What belonged to a table that was read again, and is not among what was read, may have gone
+    // without a trace in the log (an index rebuilt under a new OID by ALTER COLUMN … TYPE).
+    const gone = new Set<number>();
+    for (const oid of roots) {
+      for (const child of this.#children.get(oid) ?? [])
+        if (!read.has(child) && this.#objects.has(child)) gone.add(child);
+      this.#children.delete(oid);
+    }
+    for (const oid of this.#eventTriggers) this.#drop(oid);
+    this.#eventTriggers.clear();
+    for (const oid of roots) this.#drop(oid);
+    this.#add(rows.filter((r) => r.cat.startsWith('pg_')));
+    if (gone.size > 0) {
+      const again = await this.#client.query<CatalogRow>({
+        name: 'migrate_check_roots',
+        text: ROOTS_QUERY,
+        values: [[...gone]],
+      });
+      for (const oid of gone) this.#drop(oid);
+      this.#add(again.rows);
+    }
+    if (rescan) await this.#fromCatalog(since);
+    return this.#commit();
+  }
+
+  /** Re-reads the objects whose catalog rows were written since `since`. */
+  async #fromCatalog(since: string): Promise<void> {
     const { rows } = await this.#client.query<CatalogRow>({
       name: 'migrate_check_changes',
       text: CHANGES,
-      values: [this.#mark],
+      values: [since],
     });
     const removedComments = this.#apply(rows, false);
     if (removedComments.length > 0) {
@@ -82,33 +189,28 @@ export class SchemaTracker {
         text: ROOTS_QUERY,
         values: [removedComments],
       });
-      for (const oid of removedComments) this.#objects.delete(oid);
+      for (const oid of removedComments) this.#drop(oid);
       this.#add(again.rows);
-      this.#rebuild();
     }
-    return this.#schema;
   }
 
-  get schema(): Schema {
-    return this.#schema;
-  }
-
-  /** Applies one result; returns OIDs whose comment rows disappeared. */
+  /** Applies one result of `changesQuery`; returns OIDs whose comment rows disappeared. */
   #apply(rows: CatalogRow[], everything: boolean): number[] {
     const live = new Map<string, Set<number>>();
     const objects: CatalogRow[] = [];
     let comments = new Set<string>();
     for (const row of rows) {
       if (row.cat === 'mark') this.#mark = row.key;
+      else if (row.cat === 'roots') for (const oid of row.key?.split(' ') ?? []) this.#drop(Number(oid));
       else if (row.cat === 'comments') comments = new Set(row.key ? row.key.split(' ') : []);
       else if (row.cat.startsWith('live:'))
         live.set(row.cat.slice(5), new Set(row.key ? row.key.split(' ').map(Number) : []));
       else objects.push(row);
     }
     // Objects that were re-read replace everything previously known under their root.
-    for (const row of objects) this.#objects.delete(row.oid);
+    for (const row of objects) this.#drop(row.oid);
     for (const [oid, entries] of this.#objects) {
-      if (!entries.some((e) => live.get(e.cat)?.has(oid))) this.#objects.delete(oid);
+      if (!entries.some((e) => live.get(e.cat)?.has(oid))) this.#drop(oid);
     }
     this.#add(objects);
     const removed = everything
@@ -118,21 +220,63 @@ export class SchemaTracker {
           .map((c) => Number(c.split('.')[0]))
           .filter((oid) => this.#objects.has(oid));
     this.#comments = comments;
-    this.#rebuild();
     return [...new Set(removed)];
+  }
+
+  /** Forgets what hangs off `oid` (to be read again, or gone). */
+  #drop(oid: number): void {
+    const entries = this.#objects.get(oid);
+    if (!entries) return;
+    this.#objects.delete(oid);
+    for (const e of entries) {
+      if (this.#owner.get(e.key) !== oid) continue;
+      this.#owner.delete(e.key);
+      this.#pending.set(e.key, undefined);
+    }
   }
 
   #add(rows: CatalogRow[]): void {
     for (const row of rows) {
+      const previous = this.#owner.get(row.key);
+      if (previous !== undefined && previous !== row.oid) {
+        // The object moved to another root (an index rebuilt under a new OID): forget the old entry.
+        const rest = this.#objects.get(previous)?.filter((e) => e.key !== row.key) ?? [];
+        if (rest.length) this.#objects.set(previous, rest);
+        else this.#objects.delete(previous);
+      }
+      const [cat, parent] = row.cat.split(':') as [string, string?];
+      if (parent) {
+        const children = this.#children.get(Number(parent)) ?? new Set();
+        this.#children.set(Number(parent), children.add(row.oid));
+      }
       const list = this.#objects.get(row.oid) ?? [];
-      list.push({ cat: row.cat, key: row.key, def: row.def ?? '' });
+      list.push({ cat, key: row.key, def: row.def ?? '' });
       this.#objects.set(row.oid, list);
+      this.#owner.set(row.key, row.oid);
+      this.#pending.set(row.key, row.def ?? '');
+      if (row.cat === 'pg_event_trigger') this.#eventTriggers.add(row.oid);
     }
   }
 
-  #rebuild(): void {
-    const entries: [string, string][] = [];
-    for (const list of this.#objects.values()) for (const e of list) entries.push([e.key, e.def]);
-    this.#schema = new Map(entries);
+  /** The new version of the schema (the same one when nothing changed). */
+  #commit(): Schema {
+    const version = this.#lineage.commit(this.#pending);
+    this.#pending = new Map();
+    return version;
   }
+}
+
+/**
+ * Installs the change log (capture.ts) in the connected database, when the connection is a
+ * superuser's (event triggers need one). False when it cannot be installed.
+ */
+async function installCapture(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ su: boolean }>(
+    'SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user',
+  );
+  if (!rows[0]?.su) return false;
+  return client.query(INSTALL_CAPTURE).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,0 +1,114 @@
+// The incremental schema snapshot (change log or catalog scan) against a full catalog read after
+// every step of every real project's history in ../shared/corpus: up, and down then up again
+// where the project has downs, as the per-migration replay runs them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createTwoFilesPatch } from 'diff';
+import { DEFAULTS, settingsFor, type Config } from '../src/config.ts';
+import { sessionSetup } from '../src/database/session.ts';
+import { executeScript } from '../src/execute.ts';
+import { fsDirectory } from '../src/files/directory.ts';
+import { loadDirectory } from '../src/pipeline/load.ts';
+import { prepareInspector, readSchema, SchemaTracker, schemaText } from '../src/schema/snapshot.ts';
+import { sharedServer } from './cli-in-process.ts';
+import { corpusDir } from './helpers.ts';
+
+interface Case {
+  name: string;
+  path: string;
+  /** Run before the first migration, as the project's prerequisites. */
+  prelude?: string;
+  config?: Partial<Config>;
+}
+
+// The settings test/corpus.test.ts runs each project with.
+const CASES: Case[] = [
+  {
+    name: 'riverqueue__river',
+    path: 'riverdriver/riverpgxv5/migration/main',
+    config: { placeholders: { '/* TEMPLATE: schema */': '' } },
+  },
+  { name: 'goharbor__harbor', path: 'make/migrations/postgresql' },
+  { name: 'openfga__openfga', path: 'assets/migrations/postgres' },
+  { name: 'heroiclabs__nakama', path: 'migrate/sql', prelude: 'CREATE EXTENSION IF NOT EXISTS pg_trgm' },
+  { name: 'bionic-gpt__bionic-gpt', path: 'crates/db/migrations' },
+  { name: 'MarquezProject__marquez', path: 'api/src/main/resources/marquez/db/migration' },
+  {
+    name: 'supabase__storage',
+    path: 'migrations/tenant',
+    config: {
+      noTransactionMarker: '-- postgres-migrations disable-transaction',
+      searchPath: 'storage, public, extensions',
+    },
+  },
+  {
+    name: 'graphile__worker',
+    path: 'sql',
+    prelude: 'CREATE SCHEMA graphile_worker',
+    config: { placeholders: { ':GRAPHILE_WORKER_SCHEMA': 'graphile_worker' } },
+  },
+  { name: 'langfuse__langfuse', path: 'packages/shared/prisma/migrations' },
+  { name: 'atuinsh__atuin', path: 'crates/atuin-server-postgres/migrations', config: { format: 'sqlx' } },
+  { name: 'Dokploy__dokploy', path: 'apps/dokploy/drizzle' },
+  {
+    name: 'dani-garcia__vaultwarden',
+    path: 'migrations/postgresql',
+    // Diesel: a folder per migration with up.sql and down.sql, each run in a transaction.
+    config: {
+      format: 'custom',
+      custom: {
+        pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$',
+        ordering: 'lexical',
+        transaction: 'wrapped',
+        split: 'file',
+        bookkeeping: '',
+      },
+    },
+  },
+];
+
+const server = sharedServer();
+
+for (const c of CASES) {
+  const root = corpusDir(c.name);
+  test(`corpus: ${c.name}: the incremental snapshot equals a full read after every step`, {
+    skip: root ? false : `../shared/corpus/${c.name} is absent; the corpus lane needs the shared corpus`,
+  }, async () => {
+    const path = `${root}/${c.path}`;
+    const config = { ...DEFAULTS, paths: [path], ...c.config } as Config;
+    const loaded = await loadDirectory(path, settingsFor(config, path), fsDirectory, null);
+    await using db = await server().createDatabase('corpus-snapshots');
+    const migrate = await db.connect();
+    const inspect = await db.connect();
+    try {
+      await prepareInspector(inspect);
+      if (c.prelude) await migrate.query(c.prelude);
+      await sessionSetup(loaded.settings)(migrate);
+      if (loaded.set.bookkeeping) await migrate.query(loaded.set.bookkeeping);
+      const tracker = new SchemaTracker(inspect);
+      await tracker.reset();
+      let steps = 0;
+      for (const m of loaded.set.migrations) {
+        const scripts = m.up && m.down ? [m.up, m.down, m.up] : [m.up ?? m.down];
+        let failedUp = false;
+        for (const [i, script] of scripts.entries()) {
+          if (!script) continue;
+          const error = await executeScript(migrate, script);
+          steps++;
+          const what = `after ${i === 1 ? 'the down of' : 'the up of'} ${script.file}`;
+          const [incremental, full] = [schemaText(await tracker.refresh()), schemaText(await readSchema(inspect))];
+          if (incremental !== full)
+            assert.fail(`${what}:\n${createTwoFilesPatch('full', 'incremental', full, incremental)}`);
+          if (error && i === 0) failedUp = true;
+          if (error) break;
+        }
+        // An up that fails ends a deploy (bionic-gpt's CREATE EXTENSION vector).
+        if (failedUp) break;
+      }
+      assert.ok(steps > 0);
+    } finally {
+      await migrate.end();
+      await inspect.end();
+    }
+  });
+}
