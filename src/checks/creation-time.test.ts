@@ -37,7 +37,8 @@ test('creation-time: the literals Postgres freezes when it parses the statement'
 
 test('creation-time: a difference only in frozen times, and one that is more', () => {
   const def = (t: string, col = 'id') =>
-    `view public.v\n SELECT ${col} FROM posts WHERE (published > ('${t}'::timestamp without time zone - '1 day'::interval));`;
+    `view public.v\n SELECT ${col} FROM posts WHERE (published > ('${t}'::timestamp without time zone - '1 ` +
+    `day'::interval));`;
   const a = def('2024-01-01 10:00:00.123456');
   assert.equal(onlyCreationTime({ key: 'view public.v', before: a, after: def('2024-01-01 10:00:01.5') }), true);
   assert.equal(

@@ -33,20 +33,27 @@ async function withDatabase(fn: (migrate: pg.Client, inspect: pg.Client) => Prom
 
 // Each step changes the schema in a way an incremental snapshot could miss.
 const TRICKY = [
-  `CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, mood mood DEFAULT 'a')`,
-  `CREATE UNIQUE INDEX users_email_idx ON users (lower(email)) WHERE email IS NOT NULL; COMMENT ON COLUMN users.email IS 'the email'`,
-  `CREATE VIEW v AS SELECT id, email FROM users; CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$; CREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f()`,
+  `CREATE TYPE mood AS ENUM ('a', 'b'); CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY ` +
+    `KEY, email text NOT NULL, mood mood DEFAULT 'a')`,
+  `CREATE UNIQUE INDEX users_email_idx ON users (lower(email)) WHERE email IS NOT NULL; COMMENT ON COLUMN ` +
+    `users.email IS 'the email'`,
+  `CREATE VIEW v AS SELECT id, email FROM users; CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS ` +
+    `$$BEGIN RETURN NEW; END$$; CREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION f()`,
   `ALTER TABLE users RENAME COLUMN email TO mail`,
   `ALTER TABLE users RENAME TO people`,
   `COMMENT ON COLUMN people.mail IS NULL`,
-  `CREATE SEQUENCE s; ALTER SEQUENCE s OWNED BY people.id; ALTER TABLE people ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON people USING (id > 0)`,
+  `CREATE SEQUENCE s; ALTER SEQUENCE s OWNED BY people.id; ALTER TABLE people ENABLE ROW LEVEL SECURITY; ` +
+    `CREATE POLICY p ON people USING (id > 0)`,
   `ALTER TYPE mood ADD VALUE 'c'; ALTER TYPE mood RENAME TO feeling`,
   `CREATE ROLE snapshot_reader; GRANT SELECT ON people TO snapshot_reader; ALTER FUNCTION f() RENAME TO g`,
   `DROP VIEW v; DROP INDEX users_email_idx; ALTER TABLE people DROP COLUMN mood; DROP TYPE feeling`,
   `CREATE SCHEMA other; CREATE TABLE other.t (x bigint REFERENCES people (id)); ALTER SCHEMA other RENAME TO other2`,
-  `ALTER TABLE people ALTER COLUMN mail TYPE varchar(200), ALTER COLUMN mail DROP NOT NULL; REVOKE SELECT ON people FROM snapshot_reader; DROP ROLE snapshot_reader`,
-  `CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at); CREATE TABLE parted_2024 PARTITION OF parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
-  `CREATE MATERIALIZED VIEW mv AS SELECT count(*) FROM people; CREATE INDEX mv_idx ON mv (count); ALTER TABLE parted DETACH PARTITION parted_2024`,
+  `ALTER TABLE people ALTER COLUMN mail TYPE varchar(200), ALTER COLUMN mail DROP NOT NULL; REVOKE SELECT ON ` +
+    `people FROM snapshot_reader; DROP ROLE snapshot_reader`,
+  `CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at); CREATE TABLE parted_2024 PARTITION OF ` +
+    `parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
+  `CREATE MATERIALIZED VIEW mv AS SELECT count(*) FROM people; CREATE INDEX mv_idx ON mv (count); ALTER TABLE ` +
+    `parted DETACH PARTITION parted_2024`,
   // Changes the change log's triggers report without OIDs, or not on the object that changed.
   `CREATE ROLE snapshot_owner; ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO snapshot_owner`,
   'CREATE TABLE owned_by_role (id int); ALTER TABLE owned_by_role OWNER TO snapshot_owner; ' +
