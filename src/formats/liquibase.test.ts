@@ -66,3 +66,16 @@ test('liquibase: runInTransaction:false, splitStatements:false, the rollback as 
   assert.equal(two!.down, null);
   assert.match(set.bookkeeping, /databasechangelog \(id VARCHAR\(255\) NOT NULL/);
 });
+
+test('liquibase: a changeset is compared as Liquibase checksums it, whitespace differences left out', async () => {
+  const text = (sql: string) =>
+    `--liquibase formatted sql\n\n--changeset ann:1\n${sql}\n--changeset ann:2\nselect 2;\n`;
+  const load = async (sql: string) =>
+    (await liquibase.load(memoryDirectory('db', { 'changes/a.sql': text(sql) }))).migrations.map((m) => m.source);
+  const [base, second] = await load('create table t (id int);');
+  const [spaced, secondAgain] = await load('create  table t\n\t(id int);\n\n');
+  assert.equal(spaced, base, 'spaces, tabs and blank lines are no edit');
+  assert.equal(secondAgain, second);
+  const [edited] = await load('create table t (id bigint);');
+  assert.notEqual(edited, base, 'a changed type is an edit');
+});

@@ -65,10 +65,14 @@ function unitsOf(text: string, line: number, split: boolean, delimiter: string |
 /** A changeset's lines, from its `--changeset` line to the next one: what Liquibase checksums, and more. */
 function changeSetText(text: string, c: ChangeSet, sets: ChangeSet[]): string {
   const next = sets[sets.indexOf(c) + 1];
+  // Liquibase checksums the SQL through a stream that drops whitespace differences
+  // (NormalizingStream): an edit of spaces, tabs or blank lines alone is not an edit to it.
   return text
     .split(/\r?\n/)
     .slice(c.line - 1, next ? next.line - 1 : undefined)
-    .join('\n');
+    .join('\n')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const IDENTITY = (file: string, c: ChangeSet) => `${file}::${c.id}::${c.author}`;
