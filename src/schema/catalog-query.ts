@@ -54,43 +54,59 @@ FROM pg_extension x WHERE x.extname <> 'plpgsql' AND ${root('x.oid', 'pg_extensi
 
 UNION ALL
 SELECT 'pg_type', t.oid,
-  CASE t.typtype WHEN 'e' THEN 'enum ' WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range ' ELSE 'type ' END || format('%I.%I', n.nspname, t.typname),
+  CASE t.typtype WHEN 'e' THEN 'enum ' WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range ' ELSE 'type ' END ||
+    format('%I.%I', n.nspname, t.typname),
   ${lines(
     `CASE t.typtype
-      WHEN 'e' THEN 'labels ' || (SELECT string_agg(quote_literal(enumlabel), ', ' ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = t.oid)
+      WHEN 'e' THEN 'labels ' || (SELECT string_agg(quote_literal(enumlabel), ', ' ORDER BY enumsortorder) FROM
+        pg_enum WHERE enumtypid = t.oid)
       WHEN 'd' THEN 'base ' || format_type(t.typbasetype, t.typtypmod)
       WHEN 'r' THEN 'subtype ' || (SELECT format_type(rngsubtype, NULL) FROM pg_range WHERE rngtypid = t.oid)
-      WHEN 'c' THEN 'attributes ' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
-                                    FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+      WHEN 'c' THEN 'attributes ' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid,
+        a.atttypmod), ', ' ORDER BY a.attnum)
+                                    FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT
+                                      a.attisdropped)
     END`,
     "CASE WHEN t.typnotnull THEN 'not null' END",
     "'default ' || t.typdefault",
-    "CASE WHEN t.typcollation <> 0 AND t.typcollation <> (SELECT typcollation FROM pg_type WHERE oid = t.typbasetype) THEN 'collate ' || t.typcollation::regcollation::text END",
-    "(SELECT string_agg('check ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid), E'\\n' ORDER BY conname) FROM pg_constraint WHERE contypid = t.oid)",
+    'CASE WHEN t.typcollation <> 0 AND t.typcollation <> (SELECT typcollation FROM pg_type WHERE oid = ' +
+      "t.typbasetype) THEN 'collate ' || t.typcollation::regcollation::text END",
+    "(SELECT string_agg('check ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid), E'\\n' ORDER BY " +
+      'conname) FROM pg_constraint WHERE contypid = t.oid)',
     "'owner ' || pg_get_userbyid(t.typowner)",
     "'acl ' || t.typacl::text",
     describe('t.oid', 'pg_type'),
   )}
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE ${userNs('n')} AND ${notExtension('pg_type', 't.oid')} AND ${root('t.oid', 'pg_type')}
-  AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+  AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) =
+    'c'))
 
 UNION ALL
 SELECT 'pg_class', c.oid,
-  CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || c.qname,
+  CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'f' THEN
+    'foreign table ' ELSE 'table ' END || c.qname,
   ${lines(
     "CASE c.relpersistence WHEN 'u' THEN 'unlogged' END",
     `CASE WHEN c.relkind IN ('v', 'm') THEN 'definition ' || pg_get_viewdef(c.oid) END`,
-    `CASE WHEN c.relkind = 'S' THEN (SELECT format('sequence %s start %s increment %s min %s max %s cache %s%s', format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN s.seqcycle THEN ' cycle' END) FROM pg_sequence s WHERE s.seqrelid = c.oid) END`,
+    `CASE WHEN c.relkind = 'S' THEN (SELECT format('sequence %s start %s increment %s min %s max %s cache %s%s', ` +
+      `format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN ` +
+      `s.seqcycle THEN ' cycle' END) FROM pg_sequence s WHERE s.seqrelid = c.oid) END`,
     `(SELECT 'owned by ' || format('%s.%I', d.refobjid::regclass, a.attname) FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-      WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a')`,
-    `CASE WHEN c.relkind IN ('r', 'p', 'f', 'v', 'm') THEN 'columns ' || coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '') END`,
+      WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid =
+        'pg_class'::regclass AND d.deptype = 'a')`,
+    `CASE WHEN c.relkind IN ('r', 'p', 'f', 'v', 'm') THEN 'columns ' || coalesce((SELECT ` +
+      `string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND ` +
+      `a.attnum > 0 AND NOT a.attisdropped), '') END`,
     "'partition by ' || pg_get_partkeydef(c.oid)",
-    "CASE WHEN c.relispartition THEN 'partition of ' || (SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid) END",
-    "CASE WHEN NOT c.relispartition THEN 'inherits ' || (SELECT string_agg(inhparent::regclass::text, ', ' ORDER BY inhseqno) FROM pg_inherits WHERE inhrelid = c.oid) END",
+    "CASE WHEN c.relispartition THEN 'partition of ' || (SELECT inhparent::regclass::text FROM pg_inherits WHERE " +
+      "inhrelid = c.oid) || ' ' || pg_get_expr(c.relpartbound, c.oid) END",
+    "CASE WHEN NOT c.relispartition THEN 'inherits ' || (SELECT string_agg(inhparent::regclass::text, ', ' ORDER " +
+      'BY inhseqno) FROM pg_inherits WHERE inhrelid = c.oid) END',
     "CASE WHEN c.relrowsecurity THEN 'row level security' END",
     "CASE WHEN c.relforcerowsecurity THEN 'force row level security' END",
-    "CASE WHEN c.relkind IN ('r', 'p', 'm') AND c.relreplident <> 'd' THEN 'replica identity ' || c.relreplident::text END",
+    "CASE WHEN c.relkind IN ('r', 'p', 'm') AND c.relreplident <> 'd' THEN 'replica identity ' || " +
+      'c.relreplident::text END',
     "'options ' || array_to_string(c.reloptions, ', ')",
     "'owner ' || pg_get_userbyid(c.relowner)",
     "'acl ' || c.relacl::text",
@@ -98,17 +114,23 @@ SELECT 'pg_class', c.oid,
   )}
 FROM rel c
 WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND ${root('c.oid', 'pg_class')}
-  AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i'))
+  AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid =
+    c.oid AND d.deptype = 'i'))
 
 UNION ALL
 SELECT 'pg_class', c.oid, 'column ' || c.qname || '.' || quote_ident(a.attname),
   ${lines(
     "'type ' || format_type(a.atttypid, a.atttypmod)",
     "CASE WHEN a.attnotnull THEN 'not null' END",
-    "CASE WHEN a.attgenerated = 's' THEN 'generated always as ' || pg_get_expr(ad.adbin, ad.adrelid) || ' stored' WHEN a.attgenerated = 'v' THEN 'generated always as ' || pg_get_expr(ad.adbin, ad.adrelid) ELSE 'default ' || pg_get_expr(ad.adbin, ad.adrelid) END",
-    `CASE a.attidentity WHEN 'a' THEN 'generated always as identity' WHEN 'd' THEN 'generated by default as identity' END`,
-    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT typcollation FROM pg_type WHERE oid = a.atttypid) THEN 'collate ' || a.attcollation::regcollation::text END",
-    "CASE WHEN a.attstorage <> (SELECT typstorage FROM pg_type WHERE oid = a.atttypid) THEN 'storage ' || a.attstorage::text END",
+    "CASE WHEN a.attgenerated = 's' THEN 'generated always as ' || pg_get_expr(ad.adbin, ad.adrelid) || ' stored' " +
+      "WHEN a.attgenerated = 'v' THEN 'generated always as ' || pg_get_expr(ad.adbin, ad.adrelid) ELSE 'default ' || " +
+      'pg_get_expr(ad.adbin, ad.adrelid) END',
+    `CASE a.attidentity WHEN 'a' THEN 'generated always as identity' WHEN 'd' THEN 'generated by default as ` +
+      `identity' END`,
+    'CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT typcollation FROM pg_type WHERE oid = a.atttypid) ' +
+      "THEN 'collate ' || a.attcollation::regcollation::text END",
+    "CASE WHEN a.attstorage <> (SELECT typstorage FROM pg_type WHERE oid = a.atttypid) THEN 'storage ' || " +
+      'a.attstorage::text END',
     "'options ' || array_to_string(a.attoptions, ', ')",
     "'acl ' || a.attacl::text",
     "'comment ' || quote_literal(col_description(c.oid, a.attnum))",
@@ -168,8 +190,10 @@ WHERE w.rulename <> '_RETURN' AND ${root('w.oid', 'pg_rewrite')}
 UNION ALL
 SELECT 'pg_policy:' || p.polrelid, p.oid, 'policy ' || r.qname || '.' || quote_ident(p.polname),
   ${lines(
-    "CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END || ' for ' || CASE p.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END",
-    "'to ' || (SELECT string_agg(CASE WHEN rid = 0 THEN 'public' ELSE pg_get_userbyid(rid) END, ', ' ORDER BY 1) FROM unnest(p.polroles) rid)",
+    "CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END || ' for ' || CASE p.polcmd WHEN 'r' THEN " +
+      "'select' WHEN 'a' THEN 'insert' WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END",
+    "'to ' || (SELECT string_agg(CASE WHEN rid = 0 THEN 'public' ELSE pg_get_userbyid(rid) END, ', ' ORDER BY 1) " +
+      'FROM unnest(p.polroles) rid)',
     "'using ' || pg_get_expr(p.polqual, p.polrelid)",
     "'with check ' || pg_get_expr(p.polwithcheck, p.polrelid)",
     describe('p.oid', 'pg_policy'),
@@ -198,8 +222,10 @@ WHERE ${userNs('n')} AND ${root('s.oid', 'pg_statistic_ext')}
 
 UNION ALL
 SELECT 'pg_default_acl', d.oid,
-  'default privileges ' || pg_get_userbyid(d.defaclrole) || coalesce(' in ' || quote_ident(d.defaclnamespace::regnamespace::text), '') || ' on ' ||
-    CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END,
+  'default privileges ' || pg_get_userbyid(d.defaclrole) || coalesce(' in ' ||
+    quote_ident(d.defaclnamespace::regnamespace::text), '') || ' on ' ||
+    CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN
+      'types' WHEN 'n' THEN 'schemas' END,
   'acl ' || d.defaclacl::text
 FROM pg_default_acl d WHERE ${root('d.oid', 'pg_default_acl')}
 
@@ -207,7 +233,8 @@ UNION ALL
 SELECT 'pg_publication', p.oid, 'publication ' || quote_ident(p.pubname),
   ${lines(
     "CASE WHEN p.puballtables THEN 'all tables' END",
-    "'tables ' || (SELECT string_agg(prrelid::regclass::text, ', ' ORDER BY 1) FROM pg_publication_rel WHERE prpubid = p.oid)",
+    "'tables ' || (SELECT string_agg(prrelid::regclass::text, ', ' ORDER BY 1) FROM pg_publication_rel WHERE " +
+      'prpubid = p.oid)',
     "format('publish insert=%s update=%s delete=%s truncate=%s', p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate)",
   )}
 FROM pg_publication p WHERE ${root('p.oid', 'pg_publication')}
@@ -223,7 +250,8 @@ SELECT 'pg_cast', c.oid, 'cast ' || format_type(c.castsource, NULL) || ' as ' ||
 FROM pg_cast c WHERE c.oid >= 16384 AND ${notExtension('pg_cast', 'c.oid')} AND ${root('c.oid', 'pg_cast')}
 
 UNION ALL
-SELECT 'pg_operator', o.oid, 'operator ' || format('%I.%s', n.nspname, o.oprname) || '(' || format_type(o.oprleft, NULL) || ', ' || format_type(o.oprright, NULL) || ')',
+SELECT 'pg_operator', o.oid, 'operator ' || format('%I.%s', n.nspname, o.oprname) || '(' || format_type(o.oprleft,
+  NULL) || ', ' || format_type(o.oprright, NULL) || ')',
   'function ' || o.oprcode::regprocedure::text
 FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
 WHERE ${userNs('n')} AND ${notExtension('pg_operator', 'o.oid')} AND ${root('o.oid', 'pg_operator')}
@@ -295,13 +323,15 @@ const LIVE: Record<string, string> = {
   pg_namespace: 'true',
   pg_class: "oid >= 16384 AND relkind <> 't' AND relnamespace <> 'pg_toast'::regnamespace",
   pg_type:
-    "oid >= 16384 AND typtype IN ('e', 'd', 'r', 'c') AND typelem = 0 AND (typtype <> 'c' OR typrelid IN (SELECT oid FROM pg_class WHERE relkind = 'c'))",
+    "oid >= 16384 AND typtype IN ('e', 'd', 'r', 'c') AND typelem = 0 AND (typtype <> 'c' OR typrelid IN (SELECT " +
+    "oid FROM pg_class WHERE relkind = 'c'))",
 };
 
 // A dependent row in pg_depend names a sub-object for some catalogs; these map it to its root.
 const ownerOf = (classid: string, objid: string) => `CASE ${classid}
   WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = ${objid})
-  WHEN 'pg_rewrite'::regclass THEN (SELECT CASE WHEN rulename = '_RETURN' THEN ev_class ELSE oid END FROM pg_rewrite WHERE oid = ${objid})
+  WHEN 'pg_rewrite'::regclass THEN (SELECT CASE WHEN rulename = '_RETURN' THEN ev_class ELSE oid END FROM pg_rewrite
+    WHERE oid = ${objid})
   ELSE ${objid} END`;
 
 // The catalog of the root an object belongs to (see ownerOf).
@@ -330,13 +360,16 @@ export function changesQuery(everything = false): string {
   ${touched}
   UNION ALL SELECT classid, ${ownerOf('classid', 'objid')} FROM pg_depend WHERE ${since}
 ), dependents AS (
-  SELECT ${ownerOf('d.classid', 'd.objid')} AS oid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
+  SELECT ${ownerOf('d.classid', 'd.objid')} AS oid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND
+    d.refobjid = t.oid
 ), roots AS (
-  SELECT array_agg(DISTINCT oid) AS ids FROM (SELECT oid FROM touched UNION ALL SELECT oid FROM dependents) x WHERE oid IS NOT NULL
+  SELECT array_agg(DISTINCT oid) AS ids FROM (SELECT oid FROM touched UNION ALL SELECT oid FROM dependents) x WHERE
+    oid IS NOT NULL
 ), ${catalogQuery(everything ? null : () => '(SELECT ids FROM roots)::oid[]')}
 UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
 ${everything ? '' : `UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL`}
-UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >= 16384), NULL
+UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >=
+  16384), NULL
 ${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`).join('\n')}`;
 }
 
