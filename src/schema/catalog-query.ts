@@ -19,7 +19,8 @@ const userNs = (ns: string) =>
   `${ns}.nspname NOT IN ('pg_catalog', 'information_schema', '${CAPTURE_SCHEMA}') ` +
   `AND ${ns}.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
 const notExtension = (cat: string, oid: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '${cat}'::regclass AND xd.objid = ${oid} AND xd.deptype = 'e')`;
+  `NOT EXISTS (SELECT 1 FROM pg_depend xd WHERE xd.classid = '${cat}'::regclass AND xd.objid = ${oid} AND xd.deptype =
+    'e')`;
 const describe = (oid: string, cat: string) => `'comment ' || quote_literal(obj_description(${oid}, '${cat}'))`;
 const PG_CLASS = `'pg_class'::regclass`;
 const lines = (...parts: string[]) => `concat_ws(E'\\n', ${parts.join(', ')})`;
@@ -43,7 +44,11 @@ rel AS NOT MATERIALIZED (
   WHERE c.oid::int8 >= 16384 AND ${userNs('n')} AND ${notExtension('pg_class', 'c.oid')}
 )
 SELECT 'pg_namespace' AS cat, n.oid, 'schema ' || quote_ident(n.nspname) AS key,
-  ${lines("'owner ' || pg_get_userbyid(n.nspowner)", "'acl ' || n.nspacl::text", describe('n.oid', 'pg_namespace'))} AS def
+  ${lines(
+    "'owner ' || pg_get_userbyid(n.nspowner)",
+    "'acl ' || n.nspacl::text",
+    describe('n.oid', 'pg_namespace'),
+  )} AS def
 FROM pg_namespace n WHERE ${userNs('n')} AND ${notExtension('pg_namespace', 'n.oid')}
   AND (${root('n.oid', 'pg_namespace')} OR ${roots ? 'false' : "n.oid = 'public'::regnamespace"})
 
@@ -92,7 +97,8 @@ SELECT 'pg_class', c.oid,
     `CASE WHEN c.relkind = 'S' THEN (SELECT format('sequence %s start %s increment %s min %s max %s cache %s%s', ` +
       `format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, CASE WHEN ` +
       `s.seqcycle THEN ' cycle' END) FROM pg_sequence s WHERE s.seqrelid = c.oid) END`,
-    `(SELECT 'owned by ' || format('%s.%I', d.refobjid::regclass, a.attname) FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    `(SELECT 'owned by ' || format('%s.%I', d.refobjid::regclass, a.attname) FROM pg_depend d JOIN pg_attribute a ON
+      a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
       WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid =
         'pg_class'::regclass AND d.deptype = 'a')`,
     `CASE WHEN c.relkind IN ('r', 'p', 'f', 'v', 'm') THEN 'columns ' || coalesce((SELECT ` +
@@ -157,7 +163,11 @@ WHERE c.relkind IN ('i', 'I') AND ${root('c.oid', 'pg_class')}
 
 UNION ALL
 SELECT 'pg_constraint:' || k.conrelid, k.oid, 'constraint ' || r.qname || '.' || quote_ident(k.conname),
-  ${lines('pg_get_constraintdef(k.oid)', "CASE WHEN NOT k.convalidated THEN 'not valid' END", describe('k.oid', 'pg_constraint'))}
+  ${lines(
+    'pg_get_constraintdef(k.oid)',
+    "CASE WHEN NOT k.convalidated THEN 'not valid' END",
+    describe('k.oid', 'pg_constraint'),
+  )}
 FROM pg_constraint k JOIN rel r ON r.oid = k.conrelid
 WHERE k.contype <> 'n' AND k.conparentid = 0 AND ${root('k.oid', 'pg_constraint')}
 
@@ -166,7 +176,9 @@ SELECT 'pg_proc', p.oid,
   CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END
     || format('%I.%I', n.nspname, p.proname) || '(' || oidvectortypes(p.proargtypes) || ')',
   ${lines(
-    `CASE WHEN p.prokind = 'a' THEN (SELECT format('state %s %s final %s initial %s', ag.aggtransfn, format_type(ag.aggtranstype, NULL), ag.aggfinalfn, ag.agginitval) FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
+    `CASE WHEN p.prokind = 'a' THEN (SELECT format('state %s %s final %s initial %s', ag.aggtransfn,
+      format_type(ag.aggtranstype, NULL), ag.aggfinalfn, ag.agginitval) FROM pg_aggregate ag WHERE ag.aggfnoid =
+      p.oid)
       ELSE pg_get_functiondef(p.oid) END`,
     "'owner ' || pg_get_userbyid(p.proowner)",
     "'acl ' || p.proacl::text",
@@ -177,7 +189,11 @@ WHERE ${userNs('n')} AND ${notExtension('pg_proc', 'p.oid')} AND ${root('p.oid',
 
 UNION ALL
 SELECT 'pg_trigger:' || t.tgrelid, t.oid, 'trigger ' || r.qname || '.' || quote_ident(t.tgname),
-  ${lines('pg_get_triggerdef(t.oid)', "CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' END", describe('t.oid', 'pg_trigger'))}
+  ${lines(
+    'pg_get_triggerdef(t.oid)',
+    "CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled replica' WHEN 'A' THEN 'enabled always' END",
+    describe('t.oid', 'pg_trigger'),
+  )}
 FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${root('t.oid', 'pg_trigger')}
 
@@ -203,14 +219,22 @@ WHERE ${root('p.oid', 'pg_policy')}
 
 UNION ALL
 SELECT 'pg_event_trigger', e.oid, 'event trigger ' || quote_ident(e.evtname),
-  ${lines("'on ' || e.evtevent || ' execute ' || e.evtfoid::regprocedure::text", "'tags ' || array_to_string(e.evttags, ', ')", "'enabled ' || e.evtenabled::text")}
+  ${lines(
+    "'on ' || e.evtevent || ' execute ' || e.evtfoid::regprocedure::text",
+    "'tags ' || array_to_string(e.evttags, ', ')",
+    "'enabled ' || e.evtenabled::text",
+  )}
 FROM pg_event_trigger e
 WHERE ${notExtension('pg_event_trigger', 'e.oid')} AND NOT ${isCaptureTrigger('e')}
   AND ${root('e.oid', 'pg_event_trigger')}
 
 UNION ALL
 SELECT 'pg_collation', c.oid, 'collation ' || format('%I.%I', n.nspname, c.collname),
-  ${lines("'provider ' || c.collprovider::text", "'locale ' || coalesce(c.collcollate, '') || ' ' || coalesce(c.collctype, '')", "CASE WHEN NOT c.collisdeterministic THEN 'nondeterministic' END")}
+  ${lines(
+    "'provider ' || c.collprovider::text",
+    "'locale ' || coalesce(c.collcollate, '') || ' ' || coalesce(c.collctype, '')",
+    "CASE WHEN NOT c.collisdeterministic THEN 'nondeterministic' END",
+  )}
 FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
 WHERE ${userNs('n')} AND ${notExtension('pg_collation', 'c.oid')} AND ${root('c.oid', 'pg_collation')}
 
@@ -241,12 +265,19 @@ FROM pg_publication p WHERE ${root('p.oid', 'pg_publication')}
 
 UNION ALL
 SELECT 'pg_foreign_server', s.oid, 'server ' || quote_ident(s.srvname),
-  ${lines("'wrapper ' || (SELECT fdwname FROM pg_foreign_data_wrapper WHERE oid = s.srvfdw)", "'options ' || array_to_string(s.srvoptions, ', ')")}
+  ${lines(
+    "'wrapper ' || (SELECT fdwname FROM pg_foreign_data_wrapper WHERE oid = s.srvfdw)",
+    "'options ' || array_to_string(s.srvoptions, ', ')",
+  )}
 FROM pg_foreign_server s WHERE ${notExtension('pg_foreign_server', 's.oid')} AND ${root('s.oid', 'pg_foreign_server')}
 
 UNION ALL
 SELECT 'pg_cast', c.oid, 'cast ' || format_type(c.castsource, NULL) || ' as ' || format_type(c.casttarget, NULL),
-  ${lines("'function ' || c.castfunc::regprocedure::text", "'context ' || c.castcontext::text", "'method ' || c.castmethod::text")}
+  ${lines(
+    "'function ' || c.castfunc::regprocedure::text",
+    "'context ' || c.castcontext::text",
+    "'method ' || c.castmethod::text",
+  )}
 FROM pg_cast c WHERE c.oid >= 16384 AND ${notExtension('pg_cast', 'c.oid')} AND ${root('c.oid', 'pg_cast')}
 
 UNION ALL
@@ -354,7 +385,8 @@ export function changesQuery(everything = false): string {
   const since = `age(xmin) <= age(xid($1::xid8))`;
   const touched = TOUCHED.map(
     ([cat, range, owner, col]) =>
-      `SELECT '${owner}'::regclass::oid AS classid, ${col} AS oid FROM ${cat} WHERE ${range ? `${range} >= 16384 AND ` : ''}${since} AND ${col} <> 0`,
+      `SELECT '${owner}'::regclass::oid AS classid, ${col} AS oid FROM ${cat} WHERE
+        ${range ? `${range} >= 16384 AND ` : ''}${since} AND ${col} <> 0`,
   ).join('\n  UNION ALL ');
   return `WITH touched AS (
   ${touched}
@@ -370,7 +402,11 @@ UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
 ${everything ? '' : `UNION ALL SELECT 'roots', 0, (SELECT array_to_string(ids, ' ') FROM roots), NULL`}
 UNION ALL SELECT 'comments', 0, (SELECT string_agg(objoid || '.' || objsubid, ' ') FROM pg_description WHERE objoid >=
   16384), NULL
-${ROOT_CATALOGS.map((cat) => `UNION ALL SELECT 'live:${cat}', 0, (SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`).join('\n')}`;
+${ROOT_CATALOGS.map(
+  (cat) =>
+    `UNION ALL SELECT 'live:${cat}', 0, ` +
+    `(SELECT string_agg(oid::text, ' ') FROM ${cat} WHERE ${LIVE[cat] ?? 'oid >= 16384'}), NULL`,
+).join('\n')}`;
 }
 
 /**
