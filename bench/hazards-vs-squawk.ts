@@ -21,15 +21,7 @@ import { splitStatements } from '../src/sql/split.ts';
 
 const CORPUS = process.env.MIGRATE_CHECK_CORPUS ?? resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
 const SQUAWK = resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'squawk');
-const DIESEL = {
-  pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$',
-  ordering: 'lexical',
-  transaction: 'wrapped',
-  split: 'file',
-  bookkeeping: '',
-};
-
-// The setups of test/corpus.test.ts (and src/seed/seed-corpus.test.ts for vaultwarden).
+// The setups of test/corpus.test.ts.
 interface Case {
   dir: string;
   short: string;
@@ -88,7 +80,7 @@ const CASES: Case[] = [
     dir: 'dani-garcia__vaultwarden',
     short: 'vaultw',
     path: 'migrations/postgresql',
-    config: { format: 'custom', custom: DIESEL } as Partial<Config>,
+    config: { format: 'diesel' } as Partial<Config>,
   },
 ];
 

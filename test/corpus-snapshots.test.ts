@@ -53,17 +53,7 @@ const CASES: Case[] = [
   {
     name: 'dani-garcia__vaultwarden',
     path: 'migrations/postgresql',
-    // Diesel: a folder per migration with up.sql and down.sql, each run in a transaction.
-    config: {
-      format: 'custom',
-      custom: {
-        pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$',
-        ordering: 'lexical',
-        transaction: 'wrapped',
-        split: 'file',
-        bookkeeping: '',
-      },
-    },
+    config: { format: 'diesel' },
   },
 ];
 

@@ -31,15 +31,18 @@ type Entry = { tag: string };
 const journalOf = (dir: string) =>
   (JSON.parse(readFileSync(join(dir, 'meta/_journal.json'), 'utf8')) as { entries: Entry[] }).entries;
 
-/** Why the migrator cannot be loaded here, or null. */
-export async function drizzleProblem(): Promise<string | null> {
+/** Why the runner `what` (the npm package `name`) cannot be loaded here, or null. */
+export async function packageProblem(what: string, name: string): Promise<string | null> {
   try {
-    await import('drizzle-orm/node-postgres/migrator');
+    await import(name);
     return null;
   } catch (error) {
-    return `drizzle-orm's migrator cannot be loaded (${(error as Error).message}); install devDependencies with npm ci`;
+    return `${what} cannot be loaded (${(error as Error).message}); install devDependencies with npm ci`;
   }
 }
+
+/** Why the migrator cannot be loaded here, or null. */
+export const drizzleProblem = () => packageProblem("drizzle-orm's migrator", 'drizzle-orm/node-postgres/migrator');
 
 export async function schemaOf(db: ScratchDatabase): Promise<string> {
   const inspect = await db.connect(undefined, 'admin');
@@ -101,7 +104,11 @@ export async function withDrizzle(server: EmbeddedServer, dir: string, deployed:
 const tagOfMigration = (m: Migration) => (m.name ? `${m.version}_${m.name}` : m.version);
 
 /** Replays `set` up only on a new database; returns the replay and the database's schema. */
-async function replayUp(server: EmbeddedServer, set: MigrationSet, then?: (migrate: pg.Client) => Promise<void>) {
+export async function replayUp(
+  server: EmbeddedServer,
+  set: MigrationSet,
+  then?: (migrate: pg.Client) => Promise<void>,
+) {
   await using db = await server.createDatabase('oracle-migrate-check');
   const migrate = await db.connect(undefined, 'admin');
   const inspect = await db.connect(undefined, 'admin');

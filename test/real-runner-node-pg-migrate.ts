@@ -2,9 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
 import { fsDirectory } from '../src/files/directory.ts';
 import { nodePgMigrate } from '../src/formats/node-pg-migrate.ts';
-import { replay } from '../src/replay.ts';
-import { prepareInspector } from '../src/schema/snapshot.ts';
-import { schemaOf } from './real-runner-drizzle.ts';
+import { packageProblem, replayUp, schemaOf } from './real-runner-drizzle.ts';
 
 // node-pg-migrate (v9, its `runner()` with a pg client) against migrate-check's replay, on a new
 // database: the migrations each starts, the one the run stops at, the names recorded in
@@ -21,14 +19,7 @@ export interface NodePgMigrateOutcome {
 }
 
 /** Why node-pg-migrate cannot be loaded here, or null. */
-export async function nodePgMigrateProblem(): Promise<string | null> {
-  try {
-    await import('node-pg-migrate');
-    return null;
-  } catch (error) {
-    return `node-pg-migrate cannot be loaded (${(error as Error).message}); install devDependencies with npm ci`;
-  }
-}
+export const nodePgMigrateProblem = () => packageProblem('node-pg-migrate', 'node-pg-migrate');
 
 /** The fixtures: every folder of migrations-fixtures/node-pg-migrate. */
 export const fixtures = (root: string) => readdirSync(root).sort();
@@ -66,28 +57,19 @@ export async function withNodePgMigrate(server: EmbeddedServer, dir: string): Pr
 
 export async function withMigrateCheck(server: EmbeddedServer, dir: string): Promise<NodePgMigrateOutcome> {
   const set = await nodePgMigrate.load(fsDirectory(dir));
-  await using db = await server.createDatabase('oracle-migrate-check');
-  const migrate = await db.connect(undefined, 'admin');
-  const inspect = await db.connect(undefined, 'admin');
-  try {
-    await prepareInspector(inspect);
-    const result = await replay({ migrate, inspect }, { set, roundtrip: 'none' });
-    const ups = result.steps.filter((s) => s.direction === 'up' && s.status !== 'skipped');
-    const nameOf = (file: string) =>
-      file
-        .split('/')
-        .at(-1)!
-        .replace(/\.sql$/, '');
-    const failedStep = ups.find((s) => s.status === 'failed');
-    return {
-      tried: ups.map((s) => nameOf(s.file)),
-      failed: failedStep ? nameOf(failedStep.file) : null,
-      // node-pg-migrate records a migration under its file name without the extension.
-      recorded: ups.filter((s) => s.status === 'ok').map((s) => nameOf(s.file)),
-      schema: await schemaOf(db),
-    };
-  } finally {
-    await migrate.end();
-    await inspect.end();
-  }
+  const { result, schema } = await replayUp(server, set);
+  const ups = result.steps.filter((s) => s.direction === 'up' && s.status !== 'skipped');
+  const nameOf = (file: string) =>
+    file
+      .split('/')
+      .at(-1)!
+      .replace(/\.sql$/, '');
+  const failedStep = ups.find((s) => s.status === 'failed');
+  return {
+    tried: ups.map((s) => nameOf(s.file)),
+    failed: failedStep ? nameOf(failedStep.file) : null,
+    // node-pg-migrate records a migration under its file name without the extension.
+    recorded: ups.filter((s) => s.status === 'ok').map((s) => nameOf(s.file)),
+    schema,
+  };
 }

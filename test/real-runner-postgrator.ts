@@ -4,9 +4,7 @@ import { customSettings } from '../src/config-file.ts';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
 import { custom } from '../src/formats/custom.ts';
 import { fsDirectory } from '../src/files/directory.ts';
-import { replay } from '../src/replay.ts';
-import { prepareInspector } from '../src/schema/snapshot.ts';
-import { schemaOf } from './real-runner-drizzle.ts';
+import { packageProblem, replayUp, schemaOf } from './real-runner-drizzle.ts';
 
 // postgrator (v8, with pg) against migrate-check's `custom` format under the config documented
 // for it (docs/formats.md): on a new database, the files each starts, the one it stops at, the
@@ -20,14 +18,7 @@ export interface PostgratorOutcome {
 }
 
 /** Why postgrator cannot be loaded here, or null. */
-export async function postgratorProblem(): Promise<string | null> {
-  try {
-    await import('postgrator');
-    return null;
-  } catch (error) {
-    return `postgrator cannot be loaded (${(error as Error).message}); install devDependencies with npm ci`;
-  }
-}
+export const postgratorProblem = () => packageProblem('postgrator', 'postgrator');
 
 const configOf = (fixture: string) =>
   JSON.parse(readFileSync(join(fixture, 'migrate-check.json'), 'utf8')) as { path: string; custom: unknown };
@@ -64,22 +55,13 @@ export async function withMigrateCheck(server: EmbeddedServer, fixture: string):
   const config = configOf(fixture);
   const dir = join(fixture, config.path);
   const set = await custom.load(fsDirectory(dir), { custom: customSettings(config.custom, 'migrate-check.json') });
-  await using db = await server.createDatabase('oracle-migrate-check');
-  const migrate = await db.connect(undefined, 'admin');
-  const inspect = await db.connect(undefined, 'admin');
-  try {
-    await prepareInspector(inspect);
-    const result = await replay({ migrate, inspect }, { set, roundtrip: 'none' });
-    const ups = result.steps.filter((s) => s.direction === 'up' && s.status !== 'skipped');
-    const failedStep = ups.find((s) => s.status === 'failed');
-    return {
-      tried: ups.map((s) => basename(s.file)),
-      failed: failedStep ? basename(failedStep.file) : null,
-      versions: ups.filter((s) => s.status === 'ok').map((s) => Number(s.version)),
-      schema: await schemaOf(db),
-    };
-  } finally {
-    await migrate.end();
-    await inspect.end();
-  }
+  const { result, schema } = await replayUp(server, set);
+  const ups = result.steps.filter((s) => s.direction === 'up' && s.status !== 'skipped');
+  const failedStep = ups.find((s) => s.status === 'failed');
+  return {
+    tried: ups.map((s) => basename(s.file)),
+    failed: failedStep ? basename(failedStep.file) : null,
+    versions: ups.filter((s) => s.status === 'ok').map((s) => Number(s.version)),
+    schema,
+  };
 }

@@ -32,16 +32,6 @@ interface Case {
   unfilled: Record<string, string>;
 }
 
-const DIESEL: FormatOptions = {
-  custom: {
-    pattern: '^(?<version>[^_/]+)_(?<name>[^/]+)/(?<direction>up|down)\\.sql$',
-    ordering: 'lexical',
-    transaction: 'wrapped',
-    split: 'file',
-    bookkeeping: '',
-  },
-};
-
 const CASES: Case[] = [
   {
     dir: 'riverqueue__river',
@@ -70,7 +60,7 @@ const CASES: Case[] = [
   { dir: 'langfuse__langfuse', path: 'packages/shared/prisma/migrations', unfilled: {} },
   { dir: 'atuinsh__atuin', path: 'crates/atuin-server-postgres/migrations', format: 'sqlx', unfilled: {} },
   { dir: 'Dokploy__dokploy', path: 'apps/dokploy/drizzle', unfilled: {} },
-  { dir: 'dani-garcia__vaultwarden', path: 'migrations/postgresql', format: 'custom', options: DIESEL, unfilled: {} },
+  { dir: 'dani-garcia__vaultwarden', path: 'migrations/postgresql', format: 'diesel', unfilled: {} },
 ];
 
 let server: EmbeddedServer;
