@@ -9,9 +9,9 @@ import { ToolError, errorMessage } from './errors.ts';
 import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
 import { suggestionsOf, syncSuggestions } from './github/review.ts';
-import { localIO } from './io.ts';
+import { localIO, readReports } from './io.ts';
 import { renderAnnotations } from './report/annotations.ts';
-import { mergeReports, readReports } from './report/merge.ts';
+import { mergeReports } from './report/merge.ts';
 import {
   COMMENT_LIMIT,
   commentMarker,
@@ -21,8 +21,8 @@ import {
   SUMMARY_LIMIT,
 } from './report/markdown.ts';
 import { renderCouldNotRun, renderNotChanged } from './report/markdown.ts';
-import { changesNoMigration, missingShards, type Report } from './report/report.ts';
-import { countsInWords, groupFindings, headlineCounts } from './report/groups.ts';
+import { changesNoMigration, type Report } from './report/report.ts';
+import { verdictWords } from './report/groups.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { neutraliseCommands } from './report/workflow-commands.ts';
 import { run } from './run.ts';
@@ -168,8 +168,7 @@ async function commentFromReport(
     await core.summary.addRaw(renderMarkdown(report, { ...links, budget: SUMMARY_LIMIT, kind: 'summary' })).write();
   await comment(reportBody(report, env, pullRequest.headSha), env, options.githubToken, context, pullRequest);
   if (!report.ok) {
-    const counts = [missingShards(report), countsInWords(headlineCounts(groupFindings(report)))].filter(Boolean);
-    core.setFailed(`Migrations are not safe to merge: ${counts.join(', ')}. See the comment.`);
+    core.setFailed(`Migrations are not safe to merge: ${verdictWords(report)}. See the comment.`);
     return 1;
   }
   return 0;
@@ -221,8 +220,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
       );
 
     if (!report.ok) {
-      const counts = countsInWords(headlineCounts(groupFindings(report)));
-      core.setFailed(`Migrations are not safe to merge: ${counts}. See the annotations and the job summary.`);
+      core.setFailed(
+        `Migrations are not safe to merge: ${verdictWords(report)}. See the annotations and the job summary.`,
+      );
       return 1;
     }
     return 0;

@@ -166,16 +166,9 @@ export async function executeScript(
       const position = Number((error as PgError).position);
       // In a wrapped script the earlier units were rolled back with the failing one.
       const earlier = wrapped ? script.units.slice(0, script.units.indexOf(unit)) : [];
-      // A cancelled unit (a timeout) is not run again to find its statement: that would take as long again.
       const cancelled = Boolean(timedOut) || CANCELLED.includes((error as PgError).code ?? '');
       const statement =
-        position > 0
-          ? unit
-          : cancelled
-            ? splitStatements(unit.sql, unit.line).length <= 1
-              ? unit
-              : null
-            : await failingStatement(client, unit, earlier, (error as PgError).code, guard);
+        position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard, cancelled);
       const failed = toStepError(error, script, unit, statement);
       return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
@@ -218,7 +211,7 @@ const TRANSACTION_CONTROL =
  * errors Postgres reports without a position ("relation … already exists"). The unit's
  * implicit transaction was rolled back, so its statements are run again one by one inside a
  * transaction that is rolled back too. Null when it cannot be told: the unit controls its own
- * transactions, or no statement fails the same way again.
+ * transactions, it was `cancelled` by a timeout, or no statement fails the same way again.
  */
 async function failingStatement(
   client: pg.Client,
@@ -226,11 +219,14 @@ async function failingStatement(
   earlier: readonly ExecUnit[],
   code: string | undefined,
   guard?: Guard,
+  cancelled = false,
 ): Promise<ExecUnit | null> {
   const statements = splitStatements(unit.sql, unit.line).map((s) =>
     s.line === unit.line ? { ...s, column: s.column + unit.column - 1 } : s,
   );
   if (statements.length <= 1) return statements.length ? unit : null;
+  // A unit cancelled by a timeout is not run again to find its statement: that would take as long again.
+  if (cancelled) return null;
   if ([...statements, ...earlier].some((s) => TRANSACTION_CONTROL.test(s.sql))) return null;
   let found: ExecUnit | null = null;
   try {

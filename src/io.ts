@@ -1,7 +1,11 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Config } from './config.ts';
 import { startServer } from './database/index.ts';
 import { fsDirectory } from './files/directory.ts';
 import { headCommit, openBase } from './history/git.ts';
+import { ToolError } from './errors.ts';
+import { asReport, type NamedReport } from './report/merge.ts';
 import type { RunIO } from './run.ts';
 
 /**
@@ -19,7 +23,7 @@ export function localIO(
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
-    startServer: (major = config.postgresVersion[0]) =>
+    startServer: (major) =>
       startServer({
         database: config.database,
         databaseUrl: config.databaseUrl,
@@ -29,4 +33,36 @@ export function localIO(
         progress,
       }),
   };
+}
+
+/**
+ * Reads reports for `migrate-check merge` and the Action's comment mode: each path a JSON report,
+ * or a folder whose `*.json` files (at any depth, as `actions/download-artifact` lays them out)
+ * are reports.
+ */
+export async function readReports(paths: readonly string[], cwd: string): Promise<NamedReport[]> {
+  const out: NamedReport[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new ToolError(`${given}: no such report file or folder.`);
+    const files = info.isDirectory()
+      ? (await readdir(path, { recursive: true }))
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(given, f))
+      : [given];
+    if (info.isDirectory() && !files.length) throw new ToolError(`${given} holds no JSON report (*.json).`);
+    for (const name of files) {
+      const file = resolve(cwd, name);
+      let value: unknown;
+      try {
+        value = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new ToolError(`${name} is not JSON (${(error as Error).message}): give the files of --output json.`);
+      }
+      out.push({ name, report: asReport(value, name) });
+    }
+  }
+  return out;
 }

@@ -20,8 +20,8 @@ export interface RunIO {
   directory(path: string): DirectoryReader;
   /** The base branch's commit for `--base` (git), or why it cannot be read. */
   openBase?(ref: string): Promise<BaseCommit | { unavailable: string }>;
-  /** The server to run on: of the given Postgres major, when the run checks several. */
-  startServer(major?: number): Promise<Server>;
+  /** The server to run on, of the given Postgres major. */
+  startServer(major: number): Promise<Server>;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
   commit?(): Promise<string | null>;
   /** Progress as each step completes. */
@@ -63,7 +63,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // Several majors run side by side, each on a server of its own.
   const reports = await Promise.all(
     majors.map(async (major) => {
-      await using server = await (majors.length > 1 ? io.startServer(major) : io.startServer());
+      await using server = await io.startServer(major);
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
       const replays = await replayDirectories(
         server,

@@ -93,7 +93,9 @@ export function excerpt(statement: StatementObservation): string {
   return `\`${first.length > 80 ? `${first.slice(0, 79)}…` : first}\``;
 }
 
-const has = (text: string, pattern: RegExp) => pattern.test(text.replace(/\s+/g, ' '));
+/** The statement on one line, for the patterns below. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+const has = (text: string, pattern: RegExp) => pattern.test(flat(text));
 
 /**
  * The safe way to do what `statement` does, for the blocking lock it took. `noTransaction`:
@@ -105,7 +107,7 @@ export function lockRecipe(text: string, noTransaction: string): string {
       `Build the index with CREATE INDEX CONCURRENTLY, which does not block ` +
       `writes, in a migration that runs outside a transaction. ${noTransaction}`
     );
-  const constraint = /\bADD\b.*\b(PRIMARY KEY|UNIQUE)\b/i.exec(text.replace(/\s+/g, ' '));
+  const constraint = /\bADD\b.*\b(PRIMARY KEY|UNIQUE)\b/i.exec(flat(text));
   if (constraint)
     return (
       'Build a unique index with CREATE UNIQUE INDEX CONCURRENTLY first, in a migration that runs outside a ' +

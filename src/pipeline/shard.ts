@@ -58,19 +58,18 @@ export function shareOf(report: Report, plan: ShardInfo): Report {
   for (const directory of report.directories) {
     const part = shardPart(plan, directory.path);
     if (part === 'none') {
-      for (const file of filesOf(directory)) owner.set(file, false);
+      for (const file of directory.migrations.flatMap(filesOf)) owner.set(file, false);
       continue;
     }
     if (part === 'all') {
       directories.push(directory);
-      for (const file of filesOf(directory)) owner.set(file, true);
+      for (const file of directory.migrations.flatMap(filesOf)) owner.set(file, true);
       owned.add(directory.path);
       continue;
     }
     const first = plan.parts.find((p) => p.directories.some((d) => d.path === directory.path && d.versions?.length));
     if (first?.index === plan.index) owned.add(directory.path);
-    for (const m of directory.migrations)
-      for (const file of [m.up, m.down, m.code]) if (file) owner.set(file, part.versions.has(m.version));
+    for (const m of directory.migrations) for (const file of filesOf(m)) owner.set(file, part.versions.has(m.version));
     const mine = (version: string) => part.versions.has(version) || (version === PRELUDE && owned.has(directory.path));
     directories.push({
       ...directory,
@@ -101,8 +100,9 @@ export function shareOf(report: Report, plan: ShardInfo): Report {
   };
 }
 
-function filesOf(directory: DirectoryReport): string[] {
-  return directory.migrations.flatMap((m) => [m.up, m.down, m.code].filter((f): f is string => Boolean(f)));
+/** A migration's files as the report names them. */
+function filesOf(m: DirectoryReport['migrations'][number]): string[] {
+  return [m.up, m.down, m.code].filter((f): f is string => Boolean(f));
 }
 
 /** The directory's `notChecked`, kept to the versions of the range (absent when none is left). */
@@ -113,21 +113,13 @@ function notCheckedIn(directory: DirectoryReport, versions: ReadonlySet<string>)
   return { notChecked: kept.length ? kept : undefined };
 }
 
-/** Parses `k/n` (`--shard 2/4`). */
-export function parseShard(text: string): Shard | null {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) return null;
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  return index >= 1 && count >= 1 && index <= count && count <= 256 ? { index, count } : null;
-}
-
 /** The `shard` setting: `k/n`, from 1/1 to 256/256. */
 export const shardValue: ValueKind<Shard> = {
   arg: '<k/n>',
   parse(value, key, where) {
-    const shard = typeof value === 'string' ? parseShard(value) : null;
-    if (shard) return shard;
+    const m = typeof value === 'string' ? /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value) : null;
+    const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (index >= 1 && index <= count && count <= 256) return { index, count };
     throw new ConfigError(
       `${where}: \`${key}\` is ${kindOf(value)}; it must be k/n, the part k (from 1) of n parts, e.g. 2/4.`,
     );

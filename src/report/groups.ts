@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../checks/check.ts';
-import { countBySeverity, type DirectoryReport, type Report } from './report.ts';
+import { countBySeverity, missingShards, type DirectoryReport, type Report } from './report.ts';
 
 /** A finding, with the findings that follow from it (shown under it, not as findings of their own). */
 export interface Item {
@@ -120,4 +120,12 @@ export function countsInWords(counts: Record<Severity, number>): string {
   ]
     .filter(Boolean)
     .join(', ');
+}
+
+/**
+ * What the verdict line counts: a shard whose report is missing from a merge ("shard 2/3
+ * missing", which fails it without a finding of its own), then the findings in words.
+ */
+export function verdictWords(report: Report, groups: readonly Group[] = groupFindings(report)): string {
+  return [missingShards(report), countsInWords(headlineCounts(groups))].filter(Boolean).join(', ');
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { KindSummary } from '../schema/summary.ts';
-import { countsInWords, groupFindings, headlineCounts, type Group } from './groups.ts';
+import { groupFindings, verdictWords, type Group } from './groups.ts';
 import { lockTable } from './lock-table.ts';
 import { groupLines, type Links } from './markdown-findings.ts';
 import { cell, code, fenced, inline } from './markdown-text.ts';
-import { checkedNothing, missingShards, notCheckedSentences, serversText, type Report } from './report.ts';
+import { checkedNothing, notCheckedSentences, serversText, type Report } from './report.ts';
 
 export { fenced } from './markdown-text.ts';
 
@@ -52,7 +52,7 @@ export function markerFor(paths: readonly string[]): string {
 }
 
 function verdict(report: Report, groups: Group[]): string {
-  const words = [missingShards(report), countsInWords(headlineCounts(groups))].filter(Boolean).join(', ');
+  const words = verdictWords(report, groups);
   if (checkedNothing(report)) return `### ⚠️ No migration was checked${words ? `: ${words}` : ''}`;
   return report.ok
     ? `### ✅ Migrations are safe to merge${words ? ` (${words} below the failing threshold)` : ''}`

@@ -163,37 +163,3 @@ function directoriesOf(plan: ShardInfo, present: readonly Report[], missing: rea
   }
   return out;
 }
-
-/**
- * Reads reports for `migrate-check merge` and the Action's comment mode: each path a JSON report,
- * or a folder whose `*.json` files (at any depth, as `actions/download-artifact` lays them out)
- * are reports.
- */
-export async function readReports(paths: readonly string[], cwd: string): Promise<NamedReport[]> {
-  const { readFile, readdir, stat } = await import('node:fs/promises');
-  const { join, resolve } = await import('node:path');
-  const out: NamedReport[] = [];
-  for (const given of paths) {
-    const path = resolve(cwd, given);
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new ToolError(`${given}: no such report file or folder.`);
-    const files = info.isDirectory()
-      ? (await readdir(path, { recursive: true }))
-          .filter((f) => f.endsWith('.json'))
-          .sort()
-          .map((f) => join(given, f))
-      : [given];
-    if (info.isDirectory() && !files.length) throw new ToolError(`${given} holds no JSON report (*.json).`);
-    for (const name of files) {
-      const file = resolve(cwd, name);
-      let value: unknown;
-      try {
-        value = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        throw new ToolError(`${name} is not JSON (${(error as Error).message}): give the files of --output json.`);
-      }
-      out.push({ name, report: asReport(value, name) });
-    }
-  }
-  return out;
-}

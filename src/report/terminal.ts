@@ -1,7 +1,7 @@
 import type { Finding } from '../checks/check.ts';
 import { docsUrl } from './docs-url.ts';
-import { countsInWords, groupFindings, headlineCounts, type Group } from './groups.ts';
-import { checkedNothing, fails, missingShards, notCheckedSentences, serversText, type Report } from './report.ts';
+import { countsInWords, groupFindings, verdictWords, type Group } from './groups.ts';
+import { checkedNothing, fails, notCheckedSentences, serversText, type Report } from './report.ts';
 import { style as makeStyle, type Style } from './style.ts';
 import { visible, visibleLines } from './visible.ts';
 import { neutraliseCommands } from './workflow-commands.ts';
@@ -14,7 +14,7 @@ function plural(n: number, word: string): string {
 }
 
 function verdict(report: Report, groups: Group[], s: Style): string {
-  const words = [missingShards(report), countsInWords(headlineCounts(groups))].filter(Boolean).join(', ');
+  const words = verdictWords(report, groups);
   if (checkedNothing(report)) return s.yellow(s.bold(`! No migration was checked${words ? `: ${words}` : ''}`));
   if (report.ok) {
     const threshold = report.failOn === 'never' ? 'any threshold' : `fail-on ${report.failOn}`;

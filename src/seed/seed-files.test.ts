@@ -92,7 +92,7 @@ test(
         'public."Plans"',
         'public.users',
       ]);
-      assert.deepEqual(await tablesFilledBy(client, async () => void (await client.query(files[1]!.sql))), [
+      assert.deepEqual((await tablesFilledBy(client, async () => void (await client.query(files[1]!.sql)))).tables, [
         'app.audit',
       ]);
     } finally {

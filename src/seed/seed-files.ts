@@ -120,8 +120,12 @@ export async function resolveTables(client: pg.Client, names: readonly string[])
 /**
  * The tables `run` added rows to, by counting every user table's rows before and after: for
  * seed files that fill tables through functions or DO blocks, which `seedTargets` cannot see.
+ * Returns them with what `run` returned.
  */
-export async function tablesFilledBy(client: pg.Client, run: () => Promise<void>): Promise<string[]> {
+export async function tablesFilledBy<T>(
+  client: pg.Client,
+  run: () => Promise<T>,
+): Promise<{ tables: string[]; result: T }> {
   const count = async () => {
     const { rows } = await client.query<{ name: string }>(
       `SELECT format('%I.%I', n.nspname, c.relname) AS name
@@ -135,10 +139,11 @@ export async function tablesFilledBy(client: pg.Client, run: () => Promise<void>
     return counts;
   };
   const before = await count();
-  await run();
+  const result = await run();
   const after = await count();
-  return [...after]
+  const tables = [...after]
     .filter(([name, n]) => n > (before.get(name) ?? 0))
     .map(([name]) => name)
     .sort();
+  return { tables, result };
 }

@@ -97,11 +97,7 @@ export class DataStage {
     const ran: SeedFileRun[] = [];
     for (const file of due) {
       this.#files.splice(this.#files.indexOf(file), 1);
-      const outcome: { error: Awaited<ReturnType<SeedFileRunner>> } = { error: null };
-      const filled = await tablesFilledBy(this.#client, async () => {
-        outcome.error = await this.#runFile(file);
-      });
-      const { error } = outcome;
+      const { tables: filled, result: error } = await tablesFilledBy(this.#client, () => this.#runFile(file));
       for (const table of filled) this.#filled.set(table, (this.#filled.get(table) ?? new Set()).add(file.path));
       ran.push({
         file: file.path,
