@@ -247,9 +247,44 @@ test("url: a dead run's scratch databases and run roles are removed by the next 
   await admin.query(
     `COMMENT ON ROLE migrate_check_run_deadbeef01 IS 'migrate-check run {"host":"elsewhere","pid":1,"started":"2020-01-01T00:00:00Z"}'`,
   );
+  // A killed run's server session goes on with its last command (a CREATE DATABASE would commit
+  // after the sweep looked): the next run ends it; a session of a live run (this one) is kept.
+  const session = async (name: string) => {
+    const c = new pg.Client({ connectionString: appUrl, application_name: name });
+    c.on('error', () => {});
+    await c.connect();
+    return {
+      client: c,
+      running: c.query('SELECT pg_sleep(60)').then(
+        () => 'finished',
+        (e: Error) => e.message,
+      ),
+    };
+  };
+  const deadSession = await session(`migrate-check ${ownerTag().replace(/^p\d+/, 'p4194305')}`);
+  const liveSession = await session(`migrate-check ${ownerTag()}`);
+  const startedAt = Date.now();
   {
     await using _server = await startUrl(appUrl);
   }
+  assert.match(await deadSession.running, /terminat/, "the dead run's session was not ended");
+  assert.ok(Date.now() - startedAt < 10_000, 'the sweep waited for the full 60 s command');
+  const activity = await query<{ n: string }>(
+    own.url,
+    "SELECT application_name AS n FROM pg_stat_activity WHERE application_name LIKE 'migrate-check p%'",
+  );
+  assert.deepEqual(
+    activity.map((r) => r.n),
+    [`migrate-check ${ownerTag()}`],
+    "a live run's session was ended",
+  );
+  await admin.query(
+    'SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+    [`migrate-check ${ownerTag()}`],
+  );
+  await liveSession.running;
+  await liveSession.client.end();
+  await deadSession.client.end().catch(() => {});
   const names = (
     await query<{ n: string }>(own.url, 'SELECT datname AS n FROM pg_database UNION ALL SELECT rolname FROM pg_roles')
   ).map((r) => r.n);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { applicationName } from './owner-mark.ts';
 
 /** What migrate-check asks of its administrative connection. */
 export interface Admin {
@@ -55,7 +56,7 @@ export class AdminLink implements Admin {
       const client = new pg.Client({
         ...this.#parameters,
         database,
-        application_name: 'migrate-check',
+        application_name: applicationName(),
         connectionTimeoutMillis: 15_000,
       });
       client.on('error', () => {});

@@ -23,12 +23,29 @@ export function ownerTag(): string {
   return `p${process.pid}h${hostHash()}`;
 }
 
+/** Whether `pid`, of the machine hashed `host`, is a run of this machine whose process is gone. */
+function tagGone(pid: number, host: string): boolean {
+  return host === hostHash() && pid !== process.pid && !alive(pid);
+}
+
 /** Whether the name carries the tag of a run of this machine whose process is gone. */
 export function taggedOwnerGone(name: string): boolean {
   const match = /_p(\d+)h([0-9a-f]{6})_/.exec(name);
-  if (!match || match[2] !== hostHash()) return false;
-  const pid = Number(match[1]);
-  return pid !== process.pid && !alive(pid);
+  return match ? tagGone(Number(match[1]), match[2]!) : false;
+}
+
+/**
+ * The `application_name` of every connection a run opens, `migrate-check <tag>`: a later run
+ * can tell the server sessions of a killed run, which go on running their last command.
+ */
+export function applicationName(): string {
+  return `migrate-check ${ownerTag()}`;
+}
+
+/** Whether a session's `application_name` is that of a run of this machine whose process is gone. */
+export function sessionOwnerGone(applicationName: string | null): boolean {
+  const match = /^migrate-check p(\d+)h([0-9a-f]{6})$/.exec(applicationName ?? '');
+  return match ? tagGone(Number(match[1]), match[2]!) : false;
 }
 
 export function ownerMark(): string {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ScratchDatabase, SessionSettings } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
-import { ownerMark, ownerTag } from './owner-mark.ts';
+import { applicationName, ownerMark, ownerTag } from './owner-mark.ts';
 import { AdminLink, type Admin } from './admin-link.ts';
 
 /**
@@ -92,7 +92,7 @@ export async function createScratch(
       ...config,
       statement_timeout: settings.statementTimeoutMs,
       lock_timeout: settings.lockTimeoutMs,
-      application_name: 'migrate-check',
+      application_name: applicationName(),
     });
     // A server-side error on an idle connection (e.g. the database was dropped on Ctrl-C)
     // must not crash the process.

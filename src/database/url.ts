@@ -4,7 +4,7 @@ import type { Provider, Server } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
 import { randomBytes } from 'node:crypto';
 import { REACH_KINDS } from '../outside/statements.ts';
-import { ownerGone, ownerMark, ownerTag, taggedOwnerGone } from './owner-mark.ts';
+import { applicationName, ownerGone, ownerMark, ownerTag, sessionOwnerGone, taggedOwnerGone } from './owner-mark.ts';
 import { ScratchPool, type RunRole } from './scratch.ts';
 
 /** The URL with its password replaced, for messages. */
@@ -39,8 +39,41 @@ export interface UrlOptions {
   throwaway?: boolean;
 }
 
+/**
+ * Ends the server sessions of runs that are gone and waits until they have ended (up to 10 s):
+ * a killed run's session goes on with its last command, and a CREATE DATABASE still running
+ * would otherwise commit a database after the sweep had looked.
+ */
+async function endGoneSessions(admin: pg.Client): Promise<void> {
+  const sessions = async () =>
+    (
+      await admin.query<{ pid: number; name: string | null }>(
+        `SELECT pid, application_name AS name FROM pg_stat_activity
+         WHERE application_name LIKE 'migrate-check p%' AND pid <> pg_backend_pid()`,
+      )
+    ).rows
+      .filter((s) => sessionOwnerGone(s.name))
+      .map((s) => s.pid);
+  const ended: number[] = [];
+  for (const pid of await sessions()) {
+    // One at a time: a session the URL's user may not signal must not keep the others running.
+    const ok = await admin.query('SELECT pg_terminate_backend($1)', [pid]).then(
+      () => true,
+      () => false,
+    );
+    if (ok) ended.push(pid);
+  }
+  const deadline = Date.now() + 10_000;
+  while (ended.length && Date.now() < deadline) {
+    const left = new Set(await sessions());
+    if (!ended.some((pid) => left.has(pid))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Removes the scratch databases and run roles of runs that are gone (killed before they could). */
 async function sweepGone(admin: pg.Client): Promise<void> {
+  await endGoneSessions(admin);
   const { rows } = await admin.query<{ kind: string; name: string; mark: string | null }>(
     `SELECT 'database' AS kind, datname AS name, shobj_description(oid, 'pg_database') AS mark
      FROM pg_database WHERE datname LIKE 'migrate\_check\_%'
@@ -101,7 +134,7 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
 
   const admin = new pg.Client({
     connectionString: url,
-    application_name: 'migrate-check',
+    application_name: applicationName(),
     connectionTimeoutMillis: 15_000,
   });
   admin.on('error', () => {});
