@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, globSync, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
@@ -93,6 +93,15 @@ const step = (cmd: string, args: string[]) => {
 const OWN_PROCESS =
   /startEmbedded|startUrl|startContainer|sharedServer|cliInProcess|runInProcess|\bcli\(|spawn|execFile|process\.env|process\.chdir/;
 
+/** How long each test file took (its own process, or its share of the unit process's). */
+const fileTimes = new Map<string, number>();
+const slowest = (n: number) =>
+  [...fileTimes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([file, ms]) => `${file} ${(ms / 1000).toFixed(1)} s`)
+    .join(', ');
+
 /** Node's test runner over `files`, in this order (`node --test` would sort them), with the spec reporter. */
 const runTests = (files: string[], options: { isolation?: 'none'; write?: (chunk: string) => void } = {}) =>
   new Promise<number>((done) => {
@@ -103,6 +112,9 @@ const runTests = (files: string[], options: { isolation?: 'none'; write?: (chunk
       ...(options.isolation ? { isolation: options.isolation } : {}),
     });
     stream.on('test:fail', () => (failed = true));
+    stream.on('test:summary', (data) => {
+      if (data.file) fileTimes.set(relative(process.cwd(), data.file), data.duration_ms);
+    });
     const report = stream.compose(spec);
     if (options.write) report.setEncoding('utf8').on('data', options.write);
     else report.pipe(process.stdout);
@@ -119,7 +131,9 @@ if (args[0] === '--lanes') {
   const chosen = args.length > 1 ? args.slice(1) : Object.keys(LANES);
   step(process.execPath, ['scripts/build.ts']);
   for (const name of chosen) console.log(`lane ${name}: ${LANES[name]!.why}`);
-  process.exit(await runTests(chosen.flatMap((name) => LANES[name]!.files)));
+  const code = await runTests(chosen.flatMap((name) => LANES[name]!.files));
+  console.log(`\nslowest files: ${slowest(8)}`);
+  process.exit(code);
 }
 
 // The formatter's verdict first (biome.json): `npx biome format --write .` fixes what it reports.
@@ -151,6 +165,7 @@ const [own, units] = await Promise.all([
 ]);
 if (shared.length) process.stdout.write(`\nUnit tests, in one process (${shared.length} files):\n${unitReport}`);
 const tests = own || units;
+console.log(`\nslowest files: ${slowest(10)}`);
 const types = await typecheck;
 if (types.code !== 0) console.error(`\nThe type check failed (tsc --noEmit):\n${types.output}`);
 process.exit(tests || types.code);

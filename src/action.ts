@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readInputs } from './action-inputs.ts';
 import { givenSettings, resolveConfig, type Shell, type ShellOptions } from './config.ts';
 import { dockerAvailable } from './database/container.ts';
+import type { Server } from './database/database.ts';
 import { ToolError, errorMessage } from './errors.ts';
 import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
@@ -178,7 +179,12 @@ async function commentFromReport(
  * The GitHub Action. Exit status is the required check: 1 when findings reach `fail-on`, 2 when
  * the tool itself could not run; a comment that cannot be posted never changes it.
  */
-export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+export async function runAction(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  /** A running default embedded server, for tests that run the Action many times in one process. */
+  embedded?: Server,
+): Promise<number> {
   let context: EventContext | undefined;
   let inputs: Record<string, string> = {};
   let paths: readonly string[] | undefined;
@@ -196,7 +202,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, cwd = proc
 
     const report = await run(
       config,
-      localIO(config, cwd, (line) => core.info(neutraliseCommands(line)), context.pr?.headSha ?? env.GITHUB_SHA),
+      localIO(
+        config,
+        cwd,
+        (line) => core.info(neutraliseCommands(line)),
+        context.pr?.headSha ?? env.GITHUB_SHA,
+        embedded,
+      ),
     );
     const withPr = context.pr
       ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } }

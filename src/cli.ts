@@ -1,7 +1,7 @@
 import { helpText, parseArgv, spell } from './cli-args.ts';
 import { checkWritable, describeSystemError, writeReport } from './cli-errors.ts';
 import { baseHint, guarded, progress, type Streams } from './cli-output.ts';
-import { DEFAULTS, givenSettings, resolveConfig, settingsFor, type Config, type Shell } from './config.ts';
+import { givenSettings, resolveConfig, settingsFor, type Config, type Shell } from './config.ts';
 import type { Server } from './database/database.ts';
 import { isInterrupted } from './database/lifetime.ts';
 import { ToolError, errorMessage } from './errors.ts';
@@ -77,19 +77,12 @@ export async function main(
     const files = await reportFiles(config, cwd, (name, value) => `--${name} ${value}`);
     const color = wantsColor ?? (Boolean(streams.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb');
     const show = progress(streams);
-    // Tests that run the CLI many times in one process pass a running default embedded server.
-    const useShared =
-      embedded &&
-      config.database === 'embedded' &&
-      !config.postgresBin &&
-      config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
     // The one-time setup of a cache says what it is doing; --quiet keeps stderr for errors.
     const say = quiet ? () => {} : (line: string) => show.say(line);
     const report = merging
       ? mergeReports(await readReports(config.paths, cwd))
       : await run(config, {
-          ...localIO(config, cwd, say),
-          ...(useShared ? { startServer: async () => embedded } : {}),
+          ...localIO(config, cwd, say, undefined, embedded),
           onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
         });
     show.end();

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Config } from './config.ts';
+import { DEFAULTS, type Config } from './config.ts';
+import type { Server } from './database/database.ts';
 import { startServer } from './database/index.ts';
 import { fsDirectory } from './files/directory.ts';
 import { headCommit, openBase } from './history/git.ts';
@@ -18,20 +19,33 @@ export function localIO(
   progress: (line: string) => void,
   /** The commit checked, when the caller knows it (the pull request's head in the Action); else `HEAD`. */
   commit?: string,
+  /**
+   * A running default embedded server, for tests that run the CLI or the Action many times in one
+   * process: taken instead of starting one whenever the config asks for the default server.
+   */
+  shared?: Server,
 ): Omit<RunIO, 'onStep'> {
+  const useShared =
+    shared &&
+    config.database === 'embedded' &&
+    !config.postgresBin &&
+    config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
   return {
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
-    startServer: (major) =>
-      startServer({
-        database: config.database,
-        databaseUrl: config.databaseUrl,
-        postgresVersion: major,
-        postgresBin: config.postgresBin,
-        postgresImage: config.postgresImage,
-        progress,
-      }),
+    startServer: async (major) =>
+      useShared
+        ? // A run disposes its server when it ends: the shared one keeps running.
+          { ...shared, [Symbol.asyncDispose]: async () => {} }
+        : startServer({
+            database: config.database,
+            databaseUrl: config.databaseUrl,
+            postgresVersion: major,
+            postgresBin: config.postgresBin,
+            postgresImage: config.postgresImage,
+            progress,
+          }),
   };
 }
 

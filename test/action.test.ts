@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { commentMarker } from '../src/report/markdown.ts';
+import { sharedServer } from './cli-in-process.ts';
 import { fakeGitHub, runAction, type FakeComment } from './github-fake.ts';
 import { dockerUnavailable, labelledContainers, repo } from './helpers.ts';
 
-// The bundled Action (dist/index.cjs) run as the runner runs it, against a real HTTP server on
-// 127.0.0.1 standing in for GitHub's REST API, in git repositories made for each case.
+// The Action run as the runner runs it, against a real HTTP server on 127.0.0.1 standing in for
+// GitHub's REST API, in git repositories made for each case: the bundle (dist/index.cjs) in a
+// process of its own for the first run, a tool error and the container, and runAction() in this
+// process, on one embedded server, for the other cases.
 
 const BASE = {
   'db/0001_create_users.up.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n',
@@ -38,6 +41,7 @@ const addsEmailIndex = (d: string) => {
   writeFileSync(join(d, 'db', '0002_email_index.down.sql'), 'DROP INDEX users_email_idx;\n');
 };
 const inputs = { path: 'db', database: 'embedded' };
+const server = sharedServer();
 
 describe('the Action, end to end against a fake GitHub API', () => {
   test("first run creates one comment; the second updates it, found on page 3 among 250 comments and other bots' look-alikes", async () => {
@@ -127,7 +131,14 @@ describe('the Action, end to end against a fake GitHub API', () => {
       writes: () => ({ status: 403, message: 'Resource not accessible by integration' }),
     });
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      const run = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs,
+      });
       assert.equal(run.code, 0, run.log);
       assert.match(
         run.log,
@@ -158,7 +169,14 @@ describe('the Action, end to end against a fake GitHub API', () => {
         body.length > limit ? { status: 422, message: `Body is too long (maximum is ${limit} characters)` } : null,
     });
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      const run = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs,
+      });
       assert.equal(run.code, 0, run.log);
       const posts = github.calls.filter((c) => c.method === 'POST');
       assert.equal(posts.length, 2);
@@ -176,6 +194,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
     const github = await fakeGitHub();
     try {
       const run = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'push',
@@ -199,6 +218,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
     const github = await fakeGitHub();
     try {
       const run = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'push',
@@ -211,6 +231,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       assert.equal(report.failOn, 'never');
       // An input the workflow does set still wins over the file.
       const chosen = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'push',
@@ -228,6 +249,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
     const github = await fakeGitHub();
     try {
       const check = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'pull_request',
@@ -239,6 +261,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       writeFileSync(reportPath, check.report!);
       const headSha = payload.pull_request.head.sha;
       const posted = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'workflow_run',
@@ -248,6 +271,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       assert.equal(posted.code, 0, posted.log);
       assert.equal(github.comments.length, 1);
       const wrong = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'workflow_run',
@@ -273,6 +297,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       const jobs = [];
       for (const shard of ['1/2', '2/2']) {
         const job = await runAction({
+          server: server(),
           cwd: dir,
           apiUrl: github.url,
           event: 'pull_request',
@@ -287,6 +312,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       execFileSync('mkdir', ['-p', join(reports, 'shard-1'), join(reports, 'shard-2')]);
       writeFileSync(join(reports, 'shard-1', 'migrate-check-report.json'), jobs[0]!.report!);
       const missing = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'pull_request',
@@ -298,6 +324,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       assert.match(github.comments[0]!.body, /not checked because shard 2\/2 is missing/);
       writeFileSync(join(reports, 'shard-2', 'migrate-check-report.json'), jobs[1]!.report!);
       const whole = await runAction({
+        server: server(),
         cwd: dir,
         apiUrl: github.url,
         event: 'workflow_run',
@@ -367,7 +394,14 @@ describe('a comment that stays true', () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      const run = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs,
+      });
       assert.equal(run.code, 0, run.log);
       const body = github.comments[0]!.body;
       const [head, base] = [payload.pull_request.head.sha.slice(0, 7), payload.pull_request.base.sha.slice(0, 7)];
@@ -388,11 +422,25 @@ describe('a comment that stays true', () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
-      const first = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      const first = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs,
+      });
       assert.equal(first.code, 0, first.log);
       assert.match(github.comments[0]!.body, /### ✅ Migrations are safe to merge/);
       const broken = { ...inputs, format: 'no-such-format' };
-      const second = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: broken });
+      const second = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs: broken,
+      });
       assert.equal(second.code, 2, second.log);
       assert.equal(github.comments.length, 1);
       const body = github.comments[0]!.body;
@@ -402,7 +450,14 @@ describe('a comment that stays true', () => {
 
       github.comments.length = 0;
       github.calls.length = 0;
-      const third = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: broken });
+      const third = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs: broken,
+      });
       assert.equal(third.code, 2);
       assert.ok(!github.calls.some((c) => c.method === 'POST'), 'no new comment');
     } finally {
@@ -414,7 +469,14 @@ describe('a comment that stays true', () => {
     const { dir, payload } = pr((d) => writeFileSync(join(d, 'README.md'), 'docs only\n'));
     const github = await fakeGitHub();
     try {
-      const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      const run = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs,
+      });
       assert.equal(run.code, 0, run.log);
       assert.ok(!github.calls.some((c) => c.method === 'POST'), 'no comment');
       const marker = JSON.parse(run.report!) as Report;
@@ -424,7 +486,14 @@ describe('a comment that stays true', () => {
         user: { login: 'github-actions[bot]', type: 'Bot' },
         html_url: '',
       });
-      const again = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs });
+      const again = await runAction({
+        server: server(),
+        cwd: dir,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload,
+        inputs,
+      });
       assert.equal(again.code, 0, again.log);
       assert.equal(github.comments.length, 1);
       assert.match(github.comments[0]!.body, /### ✅ This pull request no longer changes any migration/);
@@ -447,7 +516,14 @@ test('review-comments: a generated fix becomes a suggestion on the down, updated
       execFileSync('git', ['commit', '-qam', 'push'], { cwd: dir });
     }
     github.calls.length = 0;
-    const run = await runAction({ cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: withReviews });
+    const run = await runAction({
+      server: server(),
+      cwd: dir,
+      apiUrl: github.url,
+      event: 'pull_request',
+      payload,
+      inputs: withReviews,
+    });
     return { run, calls: github.summary().filter((c) => c.includes('/pulls/')) };
   };
   try {

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { runAction as runActionInProcess } from '../src/action.ts';
+import type { EmbeddedServer } from '../src/database/embedded.ts';
 import { ROOT } from './helpers.ts';
 
 /** A comment as GitHub's REST API returns it. */
@@ -185,9 +187,11 @@ function parseOutputs(text: string): Record<string, string> {
 }
 
 /**
- * Runs the bundled Action (`node dist/index.cjs`) as the runner does: inputs as `INPUT_*`
- * variables (hyphens kept, every input given as the runner fills defaults), an event payload
- * file, and fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ * Runs the Action as the runner does: inputs as `INPUT_*` variables (hyphens kept, every input
+ * given as the runner fills defaults), an event payload file, and fresh GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files. By default the bundled Action (`node dist/index.cjs`) in a process of
+ * its own; with `server`, its runAction() in this process on that embedded server (see
+ * `inProcess`), for the many cases whose subject is what the Action says, not its process.
  */
 export async function runAction(options: {
   cwd: string;
@@ -196,10 +200,15 @@ export async function runAction(options: {
   payload: unknown;
   inputs: Record<string, string>;
   env?: NodeJS.ProcessEnv;
+  server?: EmbeddedServer;
 }): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-action-'));
   try {
-    const paths = { event: join(dir, 'event.json'), output: join(dir, 'output'), summary: join(dir, 'summary.md') };
+    const paths = {
+      event: join(dir, 'event.json'),
+      output: join(dir, 'output'),
+      summary: options.server ? SUMMARY_FILE() : join(dir, 'summary.md'),
+    };
     writeFileSync(paths.event, JSON.stringify(options.payload));
     writeFileSync(paths.output, '');
     writeFileSync(paths.summary, '');
@@ -234,15 +243,66 @@ export async function runAction(options: {
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
       ...options.env,
     };
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.cjs')], { cwd: options.cwd, env });
-    let log = '';
-    child.stdout.on('data', (d: Buffer) => (log += d));
-    child.stderr.on('data', (d: Buffer) => (log += d));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, log, pid } = options.server
+      ? await inProcess(env, options.cwd, options.server)
+      : await inChild(env, options.cwd);
     const outputs = parseOutputs(readFileSync(paths.output, 'utf8'));
     const report = outputs.report ? readFileSync(outputs.report, 'utf8') : null;
-    return { code, log, outputs, summary: readFileSync(paths.summary, 'utf8'), report, pid: child.pid };
+    return { code, log, outputs, summary: readFileSync(paths.summary, 'utf8'), report, pid };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function inChild(env: NodeJS.ProcessEnv, cwd: string) {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.cjs')], { cwd, env });
+  let log = '';
+  child.stdout.on('data', (d: Buffer) => (log += d));
+  child.stderr.on('data', (d: Buffer) => (log += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, log, pid: child.pid };
+}
+
+/**
+ * @actions/core keeps the job summary's path from its first write: the in-process runs of a test
+ * file share one summary file, emptied before each run.
+ */
+let summaryFile: string | undefined;
+const SUMMARY_FILE = () => {
+  summaryFile ??= join(mkdtempSync(join(tmpdir(), 'mc-action-summary-')), 'summary.md');
+  return summaryFile;
+};
+process.on('exit', () => summaryFile && rmSync(dirname(summaryFile), { recursive: true, force: true }));
+
+let turn: Promise<unknown> = Promise.resolve();
+
+/**
+ * runAction() in this process, one run at a time: the process's environment and working directory
+ * are the runner's for the run (@actions/core reads inputs, GITHUB_OUTPUT and the summary path from it), what the Action
+ * prints is collected, and the exit code it sets is taken back.
+ */
+function inProcess(env: NodeJS.ProcessEnv, cwd: string, server: EmbeddedServer) {
+  const result = turn.then(async () => {
+    const saved = { env: process.env, write: process.stdout.write, exitCode: process.exitCode, cwd: process.cwd() };
+    let log = '';
+    process.env = env;
+    process.chdir(cwd);
+    // Strings are the Action's (and @actions/core's) output; the test runner's own reports to its
+    // parent process are serialized buffers, which pass through.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+      typeof chunk === 'string'
+        ? ((log += chunk), true)
+        : saved.write.call(process.stdout, chunk, ...(rest as []))) as typeof process.stdout.write;
+    try {
+      const code = await runActionInProcess(env, cwd, server);
+      return { code, log, pid: process.pid };
+    } finally {
+      process.chdir(saved.cwd);
+      process.env = saved.env;
+      process.stdout.write = saved.write;
+      process.exitCode = saved.exitCode;
+    }
+  });
+  turn = result.catch(() => {});
+  return result;
 }
