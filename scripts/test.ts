@@ -28,6 +28,10 @@ const LANES: Record<string, { why: string; files: string[] }> = {
     why: "runs the tools' own migration runners (dbmate's binary …) as oracles",
     files: ['test/real-runners.test.ts'],
   },
+  observed: {
+    why: 'every fixture again with observation and seeding on, as a user runs it (npm test: only the fixtures about them)',
+    files: ['test/fixtures-observed.test.ts'],
+  },
   corpus: {
     why: "replays real projects' whole migration histories from ../shared/corpus, and fills their final schemas",
     files: ['test/corpus.test.ts', 'src/seed/seed-corpus.test.ts', 'test/corpus-snapshots.test.ts'],

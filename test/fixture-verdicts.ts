@@ -39,21 +39,38 @@ function workingDirectory(expected: Expectation): string | undefined {
   return expected.repo ? dir : undefined;
 }
 
-/** The tests for every other fixture, from the `half`-th (1 or 2), on the test file's server. */
-export function fixtureVerdicts(half: 1 | 2, server: () => EmbeddedServer): void {
+/** Whether the fixture is about what the server did or what the seeded rows showed (it names such a check). */
+const aboutObserved = (expected: Expectation) =>
+  [...expected.findings.map((f) => f.check), ...(expected.passes ?? [])].some((c) => OBSERVED_CHECKS.includes(c));
+
+/**
+ * The tests for every other fixture, from the `half`-th (1 or 2), on the test file's server.
+ * `observed: 'own'`: a fixture about another check runs with `--no-observe --no-seed` (the findings
+ * of those checks are not judged there), as `npm test` runs them; `'all'`: every fixture runs with
+ * the defaults a user gets, as the `observed` lane runs them.
+ */
+export function fixtureVerdicts(
+  half: 1 | 2 | 'all',
+  server: () => EmbeddedServer,
+  observed: 'own' | 'all' = 'own',
+): void {
   after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  describe(`each fixture gets the right verdict through the CLI (embedded Postgres), half ${half}`, () => {
-    for (const expected of EXPECTATIONS.filter((_, i) => i % 2 === half - 1)) fixtureTest(expected, server);
+  const which = half === 'all' ? 'every fixture' : `half ${half}`;
+  const how = observed === 'all' ? ', observed and seeded' : '';
+  describe(`each fixture gets the right verdict through the CLI (embedded Postgres${how}), ${which}`, () => {
+    for (const expected of EXPECTATIONS.filter((_, i) => half === 'all' || i % 2 === half - 1))
+      fixtureTest(expected, server, observed === 'all' || aboutObserved(expected));
   });
 }
 
-function fixtureTest(expected: Expectation, server: () => EmbeddedServer): void {
+function fixtureTest(expected: Expectation, server: () => EmbeddedServer, observe: boolean): void {
   {
     test(`${expected.dir}${expected.args ? ' ' + expected.args.join(' ') : ''}`, async () => {
       const inRepository = expected.repo || expected.history;
+      const off = observe ? [] : ['--no-observe', '--no-seed'];
       const args = inRepository
-        ? [...(expected.args ?? []), '--output', 'json']
-        : [join(FIXTURES, expected.dir), ...(expected.args ?? []), '--output', 'json'];
+        ? [...(expected.args ?? []), '--output', 'json', ...off]
+        : [join(FIXTURES, expected.dir), ...(expected.args ?? []), '--output', 'json', ...off];
       const cwd = workingDirectory(expected);
       const { code, stdout, stderr } = await cliInProcess(args, { server: server(), ...(cwd ? { cwd } : {}) });
       assert.equal(code, expected.exit, stderr + stdout);
