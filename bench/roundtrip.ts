@@ -13,7 +13,7 @@
 //   node bench/roundtrip.ts --size 300    one size (as the table's child processes do)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, type Config } from '../src/config.ts';
 import type { Server } from '../src/database/database.ts';
@@ -157,8 +157,49 @@ async function measure(size: number, rounds: number): Promise<SizeResult> {
   return result;
 }
 
+/**
+ * Four directories of 150 migrations each (a monorepo), the default run, alternating one after the
+ * other (`jobs: 1`) and side by side (`jobs` unset: the machine's cores, at most 4). The first
+ * server is started before the runs; a run side by side starts its other servers itself, and pays
+ * for them.
+ */
+async function measureDirectories(rounds: number): Promise<{ jobs: number; sequential: number[]; side: number[] }> {
+  const root = mkdtempSync(join(tmpdir(), 'mc-bench-dirs-'));
+  const paths = ['billing', 'orders', 'users', 'search'].map((name) => join(root, name));
+  for (const path of paths) await generateMigrations(path, 150);
+  await (await startEmbedded())[Symbol.asyncDispose]();
+  const server = await startEmbedded();
+  const once = async (overrides: Partial<Config>): Promise<number> => {
+    let lent = false;
+    const started = performance.now();
+    const report = await run(
+      { ...DEFAULTS, paths, ...overrides },
+      {
+        directory: fsDirectory,
+        startServer: async () => {
+          if (lent) return startEmbedded();
+          lent = true;
+          return { ...server, [Symbol.asyncDispose]: async () => {} };
+        },
+      },
+    );
+    if (!report.ok) throw new Error(`the benchmark directories did not pass: ${JSON.stringify(report.findings[0])}`);
+    return performance.now() - started;
+  };
+  const result = { jobs: Math.min(availableParallelism(), 4), sequential: [] as number[], side: [] as number[] };
+  for (let i = 0; i < rounds; i++) {
+    result.sequential.push(await once({ jobs: 1 }));
+    result.side.push(await once({}));
+  }
+  await server[Symbol.asyncDispose]();
+  rmSync(root, { recursive: true, force: true });
+  return result;
+}
+
 const sizeArg = process.argv.indexOf('--size');
-if (sizeArg !== -1) {
+if (process.argv.includes('--directories')) {
+  console.log(JSON.stringify(await measureDirectories(3)));
+} else if (sizeArg !== -1) {
   const size = Number(process.argv[sizeArg + 1]);
   const rounds = SIZES.find(([s]) => s === size)?.[1] ?? 3;
   console.log(JSON.stringify(await measure(size, rounds)));
@@ -203,5 +244,18 @@ if (sizeArg !== -1) {
     console.log('PR check, 1 migration added to 300, --base (min / median):');
     for (const [name, xs] of Object.entries(at300.pr))
       console.log(`  ${name.padEnd(22)} ${f(best(xs))} / ${f(median(xs))}`);
+  }
+  if (!only || only.includes(4)) {
+    const out = execFileSync(process.execPath, [import.meta.filename, '--directories'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const d = JSON.parse(out.trim().split('\n').at(-1)!) as Awaited<ReturnType<typeof measureDirectories>>;
+    const gain = ratios(d.sequential, d.side);
+    console.log(
+      `4 directories × 150 migrations, default run: one after the other ${f(best(d.sequential))} / ` +
+        `${f(median(d.sequential))}, ${d.jobs} side by side ${f(best(d.side))} / ${f(median(d.side))} ` +
+        `(min / median; speed-up min ${best(gain).toFixed(2)}, median ${median(gain).toFixed(2)})`,
+    );
   }
 }

@@ -21,23 +21,28 @@ export function localIO(
   commit?: string,
   /**
    * A running default embedded server, for tests that run the CLI or the Action many times in one
-   * process: taken instead of starting one whenever the config asks for the default server.
+   * process: the run's first server whenever the config asks for the default one (a server for
+   * directories side by side is started as usual).
    */
   shared?: Server,
 ): Omit<RunIO, 'onStep'> {
-  const useShared =
+  let useShared =
     shared &&
     config.database === 'embedded' &&
     !config.postgresBin &&
     config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
+  const lend = (server: Server): Server => {
+    useShared = false;
+    // A run disposes its server when it ends: the shared one keeps running.
+    return { ...server, [Symbol.asyncDispose]: async () => {} };
+  };
   return {
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
     startServer: async (major) =>
-      useShared
-        ? // A run disposes its server when it ends: the shared one keeps running.
-          { ...shared, [Symbol.asyncDispose]: async () => {} }
+      useShared && shared
+        ? lend(shared)
         : startServer({
             database: config.database,
             databaseUrl: config.databaseUrl,

@@ -64,6 +64,8 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   const reports = await Promise.all(
     majors.map(async (major) => {
       await using server = await io.startServer(major);
+      // Servers for directories replayed side by side (`jobs`), started as they are needed.
+      await using others = new AsyncDisposableStack();
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
       const replays = await replayDirectories(
         server,
@@ -71,6 +73,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         config,
         (path, step, done, total) => io.onStep?.(label(path), step, done, total),
         plan ? (path) => shardPart(plan, path) : undefined,
+        config.database === 'url' ? undefined : async () => others.use(await io.startServer(major)),
       );
       const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
         const replayed = replays[i]!;

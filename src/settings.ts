@@ -262,6 +262,13 @@ export const SETTINGS = {
     file: true,
     doc: "Replay every directory, in the order given, in one database (an app beside a library's migrations).",
   },
+  jobs: {
+    name: 'jobs',
+    kind: integer('a number of directories', 1, 64, 2, '<n>'),
+    ...shared,
+    byDefault: "the machine's cores, at most 4",
+    doc: 'How many directories replay at once, each in a database of its own; 1 replays them one after the other.',
+  },
   checks: {
     name: 'checks',
     kind: structured<Record<string, CheckSetting>>(checkSettings, true),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 import type pg from 'pg';
 import type { SeedFile } from '../seed/seed-files.ts';
@@ -45,6 +46,8 @@ export async function replayDirectories(
   onStep?: OnStep,
   /** With `--shard`: what of each directory this job replays (by default, all of it). */
   part: (path: string) => ShardPart = () => 'all',
+  /** Another server like `server`, for directories replayed side by side (see `jobs`); the caller disposes it. */
+  more?: () => Promise<Server>,
 ): Promise<DirectoryReplay[]> {
   // With `same-database`, the directories are replayed one after the other in one database,
   // as when an application's migrations run beside a library's (a job queue's) own.
@@ -53,13 +56,11 @@ export async function replayDirectories(
   // stopped leaves the database in a state the ones after it were never meant to run on.
   const preludeDone = new Set<string>();
   let sharedStopped: string | null = null;
-  const replays: DirectoryReplay[] = [];
-  for (const loaded of directories) {
+  const replayOne = async (loaded: LoadedDirectory, server: Server): Promise<DirectoryReplay> => {
     const { path, settings, prelude, history, baseSet } = loaded;
     const mine = part(path);
     if (mine === 'none' || (mine !== 'all' && !mine.versions.size)) {
-      replays.push({ result: notReplayed(loaded.set, null), baseSchema: null, together: null });
-      continue;
+      return { result: notReplayed(loaded.set, null), baseSchema: null, together: null };
     }
     // A range: the migrations before it are only applied, and the ones after it are left out.
     const last = mine === 'all' ? -1 : loaded.set.migrations.findLastIndex((m) => mine.versions.has(m.version));
@@ -112,8 +113,27 @@ export async function replayDirectories(
       headSchema = (await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none' })).head;
     }
     const together = shared ? null : await replayTogether(server, loaded, config, result);
-    replays.push({ result, baseSchema, together, ...(headSchema ? { headSchema } : {}) });
-  }
+    return { result, baseSchema, together, ...(headSchema ? { headSchema } : {}) };
+  };
+  // In one shared database the directories follow each other; in databases of their own, up to
+  // `jobs` of them replay at once. Where the cluster around the database is watched (the run's
+  // own server: roles, databases and settings a migration changes are reported), each replays on
+  // a server of its own, or another directory's changes would show as its own.
+  const watched = !server.migrationsRole;
+  const possible = shared || (watched && !more) ? 1 : directories.length;
+  const jobs = Math.min(config.jobs ?? Math.min(availableParallelism(), 4), possible);
+  const replays: DirectoryReplay[] = new Array(directories.length);
+  let next = 0;
+  const worker = async (k: number) => {
+    const mine = k === 0 || !watched ? server : await more!();
+    while (next < directories.length) {
+      const i = next++;
+      replays[i] = await replayOne(directories[i]!, mine);
+    }
+  };
+  const ended = await Promise.allSettled(Array.from({ length: Math.max(jobs, 1) }, (_, k) => worker(k)));
+  const refused = ended.find((e) => e.status === 'rejected');
+  if (refused) throw refused.reason;
   return replays;
 }
 

@@ -1,0 +1,60 @@
+// Directories replayed side by side (`jobs`): the same report as one after the other, what one
+// directory does to the cluster is never reported on another's, and the servers started for them
+// are gone after the run.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { FIXTURES } from './helpers.ts';
+
+const server = sharedServer();
+// One directory changes the cluster (a role), the others do not: on one server, side by side,
+// the role would show in whichever directory's snapshot of the cluster came next.
+const PATHS = ['golang-migrate/outside-database', 'golang-migrate/clean', 'golang-migrate/column-order'].map((d) =>
+  join(FIXTURES, d),
+);
+
+/** The report without what differs between any two runs (times). */
+function comparable(report: Report) {
+  return {
+    ok: report.ok,
+    findings: report.findings.map(({ check, file, line, severity, message }) => ({
+      check,
+      file,
+      line,
+      severity,
+      message: message.replace(/\d+(\.\d+)? ?ms\b/g, '<ms>'),
+    })),
+    steps: report.directories.map((d) => [d.path, d.steps.map((s) => `${s.version} ${s.direction} ${s.status}`)]),
+  };
+}
+
+const instanceFolders = () => readdirSync(tmpdir()).filter((n) => /^migrate-check-run-/.test(n));
+
+test('jobs: directories side by side give the report of one after the other, each with its own cluster', async () => {
+  const before = instanceFolders();
+  const args = [...PATHS, '--output', 'json', '--no-observe', '--no-seed'];
+  const one = await cliInProcess([...args, '--jobs', '1'], { server: server() });
+  const side = await cliInProcess([...args, '--jobs', '3'], { server: server() });
+  assert.equal(side.code, one.code, side.stderr);
+  const [a, b] = [JSON.parse(one.stdout) as Report, JSON.parse(side.stdout) as Report];
+  assert.deepEqual(comparable(b), comparable(a));
+  const roles = b.findings.filter((f) => f.check === 'outside-database');
+  assert.ok(roles.length > 0, 'the role was not reported');
+  for (const f of roles) assert.match(f.file ?? '', /outside-database\//, `reported on another directory: ${f.file}`);
+  // The servers started for the other directories are stopped and their folders removed.
+  assert.deepEqual(
+    instanceFolders().filter((n) => !before.includes(n)),
+    [],
+  );
+});
+
+test('jobs: a value that is not a number of directories is refused with what to write', async () => {
+  const run = await cliInProcess([PATHS[0]!, '--jobs', '0'], { server: server() });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /`jobs` is the text "0"; it must be a number of directories from 1 to 64, e\.g\. 2/);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+});
