@@ -32,7 +32,8 @@ function comparable(report: Report) {
   };
 }
 
-const instanceFolders = () => readdirSync(tmpdir()).filter((n) => /^migrate-check-run-/.test(n));
+// This process's (other test files start servers in the same TMPDIR).
+const instanceFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`migrate-check-run-${process.pid}-`));
 
 test('jobs: directories side by side give the report of one after the other, each with its own cluster', async () => {
   const before = instanceFolders();
