@@ -237,7 +237,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
     const relations = tracked.get(m.version);
     if (!relations) return undefined;
-    const observer = new ScriptObserver(migrate, relations);
+    const observer = new ScriptObserver(migrate, relations, options.guard?.limits.lockMs);
     await observer.start();
     return observer;
   };

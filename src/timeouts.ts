@@ -14,6 +14,21 @@ export interface Timeouts {
 
 export type TimedOut = 'statement' | 'lock';
 
+/**
+ * The `lock_timeout` the migrations' connection starts with for a `--lock-timeout` of `ms`: one
+ * or two milliseconds more, a value no one writes (never a whole second), so that the observer
+ * tells migrate-check's own limit from one the migration or the team's setup set by its value
+ * alone (reading its source from pg_settings cost 1 ms of every probe's 1.6 ms).
+ */
+export function sessionLockTimeout(ms: number): number {
+  return (ms + 1) % 1000 === 0 ? ms + 2 : ms + 1;
+}
+
+/** How `current_setting('lock_timeout')` shows `sessionLockTimeout(ms)`. */
+export function shownLockTimeout(ms: number): string {
+  return `${sessionLockTimeout(ms)}ms`;
+}
+
 /** How long past a timeout the guard waits for Postgres' own timeout before it steps in. */
 const GRACE_MS = 1_000;
 /** How long a cancelled query may take to end before its backend is terminated. */

@@ -4,6 +4,7 @@ import type { ScratchDatabase, SessionSettings } from './database.ts';
 import { onInterrupt } from './lifetime.ts';
 import { applicationName, ownerMark, ownerTag } from './owner-mark.ts';
 import { AdminLink, type Admin } from './admin-link.ts';
+import { sessionLockTimeout } from '../timeouts.ts';
 
 /**
  * `migrate_check_<purpose>_<owner>_<random>`: unique, recognisable, a valid unquoted identifier
@@ -91,7 +92,7 @@ export async function createScratch(
     const client = new pg.Client({
       ...config,
       statement_timeout: settings.statementTimeoutMs,
-      lock_timeout: settings.lockTimeoutMs,
+      lock_timeout: settings.lockTimeoutMs && sessionLockTimeout(settings.lockTimeoutMs),
       application_name: applicationName(),
     });
     // A server-side error on an idle connection (e.g. the database was dropped on Ctrl-C)

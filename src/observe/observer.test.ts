@@ -27,13 +27,16 @@ INSERT INTO parent SELECT g FROM generate_series(1, 50) g;
 INSERT INTO t (a, v, ts, p) SELECT g, 'x' || g, '2024-01-01', 1 + g % 50 FROM generate_series(1, 500) g;`;
 
 /** Runs `sql` as one migration script (units as a runner splits them) and returns what was observed. */
-async function observe(sql: string, options: { transaction?: TransactionMode; whole?: boolean; schema?: string } = {}) {
+async function observe(
+  sql: string,
+  options: { transaction?: TransactionMode; whole?: boolean; schema?: string; lockTimeoutMs?: number } = {},
+) {
   await using db: ScratchDatabase = await server.createDatabase('observe');
-  const client: pg.Client = await db.connect();
+  const client: pg.Client = await db.connect(options.lockTimeoutMs ? { lockTimeoutMs: options.lockTimeoutMs } : {});
   try {
     await client.query(options.schema ?? SCHEMA);
     const tracked = await trackRelations(client);
-    const observer = new ScriptObserver(client, tracked);
+    const observer = new ScriptObserver(client, tracked, options.lockTimeoutMs);
     await observer.start();
     const units = options.whole ? [{ sql, line: 1, column: 1 }] : splitStatements(sql);
     const script: Script = { file: 'm.sql', units, transaction: options.transaction ?? 'wrapped' };
@@ -151,6 +154,22 @@ test('observe: an error keeps its line and column in the file, the probes taken 
   const plan = planUnit({ sql: 'SELECT 1;\nSELECT 2', line: 1, column: 1 }, 'SELECT 0 AS migrate_check_probe')!;
   assert.equal(unitPosition(plan, plan.insertions[0]!.length + 1), 1, 'the first character of the unit');
   assert.equal(unitPosition(plan, 2), null, 'inside a probe');
+});
+
+test("observe: migrate-check's own --lock-timeout is not the migration's; the same value set by the migration is", async () => {
+  // As Postgres shows each value.
+  for (const [ms, shown] of [
+    [60_000, '1min'],
+    [999, '999ms'],
+    [1_999, '1999ms'],
+  ] as const) {
+    const { statements } = await observe(
+      `ALTER TABLE t ADD COLUMN b int;\nSET lock_timeout = '${ms}ms';\nALTER TABLE t ADD COLUMN c int;`,
+      { lockTimeoutMs: ms },
+    );
+    assert.equal(statements[0]!.lockTimeout, '0', `--lock-timeout ${ms} ms read as the migration's`);
+    assert.equal(statements[2]!.lockTimeout, shown, `the migration's lock_timeout of ${ms} ms was not read`);
+  }
 });
 
 test('observe: lock_timeout is read as each statement starts', async () => {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ExecUnit } from '../migration.ts';
 import { splitStatements } from '../sql/split.ts';
 import { probe, probeSql, probesIn, type Probe } from './probe.ts';
+import { shownLockTimeout } from '../timeouts.ts';
 import { isTable, kindOf, type RelationKind, type Tracked } from './relations.ts';
 
 /** A lock a statement took on a relation that existed before the migration. */
@@ -161,12 +162,14 @@ export class ScriptObserver {
   /** The probe's text for this script's tables. */
   readonly probe: string;
 
-  constructor(client: pg.Client, tracked: Tracked) {
+  /** `lockTimeoutMs`: migrate-check's own `--lock-timeout`, which the migration's session starts with. */
+  constructor(client: pg.Client, tracked: Tracked, lockTimeoutMs?: number) {
     this.#client = client;
     this.#tracked = tracked;
     this.probe = probeSql(
       [...tracked.values()].filter(isTable).map((r) => r.oid),
       [...tracked.keys()],
+      lockTimeoutMs ? shownLockTimeout(lockTimeoutMs) : undefined,
     );
   }
 

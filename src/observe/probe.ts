@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * What the migration's own backend holds and has done, read between two of its statements in
@@ -13,7 +13,12 @@ import type pg from 'pg';
  * OIDs written into the text) are the backend's pending statistics, which Postgres only flushes
  * outside a transaction: differences between two probes of one transaction are exact.
  */
-export function probeSql(tables: readonly number[], watched: readonly number[]): string {
+export function probeSql(
+  tables: readonly number[],
+  watched: readonly number[],
+  /** How the session shows migrate-check's own `lock_timeout` (timeouts.ts), when it has one. */
+  ownLockTimeout?: string,
+): string {
   // Scan counters of the tables watched only: reading them for every table costs ~1 ms per
   // probe on a schema of 600 tables (pg_stat_xact_user_tables ~5 ms).
   const oids = `'{${tables.join(',')}}'::oid[]`;
@@ -22,10 +27,12 @@ export function probeSql(tables: readonly number[], watched: readonly number[]):
   const relations = `'{${watched.join(',')}}'::oid[]`;
   return (
     `SELECT 'migrate-check' AS migrate_check_probe, extract(epoch FROM clock_timestamp())::float8 * 1000 AS t0, ` +
-    // migrate-check's own limit arrives as a connection parameter (source 'client'); the runner in
-    // production has none, so only what the migration or the team's setup set counts.
-    `CASE (SELECT source FROM pg_settings WHERE name = 'lock_timeout') WHEN ` +
-    `'client' THEN '0' ELSE current_setting('lock_timeout') END AS lock_timeout, ` +
+    // The runner in production has no limit of migrate-check's, so only what the migration or the
+    // team's setup set counts: migrate-check's own is told by its value.
+    (ownLockTimeout
+      ? `CASE current_setting('lock_timeout') WHEN ${pg.escapeLiteral(ownLockTimeout)} THEN '0' ` +
+        `ELSE current_setting('lock_timeout') END AS lock_timeout, `
+      : `current_setting('lock_timeout') AS lock_timeout, `) +
     `(SELECT coalesce(json_agg(json_build_array(l.relation::int8, l.mode, pg_relation_filenode(l.relation))), '[]') ` +
     `FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted ` +
     `AND l.relation = ANY (${relations}) ` +
