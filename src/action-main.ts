@@ -1,5 +1,8 @@
 import { runAction } from './action.ts';
 import { cleanupAll } from './database/lifetime.ts';
+import { keepYoungGenerationSmall } from './memory.ts';
+
+keepYoungGenerationSmall();
 
 // A cancelled job sends SIGINT, then SIGTERM: drop scratch databases and remove the container first.
 for (const [signal, code] of [

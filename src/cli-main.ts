@@ -1,5 +1,8 @@
 import { main, type Streams } from './cli.ts';
 import { cleanupAll } from './database/lifetime.ts';
+import { keepYoungGenerationSmall } from './memory.ts';
+
+keepYoungGenerationSmall();
 
 // Ctrl-C and SIGTERM (a cancelled CI job): drop scratch databases and stop servers first.
 let interrupted = false;
