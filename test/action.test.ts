@@ -42,6 +42,9 @@ const addsEmailIndex = (d: string) => {
 };
 const inputs = { path: 'db', database: 'embedded' };
 const server = sharedServer();
+/** The Action in this process on a pull_request event of `payload`, against `github`. */
+const onPr = (dir: string, github: { url: string }, payload: unknown, given: Record<string, string> = inputs) =>
+  runAction({ server: server(), cwd: dir, apiUrl: github.url, event: 'pull_request', payload, inputs: given });
 
 describe('the Action, end to end against a fake GitHub API', () => {
   test("first run creates one comment; the second updates it, found on page 3 among 250 comments and other bots' look-alikes", async () => {
@@ -131,14 +134,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
       writes: () => ({ status: 403, message: 'Resource not accessible by integration' }),
     });
     try {
-      const run = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs,
-      });
+      const run = await onPr(dir, github, payload);
       assert.equal(run.code, 0, run.log);
       assert.match(
         run.log,
@@ -169,14 +165,7 @@ describe('the Action, end to end against a fake GitHub API', () => {
         body.length > limit ? { status: 422, message: `Body is too long (maximum is ${limit} characters)` } : null,
     });
     try {
-      const run = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs,
-      });
+      const run = await onPr(dir, github, payload);
       assert.equal(run.code, 0, run.log);
       const posts = github.calls.filter((c) => c.method === 'POST');
       assert.equal(posts.length, 2);
@@ -394,14 +383,7 @@ describe('a comment that stays true', () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
-      const run = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs,
-      });
+      const run = await onPr(dir, github, payload);
       assert.equal(run.code, 0, run.log);
       const body = github.comments[0]!.body;
       const [head, base] = [payload.pull_request.head.sha.slice(0, 7), payload.pull_request.base.sha.slice(0, 7)];
@@ -422,25 +404,11 @@ describe('a comment that stays true', () => {
     const { dir, payload } = pr(addsEmailIndex);
     const github = await fakeGitHub();
     try {
-      const first = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs,
-      });
+      const first = await onPr(dir, github, payload);
       assert.equal(first.code, 0, first.log);
       assert.match(github.comments[0]!.body, /### ✅ Migrations are safe to merge/);
       const broken = { ...inputs, format: 'no-such-format' };
-      const second = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs: broken,
-      });
+      const second = await onPr(dir, github, payload, broken);
       assert.equal(second.code, 2, second.log);
       assert.equal(github.comments.length, 1);
       const body = github.comments[0]!.body;
@@ -450,14 +418,7 @@ describe('a comment that stays true', () => {
 
       github.comments.length = 0;
       github.calls.length = 0;
-      const third = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs: broken,
-      });
+      const third = await onPr(dir, github, payload, broken);
       assert.equal(third.code, 2);
       assert.ok(!github.calls.some((c) => c.method === 'POST'), 'no new comment');
     } finally {
@@ -469,14 +430,7 @@ describe('a comment that stays true', () => {
     const { dir, payload } = pr((d) => writeFileSync(join(d, 'README.md'), 'docs only\n'));
     const github = await fakeGitHub();
     try {
-      const run = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs,
-      });
+      const run = await onPr(dir, github, payload);
       assert.equal(run.code, 0, run.log);
       assert.ok(!github.calls.some((c) => c.method === 'POST'), 'no comment');
       const marker = JSON.parse(run.report!) as Report;
@@ -486,14 +440,7 @@ describe('a comment that stays true', () => {
         user: { login: 'github-actions[bot]', type: 'Bot' },
         html_url: '',
       });
-      const again = await runAction({
-        server: server(),
-        cwd: dir,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload,
-        inputs,
-      });
+      const again = await onPr(dir, github, payload);
       assert.equal(again.code, 0, again.log);
       assert.equal(github.comments.length, 1);
       assert.match(github.comments[0]!.body, /### ✅ This pull request no longer changes any migration/);
@@ -516,14 +463,7 @@ test('review-comments: a generated fix becomes a suggestion on the down, updated
       execFileSync('git', ['commit', '-qam', 'push'], { cwd: dir });
     }
     github.calls.length = 0;
-    const run = await runAction({
-      server: server(),
-      cwd: dir,
-      apiUrl: github.url,
-      event: 'pull_request',
-      payload,
-      inputs: withReviews,
-    });
+    const run = await onPr(dir, github, payload, withReviews);
     return { run, calls: github.summary().filter((c) => c.includes('/pulls/')) };
   };
   try {
