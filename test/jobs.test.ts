@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { FIXTURES } from './helpers.ts';
+import { FIXTURES, query } from './helpers.ts';
 
 const server = sharedServer();
 // One directory changes the cluster (a role), the others do not: on one server, side by side,
@@ -51,6 +51,28 @@ test('jobs: directories side by side give the report of one after the other, eac
     instanceFolders().filter((n) => !before.includes(n)),
     [],
   );
+});
+
+test("jobs: on a server of the user's, directories side by side share it, each in its own database, as its run role", async () => {
+  const url = server().url;
+  const host = new URL(url).searchParams.get('host')!;
+  await query(url, "CREATE ROLE mc_jobs LOGIN CREATEDB CREATEROLE PASSWORD 'pw'");
+  try {
+    const mine = `postgres://mc_jobs:pw@localhost/postgres?host=${encodeURIComponent(host)}`;
+    const args = [...PATHS, '--database-url', mine, '--output', 'json', '--no-observe', '--no-seed'];
+    const one = await cliInProcess([...args, '--jobs', '1'], { server: server() });
+    const side = await cliInProcess([...args, '--jobs', '3'], { server: server() });
+    assert.equal(side.code, one.code, side.stderr);
+    assert.deepEqual(comparable(JSON.parse(side.stdout) as Report), comparable(JSON.parse(one.stdout) as Report));
+    const left = await query<{ n: string }>(
+      url,
+      "SELECT datname AS n FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%' " +
+        "UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'migrate\\_check\\_run\\_%'",
+    );
+    assert.deepEqual(left, [], 'scratch databases or run roles left on the server');
+  } finally {
+    await query(url, 'DROP ROLE mc_jobs');
+  }
 });
 
 test('jobs: a value that is not a number of directories is refused with what to write', async () => {

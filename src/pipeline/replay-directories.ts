@@ -16,10 +16,12 @@ import { applyTogether, type TogetherResult } from '../together.ts';
 import type { LoadedDirectory } from './load.ts';
 
 /**
- * How many migrations a directory needs before, with `jobs` unset, it gets a server of its own:
- * a roundtrip of 50 takes a few seconds, an embedded server starts in 0.3–1 s, a container in 2–5 s.
+ * How many migrations a directory needs before, with `jobs` unset, it replays beside another:
+ * a default roundtrip of 50 takes a few seconds, an embedded server for it starts in 0.3–1 s, a
+ * container in 2–5 s (a second container for two directories of 60 made the run 0.3 s slower);
+ * on a server of the user's, a directory beside another needs no server of its own.
  */
-const SIDE_BY_SIDE_FROM = 50;
+const SIDE_BY_SIDE_FROM: Record<Server['provider'], number> = { embedded: 50, container: 200, url: 1 };
 
 /** What of a directory a job replays: nothing (another shard's), all of it, or a range of its migrations. */
 export type ShardPart = 'none' | 'all' | { versions: ReadonlySet<string> };
@@ -128,7 +130,8 @@ export async function replayDirectories(
   const watched = !server.migrationsRole;
   const possible = shared || (watched && !more) ? 1 : directories.length;
   // By default only directories with enough work to repay another server's start go side by side.
-  const large = directories.filter((d) => d.set.migrations.length >= SIDE_BY_SIDE_FROM).length;
+  const from = SIDE_BY_SIDE_FROM[server.provider];
+  const large = directories.filter((d) => d.set.migrations.length >= from).length;
   const jobs = Math.min(config.jobs ?? Math.min(availableParallelism(), 4, Math.max(large, 1)), possible);
   const replays: DirectoryReplay[] = new Array(directories.length);
   let next = 0;
