@@ -20,6 +20,7 @@ import type { Server } from '../src/database/database.ts';
 import { startEmbedded } from '../src/database/embedded.ts';
 import { fsDirectory } from '../src/files/directory.ts';
 import { openBase } from '../src/history/git.ts';
+import { localIO } from '../src/io.ts';
 import { run } from '../src/run.ts';
 import { generateMigrations } from './generate.ts';
 
@@ -170,18 +171,12 @@ async function measureDirectories(rounds: number): Promise<{ jobs: number; seque
   await (await startEmbedded())[Symbol.asyncDispose]();
   const server = await startEmbedded();
   const once = async (overrides: Partial<Config>): Promise<number> => {
-    let lent = false;
+    const config: Config = { ...DEFAULTS, paths, ...overrides };
     const started = performance.now();
+    // The started server is the run's first; the others it starts itself, as the CLI does.
     const report = await run(
-      { ...DEFAULTS, paths, ...overrides },
-      {
-        directory: fsDirectory,
-        startServer: async () => {
-          if (lent) return startEmbedded();
-          lent = true;
-          return { ...server, [Symbol.asyncDispose]: async () => {} };
-        },
-      },
+      config,
+      localIO(config, root, () => {}, undefined, server),
     );
     if (!report.ok) throw new Error(`the benchmark directories did not pass: ${JSON.stringify(report.findings[0])}`);
     return performance.now() - started;

@@ -26,31 +26,33 @@ export function localIO(
    */
   shared?: Server,
 ): Omit<RunIO, 'onStep'> {
-  let useShared =
-    shared &&
+  // Lent once: the run's first server; a server for directories side by side is started as usual.
+  let lendable =
     config.database === 'embedded' &&
     !config.postgresBin &&
-    config.postgresVersion.join() === DEFAULTS.postgresVersion.join();
-  const lend = (server: Server): Server => {
-    useShared = false;
-    // A run disposes its server when it ends: the shared one keeps running.
-    return { ...server, [Symbol.asyncDispose]: async () => {} };
-  };
+    config.postgresVersion.join() === DEFAULTS.postgresVersion.join()
+      ? shared
+      : undefined;
   return {
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
-    startServer: async (major) =>
-      useShared && shared
-        ? lend(shared)
-        : startServer({
-            database: config.database,
-            databaseUrl: config.databaseUrl,
-            postgresVersion: major,
-            postgresBin: config.postgresBin,
-            postgresImage: config.postgresImage,
-            progress,
-          }),
+    async startServer(major) {
+      if (lendable) {
+        const lent = lendable;
+        lendable = undefined;
+        // A run disposes its server when it ends: the shared one keeps running.
+        return { ...lent, [Symbol.asyncDispose]: async () => {} };
+      }
+      return startServer({
+        database: config.database,
+        databaseUrl: config.databaseUrl,
+        postgresVersion: major,
+        postgresBin: config.postgresBin,
+        postgresImage: config.postgresImage,
+        progress,
+      });
+    },
   };
 }
 
