@@ -29,6 +29,16 @@ const PROCESS_ONLY = ['TMPDIR', 'HOME', 'XDG_CACHE_HOME', 'MIGRATE_CHECK_CACHE']
 let turn: Promise<unknown> = Promise.resolve();
 
 /**
+ * Runs `work` when the runs before it in this process have ended: a run in process takes the
+ * process's working directory (and, for the Action, its environment and stdout) while it lasts.
+ */
+export function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const result = turn.then(work);
+  turn = result.catch(() => {});
+  return result;
+}
+
+/**
  * The CLI's main() in this process, as `cli` runs it in a child: the same arguments, working
  * directory and environment, stdout and stderr collected, on the shared server for every run that
  * would start the default embedded one. Runs take turns (the working directory is the process's),
@@ -40,9 +50,7 @@ export function cliInProcess(
 ): Promise<CliResult> {
   const set = PROCESS_ONLY.filter((name) => options.env?.[name] !== undefined);
   if (set.length) throw new Error(`cliInProcess cannot set ${set.join(', ')}: the process reads them; use cli()`);
-  const result = turn.then(() => mainOnce(args, options));
-  turn = result.catch(() => {});
-  return result;
+  return inTurn(() => mainOnce(args, options));
 }
 
 async function mainOnce(

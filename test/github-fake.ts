@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runAction as runActionInProcess } from '../src/action.ts';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
+import { inTurn } from './cli-in-process.ts';
 import { ROOT } from './helpers.ts';
 
 /** A comment as GitHub's REST API returns it. */
@@ -211,7 +212,6 @@ export async function runAction(options: {
     };
     writeFileSync(paths.event, JSON.stringify(options.payload));
     writeFileSync(paths.output, '');
-    writeFileSync(paths.summary, '');
     // The runner passes every input of action.yml, with its default when the workflow sets none.
     const declared = (
       parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }
@@ -243,29 +243,30 @@ export async function runAction(options: {
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
       ...options.env,
     };
-    const { code, log, pid } = options.server
-      ? await inProcess(env, options.cwd, options.server)
-      : await inChild(env, options.cwd);
+    const { code, log, pid, summary } = options.server
+      ? await inProcess(env, options.cwd, options.server, paths.summary)
+      : await inChild(env, options.cwd, paths.summary);
     const outputs = parseOutputs(readFileSync(paths.output, 'utf8'));
     const report = outputs.report ? readFileSync(outputs.report, 'utf8') : null;
-    return { code, log, outputs, summary: readFileSync(paths.summary, 'utf8'), report, pid };
+    return { code, log, outputs, summary, report, pid };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function inChild(env: NodeJS.ProcessEnv, cwd: string) {
+async function inChild(env: NodeJS.ProcessEnv, cwd: string, summaryPath: string) {
+  writeFileSync(summaryPath, '');
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'index.cjs')], { cwd, env });
   let log = '';
   child.stdout.on('data', (d: Buffer) => (log += d));
   child.stderr.on('data', (d: Buffer) => (log += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, log, pid: child.pid };
+  return { code, log, pid: child.pid, summary: readFileSync(summaryPath, 'utf8') };
 }
 
 /**
  * @actions/core keeps the job summary's path from its first write: the in-process runs of a test
- * file share one summary file, emptied before each run.
+ * file share one summary file, emptied and read inside each run's turn.
  */
 let summaryFile: string | undefined;
 const SUMMARY_FILE = () => {
@@ -274,15 +275,15 @@ const SUMMARY_FILE = () => {
 };
 process.on('exit', () => summaryFile && rmSync(dirname(summaryFile), { recursive: true, force: true }));
 
-let turn: Promise<unknown> = Promise.resolve();
-
 /**
- * runAction() in this process, one run at a time: the process's environment and working directory
- * are the runner's for the run (@actions/core reads inputs, GITHUB_OUTPUT and the summary path from it), what the Action
- * prints is collected, and the exit code it sets is taken back.
+ * runAction() in this process, one run at a time (the CLI's in-process runs take turns with it):
+ * the process's environment and working directory are the runner's for the run (@actions/core
+ * reads inputs, GITHUB_OUTPUT and the summary path from it), what the Action prints is collected,
+ * and the exit code it sets is taken back.
  */
-function inProcess(env: NodeJS.ProcessEnv, cwd: string, server: EmbeddedServer) {
-  const result = turn.then(async () => {
+function inProcess(env: NodeJS.ProcessEnv, cwd: string, server: EmbeddedServer, summaryPath: string) {
+  return inTurn(async () => {
+    writeFileSync(summaryPath, '');
     const saved = { env: process.env, write: process.stdout.write, exitCode: process.exitCode, cwd: process.cwd() };
     let log = '';
     process.env = env;
@@ -295,7 +296,7 @@ function inProcess(env: NodeJS.ProcessEnv, cwd: string, server: EmbeddedServer) 
         : saved.write.call(process.stdout, chunk, ...(rest as []))) as typeof process.stdout.write;
     try {
       const code = await runActionInProcess(env, cwd, server);
-      return { code, log, pid: process.pid };
+      return { code, log, pid: process.pid, summary: readFileSync(summaryPath, 'utf8') };
     } finally {
       process.chdir(saved.cwd);
       process.env = saved.env;
@@ -303,6 +304,4 @@ function inProcess(env: NodeJS.ProcessEnv, cwd: string, server: EmbeddedServer) 
       process.exitCode = saved.exitCode;
     }
   });
-  turn = result.catch(() => {});
-  return result;
 }
