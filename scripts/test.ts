@@ -24,6 +24,10 @@ const LANES: Record<string, { why: string; files: string[] }> = {
     why: 'starts Postgres containers on the Docker engine (skips and says so without one)',
     files: ['src/database/container.test.ts'],
   },
+  'base-cache': {
+    why: 'saves base states and starts runs from them, in cache folders of its own',
+    files: ['test/base-cache.test.ts'],
+  },
   runners: {
     why: "runs the tools' own migration runners (dbmate's binary …) as oracles",
     files: ['test/real-runners.test.ts'],

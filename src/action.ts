@@ -195,7 +195,9 @@ export async function runAction(
     if (!inputs.base && context.baseSha) inputs.base = context.baseSha;
     const given = givenSettings(inputs, ACTION);
     if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context, cwd);
-    const config = await resolveConfig(given, { ...ACTION, cwd });
+    const resolved = await resolveConfig(given, { ...ACTION, cwd });
+    // A runner keeps no cache between jobs: a base state saved there would only cost time.
+    const config = { ...resolved, baseCache: resolved.baseCache ?? false };
     paths = config.paths;
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
     const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);

@@ -3,9 +3,11 @@ import { join, resolve } from 'node:path';
 import { DEFAULTS, type Config } from './config.ts';
 import type { Server } from './database/database.ts';
 import { startServer } from './database/index.ts';
+import { startEmbedded } from './database/embedded.ts';
+import { saveBaseState, type BaseStatePlan } from './pipeline/base-state.ts';
 import { fsDirectory } from './files/directory.ts';
 import { headCommit, openBase } from './history/git.ts';
-import { ToolError } from './errors.ts';
+import { errorMessage, ToolError } from './errors.ts';
 import { asReport, type NamedReport } from './report/merge.ts';
 import type { RunIO } from './run.ts';
 
@@ -37,7 +39,7 @@ export function localIO(
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
-    async startServer(major) {
+    async startServer(major, baseState) {
       if (lendable) {
         const lent = lendable;
         lendable = undefined;
@@ -51,8 +53,35 @@ export function localIO(
         postgresBin: config.postgresBin,
         postgresImage: config.postgresImage,
         progress,
+        ...(baseState ? { baseState } : {}),
       });
     },
+    // A lent server never holds a cached base state, so none is saved for it.
+    ...(config.database === 'embedded' && !shared
+      ? {
+          async saveBaseState(major: number, plan: BaseStatePlan) {
+            const started = performance.now();
+            try {
+              await using builder = await startEmbedded({
+                major,
+                ...(config.postgresBin ? { binDir: config.postgresBin } : {}),
+              });
+              const outcome = await saveBaseState(builder, plan, config);
+              const seconds = ((performance.now() - started) / 1000).toFixed(1);
+              progress(
+                'saved' in outcome
+                  ? `Saved the state after the ${plan.count} merged migrations of ${plan.directory.path} for the next runs ` +
+                      `(base-cache, ${seconds} s): ${outcome.saved}`
+                  : `The state after the merged migrations of ${plan.directory.path} was not saved (base-cache): ${outcome.skipped}.`,
+              );
+            } catch (error) {
+              progress(
+                `The state after the merged migrations of ${plan.directory.path} was not saved (base-cache): ${errorMessage(error)}.`,
+              );
+            }
+          },
+        }
+      : {}),
   };
 }
 

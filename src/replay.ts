@@ -123,6 +123,12 @@ export interface ReplayOptions {
    * only) and goes on. Without it, the replay stops at such a migration.
    */
   fresh?: () => Promise<Connections>;
+  /**
+   * The database already holds the state the first `resumeAt` migrations leave, with the
+   * prerequisites and the runner's bookkeeping (a cached base state): the replay starts at the
+   * next one, after preparing the session. A database rebuilt later (`fresh`) is prepared in full.
+   */
+  resumeAt?: number;
 }
 
 /** The connections a replay works through (see `replay`). */
@@ -166,7 +172,8 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
 
   /** Prelude, session and the runner's bookkeeping: null when done, or the failed step. */
   const prepare = async (connections: Connections, record: boolean): Promise<Step | null> => {
-    for (const script of options.prelude ?? []) {
+    const resumed = record && Boolean(options.resumeAt);
+    for (const script of resumed ? [] : (options.prelude ?? [])) {
       const started = performance.now();
       const error = await executeScript(connections.setup ?? connections.migrate, script);
       const step: Step = {
@@ -184,7 +191,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     }
     await connections.afterPrelude?.();
     await options.session?.(connections.migrate);
-    if (set.bookkeeping) await connections.migrate.query(set.bookkeeping);
+    if (set.bookkeeping && !resumed) await connections.migrate.query(set.bookkeeping);
     return null;
   };
   const failedPrelude = await prepare(first, true);
@@ -199,10 +206,11 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripVersions?.has(m.version) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
-  const ups = migrations.filter((m) => m.up).length + steps.length;
+  const resumeAt = roundtrip === 'per-migration' ? (options.resumeAt ?? 0) : 0;
+  const ups = migrations.slice(resumeAt).filter((m) => m.up).length + steps.length;
   const total =
     roundtrip === 'per-migration'
-      ? ups + 2 * migrations.filter(roundtrips).length
+      ? ups + 2 * migrations.slice(resumeAt).filter(roundtrips).length
       : roundtrip === 'all'
         ? 2 * ups + migrations.filter((m) => m.down).length
         : ups;
@@ -387,6 +395,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   if (roundtrip === 'per-migration') {
     let stale = false; // the tracker has not seen the latest ups
     for (const [index, m] of migrations.entries()) {
+      if (index < resumeAt) continue;
       // Migrations applied up only (merged ones, with a base) need no snapshot of their own:
       // the schema is read just before the next one that is roundtripped or kept.
       const kept = options.keepBefore?.has(m.version) ?? false;

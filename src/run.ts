@@ -6,6 +6,7 @@ import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories } from './pipeline/replay-directories.ts';
+import { baseStatePlan, mergedClean, type BaseStatePlan } from './pipeline/base-state.ts';
 import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
 import { ConfigError } from './errors.ts';
@@ -20,8 +21,13 @@ export interface RunIO {
   directory(path: string): DirectoryReader;
   /** The base branch's commit for `--base` (git), or why it cannot be read. */
   openBase?(ref: string): Promise<BaseCommit | { unavailable: string }>;
-  /** The server to run on, of the given Postgres major. */
-  startServer(major: number): Promise<Server>;
+  /**
+   * The server to run on, of the given Postgres major; `baseState`: the key of a cached base state
+   * wanted (an embedded server then starts from the entry holding it, when there is one).
+   */
+  startServer(major: number, baseState?: string): Promise<Server>;
+  /** Saves the state of the plan's merged migrations for the next run (absent: base states are not saved). */
+  saveBaseState?(major: number, plan: BaseStatePlan): Promise<void>;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
   commit?(): Promise<string | null>;
   /** Progress as each step completes. */
@@ -48,6 +54,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         'directory in one database, one after the other: the parts depend on each other. Leave out one of the two.',
     );
   const plan = config.shard ? planShards(loaded, config.shard) : null;
+  const cache = baseStatePlan(loaded, config);
   const majors = config.postgresVersion;
   if (majors.length > 1 && config.database === 'url')
     throw new ConfigError(
@@ -63,7 +70,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // Several majors run side by side, each on a server of its own.
   const reports = await Promise.all(
     majors.map(async (major) => {
-      await using server = await io.startServer(major);
+      await using server = await io.startServer(major, cache?.key);
       // Servers for directories replayed side by side (`jobs`), started as they are needed.
       await using others = new AsyncDisposableStack();
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
@@ -74,7 +81,11 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         (path, step, done, total) => io.onStep?.(label(path), step, done, total),
         plan ? (path) => shardPart(plan, path) : undefined,
         config.database === 'url' ? undefined : async () => others.use(await io.startServer(major)),
+        cache,
       );
+      // The merged migrations were replayed and passed: their state is saved for the next run.
+      if (cache && !replays[0]!.cachedBase && mergedClean(cache, replays[0]!.result))
+        await io.saveBaseState?.(major, cache);
       const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
         const replayed = replays[i]!;
         const { kept, suppressed } = judge(directory, replayed, server.provider);

@@ -269,6 +269,16 @@ export const SETTINGS = {
     byDefault: "the machine's cores, at most 4, for directories of 50 migrations or more, 200 in containers",
     doc: 'How many directories replay at once, each in a database of its own; 1 replays them one after the other.',
   },
+  baseCache: {
+    name: 'base-cache',
+    kind: onOff,
+    flag: true,
+    file: true,
+    byDefault: 'on; off in the Action, whose runners keep no cache between jobs',
+    doc:
+      'With --base, keep the state the merged migrations leave (in the cache folder), so that the next check ' +
+      'of the branch replays only what it adds (embedded Postgres, one directory, 20 merged migrations or more).',
+  },
   checks: {
     name: 'checks',
     kind: structured<Record<string, CheckSetting>>(checkSettings, true),

@@ -40,7 +40,13 @@ export interface Server extends AsyncDisposable {
    * the run that owns only its scratch databases (url, when the user may create roles).
    */
   readonly migrationsRole: string | null;
-  createDatabase(purpose: string): Promise<ScratchDatabase>;
+  /**
+   * Cached base states this server holds (embedded, started from one: see base-states.ts): key →
+   * the database holding it, to be given as `template` to `createDatabase`.
+   */
+  readonly baseStates?: ReadonlyMap<string, string>;
+  /** A new scratch database: empty, or a copy of `template` (one of `baseStates`). */
+  createDatabase(purpose: string, template?: string): Promise<ScratchDatabase>;
 }
 
 export interface ScratchDatabase extends AsyncDisposable {
@@ -96,4 +102,6 @@ export interface DatabaseOptions {
   /** For `container`: the image to start. */
   postgresImage?: string;
   progress?: (line: string) => void;
+  /** For `embedded`: the key of a cached base state to start from, when one is cached (base-states.ts). */
+  baseState?: string;
 }

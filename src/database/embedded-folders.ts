@@ -21,7 +21,7 @@ import { alive, onInterrupt } from './lifetime.ts';
 const execFileAsync = promisify(execFile);
 export const OWNER_FILE = 'owner.pid';
 // Older runs named folders `migrate-check-run-XXXXXX` (no pid): their owner file says who owns them.
-const INSTANCE = /^migrate-check-(?:run|init)-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
+const INSTANCE = /^migrate-check-(?:run|init|seal)-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
 const STAGING = /\.(?:partial|stale)-(\d+)$/;
 const UNOWNED_GRACE_MS = 60_000;
 
@@ -73,7 +73,7 @@ export async function writableCache(folder: string): Promise<void> {
 }
 
 /** A fresh instance folder name in `root` for this process. */
-export function instancePath(root: string, kind: 'run' | 'init'): string {
+export function instancePath(root: string, kind: 'run' | 'init' | 'seal'): string {
   const suffix = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6);
   return join(root, `migrate-check-${kind}-${process.pid}-${suffix}`);
 }

@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { access, readFile, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Provider, Server } from './database.ts';
-import { cacheRoot, locateBinaries, BUNDLED_MAJOR } from './embedded-binaries.ts';
+import { cacheRoot, locateBinaries, BUNDLED_MAJOR, type Binaries } from './embedded-binaries.ts';
+import { baseStateDatabase, baseStatesFolder, copyBaseState, findBaseState } from './base-states.ts';
 import { MACHINE_REACH } from '../outside/statements.ts';
 import { clustersFolder, copyTemplate } from './embedded-cluster.ts';
 import { instancePath, ownFolder, sweepStale, sweepStaging, tempRoot } from './embedded-folders.ts';
-import { runUser, serverEnvironment } from './embedded-process.ts';
+import { runUser, serverEnvironment, type RunUser } from './embedded-process.ts';
 import { onInterrupt } from './lifetime.ts';
 import { ScratchPool } from './scratch.ts';
 
@@ -18,6 +19,11 @@ export interface EmbeddedOptions {
   /** Use these binaries instead of the npm packages. */
   binDir?: string;
   progress?: (line: string) => void;
+  /**
+   * A cached base state wanted (base-states.ts): the server starts from the newest sealed entry
+   * holding this key, when there is one, instead of the empty template cluster.
+   */
+  baseState?: string;
 }
 
 // The watchdog: postgres runs as a child of this shell, which waits on a pipe from node.
@@ -36,6 +42,14 @@ export interface EmbeddedServer extends Server {
   readonly startMs: number;
   /** A URL for the server's own `postgres` database (unix socket). */
   readonly url: string;
+  /** The binaries it runs, and the user it runs as (null: this process's own). */
+  readonly binaries: Binaries;
+  readonly user: RunUser | null;
+  /**
+   * Stops the server cleanly and hands over its data folder (a stopped cluster) instead of
+   * removing it, for sealing as a base state; the caller removes it with `remove`.
+   */
+  retire(): Promise<{ data: string; remove(): Promise<void> }>;
 }
 
 /**
@@ -50,7 +64,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const user = await runUser();
   const temp = await tempRoot(user);
   await sweepStale(temp);
-  await sweepStaging([temp, clustersFolder(), join(cacheRoot(), 'postgres')]);
+  await sweepStaging([temp, clustersFolder(), baseStatesFolder(), join(cacheRoot(), 'postgres')]);
   const binaries = await locateBinaries({
     major: options.major ?? BUNDLED_MAJOR,
     binDir: options.binDir,
@@ -79,7 +93,12 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const unregister = onInterrupt(stop);
 
   try {
-    await copyTemplate(binaries, user, folder, temp, options.progress);
+    // A cached base state when one holds the key and its copy matches its manifest, else the template.
+    const entry = options.baseState ? await findBaseState(binaries, user, options.baseState) : null;
+    const fromEntry = entry ? await copyBaseState(entry, folder, join(dir, 'data')) : false;
+    if (entry && !fromEntry)
+      options.progress?.(`The cached base state ${entry.path} had been changed since it was made: removed it.`);
+    if (!fromEntry) await copyTemplate(binaries, user, folder, temp, options.progress);
     if (user) await folder.run('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
     if (folder.gone) throw new DatabaseError('The embedded Postgres start was interrupted.');
     const args = [
@@ -126,7 +145,41 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       migrationsRole: null,
       startMs,
       url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
-      createDatabase: (purpose) => pool!.create(purpose),
+      binaries,
+      user,
+      ...(fromEntry ? { baseStates: new Map([...entry!.keys].map((key) => [key, baseStateDatabase(key)])) } : {}),
+      createDatabase: (purpose, template) => pool!.create(purpose, template),
+      async retire() {
+        await pool!.close();
+        // The data folder moves out of the instance folder the watchdog removes, and a link takes
+        // its place for the paths the server opens by name (global/pg_control); the server stops
+        // cleanly (a shutdown checkpoint, then postmaster.pid goes), and the watchdog removes the link.
+        const keep = await ownFolder(instancePath(temp, 'seal'), { owner: true });
+        const data = join(keep.path, 'data');
+        try {
+          if (user) await keep.run('chown', [`${user.uid}:${user.gid}`, keep.path]);
+          await rename(join(dir, 'data'), data);
+          await symlink(data, join(dir, 'data'));
+          const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+          process.kill(pid, 'SIGINT');
+          const deadline = Date.now() + 30_000;
+          while (
+            await access(join(data, 'postmaster.pid')).then(
+              () => true,
+              () => false,
+            )
+          ) {
+            if (Date.now() > deadline) throw new DatabaseError('The embedded Postgres did not stop within 30 s.');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        } catch (error) {
+          await keep.remove();
+          throw error;
+        } finally {
+          await stop();
+        }
+        return { data, remove: () => keep.remove() };
+      },
       [Symbol.asyncDispose]: stop,
     };
     return server;
@@ -170,5 +223,10 @@ export const embeddedProvider: Provider<'embedded'> = {
   refuses: MACHINE_REACH,
   chosen: () => true,
   start: (options) =>
-    startEmbedded({ major: options.postgresVersion, binDir: options.postgresBin, progress: options.progress }),
+    startEmbedded({
+      major: options.postgresVersion,
+      binDir: options.postgresBin,
+      progress: options.progress,
+      ...(options.baseState ? { baseState: options.baseState } : {}),
+    }),
 };

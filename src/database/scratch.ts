@@ -63,6 +63,7 @@ export async function createScratch(
   purpose: string,
   clientConfig: (database: string) => pg.ClientConfig,
   runRole: RunRole | null = null,
+  template = 'template0',
 ): Promise<ScratchDatabase> {
   const name = scratchName(purpose);
   const usedRoles: string[] = [];
@@ -78,7 +79,7 @@ export async function createScratch(
   const unregister = onInterrupt(drop);
   creating = admin.query(
     `CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} ` +
-      `TEMPLATE template0 ENCODING 'UTF8'`,
+      `TEMPLATE ${pg.escapeIdentifier(template)} ENCODING 'UTF8'`,
   );
   try {
     await creating;
@@ -191,8 +192,8 @@ export class ScratchPool {
     this.#runRole = runRole;
   }
 
-  async create(purpose: string): Promise<ScratchDatabase> {
-    const db = await createScratch(this.#admin, purpose, this.#clientConfig, this.#runRole);
+  async create(purpose: string, template?: string): Promise<ScratchDatabase> {
+    const db = await createScratch(this.#admin, purpose, this.#clientConfig, this.#runRole, template);
     this.#open.add(db);
     const open = this.#open;
     return {

@@ -71,6 +71,7 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
         .map((e) => ({ version: e.version, name: e.name, up: null, down: null, status: e.status })),
     ],
     ...(history ? { base: history.base } : {}),
+    ...(replayed.cachedBase ? { cachedBase: replayed.cachedBase } : {}),
     ignored: [...set.ignored],
     steps: result.steps,
     ...(result.notChecked.length ? { notChecked: result.notChecked } : {}),

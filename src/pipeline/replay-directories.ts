@@ -13,6 +13,7 @@ import { reachOf } from '../outside/statements.ts';
 import { replay, type Connections, type ReplayOptions, type ReplayResult, type Step } from '../replay.ts';
 import { prepareInspector, type Schema } from '../schema/snapshot.ts';
 import { applyTogether, type TogetherResult } from '../together.ts';
+import type { BaseStatePlan } from './base-state.ts';
 import type { LoadedDirectory } from './load.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface DirectoryReplay {
   headSchema?: Schema;
   /** The pending migrations applied in one transaction, for runners that deploy so (drizzle). */
   together: TogetherResult | null;
+  /** The merged migrations came from a cached base state (the first `migrations`, through `through`): not replayed. */
+  cachedBase?: { migrations: number; through: string };
 }
 
 type OnStep = (directory: string, step: Step, done: number, total: number) => void;
@@ -56,6 +59,8 @@ export async function replayDirectories(
   part: (path: string) => ShardPart = () => 'all',
   /** Another server like `server`, for directories replayed side by side (see `jobs`); the caller disposes it. */
   more?: () => Promise<Server>,
+  /** A directory whose merged migrations may come from a cached base state the server holds. */
+  baseState?: BaseStatePlan | null,
 ): Promise<DirectoryReplay[]> {
   // With `same-database`, the directories are replayed one after the other in one database,
   // as when an application's migrations run beside a library's (a job queue's) own.
@@ -75,7 +80,8 @@ export async function replayDirectories(
     const set = last < 0 ? loaded.set : { ...loaded.set, migrations: loaded.set.migrations.slice(0, last + 1) };
     const inRange = (versions: Set<string>) =>
       mine === 'all' ? versions : new Set([...versions].filter((v) => mine.versions.has(v)));
-    await using own = shared ? null : await server.createDatabase(path);
+    const cached = baseState?.directory === loaded && !shared ? server.baseStates?.get(baseState.key) : undefined;
+    await using own = shared ? null : await server.createDatabase(path, cached);
     const db = (shared ?? own)!;
     const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
     const firstNew = history?.entries.find((e) => e.status === 'new');
@@ -100,6 +106,7 @@ export async function replayDirectories(
               : { roundtripVersions: new Set(mine.versions) }),
           // A PR that only adds migrations: the base schema is the one just before the first new one.
           ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
+          ...(cached ? { resumeAt: baseState!.count } : {}),
           onStep: (step, done, total) => onStep?.(path, step, done, total),
         });
     if (shared && !sharedStopped && stoppedIn(result)) {
@@ -121,7 +128,13 @@ export async function replayDirectories(
       headSchema = (await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none' })).head;
     }
     const together = shared ? null : await replayTogether(server, loaded, config, result);
-    return { result, baseSchema, together, ...(headSchema ? { headSchema } : {}) };
+    return {
+      result,
+      baseSchema,
+      together,
+      ...(headSchema ? { headSchema } : {}),
+      ...(cached ? { cachedBase: { migrations: baseState!.count, through: baseState!.through } } : {}),
+    };
   };
   // In one shared database the directories follow each other; in databases of their own, up to
   // `jobs` of them replay at once. Where the cluster around the database is watched (the run's

@@ -4,7 +4,7 @@ import { groupFindings, verdictWords, type Group } from './groups.ts';
 import { lockTable } from './lock-table.ts';
 import { groupLines, type Links } from './markdown-findings.ts';
 import { cell, code, fenced, inline } from './markdown-text.ts';
-import { checkedNothing, notCheckedSentences, serversText, type Report } from './report.ts';
+import { cachedBaseSentences, checkedNothing, notCheckedSentences, serversText, type Report } from './report.ts';
 
 export { fenced } from './markdown-text.ts';
 
@@ -126,7 +126,8 @@ function render(report: Report, options: MarkdownOptions, tier: Tier): string {
   const groups = groupFindings(report);
   const out = [commentMarker(report), verdict(report, groups)];
   const unchecked = notCheckedSentences(report).map((l) => `> ⚠️ ${inline(l)}`);
-  const notes = [...unchecked, ...shortened(tier, report, options)];
+  const cached = cachedBaseSentences(report).map((l) => `> ${inline(l)}`);
+  const notes = [...unchecked, ...cached, ...shortened(tier, report, options)];
   if (notes.length) out.push('', ...notes.flatMap((n, i) => (i ? ['>', n] : [n])));
   const links: Links = options.links;
   let left = tier.findings;

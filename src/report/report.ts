@@ -59,6 +59,12 @@ export interface DirectoryReport {
   }[];
   /** The base branch compared against (with `--base`). */
   base?: { ref: string; commit: string };
+  /**
+   * The merged migrations (the first `migrations` of them, through version `through`) were not
+   * replayed in this run: their state came from a cached base state, made by an earlier run from
+   * the same files, prerequisites and settings (`base-cache`).
+   */
+  cachedBase?: { migrations: number; through: string };
   ignored: IgnoredFile[];
   steps: Step[];
   /** Migrations whose steps did not run, and why (absent when every migration was checked). */
@@ -133,6 +139,19 @@ export function notCheckedSentences(report: Report): string[] {
       const were = n === 1 ? 'was' : 'were';
       return `${n} of ${of} ${word}migrations in ${dir.path} ${were} not checked because ${reason} (${listed}).`;
     }),
+  );
+}
+
+/** For each directory whose merged migrations came from a cached base state: one sentence saying so. */
+export function cachedBaseSentences(report: Report): string[] {
+  return report.directories.flatMap((dir) =>
+    dir.cachedBase
+      ? [
+          `The ${dir.cachedBase.migrations} merged migrations in ${dir.path} (through ${dir.cachedBase.through}) ` +
+            'were not replayed: their state came from the cached base state an earlier run made from the same ' +
+            'files and settings (base-cache off replays them).',
+        ]
+      : [],
   );
 }
 

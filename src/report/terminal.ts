@@ -1,7 +1,7 @@
 import type { Finding } from '../checks/check.ts';
 import { docsUrl } from './docs-url.ts';
 import { countsInWords, groupFindings, verdictWords, type Group } from './groups.ts';
-import { checkedNothing, fails, notCheckedSentences, serversText, type Report } from './report.ts';
+import { cachedBaseSentences, checkedNothing, fails, notCheckedSentences, serversText, type Report } from './report.ts';
 import { style as makeStyle, type Style } from './style.ts';
 import { visible, visibleLines } from './visible.ts';
 import { neutraliseCommands } from './workflow-commands.ts';
@@ -154,6 +154,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     if (skipped) out.push(s.yellow(`  ${plural(skipped, 'step')} skipped after a failure`));
     if (dir.ignored.length) out.push(s.dim(ignoredLine(dir)));
   }
+  for (const line of cachedBaseSentences(report)) out.push(...wrap(visible(line), width, '  ', '').map(s.dim));
   out.push(s.dim(`${serversText(report)} · ${(report.durationMs / 1000).toFixed(1)} s`));
   for (const f of report.suppressed ?? []) {
     out.push(s.dim(`suppressed ${f.check} in ${visible(f.file ?? '(directory)')}: ${visible(f.reason)}`));

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheRoot, type Binaries } from './embedded-binaries.ts';
+import { manifestOf } from './embedded-cluster.ts';
+import { ownFolder, removeTree, writableCache, type OwnedFolder } from './embedded-folders.ts';
+import type { RunUser } from './embedded-process.ts';
+
+/**
+ * Cached base states: sealed copies of a stopped embedded cluster holding, in a database per key,
+ * the state a directory's merged migrations leave (its prerequisites, its runner's bookkeeping and
+ * every merged migration applied up). A pull request's check then starts its server from the copy
+ * and replays only the migrations the PR adds, in a database made `TEMPLATE` of that state.
+ *
+ * The key (pipeline/base-state.ts) is a hash of everything the state depends on: migrate-check's
+ * version, the format, the prerequisites, the session settings, the timeouts and the text of each
+ * merged migration; an entry belongs to one build of the Postgres binaries. An entry is sealed as
+ * the template cluster is (read-only, with a manifest checked after every copy): one found changed
+ * is removed and not used.
+ */
+
+const MANIFEST = 'manifest';
+const KEYS = 'keys.json';
+/** How many entries are kept per Postgres build (the newest); each is a whole cluster, ~40 MB and up. */
+const KEEP = 3;
+
+export function baseStatesFolder(): string {
+  return join(cacheRoot(), 'base-states');
+}
+
+const prefix = (binaries: Binaries, user: RunUser | null) => `${binaries.version}${user ? '-root' : ''}-`;
+
+/** The database that holds a key's state in an entry's cluster. */
+export const baseStateDatabase = (key: string) => `mc_base_${key.slice(0, 32)}`;
+
+export interface BaseStateEntry {
+  readonly path: string;
+  readonly keys: ReadonlySet<string>;
+}
+
+/** The newest sealed entry for these binaries that holds `key`, or null. */
+export async function findBaseState(
+  binaries: Binaries,
+  user: RunUser | null,
+  key: string,
+): Promise<BaseStateEntry | null> {
+  const found: { entry: BaseStateEntry; mtime: number }[] = [];
+  for (const name of await listEntries(binaries, user)) {
+    const path = join(baseStatesFolder(), name);
+    const keys = await readKeys(path);
+    if (!keys?.has(key)) continue;
+    const mtime = await stat(join(path, MANIFEST)).then(
+      (s) => s.mtimeMs,
+      () => -1,
+    );
+    if (mtime >= 0) found.push({ entry: { path, keys }, mtime });
+  }
+  return found.sort((a, b) => b.mtime - a.mtime)[0]?.entry ?? null;
+}
+
+async function listEntries(binaries: Binaries, user: RunUser | null): Promise<string[]> {
+  const start = prefix(binaries, user);
+  return (await readdir(baseStatesFolder()).catch(() => [] as string[])).filter(
+    (name) => name.startsWith(start) && /^[0-9a-f]{12}$/.test(name.slice(start.length)),
+  );
+}
+
+async function readKeys(path: string): Promise<Set<string> | null> {
+  try {
+    const value = JSON.parse(await readFile(join(path, KEYS), 'utf8')) as unknown;
+    return Array.isArray(value) && value.every((k) => typeof k === 'string') ? new Set(value) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Copies the entry's cluster into `data` (inside `folder`) and checks the copy against the
+ * entry's manifest. False when the entry had been changed since it was sealed: it is then removed.
+ */
+export async function copyBaseState(entry: BaseStateEntry, folder: OwnedFolder, data: string): Promise<boolean> {
+  await folder.run('cp', ['-a', join(entry.path, 'data'), data]);
+  await folder.run('chmod', ['-R', 'u+w', data]);
+  const expected = await readFile(join(entry.path, MANIFEST), 'utf8').catch(() => '');
+  if (expected && (await manifestOf(data)) === expected) return true;
+  await removeTree(data);
+  await removeTree(entry.path);
+  return false;
+}
+
+/**
+ * Seals the stopped cluster in `data` as a new entry holding `keys`, then keeps only the newest
+ * entries for these binaries. Returns the entry's folder.
+ */
+export async function sealBaseState(
+  binaries: Binaries,
+  user: RunUser | null,
+  data: string,
+  keys: readonly string[],
+): Promise<string> {
+  await writableCache(baseStatesFolder());
+  const target = join(baseStatesFolder(), prefix(binaries, user) + randomBytes(6).toString('hex'));
+  const staging = await ownFolder(`${target}.partial-${process.pid}`, { owner: false });
+  try {
+    await staging.run('cp', ['-a', data, join(staging.path, 'data')]);
+    // Written by the stopped server for its own start, never read from a copy.
+    await removeTree(join(staging.path, 'data', 'postmaster.opts'));
+    if (user) await staging.run('chown', ['-R', '0:0', staging.path]);
+    await writeFile(join(staging.path, KEYS), JSON.stringify([...keys]));
+    await writeFile(join(staging.path, MANIFEST), await manifestOf(join(staging.path, 'data')));
+    await staging.run('chmod', ['-R', 'a-w', staging.path]);
+    await rename(staging.path, target);
+  } finally {
+    await staging.remove();
+  }
+  await prune(binaries, user);
+  return target;
+}
+
+async function prune(binaries: Binaries, user: RunUser | null): Promise<void> {
+  const dated = await Promise.all(
+    (await listEntries(binaries, user)).map(async (name) => {
+      const path = join(baseStatesFolder(), name);
+      return {
+        path,
+        mtime: await stat(join(path, MANIFEST)).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+      };
+    }),
+  );
+  for (const { path } of dated.sort((a, b) => b.mtime - a.mtime).slice(KEEP)) await removeTree(path);
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { baseStateDatabase, sealBaseState } from '../database/base-states.ts';
+import type { EmbeddedServer } from '../database/embedded.ts';
+import { sessionSetup } from '../database/session.ts';
+import { errorMessage } from '../errors.ts';
+import { executeScript, type Guard } from '../execute.ts';
+import type { Migration } from '../migration.ts';
+import type { ReplayResult } from '../replay.ts';
+import { sessionLockTimeout } from '../timeouts.ts';
+import { VERSION } from '../version.ts';
+import type { LoadedDirectory } from './load.ts';
+
+/**
+ * Fewer merged migrations than this are replayed every time: their replay costs less than the
+ * start of the second server that saves the state.
+ */
+export const CACHED_FROM = 20;
+
+/** A directory whose merged migrations can come from a cached base state (see database/base-states.ts). */
+export interface BaseStatePlan {
+  readonly directory: LoadedDirectory;
+  /** How many of the directory's migrations the state holds: the merged ones before the first new one. */
+  readonly count: number;
+  /** The last of them. */
+  readonly through: string;
+  readonly key: string;
+}
+
+/**
+ * The plan for the run's directory, or null when its merged migrations are replayed as usual: a
+ * cached base state is used by a run of one directory with a base (`--base`) to which the PR only
+ * adds migrations, with each new one roundtripped (scope `changed`, roundtrip `per-migration`), and
+ * at least CACHED_FROM merged migrations before the first new one.
+ */
+export function baseStatePlan(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan | null {
+  if (config.baseCache === false || config.database !== 'embedded' || loaded.length !== 1 || config.shard) return null;
+  const directory = loaded[0]!;
+  const { history, settings, set } = directory;
+  if (!history || config.scope !== 'changed' || settings.roundtrip !== 'per-migration' || settings.role) return null;
+  if (!history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
+  const status = new Map(history.entries.map((e) => [e.version, e.status]));
+  const migrations = set.migrations.filter((m) => m.up || m.down);
+  const count = migrations.findIndex((m) => status.get(m.version) === 'new');
+  if (count < CACHED_FROM) return null;
+  const merged = migrations.slice(0, count);
+  if (merged.some((m) => status.get(m.version) !== 'unchanged')) return null;
+  return { directory, count, through: merged.at(-1)!.version, key: stateKey(directory, merged, config) };
+}
+
+/** Everything the state after the merged migrations depends on, hashed (the binaries name the entry). */
+function stateKey(directory: LoadedDirectory, merged: readonly Migration[], config: Config): string {
+  const { settings, set, prelude } = directory;
+  const parts = {
+    tool: VERSION,
+    format: set.format,
+    directory: directory.path,
+    bookkeeping: set.bookkeeping,
+    prelude,
+    session: { role: settings.role ?? null, searchPath: settings.searchPath ?? null, settings: settings.settings },
+    timeouts: [config.statementTimeoutMs, config.lockTimeoutMs],
+    migrations: merged.map((m) => ({ version: m.version, name: m.name, up: m.up })),
+  };
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/**
+ * Whether this run's replay applied the merged migrations as a cached state must stand for: every
+ * step of theirs ran and passed, changed nothing outside the database, and no verify script failed.
+ */
+export function mergedClean(plan: BaseStatePlan, result: ReplayResult): boolean {
+  const merged = new Set(plan.directory.set.migrations.slice(0, plan.count).map((m) => m.version));
+  if (result.notChecked.some((n) => n.versions.some((v) => merged.has(v)))) return false;
+  if (result.verifyFailures?.some((f) => merged.has(f.version))) return false;
+  const steps = result.steps.filter((s) => merged.has(s.version) || s.version === 'prerequisites');
+  return steps.every((s) => s.status === 'ok' && !s.outside?.length && !s.refused?.length);
+}
+
+/**
+ * Builds and seals the plan's base state on `server`, a new embedded server of the run's binaries
+ * that nothing else uses: the prerequisites, the session and the bookkeeping, then each merged
+ * migration up, on one session as the replay runs them. The server is retired (stopped, its data
+ * kept) and sealed. Returns the entry's folder, or why the state was not saved.
+ */
+export async function saveBaseState(
+  server: EmbeddedServer,
+  plan: BaseStatePlan,
+  config: Config,
+): Promise<{ saved: string } | { skipped: string }> {
+  const { directory, key } = plan;
+  const name = baseStateDatabase(key);
+  const admin = new pg.Client({ connectionString: server.url });
+  admin.on('error', () => {});
+  await admin.connect();
+  const at = (database: string, extra: pg.ClientConfig = {}) => {
+    const url = new URL(server.url);
+    url.pathname = `/${database}`;
+    const client = new pg.Client({ connectionString: url.toString(), ...extra });
+    client.on('error', () => {});
+    return client;
+  };
+  let reason: string | null = null;
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+    const migrate = at(name, {
+      statement_timeout: config.statementTimeoutMs,
+      lock_timeout: sessionLockTimeout(config.lockTimeoutMs),
+    });
+    const observer = at(name);
+    await migrate.connect();
+    await observer.connect();
+    try {
+      const guard: Guard = {
+        limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs },
+        observer,
+      };
+      for (const script of directory.prelude) {
+        const error = await executeScript(migrate, script, guard);
+        if (error) return { skipped: `${script.file} failed: ${error.message}` };
+      }
+      const setup = sessionSetup(directory.settings);
+      await setup(migrate);
+      if (directory.set.bookkeeping) await migrate.query(directory.set.bookkeeping);
+      for (const m of directory.set.migrations.slice(0, plan.count)) {
+        if (!m.up) continue;
+        const error = await executeScript(migrate, m.up, guard);
+        if (error) return { skipped: `${m.up.file} failed: ${error.message}` };
+      }
+      reason = await leftInSession(migrate, observer, setup);
+    } finally {
+      await migrate.end().catch(() => {});
+      await observer.end().catch(() => {});
+    }
+  } catch (error) {
+    reason = errorMessage(error);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  if (reason) return { skipped: reason };
+  const retired = await server.retire();
+  try {
+    return { saved: await sealBaseState(server.binaries, server.user, retired.data, [key]) };
+  } finally {
+    await retired.remove();
+  }
+}
+
+/**
+ * What the merged migrations left in their session that a new session would not have (a setting
+ * changed for the session, a temporary table, an open transaction): the migrations after them run
+ * on in that session, so such a state cannot be cached. Null when there is nothing.
+ */
+async function leftInSession(
+  migrate: pg.Client,
+  fresh: pg.Client,
+  setup: (client: pg.Client) => Promise<void>,
+): Promise<string | null> {
+  const SETTINGS = `SELECT name, setting FROM pg_settings WHERE source = 'session' ORDER BY 1`;
+  const state = await migrate.query<{ open: boolean; temp: number }>(
+    `SELECT now() <> statement_timestamp() AS open,
+            (SELECT count(*)::int FROM pg_class WHERE relnamespace = pg_my_temp_schema()) AS temp`,
+  );
+  if (state.rows[0]?.open) return 'the merged migrations leave a transaction open';
+  if (state.rows[0]?.temp) return 'the merged migrations leave temporary tables in their session';
+  const theirs = (await migrate.query<{ name: string; setting: string }>(SETTINGS)).rows;
+  await setup(fresh);
+  const before = new Map((await fresh.query<{ name: string; setting: string }>(SETTINGS)).rows.map((r) => [r.name, r]));
+  const changed = theirs.filter(
+    (r) => !['statement_timeout', 'lock_timeout'].includes(r.name) && before.get(r.name)?.setting !== r.setting,
+  );
+  return changed.length
+    ? `the merged migrations change session settings (${changed.map((r) => r.name).join(', ')})`
+    : null;
+}

@@ -1,0 +1,200 @@
+/**
+ * `base-cache`: a PR check with `--base` saves the state the merged migrations leave, and the next
+ * check of the branch starts from it and replays only what the PR adds, with the same verdict,
+ * findings and schemas; a state whose key differs, or an entry changed after it was sealed, is
+ * never used. Real runs of the bundled CLI, each with a cache folder of its own (the template
+ * cluster is shared with the machine's cache, so no test waits for initdb).
+ */
+import assert from 'node:assert/strict';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { cacheRoot } from '../src/database/embedded-binaries.ts';
+import type { Report } from '../src/report/report.ts';
+import { cli, repo } from './helpers.ts';
+
+const MERGED = 24;
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A cache folder of its own, whose template clusters are the machine's (made on first use). */
+function cacheFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-base-cache-'));
+  made.push(dir);
+  mkdirSync(join(cacheRoot(), 'clusters'), { recursive: true });
+  symlinkSync(join(cacheRoot(), 'clusters'), join(dir, 'clusters'));
+  return dir;
+}
+
+const pad = (n: number) => String(n).padStart(4, '0');
+
+/** golang-migrate files: MERGED merged migrations on main, and what `pr` adds on the PR branch. */
+function history(files: Record<string, string> = {}, pr: Record<string, string> = {}): string {
+  const base: Record<string, string> = {};
+  for (let i = 1; i <= MERGED; i++) {
+    base[`db/${pad(i)}_t${i}.up.sql`] = `CREATE TABLE t${i} (id bigint PRIMARY KEY, note text);\n`;
+    base[`db/${pad(i)}_t${i}.down.sql`] = `DROP TABLE t${i};\n`;
+  }
+  Object.assign(base, files);
+  const dir = repo(base, (d) => {
+    for (const [file, text] of Object.entries(pr)) writeFileSync(join(d, file), text);
+  });
+  made.push(dir);
+  return dir;
+}
+
+/** The PR: one migration that roundtrips, one whose down leaves a column behind. */
+const ADDS = {
+  [`db/${pad(MERGED + 1)}_add_email.up.sql`]: 'ALTER TABLE t1 ADD COLUMN email text;\n',
+  [`db/${pad(MERGED + 1)}_add_email.down.sql`]: 'ALTER TABLE t1 DROP COLUMN email;\n',
+  [`db/${pad(MERGED + 2)}_add_flag.up.sql`]: 'ALTER TABLE t2 ADD COLUMN flag boolean;\n',
+  [`db/${pad(MERGED + 2)}_add_flag.down.sql`]: 'SELECT 1;\n',
+};
+
+async function check(cwd: string, cache: string, ...args: string[]) {
+  const r = await cli(['db', '--base', 'main', '--output', 'json', '--no-observe', '--no-seed', ...args], {
+    cwd,
+    env: { MIGRATE_CHECK_CACHE: cache },
+  });
+  let report: Report;
+  try {
+    report = JSON.parse(r.stdout) as Report;
+  } catch {
+    assert.fail(`not a JSON report (exit ${r.code}):\n${r.stdout.slice(0, 1500)}\n${r.stderr.slice(0, 1500)}`);
+  }
+  return { ...r, report, dir: report.directories[0]! };
+}
+
+const entries = (cache: string) =>
+  existsSync(join(cache, 'base-states'))
+    ? readdirSync(join(cache, 'base-states')).filter((n) => !n.includes('.partial-'))
+    : [];
+const findingsOf = (report: Report) => report.findings.map((f) => `${f.check} ${f.file}:${f.line ?? ''} ${f.message}`);
+
+describe('base-cache', { concurrency: 2 }, () => {
+  test('the second check of a PR starts from the saved base state: same verdict, findings and schemas', async () => {
+    const cwd = history({}, ADDS);
+    const cache = cacheFolder();
+    const first = await check(cwd, cache);
+    assert.equal(first.code, 1, first.stderr);
+    assert.equal(first.dir.cachedBase, undefined, 'nothing was cached before the first run');
+    assert.match(first.stderr, new RegExp(`Saved the state after the ${MERGED} merged migrations of db`));
+    assert.equal(entries(cache).length, 1, 'one base state saved');
+
+    const second = await check(cwd, cache);
+    assert.equal(second.code, first.code, second.stderr);
+    assert.deepEqual(second.dir.cachedBase, { migrations: MERGED, through: pad(MERGED) });
+    assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+    assert.ok(
+      findingsOf(second.report).some((f) => f.startsWith(`down-reverts-up db/${pad(MERGED + 2)}_add_flag.down.sql`)),
+      JSON.stringify(second.report.findings),
+    );
+    assert.equal(second.dir.schema.base, first.dir.schema.base, 'the base schema');
+    assert.equal(second.dir.schema.head, first.dir.schema.head, 'the head schema');
+    assert.equal(second.dir.schema.diff, first.dir.schema.diff, 'the schema diff');
+    // Only the PR's migrations ran: up, down, up each.
+    assert.deepEqual(
+      [...new Set(second.dir.steps.map((s) => s.version))],
+      [pad(MERGED + 1), pad(MERGED + 2)],
+      'steps of merged migrations',
+    );
+    assert.ok(first.dir.steps.length > second.dir.steps.length + MERGED - 1);
+    assert.doesNotMatch(second.stderr, /Saved the state/, 'a state that was used is not saved again');
+    assert.equal(entries(cache).length, 1);
+
+    const text = await cli(['db', '--base', 'main', '--no-observe', '--no-seed'], {
+      cwd,
+      env: { MIGRATE_CHECK_CACHE: cache },
+    });
+    assert.match(
+      text.stdout.replace(/\s+/g, ' '),
+      new RegExp(
+        `The ${MERGED} merged migrations in db \\(through ${pad(MERGED)}\\) were not replayed: their state came from the cached base state`,
+      ),
+    );
+  });
+
+  test('a state saved under other settings, prerequisites or files is not used', async () => {
+    const cwd = history({ 'setup/roles.sql': 'SELECT 1;\n' }, ADDS);
+    const cache = cacheFolder();
+    await check(cwd, cache);
+    assert.equal(entries(cache).length, 1);
+    // Another statement timeout: the merged migrations could end otherwise.
+    const timeout = await check(cwd, cache, '--statement-timeout', '90s');
+    assert.equal(timeout.dir.cachedBase, undefined, 'used a state saved under another statement timeout');
+    assert.equal(entries(cache).length, 2, 'the state under the new timeout is saved beside the first');
+    // Prerequisites run before the merged migrations: they are part of the state.
+    const prerequisites = await check(cwd, cache, '--prerequisites', 'setup/roles.sql');
+    assert.equal(prerequisites.dir.cachedBase, undefined, 'used a state saved without the prerequisites');
+    const again = await check(cwd, cache, '--prerequisites', 'setup/roles.sql');
+    assert.deepEqual(again.dir.cachedBase, { migrations: MERGED, through: pad(MERGED) });
+    assert.equal(entries(cache).length, 3, 'at most three states are kept');
+    await check(cwd, cache, '--statement-timeout', '80s');
+    assert.equal(entries(cache).length, 3, 'the oldest state went');
+    // A PR that edits a merged migration: the base is replayed, nothing is used or saved.
+    const edited = history({}, { ...ADDS, 'db/0003_t3.up.sql': 'CREATE TABLE t3 (id int PRIMARY KEY);\n' });
+    const editedCache = cacheFolder();
+    for (let i = 0; i < 2; i++) {
+      const r = await check(edited, editedCache);
+      assert.equal(r.dir.cachedBase, undefined);
+      assert.ok(
+        r.report.findings.some((f) => f.check === 'history-edited'),
+        JSON.stringify(r.report.findings),
+      );
+    }
+    assert.deepEqual(entries(editedCache), [], 'a base state saved for a PR that edits a merged migration');
+  });
+
+  test('an entry changed after it was sealed is removed and not used', async () => {
+    const cwd = history({}, ADDS);
+    const cache = cacheFolder();
+    const first = await check(cwd, cache);
+    const [entry] = entries(cache);
+    const file = join(cache, 'base-states', entry!, 'data', 'PG_VERSION');
+    chmodSync(join(cache, 'base-states', entry!, 'data'), 0o755);
+    chmodSync(file, 0o644);
+    appendFileSync(file, '\n');
+    const second = await check(cwd, cache);
+    assert.equal(second.dir.cachedBase, undefined, 'a changed entry was used');
+    assert.match(second.stderr, /had been changed since it was made: removed it/);
+    assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+    assert.equal(entries(cache).length, 1, 'a new state was saved in its place');
+    assert.notEqual(entries(cache)[0], entry);
+  });
+
+  test('merged migrations that change their session, or base-cache off: nothing is saved', async () => {
+    // A session-wide SET in a merged migration reaches the migrations after it, in the runner's
+    // session: a new session from a saved state would not have it.
+    const cwd = history(
+      { 'db/0003_t3.up.sql': 'CREATE SCHEMA audit;\nSET search_path = audit, public;\nCREATE TABLE t3 (id int);\n' },
+      ADDS,
+    );
+    const cache = cacheFolder();
+    const r = await check(cwd, cache);
+    assert.match(
+      r.stderr,
+      /was not saved \(base-cache\): the merged migrations change session settings \(search_path\)/,
+    );
+    assert.deepEqual(entries(cache), []);
+
+    const plain = history({}, ADDS);
+    const off = cacheFolder();
+    for (let i = 0; i < 2; i++) {
+      const run = await check(plain, off, '--no-base-cache');
+      assert.equal(run.dir.cachedBase, undefined);
+      assert.doesNotMatch(run.stderr, /Saved the state/);
+    }
+    assert.deepEqual(entries(off), []);
+  });
+});
