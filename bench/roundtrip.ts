@@ -7,15 +7,19 @@
 // (--no-observe --no-seed: the engine, replay and snapshots), several rounds; the ratio is taken
 // round by round and printed as min and median. At 300, the default run (observation and seeding
 // on) alternates as well, and the PR check (one migration added to the 300, --base) is timed with
-// observation and seeding each on and off.
+// observation and seeding each on and off, with the merged 300 replayed and from a cached base state
+// (base-cache), and by the whole CLI process, cache on and off.
 //
 //   node bench/roundtrip.ts               the whole table
 //   node bench/roundtrip.ts --size 300    one size (as the table's child processes do)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, type Config } from '../src/config.ts';
+import { DEFAULTS, settingsFor, type Config } from '../src/config.ts';
+import { cacheRoot } from '../src/database/embedded-binaries.ts';
+import { baseStatePlan } from '../src/pipeline/base-state.ts';
+import { loadDirectory } from '../src/pipeline/load.ts';
 import type { Server } from '../src/database/database.ts';
 import { startEmbedded } from '../src/database/embedded.ts';
 import { fsDirectory } from '../src/files/directory.ts';
@@ -48,6 +52,8 @@ interface SizeResult {
   defaults?: number[];
   /** The PR check at 300: variant → times. */
   pr?: Record<string, number[]>;
+  /** The PR check at 300 by the bundled CLI, the whole process (its own server): base state cached, and replayed. */
+  prCli?: { cached: number[]; replayed: number[] };
   startMs: number;
   /** Peak RSS of the bundled CLI (dist/cli.cjs) run once on the directory, --no-observe --no-seed. */
   cliRssMb: number;
@@ -141,6 +147,75 @@ async function measure(size: number, rounds: number): Promise<SizeResult> {
     result.pr = Object.fromEntries(Object.keys(variants).map((k) => [k, [] as number[]]));
     for (let i = 0; i < 5; i++)
       for (const [name, overrides] of Object.entries(variants)) result.pr[name]!.push(await check('HEAD~1', overrides));
+
+    // With a cached base state (base-cache), in a cache folder of the bench's own: saved by a
+    // first check, then each timed check on a server started from it (started before the clock,
+    // as the shared server above), alternating with the whole CLI as a user runs it, cache on and off.
+    const cache = mkdtempSync(join(tmpdir(), 'mc-bench-cache-'));
+    symlinkSync(join(cacheRoot(), 'clusters'), join(cache, 'clusters'));
+    process.env.MIGRATE_CHECK_CACHE = cache;
+    const config = (overrides: Partial<Config>): Config => ({
+      ...DEFAULTS,
+      paths: [dir],
+      base: 'HEAD~1',
+      ...overrides,
+    });
+    await run(
+      config(ENGINE),
+      localIO(config(ENGINE), dir, () => {}),
+    );
+    await run(
+      config({}),
+      localIO(config({}), dir, () => {}),
+    );
+    const cached = async (overrides: Partial<Config>): Promise<number> => {
+      const plan = baseStatePlan([await loadFor(config(overrides))], config(overrides))!;
+      await using started = await startEmbedded({ baseState: plan.key });
+      if (!started.baseStates?.has(plan.key)) throw new Error('the bench found no cached base state');
+      const server: Server = { ...started, [Symbol.asyncDispose]: async () => {} };
+      const clock = performance.now();
+      const report = await run(config(overrides), {
+        directory: fsDirectory,
+        openBase: (ref) => openBase(dir, ref),
+        startServer: async () => server,
+      });
+      const ms = performance.now() - clock;
+      if (!report.ok || !report.directories[0]!.cachedBase || report.directories[0]!.steps.length !== 3)
+        throw new Error(`the cached PR check did not pass: ${JSON.stringify(report.findings[0])}`);
+      return ms;
+    };
+    const loadFor = async (c: Config) =>
+      loadDirectory(
+        dir,
+        settingsFor(c, dir),
+        fsDirectory,
+        await openBase(dir, 'HEAD~1').then((b) => ('unavailable' in b ? null : b)),
+      );
+    result.pr['observe and seed off, cached base'] = [];
+    result.pr['both on (default), cached base'] = [];
+    result.prCli = { cached: [], replayed: [] };
+    const cliRun = (...extra: string[]) => {
+      const clock = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.cjs'), dir, '--base', 'HEAD~1', '--output', 'json', ...extra],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, MIGRATE_CHECK_CACHE: cache },
+        },
+      );
+      if (r.status !== 0) throw new Error(`the CLI's PR check failed (exit ${r.status}): ${r.stderr}`);
+      return performance.now() - clock;
+    };
+    for (let i = 0; i < 5; i++) {
+      result.pr['observe and seed off, cached base']!.push(await cached(ENGINE));
+      result.pr['both on (default), cached base']!.push(await cached({}));
+      result.prCli.cached.push(cliRun());
+      result.prCli.replayed.push(cliRun('--no-base-cache'));
+    }
+    delete process.env.MIGRATE_CHECK_CACHE;
+    rmSync(cache, { recursive: true, force: true });
   }
 
   await server[Symbol.asyncDispose]();
@@ -238,7 +313,14 @@ if (process.argv.includes('--directories')) {
   if (at300?.pr) {
     console.log('PR check, 1 migration added to 300, --base (min / median):');
     for (const [name, xs] of Object.entries(at300.pr))
-      console.log(`  ${name.padEnd(22)} ${f(best(xs))} / ${f(median(xs))}`);
+      console.log(`  ${name.padEnd(34)} ${f(best(xs))} / ${f(median(xs))}`);
+  }
+  if (at300?.prCli) {
+    const { cached, replayed } = at300.prCli;
+    console.log(
+      `PR check by the CLI, whole process with its own server (min / median): base state cached ` +
+        `${f(best(cached))} / ${f(median(cached))}, replayed (--no-base-cache) ${f(best(replayed))} / ${f(median(replayed))}`,
+    );
   }
   if (!only || only.includes(4)) {
     const out = execFileSync(process.execPath, [import.meta.filename, '--directories'], {

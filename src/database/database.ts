@@ -42,10 +42,11 @@ export interface Server extends AsyncDisposable {
   readonly migrationsRole: string | null;
   /**
    * Cached base states this server holds (embedded, started from one: see base-states.ts): key →
-   * the database holding it, to be given as `template` to `createDatabase`.
+   * the database holding it, to be given as `template` to `createDatabase` (once: a base state
+   * given so is used up).
    */
   readonly baseStates?: ReadonlyMap<string, string>;
-  /** A new scratch database: empty, or a copy of `template` (one of `baseStates`). */
+  /** A new scratch database: empty, or holding what `template` (one of `baseStates`) held. */
   createDatabase(purpose: string, template?: string): Promise<ScratchDatabase>;
 }
 

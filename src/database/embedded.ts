@@ -138,6 +138,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     pool = new ScratchPool(admin, clientConfig);
     const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const startMs = performance.now() - started;
+    const baseStates = new Map(fromEntry ? [...entry!.keys].map((key) => [key, baseStateDatabase(key)]) : []);
     const server: EmbeddedServer = {
       provider: 'embedded',
       version,
@@ -147,8 +148,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
       binaries,
       user,
-      ...(fromEntry ? { baseStates: new Map([...entry!.keys].map((key) => [key, baseStateDatabase(key)])) } : {}),
-      createDatabase: (purpose, template) => pool!.create(purpose, template),
+      ...(baseStates.size ? { baseStates } : {}),
+      // The cluster is this run's own copy: the database holding a base state becomes the scratch
+      // database itself (renamed, once), which spares copying it.
+      createDatabase: (purpose, template) => {
+        const adopt = template !== undefined && [...baseStates.values()].includes(template);
+        if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
+        return pool!.create(purpose, template === undefined ? undefined : { template, adopt });
+      },
       async retire() {
         await pool!.close();
         // The data folder moves out of the instance folder the watchdog removes, and a link takes

@@ -63,7 +63,8 @@ export async function createScratch(
   purpose: string,
   clientConfig: (database: string) => pg.ClientConfig,
   runRole: RunRole | null = null,
-  template = 'template0',
+  /** A database to start from: copied (`TEMPLATE`), or with `adopt`, renamed and used itself. */
+  from: { template: string; adopt?: boolean } = { template: 'template0' },
 ): Promise<ScratchDatabase> {
   const name = scratchName(purpose);
   const usedRoles: string[] = [];
@@ -78,8 +79,10 @@ export async function createScratch(
     })());
   const unregister = onInterrupt(drop);
   creating = admin.query(
-    `CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} ` +
-      `TEMPLATE ${pg.escapeIdentifier(template)} ENCODING 'UTF8'`,
+    from.adopt
+      ? `ALTER DATABASE ${pg.escapeIdentifier(from.template)} RENAME TO ${name}`
+      : `CREATE DATABASE ${name} ${runRole ? `OWNER ${pg.escapeIdentifier(runRole.name)}` : ''} ` +
+          `TEMPLATE ${pg.escapeIdentifier(from.template)} ENCODING 'UTF8'`,
   );
   try {
     await creating;
@@ -192,8 +195,8 @@ export class ScratchPool {
     this.#runRole = runRole;
   }
 
-  async create(purpose: string, template?: string): Promise<ScratchDatabase> {
-    const db = await createScratch(this.#admin, purpose, this.#clientConfig, this.#runRole, template);
+  async create(purpose: string, from?: { template: string; adopt?: boolean }): Promise<ScratchDatabase> {
+    const db = await createScratch(this.#admin, purpose, this.#clientConfig, this.#runRole, from);
     this.#open.add(db);
     const open = this.#open;
     return {

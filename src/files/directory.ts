@@ -1,5 +1,5 @@
-import type { Dirent, Stats } from 'node:fs';
-import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, sep } from 'node:path';
 import { ConfigError, InputError, ToolError, errorMessage } from '../errors.ts';
 import { looksLikeMigration } from '../formats/common.ts';
@@ -252,12 +252,14 @@ export function fsDirectory(path: string): DirectoryReader {
 async function readChecked(full: string, shown: string): Promise<string> {
   let bytes: Uint8Array;
   try {
-    const st = await stat(full);
+    // Read synchronously: a history of hundreds of small files reads in a few milliseconds so,
+    // where the same reads through the thread pool, one after the other, took ~0.7 ms each.
+    const st = statSync(full);
     if (!st.isFile()) {
       const what = `\`${shown}\` is ${kindOf(st)}, not a regular file`;
       throw new InputError(`${what}. migrate-check reads only regular files.`);
     }
-    bytes = await readFile(full);
+    bytes = readFileSync(full);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw unreadable(error, shown, 'file');
