@@ -275,9 +275,7 @@ export const SETTINGS = {
     flag: true,
     file: true,
     byDefault: 'on; off in the Action, whose runners keep no cache between jobs',
-    doc:
-      'With --base, keep the state the merged migrations leave (in the cache folder), so that the next check ' +
-      'of the branch replays only what it adds (embedded Postgres, one directory, 20 merged migrations or more).',
+    doc: "With --base, keep the merged migrations' state in the cache folder: the next check replays only what the PR adds.",
   },
   checks: {
     name: 'checks',
