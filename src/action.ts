@@ -202,16 +202,14 @@ export async function runAction(
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
     const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);
 
-    const report = await run(
+    const io = localIO(
       config,
-      localIO(
-        config,
-        cwd,
-        (line) => core.info(neutraliseCommands(line)),
-        context.pr?.headSha ?? env.GITHUB_SHA,
-        embedded,
-      ),
+      cwd,
+      (line) => core.info(neutraliseCommands(line)),
+      context.pr?.headSha ?? env.GITHUB_SHA,
+      embedded,
     );
+    const report = await run(config, io);
     const withPr = context.pr
       ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } }
       : report;
@@ -233,6 +231,8 @@ export async function runAction(
         `No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`,
       );
 
+    // A base state being saved (base-cache, when the config file turns it on) finishes first.
+    await io.settled();
     if (!report.ok) {
       core.setFailed(
         `Migrations are not safe to merge: ${verdictWords(report)}. See the annotations and the job summary.`,

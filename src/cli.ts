@@ -79,10 +79,11 @@ export async function main(
     const show = progress(streams);
     // The one-time setup of a cache says what it is doing; --quiet keeps stderr for errors.
     const say = quiet ? () => {} : (line: string) => show.say(line);
+    const io = localIO(config, cwd, say, undefined, embedded);
     const report = merging
       ? mergeReports(await readReports(config.paths, cwd))
       : await run(config, {
-          ...localIO(config, cwd, say, undefined, embedded),
+          ...io,
           onStep: quiet || (config.output !== 'text' && config.output !== 'github') ? undefined : show.onStep,
         });
     show.end();
@@ -123,6 +124,8 @@ export async function main(
       await writeReport(outputFile, text, `--output-file ${config.outputFile}`);
     }
     await writeReportFiles(files, report, paths);
+    // A base state being saved for the next run (base-cache) finishes after the verdict is out.
+    await io.settled();
     return report.ok ? 0 : 1;
   } catch (error) {
     if (isInterrupted()) return 130;

@@ -27,7 +27,7 @@ export function localIO(
    * directories side by side is started as usual).
    */
   shared?: Server,
-): Omit<RunIO, 'onStep'> {
+): Omit<RunIO, 'onStep'> & { settled(): Promise<void> } {
   // Lent once: the run's first server; a server for directories side by side is started as usual.
   let lendable =
     config.database === 'embedded' &&
@@ -35,6 +35,28 @@ export function localIO(
     config.postgresVersion.join() === DEFAULTS.postgresVersion.join()
       ? shared
       : undefined;
+  /** Base states being saved (they never reject). */
+  const saving: Promise<void>[] = [];
+  const save = async (major: number, plan: BaseStatePlan): Promise<void> => {
+    const what = `the state after the ${plan.count} merged migrations of ${plan.directory.path}`;
+    progress(`Saving ${what} for the next runs (base-cache) …`);
+    const started = performance.now();
+    try {
+      await using builder = await startEmbedded({
+        major,
+        ...(config.postgresBin ? { binDir: config.postgresBin } : {}),
+      });
+      const outcome = await saveBaseState(builder, plan, config);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      progress(
+        'saved' in outcome
+          ? `Saved ${what} (${seconds} s): ${outcome.saved}`
+          : `Did not save ${what} (base-cache): ${outcome.skipped}.`,
+      );
+    } catch (error) {
+      progress(`Did not save ${what} (base-cache): ${errorMessage(error)}.`);
+    }
+  };
   return {
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
@@ -58,30 +80,11 @@ export function localIO(
     },
     // A lent server never holds a cached base state, so none is saved for it.
     ...(config.database === 'embedded' && !shared
-      ? {
-          async saveBaseState(major: number, plan: BaseStatePlan) {
-            const started = performance.now();
-            try {
-              await using builder = await startEmbedded({
-                major,
-                ...(config.postgresBin ? { binDir: config.postgresBin } : {}),
-              });
-              const outcome = await saveBaseState(builder, plan, config);
-              const seconds = ((performance.now() - started) / 1000).toFixed(1);
-              progress(
-                'saved' in outcome
-                  ? `Saved the state after the ${plan.count} merged migrations of ${plan.directory.path} for the next runs ` +
-                      `(base-cache, ${seconds} s): ${outcome.saved}`
-                  : `The state after the merged migrations of ${plan.directory.path} was not saved (base-cache): ${outcome.skipped}.`,
-              );
-            } catch (error) {
-              progress(
-                `The state after the merged migrations of ${plan.directory.path} was not saved (base-cache): ${errorMessage(error)}.`,
-              );
-            }
-          },
-        }
+      ? { saveBaseState: (major: number, plan: BaseStatePlan) => void saving.push(save(major, plan)) }
       : {}),
+    settled: async () => {
+      await Promise.all(saving);
+    },
   };
 }
 

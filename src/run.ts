@@ -26,8 +26,11 @@ export interface RunIO {
    * wanted (an embedded server then starts from the entry holding it, when there is one).
    */
   startServer(major: number, baseState?: string): Promise<Server>;
-  /** Saves the state of the plan's merged migrations for the next run (absent: base states are not saved). */
-  saveBaseState?(major: number, plan: BaseStatePlan): Promise<void>;
+  /**
+   * Starts saving the state of the plan's merged migrations for the next run, on a server of its
+   * own, while the run goes on (absent: base states are not saved).
+   */
+  saveBaseState?(major: number, plan: BaseStatePlan): void;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
   commit?(): Promise<string | null>;
   /** Progress as each step completes. */
@@ -84,8 +87,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         cache,
       );
       // The merged migrations were replayed and passed: their state is saved for the next run.
-      if (cache && !replays[0]!.cachedBase && mergedClean(cache, replays[0]!.result))
-        await io.saveBaseState?.(major, cache);
+      if (cache && !replays[0]!.cachedBase && mergedClean(cache, replays[0]!.result)) io.saveBaseState?.(major, cache);
       const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
         const replayed = replays[i]!;
         const { kept, suppressed } = judge(directory, replayed, server.provider);

@@ -184,7 +184,7 @@ describe('base-cache', { concurrency: 2 }, () => {
     const r = await check(cwd, cache);
     assert.match(
       r.stderr,
-      /was not saved \(base-cache\): the merged migrations change session settings \(search_path\)/,
+      /Did not save the state after the 24 merged migrations of db \(base-cache\): the merged migrations change session settings \(search_path\)/,
     );
     assert.deepEqual(entries(cache), []);
 

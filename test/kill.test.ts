@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -71,22 +71,37 @@ interface Exit {
 function runCli(
   args: string[],
   tmp: string,
-  kill?: { signal: NodeJS.Signals; delayMs: number },
+  /** `after`: the delay runs from the first stderr text matching it (else from the start). */
+  kill?: { signal: NodeJS.Signals; delayMs: number; after?: RegExp },
   pipe?: string,
+  where: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Exit> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TMPDIR: tmp,
+      NO_COLOR: '1',
+      ...where.env,
+    };
+    const cwd = where.cwd ?? process.cwd();
     const child = pipe
       ? spawn('sh', ['-c', `"$0" "$@" ${pipe}`, process.execPath, CLI, ...args], {
           env,
+          cwd,
           stdio: ['ignore', 'pipe', 'pipe'],
         })
-      : spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => (timer ??= setTimeout(() => child.kill(kill!.signal), kill!.delayMs));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (kill?.after?.test(stderr)) arm();
+    });
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const timer = kill ? setTimeout(() => child.kill(kill.signal), kill.delayMs) : undefined;
+    if (kill && !kill.after) arm();
     // A run that hangs after its signal is a failure too: stop it hard after 30 s.
     const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('close', (code, signal) => {
@@ -97,7 +112,7 @@ function runCli(
   });
 }
 
-const instanceDirs = (tmp: string) => readdirSync(tmp).filter((n) => /^migrate-check-(run|init)-/.test(n));
+const instanceDirs = (tmp: string) => readdirSync(tmp).filter((n) => /^migrate-check-(run|init|seal)-/.test(n));
 /** Processes (postgres, its watchdog) whose command line names the private TMPDIR. */
 const processesNaming = (tmp: string) =>
   execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
@@ -207,4 +222,73 @@ describe('kill suite', { concurrency: true }, () => {
       });
     });
   }
+
+  // A first check with --base saves the base state after its verdict: killed then (or before), it
+  // leaves no server, instance or staging folder, and never a half-saved state the next run uses.
+  describe('kill the CLI while it saves the base state (base-cache)', { concurrency: 1 }, () => {
+    const rng = prng(SEED + 2);
+    // Each signal at a random moment of the save: 0–700 ms after the run says it began (a save takes ~0.6–1 s here).
+    const plan = (['SIGINT', 'SIGTERM', 'SIGKILL', 'SIGINT', 'SIGTERM', 'SIGKILL'] as const).map((signal) => ({
+      signal,
+      delayMs: Math.round(rng() * 700),
+    }));
+    let repo: string;
+    before(async () => {
+      repo = mkdtempSync(join(tmpdir(), 'mc-kill-base-'));
+      await generateMigrations(join(repo, 'db'), 24);
+      const git = (...a: string[]) =>
+        execFileSync('git', ['-c', 'user.email=k@example.com', '-c', 'user.name=k', ...a], {
+          cwd: repo,
+          stdio: 'pipe',
+        });
+      git('init', '-q', '-b', 'main');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'base');
+      git('checkout', '-q', '-b', 'pr');
+      await generateMigrations(join(repo, 'db'), 25);
+      git('add', '-A');
+      git('commit', '-q', '-m', 'pr');
+    });
+    after(() => rmSync(repo, { recursive: true, force: true }));
+    /** A cache of its own whose template clusters are the machine's. */
+    const privateCache = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mc-kill-cache-'));
+      privateTmps.push(dir);
+      const clusters = join(
+        process.env.XDG_CACHE_HOME || join(process.env.HOME ?? tmpdir(), '.cache'),
+        'migrate-check',
+        'clusters',
+      );
+      mkdirSync(clusters, { recursive: true });
+      symlinkSync(clusters, join(dir, 'clusters'));
+      return dir;
+    };
+    const states = (cache: string) =>
+      existsSync(join(cache, 'base-states')) ? readdirSync(join(cache, 'base-states')) : [];
+    for (const [i, { signal, delayMs }] of plan.entries()) {
+      test(`${signal} at ${delayMs} ms (#${i + 1})`, async (t) => {
+        const tmp = privateTmp();
+        const cache = privateCache();
+        t.after(() => sweep(tmp, false));
+        const where = { cwd: repo, env: { MIGRATE_CHECK_CACHE: cache } };
+        const args = ['db', '--base', 'main', '--no-observe', '--no-seed', '--output', 'json'];
+        const killed = await runCli(args, tmp, { signal, delayMs, after: /Saving the state/ }, undefined, where);
+        assert.doesNotMatch(killed.stderr, NO_STACK, killed.stderr.slice(-3000));
+        assert.match(killed.stderr, /Saving the state/, 'the run did not start saving');
+        const saved = /Saved the state/.test(killed.stderr);
+        t.diagnostic(saved ? 'killed after the state was saved' : `killed while saving (exit ${killed.code})`);
+        const next = await runCli(args, tmp, undefined, undefined, where);
+        assert.equal(next.code, 0, `the run after the ${signal} failed: ${next.stderr.slice(-2000)}`);
+        await assertClean(tmp, false, `base-cache ${signal} at ${delayMs} ms, then a normal run`, [], 3000);
+        // Whatever is in the cache now is whole: a sealed state with its manifest, never a staging folder.
+        for (const name of states(cache)) {
+          assert.doesNotMatch(name, /\.partial-|\.stale-/, `a staging folder left in the cache: ${name}`);
+          assert.ok(existsSync(join(cache, 'base-states', name, 'manifest')), `${name} has no manifest`);
+        }
+        const third = await runCli(args, tmp, undefined, undefined, where);
+        const report = JSON.parse(third.stdout) as { directories: { cachedBase?: unknown }[] };
+        assert.deepEqual(report.directories[0]!.cachedBase, { migrations: 24, through: '0024' }, third.stderr);
+      });
+    }
+  });
 });
