@@ -37,8 +37,13 @@ const LANES: Record<string, { why: string; files: string[] }> = {
     files: ['test/fixtures-observed.test.ts'],
   },
   corpus: {
-    why: "replays real projects' whole migration histories from ../shared/corpus, and fills their final schemas",
-    files: ['test/corpus.test.ts', 'src/seed/seed-corpus.test.ts', 'test/corpus-snapshots.test.ts'],
+    why: "replays real projects' whole migration histories from ../shared/corpus, fills their final schemas, and checks their newest migration from a cached base state",
+    files: [
+      'test/corpus.test.ts',
+      'src/seed/seed-corpus.test.ts',
+      'test/corpus-snapshots.test.ts',
+      'test/corpus-base-cache.test.ts',
+    ],
   },
 };
 

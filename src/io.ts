@@ -80,7 +80,15 @@ export function localIO(
     },
     // A lent server never holds a cached base state, so none is saved for it.
     ...(config.database === 'embedded' && !shared
-      ? { saveBaseState: (major: number, plan: BaseStatePlan) => void saving.push(save(major, plan)) }
+      ? {
+          saveBaseState: (major: number, plan: BaseStatePlan, unclean: string | null) => {
+            if (!unclean) return void saving.push(save(major, plan));
+            progress(
+              `Did not save the state after the ${plan.count} merged migrations of ${plan.directory.path} ` +
+                `(base-cache): ${unclean}.`,
+            );
+          },
+        }
       : {}),
     settled: async () => {
       await Promise.all(saving);

@@ -6,7 +6,7 @@ import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories } from './pipeline/replay-directories.ts';
-import { baseStatePlan, mergedClean, type BaseStatePlan } from './pipeline/base-state.ts';
+import { baseStatePlan, mergedUnclean, type BaseStatePlan } from './pipeline/base-state.ts';
 import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
 import { ConfigError } from './errors.ts';
@@ -28,9 +28,10 @@ export interface RunIO {
   startServer(major: number, baseState?: string): Promise<Server>;
   /**
    * Starts saving the state of the plan's merged migrations for the next run, on a server of its
-   * own, while the run goes on (absent: base states are not saved).
+   * own, while the run goes on, or says why it is not saved (`unclean`: why this run's replay of
+   * them cannot stand for it). Absent: base states are not saved.
    */
-  saveBaseState?(major: number, plan: BaseStatePlan): void;
+  saveBaseState?(major: number, plan: BaseStatePlan, unclean: string | null): void;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
   commit?(): Promise<string | null>;
   /** Progress as each step completes. */
@@ -87,7 +88,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         cache,
       );
       // The merged migrations were replayed and passed: their state is saved for the next run.
-      if (cache && !replays[0]!.cachedBase && mergedClean(cache, replays[0]!.result)) io.saveBaseState?.(major, cache);
+      if (cache && !replays[0]!.cachedBase) io.saveBaseState?.(major, cache, mergedUnclean(cache, replays[0]!.result));
       const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
         const replayed = replays[i]!;
         const { kept, suppressed } = judge(directory, replayed, server.provider);

@@ -66,15 +66,22 @@ function stateKey(directory: LoadedDirectory, merged: readonly Migration[], conf
 }
 
 /**
- * Whether this run's replay applied the merged migrations as a cached state must stand for: every
- * step of theirs ran and passed, changed nothing outside the database, and no verify script failed.
+ * Why this run's replay of the merged migrations cannot stand for a cached state, or null when it
+ * can: every step of theirs ran and passed, changed nothing outside the database, and no verify
+ * script failed.
  */
-export function mergedClean(plan: BaseStatePlan, result: ReplayResult): boolean {
+export function mergedUnclean(plan: BaseStatePlan, result: ReplayResult): string | null {
   const merged = new Set(plan.directory.set.migrations.slice(0, plan.count).map((m) => m.version));
-  if (result.notChecked.some((n) => n.versions.some((v) => merged.has(v)))) return false;
-  if (result.verifyFailures?.some((f) => merged.has(f.version))) return false;
-  const steps = result.steps.filter((s) => merged.has(s.version) || s.version === 'prerequisites');
-  return steps.every((s) => s.status === 'ok' && !s.outside?.length && !s.refused?.length);
+  if (result.notChecked.some((n) => n.versions.some((v) => merged.has(v))))
+    return 'some merged migrations were not replayed';
+  const verify = result.verifyFailures?.find((f) => merged.has(f.version));
+  if (verify) return `the verify script ${verify.file} failed`;
+  for (const step of result.steps.filter((s) => merged.has(s.version) || s.version === 'prerequisites')) {
+    if (step.status !== 'ok') return `${step.file} ${step.refused?.length ? 'was refused' : 'failed'}`;
+    if (step.outside?.length || step.refused?.length)
+      return `${step.file} changed the cluster outside its database (${step.outside?.[0] ?? 'refused'})`;
+  }
+  return null;
 }
 
 /**

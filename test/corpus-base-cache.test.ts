@@ -1,0 +1,106 @@
+// Every real project of ../shared/corpus as a pull request adding its newest migration: the check
+// from the base state saved by the first run (base-cache) gives the verdict, the findings and the
+// schemas of the run that replayed the merged migrations. Real runs of the bundled CLI, with the
+// defaults a user gets (observation and seeding on), each project in a cache folder of its own.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULTS, settingsFor, type Config } from '../src/config.ts';
+import { cacheRoot } from '../src/database/embedded-binaries.ts';
+import { fsDirectory } from '../src/files/directory.ts';
+import { filesOf } from '../src/migration.ts';
+import { CACHED_FROM } from '../src/pipeline/base-state.ts';
+import { loadDirectory } from '../src/pipeline/load.ts';
+import type { Report } from '../src/report/report.ts';
+import { SETTINGS } from '../src/settings.ts';
+import { CASES } from './corpus-cases.ts';
+import { cli, corpusDir, OBSERVED_CHECKS } from './helpers.ts';
+
+/** What a finding says, without what differs from one run to the next (measured hold times, durations). */
+const said = (report: Report) =>
+  report.findings
+    .map(
+      (f) => `${f.check} ${f.severity} ${f.file}:${f.line ?? ''} ${OBSERVED_CHECKS.includes(f.check) ? '' : f.message}`,
+    )
+    .sort();
+
+for (const c of CASES) {
+  const root = corpusDir(c.name);
+  test(`corpus: ${c.name}: a PR adding its newest migration, from the cached base state, as from a replayed one`, {
+    skip: root ? false : `../shared/corpus/${c.name} is absent; the corpus lane needs the shared corpus`,
+  }, async (t) => {
+    const repo = mkdtempSync(join(tmpdir(), 'mc-corpus-cache-'));
+    const cache = mkdtempSync(join(tmpdir(), 'mc-corpus-cache-home-'));
+    t.after(() => {
+      rmSync(repo, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    });
+    mkdirSync(join(cacheRoot(), 'clusters'), { recursive: true });
+    symlinkSync(join(cacheRoot(), 'clusters'), join(cache, 'clusters'));
+    // The project's folder as `db`, its settings in the config file, its prelude as prerequisites.
+    cpSync(`${root}/${c.path}`, join(repo, 'db'), { recursive: true });
+    const file: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(c.config ?? {}))
+      file[SETTINGS[key as keyof typeof SETTINGS].name] = value;
+    if (c.prelude) {
+      writeFileSync(join(repo, 'setup.sql'), `${c.prelude};\n`);
+      file.prerequisites = ['setup.sql'];
+    }
+    writeFileSync(join(repo, 'migrate-check.json'), JSON.stringify(file));
+    const config = { ...DEFAULTS, paths: ['db'], ...c.config } as Config;
+    const loaded = await loadDirectory(join(repo, 'db'), settingsFor(config, 'db'), fsDirectory, null);
+    const newest = loaded.set.migrations.at(-1)!;
+    if (loaded.set.pendingTogether) return t.skip(`${c.name}: its runner applies pending migrations together`);
+    if (loaded.set.migrations.length <= CACHED_FROM)
+      return t.skip(`${c.name}: ${loaded.set.migrations.length} migrations, fewer than base-cache saves`);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+        cwd: repo,
+        stdio: 'pipe',
+      });
+    git('init', '-q', '-b', 'main');
+    const added = filesOf(loaded.set, newest).map((f) => join('db', f));
+    git('add', '-A');
+    git('rm', '-q', '--cached', ...added);
+    git('commit', '-q', '-m', 'base');
+    git('checkout', '-q', '-b', 'pr');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'pr');
+
+    const check = async () => {
+      const r = await cli(['db', '--base', 'main', '--output', 'json'], {
+        cwd: repo,
+        env: { MIGRATE_CHECK_CACHE: cache },
+      });
+      assert.notEqual(r.code, 2, r.stderr);
+      return { ...r, report: JSON.parse(r.stdout) as Report };
+    };
+    const replayed = await check();
+    const skipped = /Did not save [^\n]*/.exec(replayed.stderr)?.[0];
+    if (skipped) {
+      // Said, and then never used: the next run replays the merged migrations again.
+      const again = await check();
+      assert.equal(again.report.directories[0]!.cachedBase, undefined);
+      t.diagnostic(skipped);
+      return;
+    }
+    assert.match(replayed.stderr, /Saved the state after the \d+ merged migrations of db/);
+    const cached = await check();
+    const [a, b] = [replayed.report.directories[0]!, cached.report.directories[0]!];
+    // The state ends before the first migration of the PR's version (Flyway's repeatables share `R`).
+    const replayable = loaded.set.migrations.filter((m) => m.up || m.down);
+    const first = replayable.findIndex((m) => m.version === newest.version);
+    assert.equal(b.cachedBase?.through, replayable[first - 1]!.version, cached.stderr);
+    assert.equal(cached.code, replayed.code);
+    assert.deepEqual(said(cached.report), said(replayed.report));
+    assert.equal(b.schema.base, a.schema.base, 'the base schema');
+    assert.equal(b.schema.head, a.schema.head, 'the head schema');
+    assert.equal(b.schema.diff, a.schema.diff, 'the schema diff');
+    t.diagnostic(
+      `${b.cachedBase!.migrations} merged migrations from the cache; ${replayed.code ? 'fails' : 'passes'} both times`,
+    );
+  });
+}
