@@ -1,15 +1,30 @@
 // Bundles the CLI (and, when present, the Action entry) into self-contained CommonJS files
 // under dist/. CJS because ssh2 (pulled in by testcontainers) needs require/__dirname.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const entries = [
   { in: 'src/cli-main.ts', out: 'dist/cli.cjs', banner: '#!/usr/bin/env node' },
   { in: 'src/action-main.ts', out: 'dist/index.cjs', banner: '' },
+  { in: 'src/database/containers-lib.ts', out: 'dist/containers.cjs', banner: '' },
 ].filter((e) => existsSync(e.in));
+
+// The CLI and the Action load testcontainers (and everything it pulls in: dockerode, ssh2, gRPC,
+// ~5 MB) from dist/containers.cjs, beside them, only when a run starts a container: a run that
+// does not parses 1 MB instead of 6 (~100 ms and ~15 MB less at every start).
+const containersApart: Plugin = {
+  name: 'containers-apart',
+  setup(b) {
+    b.onResolve({ filter: /^(testcontainers|@testcontainers\/postgresql)$/ }, () => ({
+      path: './containers.cjs',
+      external: true,
+    }));
+  },
+};
 
 for (const entry of entries) {
   await build({
+    plugins: entry.out === 'dist/containers.cjs' ? [] : [containersApart],
     entryPoints: [entry.in],
     outfile: entry.out,
     bundle: true,
