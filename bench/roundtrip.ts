@@ -201,11 +201,14 @@ async function measure(size: number, rounds: number): Promise<SizeResult> {
         [join(ROOT, 'dist', 'cli.cjs'), dir, '--base', 'HEAD~1', '--output', 'json', ...extra],
         {
           encoding: 'utf8',
+          cwd: dir,
           stdio: ['ignore', 'ignore', 'pipe'],
           env: { ...process.env, MIGRATE_CHECK_CACHE: cache },
         },
       );
       if (r.status !== 0) throw new Error(`the CLI's PR check failed (exit ${r.status}): ${r.stderr}`);
+      if (r.stderr.includes('history checks did not run'))
+        throw new Error(`the CLI's PR check did not read the base: ${r.stderr.slice(0, 500)}`);
       return performance.now() - clock;
     };
     for (let i = 0; i < 5; i++) {
