@@ -6,7 +6,7 @@ import type { EmbeddedServer } from '../database/embedded.ts';
 import { sessionSetup } from '../database/session.ts';
 import { errorMessage } from '../errors.ts';
 import { executeScript, type Guard } from '../execute.ts';
-import type { Migration } from '../migration.ts';
+import type { Migration, Script } from '../migration.ts';
 import type { ReplayResult } from '../replay.ts';
 import { sessionLockTimeout } from '../timeouts.ts';
 import { VERSION } from '../version.ts';
@@ -49,18 +49,22 @@ export function baseStatePlan(loaded: readonly LoadedDirectory[], config: Config
   return { directory, count, through: merged.at(-1)!.version, key: stateKey(directory, merged, config) };
 }
 
-/** Everything the state after the merged migrations depends on, hashed (the binaries name the entry). */
+/**
+ * Everything the state after the merged migrations depends on, hashed (the binaries name the
+ * entry): what runs, in which transactions, under which settings. File names are left out (a
+ * state does not depend on how the directory was spelled on the command line).
+ */
 function stateKey(directory: LoadedDirectory, merged: readonly Migration[], config: Config): string {
   const { settings, set, prelude } = directory;
+  const script = (s: Script | null) => s && { units: s.units, transaction: s.transaction };
   const parts = {
     tool: VERSION,
     format: set.format,
-    directory: directory.path,
     bookkeeping: set.bookkeeping,
-    prelude,
+    prelude: prelude.map(script),
     session: { role: settings.role ?? null, searchPath: settings.searchPath ?? null, settings: settings.settings },
     timeouts: [config.statementTimeoutMs, config.lockTimeoutMs],
-    migrations: merged.map((m) => ({ version: m.version, name: m.name, up: m.up })),
+    migrations: merged.map((m) => ({ version: m.version, name: m.name, up: script(m.up) })),
   };
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
