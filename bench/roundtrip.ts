@@ -8,12 +8,13 @@
 // round by round and printed as min and median. At 300, the default run (observation and seeding
 // on) alternates as well, and the PR check (one migration added to the 300, --base) is timed with
 // observation and seeding each on and off, with the merged 300 replayed and from a cached base state
-// (base-cache), and by the whole CLI process, cache on and off.
+// (base-cache), and by the whole CLI process, cache on and off. On 100 migrations, the script teams
+// write today (psql, then pg_dump --schema-only, after every step) is timed against the same steps.
 //
 //   node bench/roundtrip.ts               the whole table
 //   node bench/roundtrip.ts --size 300    one size (as the table's child processes do)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, settingsFor, type Config } from '../src/config.ts';
@@ -277,8 +278,78 @@ async function measureDirectories(rounds: number): Promise<{ jobs: number; seque
   return result;
 }
 
+/**
+ * The script teams write today, on 100 migrations: each step run with `psql -f`, then the schema
+ * dumped with `pg_dump --schema-only`, against the same steps bare and migrate-check's roundtrip
+ * (--no-observe --no-seed), alternating, on one server of the binaries' major (pg_dump refuses a
+ * newer server). Null when the machine has no psql and pg_dump of a Postgres with a server binary.
+ */
+async function measureDiy(
+  rounds: number,
+): Promise<{ major: string; bare: number[]; diy: number[]; engine: number[] } | null> {
+  const binDir = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((d) =>
+    ['postgres', 'initdb', 'psql', 'pg_dump'].every((b) => existsSync(join(d, b))),
+  );
+  if (!binDir) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-diy-'));
+  await generateMigrations(dir, 100);
+  await (await startEmbedded({ binDir }))[Symbol.asyncDispose]();
+  await using server = await startEmbedded({ binDir });
+  const host = new URL(server.url).searchParams.get('host')!;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.up.sql'))
+    .sort()
+    .flatMap((up) => [up, up.replace('.up.', '.down.'), up]);
+  const bare = async () => {
+    await using db = await server.createDatabase('bench-bare');
+    const client = await db.connect();
+    const sql = files.map((f) => readFileSync(join(dir, f), 'utf8'));
+    const started = performance.now();
+    for (const step of sql) await client.query(step);
+    const ms = performance.now() - started;
+    await client.end();
+    return ms;
+  };
+  const diy = async () => {
+    await using db = await server.createDatabase('bench-diy');
+    const env = { ...process.env, PGHOST: host, PGUSER: 'postgres', PGDATABASE: db.name };
+    const started = performance.now();
+    for (const f of files) {
+      for (const [cmd, args] of [
+        ['psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', join(dir, f)]],
+        ['pg_dump', ['--schema-only', '-f', `${dir}.schema.sql`]],
+      ] as const) {
+        const r = spawnSync(join(binDir, cmd), args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`${cmd} failed on ${f}: ${r.stderr}`);
+      }
+    }
+    return performance.now() - started;
+  };
+  const engine = async () => {
+    const config: Config = { ...DEFAULTS, paths: [dir], ...ENGINE };
+    const started = performance.now();
+    const report = await run(config, {
+      directory: fsDirectory,
+      startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }),
+    });
+    if (!report.ok) throw new Error(`the DIY benchmark directory did not pass: ${JSON.stringify(report.findings[0])}`);
+    return performance.now() - started;
+  };
+  const result = { major: server.version, bare: [] as number[], diy: [] as number[], engine: [] as number[] };
+  for (let i = 0; i < rounds; i++) {
+    result.bare.push(await bare());
+    result.diy.push(await diy());
+    result.engine.push(await engine());
+  }
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(`${dir}.schema.sql`, { force: true });
+  return result;
+}
+
 const sizeArg = process.argv.indexOf('--size');
-if (process.argv.includes('--directories')) {
+if (process.argv.includes('--diy')) {
+  console.log(JSON.stringify(await measureDiy(3)));
+} else if (process.argv.includes('--directories')) {
   console.log(JSON.stringify(await measureDirectories(3)));
 } else if (sizeArg !== -1) {
   const size = Number(process.argv[sizeArg + 1]);
@@ -332,6 +403,23 @@ if (process.argv.includes('--directories')) {
       `PR check by the CLI, whole process with its own server (min / median): base state cached ` +
         `${f(best(cached))} / ${f(median(cached))}, replayed (--no-base-cache) ${f(best(replayed))} / ${f(median(replayed))}`,
     );
+  }
+  if (!only || only.includes(100)) {
+    const out = execFileSync(process.execPath, [import.meta.filename, '--diy'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const d = JSON.parse(out.trim().split('\n').at(-1)!) as Awaited<ReturnType<typeof measureDiy>>;
+    if (!d) console.log('the psql + pg_dump script: not measured (no psql, pg_dump and postgres of one major here)');
+    else {
+      const [diy, ours] = [ratios(d.diy, d.bare), ratios(d.engine, d.bare)];
+      console.log(
+        `the script teams write (psql -f, then pg_dump --schema-only, per step), 100 migrations, Postgres ${d.major}, ` +
+          `${d.bare.length} rounds: ${f(best(d.diy))} (min) ÷ bare ${f(best(d.bare))}: min ${best(diy).toFixed(1)} / ` +
+          `median ${median(diy).toFixed(1)}; migrate-check's roundtrip ÷ bare on that server: min ` +
+          `${best(ours).toFixed(2)} / median ${median(ours).toFixed(2)} (${(best(d.diy) / best(d.engine)).toFixed(1)}× faster than the script)`,
+      );
+    }
   }
   if (!only || only.includes(4)) {
     const out = execFileSync(process.execPath, [import.meta.filename, '--directories'], {
