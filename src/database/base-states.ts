@@ -76,16 +76,29 @@ async function readKeys(path: string): Promise<Set<string> | null> {
 
 /**
  * Copies the entry's cluster into `data` (inside `folder`) and checks the copy against the
- * entry's manifest. False when the entry had been changed since it was sealed: it is then removed.
+ * entry's manifest: `changed` when the entry had been changed since it was sealed (it is then
+ * removed), `gone` when another run removed it meanwhile.
  */
-export async function copyBaseState(entry: BaseStateEntry, folder: OwnedFolder, data: string): Promise<boolean> {
-  await folder.run('cp', ['-a', join(entry.path, 'data'), data]);
-  await folder.run('chmod', ['-R', 'u+w', data]);
+export async function copyBaseState(
+  entry: BaseStateEntry,
+  folder: OwnedFolder,
+  data: string,
+): Promise<'copied' | 'changed' | 'gone'> {
+  try {
+    await folder.run('cp', ['-a', join(entry.path, 'data'), data]);
+    await folder.run('chmod', ['-R', 'u+w', data]);
+  } catch (error) {
+    // Removed while it was copied (another run kept only the newest states): start from the template.
+    if (folder.gone) throw error;
+    await removeTree(data);
+    return 'gone';
+  }
   const expected = await readFile(join(entry.path, MANIFEST), 'utf8').catch(() => '');
-  if (expected && (await manifestOf(data)) === expected) return true;
+  if (expected && (await manifestOf(data)) === expected) return 'copied';
   await removeTree(data);
+  if (!expected) return 'gone';
   await removeTree(entry.path);
-  return false;
+  return 'changed';
 }
 
 /**

@@ -95,9 +95,10 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   try {
     // A cached base state when one holds the key and its copy matches its manifest, else the template.
     const entry = options.baseState ? await findBaseState(binaries, user, options.baseState) : null;
-    const fromEntry = entry ? await copyBaseState(entry, folder, join(dir, 'data')) : false;
-    if (entry && !fromEntry)
-      options.progress?.(`The cached base state ${entry.path} had been changed since it was made: removed it.`);
+    const copy = entry ? await copyBaseState(entry, folder, join(dir, 'data')) : null;
+    const fromEntry = copy === 'copied';
+    if (copy === 'changed')
+      options.progress?.(`The cached base state ${entry!.path} had been changed since it was made: removed it.`);
     if (!fromEntry) await copyTemplate(binaries, user, folder, temp, options.progress);
     if (user) await folder.run('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
     if (folder.gone) throw new DatabaseError('The embedded Postgres start was interrupted.');
