@@ -65,7 +65,10 @@ export async function main(
     if (args.help) return (streams.stdout.write(helpText() + '\n'), 0);
     if (args.version) return (streams.stdout.write(VERSION + '\n'), 0);
     const flags = givenSettings(args.given, CLI);
-    const config = await resolveConfig(flags, { ...CLI, cwd, env });
+    const resolved = await resolveConfig(flags, { ...CLI, cwd, env });
+    // A CI runner rarely keeps the cache folder between jobs: there a saved base state only costs time.
+    const ci = Boolean(env.CI) && !['false', '0'].includes(env.CI!.toLowerCase());
+    const config = { ...resolved, baseCache: resolved.baseCache ?? !ci };
     if (hashing) return await hash(config, streams, cwd);
     const { quiet, color: wantsColor } = flags.options;
     out.forRunner(config.output === 'github');

@@ -274,7 +274,7 @@ export const SETTINGS = {
     kind: onOff,
     flag: true,
     file: true,
-    byDefault: 'on; off in the Action, whose runners keep no cache between jobs',
+    byDefault: 'on; off in the Action and where CI is set, whose runners rarely keep the cache between jobs',
     doc: "With --base, keep the merged migrations' state in the cache folder: the next check replays only what the PR adds.",
   },
   checks: {

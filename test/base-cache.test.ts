@@ -63,9 +63,14 @@ const ADDS = {
 };
 
 async function check(cwd: string, cache: string, ...args: string[]) {
+  return checkIn(cwd, cache, '', ...args);
+}
+
+/** `ci`: the CI environment variable the run sees ('' : unset). */
+async function checkIn(cwd: string, cache: string, ci: string, ...args: string[]) {
   const r = await cli(['db', '--base', 'main', '--output', 'json', '--no-observe', '--no-seed', ...args], {
     cwd,
-    env: { MIGRATE_CHECK_CACHE: cache },
+    env: { MIGRATE_CHECK_CACHE: cache, CI: ci },
   });
   let report: Report;
   try {
@@ -115,7 +120,7 @@ describe('base-cache', { concurrency: 2 }, () => {
 
     const text = await cli(['db', '--base', 'main', '--no-observe', '--no-seed'], {
       cwd,
-      env: { MIGRATE_CHECK_CACHE: cache },
+      env: { MIGRATE_CHECK_CACHE: cache, CI: '' },
     });
     assert.match(
       text.stdout.replace(/\s+/g, ' '),
@@ -173,7 +178,7 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.notEqual(entries(cache)[0], entry);
   });
 
-  test('merged migrations that change their session, or base-cache off: nothing is saved', async () => {
+  test('merged migrations that change their session, base-cache off, or a CI runner: nothing is saved', async () => {
     // A session-wide SET in a merged migration reaches the migrations after it, in the runner's
     // session: a new session from a saved state would not have it.
     const cwd = history(
@@ -196,5 +201,14 @@ describe('base-cache', { concurrency: 2 }, () => {
       assert.doesNotMatch(run.stderr, /Saved the state/);
     }
     assert.deepEqual(entries(off), []);
+
+    // On a CI runner (CI set), off unless asked for: its cache folder rarely outlives the job.
+    const onCi = cacheFolder();
+    const ci = await checkIn(plain, onCi, 'true');
+    assert.doesNotMatch(ci.stderr, /Saving the state/);
+    assert.deepEqual(entries(onCi), []);
+    const asked = await checkIn(plain, onCi, 'true', '--base-cache');
+    assert.match(asked.stderr, /Saved the state/);
+    assert.equal(entries(onCi).length, 1);
   });
 });

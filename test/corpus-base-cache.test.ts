@@ -73,7 +73,7 @@ for (const c of CASES) {
     const check = async () => {
       const r = await cli(['db', '--base', 'main', '--output', 'json'], {
         cwd: repo,
-        env: { MIGRATE_CHECK_CACHE: cache },
+        env: { MIGRATE_CHECK_CACHE: cache, CI: '' },
       });
       assert.notEqual(r.code, 2, r.stderr);
       return { ...r, report: JSON.parse(r.stdout) as Report };
