@@ -4,7 +4,7 @@
 //   npm test -- <file>...         the same checks, then only those files
 //   npm run test:lanes [lane...]  bundle, then the slow lanes (all of them, or those named)
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, globSync, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, globSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { run } from 'node:test';
@@ -64,6 +64,16 @@ const LONGEST = [
 // than there are cores keeps them all busy (three on two cores).
 const CONCURRENCY = Math.max(2, availableParallelism() + 1);
 
+/** Whether process `pid` is running (signal 0: EPERM means it is, as another user's). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * `npm test`'s TMPDIR, where every embedded server it starts keeps its cluster: a folder in RAM
  * (/dev/shm) when there is room, since a throwaway cluster that never touches the disk starts and
@@ -74,7 +84,12 @@ function testTmpdir(): { path: string; remove(): void } | null {
   try {
     const { bavail, bsize } = statfsSync('/dev/shm');
     if (bavail * bsize < 2 * 1024 ** 3) return null;
-    const path = mkdtempSync('/dev/shm/migrate-check-tests-');
+    // Folders of earlier runs that were killed (their pid is in the name) go first.
+    for (const name of readdirSync('/dev/shm')) {
+      const pid = Number(/^migrate-check-tests-(\d+)-/.exec(name)?.[1]);
+      if (pid && !alive(pid)) rmSync(`/dev/shm/${name}`, { recursive: true, force: true });
+    }
+    const path = mkdtempSync(`/dev/shm/migrate-check-tests-${process.pid}-`);
     // Like /tmp: the embedded server runs as `nobody` when the tests run as root.
     chmodSync(path, 0o1777);
     return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
