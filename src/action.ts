@@ -33,6 +33,8 @@ const ACTION: Omit<Shell, 'cwd'> = {
   where: 'action inputs',
   spell: (name) => `the \`${name}\` input`,
   noPath: 'No migration directory: set the `path` input (one or more folders, one per line).',
+  // A runner keeps no cache between jobs (the Action does not save one through @actions/cache).
+  keepsCache: () => false,
   async fallbackDatabase() {
     if (await dockerAvailable()) return 'container';
     core.info('Docker is not reachable here: using the embedded Postgres (no container).');
@@ -195,9 +197,7 @@ export async function runAction(
     if (!inputs.base && context.baseSha) inputs.base = context.baseSha;
     const given = givenSettings(inputs, ACTION);
     if (given.options.mode === 'comment') return await commentFromReport(given.options, env, context, cwd);
-    const resolved = await resolveConfig(given, { ...ACTION, cwd });
-    // A runner keeps no cache between jobs: a base state saved there would only cost time.
-    const config = { ...resolved, baseCache: resolved.baseCache ?? false };
+    const config = await resolveConfig(given, { ...ACTION, cwd });
     paths = config.paths;
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
     const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);

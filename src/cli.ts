@@ -26,6 +26,8 @@ const CLI: Omit<Shell, 'cwd'> = {
   where: 'command line',
   spell,
   noPath: 'No migration directory given. Run `migrate-check db/migrations` (or set `path` in migrate-check.json).',
+  // A CI runner (CI set) rarely keeps the cache folder between jobs.
+  keepsCache: (env) => !env.CI || ['false', '0'].includes(env.CI.toLowerCase()),
 };
 
 /** `migrate-check hash [dir...]`: writes each folder's migrate-check.sum. No database needed. */
@@ -65,10 +67,7 @@ export async function main(
     if (args.help) return (streams.stdout.write(helpText() + '\n'), 0);
     if (args.version) return (streams.stdout.write(VERSION + '\n'), 0);
     const flags = givenSettings(args.given, CLI);
-    const resolved = await resolveConfig(flags, { ...CLI, cwd, env });
-    // A CI runner rarely keeps the cache folder between jobs: there a saved base state only costs time.
-    const ci = Boolean(env.CI) && !['false', '0'].includes(env.CI!.toLowerCase());
-    const config = { ...resolved, baseCache: resolved.baseCache ?? !ci };
+    const config = await resolveConfig(flags, { ...CLI, cwd, env });
     if (hashing) return await hash(config, streams, cwd);
     const { quiet, color: wantsColor } = flags.options;
     out.forRunner(config.output === 'github');

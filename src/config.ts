@@ -107,6 +107,11 @@ export interface Shell {
   env?: NodeJS.ProcessEnv;
   /** The server when neither a database nor a URL is set (the Action looks for Docker). */
   fallbackDatabase?(): Promise<DatabaseKind>;
+  /**
+   * Whether the cache folder outlives the run, which decides `base-cache` when it is unset (a
+   * base state saved where it does not only costs time). Absent: it does.
+   */
+  keepsCache?(env: NodeJS.ProcessEnv): boolean;
 }
 
 /** What a shell was given (flags or inputs), checked: the run's settings and the shell's own options. */
@@ -176,6 +181,7 @@ export async function resolveConfig(given: Given, shell: Shell): Promise<Config>
     const wrong = notPostgresUrl(config.databaseUrl, from);
     if (wrong) throw new ConfigError(wrong);
   }
+  config.baseCache ??= shell.keepsCache?.(shell.env ?? {}) ?? true;
   if (!config.paths.length) throw new ConfigError(shell.noPath);
   return config;
 }

@@ -37,9 +37,10 @@ export function localIO(
       : undefined;
   /** Base states being saved (they never reject). */
   const saving: Promise<void>[] = [];
+  const what = (plan: BaseStatePlan) => `the state after the ${plan.count} merged migrations of ${plan.directory.path}`;
+  const notSaved = (plan: BaseStatePlan, why: string) => progress(`Did not save ${what(plan)} (base-cache): ${why}.`);
   const save = async (major: number, plan: BaseStatePlan): Promise<void> => {
-    const what = `the state after the ${plan.count} merged migrations of ${plan.directory.path}`;
-    progress(`Saving ${what} for the next runs (base-cache) …`);
+    progress(`Saving ${what(plan)} for the next runs (base-cache) …`);
     const started = performance.now();
     try {
       await using builder = await startEmbedded({
@@ -48,13 +49,10 @@ export function localIO(
       });
       const outcome = await saveBaseState(builder, plan, config);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      progress(
-        'saved' in outcome
-          ? `Saved ${what} (${seconds} s): ${outcome.saved}`
-          : `Did not save ${what} (base-cache): ${outcome.skipped}.`,
-      );
+      if ('saved' in outcome) progress(`Saved ${what(plan)} (${seconds} s): ${outcome.saved}`);
+      else notSaved(plan, outcome.skipped);
     } catch (error) {
-      progress(`Did not save ${what} (base-cache): ${errorMessage(error)}.`);
+      notSaved(plan, errorMessage(error));
     }
   };
   return {
@@ -82,11 +80,8 @@ export function localIO(
     ...(config.database === 'embedded' && !shared
       ? {
           saveBaseState: (major: number, plan: BaseStatePlan, unclean: string | null) => {
-            if (!unclean) return void saving.push(save(major, plan));
-            progress(
-              `Did not save the state after the ${plan.count} merged migrations of ${plan.directory.path} ` +
-                `(base-cache): ${unclean}.`,
-            );
+            if (unclean) notSaved(plan, unclean);
+            else saving.push(save(major, plan));
           },
         }
       : {}),

@@ -170,9 +170,12 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     if (versions.length) notChecked.push({ versions, reason });
   };
 
+  // A cached base state stands for the first migrations only where each is replayed on its own.
+  const resumeAt = roundtrip === 'per-migration' ? (options.resumeAt ?? 0) : 0;
+
   /** Prelude, session and the runner's bookkeeping: null when done, or the failed step. */
   const prepare = async (connections: Connections, record: boolean): Promise<Step | null> => {
-    const resumed = record && Boolean(options.resumeAt);
+    const resumed = record && resumeAt > 0;
     for (const script of resumed ? [] : (options.prelude ?? [])) {
       const started = performance.now();
       const error = await executeScript(connections.setup ?? connections.migrate, script);
@@ -206,7 +209,6 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripVersions?.has(m.version) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
-  const resumeAt = roundtrip === 'per-migration' ? (options.resumeAt ?? 0) : 0;
   const ups = migrations.slice(resumeAt).filter((m) => m.up).length + steps.length;
   const total =
     roundtrip === 'per-migration'

@@ -6,36 +6,15 @@
  * cluster is shared with the machine's cache, so no test waits for initdb).
  */
 import assert from 'node:assert/strict';
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cacheRoot } from '../src/database/embedded-binaries.ts';
 import type { Report } from '../src/report/report.ts';
-import { cli, repo } from './helpers.ts';
+import { cacheFolder, cli, repo } from './helpers.ts';
 
 const MERGED = 24;
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** A cache folder of its own, whose template clusters are the machine's (made on first use). */
-function cacheFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mc-base-cache-'));
-  made.push(dir);
-  mkdirSync(join(cacheRoot(), 'clusters'), { recursive: true });
-  symlinkSync(join(cacheRoot(), 'clusters'), join(dir, 'clusters'));
-  return dir;
-}
 
 const pad = (n: number) => String(n).padStart(4, '0');
 
@@ -90,7 +69,7 @@ const findingsOf = (report: Report) => report.findings.map((f) => `${f.check} ${
 describe('base-cache', { concurrency: 2 }, () => {
   test('the second check of a PR starts from the saved base state: same verdict, findings and schemas', async () => {
     const cwd = history({}, ADDS);
-    const cache = cacheFolder();
+    const cache = cacheFolder(made, 'mc-base-cache-');
     const first = await check(cwd, cache);
     assert.equal(first.code, 1, first.stderr);
     assert.equal(first.dir.cachedBase, undefined, 'nothing was cached before the first run');
@@ -132,7 +111,7 @@ describe('base-cache', { concurrency: 2 }, () => {
 
   test('a state saved under other settings, prerequisites or files is not used', async () => {
     const cwd = history({ 'setup/roles.sql': 'SELECT 1;\n' }, ADDS);
-    const cache = cacheFolder();
+    const cache = cacheFolder(made, 'mc-base-cache-');
     await check(cwd, cache);
     assert.equal(entries(cache).length, 1);
     // Another statement timeout: the merged migrations could end otherwise.
@@ -149,7 +128,7 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.equal(entries(cache).length, 3, 'the oldest state went');
     // A PR that edits a merged migration: the base is replayed, nothing is used or saved.
     const edited = history({}, { ...ADDS, 'db/0003_t3.up.sql': 'CREATE TABLE t3 (id int PRIMARY KEY);\n' });
-    const editedCache = cacheFolder();
+    const editedCache = cacheFolder(made, 'mc-base-cache-');
     for (let i = 0; i < 2; i++) {
       const r = await check(edited, editedCache);
       assert.equal(r.dir.cachedBase, undefined);
@@ -163,7 +142,7 @@ describe('base-cache', { concurrency: 2 }, () => {
 
   test('an entry changed after it was sealed is removed and not used', async () => {
     const cwd = history({}, ADDS);
-    const cache = cacheFolder();
+    const cache = cacheFolder(made, 'mc-base-cache-');
     const first = await check(cwd, cache);
     const [entry] = entries(cache);
     const file = join(cache, 'base-states', entry!, 'data', 'PG_VERSION');
@@ -185,7 +164,7 @@ describe('base-cache', { concurrency: 2 }, () => {
       { 'db/0003_t3.up.sql': 'CREATE SCHEMA audit;\nSET search_path = audit, public;\nCREATE TABLE t3 (id int);\n' },
       ADDS,
     );
-    const cache = cacheFolder();
+    const cache = cacheFolder(made, 'mc-base-cache-');
     const r = await check(cwd, cache);
     assert.match(
       r.stderr,
@@ -194,7 +173,7 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.deepEqual(entries(cache), []);
 
     const plain = history({}, ADDS);
-    const off = cacheFolder();
+    const off = cacheFolder(made, 'mc-base-cache-');
     for (let i = 0; i < 2; i++) {
       const run = await check(plain, off, '--no-base-cache');
       assert.equal(run.dir.cachedBase, undefined);
@@ -203,7 +182,7 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.deepEqual(entries(off), []);
 
     // On a CI runner (CI set), off unless asked for: its cache folder rarely outlives the job.
-    const onCi = cacheFolder();
+    const onCi = cacheFolder(made, 'mc-base-cache-');
     const ci = await checkIn(plain, onCi, 'true');
     assert.doesNotMatch(ci.stderr, /Saving the state/);
     assert.deepEqual(entries(onCi), []);

@@ -4,12 +4,11 @@
 // defaults a user gets (observation and seeding on), each project in a cache folder of its own.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULTS, settingsFor, type Config } from '../src/config.ts';
-import { cacheRoot } from '../src/database/embedded-binaries.ts';
 import { fsDirectory } from '../src/files/directory.ts';
 import { filesOf } from '../src/migration.ts';
 import { CACHED_FROM } from '../src/pipeline/base-state.ts';
@@ -17,7 +16,7 @@ import { loadDirectory } from '../src/pipeline/load.ts';
 import type { Report } from '../src/report/report.ts';
 import { SETTINGS } from '../src/settings.ts';
 import { CASES } from './corpus-cases.ts';
-import { cli, corpusDir, OBSERVED_CHECKS } from './helpers.ts';
+import { cacheFolder, cli, corpusDir, OBSERVED_CHECKS } from './helpers.ts';
 
 /** What a finding says, without what differs from one run to the next (measured hold times, durations). */
 const said = (report: Report) =>
@@ -33,13 +32,9 @@ for (const c of CASES) {
     skip: root ? false : `../shared/corpus/${c.name} is absent; the corpus lane needs the shared corpus`,
   }, async (t) => {
     const repo = mkdtempSync(join(tmpdir(), 'mc-corpus-cache-'));
-    const cache = mkdtempSync(join(tmpdir(), 'mc-corpus-cache-home-'));
-    t.after(() => {
-      rmSync(repo, { recursive: true, force: true });
-      rmSync(cache, { recursive: true, force: true });
-    });
-    mkdirSync(join(cacheRoot(), 'clusters'), { recursive: true });
-    symlinkSync(join(cacheRoot(), 'clusters'), join(cache, 'clusters'));
+    const made = [repo];
+    const cache = cacheFolder(made, 'mc-corpus-cache-home-');
+    t.after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
     // The project's folder as `db`, its settings in the config file, its prelude as prerequisites.
     cpSync(`${root}/${c.path}`, join(repo, 'db'), { recursive: true });
     const file: Record<string, unknown> = {};

@@ -1,15 +1,28 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { cacheRoot } from '../src/database/embedded-binaries.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'migrations-fixtures');
 /** The shared corpus of real migration directories (MIGRATE_CHECK_CORPUS points elsewhere, e.g. from a second checkout). */
 export const CORPUS = process.env.MIGRATE_CHECK_CORPUS || resolve(ROOT, '..', 'shared', 'corpus');
 export const CLI = join(ROOT, 'dist', 'cli.cjs');
+
+/**
+ * A cache folder of its own (for MIGRATE_CHECK_CACHE), listed in `made` for removal, whose
+ * template clusters are this machine's (made on first use): a run there waits for no initdb.
+ */
+export function cacheFolder(made: string[], prefix = 'mc-cache-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  mkdirSync(join(cacheRoot(), 'clusters'), { recursive: true });
+  symlinkSync(join(cacheRoot(), 'clusters'), join(dir, 'clusters'));
+  return dir;
+}
 
 /**
  * The checks that judge what the server did per statement and what seeded rows showed: warnings

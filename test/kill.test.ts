@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateMigrations } from '../bench/generate.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
-import { CLI, query } from './helpers.ts';
+import { cacheFolder, CLI, query } from './helpers.ts';
 
 const SEED = Number(process.env.MC_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`kill.test.ts seed ${SEED} (replay with MC_KILL_SEED=${SEED})`);
@@ -250,25 +250,12 @@ describe('kill suite', { concurrency: true }, () => {
       git('commit', '-q', '-m', 'pr');
     });
     after(() => rmSync(repo, { recursive: true, force: true }));
-    /** A cache of its own whose template clusters are the machine's. */
-    const privateCache = () => {
-      const dir = mkdtempSync(join(tmpdir(), 'mc-kill-cache-'));
-      privateTmps.push(dir);
-      const clusters = join(
-        process.env.XDG_CACHE_HOME || join(process.env.HOME ?? tmpdir(), '.cache'),
-        'migrate-check',
-        'clusters',
-      );
-      mkdirSync(clusters, { recursive: true });
-      symlinkSync(clusters, join(dir, 'clusters'));
-      return dir;
-    };
     const states = (cache: string) =>
       existsSync(join(cache, 'base-states')) ? readdirSync(join(cache, 'base-states')) : [];
     for (const [i, { signal, delayMs }] of plan.entries()) {
       test(`${signal} at ${delayMs} ms (#${i + 1})`, async (t) => {
         const tmp = privateTmp();
-        const cache = privateCache();
+        const cache = cacheFolder(privateTmps, 'mc-kill-cache-');
         t.after(() => sweep(tmp, false));
         const where = { cwd: repo, env: { MIGRATE_CHECK_CACHE: cache } };
         const args = ['db', '--base', 'main', '--no-observe', '--no-seed', '--output', 'json'];

@@ -44,25 +44,33 @@ export async function findBaseState(
   user: RunUser | null,
   key: string,
 ): Promise<BaseStateEntry | null> {
-  const found: { entry: BaseStateEntry; mtime: number }[] = [];
-  for (const name of await listEntries(binaries, user)) {
-    const path = join(baseStatesFolder(), name);
+  for (const { path, mtime } of await entries(binaries, user)) {
+    if (mtime < 0) continue;
     const keys = await readKeys(path);
-    if (!keys?.has(key)) continue;
-    const mtime = await stat(join(path, MANIFEST)).then(
-      (s) => s.mtimeMs,
-      () => -1,
-    );
-    if (mtime >= 0) found.push({ entry: { path, keys }, mtime });
+    if (keys?.has(key)) return { path, keys };
   }
-  return found.sort((a, b) => b.mtime - a.mtime)[0]?.entry ?? null;
+  return null;
 }
 
-async function listEntries(binaries: Binaries, user: RunUser | null): Promise<string[]> {
+/** The entries for these binaries, newest first by their manifest (written last; -1: none). */
+async function entries(binaries: Binaries, user: RunUser | null): Promise<{ path: string; mtime: number }[]> {
   const start = prefix(binaries, user);
-  return (await readdir(baseStatesFolder()).catch(() => [] as string[])).filter(
+  const names = (await readdir(baseStatesFolder()).catch(() => [] as string[])).filter(
     (name) => name.startsWith(start) && /^[0-9a-f]{12}$/.test(name.slice(start.length)),
   );
+  const dated = await Promise.all(
+    names.map(async (name) => {
+      const path = join(baseStatesFolder(), name);
+      return {
+        path,
+        mtime: await stat(join(path, MANIFEST)).then(
+          (s) => s.mtimeMs,
+          () => -1,
+        ),
+      };
+    }),
+  );
+  return dated.sort((a, b) => b.mtime - a.mtime);
 }
 
 async function readKeys(path: string): Promise<Set<string> | null> {
@@ -131,17 +139,5 @@ export async function sealBaseState(
 }
 
 async function prune(binaries: Binaries, user: RunUser | null): Promise<void> {
-  const dated = await Promise.all(
-    (await listEntries(binaries, user)).map(async (name) => {
-      const path = join(baseStatesFolder(), name);
-      return {
-        path,
-        mtime: await stat(join(path, MANIFEST)).then(
-          (s) => s.mtimeMs,
-          () => 0,
-        ),
-      };
-    }),
-  );
-  for (const { path } of dated.sort((a, b) => b.mtime - a.mtime).slice(KEEP)) await removeTree(path);
+  for (const { path } of (await entries(binaries, user)).slice(KEEP)) await removeTree(path);
 }
