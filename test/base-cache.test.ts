@@ -109,6 +109,31 @@ describe('base-cache', { concurrency: 2 }, () => {
     );
   });
 
+  test('a Go migration among the merged ones (goose): the state holds every merged SQL migration', async () => {
+    // goose runs .go migrations itself; the replay goes on without them, and so must the state.
+    const base: Record<string, string> = { 'db/00003_backfill.go': 'package migrations\n' };
+    for (let i = 1; i <= MERGED; i++)
+      if (i !== 3)
+        base[`db/${String(i).padStart(5, '0')}_t${i}.sql`] =
+          `-- +goose Up\nCREATE TABLE t${i} (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE t${i};\n`;
+    const cwd = repo(base, (d) =>
+      writeFileSync(
+        join(d, 'db', `${String(MERGED + 1).padStart(5, '0')}_add_note.sql`),
+        `-- +goose Up\nALTER TABLE t${MERGED} ADD COLUMN note text;\n-- +goose Down\nALTER TABLE t${MERGED} DROP COLUMN note;\n`,
+      ),
+    );
+    made.push(cwd);
+    const cache = cacheFolder(made, 'mc-base-cache-');
+    const first = await check(cwd, cache);
+    assert.match(first.stderr, new RegExp(`Saved the state after the ${MERGED - 1} merged migrations of db`));
+    const second = await check(cwd, cache);
+    assert.deepEqual(second.dir.cachedBase, { migrations: MERGED - 1, through: String(MERGED).padStart(5, '0') });
+    assert.equal(second.code, first.code, second.stderr + second.stdout.slice(0, 2000));
+    assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+    assert.equal(second.dir.schema.base, first.dir.schema.base, 'the base schema');
+    assert.equal(second.dir.schema.head, first.dir.schema.head, 'the head schema');
+  });
+
   test('a state saved under other settings, prerequisites or files is not used', async () => {
     const cwd = history({ 'setup/roles.sql': 'SELECT 1;\n' }, ADDS);
     const cache = cacheFolder(made, 'mc-base-cache-');

@@ -21,9 +21,13 @@ export const CACHED_FROM = 20;
 /** A directory whose merged migrations can come from a cached base state (see database/base-states.ts). */
 export interface BaseStatePlan {
   readonly directory: LoadedDirectory;
-  /** How many of the directory's migrations the state holds: the merged ones before the first new one. */
+  /**
+   * The migrations the state holds: the merged ones before the first new one, of those the replay
+   * runs (with an up or a down: `replay`'s `resumeAt` counts them so).
+   */
+  readonly merged: readonly Migration[];
+  /** How many they are, and the last of them. */
   readonly count: number;
-  /** The last of them. */
   readonly through: string;
   readonly key: string;
 }
@@ -46,7 +50,7 @@ export function baseStatePlan(loaded: readonly LoadedDirectory[], config: Config
   if (count < CACHED_FROM) return null;
   const merged = migrations.slice(0, count);
   if (merged.some((m) => status.get(m.version) !== 'unchanged')) return null;
-  return { directory, count, through: merged.at(-1)!.version, key: stateKey(directory, merged, config) };
+  return { directory, merged, count, through: merged.at(-1)!.version, key: stateKey(directory, merged, config) };
 }
 
 /**
@@ -75,7 +79,7 @@ function stateKey(directory: LoadedDirectory, merged: readonly Migration[], conf
  * script failed.
  */
 export function mergedUnclean(plan: BaseStatePlan, result: ReplayResult): string | null {
-  const merged = new Set(plan.directory.set.migrations.slice(0, plan.count).map((m) => m.version));
+  const merged = new Set(plan.merged.map((m) => m.version));
   if (result.notChecked.some((n) => n.versions.some((v) => merged.has(v))))
     return 'some merged migrations were not replayed';
   const verify = result.verifyFailures?.find((f) => merged.has(f.version));
@@ -99,61 +103,58 @@ export async function saveBaseState(
   plan: BaseStatePlan,
   config: Config,
 ): Promise<{ saved: string } | { skipped: string }> {
-  const { directory, key } = plan;
-  const name = baseStateDatabase(key);
-  const admin = new pg.Client({ connectionString: server.url });
-  admin.on('error', () => {});
-  await admin.connect();
-  const at = (database: string, extra: pg.ClientConfig = {}) => {
+  const skipped = await applyMerged(server, plan, config).catch((error: unknown) => errorMessage(error));
+  if (skipped) return { skipped };
+  const retired = await server.retire();
+  try {
+    return { saved: await sealBaseState(server.binaries, server.user, retired.data, [plan.key]) };
+  } finally {
+    await retired.remove();
+  }
+}
+
+/** Builds the plan's state in its database on `server`; why it cannot stand for the state, or null. */
+async function applyMerged(server: EmbeddedServer, plan: BaseStatePlan, config: Config): Promise<string | null> {
+  const { directory } = plan;
+  const name = baseStateDatabase(plan.key);
+  const client = (database: string, extra: pg.ClientConfig = {}) => {
     const url = new URL(server.url);
     url.pathname = `/${database}`;
-    const client = new pg.Client({ connectionString: url.toString(), ...extra });
-    client.on('error', () => {});
-    return client;
+    const c = new pg.Client({ connectionString: url.toString(), ...extra });
+    c.on('error', () => {});
+    return c;
   };
-  let reason: string | null = null;
+  const admin = client('postgres');
+  await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-    const migrate = at(name, {
-      statement_timeout: config.statementTimeoutMs,
-      lock_timeout: sessionLockTimeout(config.lockTimeoutMs),
-    });
-    const observer = at(name);
-    await migrate.connect();
-    await observer.connect();
-    try {
-      const guard: Guard = {
-        limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs },
-        observer,
-      };
-      for (const script of directory.prelude) {
-        const error = await executeScript(migrate, script, guard);
-        if (error) return { skipped: `${script.file} failed: ${error.message}` };
-      }
-      const setup = sessionSetup(directory.settings);
-      await setup(migrate);
-      if (directory.set.bookkeeping) await migrate.query(directory.set.bookkeeping);
-      for (const m of directory.set.migrations.slice(0, plan.count)) {
-        if (!m.up) continue;
-        const error = await executeScript(migrate, m.up, guard);
-        if (error) return { skipped: `${m.up.file} failed: ${error.message}` };
-      }
-      reason = await leftInSession(migrate, observer, setup);
-    } finally {
-      await migrate.end().catch(() => {});
-      await observer.end().catch(() => {});
-    }
-  } catch (error) {
-    reason = errorMessage(error);
   } finally {
     await admin.end().catch(() => {});
   }
-  if (reason) return { skipped: reason };
-  const retired = await server.retire();
+  const migrate = client(name, {
+    statement_timeout: config.statementTimeoutMs,
+    lock_timeout: sessionLockTimeout(config.lockTimeoutMs),
+  });
+  const observer = client(name);
   try {
-    return { saved: await sealBaseState(server.binaries, server.user, retired.data, [key]) };
+    await migrate.connect();
+    await observer.connect();
+    const guard: Guard = { limits: { statementMs: config.statementTimeoutMs, lockMs: config.lockTimeoutMs }, observer };
+    for (const script of directory.prelude) {
+      const error = await executeScript(migrate, script, guard);
+      if (error) return `${script.file} failed: ${error.message}`;
+    }
+    const setup = sessionSetup(directory.settings);
+    await setup(migrate);
+    if (directory.set.bookkeeping) await migrate.query(directory.set.bookkeeping);
+    for (const m of plan.merged) {
+      const error = m.up && (await executeScript(migrate, m.up, guard));
+      if (error) return `${m.up!.file} failed: ${error.message}`;
+    }
+    return await leftInSession(migrate, observer, setup);
   } finally {
-    await retired.remove();
+    await migrate.end().catch(() => {});
+    await observer.end().catch(() => {});
   }
 }
 
