@@ -139,6 +139,8 @@ export interface Connections {
   setup?: pg.Client;
   /** Runs after the prelude, before the first migration. */
   afterPrelude?: () => Promise<void>;
+  /** The database was just copied from template0 and nothing ran in it (`ScratchDatabase.fresh`). */
+  fresh?: boolean;
 }
 
 /**
@@ -197,12 +199,21 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     if (set.bookkeeping && !resumed) await connections.migrate.query(set.bookkeeping);
     return null;
   };
-  const failedPrelude = await prepare(first, true);
+  /**
+   * Prepares `connections`, with the tracker's first read done: of a fresh database before the
+   * prelude (its schema is known), then what the prelude and bookkeeping did, from the change log.
+   */
+  const prepareTracked = async (connections: Connections, record: boolean) => {
+    const early = Boolean(connections.fresh) && (await tracker.resetFresh());
+    const failed = await prepare(connections, record);
+    await (early ? tracker.refresh() : tracker.reset());
+    return failed;
+  };
+  const failedPrelude = await prepareTracked(first, true);
   if (failedPrelude) {
     stop(-1, `the prerequisites file ${failedPrelude.file} fails`);
-    return { steps, notChecked, mismatches, head: await tracker.reset(), before, changes };
+    return { steps, notChecked, mismatches, head: tracker.schema, before, changes };
   }
-  await tracker.reset();
   // What the prerequisites did to the cluster is the team's own setup; migrations start from here.
   await options.watch?.start();
 

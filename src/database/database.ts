@@ -53,6 +53,11 @@ export interface Server extends AsyncDisposable {
 export interface ScratchDatabase extends AsyncDisposable {
   readonly name: string;
   /**
+   * Made moments ago as a copy of `template0`, with nothing run in it yet: its schema is that of
+   * every such database on the server, which the first snapshot need not read again (snapshot.ts).
+   */
+  readonly fresh?: boolean;
+  /**
    * A new connection to this database, with the given session settings: as the migrations'
    * role (the default), or as the connecting user (`admin`: prerequisites, the `role` setting).
    */

@@ -112,6 +112,7 @@ export async function createScratch(
   };
   return {
     name,
+    fresh: !from.adopt && from.template === 'template0',
     async connect(settings: SessionSettings = {}, as = 'migrations') {
       if (!runRole || as === 'admin') return open(clientConfig(name), settings);
       if (asRole !== 'set-role') {
@@ -201,6 +202,7 @@ export class ScratchPool {
     const open = this.#open;
     return {
       name: db.name,
+      fresh: db.fresh,
       connect: (settings, as) => db.connect(settings, as),
       adoptSchemas: () => db.adoptSchemas(),
       useRole: (role) => db.useRole(role),

@@ -197,7 +197,12 @@ async function replayIn(
         : null;
     if (setup) clients.push(setup);
     await prepareInspector(inspect);
-    return { migrate, inspect, ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}) };
+    return {
+      migrate,
+      inspect,
+      ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}),
+      ...(target.fresh ? { fresh: true } : {}),
+    };
   };
   try {
     const first = await connectTo(db);

@@ -86,9 +86,13 @@ const TRICKY = [
 ];
 
 /** Runs TRICKY step by step, holding the incremental snapshot equal to a full read after each. */
-async function holdsThroughTricky(migrate: pg.Client, inspect: pg.Client): Promise<void> {
+async function holdsThroughTricky(
+  migrate: pg.Client,
+  inspect: pg.Client,
+  start: (tracker: SchemaTracker) => Promise<unknown> = (tracker) => tracker.reset(),
+): Promise<void> {
   const tracker = new SchemaTracker(inspect);
-  await tracker.reset();
+  await start(tracker);
   for (const sql of TRICKY) {
     await migrate.query(sql);
     const incremental = schemaText(await tracker.refresh());
@@ -110,6 +114,64 @@ async function holdsThroughTricky(migrate: pg.Client, inspect: pg.Client): Promi
 
 test('incremental snapshots equal a full read after every kind of change', async () => {
   await withDatabase(holdsThroughTricky);
+});
+
+/** The names of the prepared statements sent on `client` from now on. */
+function sent(client: pg.Client): string[] {
+  const names: string[] = [];
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (q: unknown, ...rest: unknown[]) => {
+    if (typeof q === 'object' && q && 'name' in q) names.push(String(q.name));
+    return query(q, ...rest);
+  };
+  return names;
+}
+
+test("a fresh database's first snapshot is known after one full read, and stays equal to full reads", async () => {
+  for (const round of [1, 2, 3]) {
+    await withDatabase(async (migrate, inspect) => {
+      const names = sent(inspect);
+      await holdsThroughTricky(migrate, inspect, async (tracker) => {
+        assert.equal(await tracker.resetFresh(), true);
+        assert.equal(schemaText(tracker.schema), schemaText(await readSchema(inspect)), `round ${round}`);
+        assert.match(schemaText(tracker.schema), /^schema public\n/);
+      });
+      // The first database on the server is read in full; the next ones are not.
+      const full = names.filter((name) => name === 'migrate_check_reset').length;
+      assert.equal(full, round === 1 ? 1 : 0, `full reads in round ${round}`);
+    });
+  }
+  // What changed in a database before its first snapshot shows: it is read, not taken as known.
+  for (const change of [
+    `COMMENT ON SCHEMA public IS 'changed'`,
+    'REVOKE ALL ON SCHEMA public FROM PUBLIC',
+    'CREATE TABLE early (id int)',
+    'CREATE FUNCTION early() RETURNS int LANGUAGE sql AS $$SELECT 1$$',
+  ]) {
+    await withDatabase(async (migrate, inspect) => {
+      await migrate.query(change);
+      const tracker = new SchemaTracker(inspect);
+      assert.equal(await tracker.resetFresh(), true);
+      assert.equal(schemaText(tracker.schema), schemaText(await readSchema(inspect)), change);
+      assert.notEqual(schemaText(tracker.schema), 'schema public\n', change);
+    });
+  }
+});
+
+test('a fresh database where the change log cannot be installed is read once it holds the first state', async () => {
+  await withDatabase(async (migrate, inspect) => {
+    await migrate.query('CREATE ROLE snapshot_fresh');
+    try {
+      await inspect.query('SET ROLE snapshot_fresh');
+      const tracker = new SchemaTracker(inspect);
+      assert.equal(await tracker.resetFresh(), false);
+      await migrate.query('CREATE TABLE first_state (id int)');
+      assert.match(schemaText(await tracker.reset()), /table public\.first_state/);
+    } finally {
+      await inspect.query('RESET ROLE');
+      await migrate.query('DROP OWNED BY snapshot_fresh; DROP ROLE snapshot_fresh');
+    }
+  });
 });
 
 test('incremental snapshots equal a full read where the role cannot log changes (not superuser)', async () => {

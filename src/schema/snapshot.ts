@@ -1,11 +1,19 @@
 import type pg from 'pg';
 import { CLEAR_CAPTURE, INSTALL_CAPTURE, READ_CAPTURE } from './capture.ts';
-import { FULL_QUERY, ROOTS_QUERY, changesQuery, eventsQuery } from './catalog-query.ts';
+import { FULL_QUERY, ROOTS_QUERY, changesQuery, eventsQuery, freshQuery } from './catalog-query.ts';
 import { SchemaLineage } from './versions.ts';
 
 const RESET = changesQuery(true);
 const CHANGES = changesQuery();
 const EVENTS = eventsQuery();
+const FRESH = freshQuery();
+
+/**
+ * The schema of a database just copied from template0, by the fingerprint of its catalogs
+ * (`freshQuery`): read in full once per server, then known. Only a schema of objects below OID
+ * 16384 (template0's `public`) is kept, since any other object's OID differs between databases.
+ */
+const FRESH_SCHEMAS = new Map<string, CatalogRow[]>();
 
 /** A schema: object key (`table public.users`) → normalised definition. Order carries no meaning. */
 export type Schema = ReadonlyMap<string, string>;
@@ -99,12 +107,47 @@ export class SchemaTracker {
 
   /** Reads everything, and sets the mark for the next `refresh`. */
   async reset(): Promise<Schema> {
-    this.#mode ??= (await installCapture(this.#client)) ? 'events' : 'catalog';
-    if (this.#mode === 'events') await this.#client.query(CLEAR_CAPTURE).catch(() => (this.#mode = 'catalog'));
+    await this.#start();
     const { rows } = await this.#client.query<CatalogRow>({ name: 'migrate_check_reset', text: RESET, values: ['0'] });
     for (const oid of [...this.#objects.keys()]) this.#drop(oid);
     this.#apply(rows, true);
     return this.#commit();
+  }
+
+  /**
+   * The first read of a database just copied from template0 (`ScratchDatabase.fresh`), before
+   * anything runs in it: where the change log works and a database of the same fingerprint was
+   * read before, its schema is taken as known instead of read again (the catalog query's first
+   * run in a session costs ~40 ms of planning). What runs afterwards is in the log, so `refresh`
+   * then reads it. False, having read nothing, where the log cannot be installed: call `reset`
+   * once the database holds what the first snapshot is to show.
+   */
+  async resetFresh(): Promise<boolean> {
+    await this.#start();
+    if (this.#mode !== 'events') return false;
+    const { rows } = await this.#client.query<{ fingerprint: string; mark: string }>({
+      name: 'migrate_check_fresh',
+      text: FRESH,
+    });
+    const known = FRESH_SCHEMAS.get(rows[0]!.fingerprint);
+    if (!known) {
+      await this.reset();
+      const objects = [...this.#objects].flatMap(([oid, entries]) => entries.map((e) => ({ ...e, oid })));
+      if (objects.every((o) => o.oid < 16384)) FRESH_SCHEMAS.set(rows[0]!.fingerprint, objects);
+      return true;
+    }
+    for (const oid of [...this.#objects.keys()]) this.#drop(oid);
+    this.#mark = rows[0]!.mark;
+    this.#comments = new Set();
+    this.#add(known);
+    this.#commit();
+    return true;
+  }
+
+  /** Installs the change log on first use (see the class comment), then empties it. */
+  async #start(): Promise<void> {
+    this.#mode ??= (await installCapture(this.#client)) ? 'events' : 'catalog';
+    if (this.#mode === 'events') await this.#client.query(CLEAR_CAPTURE).catch(() => (this.#mode = 'catalog'));
   }
 
   /** The schema now, re-reading only what changed since the last call. */
