@@ -64,6 +64,13 @@ export interface Migration {
   readonly when?: number;
 }
 
+/**
+ * What tells a migration apart from the others of its set: its version, and for Flyway's
+ * repeatable migrations, which all have the version `R` and are told apart by description, both.
+ */
+export const migrationId = (m: { readonly version: string; readonly name: string; readonly repeatable?: boolean }) =>
+  m.repeatable ? `${m.version} ${m.name}` : m.version;
+
 /** A file in the migration directory that the runner would not treat as a migration. */
 export interface IgnoredFile {
   readonly file: string;

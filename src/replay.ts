@@ -8,7 +8,7 @@ import { namesIn, trackRelations, type Tracked } from './observe/relations.ts';
 import { DataStage, type SeedingRecord } from './seed/stage.ts';
 import type { DataLoss } from './seed/fingerprint.ts';
 import type { SeedFile } from './seed/seed-files.ts';
-import type { Direction, Migration, MigrationSet, Script } from './migration.ts';
+import { migrationId, type Direction, type Migration, type MigrationSet, type Script } from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
 import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
 
@@ -64,9 +64,9 @@ export interface ReplayResult {
   mismatches: Mismatch[];
   /** The schema after the replay (after the last successful step). */
   head: Schema;
-  /** The schema just before each migration's first up, for the migrations in `keepBefore`. */
+  /** The schema just before each migration's first up, for the migrations in `keepBefore`, by `migrationId`. */
   before: Map<string, Schema>;
-  /** What each roundtripped migration's up changed (before its up → after it). */
+  /** What each roundtripped migration's up changed (before its up → after it), by `migrationId`. */
   changes: Map<string, SchemaDiff>;
   /** Rows seeded into each table (`schema.table`) before the migrations that touch it. */
   seeded?: Map<string, number>;
@@ -95,9 +95,9 @@ export interface ReplayOptions {
   /** Prepares the migrations' session after the prelude (role, search_path, settings). */
   session?: (migrate: pg.Client) => Promise<void>;
   roundtrip: Roundtrip;
-  /** Versions that get the per-migration roundtrip; the others are only applied up. Default: all. */
-  roundtripVersions?: ReadonlySet<string>;
-  /** Keep the schema from just before these versions' first up (for base-vs-head diffs). */
+  /** The migrations (`migrationId`) that get the per-migration roundtrip; the others are only applied up. Default: all. */
+  roundtripIds?: ReadonlySet<string>;
+  /** Keep the schema from just before these migrations' (`migrationId`) first up (for base-vs-head diffs). */
   keepBefore?: ReadonlySet<string>;
   /** Called as each step completes, with how many are done of how many are planned. */
   onStep?: (step: Step, done: number, total: number) => void;
@@ -218,7 +218,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   await options.watch?.start();
 
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
-  const checked = (m: Migration) => Boolean(m.up && (options.roundtripVersions?.has(m.version) ?? true));
+  const checked = (m: Migration) => Boolean(m.up && (options.roundtripIds?.has(migrationId(m)) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
   const ups = migrations.slice(resumeAt).filter((m) => m.up).length + steps.length;
   const total =
@@ -256,7 +256,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   };
   const dataLoss: NonNullable<ReplayResult['dataLoss']> = [];
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
-    const relations = tracked.get(m.version);
+    const relations = tracked.get(migrationId(m));
     if (!relations) return undefined;
     const observer = new ScriptObserver(migrate, relations, options.guard?.limits.lockMs);
     await observer.start();
@@ -269,7 +269,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
    */
   const restored = async (expected: Schema, m: Migration): Promise<boolean> => {
     if (diffSchemas(expected, await tracker.refresh()).equal) return true;
-    const existed = new Set([...(tracked.get(m.version)?.values() ?? [])].map((r) => r.name));
+    const existed = new Set([...(tracked.get(migrationId(m))?.values() ?? [])].map((r) => r.name));
     const { rows } = await inspect.query<{ name: string }>(INVALID_INDEXES);
     const left = rows.map((r) => r.name).filter((n) => !existed.has(n));
     if (!left.length) return false;
@@ -411,17 +411,17 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       if (index < resumeAt) continue;
       // Migrations applied up only (merged ones, with a base) need no snapshot of their own:
       // the schema is read just before the next one that is roundtripped or kept.
-      const kept = options.keepBefore?.has(m.version) ?? false;
+      const kept = options.keepBefore?.has(migrationId(m)) ?? false;
       let start: Schema | null = null;
       const watched = checked(m) && Boolean(options.observe || (data && roundtrips(m)));
       if (roundtrips(m) || kept || watched) {
         start = stale ? await tracker.refresh() : tracker.schema;
         stale = false;
       }
-      if (kept) before.set(m.version, start!);
+      if (kept) before.set(migrationId(m), start!);
       if (watched) {
         const relations = await trackRelations(inspect, namesOf(m));
-        tracked.set(m.version, relations);
+        tracked.set(migrationId(m), relations);
         // Seeded rows need the migration's own roundtrip (a down to compare, a retry to tell data
         // from code); an up-only migration is observed on the rows already there.
         if (roundtrips(m)) await data?.before(m, relations);
@@ -432,7 +432,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
         continue;
       }
       const afterUp = await tracker.refresh();
-      changes.set(m.version, diffSchemas(start!, afterUp));
+      changes.set(migrationId(m), diffSchemas(start!, afterUp));
       await data?.afterUp();
       if (!(await apply(m, 'down', 1, afterUp))) {
         await recover(index, afterUp);
@@ -450,10 +450,10 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   } else {
     const start = tracker.schema;
     for (const m of migrations) {
-      if (options.keepBefore?.has(m.version)) before.set(m.version, await tracker.refresh());
+      if (options.keepBefore?.has(migrationId(m))) before.set(migrationId(m), await tracker.refresh());
       // With `all` every migration is checked: each is observed against what existed before its up.
       if (options.observe && roundtrip === 'all' && !stopped)
-        tracked.set(m.version, await trackRelations(inspect, namesOf(m)));
+        tracked.set(migrationId(m), await trackRelations(inspect, namesOf(m)));
       await apply(m, 'up', 1);
     }
     if (roundtrip === 'all') {

@@ -435,3 +435,81 @@ describe('drizzle: the pending migrations of a deploy run in one transaction', (
     );
   });
 });
+
+describe("Flyway's repeatable migrations against the base branch", () => {
+  // Flyway applies the versioned migrations, then each repeatable one (by description) that is new
+  // or changed since it last ran: editing a repeatable is how it is used, and none has a version.
+  const FLYWAY = {
+    'db/V1__users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n',
+    'db/R__a_emails.sql': 'CREATE OR REPLACE VIEW user_emails AS SELECT id, email FROM users;\n',
+    'db/R__c_email_index.sql': 'CREATE INDEX IF NOT EXISTS users_email ON users (email);\n',
+  };
+  const run = async (pr: (dir: string) => void, args: string[] = []) => {
+    const dir = repo(FLYWAY, pr);
+    made.push(dir);
+    const { code, stdout, stderr } = await inProcess(
+      ['db', '--format', 'flyway', '--base', 'main', '--output', 'json', ...args],
+      { cwd: dir },
+    );
+    assert.notEqual(code, 2, stderr);
+    const report = JSON.parse(stdout) as Report;
+    const directory = report.directories[0]!;
+    return {
+      code,
+      findings: report.findings.map((f) => `${f.check} ${f.file?.split('/').at(-1)}`),
+      statuses: Object.fromEntries(directory.migrations.map((m) => [`${m.version}__${m.name}`, m.status])),
+      summary: directory.schema.summary,
+      // Which migrations' statements the server was watched for (observation is for the PR's own).
+      observed: [...new Set(directory.steps.filter((s) => s.statements).map((s) => s.file?.split('/').at(-1)))],
+    };
+  };
+  const write = (dir: string, file: string, text: string) => writeFileSync(join(dir, 'db', file), text);
+
+  test('a new versioned migration before the repeatables sorts after every merged version; the diff is what it adds', async () => {
+    const result = await run((d) => write(d, 'V2__orders.sql', 'CREATE TABLE orders (id bigint PRIMARY KEY);\n'));
+    assert.deepEqual([result.code, result.findings], [0, []]);
+    assert.deepEqual(result.statuses, {
+      '1__users': 'unchanged',
+      '2__orders': 'new',
+      R__a_emails: 'unchanged',
+      R__c_email_index: 'unchanged',
+    });
+    // The base schema is the base branch's whole schema (with its repeatables), not the one before V2.
+    assert.deepEqual(result.summary, {
+      column: { added: ['public.orders.id'], removed: [], changed: [] },
+      constraint: { added: ['public.orders.orders_pkey'], removed: [], changed: [] },
+      table: { added: ['public.orders'], removed: [], changed: [] },
+    });
+    assert.deepEqual(result.observed, ['V2__orders.sql']);
+  });
+
+  test('a new repeatable among the merged ones, and an edited one: no version order, no edited history; only they are checked', async () => {
+    const result = await run((d) => {
+      write(d, 'R__b_ids.sql', 'CREATE OR REPLACE VIEW user_ids AS SELECT id FROM users;\n');
+      write(
+        d,
+        'R__a_emails.sql',
+        'CREATE OR REPLACE VIEW user_emails AS SELECT id, email, id > 0 AS valid FROM users;\n',
+      );
+    });
+    assert.deepEqual([result.code, result.findings], [0, []]);
+    assert.deepEqual(result.statuses, {
+      '1__users': 'unchanged',
+      R__a_emails: 'modified',
+      R__b_ids: 'new',
+      R__c_email_index: 'unchanged',
+    });
+    assert.deepEqual(result.summary?.view, {
+      added: ['public.user_ids'],
+      removed: [],
+      changed: ['public.user_emails'],
+    });
+    // The unchanged repeatable's CREATE INDEX (a blocking lock) is merged history: not observed.
+    assert.deepEqual(result.observed.sort(), ['R__a_emails.sql', 'R__b_ids.sql']);
+  });
+
+  test('a deleted repeatable is still an edit of the history (Flyway validates it as missing)', async () => {
+    const result = await run((d) => unlinkSync(join(d, 'db', 'R__c_email_index.sql')));
+    assert.deepEqual([result.code, result.findings], [1, ['history-edited R__c_email_index.sql']]);
+  });
+});

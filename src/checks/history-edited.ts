@@ -4,7 +4,8 @@ import type { Check, CheckResult } from './check.ts';
 /**
  * A migration that exists on the base branch was modified, renamed or deleted. Migrations that
  * have been merged are (or soon will be) applied somewhere; editing them makes that database
- * and every new one diverge, and most runners keep no checksum to notice.
+ * and every new one diverge, and most runners keep no checksum to notice. Flyway's repeatable
+ * migrations are the exception to editing: Flyway applies one again whenever it changes.
  */
 export const historyEdited: Check = {
   id: 'history-edited',
@@ -29,7 +30,8 @@ export const historyEdited: Check = {
     const shared = set.migrations.some((m) => m.source !== undefined);
     for (const e of history?.entries ?? []) {
       const label = (file: string) => (shared ? `Changeset ${e.version} of ${file}` : file);
-      if (e.status === 'modified') {
+      // Flyway applies a repeatable migration again whenever its checksum changes: editing one is how it is used.
+      if (e.status === 'modified' && !e.repeatable) {
         for (const change of e.changes ?? []) {
           // Adding a missing down to a merged migration changes no database: not an edit.
           if (change.change === 'added') continue;

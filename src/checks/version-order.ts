@@ -4,7 +4,9 @@ import type { Check, CheckResult } from './check.ts';
 /**
  * A new migration that sorts before a migration already on the base branch. Where the base is
  * deployed, the runner has moved past that version: golang-migrate, sqlx and dbmate skip the new
- * migration silently (or apply it out of order), goose and Flyway refuse it.
+ * migration silently (or apply it out of order), goose and Flyway refuse it. Flyway's repeatable
+ * migrations have no version: they run after the versioned ones whenever they are new or changed,
+ * so they neither sort before others nor count as the newest.
  */
 export const versionOrder: Check = {
   id: 'version-order',
@@ -12,7 +14,7 @@ export const versionOrder: Check = {
   summary: 'A new migration whose version sorts at or below the newest migration on the base branch.',
   run({ set, history }) {
     if (!history) return [];
-    const present = history.entries.filter((e) => e.status !== 'deleted');
+    const present = history.entries.filter((e) => e.status !== 'deleted' && !e.repeatable);
     const lastBase = present.map((e) => e.status !== 'new').lastIndexOf(true);
     if (lastBase < 0) return [];
     const newest = present[lastBase]!;

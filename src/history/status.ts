@@ -12,6 +12,8 @@ export interface HistoryEntry {
   files: string[];
   /** Files relative to the directory, on the base branch (empty when new). */
   baseFiles: string[];
+  /** A Flyway repeatable migration (`R__…`): it has no version of its own, and runs after the versioned ones. */
+  repeatable?: true;
   /** For modified: a short unified diff per changed file; `lineEndingsOnly` when that is all. */
   changes?: { file: string; change: 'edited' | 'added' | 'deleted'; diff: string; lineEndingsOnly: boolean }[];
 }
@@ -71,6 +73,7 @@ export async function compareHistory(
       status,
       files: names,
       baseFiles,
+      ...(m.repeatable ? { repeatable: true as const } : {}),
       ...(changes ? { changes } : {}),
     });
     // Migrations that share a file (Liquibase changesets) pair by version within it.
@@ -128,6 +131,7 @@ export async function compareHistory(
         status: 'deleted',
         files: [],
         baseFiles: b.files.map(([f]) => f),
+        ...(b.m.repeatable ? { repeatable: true as const } : {}),
       });
   });
   return { base: ref, entries };

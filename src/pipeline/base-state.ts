@@ -6,7 +6,7 @@ import type { EmbeddedServer } from '../database/embedded.ts';
 import { sessionSetup } from '../database/session.ts';
 import { errorMessage } from '../errors.ts';
 import { executeScript, type Guard } from '../execute.ts';
-import type { Migration, Script } from '../migration.ts';
+import { migrationId, type Migration, type Script } from '../migration.ts';
 import type { ReplayResult } from '../replay.ts';
 import { sessionLockTimeout } from '../timeouts.ts';
 import { VERSION } from '../version.ts';
@@ -44,12 +44,12 @@ export function baseStatePlan(loaded: readonly LoadedDirectory[], config: Config
   const { history, settings, set } = directory;
   if (!history || config.scope !== 'changed' || settings.roundtrip !== 'per-migration' || settings.role) return null;
   if (!history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
-  const status = new Map(history.entries.map((e) => [e.version, e.status]));
+  const status = new Map(history.entries.map((e) => [migrationId(e), e.status]));
   const migrations = set.migrations.filter((m) => m.up || m.down);
-  const count = migrations.findIndex((m) => status.get(m.version) === 'new');
+  const count = migrations.findIndex((m) => status.get(migrationId(m)) === 'new');
   if (count < CACHED_FROM) return null;
   const merged = migrations.slice(0, count);
-  if (merged.some((m) => status.get(m.version) !== 'unchanged')) return null;
+  if (merged.some((m) => status.get(migrationId(m)) !== 'unchanged')) return null;
   return { directory, merged, count, through: merged.at(-1)!.version, key: stateKey(directory, merged, config) };
 }
 

@@ -7,7 +7,7 @@ import type { ScratchDatabase, Server } from '../database/database.ts';
 import { sessionSetup } from '../database/session.ts';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Guard } from '../execute.ts';
-import type { MigrationSet, Script } from '../migration.ts';
+import { migrationId, type MigrationSet, type Script } from '../migration.ts';
 import { ClusterWatch } from '../outside/cluster.ts';
 import { reachOf } from '../outside/statements.ts';
 import { replay, type Connections, type ReplayOptions, type ReplayResult, type Step } from '../replay.ts';
@@ -78,13 +78,22 @@ export async function replayDirectories(
     // A range: the migrations before it are only applied, and the ones after it are left out.
     const last = mine === 'all' ? -1 : loaded.set.migrations.findLastIndex((m) => mine.versions.has(m.version));
     const set = last < 0 ? loaded.set : { ...loaded.set, migrations: loaded.set.migrations.slice(0, last + 1) };
-    const inRange = (versions: Set<string>) =>
-      mine === 'all' ? versions : new Set([...versions].filter((v) => mine.versions.has(v)));
+    // The shard's migrations, by `migrationId`.
+    const ours =
+      mine === 'all' ? null : new Set(set.migrations.filter((m) => mine.versions.has(m.version)).map(migrationId));
+    const inRange = (ids: Set<string>) => (ours ? new Set([...ids].filter((id) => ours.has(id))) : ids);
     const cached = baseState?.directory === loaded && !shared ? server.baseStates?.get(baseState.key) : undefined;
     await using own = shared ? null : await server.createDatabase(path, cached);
     const db = (shared ?? own)!;
-    const onlyAdds = history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged') ?? false;
-    const firstNew = history?.entries.find((e) => e.status === 'new');
+    // A PR that only adds migrations after the merged ones: the base schema is the one just
+    // before the first new one (a new versioned migration before Flyway's repeatables, or a new
+    // repeatable among them, needs a replay of the base).
+    const present = history?.entries.filter((e) => e.status !== 'deleted') ?? [];
+    const firstNewAt = present.findIndex((e) => e.status === 'new');
+    const firstNew = present[firstNewAt];
+    const onlyAdds =
+      Boolean(history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) &&
+      (firstNewAt < 0 || present.slice(firstNewAt).every((e) => e.status === 'new'));
     const ownPrelude = prelude.filter((p) => !preludeDone.has(posix.normalize(p.file)));
     if (shared) for (const p of prelude) preludeDone.add(posix.normalize(p.file));
     const result = sharedStopped
@@ -95,17 +104,16 @@ export async function replayDirectories(
           // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
           ...(history && config.scope === 'changed'
             ? {
-                roundtripVersions: inRange(
+                roundtripIds: inRange(
                   new Set(
-                    history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map((e) => e.version),
+                    history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map(migrationId),
                   ),
                 ),
               }
             : mine === 'all'
               ? {}
-              : { roundtripVersions: new Set(mine.versions) }),
-          // A PR that only adds migrations: the base schema is the one just before the first new one.
-          ...(onlyAdds && firstNew ? { keepBefore: new Set([firstNew.version]) } : {}),
+              : { roundtripIds: ours! }),
+          ...(onlyAdds && firstNew ? { keepBefore: new Set([migrationId(firstNew)]) } : {}),
           ...(cached ? { resumeAt: baseState!.count } : {}),
           onStep: (step, done, total) => onStep?.(path, step, done, total),
         });
@@ -116,7 +124,7 @@ export async function replayDirectories(
     }
     let baseSchema: Schema | null = null;
     if (history && onlyAdds) {
-      baseSchema = firstNew ? (result.before.get(firstNew.version) ?? null) : result.head;
+      baseSchema = firstNew ? (result.before.get(migrationId(firstNew)) ?? null) : result.head;
     } else if (history && baseSet) {
       // Base migrations were edited or deleted: the base gets a replay of its own.
       await using baseDb = await server.createDatabase(`${path}-base`);
