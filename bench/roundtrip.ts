@@ -19,7 +19,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS, settingsFor, type Config } from '../src/config.ts';
 import { cacheRoot } from '../src/database/embedded-binaries.ts';
-import { baseStatePlan } from '../src/pipeline/base-state.ts';
+import { baseStatePlans } from '../src/pipeline/base-state.ts';
 import { loadDirectory } from '../src/pipeline/load.ts';
 import type { Server } from '../src/database/database.ts';
 import { startEmbedded } from '../src/database/embedded.ts';
@@ -171,8 +171,8 @@ async function measure(size: number, rounds: number): Promise<SizeResult> {
       localIO(config({}), dir, () => {}),
     );
     const cached = async (overrides: Partial<Config>): Promise<number> => {
-      const plan = baseStatePlan([await loadFor(config(overrides))], config(overrides))!;
-      await using started = await startEmbedded({ baseState: plan.key });
+      const plan = baseStatePlans([await loadFor(config(overrides))], config(overrides))[0]!;
+      await using started = await startEmbedded({ baseStates: [plan.key] });
       if (!started.baseStates?.has(plan.key)) throw new Error('the bench found no cached base state');
       const server: Server = { ...started, [Symbol.asyncDispose]: async () => {} };
       const clock = performance.now();

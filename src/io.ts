@@ -4,7 +4,7 @@ import { DEFAULTS, type Config } from './config.ts';
 import type { Server } from './database/database.ts';
 import { startServer } from './database/index.ts';
 import { startEmbedded } from './database/embedded.ts';
-import { saveBaseState, type BaseStatePlan } from './pipeline/base-state.ts';
+import { saveBaseStates, type BaseStatePlan } from './pipeline/base-state.ts';
 import { fsDirectory } from './files/directory.ts';
 import { headCommit, openBase } from './history/git.ts';
 import { errorMessage, ToolError } from './errors.ts';
@@ -37,29 +37,34 @@ export function localIO(
       : undefined;
   /** Base states being saved (they never reject). */
   const saving: Promise<void>[] = [];
-  const what = (plan: BaseStatePlan) => `the state after the ${plan.count} merged migrations of ${plan.directory.path}`;
-  const notSaved = (plan: BaseStatePlan, why: string) => progress(`Did not save ${what(plan)} (base-cache): ${why}.`);
-  const save = async (major: number, plan: BaseStatePlan): Promise<void> => {
-    progress(`Saving ${what(plan)} for the next runs (base-cache) …`);
+  const what = (plans: readonly BaseStatePlan[]) =>
+    plans.length === 1
+      ? `the state after the ${plans[0]!.count} merged migrations of ${plans[0]!.directory.path}`
+      : `the states after the merged migrations of ${plans.map((p) => `${p.directory.path} (${p.count})`).join(', ')}`;
+  const notSaved = (plans: readonly BaseStatePlan[], why: string) =>
+    progress(`Did not save ${what(plans)} (base-cache): ${why}.`);
+  const save = async (major: number, plans: readonly BaseStatePlan[]): Promise<void> => {
+    progress(`Saving ${what(plans)} for the next runs (base-cache) …`);
     const started = performance.now();
     try {
       await using builder = await startEmbedded({
         major,
         ...(config.postgresBin ? { binDir: config.postgresBin } : {}),
       });
-      const outcome = await saveBaseState(builder, plan, config);
+      const outcome = await saveBaseStates(builder, plans, config);
+      for (const [plan, why] of outcome.skipped) notSaved([plan], why);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      if ('saved' in outcome) progress(`Saved ${what(plan)} (${seconds} s): ${outcome.saved}`);
-      else notSaved(plan, outcome.skipped);
+      const saved = plans.filter((plan) => !outcome.skipped.has(plan));
+      if ('saved' in outcome) progress(`Saved ${what(saved)} (${seconds} s): ${outcome.saved}`);
     } catch (error) {
-      notSaved(plan, errorMessage(error));
+      notSaved(plans, errorMessage(error));
     }
   };
   return {
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
-    async startServer(major, baseState) {
+    async startServer(major, baseStates) {
       if (lendable) {
         const lent = lendable;
         lendable = undefined;
@@ -73,15 +78,16 @@ export function localIO(
         postgresBin: config.postgresBin,
         postgresImage: config.postgresImage,
         progress,
-        ...(baseState ? { baseState } : {}),
+        ...(baseStates?.length ? { baseStates } : {}),
       });
     },
     // A lent server never holds a cached base state, so none is saved for it.
     ...(config.database === 'embedded' && !shared
       ? {
-          saveBaseState: (major: number, plan: BaseStatePlan, unclean: string | null) => {
-            if (unclean) notSaved(plan, unclean);
-            else saving.push(save(major, plan));
+          saveBaseStates: (major: number, plans: readonly { plan: BaseStatePlan; unclean: string | null }[]) => {
+            for (const { plan, unclean } of plans) if (unclean) notSaved([plan], unclean);
+            const clean = plans.filter((p) => !p.unclean).map((p) => p.plan);
+            if (clean.length) saving.push(save(major, clean));
           },
         }
       : {}),

@@ -6,7 +6,7 @@ import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories } from './pipeline/replay-directories.ts';
-import { baseStatePlan, mergedUnclean, type BaseStatePlan } from './pipeline/base-state.ts';
+import { baseStatePlans, mergedUnclean, type BaseStatePlan } from './pipeline/base-state.ts';
 import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
 import { ConfigError } from './errors.ts';
@@ -22,16 +22,16 @@ export interface RunIO {
   /** The base branch's commit for `--base` (git), or why it cannot be read. */
   openBase?(ref: string): Promise<BaseCommit | { unavailable: string }>;
   /**
-   * The server to run on, of the given Postgres major; `baseState`: the key of a cached base state
-   * wanted (an embedded server then starts from the entry holding it, when there is one).
+   * The server to run on, of the given Postgres major; `baseStates`: the keys of the cached base
+   * states wanted (an embedded server then starts from the entry holding most of them, if any).
    */
-  startServer(major: number, baseState?: string): Promise<Server>;
+  startServer(major: number, baseStates?: readonly string[]): Promise<Server>;
   /**
-   * Starts saving the state of the plan's merged migrations for the next run, on a server of its
-   * own, while the run goes on, or says why it is not saved (`unclean`: why this run's replay of
-   * them cannot stand for it). Absent: base states are not saved.
+   * Starts saving the states of the plans' merged migrations for the next run, together on a
+   * server of their own, while the run goes on, or says why one is not saved (`unclean`: why this
+   * run's replay of them cannot stand for it). Absent: base states are not saved.
    */
-  saveBaseState?(major: number, plan: BaseStatePlan, unclean: string | null): void;
+  saveBaseStates?(major: number, plans: readonly { plan: BaseStatePlan; unclean: string | null }[]): void;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
   commit?(): Promise<string | null>;
   /** Progress as each step completes. */
@@ -58,7 +58,8 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         'directory in one database, one after the other: the parts depend on each other. Leave out one of the two.',
     );
   const plan = config.shard ? planShards(loaded, config.shard) : null;
-  const cache = baseStatePlan(loaded, config);
+  const cache = baseStatePlans(loaded, config);
+  const keys = cache.map((plan) => plan.key);
   const majors = config.postgresVersion;
   if (majors.length > 1 && config.database === 'url')
     throw new ConfigError(
@@ -74,7 +75,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   // Several majors run side by side, each on a server of its own.
   const reports = await Promise.all(
     majors.map(async (major) => {
-      await using server = await io.startServer(major, cache?.key);
+      await using server = await io.startServer(major, keys);
       // Servers for directories replayed side by side (`jobs`), started as they are needed.
       await using others = new AsyncDisposableStack();
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
@@ -84,11 +85,20 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         config,
         (path, step, done, total) => io.onStep?.(label(path), step, done, total),
         plan ? (path) => shardPart(plan, path) : undefined,
-        config.database === 'url' ? undefined : async () => others.use(await io.startServer(major)),
+        config.database === 'url' ? undefined : async () => others.use(await io.startServer(major, keys)),
         cache,
       );
-      // The merged migrations were replayed and passed: their state is saved for the next run.
-      if (cache && !replays[0]!.cachedBase) io.saveBaseState?.(major, cache, mergedUnclean(cache, replays[0]!.result));
+      // Merged migrations were replayed and passed: the states of every planned directory are saved
+      // for the next run, as one entry (those that came from the cache are clean).
+      const replayOf = (plan: BaseStatePlan) => replays[loaded.indexOf(plan.directory)]!;
+      if (cache.some((plan) => !replayOf(plan).cachedBase))
+        io.saveBaseStates?.(
+          major,
+          cache.map((plan) => ({
+            plan,
+            unclean: replayOf(plan).cachedBase ? null : mergedUnclean(plan, replayOf(plan).result),
+          })),
+        );
       const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
         const replayed = replays[i]!;
         const { kept, suppressed } = judge(directory, replayed, server.provider);

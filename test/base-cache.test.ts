@@ -216,3 +216,51 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.equal(entries(onCi).length, 1);
   });
 });
+
+test('several directories: one entry holds the state of each with enough merged migrations, and the next check starts every one of them from it', async () => {
+  // db: merged migrations and the PR's; lib: merged ones only (a library's, the PR leaves them);
+  // small: too few to save. Three directories: two are replayed side by side, on two servers.
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 22; i++) {
+    files[`lib/${pad(i)}_l${i}.up.sql`] = `CREATE TABLE l${i} (id bigint PRIMARY KEY);\n`;
+    files[`lib/${pad(i)}_l${i}.down.sql`] = `DROP TABLE l${i};\n`;
+  }
+  for (let i = 1; i <= 3; i++) {
+    files[`small/${pad(i)}_s${i}.up.sql`] = `CREATE TABLE s${i} (id bigint PRIMARY KEY);\n`;
+    files[`small/${pad(i)}_s${i}.down.sql`] = `DROP TABLE s${i};\n`;
+  }
+  const cwd = history(files, ADDS);
+  const cache = cacheFolder(made, 'mc-base-cache-dirs-');
+  const run = async () => {
+    const r = await cli(['db', 'lib', 'small', '--base', 'main', '--output', 'json', '--no-observe', '--no-seed'], {
+      cwd,
+      env: { MIGRATE_CHECK_CACHE: cache, CI: '' },
+    });
+    assert.notEqual(r.code, 2, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    return { ...r, report, dirs: Object.fromEntries(report.directories.map((d) => [d.path, d])) };
+  };
+  const first = await run();
+  assert.equal(first.code, 1, first.stderr);
+  assert.match(
+    first.stderr,
+    new RegExp(`Saved the states after the merged migrations of db \\(${MERGED}\\), lib \\(22\\)`),
+  );
+  assert.equal(entries(cache).length, 1, 'one entry for both');
+
+  const second = await run();
+  assert.equal(second.code, first.code, second.stderr);
+  assert.deepEqual(second.dirs.db!.cachedBase, { migrations: MERGED, through: pad(MERGED) });
+  assert.deepEqual(second.dirs.lib!.cachedBase, { migrations: 22, through: pad(22) });
+  assert.equal(second.dirs.small!.cachedBase, undefined);
+  assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+  for (const path of ['db', 'lib', 'small']) {
+    assert.equal(second.dirs[path]!.schema.base, first.dirs[path]!.schema.base, `${path}: the base schema`);
+    assert.equal(second.dirs[path]!.schema.head, first.dirs[path]!.schema.head, `${path}: the head schema`);
+  }
+  assert.match(second.dirs.lib!.schema.head!, /table public\.l22\n/);
+  assert.deepEqual(second.dirs.lib!.steps, [], 'nothing of lib replayed');
+  assert.deepEqual([...new Set(second.dirs.db!.steps.map((s) => s.version))], [pad(MERGED + 1), pad(MERGED + 2)]);
+  assert.equal(second.dirs.small!.steps.length, 3, 'small replayed, up only');
+  assert.doesNotMatch(second.stderr, /Saved the state/);
+});

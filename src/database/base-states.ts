@@ -38,18 +38,24 @@ export interface BaseStateEntry {
   readonly keys: ReadonlySet<string>;
 }
 
-/** The newest sealed entry for these binaries that holds `key`, or null. */
+/**
+ * The sealed entry for these binaries that holds the most of `wanted` (the newest of those that
+ * hold as many), or null when none holds any.
+ */
 export async function findBaseState(
   binaries: Binaries,
   user: RunUser | null,
-  key: string,
+  wanted: readonly string[],
 ): Promise<BaseStateEntry | null> {
+  let best: BaseStateEntry | null = null;
+  let most = 0;
   for (const { path, mtime } of await entries(binaries, user)) {
     if (mtime < 0) continue;
     const keys = await readKeys(path);
-    if (keys?.has(key)) return { path, keys };
+    const held = wanted.filter((key) => keys?.has(key)).length;
+    if (held > most) [best, most] = [{ path, keys: keys! }, held];
   }
-  return null;
+  return best;
 }
 
 /** The entries for these binaries, newest first by their manifest (written last; -1: none). */

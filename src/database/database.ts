@@ -108,6 +108,6 @@ export interface DatabaseOptions {
   /** For `container`: the image to start. */
   postgresImage?: string;
   progress?: (line: string) => void;
-  /** For `embedded`: the key of a cached base state to start from, when one is cached (base-states.ts). */
-  baseState?: string;
+  /** For `embedded`: the keys of cached base states to start from, when they are cached (base-states.ts). */
+  baseStates?: readonly string[];
 }

@@ -20,10 +20,10 @@ export interface EmbeddedOptions {
   binDir?: string;
   progress?: (line: string) => void;
   /**
-   * A cached base state wanted (base-states.ts): the server starts from the newest sealed entry
-   * holding this key, when there is one, instead of the empty template cluster.
+   * The cached base states wanted (base-states.ts): the server starts from the sealed entry holding
+   * the most of these keys, when there is one, instead of the empty template cluster.
    */
-  baseState?: string;
+  baseStates?: readonly string[];
 }
 
 // The watchdog: postgres runs as a child of this shell, which waits on a pipe from node.
@@ -94,7 +94,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
 
   try {
     // A cached base state when one holds the key and its copy matches its manifest, else the template.
-    const entry = options.baseState ? await findBaseState(binaries, user, options.baseState) : null;
+    const entry = options.baseStates?.length ? await findBaseState(binaries, user, options.baseStates) : null;
     const copy = entry ? await copyBaseState(entry, folder, join(dir, 'data')) : null;
     const fromEntry = copy === 'copied';
     if (copy === 'changed')
@@ -235,6 +235,6 @@ export const embeddedProvider: Provider<'embedded'> = {
       major: options.postgresVersion,
       binDir: options.postgresBin,
       progress: options.progress,
-      ...(options.baseState ? { baseState: options.baseState } : {}),
+      ...(options.baseStates ? { baseStates: options.baseStates } : {}),
     }),
 };

@@ -33,20 +33,28 @@ export interface BaseStatePlan {
 }
 
 /**
- * The plan for the run's directory, or null when its merged migrations are replayed as usual: a
- * cached base state is used by a run of one directory with a base (`--base`) to which the PR only
- * adds migrations, with each new one roundtripped (scope `changed`, roundtrip `per-migration`), and
- * at least CACHED_FROM merged migrations before the first new one.
+ * The plans for the run's directories whose merged migrations can come from a cached base state
+ * (the others are replayed as usual): on the embedded server, each directory in a database of its
+ * own (not `same-database`, no shard), with a base (`--base`) to which the PR only adds
+ * migrations, if any, each new one roundtripped (scope `changed`, roundtrip `per-migration`, no
+ * `role`), and at least CACHED_FROM merged migrations before the first new one.
  */
-export function baseStatePlan(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan | null {
-  if (config.baseCache === false || config.database !== 'embedded' || loaded.length !== 1 || config.shard) return null;
-  const directory = loaded[0]!;
+export function baseStatePlans(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan[] {
+  if (config.baseCache === false || config.database !== 'embedded' || config.shard || config.sameDatabase) return [];
+  const plans = loaded.flatMap((directory) => planFor(directory, config) ?? []);
+  // Two directories of the same migrations and settings would share one state: the first has it.
+  return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
+}
+
+function planFor(directory: LoadedDirectory, config: Config): BaseStatePlan | null {
   const { history, settings, set } = directory;
   if (!history || config.scope !== 'changed' || settings.roundtrip !== 'per-migration' || settings.role) return null;
   if (!history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
   const status = new Map(history.entries.map((e) => [migrationId(e), e.status]));
   const migrations = set.migrations.filter((m) => m.up || m.down);
-  const count = migrations.findIndex((m) => status.get(migrationId(m)) === 'new');
+  // A directory the PR leaves as it is: its state is all of it.
+  const firstNew = migrations.findIndex((m) => status.get(migrationId(m)) === 'new');
+  const count = firstNew < 0 ? migrations.length : firstNew;
   if (count < CACHED_FROM) return null;
   const merged = migrations.slice(0, count);
   if (merged.some((m) => status.get(migrationId(m)) !== 'unchanged')) return null;
@@ -93,23 +101,52 @@ export function mergedUnclean(plan: BaseStatePlan, result: ReplayResult): string
 }
 
 /**
- * Builds and seals the plan's base state on `server`, a new embedded server of the run's binaries
- * that nothing else uses: the prerequisites, the session and the bookkeeping, then each merged
- * migration up, on one session as the replay runs them. The server is retired (stopped, its data
- * kept) and sealed. Returns the entry's folder, or why the state was not saved.
+ * Builds and seals the plans' base states on `server`, a new embedded server of the run's binaries
+ * that nothing else uses, each in a database of its own: the prerequisites, the session and the
+ * bookkeeping, then each merged migration up, on one session as the replay runs them. The server
+ * is retired (stopped, its data kept) and sealed as one entry. Returns the entry's folder, or why
+ * the states were not saved (one that cannot stand is left out, and said).
  */
-export async function saveBaseState(
+export async function saveBaseStates(
   server: EmbeddedServer,
-  plan: BaseStatePlan,
+  plans: readonly BaseStatePlan[],
   config: Config,
-): Promise<{ saved: string } | { skipped: string }> {
-  const skipped = await applyMerged(server, plan, config).catch((error: unknown) => errorMessage(error));
-  if (skipped) return { skipped };
+): Promise<{ saved: string; skipped: Map<BaseStatePlan, string> } | { skipped: Map<BaseStatePlan, string> }> {
+  const skipped = new Map<BaseStatePlan, string>();
+  for (const plan of plans) {
+    const why = await applyMerged(server, plan, config).catch((error: unknown) => errorMessage(error));
+    if (!why) continue;
+    skipped.set(plan, why);
+    await query(server, 'postgres', `DROP DATABASE IF EXISTS ${baseStateDatabase(plan.key)} WITH (FORCE)`);
+  }
+  const kept = plans.filter((plan) => !skipped.has(plan));
+  if (!kept.length) return { skipped };
   const retired = await server.retire();
   try {
-    return { saved: await sealBaseState(server.binaries, server.user, retired.data, [plan.key]) };
+    const keys = kept.map((plan) => plan.key);
+    return { saved: await sealBaseState(server.binaries, server.user, retired.data, keys), skipped };
   } finally {
     await retired.remove();
+  }
+}
+
+/** A client for `database` on `server` (not connected). */
+function clientOf(server: EmbeddedServer, database: string, extra: pg.ClientConfig = {}): pg.Client {
+  const url = new URL(server.url);
+  url.pathname = `/${database}`;
+  const c = new pg.Client({ connectionString: url.toString(), ...extra });
+  c.on('error', () => {});
+  return c;
+}
+
+/** Runs `sql` in `database` on `server`, on a connection of its own. */
+async function query(server: EmbeddedServer, database: string, sql: string): Promise<void> {
+  const admin = clientOf(server, database);
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end().catch(() => {});
   }
 }
 
@@ -117,20 +154,8 @@ export async function saveBaseState(
 async function applyMerged(server: EmbeddedServer, plan: BaseStatePlan, config: Config): Promise<string | null> {
   const { directory } = plan;
   const name = baseStateDatabase(plan.key);
-  const client = (database: string, extra: pg.ClientConfig = {}) => {
-    const url = new URL(server.url);
-    url.pathname = `/${database}`;
-    const c = new pg.Client({ connectionString: url.toString(), ...extra });
-    c.on('error', () => {});
-    return c;
-  };
-  const admin = client('postgres');
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
-  } finally {
-    await admin.end().catch(() => {});
-  }
+  const client = (database: string, extra: pg.ClientConfig = {}) => clientOf(server, database, extra);
+  await query(server, 'postgres', `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
   const migrate = client(name, {
     statement_timeout: config.statementTimeoutMs,
     lock_timeout: sessionLockTimeout(config.lockTimeoutMs),

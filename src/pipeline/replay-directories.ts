@@ -59,8 +59,8 @@ export async function replayDirectories(
   part: (path: string) => ShardPart = () => 'all',
   /** Another server like `server`, for directories replayed side by side (see `jobs`); the caller disposes it. */
   more?: () => Promise<Server>,
-  /** A directory whose merged migrations may come from a cached base state the server holds. */
-  baseState?: BaseStatePlan | null,
+  /** The directories whose merged migrations may come from a cached base state the server holds. */
+  baseStates: readonly BaseStatePlan[] = [],
 ): Promise<DirectoryReplay[]> {
   // With `same-database`, the directories are replayed one after the other in one database,
   // as when an application's migrations run beside a library's (a job queue's) own.
@@ -82,7 +82,8 @@ export async function replayDirectories(
     const ours =
       mine === 'all' ? null : new Set(set.migrations.filter((m) => mine.versions.has(m.version)).map(migrationId));
     const inRange = (ids: Set<string>) => (ours ? new Set([...ids].filter((id) => ours.has(id))) : ids);
-    const cached = baseState?.directory === loaded && !shared ? server.baseStates?.get(baseState.key) : undefined;
+    const baseState = shared ? undefined : baseStates.find((plan) => plan.directory === loaded);
+    const cached = baseState ? server.baseStates?.get(baseState.key) : undefined;
     await using own = shared ? null : await server.createDatabase(path, cached);
     const db = (shared ?? own)!;
     // A PR that only adds migrations after the merged ones: the base schema is the one just
