@@ -53,6 +53,7 @@ export interface Mismatch {
 
 /** Migrations whose steps could not run, and why. */
 export interface NotChecked {
+  /** Their versions (`migrationId`: a Flyway repeatable is `R <description>`). */
   versions: string[];
   reason: string;
 }
@@ -87,6 +88,12 @@ const INVALID_INDEXES = `SELECT format('%I.%I', n.nspname, c.relname) AS name
 
 /** The `version` of the steps that run the prerequisites, before any migration. */
 export const PRELUDE = 'prerequisites';
+
+/**
+ * The `name` of the prerequisites step that failed in the session's setup (`search-path`,
+ * `settings`) or the runner's own bookkeeping SQL (its version table), which follow the files.
+ */
+export const SESSION_SETUP = 'session setup';
 
 export interface ReplayOptions {
   set: MigrationSet;
@@ -168,7 +175,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   /** Ends the replay: the migrations after `after` (or those listed) are not checked. */
   const stop = (after: number | Migration[], reason: string) => {
     stopped = true;
-    const versions = (typeof after === 'number' ? migrations.slice(after + 1) : after).map((m) => m.version);
+    const versions = (typeof after === 'number' ? migrations.slice(after + 1) : after).map(migrationId);
     if (versions.length) notChecked.push({ versions, reason });
   };
 
@@ -195,8 +202,37 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       if (error) return step;
     }
     await connections.afterPrelude?.();
-    await options.session?.(connections.migrate);
-    if (set.bookkeeping && !resumed) await connections.migrate.query(set.bookkeeping);
+    const started = performance.now();
+    try {
+      await options.session?.(connections.migrate);
+      if (set.bookkeeping && !resumed) await connections.migrate.query(set.bookkeeping);
+    } catch (error) {
+      // The server refused the settings or the runner's table (a search_path naming no schema that
+      // exists): a deploy fails there too. Anything else (a lost connection) is not the migrations'.
+      const e = error as pg.DatabaseError;
+      if (typeof e?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) throw error;
+      const step: Step = {
+        version: PRELUDE,
+        name: SESSION_SETUP,
+        direction: 'up',
+        attempt: 1,
+        status: 'failed',
+        file: set.directory,
+        durationMs: Math.round(performance.now() - started),
+        error: {
+          message: e.message,
+          code: e.code,
+          kind: 'statement',
+          file: set.directory,
+          line: null,
+          column: null,
+          located: false,
+          ...(e.hint ? { hint: e.hint } : {}),
+        },
+      };
+      if (record) steps.push(step);
+      return step;
+    }
     return null;
   };
   /**
@@ -211,7 +247,12 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   };
   const failedPrelude = await prepareTracked(first, true);
   if (failedPrelude) {
-    stop(-1, `the prerequisites file ${failedPrelude.file} fails`);
+    stop(
+      -1,
+      failedPrelude.name === SESSION_SETUP
+        ? `the session's settings or the runner's own table cannot be set up (${failedPrelude.error!.message})`
+        : `the prerequisites file ${failedPrelude.file} fails`,
+    );
     return { steps, notChecked, mismatches, head: tracker.schema, before, changes };
   }
   // What the prerequisites did to the cluster is the team's own setup; migrations start from here.

@@ -508,6 +508,35 @@ describe("Flyway's repeatable migrations against the base branch", () => {
     assert.deepEqual(result.observed.sort(), ['R__a_emails.sql', 'R__b_ids.sql']);
   });
 
+  test('a new repeatable that fails: the run checked it and it is not safe (merged repeatables are not news)', async () => {
+    const dir = repo(FLYWAY, (d) => write(d, 'R__b_broken.sql', 'CREATE VIEW broken AS SELECT nope FROM users;\n'));
+    made.push(dir);
+    const { code, stdout } = await inProcess(['db', '--format', 'flyway', '--base', 'main'], { cwd: dir });
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /Migrations are not safe to merge/);
+    assert.doesNotMatch(stdout, /No migration was checked/);
+    // R__c_email_index, after it, is merged history: named as such, not as a new migration left unchecked.
+    assert.match(
+      stdout.replace(/\s+/g, ' '),
+      /1 merged migration in db was not applied because db\/R__b_broken\.sql fails, and a deploy stops there \(R c_email_index\)/,
+    );
+    assert.doesNotMatch(stdout, /new migrations in db (was|were) not checked/);
+  });
+
+  test('the transaction check describes the repeatable that failed, not the first one', async () => {
+    const dir = repo({ ...FLYWAY, 'db/R__a_emails.sql.conf': 'executeInTransaction=false\n' }, (d) =>
+      write(d, 'R__b_reindex.sql', 'REINDEX INDEX CONCURRENTLY users_pkey;\n'),
+    );
+    made.push(dir);
+    const { code, stdout } = await inProcess(['db', '--format', 'flyway', '--base', 'main', '--output', 'json'], {
+      cwd: dir,
+    });
+    assert.equal(code, 1, stdout);
+    const found = (JSON.parse(stdout) as Report).findings.find((f) => f.check === 'transaction');
+    assert.ok(found, stdout);
+    assert.match(found.message, /R__b_reindex\.sql the runner wraps the file in BEGIN … COMMIT/);
+  });
+
   test('a deleted repeatable is still an edit of the history (Flyway validates it as missing)', async () => {
     const result = await run((d) => unlinkSync(join(d, 'db', 'R__c_email_index.sql')));
     assert.deepEqual([result.code, result.findings], [1, ['history-edited R__c_email_index.sql']]);

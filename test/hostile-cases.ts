@@ -1052,6 +1052,14 @@ const flagCases: HostileCase[] = [
   },
   {
     category: 'flags',
+    name: '--search-path naming no schema that exists: the session cannot be set up, said as a finding',
+    files: CLEAN_PAIR,
+    args: ['{db}', '--search-path', 'nowhere'],
+    exit: 1,
+    says: [/cannot be set up: no schema has been selected to create in \(SQLSTATE 3F000\)/, /prerequisites file/],
+  },
+  {
+    category: 'flags',
     name: 'unknown flag --frobnicate',
     files: CLEAN_PAIR,
     args: ['{db}', '--frobnicate'],

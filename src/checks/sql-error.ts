@@ -1,6 +1,6 @@
 import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.ts';
 import type { Check } from './check.ts';
-import { PRELUDE } from '../replay.ts';
+import { PRELUDE, SESSION_SETUP } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
   '42501':
@@ -45,6 +45,19 @@ export const sqlError: Check = {
           const extra = [e.detail && `Detail: ${e.detail}`, e.hint && `Hint: ${e.hint}`, e.where && `Where: ${e.where}`]
             .filter(Boolean)
             .join(' ');
+          if (s.version === PRELUDE && s.name === SESSION_SETUP)
+            return {
+              file: null,
+              line: null,
+              message:
+                `The migrations' session for ${set.directory} cannot be set up: ${e.message} (SQLSTATE ` +
+                `${e.code}), in its settings (search-path, settings) or the runner's own table, which ` +
+                `${set.format} creates before the first migration. No migration was run.`,
+              help:
+                'A search-path must name a schema that exists before the first migration: create it in a ' +
+                'prerequisites file, or put an existing schema (public) after it; settings must be valid ' +
+                'for the server.',
+            };
           const what =
             s.version === PRELUDE
               ? `The prerequisites file ${s.name}`

@@ -43,7 +43,7 @@ export const transaction: Check = {
       .filter((s) => s.status === 'failed' && s.error?.kind === 'inside-transaction')
       .map((s) => {
         const e = s.error!;
-        const migration = set.migrations.find((m) => m.version === s.version);
+        const migration = set.migrations.find((m) => m.version === s.version && m.name === s.name);
         const mode = (s.direction === 'up' ? migration?.up : migration?.down)?.transaction ?? 'implicit';
         return {
           file: e.file,

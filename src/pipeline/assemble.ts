@@ -62,6 +62,7 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
           name: m.name,
           up: m.up?.file ?? null,
           down: m.down?.file ?? null,
+          ...(m.repeatable ? { repeatable: true as const } : {}),
           ...(m.code ? { code: m.code } : {}),
           ...(status ? { status } : {}),
           ...(changes ? { changes: summarizeDiff(changes) } : {}),
@@ -69,7 +70,14 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
       }),
       ...(history?.entries ?? [])
         .filter((e) => e.status === 'deleted')
-        .map((e) => ({ version: e.version, name: e.name, up: null, down: null, status: e.status })),
+        .map((e) => ({
+          version: e.version,
+          name: e.name,
+          up: null,
+          down: null,
+          ...(e.repeatable ? { repeatable: true as const } : {}),
+          status: e.status,
+        })),
     ],
     ...(history ? { base: history.base } : {}),
     ...(replayed.cachedBase ? { cachedBase: replayed.cachedBase } : {}),

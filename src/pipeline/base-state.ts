@@ -58,7 +58,7 @@ function planFor(directory: LoadedDirectory, config: Config): BaseStatePlan | nu
   if (count < CACHED_FROM) return null;
   const merged = migrations.slice(0, count);
   if (merged.some((m) => status.get(migrationId(m)) !== 'unchanged')) return null;
-  return { directory, merged, count, through: merged.at(-1)!.version, key: stateKey(directory, merged, config) };
+  return { directory, merged, count, through: migrationId(merged.at(-1)!), key: stateKey(directory, merged, config) };
 }
 
 /**
@@ -87,12 +87,15 @@ function stateKey(directory: LoadedDirectory, merged: readonly Migration[], conf
  * script failed.
  */
 export function mergedUnclean(plan: BaseStatePlan, result: ReplayResult): string | null {
-  const merged = new Set(plan.merged.map((m) => m.version));
+  const merged = new Set(plan.merged.map(migrationId));
   if (result.notChecked.some((n) => n.versions.some((v) => merged.has(v))))
     return 'some merged migrations were not replayed';
   const verify = result.verifyFailures?.find((f) => merged.has(f.version));
   if (verify) return `the verify script ${verify.file} failed`;
-  for (const step of result.steps.filter((s) => merged.has(s.version) || s.version === 'prerequisites')) {
+  // A step's migration is told apart by its version and name (Flyway's repeatables share the version R).
+  const ofMerged = (s: { version: string; name: string }) =>
+    plan.merged.some((m) => m.version === s.version && m.name === s.name);
+  for (const step of result.steps.filter((s) => ofMerged(s) || s.version === 'prerequisites')) {
     if (step.status !== 'ok') return `${step.file} ${step.refused?.length ? 'was refused' : 'failed'}`;
     if (step.outside?.length || step.refused?.length)
       return `${step.file} changed the cluster outside its database (${step.outside?.[0] ?? 'refused'})`;

@@ -170,6 +170,9 @@ export async function replayDirectories(
   return replays;
 }
 
+/** The scratch databases a replay has connected to (none of them is fresh any more). */
+const used = new WeakSet<ScratchDatabase>();
+
 /** Replays `set` in `db` as the directory's settings say (role, prelude, session). */
 async function replayIn(
   server: Server,
@@ -186,6 +189,9 @@ async function replayIn(
   const clients: pg.Client[] = [];
   const rebuilt: ScratchDatabase[] = [];
   const connectTo = async (target: ScratchDatabase): Promise<Connections> => {
+    // Fresh until the first replay in it connects (a `same-database` database is fresh once).
+    const fresh = target.fresh && !used.has(target);
+    used.add(target);
     if (settings.role) {
       await target.useRole(settings.role).catch((error: unknown) => {
         throw new DatabaseError(
@@ -210,7 +216,7 @@ async function replayIn(
       migrate,
       inspect,
       ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}),
-      ...(target.fresh ? { fresh: true } : {}),
+      ...(fresh ? { fresh: true } : {}),
     };
   };
   try {
@@ -296,7 +302,7 @@ function stoppedIn(result: ReplayResult): boolean {
 
 /** The replay of a directory that was not replayed, and why (null: another shard replays it). */
 function notReplayed(set: MigrationSet, reason: string | null): ReplayResult {
-  const versions = set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
+  const versions = set.migrations.filter((m) => m.up || m.down).map(migrationId);
   return {
     steps: [],
     notChecked: versions.length && reason ? [{ versions, reason }] : [],

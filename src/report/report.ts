@@ -1,7 +1,7 @@
 import type { NotChecked } from '../replay.ts';
 import type { Finding, Severity } from '../checks/check.ts';
 import type { FailOn } from '../config.ts';
-import type { IgnoredFile } from '../migration.ts';
+import { migrationId, type IgnoredFile } from '../migration.ts';
 import type { Step } from '../replay.ts';
 import type { Status } from '../history/status.ts';
 import type { SchemaSummary } from '../schema/summary.ts';
@@ -53,6 +53,8 @@ export interface DirectoryReport {
     name: string;
     up: string | null;
     down: string | null;
+    /** A Flyway repeatable migration (`R__…`, version `R`): told apart by its name. */
+    repeatable?: true;
     code?: string;
     status?: Status;
     changes?: SchemaSummary;
@@ -129,14 +131,18 @@ export function notCheckedSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
     (dir.notChecked ?? []).map(({ versions: all, reason }) => {
       const { migrations, word } = toCheck(dir);
-      const pool = new Set(migrations.map((m) => m.version));
-      // The migrations the run set out to check; the merged ones after them are not news.
-      const versions = all.some((v) => pool.has(v)) ? all.filter((v) => pool.has(v)) : all;
+      const pool = new Set(migrations.map(migrationId));
+      // The migrations the run set out to check; the merged ones after them are not news, unless
+      // they are all that was left out (a merged Flyway repeatable after a new one that fails).
+      const ours = all.filter((v) => pool.has(v));
+      const versions = ours.length ? ours : all;
       const listed =
         versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
       const n = versions.length;
-      const of = Math.max(n, migrations.length);
       const were = n === 1 ? 'was' : 'were';
+      if (!ours.length && word)
+        return `${n} merged migration${n === 1 ? '' : 's'} in ${dir.path} ${were} not applied because ${reason} (${listed}).`;
+      const of = Math.max(n, migrations.length);
       return `${n} of ${of} ${word}migrations in ${dir.path} ${were} not checked because ${reason} (${listed}).`;
     }),
   );
@@ -170,7 +176,7 @@ export function checkedNothing(report: Report): boolean {
     const { migrations } = toCheck(dir);
     const skipped = new Set((dir.notChecked ?? []).flatMap((n) => n.versions));
     wanted += migrations.length;
-    if (migrations.some((m) => !skipped.has(m.version))) return false;
+    if (migrations.some((m) => !skipped.has(migrationId(m)))) return false;
   }
   return wanted > 0;
 }

@@ -23,6 +23,11 @@ const notExtension = (cat: string, oid: string) =>
     'e')`;
 const describe = (oid: string, cat: string) => `'comment ' || quote_literal(obj_description(${oid}, '${cat}'))`;
 const PG_CLASS = `'pg_class'::regclass`;
+/**
+ * template0's `public` schema (PG_PUBLIC_NAMESPACE), the one user-visible object below OID 16384:
+ * by OID, since a migration may rename it (or drop it, and a new `public` gets an OID from 16384).
+ */
+const PUBLIC_OID = 2200;
 const lines = (...parts: string[]) => `concat_ws(E'\\n', ${parts.join(', ')})`;
 
 /**
@@ -50,7 +55,7 @@ SELECT 'pg_namespace' AS cat, n.oid, 'schema ' || quote_ident(n.nspname) AS key,
     describe('n.oid', 'pg_namespace'),
   )} AS def
 FROM pg_namespace n WHERE ${userNs('n')} AND ${notExtension('pg_namespace', 'n.oid')}
-  AND (${root('n.oid', 'pg_namespace')} OR ${roots ? 'false' : "n.oid = 'public'::regnamespace"})
+  AND (${root('n.oid', 'pg_namespace')} OR ${roots ? 'false' : `n.oid = ${PUBLIC_OID}`})
 
 UNION ALL
 SELECT 'pg_extension', x.oid, 'extension ' || quote_ident(x.extname),
@@ -297,16 +302,17 @@ export const ROOTS_QUERY = 'WITH ' + catalogQuery(() => '$1::oid[]');
 /**
  * For a database just copied from template0 (snapshot.ts): `fingerprint`, what its schema
  * depends on (the server's version, how many rows from OID 16384 on each catalog the snapshot
- * reads holds, and the `public` schema's owner, privileges and comment, the one user-visible
- * object below 16384), and `mark`. Small enough to cost a millisecond where the catalog query
+ * reads holds, and template0's `public` schema's name, owner, privileges and comment, the one
+ * user-visible object below 16384), and `mark`. Small enough to cost a millisecond where the catalog query
  * costs tens in a new session.
  */
 export function freshQuery(): string {
   const catalogs = [...new Map(TOUCHED.map(([cat, range]) => [cat, range || 'oid'])), ['pg_depend', 'objid']];
   const counts = catalogs.map(([cat, col]) => `(SELECT count(*) FROM ${cat} WHERE ${col} >= 16384)`);
   return `SELECT concat_ws(' ', current_setting('server_version_num'), ${counts.join(', ')},
-  (SELECT concat_ws(' ', nspowner::regrole, nspacl, quote_literal(obj_description(oid, 'pg_namespace')))
-    FROM pg_namespace WHERE oid = 'public'::regnamespace)) AS fingerprint,
+  (SELECT concat_ws(' ', quote_ident(nspname), nspowner::regrole, nspacl,
+      quote_literal(obj_description(oid, 'pg_namespace')))
+    FROM pg_namespace WHERE oid = ${PUBLIC_OID})) AS fingerprint,
   pg_snapshot_xmax(pg_current_snapshot())::text AS mark`;
 }
 
@@ -410,6 +416,11 @@ export function changesQuery(everything = false): string {
 ), dependents AS (
   SELECT ${ownerOf('d.classid', 'd.objid')} AS oid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND
     d.refobjid = t.oid
+  -- What refers to a schema's objects names the schema (after a rename: a foreign key, a view elsewhere).
+  UNION ALL SELECT ${ownerOf('r.classid', 'r.objid')} FROM touched t
+  JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
+  JOIN pg_depend r ON r.refclassid = d.classid AND r.refobjid = d.objid
+  WHERE t.classid = 'pg_namespace'::regclass
 ), roots AS (
   SELECT array_agg(DISTINCT oid) AS ids FROM (SELECT oid FROM touched UNION ALL SELECT oid FROM dependents) x WHERE
     oid IS NOT NULL
@@ -452,12 +463,15 @@ touched AS (
     AND EXISTS (SELECT 1 FROM touched t JOIN pg_class p ON p.oid = t.oid
       WHERE t.classid = ${PG_CLASS} AND (p.relkind = 'p' OR p.relhassubclass))
 ), direct AS (
-  SELECT d.classid, d.objid FROM touched t JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
+  SELECT d.classid, d.objid, t.classid AS via FROM touched t
+  JOIN pg_depend d ON d.refclassid = t.classid AND d.refobjid = t.oid
 ), dependents AS (
   SELECT ${owner('classid', 'objid')} FROM direct
-  -- What belongs to a dependent (the index of a constraint added USING INDEX, which it hides).
+  -- What belongs to a dependent (the index of a constraint added USING INDEX, which it hides), and
+  -- what refers to a schema's objects, which names the schema (after a rename: a foreign key, a view).
   UNION ALL SELECT ${owner('d.classid', 'd.objid')} FROM direct x
-  JOIN pg_depend d ON d.refclassid = x.classid AND d.refobjid = x.objid AND d.deptype = 'i'
+  JOIN pg_depend d ON d.refclassid = x.classid AND d.refobjid = x.objid
+    AND (d.deptype = 'i' OR x.via = 'pg_namespace'::regclass)
 ), roots AS (
   -- Per catalog: a branch of the catalog query runs only when some of its objects are to be read.
   SELECT classid, array_agg(DISTINCT oid) AS ids FROM (

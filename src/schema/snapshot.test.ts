@@ -83,6 +83,9 @@ const TRICKY = [
   'ALTER TABLE rebuilt ALTER COLUMN a TYPE bigint; ' +
     'ALTER TABLE rebuilt ADD CONSTRAINT rebuilt_b_key UNIQUE USING INDEX rebuilt_b',
   'ALTER TABLE rebuilt ALTER COLUMN a TYPE numeric; ALTER TABLE rebuilt RENAME TO rebuilt2; DROP TABLE rebuilt2',
+  // template0's public schema, renamed (a full read finds it by OID) and back.
+  'CREATE VIEW other2.people_ids AS SELECT id FROM people; ALTER SCHEMA public RENAME TO app',
+  'ALTER SCHEMA app RENAME TO public',
 ];
 
 /** Runs TRICKY step by step, holding the incremental snapshot equal to a full read after each. */
@@ -146,6 +149,7 @@ test("a fresh database's first snapshot is known after one full read, and stays 
     `COMMENT ON SCHEMA public IS 'changed'`,
     'REVOKE ALL ON SCHEMA public FROM PUBLIC',
     'CREATE TABLE early (id int)',
+    'ALTER SCHEMA public RENAME TO main',
     'CREATE FUNCTION early() RETURNS int LANGUAGE sql AS $$SELECT 1$$',
   ]) {
     await withDatabase(async (migrate, inspect) => {
