@@ -36,7 +36,7 @@ function seen(r: Report) {
     findings: r.findings.map((f) => [f.check, f.severity, f.file, f.line, f.message.replace(/\d[\d,.]*/g, '#')]),
     directories: r.directories.map((d) => ({
       path: d.path,
-      steps: d.steps.map((s) => `${s.version} ${s.direction} ${s.attempt} ${s.status}`),
+      steps: d.steps.map((s) => `${s.version} ${s.name} ${s.direction} ${s.attempt} ${s.status}`),
       notChecked: d.notChecked?.map((n) => [n.versions, n.reason]) ?? [],
       head: d.schema.head,
       changes: d.migrations.map((m) => JSON.stringify(m.changes ?? null)),
@@ -56,7 +56,27 @@ async function shards(args: string[], count: number, cwd?: string): Promise<{ di
   return { dir, parts };
 }
 
+/** A Flyway directory ending in repeatable migrations, which all have the version R. */
+const repeatables = (() => {
+  const dir = folder();
+  const files: Record<string, string> = {
+    'V1__users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
+    'V2__orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY);',
+    'R__a_emails.sql': 'CREATE OR REPLACE VIEW user_emails AS SELECT id, email FROM users;',
+    'R__b_ids.sql': 'CREATE OR REPLACE VIEW user_ids AS SELECT id FROM users;',
+    'R__c_orders.sql': 'CREATE OR REPLACE VIEW order_ids AS SELECT id FROM orders;',
+  };
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), `${text}\n`);
+  return dir;
+})();
+
 const CASES: { name: string; args: string[]; cwd?: string; counts: number[]; by: 'range' | 'directory' }[] = [
+  {
+    name: "Flyway's repeatables (all version R) cut into ranges",
+    args: [repeatables, '--format', 'flyway'],
+    counts: [2, 4],
+    by: 'range',
+  },
   {
     name: 'a down that leaves an index behind (golang-migrate)',
     args: [join(FIXTURES, 'golang-migrate/down-leaves-index')],

@@ -76,11 +76,10 @@ export async function replayDirectories(
       return { result: notReplayed(loaded.set, null), baseSchema: null, together: null };
     }
     // A range: the migrations before it are only applied, and the ones after it are left out.
-    const last = mine === 'all' ? -1 : loaded.set.migrations.findLastIndex((m) => mine.versions.has(m.version));
+    const last = mine === 'all' ? -1 : loaded.set.migrations.findLastIndex((m) => mine.versions.has(migrationId(m)));
     const set = last < 0 ? loaded.set : { ...loaded.set, migrations: loaded.set.migrations.slice(0, last + 1) };
     // The shard's migrations, by `migrationId`.
-    const ours =
-      mine === 'all' ? null : new Set(set.migrations.filter((m) => mine.versions.has(m.version)).map(migrationId));
+    const ours = mine === 'all' ? null : mine.versions;
     const inRange = (ids: Set<string>) => (ours ? new Set([...ids].filter((id) => ours.has(id))) : ids);
     const baseState = shared ? undefined : baseStates.find((plan) => plan.directory === loaded);
     const cached = baseState ? server.baseStates?.get(baseState.key) : undefined;

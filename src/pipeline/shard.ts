@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { PRELUDE } from '../replay.ts';
 import { kindOf, type ValueKind } from '../setting-values.ts';
+import { migrationId } from '../migration.ts';
 import type { DirectoryReport, Report, ShardInfo } from '../report/report.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { ShardPart } from './replay-directories.ts';
@@ -30,7 +31,8 @@ export function planShards(directories: readonly LoadedDirectory[], shard: Shard
       parts[i % count]!.directories.push({ path: d.path });
       continue;
     }
-    const versions = d.set.migrations.filter((m) => m.up || m.down).map((m) => m.version);
+    // By `migrationId`: Flyway's repeatables share the version R.
+    const versions = d.set.migrations.filter((m) => m.up || m.down).map(migrationId);
     const size = Math.ceil(versions.length / count);
     for (const part of parts)
       part.directories.push({ path: d.path, versions: versions.slice((part.index - 1) * size, part.index * size) });
@@ -69,16 +71,22 @@ export function shareOf(report: Report, plan: ShardInfo): Report {
     }
     const first = plan.parts.find((p) => p.directories.some((d) => d.path === directory.path && d.versions?.length));
     if (first?.index === plan.index) owned.add(directory.path);
-    for (const m of directory.migrations) for (const file of filesOf(m)) owner.set(file, part.versions.has(m.version));
+    for (const m of directory.migrations)
+      for (const file of filesOf(m)) owner.set(file, part.versions.has(migrationId(m)));
     const mine = (version: string) => part.versions.has(version) || (version === PRELUDE && owned.has(directory.path));
+    // A step's migration, told apart by version and name (Flyway's repeatables share the version R).
+    const stepOf = (s: { version: string; name: string }) => {
+      const m = directory.migrations.find((m) => m.version === s.version && m.name === s.name);
+      return m ? migrationId(m) : s.version;
+    };
     directories.push({
       ...directory,
       migrations: directory.migrations.map((m) => {
-        if (part.versions.has(m.version) || !m.changes) return m;
+        if (part.versions.has(migrationId(m)) || !m.changes) return m;
         const { changes: _, ...rest } = m;
         return rest;
       }),
-      steps: directory.steps.filter((s) => mine(s.version)),
+      steps: directory.steps.filter((s) => mine(stepOf(s))),
       ...notCheckedIn(directory, part.versions),
       ...(directory.seeding ? { seeding: directory.seeding.filter((r) => mine(r.version)) } : {}),
       ...(directory.dataLoss ? { dataLoss: directory.dataLoss.filter((l) => mine(l.version)) } : {}),

@@ -1,5 +1,6 @@
 import { ToolError } from '../errors.ts';
 import type { NotChecked } from '../replay.ts';
+import { migrationId } from '../migration.ts';
 import { combineMajors } from './majors.ts';
 import { sortFindings, type DirectoryReport, type Report, type ShardInfo } from './report.ts';
 
@@ -152,7 +153,7 @@ function directoriesOf(plan: ShardInfo, present: readonly Report[], missing: rea
     out.push({
       ...lead!,
       migrations: lead!.migrations.map(
-        (m) => parts.flatMap((p) => p.migrations).find((o) => o.version === m.version && o.changes) ?? m,
+        (m) => parts.flatMap((p) => p.migrations).find((o) => migrationId(o) === migrationId(m) && o.changes) ?? m,
       ),
       steps: parts.flatMap((p) => p.steps),
       notChecked: notChecked.length ? notChecked : undefined,
