@@ -264,3 +264,53 @@ test('several directories: one entry holds the state of each with enough merged 
   assert.equal(second.dirs.small!.steps.length, 3, 'small replayed, up only');
   assert.doesNotMatch(second.stderr, /Saved the state/);
 });
+
+test("drizzle's deploy of the pending migrations together starts from the saved state as well: the same findings", async () => {
+  // 21 merged migrations, then a PR adding an enum value and its first use: only the deploy of the
+  // two in one transaction fails (the transaction check), which the run finds from the state too.
+  const tags: [string, number][] = [];
+  const files: Record<string, string> = {
+    'db/0000_init_items.sql': `CREATE TYPE "status" AS ENUM('active');--> statement-breakpoint\nCREATE TABLE "items" ("id" serial PRIMARY KEY, "status" "status" DEFAULT 'active' NOT NULL);\n`,
+  };
+  tags.push(['0000_init_items', 1735689600000]);
+  for (let i = 1; i <= 21; i++) {
+    const tag = `${String(i).padStart(4, '0')}_t${i}`;
+    files[`db/${tag}.sql`] = `CREATE TABLE "t${i}" ("id" serial PRIMARY KEY);\n`;
+    tags.push([tag, 1735689600000 + i * 1000]);
+  }
+  const journal = (entries: [string, number][]) =>
+    JSON.stringify({
+      version: '7',
+      dialect: 'postgresql',
+      entries: entries.map(([tag, when], idx) => ({ idx, version: '7', when, tag, breakpoints: true })),
+    });
+  files['db/meta/_journal.json'] = journal(tags);
+  const added: [string, number][] = [
+    ['0022_add_archived', 1735689600000 + 22_000],
+    ['0023_default_archived', 1735689600000 + 23_000],
+  ];
+  const cwd = repo(files, (d) => {
+    writeFileSync(join(d, 'db', '0022_add_archived.sql'), `ALTER TYPE "status" ADD VALUE 'archived';\n`);
+    writeFileSync(
+      join(d, 'db', '0023_default_archived.sql'),
+      `ALTER TABLE "items" ALTER COLUMN "status" SET DEFAULT 'archived';\n`,
+    );
+    writeFileSync(join(d, 'db', 'meta', '_journal.json'), journal([...tags, ...added]));
+  });
+  made.push(cwd);
+  const cache = cacheFolder(made, 'mc-base-cache-drizzle-');
+  const first = await check(cwd, cache);
+  assert.equal(first.code, 1, first.stderr);
+  assert.match(first.stderr, /Saved the state after the 22 merged migrations of db/);
+  const second = await check(cwd, cache);
+  assert.deepEqual(second.dir.cachedBase, { migrations: 22, through: '0021' });
+  assert.equal(second.code, first.code);
+  assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+  assert.deepEqual(
+    second.report.findings.map((f) => `${f.check} ${f.file}`),
+    ['transaction db/0023_default_archived.sql'],
+  );
+  assert.match(second.report.findings[0]!.message, /applies the pending migrations 0022, 0023 together/);
+  assert.equal(second.dir.schema.head, first.dir.schema.head);
+  assert.equal(second.dir.schema.base, first.dir.schema.base);
+});

@@ -48,7 +48,6 @@ for (const c of CASES) {
     const config = { ...DEFAULTS, paths: ['db'], ...c.config } as Config;
     const loaded = await loadDirectory(join(repo, 'db'), settingsFor(config, 'db'), fsDirectory, null);
     const newest = loaded.set.migrations.at(-1)!;
-    if (loaded.set.pendingTogether) return t.skip(`${c.name}: its runner applies pending migrations together`);
     if (loaded.set.migrations.length <= CACHED_FROM)
       return t.skip(`${c.name}: ${loaded.set.migrations.length} migrations, fewer than base-cache saves`);
     const git = (...args: string[]) =>

@@ -414,6 +414,28 @@ describe('drizzle: the pending migrations of a deploy run in one transaction', (
     assert.match(report.findings[0]!.help, /add the value in one deploy and use it in a later one/);
   });
 
+  test('a journal entry whose file the base branch lacks: the PR that adds the file adds a new migration', async () => {
+    const dir = repo(
+      {
+        ...DRIZZLE,
+        'db/meta/_journal.json': journal([
+          ['0000_init_items', 1735689600000],
+          ['0001_nickname', 1735776000000],
+        ]),
+      },
+      (d) => writeFileSync(join(d, 'db', '0001_nickname.sql'), `ALTER TABLE "items" ADD COLUMN "nickname" text;\n`),
+    );
+    made.push(dir);
+    const { code, stdout, stderr } = await inProcess(['db', '--base', 'main', '--output', 'json'], { cwd: dir });
+    assert.equal(code, 0, stderr + stdout);
+    const report = JSON.parse(stdout) as Report;
+    assert.deepEqual(report.findings, []);
+    assert.deepEqual(
+      report.directories[0]!.migrations.map((m) => `${m.version} ${m.status}`),
+      ['0000 unchanged', '0001 new'],
+    );
+  });
+
   test('a migration generated before the last merged one is skipped by the migrator: a naming error', async () => {
     const dir = repo(DRIZZLE, (d) => {
       writeFileSync(join(d, 'db', '0001_nickname.sql'), `ALTER TABLE "items" ADD COLUMN "nickname" text;\n`);

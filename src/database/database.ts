@@ -46,8 +46,11 @@ export interface Server extends AsyncDisposable {
    * given so is used up).
    */
   readonly baseStates?: ReadonlyMap<string, string>;
-  /** A new scratch database: empty, or holding what `template` (one of `baseStates`) held. */
-  createDatabase(purpose: string, template?: string): Promise<ScratchDatabase>;
+  /**
+   * A new scratch database: empty, or holding what `template` (one of `baseStates`) held: the
+   * state's own database, or with `copy`, a copy of it (the state stays for another database).
+   */
+  createDatabase(purpose: string, template?: string, options?: { copy?: boolean }): Promise<ScratchDatabase>;
 }
 
 export interface ScratchDatabase extends AsyncDisposable {

@@ -152,8 +152,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       ...(baseStates.size ? { baseStates } : {}),
       // The cluster is this run's own copy: the database holding a base state becomes the scratch
       // database itself (renamed, once), which spares copying it.
-      createDatabase: (purpose, template) => {
-        const adopt = template !== undefined && [...baseStates.values()].includes(template);
+      createDatabase: (purpose, template, options) => {
+        const adopt = template !== undefined && !options?.copy && [...baseStates.values()].includes(template);
         if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
         return pool!.create(purpose, template === undefined ? undefined : { template, adopt });
       },

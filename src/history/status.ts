@@ -57,8 +57,12 @@ export async function compareHistory(
 ): Promise<History> {
   const contents = async (set: MigrationSet, read: ReadFile, m: Migration) =>
     Promise.all(filesOf(set, m).map(async (f) => [f, m.source ?? (await read(f))] as const));
+  // A base migration without a file (a drizzle journal entry whose .sql was never committed) was
+  // never applied anywhere, since the runner stops at it: it is no history to edit or delete.
   const baseEntries = await Promise.all(
-    base.migrations.map(async (m) => ({ m, files: await contents(base, readBase, m) })),
+    base.migrations
+      .filter((m) => filesOf(base, m).length > 0)
+      .map(async (m) => ({ m, files: await contents(base, readBase, m) })),
   );
   const key = (files: readonly (readonly [string, string])[]) => files.map(([, text]) => normalise(text)).join('\0');
   const used = new Set<number>();

@@ -7,7 +7,7 @@ import type { ScratchDatabase, Server } from '../database/database.ts';
 import { sessionSetup } from '../database/session.ts';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Guard } from '../execute.ts';
-import { migrationId, type MigrationSet, type Script } from '../migration.ts';
+import { migrationId, type Migration, type MigrationSet, type Script } from '../migration.ts';
 import { ClusterWatch } from '../outside/cluster.ts';
 import { reachOf } from '../outside/statements.ts';
 import { replay, type Connections, type ReplayOptions, type ReplayResult, type Step } from '../replay.ts';
@@ -83,7 +83,16 @@ export async function replayDirectories(
     const inRange = (ids: Set<string>) => (ours ? new Set([...ids].filter((id) => ours.has(id))) : ids);
     const baseState = shared ? undefined : baseStates.find((plan) => plan.directory === loaded);
     const cached = baseState ? server.baseStates?.get(baseState.key) : undefined;
-    await using own = shared ? null : await server.createDatabase(path, cached);
+    // drizzle's deploy of the pending migrations together starts from the state too: the replay
+    // then takes a copy of it, and the deploy the state itself.
+    const earlier = cached ? pendingTogether(loaded)?.earlier : undefined;
+    const togetherFrom =
+      earlier && earlier.length === baseState!.merged.length && earlier.every((m, i) => baseState!.merged[i] === m)
+        ? cached
+        : undefined;
+    await using own = shared
+      ? null
+      : await server.createDatabase(path, cached, togetherFrom ? { copy: true } : undefined);
     const db = (shared ?? own)!;
     // A PR that only adds migrations after the merged ones: the base schema is the one just
     // before the first new one (a new versioned migration before Flyway's repeatables, or a new
@@ -135,7 +144,7 @@ export async function replayDirectories(
       await using headDb = await server.createDatabase(`${path}-head`);
       headSchema = (await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none' })).head;
     }
-    const together = shared ? null : await replayTogether(server, loaded, config, result);
+    const together = shared ? null : await replayTogether(server, loaded, config, result, togetherFrom);
     return {
       result,
       baseSchema,
@@ -263,27 +272,41 @@ async function replayTogether(
   loaded: LoadedDirectory,
   config: Config,
   replayed: ReplayResult,
+  /** A cached base state holding exactly the migrations before the pending ones (their database). */
+  state?: string,
 ): Promise<TogetherResult | null> {
-  const { path, set, settings, prelude, history } = loaded;
-  const added = history ? new Set(history.entries.filter((e) => e.status === 'new').map((e) => e.version)) : null;
-  const pending = set.migrations.filter((m) => m.up && (!added || added.has(m.version)));
-  // One migration alone runs as the per-migration replay ran it; a failed step is reported there.
-  if (
-    !set.pendingTogether ||
-    pending.length < 2 ||
-    replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)
-  )
+  const { path, set, settings, prelude } = loaded;
+  const plan = pendingTogether(loaded);
+  // A failed step is reported by the per-migration replay.
+  if (!plan || replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1))
     return null;
-  const earlier = set.migrations.filter((m) => !pending.includes(m));
   let together: TogetherResult | null = null;
-  await using db = await server.createDatabase(`${path}-together`);
-  await replayIn(server, db, { ...set, migrations: earlier }, settings, prelude, config, {
+  await using db = await server.createDatabase(`${path}-together`, state);
+  // From the state, the prerequisites and the earlier migrations are in the database already (the
+  // runner's table is made if missing, as its migrator does).
+  const earlier = state ? [] : plan.earlier;
+  await replayIn(server, db, { ...set, migrations: earlier }, settings, state ? [] : prelude, config, {
     roundtrip: 'none',
     then: async ({ migrate }, guard) => {
-      together = await applyTogether(migrate, [], pending, guard);
+      together = await applyTogether(migrate, [], plan.pending, guard);
     },
   });
   return together;
+}
+
+/**
+ * For a runner that applies every pending migration in one transaction (drizzle): the migrations
+ * it would apply together (with a base, those the PR adds; without one, the whole directory) and
+ * those before them, or null when fewer than two are pending (one alone runs as the per-migration
+ * replay runs it).
+ */
+function pendingTogether(loaded: LoadedDirectory): { earlier: Migration[]; pending: Migration[] } | null {
+  const { set, history } = loaded;
+  if (!set.pendingTogether) return null;
+  const added = history ? new Set(history.entries.filter((e) => e.status === 'new').map(migrationId)) : null;
+  const pending = set.migrations.filter((m) => m.up && (!added || added.has(migrationId(m))));
+  if (pending.length < 2) return null;
+  return { earlier: set.migrations.filter((m) => !pending.includes(m)), pending };
 }
 
 /** Whether any step failed or any roundtrip did not give back its schema. */
