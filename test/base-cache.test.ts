@@ -314,3 +314,19 @@ test("drizzle's deploy of the pending migrations together starts from the saved 
   assert.equal(second.dir.schema.head, first.dir.schema.head);
   assert.equal(second.dir.schema.base, first.dir.schema.base);
 });
+
+test('with the role setting: the state is built as that role (its owner), and the next check starts from it', async () => {
+  const cwd = history({ 'migrate-check.json': JSON.stringify({ role: 'app_owner' }) }, ADDS);
+  const cache = cacheFolder(made, 'mc-base-cache-role-');
+  const first = await check(cwd, cache);
+  assert.equal(first.code, 1, first.stderr);
+  assert.match(first.stderr, new RegExp(`Saved the state after the ${MERGED} merged migrations of db`));
+  const second = await check(cwd, cache);
+  assert.deepEqual(second.dir.cachedBase, { migrations: MERGED, through: pad(MERGED) });
+  assert.equal(second.code, first.code);
+  assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+  assert.equal(second.dir.schema.head, first.dir.schema.head, 'the head schema');
+  assert.equal(second.dir.schema.base, first.dir.schema.base, 'the base schema');
+  // The merged tables belong to the role, as the replay made them.
+  assert.match(second.dir.schema.head!, /table public\.t1\n(  .*\n)*  owner app_owner\n/);
+});

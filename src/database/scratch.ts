@@ -36,7 +36,7 @@ function asUser(config: pg.ClientConfig, role: RunRole): pg.ClientConfig {
 }
 
 /** Marks a role created for the `role` setting, so that whichever run ends last drops it. */
-const SHARED_ROLE_MARK = 'migrate-check: created for the `role` setting; the last run using it drops it';
+export const SHARED_ROLE_MARK = 'migrate-check: created for the `role` setting; the last run using it drops it';
 /** One advisory lock key for creating, adopting and dropping `role` roles across concurrent runs. */
 const ROLE_LOCK = 0x6d63726f; // "mcro"
 

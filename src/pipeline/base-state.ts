@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { baseStateDatabase, sealBaseState } from '../database/base-states.ts';
+import { SHARED_ROLE_MARK } from '../database/scratch.ts';
 import type { EmbeddedServer } from '../database/embedded.ts';
 import { sessionSetup } from '../database/session.ts';
 import { errorMessage } from '../errors.ts';
@@ -36,8 +37,8 @@ export interface BaseStatePlan {
  * The plans for the run's directories whose merged migrations can come from a cached base state
  * (the others are replayed as usual): on the embedded server, each directory in a database of its
  * own (not `same-database`, no shard), with a base (`--base`) to which the PR only adds
- * migrations, if any, each new one roundtripped (scope `changed`, roundtrip `per-migration`, no
- * `role`), and at least CACHED_FROM merged migrations before the first new one.
+ * migrations, if any, each new one roundtripped (scope `changed`, roundtrip `per-migration`), and
+ * at least CACHED_FROM merged migrations before the first new one.
  */
 export function baseStatePlans(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan[] {
   if (config.baseCache === false || config.database !== 'embedded' || config.shard || config.sameDatabase) return [];
@@ -48,7 +49,7 @@ export function baseStatePlans(loaded: readonly LoadedDirectory[], config: Confi
 
 function planFor(directory: LoadedDirectory, config: Config): BaseStatePlan | null {
   const { history, settings, set } = directory;
-  if (!history || config.scope !== 'changed' || settings.roundtrip !== 'per-migration' || settings.role) return null;
+  if (!history || config.scope !== 'changed' || settings.roundtrip !== 'per-migration') return null;
   if (!history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
   const status = new Map(history.entries.map((e) => [migrationId(e), e.status]));
   const migrations = set.migrations.filter((m) => m.up || m.down);
@@ -159,6 +160,18 @@ async function applyMerged(server: EmbeddedServer, plan: BaseStatePlan, config: 
   const name = baseStateDatabase(plan.key);
   const client = (database: string, extra: pg.ClientConfig = {}) => clientOf(server, database, extra);
   await query(server, 'postgres', `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+  const { role } = directory.settings;
+  if (role) {
+    // As the replay prepares its database for the `role` setting (ScratchDatabase.useRole).
+    const quoted = pg.escapeIdentifier(role);
+    await query(
+      server,
+      'postgres',
+      `DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${pg.escapeLiteral(role)}) THEN ` +
+        `CREATE ROLE ${quoted} NOLOGIN; COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(SHARED_ROLE_MARK)}; ` +
+        `END IF; END$$; ALTER DATABASE ${name} OWNER TO ${quoted}`,
+    );
+  }
   const migrate = client(name, {
     statement_timeout: config.statementTimeoutMs,
     lock_timeout: sessionLockTimeout(config.lockTimeoutMs),
