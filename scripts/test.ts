@@ -28,6 +28,10 @@ const LANES: Record<string, { why: string; files: string[] }> = {
     why: 'saves base states and starts runs from them, in cache folders of its own',
     files: ['test/base-cache.test.ts'],
   },
+  ranges: {
+    why: 'replays long generated histories whole and in ranges side by side, and compares the reports',
+    files: ['test/ranges.test.ts'],
+  },
   runners: {
     why: "runs the tools' own migration runners (dbmate's binary …) as oracles",
     files: ['test/real-runners.test.ts'],

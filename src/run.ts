@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { settingsFor, type Config } from './config.ts';
 import type { Server } from './database/database.ts';
 import type { DirectoryReader } from './files/directory.ts';
@@ -12,6 +13,7 @@ import type { Step } from './replay.ts';
 import { ConfigError } from './errors.ts';
 import { planShards, shardPart, shareOf } from './pipeline/shard.ts';
 import { combineMajors } from './report/majors.ts';
+import { mergeReports } from './report/merge.ts';
 import type { Report } from './report/report.ts';
 
 export { formatFor } from './pipeline/load.ts';
@@ -79,11 +81,33 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       // Servers for directories replayed side by side (`jobs`), started as they are needed.
       await using others = new AsyncDisposableStack();
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
+      const onStep = (path: string, step: Step, done: number, total: number) =>
+        io.onStep?.(label(path), step, done, total);
+      const ranges = plan || cache.length ? 1 : rangesFor(loaded, config, server);
+      if (ranges > 1) {
+        // One long directory, in consecutive ranges side by side, each on a server of its own, as
+        // the jobs of `--shard` would check it; their reports joined as `merge` joins those.
+        const parts = await Promise.all(
+          Array.from({ length: ranges }, async (_, i) => {
+            const part = planShards(loaded, { index: i + 1, count: ranges });
+            const mine = i === 0 ? server : others.use(await io.startServer(major));
+            const replays = await replayDirectories(mine, loaded, config, onStep, (path) => shardPart(part, path));
+            const outcomes: DirectoryOutcome[] = loaded.map((directory, k) => {
+              const { kept, suppressed } = judge(directory, replays[k]!, server.provider);
+              return { loaded: directory, replayed: replays[k]!, findings: kept, suppressed };
+            });
+            const report = assembleReport(outcomes, server, config.failOn, performance.now() - started);
+            return { name: `range ${i + 1}/${ranges}`, report: shareOf(report, part) };
+          }),
+        );
+        const { shards: _, ...joined } = mergeReports(parts);
+        return { major, report: joined };
+      }
       const replays = await replayDirectories(
         server,
         loaded,
         config,
-        (path, step, done, total) => io.onStep?.(label(path), step, done, total),
+        onStep,
         plan ? (path) => shardPart(plan, path) : undefined,
         config.database === 'url' ? undefined : async () => others.use(await io.startServer(major, keys)),
         cache,
@@ -112,3 +136,26 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   const commit = await io.commit?.();
   return commit ? { ...report, commit } : report;
 }
+
+/**
+ * How many consecutive ranges one long directory is replayed in, side by side (1: as a whole): on
+ * the servers migrate-check starts (each range on one of its own, as directories side by side
+ * are), for a run that roundtrips every migration of one directory (no base, or `--scope all`),
+ * with RANGE_FROM migrations a range or more, up to `jobs` (by default the cores, at most 4).
+ */
+function rangesFor(loaded: readonly LoadedDirectory[], config: Config, server: Server): number {
+  const [only] = loaded;
+  if (loaded.length !== 1 || !only || config.sameDatabase || server.provider === 'url') return 1;
+  if (only.settings.roundtrip !== 'per-migration' || only.set.pendingTogether) return 1;
+  if (only.history && config.scope !== 'all') return 1;
+  const replayable = only.set.migrations.filter((m) => m.up || m.down).length;
+  const jobs = config.jobs ?? Math.min(availableParallelism(), 4);
+  return Math.max(1, Math.min(jobs, Math.floor(replayable / RANGE_FROM[server.provider])));
+}
+
+/**
+ * Migrations a range needs before a directory is split: a range replays the migrations before it
+ * up only, and starts a server of its own (0.3–1 s embedded, 2–5 s a container). 300 generated
+ * migrations in two ranges on two cores took 5.3 s instead of 7.7 s; 1,000, 19.8 s instead of 25.9 s.
+ */
+const RANGE_FROM: Record<Server['provider'], number> = { embedded: 150, container: 400, url: Infinity };

@@ -267,7 +267,7 @@ export const SETTINGS = {
     kind: integer('a number of directories', 1, 64, 2, '<n>'),
     ...shared,
     byDefault: "the machine's cores, at most 4, for directories of 50 migrations or more, 200 in containers",
-    doc: 'How many directories replay at once, each in a database of its own; 1 replays them one after the other.',
+    doc: 'How many directories, or ranges of one long directory, replay at once, each in a database of its own; 1: one at a time.',
   },
   baseCache: {
     name: 'base-cache',
