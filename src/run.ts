@@ -86,12 +86,19 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       const ranges = plan || cache.length ? 1 : rangesFor(loaded, config, server);
       if (ranges > 1) {
         // One long directory, in consecutive ranges side by side, each on a server of its own, as
-        // the jobs of `--shard` would check it; their reports joined as `merge` joins those.
+        // the jobs of `--shard` would check it; their reports joined as `merge` joins those. The
+        // progress counts the steps of every range together.
+        const counts = Array.from({ length: ranges }, () => ({ done: 0, total: 0 }));
+        const sum = (key: 'done' | 'total') => counts.reduce((n, c) => n + c[key], 0);
         const parts = await Promise.all(
           Array.from({ length: ranges }, async (_, i) => {
             const part = planShards(loaded, { index: i + 1, count: ranges });
             const mine = i === 0 ? server : others.use(await io.startServer(major));
-            const replays = await replayDirectories(mine, loaded, config, onStep, (path) => shardPart(part, path));
+            const step = (path: string, s: Step, done: number, total: number) => {
+              counts[i] = { done, total };
+              onStep(path, s, sum('done'), sum('total'));
+            };
+            const replays = await replayDirectories(mine, loaded, config, step, (path) => shardPart(part, path));
             const outcomes: DirectoryOutcome[] = loaded.map((directory, k) => {
               const { kept, suppressed } = judge(directory, replays[k]!, server.provider);
               return { loaded: directory, replayed: replays[k]!, findings: kept, suppressed };
