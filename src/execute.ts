@@ -90,11 +90,20 @@ export function missingExtension(message: string): string | null {
   );
 }
 
-function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: ExecUnit | null = unit): StepError {
+/**
+ * The StepError of `error`, raised by the server for `file`: located in `unit` (the text sent) at
+ * the server's position, else at `statement`, else nowhere (SQL the runner sends of its own).
+ */
+export function toStepError(
+  error: unknown,
+  file: string,
+  unit: ExecUnit | null,
+  statement: ExecUnit | null = unit,
+): StepError {
   const e = error as PgError;
   const position = Number(e.position);
   const where =
-    position > 0
+    unit && position > 0
       ? locate(unit, position)
       : statement
         ? { line: statement.line, column: statement.column }
@@ -107,9 +116,9 @@ function toStepError(error: unknown, script: Script, unit: ExecUnit, statement: 
     code,
     kind: extension ? 'missing-extension' : code === TRANSACTION_SQLSTATE ? 'inside-transaction' : 'statement',
     ...(extension ? { extension } : {}),
-    file: script.file,
+    file,
     ...where,
-    located: position > 0,
+    located: Boolean(unit) && position > 0,
     ...(e.detail ? { detail: e.detail } : {}),
     ...(e.hint ? { hint: e.hint } : {}),
     ...(e.where ? { where: e.where } : {}),
@@ -169,7 +178,7 @@ export async function executeScript(
       const cancelled = Boolean(timedOut) || CANCELLED.includes((error as PgError).code ?? '');
       const statement =
         position > 0 ? unit : await failingStatement(client, unit, earlier, (error as PgError).code, guard, cancelled);
-      const failed = toStepError(error, script, unit, statement);
+      const failed = toStepError(error, script.file, unit, statement);
       return timedOut ? enforced(failed, timedOut, guard!.limits) : failed;
     }
   }

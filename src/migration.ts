@@ -71,6 +71,13 @@ export interface Migration {
 export const migrationId = (m: { readonly version: string; readonly name: string; readonly repeatable?: boolean }) =>
   m.repeatable ? `${m.version} ${m.name}` : m.version;
 
+/**
+ * Whether `a` and `b` (a migration, one of its steps, its history entry or its report row) are of
+ * one migration: the same version and name, which tell Flyway's repeatables apart as well.
+ */
+export const sameMigration = (a: { version: string; name: string }, b: { version: string; name: string }) =>
+  a.version === b.version && a.name === b.name;
+
 /** A file in the migration directory that the runner would not treat as a migration. */
 export interface IgnoredFile {
   readonly file: string;

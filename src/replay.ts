@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { basename } from 'node:path';
-import { executeScript, type Guard, type StepError } from './execute.ts';
+import { executeScript, toStepError, type Guard, type StepError } from './execute.ts';
 import type { ClusterWatch } from './outside/cluster.ts';
 import type { Reach } from './outside/statements.ts';
 import { ScriptObserver, type StatementObservation } from './observe/observer.ts';
@@ -102,7 +102,7 @@ export interface ReplayOptions {
   /** Prepares the migrations' session after the prelude (role, search_path, settings). */
   session?: (migrate: pg.Client) => Promise<void>;
   roundtrip: Roundtrip;
-  /** The migrations (`migrationId`) that get the per-migration roundtrip; the others are only applied up. Default: all. */
+  /** The migrations (`migrationId`) that get the roundtrip; the rest are applied up only. Default: all. */
   roundtripIds?: ReadonlySet<string>;
   /** Keep the schema from just before these migrations' (`migrationId`) first up (for base-vs-head diffs). */
   keepBefore?: ReadonlySet<string>;
@@ -185,21 +185,26 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   /** Prelude, session and the runner's bookkeeping: null when done, or the failed step. */
   const prepare = async (connections: Connections, record: boolean): Promise<Step | null> => {
     const resumed = record && resumeAt > 0;
-    for (const script of resumed ? [] : (options.prelude ?? [])) {
-      const started = performance.now();
-      const error = await executeScript(connections.setup ?? connections.migrate, script);
+    /** Records one prerequisites step that took since `started`; returns it when it failed. */
+    const done = (name: string, file: string, started: number, error: StepError | null): Step | null => {
       const step: Step = {
         version: PRELUDE,
-        name: basename(script.file),
+        name,
         direction: 'up',
         attempt: 1,
         status: error ? 'failed' : 'ok',
-        file: script.file,
+        file,
         durationMs: Math.round(performance.now() - started),
+        ...(error ? { error } : {}),
       };
-      if (error) step.error = error;
       if (record) steps.push(step);
-      if (error) return step;
+      return error ? step : null;
+    };
+    for (const script of resumed ? [] : (options.prelude ?? [])) {
+      const started = performance.now();
+      const error = await executeScript(connections.setup ?? connections.migrate, script);
+      const failed = done(basename(script.file), script.file, started, error);
+      if (failed) return failed;
     }
     await connections.afterPrelude?.();
     const started = performance.now();
@@ -209,29 +214,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     } catch (error) {
       // The server refused the settings or the runner's table (a search_path naming no schema that
       // exists): a deploy fails there too. Anything else (a lost connection) is not the migrations'.
-      const e = error as pg.DatabaseError;
-      if (typeof e?.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) throw error;
-      const step: Step = {
-        version: PRELUDE,
-        name: SESSION_SETUP,
-        direction: 'up',
-        attempt: 1,
-        status: 'failed',
-        file: set.directory,
-        durationMs: Math.round(performance.now() - started),
-        error: {
-          message: e.message,
-          code: e.code,
-          kind: 'statement',
-          file: set.directory,
-          line: null,
-          column: null,
-          located: false,
-          ...(e.hint ? { hint: e.hint } : {}),
-        },
-      };
-      if (record) steps.push(step);
-      return step;
+      const code = (error as pg.DatabaseError)?.code;
+      if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) throw error;
+      return done(SESSION_SETUP, set.directory, started, toStepError(error, set.directory, null));
     }
     return null;
   };

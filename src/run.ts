@@ -6,7 +6,7 @@ import type { BaseCommit } from './history/git.ts';
 import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
-import { replayDirectories } from './pipeline/replay-directories.ts';
+import { replayDirectories, type DirectoryReplay } from './pipeline/replay-directories.ts';
 import { baseStatePlans, mergedUnclean, type BaseStatePlan } from './pipeline/base-state.ts';
 import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
@@ -83,6 +83,15 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
       const onStep = (path: string, step: Step, done: number, total: number) =>
         io.onStep?.(label(path), step, done, total);
+      /** The checks over each directory's replay, and the Report of them. */
+      const reportOf = (replays: readonly DirectoryReplay[]): Report => {
+        const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
+          const replayed = replays[i]!;
+          const { kept, suppressed } = judge(directory, replayed, server.provider);
+          return { loaded: directory, replayed, findings: kept, suppressed };
+        });
+        return assembleReport(outcomes, server, config.failOn, performance.now() - started);
+      };
       const ranges = plan || cache.length ? 1 : rangesFor(loaded, config, server);
       if (ranges > 1) {
         // One long directory, in consecutive ranges side by side, each on a server of its own, as
@@ -99,12 +108,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
               onStep(path, s, sum('done'), sum('total'));
             };
             const replays = await replayDirectories(mine, loaded, config, step, (path) => shardPart(part, path));
-            const outcomes: DirectoryOutcome[] = loaded.map((directory, k) => {
-              const { kept, suppressed } = judge(directory, replays[k]!, server.provider);
-              return { loaded: directory, replayed: replays[k]!, findings: kept, suppressed };
-            });
-            const report = assembleReport(outcomes, server, config.failOn, performance.now() - started);
-            return { name: `range ${i + 1}/${ranges}`, report: shareOf(report, part) };
+            return { name: `range ${i + 1}/${ranges}`, report: shareOf(reportOf(replays), part) };
           }),
         );
         const { shards: _, ...joined } = mergeReports(parts);
@@ -130,12 +134,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
             unclean: replayOf(plan).cachedBase ? null : mergedUnclean(plan, replayOf(plan).result),
           })),
         );
-      const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
-        const replayed = replays[i]!;
-        const { kept, suppressed } = judge(directory, replayed, server.provider);
-        return { loaded: directory, replayed, findings: kept, suppressed };
-      });
-      const report = assembleReport(outcomes, server, config.failOn, performance.now() - started);
+      const report = reportOf(replays);
       return { major, report: plan ? shareOf(report, plan) : report };
     }),
   );
@@ -152,7 +151,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
  */
 function rangesFor(loaded: readonly LoadedDirectory[], config: Config, server: Server): number {
   const [only] = loaded;
-  if (loaded.length !== 1 || !only || config.sameDatabase || server.provider === 'url') return 1;
+  if (loaded.length !== 1 || !only || config.sameDatabase) return 1;
   if (only.settings.roundtrip !== 'per-migration' || only.set.pendingTogether) return 1;
   if (only.history && config.scope !== 'all') return 1;
   const replayable = only.set.migrations.filter((m) => m.up || m.down).length;

@@ -267,7 +267,9 @@ export const SETTINGS = {
     kind: integer('a number of directories', 1, 64, 2, '<n>'),
     ...shared,
     byDefault: "the machine's cores, at most 4, for directories of 50 migrations or more, 200 in containers",
-    doc: 'How many directories, or ranges of one long directory, replay at once, each in a database of its own; 1: one at a time.',
+    doc:
+      'How many directories, or ranges of one long directory, replay at once, each in a database of its own; ' +
+      '1: one at a time.',
   },
   baseCache: {
     name: 'base-cache',
@@ -275,7 +277,9 @@ export const SETTINGS = {
     flag: true,
     file: true,
     byDefault: 'on; off in the Action and where CI is set, whose runners rarely keep the cache between jobs',
-    doc: "With --base, keep the merged migrations' state in the cache folder: the next check replays only what the PR adds.",
+    doc:
+      "With --base, keep the merged migrations' state in the cache folder: " +
+      'the next check replays only what the PR adds.',
   },
   checks: {
     name: 'checks',

@@ -1,4 +1,4 @@
-import { shownFile } from '../migration.ts';
+import { sameMigration, shownFile } from '../migration.ts';
 import { formatProblems, type Check, type CheckContext, type CheckResult } from './check.ts';
 
 const RUNNER_BEHAVIOUR: Record<string, string> = {
@@ -43,7 +43,7 @@ export const transaction: Check = {
       .filter((s) => s.status === 'failed' && s.error?.kind === 'inside-transaction')
       .map((s) => {
         const e = s.error!;
-        const migration = set.migrations.find((m) => m.version === s.version && m.name === s.name);
+        const migration = set.migrations.find((m) => sameMigration(m, s));
         const mode = (s.direction === 'up' ? migration?.up : migration?.down)?.transaction ?? 'implicit';
         return {
           file: e.file,

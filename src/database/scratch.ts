@@ -36,7 +36,7 @@ function asUser(config: pg.ClientConfig, role: RunRole): pg.ClientConfig {
 }
 
 /** Marks a role created for the `role` setting, so that whichever run ends last drops it. */
-export const SHARED_ROLE_MARK = 'migrate-check: created for the `role` setting; the last run using it drops it';
+const SHARED_ROLE_MARK = 'migrate-check: created for the `role` setting; the last run using it drops it';
 /** One advisory lock key for creating, adopting and dropping `role` roles across concurrent runs. */
 const ROLE_LOCK = 0x6d63726f; // "mcro"
 
@@ -148,19 +148,27 @@ export async function createScratch(
       }
     },
     async useRole(role: string) {
-      const quoted = pg.escapeIdentifier(role);
-      await locked(admin, async () => {
-        const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-        if (exists.rowCount === 0) {
-          await admin.query(`CREATE ROLE ${quoted} NOLOGIN`);
-          await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(SHARED_ROLE_MARK)}`);
-        }
-        await admin.query(`ALTER DATABASE ${name} OWNER TO ${quoted}`);
-      });
+      await giveDatabaseToRole(admin, name, role);
       usedRoles.push(role);
     },
     [Symbol.asyncDispose]: drop,
   };
+}
+
+/**
+ * Makes `role` the owner of `database`, for the `role` setting: a role the server lacks is
+ * created without login and marked as migrate-check's, so that the last run using it drops it.
+ */
+export async function giveDatabaseToRole(admin: Admin, database: string, role: string): Promise<void> {
+  const quoted = pg.escapeIdentifier(role);
+  await locked(admin, async () => {
+    const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (exists.rowCount === 0) {
+      await admin.query(`CREATE ROLE ${quoted} NOLOGIN`);
+      await admin.query(`COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(SHARED_ROLE_MARK)}`);
+    }
+    await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(database)} OWNER TO ${quoted}`);
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { schemaText } from '../schema/snapshot.ts';
 import { summarizeDiff } from '../schema/summary.ts';
 import { schemaDiffByTable } from '../report/schema-diff.ts';
 import { restoreSql } from '../report/restore-sql.ts';
-import { migrationId } from '../migration.ts';
+import { migrationId, sameMigration } from '../migration.ts';
 import type { Suppressed } from '../suppress.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { DirectoryReplay } from './replay-directories.ts';
@@ -53,9 +53,7 @@ function directoryReport({ loaded, replayed }: DirectoryOutcome): DirectoryRepor
     roundtrip: settings.roundtrip,
     migrations: [
       ...set.migrations.map((m) => {
-        const status = history?.entries.find(
-          (e) => e.status !== 'deleted' && e.version === m.version && e.name === m.name,
-        )?.status;
+        const status = history?.entries.find((e) => e.status !== 'deleted' && sameMigration(e, m))?.status;
         const changes = result.changes.get(migrationId(m));
         return {
           version: m.version,

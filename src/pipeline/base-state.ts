@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { baseStateDatabase, sealBaseState } from '../database/base-states.ts';
-import { SHARED_ROLE_MARK } from '../database/scratch.ts';
+import { giveDatabaseToRole } from '../database/scratch.ts';
 import type { EmbeddedServer } from '../database/embedded.ts';
 import { sessionSetup } from '../database/session.ts';
 import { errorMessage } from '../errors.ts';
 import { executeScript, type Guard } from '../execute.ts';
-import { migrationId, type Migration, type Script } from '../migration.ts';
-import type { ReplayResult } from '../replay.ts';
+import { migrationId, sameMigration, type Migration, type Script } from '../migration.ts';
+import { PRELUDE, type ReplayResult, type Step } from '../replay.ts';
 import { sessionLockTimeout } from '../timeouts.ts';
 import { VERSION } from '../version.ts';
 import type { LoadedDirectory } from './load.ts';
@@ -93,10 +93,8 @@ export function mergedUnclean(plan: BaseStatePlan, result: ReplayResult): string
     return 'some merged migrations were not replayed';
   const verify = result.verifyFailures?.find((f) => merged.has(f.version));
   if (verify) return `the verify script ${verify.file} failed`;
-  // A step's migration is told apart by its version and name (Flyway's repeatables share the version R).
-  const ofMerged = (s: { version: string; name: string }) =>
-    plan.merged.some((m) => m.version === s.version && m.name === s.name);
-  for (const step of result.steps.filter((s) => ofMerged(s) || s.version === 'prerequisites')) {
+  const ofMerged = (s: Step) => plan.merged.some((m) => sameMigration(m, s));
+  for (const step of result.steps.filter((s) => ofMerged(s) || s.version === PRELUDE)) {
     if (step.status !== 'ok') return `${step.file} ${step.refused?.length ? 'was refused' : 'failed'}`;
     if (step.outside?.length || step.refused?.length)
       return `${step.file} changed the cluster outside its database (${step.outside?.[0] ?? 'refused'})`;
@@ -121,7 +119,9 @@ export async function saveBaseStates(
     const why = await applyMerged(server, plan, config).catch((error: unknown) => errorMessage(error));
     if (!why) continue;
     skipped.set(plan, why);
-    await query(server, 'postgres', `DROP DATABASE IF EXISTS ${baseStateDatabase(plan.key)} WITH (FORCE)`);
+    await asAdmin(server, (admin) =>
+      admin.query(`DROP DATABASE IF EXISTS ${baseStateDatabase(plan.key)} WITH (FORCE)`),
+    );
   }
   const kept = plans.filter((plan) => !skipped.has(plan));
   if (!kept.length) return { skipped };
@@ -143,12 +143,12 @@ function clientOf(server: EmbeddedServer, database: string, extra: pg.ClientConf
   return c;
 }
 
-/** Runs `sql` in `database` on `server`, on a connection of its own. */
-async function query(server: EmbeddedServer, database: string, sql: string): Promise<void> {
-  const admin = clientOf(server, database);
+/** Runs `work` with a connection to the server's `postgres` database, as its superuser. */
+async function asAdmin(server: EmbeddedServer, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
+  const admin = clientOf(server, 'postgres');
   await admin.connect();
   try {
-    await admin.query(sql);
+    await work(admin);
   } finally {
     await admin.end().catch(() => {});
   }
@@ -158,25 +158,17 @@ async function query(server: EmbeddedServer, database: string, sql: string): Pro
 async function applyMerged(server: EmbeddedServer, plan: BaseStatePlan, config: Config): Promise<string | null> {
   const { directory } = plan;
   const name = baseStateDatabase(plan.key);
-  const client = (database: string, extra: pg.ClientConfig = {}) => clientOf(server, database, extra);
-  await query(server, 'postgres', `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
   const { role } = directory.settings;
-  if (role) {
+  await asAdmin(server, async (admin) => {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
     // As the replay prepares its database for the `role` setting (ScratchDatabase.useRole).
-    const quoted = pg.escapeIdentifier(role);
-    await query(
-      server,
-      'postgres',
-      `DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${pg.escapeLiteral(role)}) THEN ` +
-        `CREATE ROLE ${quoted} NOLOGIN; COMMENT ON ROLE ${quoted} IS ${pg.escapeLiteral(SHARED_ROLE_MARK)}; ` +
-        `END IF; END$$; ALTER DATABASE ${name} OWNER TO ${quoted}`,
-    );
-  }
-  const migrate = client(name, {
+    if (role) await giveDatabaseToRole(admin, name, role);
+  });
+  const migrate = clientOf(server, name, {
     statement_timeout: config.statementTimeoutMs,
     lock_timeout: sessionLockTimeout(config.lockTimeoutMs),
   });
-  const observer = client(name);
+  const observer = clientOf(server, name);
   try {
     await migrate.connect();
     await observer.connect();

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { PRELUDE } from '../replay.ts';
 import { kindOf, type ValueKind } from '../setting-values.ts';
-import { migrationId } from '../migration.ts';
+import { migrationId, sameMigration } from '../migration.ts';
 import type { DirectoryReport, Report, ShardInfo } from '../report/report.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { ShardPart } from './replay-directories.ts';
@@ -74,9 +74,9 @@ export function shareOf(report: Report, plan: ShardInfo): Report {
     for (const m of directory.migrations)
       for (const file of filesOf(m)) owner.set(file, part.versions.has(migrationId(m)));
     const mine = (version: string) => part.versions.has(version) || (version === PRELUDE && owned.has(directory.path));
-    // A step's migration, told apart by version and name (Flyway's repeatables share the version R).
+    // A step's migration (Flyway's repeatables share the version R), else the step's version (prerequisites).
     const stepOf = (s: { version: string; name: string }) => {
-      const m = directory.migrations.find((m) => m.version === s.version && m.name === s.name);
+      const m = directory.migrations.find((m) => sameMigration(m, s));
       return m ? migrationId(m) : s.version;
     };
     directories.push({

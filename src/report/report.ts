@@ -140,8 +140,8 @@ export function notCheckedSentences(report: Report): string[] {
         versions.length > 6 ? `${versions.slice(0, 3).join(', ')} … ${versions.at(-1)}` : versions.join(', ');
       const n = versions.length;
       const were = n === 1 ? 'was' : 'were';
-      if (!ours.length && word)
-        return `${n} merged migration${n === 1 ? '' : 's'} in ${dir.path} ${were} not applied because ${reason} (${listed}).`;
+      const merged = `${n} merged migration${n === 1 ? '' : 's'}`;
+      if (!ours.length && word) return `${merged} in ${dir.path} ${were} not applied because ${reason} (${listed}).`;
       const of = Math.max(n, migrations.length);
       return `${n} of ${of} ${word}migrations in ${dir.path} ${were} not checked because ${reason} (${listed}).`;
     }),

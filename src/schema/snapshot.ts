@@ -118,7 +118,7 @@ export class SchemaTracker {
    * The first read of a database just copied from template0 (`ScratchDatabase.fresh`), before
    * anything runs in it: where the change log works and a database of the same fingerprint was
    * read before, its schema is taken as known instead of read again (the catalog query's first
-   * run in a session costs ~40 ms of planning). What runs afterwards is in the log, so `refresh`
+   * run in a session took 40–60 ms, about half of it planning). What runs afterwards is in the log, so `refresh`
    * then reads it. False, having read nothing, where the log cannot be installed: call `reset`
    * once the database holds what the first snapshot is to show.
    */
