@@ -5,6 +5,7 @@
 //   npm run test:lanes [lane...]  bundle, then the slow lanes (all of them, or those named)
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, globSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { run } from 'node:test';
@@ -111,6 +112,17 @@ if (tmp) {
     ['SIGTERM', 143],
   ] as const)
     process.on(signal, () => process.exit(code));
+}
+
+/**
+ * Node's compile cache (NODE_COMPILE_CACHE) for every process the tests start: a test file's
+ * process loads the sources in ~210 ms of CPU with it and ~650 ms without (type stripping and
+ * compiling each module again), and so does each run of the bundled CLI. Kept in node_modules
+ * (a fresh install starts without it); Node checks each entry against its source.
+ */
+if (!process.env.NODE_COMPILE_CACHE) {
+  process.env.NODE_COMPILE_CACHE = resolve('node_modules/.cache/migrate-check-tests/compile');
+  enableCompileCache(process.env.NODE_COMPILE_CACHE);
 }
 
 const step = (cmd: string, args: string[]) => {

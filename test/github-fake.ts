@@ -227,7 +227,11 @@ export async function runAction(options: {
       ...Object.fromEntries(
         Object.entries(process.env).filter(
           ([k]) =>
-            k === 'TMPDIR' || k === 'MIGRATE_CHECK_CACHE' || k.startsWith('DOCKER_') || k.startsWith('TESTCONTAINERS_'),
+            k === 'TMPDIR' ||
+            k === 'MIGRATE_CHECK_CACHE' ||
+            k === 'NODE_COMPILE_CACHE' ||
+            k.startsWith('DOCKER_') ||
+            k.startsWith('TESTCONTAINERS_'),
         ),
       ),
       GITHUB_ACTIONS: 'true',

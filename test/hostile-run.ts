@@ -93,6 +93,7 @@ export function runProcess(
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       TMPDIR: process.env.TMPDIR,
+      NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE,
       NO_COLOR: '1',
       ...env,
     }))

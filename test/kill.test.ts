@@ -81,6 +81,7 @@ function runCli(
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       TMPDIR: tmp,
+      NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE,
       NO_COLOR: '1',
       ...where.env,
     };
