@@ -142,6 +142,13 @@ export interface ReplayOptions {
 export interface Connections {
   migrate: pg.Client;
   inspect: pg.Client;
+  /**
+   * Where snapshots are read, when not on `inspect`: the connecting superuser's session where
+   * migrations (and the seeding and watching on `inspect`) run as a role of the run's, so that
+   * the snapshots can keep a change log (snapshot.ts). Only catalog queries run on it: no code a
+   * migration wrote (a trigger, a function in an index) ever runs as that superuser.
+   */
+  snapshots?: pg.Client;
   /** Where the prelude runs, when not on `migrate`. */
   setup?: pg.Client;
   /** Runs after the prelude, before the first migration. */
@@ -164,7 +171,7 @@ export interface Connections {
 export async function replay(first: Connections, options: ReplayOptions): Promise<ReplayResult> {
   const { set, roundtrip } = options;
   let { migrate, inspect } = first;
-  let tracker = new SchemaTracker(inspect);
+  let tracker = new SchemaTracker(first.snapshots ?? inspect);
   const steps: Step[] = [];
   const mismatches: Mismatch[] = [];
   const before = new Map<string, Schema>();
@@ -427,7 +434,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     if (failed) return stop(index, `the prerequisites failed while the state after ${file(m.up)} was rebuilt`);
     ({ migrate, inspect } = next);
     data?.moveTo(inspect);
-    tracker = new SchemaTracker(inspect);
+    tracker = new SchemaTracker(next.snapshots ?? inspect);
     await tracker.reset();
   };
 

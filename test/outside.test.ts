@@ -134,6 +134,43 @@ test('url: migrations run as a login role made for the run, which owns only the 
   );
 });
 
+test('url as a superuser: the migrations and the rows seeded for them run as the run role; the reports are those of a role that is not', async () => {
+  // The trigger refuses a superuser: seeding through it shows who inserted the rows.
+  const files = migrations([
+    [
+      `CREATE TABLE guarded (id int PRIMARY KEY, note text);
+       CREATE FUNCTION refuse_superuser() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+         IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN RAISE 'seeded by a superuser'; END IF;
+         RETURN NEW; END $$;
+       CREATE TRIGGER guard BEFORE INSERT ON guarded FOR EACH ROW EXECUTE FUNCTION refuse_superuser();`,
+      'DROP TABLE guarded; DROP FUNCTION refuse_superuser();',
+    ],
+    ['ALTER TABLE guarded ADD COLUMN size int NOT NULL DEFAULT 0;', 'ALTER TABLE guarded DROP COLUMN size;'],
+    ['CREATE INDEX guarded_note ON guarded (note);', 'SELECT 1;'],
+    ["CREATE VIEW notes AS SELECT note FROM guarded; COMMENT ON VIEW notes IS 'read';", 'DROP VIEW notes;'],
+  ]);
+  // The snapshots read a change log on the superuser's server, and scan the catalogs on the other.
+  const superuser = await check(files, () => startUrl(own.url));
+  const createrole = await check(files, () => startUrl(appUrl));
+  const seeded = superuser.directories[0]!.seeding?.flatMap((r) => r.tables).filter((t) => t.table.endsWith('guarded'));
+  assert.ok(
+    seeded?.some((t) => t.rows > 0),
+    `guarded was not seeded: ${JSON.stringify(superuser.directories[0]!.seeding)}`,
+  );
+  const masked = (text: string) => text.replace(/migrate_check_run_\w+/g, '<run role>').replace(/[\d.]+ ms/g, '<n> ms');
+  const shown = (report: Report) => ({
+    findings: report.findings.map((f) => masked(`${f.check} ${f.file} ${f.message}`)).sort(),
+    steps: report.directories[0]!.steps.map((s) => `${s.version} ${s.direction} ${s.status}`),
+    head: masked(report.directories[0]!.schema.head),
+  });
+  assert.deepEqual(shown(superuser), shown(createrole));
+  assert.match(
+    superuser.findings.map((f) => f.message).join('\n'),
+    /guarded_note/,
+    'the index the down leaves is found',
+  );
+});
+
 test('url: without the right to create roles, the migrations run as the URL user, and what they do to the cluster is still an error', async () => {
   const url = userUrl('plainuser', 'plain-secret', 'plaindb');
   const before = await cluster();

@@ -41,6 +41,13 @@ export interface Server extends AsyncDisposable {
    */
   readonly migrationsRole: string | null;
   /**
+   * Whether the connecting user is a superuser where migrations run as `migrationsRole` (url):
+   * then snapshots read through a connection of its own (`connect(…, 'admin')`), which keeps a
+   * change log of the DDL (snapshot.ts). Where migrations run as the connecting user, their
+   * connections already are.
+   */
+  readonly superuserAdmin?: boolean;
+  /**
    * Cached base states this server holds (embedded, started from one: see base-states.ts): key →
    * the database holding it, to be given as `template` to `createDatabase` (once: a base state
    * given so is used up).

@@ -96,16 +96,17 @@ async function sweepGone(admin: pg.Client): Promise<void> {
  * The login role this run's migrations use, when the URL's user may create roles: no
  * superuser, no CREATEDB, no CREATEROLE, owner of nothing but the run's scratch databases.
  */
-async function createRunRole(admin: pg.Client): Promise<RunRole | null> {
+async function createRunRole(admin: pg.Client): Promise<(RunRole & { superuser: boolean }) | null> {
   const [me] = (
     await admin.query<{ su: boolean; cr: boolean }>(
       'SELECT rolsuper AS su, rolcreaterole AS cr FROM pg_roles WHERE rolname = current_user',
     )
   ).rows;
   if (!me?.su && !me?.cr) return null;
-  const role: RunRole = {
+  const role = {
     name: `migrate_check_run_${ownerTag()}_${randomBytes(4).toString('hex')}`,
     password: randomBytes(18).toString('base64url'),
+    superuser: me.su,
   };
   const quoted = pg.escapeIdentifier(role.name);
   await admin.query(
@@ -154,7 +155,7 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
     throw new DatabaseError(`${redact(url)} runs Postgres ${version}; migrate-check needs Postgres 13 or newer.`);
   }
 
-  let runRole: RunRole | null = null;
+  let runRole: (RunRole & { superuser: boolean }) | null = null;
   let pool: ScratchPool | undefined;
   const close = () => {
     unregister();
@@ -177,6 +178,7 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
     version,
     refuses: options.throwaway ? [] : urlProvider.refuses,
     migrationsRole: runRole?.name ?? null,
+    superuserAdmin: Boolean(runRole?.superuser),
     async createDatabase(purpose) {
       try {
         return await pool.create(purpose);

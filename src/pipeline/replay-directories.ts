@@ -214,15 +214,19 @@ async function replayIn(
     clients.push(migrate);
     const inspect = await target.connect({});
     clients.push(inspect);
+    const snapshots = server.superuserAdmin ? await target.connect({}, 'admin') : null;
+    if (snapshots) clients.push(snapshots);
     const setup =
       prelude.length && server.migrationsRole
         ? await target.connect({ statementTimeoutMs: config.statementTimeoutMs }, 'admin')
         : null;
     if (setup) clients.push(setup);
     await prepareInspector(inspect);
+    if (snapshots) await prepareInspector(snapshots);
     return {
       migrate,
       inspect,
+      ...(snapshots ? { snapshots } : {}),
       ...(setup ? { setup, afterPrelude: () => target.adoptSchemas() } : {}),
       ...(fresh ? { fresh: true } : {}),
     };
