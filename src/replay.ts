@@ -138,15 +138,18 @@ export interface ReplayOptions {
   resumeAt?: number;
 }
 
+/** The snapshots of a replay's database, on their own session where there is one. */
+const trackerOf = (c: Connections) => new SchemaTracker(c.snapshots ?? c.inspect, { ownSession: Boolean(c.snapshots) });
+
 /** The connections a replay works through (see `replay`). */
 export interface Connections {
   migrate: pg.Client;
   inspect: pg.Client;
   /**
-   * Where snapshots are read, when not on `inspect`: the connecting superuser's session where
-   * migrations (and the seeding and watching on `inspect`) run as a role of the run's, so that
-   * the snapshots can keep a change log (snapshot.ts). Only catalog queries run on it: no code a
-   * migration wrote (a trigger, a function in an index) ever runs as that superuser.
+   * Where snapshots are read, when not on `inspect`: a superuser's session of their own (where
+   * migrations, and the seeding and watching on `inspect`, may run as a role of the run's), which
+   * keeps a change log and plans its reads as index lookups (snapshot.ts). Only catalog queries
+   * run on it: no code a migration wrote (a trigger, a function in an index) ever runs there.
    */
   snapshots?: pg.Client;
   /** Where the prelude runs, when not on `migrate`. */
@@ -171,7 +174,7 @@ export interface Connections {
 export async function replay(first: Connections, options: ReplayOptions): Promise<ReplayResult> {
   const { set, roundtrip } = options;
   let { migrate, inspect } = first;
-  let tracker = new SchemaTracker(first.snapshots ?? inspect);
+  let tracker = trackerOf(first);
   const steps: Step[] = [];
   const mismatches: Mismatch[] = [];
   const before = new Map<string, Schema>();
@@ -434,7 +437,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     if (failed) return stop(index, `the prerequisites failed while the state after ${file(m.up)} was rebuilt`);
     ({ migrate, inspect } = next);
     data?.moveTo(inspect);
-    tracker = new SchemaTracker(next.snapshots ?? inspect);
+    tracker = trackerOf(next);
     await tracker.reset();
   };
 

@@ -192,6 +192,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
     version: inner.version,
     refuses: containerProvider.refuses,
     migrationsRole: null,
+    superuserAdmin: true,
     createDatabase: (purpose) => inner.createDatabase(purpose),
     async [Symbol.asyncDispose]() {
       unregister();

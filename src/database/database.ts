@@ -41,12 +41,11 @@ export interface Server extends AsyncDisposable {
    */
   readonly migrationsRole: string | null;
   /**
-   * Whether the connecting user is a superuser where migrations run as `migrationsRole` (url):
-   * then snapshots read through a connection of its own (`connect(…, 'admin')`), which keeps a
-   * change log of the DDL (snapshot.ts). Where migrations run as the connecting user, their
-   * connections already are.
+   * Whether `connect(…, 'admin')` is a superuser's session (embedded, container; url when the
+   * URL's user is one): the snapshots then read through a session of their own as that user,
+   * which keeps a change log of the DDL and looks objects up by index (snapshot.ts).
    */
-  readonly superuserAdmin?: boolean;
+  readonly superuserAdmin: boolean;
   /**
    * Cached base states this server holds (embedded, started from one: see base-states.ts): key →
    * the database holding it, to be given as `template` to `createDatabase` (once: a base state

@@ -145,6 +145,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       version,
       refuses: embeddedProvider.refuses,
       migrationsRole: null,
+      superuserAdmin: true,
       startMs,
       url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`,
       binaries,

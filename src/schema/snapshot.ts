@@ -56,6 +56,16 @@ export async function prepareInspector(client: pg.Client): Promise<void> {
   );
 }
 
+/**
+ * Planner settings for a session only the snapshots use, while they read the change log: each
+ * read looks up the few objects a step named, by index. The reads' generic plans are made on the
+ * first one, when the catalogs are small, and one made so kept scanning and hashing pg_depend and
+ * pg_class as they grew: a read after a step took 7.7 ms at 3,000 migrations, 4.0 ms with these.
+ */
+const INDEX_LOOKUPS = 'SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off';
+/** Back to the defaults, for the catalog scans (`changesQuery`), which read whole catalogs. */
+const SCANS = 'RESET enable_seqscan; RESET enable_hashjoin; RESET enable_mergejoin';
+
 /** Reads the whole schema of the connected database in one round trip. */
 export async function readSchema(client: pg.Client): Promise<Schema> {
   const { rows } = await client.query<CatalogRow>({ name: 'migrate_check_full', text: FULL_QUERY });
@@ -101,8 +111,13 @@ export class SchemaTracker {
   /** relation OID → the roots that belonged to it when last read (its indexes, constraints …). */
   readonly #children = new Map<number, Set<number>>();
 
-  constructor(client: pg.Client) {
+  /** Whether the session is the tracker's alone (its planner settings are then the tracker's to change). */
+  readonly #ownSession: boolean;
+  #indexLookups = false;
+
+  constructor(client: pg.Client, options: { ownSession?: boolean } = {}) {
     this.#client = client;
+    this.#ownSession = options.ownSession ?? false;
   }
 
   /** Reads everything, and sets the mark for the next `refresh`. */
@@ -148,6 +163,15 @@ export class SchemaTracker {
   async #start(): Promise<void> {
     this.#mode ??= (await installCapture(this.#client)) ? 'events' : 'catalog';
     if (this.#mode === 'events') await this.#client.query(CLEAR_CAPTURE).catch(() => (this.#mode = 'catalog'));
+    await this.#plan();
+  }
+
+  /** Index lookups while the change log is read, on a session of the tracker's own; the defaults otherwise. */
+  async #plan(): Promise<void> {
+    const wanted = this.#ownSession && this.#mode === 'events';
+    if (wanted === this.#indexLookups) return;
+    await this.#client.query(wanted ? INDEX_LOOKUPS : SCANS);
+    this.#indexLookups = wanted;
   }
 
   /** The schema now, re-reading only what changed since the last call. */
@@ -174,6 +198,7 @@ export class SchemaTracker {
     if (log?.health !== 3) {
       // A migration removed or disabled the change log: read everything, and scan from now on.
       this.#mode = 'catalog';
+      await this.#plan();
       return this.reset();
     }
     this.#mark = log.mark;
