@@ -1,27 +1,16 @@
 // The CLI run inside the test process: main() with one embedded server per test file, for the many
 // runs whose subject is a verdict or a message, not the process around them (see `cli` for that).
-import { after, before } from 'node:test';
 import pg from 'pg';
 import { main } from '../src/cli.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
-import { query, ROOT, type CliResult } from './helpers.ts';
+import { forTheFile, query, ROOT, type CliResult } from './helpers.ts';
 
 /**
  * One embedded server for a test file, started before its first test and stopped after its last:
  * the file's in-process runs share it instead of starting one each.
  */
 export function sharedServer(): () => EmbeddedServer {
-  let server: EmbeddedServer | undefined;
-  before(async () => {
-    server = await startEmbedded();
-  });
-  after(async () => {
-    await server?.[Symbol.asyncDispose]();
-  });
-  return () => {
-    if (!server) throw new Error('sharedServer() is used before its `before` hook ran');
-    return server;
-  };
+  return forTheFile(startEmbedded, (server) => server[Symbol.asyncDispose]());
 }
 
 // Read from the process itself, not from main()'s `env`: a run that sets them must be a real process.

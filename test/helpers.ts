@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { cacheRoot } from '../src/database/embedded-binaries.ts';
 
@@ -117,4 +118,27 @@ export function dockerUnavailable(): string | false {
 export function labelledContainers(pid?: number): string {
   const filter = pid === undefined ? 'label=dev.migrate-check' : `label=dev.migrate-check.owner=${hostname()}:${pid}`;
   return execFileSync('docker', ['ps', '-aq', '--filter', filter], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Something a test file starts once before its first test and stops after its last (servers):
+ * `get()` returns it. The stop waits for the start: where a name pattern matches none of the
+ * file's tests, Node's runner starts `after` without waiting for `before`, and a server started
+ * after it ended would keep the process from exiting.
+ */
+export function forTheFile<T>(start: () => Promise<T>, stop: (value: T) => PromiseLike<void>): () => T {
+  let starting: Promise<T> | undefined;
+  let value: T | undefined;
+  before(async () => {
+    starting = start();
+    value = await starting;
+  });
+  after(async () => {
+    const started = await starting?.catch(() => undefined);
+    if (started !== undefined) await stop(started);
+  });
+  return () => {
+    if (value === undefined) throw new Error("used before the test file's `before` hook ran");
+    return value;
+  };
 }

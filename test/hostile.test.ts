@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
 import { CASES, MALICIOUS, type HostileCase, type MaliciousCase, type SqlContext } from './hostile-cases.ts';
@@ -22,7 +22,7 @@ import {
   type Result,
 } from './hostile-run.ts';
 import pg from 'pg';
-import { query } from './helpers.ts';
+import { forTheFile, query } from './helpers.ts';
 
 const SECRET = 'mc-secret-7f3a9c';
 const TOKEN = 'ghs_hostiletoken0000000000000000000000';
@@ -61,34 +61,37 @@ async function shared(): Promise<Shared> {
   };
 }
 
-let general: Shared;
-let forRole: Shared;
-let forSuperuser: Shared;
-/** The embedded server the malicious cases run on in this process, started with the tool's secrets in its environment. */
-let forEmbedded: Shared;
 const started = performance.now();
-before(async () => {
-  process.env.MC_SECRET = SECRET;
-  process.env.GITHUB_TOKEN = TOKEN;
-  [general, forRole, forSuperuser, forEmbedded] = await Promise.all([shared(), shared(), shared(), shared()]);
-});
-after(async () => {
-  await Promise.all(
-    [general, forRole, forSuperuser, forEmbedded].map(
-      async (s) => (await s?.client.end().catch(() => {}), await s?.server[Symbol.asyncDispose]()),
-    ),
-  );
-  console.log(
-    `hostile.test.ts: ${CASES.length} input cases, ${MALICIOUS.length} malicious statements × 3 providers, ${Math.round((performance.now() - started) / 1000)} s`,
-  );
-});
+/**
+ * The servers: general, for the role, for the superuser, and for embedded (the one the malicious
+ * cases run on in this process, started with the tool's secrets in its environment).
+ */
+const servers = forTheFile(
+  async () => {
+    process.env.MC_SECRET = SECRET;
+    process.env.GITHUB_TOKEN = TOKEN;
+    return Promise.all([shared(), shared(), shared(), shared()]);
+  },
+  async (all) => {
+    await Promise.all(
+      all.map(async (s) => (await s.client.end().catch(() => {}), await s.server[Symbol.asyncDispose]())),
+    );
+    console.log(
+      `hostile.test.ts: ${CASES.length} input cases, ${MALICIOUS.length} malicious statements × 3 providers, ${Math.round((performance.now() - started) / 1000)} s`,
+    );
+  },
+);
+const general = () => servers()[0];
+const forRole = () => servers()[1];
+const forSuperuser = () => servers()[2];
+const forEmbedded = () => servers()[3];
 
 const wants = (exit: number | number[]) => (Array.isArray(exit) ? exit : [exit]);
 
 async function runCase(c: HostileCase): Promise<Result & { root: string }> {
   const root = buildCase(c.files);
   const hasDb = c.args.some((a) => a.startsWith('--database'));
-  const dbArgs = c.db || hasDb ? [] : ['--database-url', general.role];
+  const dbArgs = c.db || hasDb ? [] : ['--database-url', general().role];
   const args = [...dbArgs, ...c.args];
   const timeoutMs = c.timeoutMs ?? 15_000;
   try {
@@ -174,7 +177,7 @@ describe('hostile input', { concurrency: true }, () => {
         try {
           const args = ['{db}', '--output', 'json', ...(c.args ?? [])];
           const limit = c.kind === 'timeout' ? 25_000 : 30_000; // under the 40 s sleep: the cancel happened
-          const shared = { ...forEmbedded.server, [Symbol.asyncDispose]: async () => {} };
+          const shared = { ...forEmbedded().server, [Symbol.asyncDispose]: async () => {} };
           const r = ownProcess
             ? await runProcess(args, { ...env, DATABASE_URL: '' }, root, limit)
             : await runInProcess(args, { ...env, DATABASE_URL: '' }, root, limit, shared);
@@ -209,7 +212,7 @@ describe('hostile input', { concurrency: true }, () => {
             );
           }
         } finally {
-          if (!ownProcess) await restore(forEmbedded, 'postgres', 'postgres');
+          if (!ownProcess) await restore(forEmbedded(), 'postgres', 'postgres');
           rmSync(root, { recursive: true, force: true });
           rmSync(out, { recursive: true, force: true });
         }
@@ -218,8 +221,8 @@ describe('hostile input', { concurrency: true }, () => {
   });
 
   for (const [label, which, user, database] of [
-    ['url as an ordinary CREATEDB role', () => forRole, 'mc_owner', 'mc_home'] as const,
-    ['url as a superuser', () => forSuperuser, 'postgres', 'mc_su_home'] as const,
+    ['url as an ordinary CREATEDB role', forRole, 'mc_owner', 'mc_home'] as const,
+    ['url as a superuser', forSuperuser, 'postgres', 'mc_su_home'] as const,
   ]) {
     // One after the other: each case is judged by the difference it made to the cluster.
     describe(`malicious SQL on ${label}: refused before it runs, the cluster unchanged`, { concurrency: 1 }, () => {
