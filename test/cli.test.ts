@@ -561,4 +561,18 @@ test('adopting on an old history: a failure in a migration already on main says 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // A failure in a migration the branch adds is no old one: no hint.
+  const added = repo({ 'db/0001_users.up.sql': 'CREATE TABLE users (id int);\n' }, (d) => {
+    writeFileSync(join(d, 'db', '0001_users.down.sql'), 'DROP TABLE users;\n');
+    writeFileSync(join(d, 'db', '0002_orders.up.sql'), 'CREATE TABLE orders (id int);\n');
+    writeFileSync(join(d, 'db', '0002_orders.down.sql'), 'SELECT 1;\n');
+  });
+  try {
+    const run = await inProcess(['db'], { cwd: added });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /0002_orders\.down\.sql/);
+    assert.doesNotMatch(run.stdout, /already on/);
+  } finally {
+    rmSync(added, { recursive: true, force: true });
+  }
 });

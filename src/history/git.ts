@@ -144,16 +144,26 @@ export async function onDefaultBranch(cwd: string, file: string): Promise<string
   const head = (
     await git(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']).catch(() => '')
   ).trim();
-  for (const ref of [head, 'origin/main', 'origin/master', 'main', 'master'].filter(Boolean)) {
-    if (
-      await git(cwd, ['cat-file', '-e', `${ref}:${path}`]).then(
-        () => true,
-        () => false,
-      )
-    )
-      return ref;
-  }
-  return null;
+  const refs = [...new Set([head, 'origin/main', 'origin/master', 'main', 'master'].filter(Boolean))];
+  if (path.includes('\n')) return null;
+  // One `git cat-file --batch-check` for every candidate: a line each, "<spec> missing" where absent.
+  const lines = (await gitWithInput(cwd, ['cat-file', '--batch-check'], refs.map((r) => `${r}:${path}\n`).join('')))
+    .split('\n')
+    .slice(0, refs.length);
+  return refs.find((_, i) => lines[i] !== undefined && !lines[i]!.endsWith(' missing')) ?? null;
+}
+
+/** `git args` in `cwd` with `input` on its stdin; its stdout, or '' where it fails. */
+function gitWithInput(cwd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', () => resolvePromise(''));
+    child.on('close', (code) => resolvePromise(code === 0 ? out : ''));
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
 }
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
