@@ -1,19 +1,14 @@
 // A file sent as one query (golang-migrate, dbmate, Prisma) fails as a whole; errors Postgres
 // reports without a position still point at the statement that failed, or at no line at all.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DEFAULTS, type Config } from '../src/config.ts';
-import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
+import { startEmbedded } from '../src/database/embedded.ts';
 import { memoryDirectory } from '../src/files/directory.ts';
 import { run } from '../src/run.ts';
+import { forTheFile } from './helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 async function firstError(up: string) {
   const files = {
@@ -25,7 +20,7 @@ async function firstError(up: string) {
   // The server outlives each run: its disposal here only drops the scratch databases.
   const report = await run({ ...DEFAULTS, paths: ['db'] } as Config, {
     directory: (p) => memoryDirectory(p, files),
-    startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }),
+    startServer: async () => ({ ...server(), [Symbol.asyncDispose]: async () => {} }),
   });
   return report.findings.find((f) => f.check === 'sql-error');
 }
@@ -60,7 +55,7 @@ test('positions: locating the statement changes nothing in the database', async 
   };
   const report = await run({ ...DEFAULTS, paths: ['db'] } as Config, {
     directory: (p) => memoryDirectory(p, files),
-    startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }),
+    startServer: async () => ({ ...server(), [Symbol.asyncDispose]: async () => {} }),
   });
   assert.doesNotMatch(report.directories[0]!.schema.head, /left_over/);
 });

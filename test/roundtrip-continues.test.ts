@@ -1,27 +1,21 @@
 // A broken roundtrip does not end the check: production keeps the up applied once and goes on,
 // so the replay does too, and every broken down in the directory is found in one run.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DEFAULTS, type Config } from '../src/config.ts';
-import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
+import { startEmbedded } from '../src/database/embedded.ts';
 import { memoryDirectory } from '../src/files/directory.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderTerminal } from '../src/report/terminal.ts';
 import { run } from '../src/run.ts';
-import { query } from './helpers.ts';
+import { forTheFile, query } from './helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 const check = (files: Record<string, string>, config: Partial<Config> = {}) =>
   run({ ...DEFAULTS, paths: ['db'], ...config } as Config, {
     directory: (p) => memoryDirectory(p, files),
-    startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }),
+    startServer: async () => ({ ...server(), [Symbol.asyncDispose]: async () => {} }),
   });
 
 const BROKEN = {
@@ -60,7 +54,7 @@ test('roundtrip: every broken down is reported, and the migrations after them ar
   assert.ok(found.includes('down-reverts-up db/0004_seed.down.sql'), found.join('\n'));
   // The rebuilt database is gone with the run.
   const left = await query<{ datname: string }>(
-    server.url,
+    server().url,
     "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_check\\_%'",
   );
   assert.deepEqual(left, []);

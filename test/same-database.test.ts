@@ -1,19 +1,14 @@
 // Directories replayed in one database (an application beside a library's migrations): each
 // prerequisites file runs once, and a directory that stopped does not feed noise into the next.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DEFAULTS, type Config } from '../src/config.ts';
-import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
+import { startEmbedded } from '../src/database/embedded.ts';
 import { memoryDirectory } from '../src/files/directory.ts';
 import { run } from '../src/run.ts';
+import { forTheFile } from './helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 const FOLDERS: Record<string, Record<string, string>> = {
   // Roles are cluster-wide: each test creates its own on the shared server.
@@ -26,7 +21,7 @@ const FOLDERS: Record<string, Record<string, string>> = {
 const check = (paths: string[], prerequisites: string) =>
   run({ ...DEFAULTS, paths, sameDatabase: true, prerequisites: [prerequisites] } as Config, {
     directory: (p) => memoryDirectory(p, FOLDERS[p]!),
-    startServer: async () => ({ ...server, [Symbol.asyncDispose]: async () => {} }),
+    startServer: async () => ({ ...server(), [Symbol.asyncDispose]: async () => {} }),
   });
 
 test('same-database: a prerequisites file shared by every directory runs once', async () => {

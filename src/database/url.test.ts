@@ -1,43 +1,37 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { query } from '../../test/helpers.ts';
+import { test } from 'node:test';
+import { forTheFile, query } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
-import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+import { startEmbedded } from './embedded.ts';
 import { startUrl } from './url.ts';
 
 // The user's own server: here an embedded one, reached only through its URL.
-let own: EmbeddedServer;
-before(async () => {
-  own = await startEmbedded();
-});
-after(async () => {
-  await own[Symbol.asyncDispose]();
-});
+const own = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 const databases = async () =>
-  (await query<{ datname: string }>(own.url, 'SELECT datname FROM pg_database')).map((r) => r.datname);
+  (await query<{ datname: string }>(own().url, 'SELECT datname FROM pg_database')).map((r) => r.datname);
 
 databaseConformance(
   'url',
-  () => startUrl(own.url),
+  () => startUrl(own().url),
   () => databases(),
 );
 
 test('url: never creates anything in the database the URL names', async () => {
-  await query(own.url, 'CREATE TABLE IF NOT EXISTS users_own (id int)');
+  await query(own().url, 'CREATE TABLE IF NOT EXISTS users_own (id int)');
   const tablesBefore = await query(
-    own.url,
+    own().url,
     "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1",
   );
   {
-    await using server = await startUrl(own.url);
+    await using server = await startUrl(own().url);
     await using db = await server.createDatabase('isolated');
     const client = await db.connect();
     await client.query('CREATE TABLE created_by_migration (id int)');
     await client.end();
   }
   assert.deepEqual(
-    await query(own.url, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1"),
+    await query(own().url, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1"),
     tablesBefore,
   );
   assert.deepEqual(
@@ -53,8 +47,8 @@ test('url: a bad URL, an unreachable server and a missing CREATEDB each say how 
     assert.doesNotMatch(e.message, /secret/);
     return true;
   });
-  await query(own.url, 'DROP ROLE IF EXISTS no_createdb; CREATE ROLE no_createdb LOGIN NOCREATEDB');
-  await using server = await startUrl(own.url.replace('postgres://postgres@', 'postgres://no_createdb@'));
+  await query(own().url, 'DROP ROLE IF EXISTS no_createdb; CREATE ROLE no_createdb LOGIN NOCREATEDB');
+  await using server = await startUrl(own().url.replace('postgres://postgres@', 'postgres://no_createdb@'));
   await assert.rejects(server.createDatabase('x'), /needs the CREATEDB privilege \(ALTER ROLE <user> CREATEDB\)/);
 });
 
@@ -65,24 +59,27 @@ test(
     const roles = async () =>
       (
         await query<{ rolname: string }>(
-          own.url,
+          own().url,
           "SELECT rolname FROM pg_roles WHERE rolname LIKE 'mc_test_%' ORDER BY 1",
         )
       ).map((r) => r.rolname);
-    await query(own.url, 'DO $$ BEGIN CREATE ROLE mc_test_existing; EXCEPTION WHEN duplicate_object THEN NULL; END $$');
+    await query(
+      own().url,
+      'DO $$ BEGIN CREATE ROLE mc_test_existing; EXCEPTION WHEN duplicate_object THEN NULL; END $$',
+    );
     {
-      await using server = await startUrl(own.url);
+      await using server = await startUrl(own().url);
       await using db = await server.createDatabase('role');
       await db.useRole('mc_test_created');
       await db.useRole('mc_test_existing');
       const owner = await query<{ owner: string }>(
-        own.url,
+        own().url,
         `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = '${db.name}'`,
       );
       assert.deepEqual(owner, [{ owner: 'mc_test_existing' }]);
       assert.deepEqual(await roles(), ['mc_test_created', 'mc_test_existing']);
     }
     assert.deepEqual(await roles(), ['mc_test_existing']);
-    await query(own.url, 'DROP ROLE mc_test_existing');
+    await query(own().url, 'DROP ROLE mc_test_existing');
   },
 );

@@ -1,23 +1,18 @@
 // What the server does for each statement, read from the migration's own backend: the lock
 // modes, rewrites and scans of the statements measured in the hazards reference, on a real server.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type pg from 'pg';
-import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
+import { startEmbedded } from '../database/embedded.ts';
 import type { ScratchDatabase } from '../database/database.ts';
 import { executeScript } from '../execute.ts';
 import type { Script, TransactionMode } from '../migration.ts';
 import { splitStatements } from '../sql/split.ts';
 import { planUnit, ScriptObserver, unitPosition, type StatementObservation } from './observer.ts';
 import { trackRelations } from './relations.ts';
+import { forTheFile } from '../../test/helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 const SCHEMA = `
 CREATE TABLE parent (id int PRIMARY KEY);
@@ -31,7 +26,7 @@ async function observe(
   sql: string,
   options: { transaction?: TransactionMode; whole?: boolean; schema?: string; lockTimeoutMs?: number } = {},
 ) {
-  await using db: ScratchDatabase = await server.createDatabase('observe');
+  await using db: ScratchDatabase = await server().createDatabase('observe');
   const client: pg.Client = await db.connect(options.lockTimeoutMs ? { lockTimeoutMs: options.lockTimeoutMs } : {});
   try {
     await client.query(options.schema ?? SCHEMA);

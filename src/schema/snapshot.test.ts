@@ -2,23 +2,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type pg from 'pg';
 import { generateMigrations } from '../../bench/generate.ts';
 import type { ScratchDatabase } from '../database/database.ts';
-import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
+import { startEmbedded } from '../database/embedded.ts';
 import { prepareInspector, readSchema, SchemaTracker, schemaText } from './snapshot.ts';
+import { forTheFile } from '../../test/helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 async function withDatabase(fn: (migrate: pg.Client, inspect: pg.Client) => Promise<void>) {
-  const db: ScratchDatabase = await server.createDatabase('snapshot-test');
+  const db: ScratchDatabase = await server().createDatabase('snapshot-test');
   const migrate = await db.connect();
   const inspect = await db.connect();
   await prepareInspector(inspect);

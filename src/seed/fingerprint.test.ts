@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type pg from 'pg';
-import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
+import { startEmbedded } from '../database/embedded.ts';
 import {
   compareFingerprints,
   countChanges,
@@ -10,14 +10,9 @@ import {
   type DataLoss,
 } from './fingerprint.ts';
 import { seedTables } from './seed-tables.ts';
+import { forTheFile } from '../../test/helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 const SCHEMA = `
   CREATE TABLE users (id int PRIMARY KEY, email text, nick varchar(20), score int NOT NULL);
@@ -30,7 +25,7 @@ async function lossesAfter(
   schema = SCHEMA,
   tables = TABLES,
 ): Promise<{ losses: DataLoss[]; counted: DataLoss[]; rows: number }> {
-  const db = await server.createDatabase('fingerprint-test');
+  const db = await server().createDatabase('fingerprint-test');
   const client: pg.Client = await db.connect();
   try {
     await client.query(schema);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
+import { test } from 'node:test';
+import { startEmbedded } from '../database/embedded.ts';
 import { matchSeedFiles, readSeedFiles, resolveTables, seedTargets, tablesFilledBy } from './seed-files.ts';
+import { forTheFile } from '../../test/helpers.ts';
 
 test(
   'seed files run after the migration their name starts ' +
@@ -53,13 +54,7 @@ test('the tables a seed file fills are its INSERT and COPY … FROM targets, nev
   assert.deepEqual(seedTargets(sql), ['users', 'app."Order Lines"', 'audit.events', 'plans']);
 });
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 test(
   'a seed directory reads in run order and its targets resolve to ' +
@@ -81,7 +76,7 @@ test(
     );
     assert.deepEqual(unmatched, []);
 
-    const db = await server.createDatabase('seed-files');
+    const db = await server().createDatabase('seed-files');
     const client = await db.connect();
     try {
       await client.query(

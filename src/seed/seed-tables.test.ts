@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type pg from 'pg';
-import { startEmbedded, type EmbeddedServer } from '../database/embedded.ts';
+import { startEmbedded } from '../database/embedded.ts';
 import { fingerprintColumns } from './fingerprint.ts';
 import { seedTables, type SeedResult } from './seed-tables.ts';
+import { forTheFile } from '../../test/helpers.ts';
 
-let server: EmbeddedServer;
-before(async () => {
-  server = await startEmbedded();
-});
-after(async () => {
-  await server[Symbol.asyncDispose]();
-});
+const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
 
 async function withSchema<T>(schema: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const db = await server.createDatabase('seed-test');
+  const db = await server().createDatabase('seed-test');
   const client = await db.connect();
   try {
     await client.query(schema);
