@@ -79,14 +79,15 @@ export const CAPTURE_HEALTH =
 export const isCaptureTrigger = (e: string) => `${e}.evtname IN (${TRIGGER_LIST})`;
 
 /**
- * Empties the log and returns what it held: `changes` (`classid:objid` pairs, space-separated),
- * `pending` (index builds that did not finish), `health` (CAPTURE_HEALTH), `others` (event
- * triggers not of the log's own) and `mark` (as `changesQuery` returns it).
+ * The log, emptied as it is read, for the front of a WITH list: `logged` (the `classid`, `objid`
+ * it held) and `unfinished` (index builds that did not finish). `LOG_SUMMARY` then says what it
+ * held, as one text: `pending health others mark changes`, where `pending` counts the unfinished
+ * builds, `health` is CAPTURE_HEALTH, `others` counts event triggers not of the log's own, `mark`
+ * is as `changesQuery` returns it and `changes` lists the `classid:objid` pairs (maybe none).
  */
-export const READ_CAPTURE = `WITH c AS (DELETE FROM ${S}.changes RETURNING classid, objid),
-p AS (DELETE FROM ${S}.pending RETURNING pid)
-SELECT (SELECT string_agg(DISTINCT classid || ':' || objid, ' ') FROM c) AS changes,
-  (SELECT count(*) FROM p)::int AS pending,
-  ${CAPTURE_HEALTH}::int AS health,
-  (SELECT count(*) FROM pg_event_trigger e WHERE NOT ${isCaptureTrigger('e')})::int AS others,
-  pg_snapshot_xmax(pg_current_snapshot())::text AS mark`;
+export const READ_LOG = `logged AS (DELETE FROM ${S}.changes RETURNING classid, objid),
+unfinished AS (DELETE FROM ${S}.pending RETURNING pid)`;
+export const LOG_SUMMARY = `concat_ws(' ', (SELECT count(*) FROM unfinished), ${CAPTURE_HEALTH},
+  (SELECT count(*) FROM pg_event_trigger e WHERE NOT ${isCaptureTrigger('e')}),
+  pg_snapshot_xmax(pg_current_snapshot())::text,
+  (SELECT string_agg(DISTINCT classid || ':' || objid, ' ') FROM logged))`;

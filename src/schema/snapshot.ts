@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CLEAR_CAPTURE, INSTALL_CAPTURE, READ_CAPTURE } from './capture.ts';
+import { CLEAR_CAPTURE, INSTALL_CAPTURE } from './capture.ts';
 import { FULL_QUERY, ROOTS_QUERY, changesQuery, eventsQuery, freshQuery } from './catalog-query.ts';
 import { SchemaLineage } from './versions.ts';
 
@@ -24,12 +24,26 @@ interface Entry {
   def: string;
 }
 
-interface CaptureRow {
-  changes: string | null;
+/** What the change log held, from the `log` row of `eventsQuery`. */
+interface CaptureLog {
+  pairs: [classid: number, objid: number][];
   pending: number;
   health: number;
   others: number;
   mark: string;
+}
+
+function logOf(rows: readonly CatalogRow[]): CaptureLog | undefined {
+  const row = rows.find((r) => r.cat === 'log' && r.oid === 0);
+  if (!row) return undefined;
+  const [pending, health, others, mark, ...pairs] = row.key.split(' ');
+  return {
+    pairs: pairs.map((p) => p.split(':').map(Number) as [number, number]),
+    pending: Number(pending),
+    health: Number(health),
+    others: Number(others),
+    mark: mark!,
+  };
 }
 
 interface CatalogRow {
@@ -189,12 +203,14 @@ export class SchemaTracker {
 
   async #fromLog(): Promise<Schema> {
     const since = this.#mark;
-    let log: CaptureRow | undefined;
+    let rows: CatalogRow[] = [];
     try {
-      log = (await this.#client.query<CaptureRow>({ name: 'migrate_check_log', text: READ_CAPTURE })).rows[0];
+      rows = (await this.#client.query<CatalogRow>({ name: 'migrate_check_events', text: EVENTS, values: [since] }))
+        .rows;
     } catch {
-      log = undefined;
+      rows = [];
     }
+    const log = logOf(rows);
     if (log?.health !== 3) {
       // A migration removed or disabled the change log: read everything, and scan from now on.
       this.#mode = 'catalog';
@@ -202,18 +218,13 @@ export class SchemaTracker {
       return this.reset();
     }
     this.#mark = log.mark;
-    const pairs = (log.changes?.split(' ') ?? []).map((p) => p.split(':').map(Number) as [number, number]);
+    const { pairs } = log;
     // Commands the log cannot name (GRANT …, an index build that failed part-way): scan as well.
     const rescan = log.pending > 0 || pairs.some(([classid]) => classid === 0);
     if (pairs.length === 0 && log.others === 0 && this.#eventTriggers.size === 0) {
       if (rescan) await this.#fromCatalog(since);
       return this.#commit();
     }
-    const { rows } = await this.#client.query<CatalogRow>({
-      name: 'migrate_check_events',
-      text: EVENTS,
-      values: [since, pairs.map(([c]) => c), pairs.map(([, o]) => o)],
-    });
     const extra = new Map(rows.filter((r) => r.oid === 0 && !r.cat.startsWith('pg_')).map((r) => [r.cat, r.key]));
     const roots = extra.get('roots')?.split(' ').map(Number) ?? [];
     const read = new Set(roots);
