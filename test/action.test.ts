@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { commentMarker } from '../src/report/markdown.ts';
-import { sharedServer } from './cli-in-process.ts';
 import { fakeGitHub, runAction, type FakeComment } from './github-fake.ts';
-import { dockerUnavailable, labelledContainers, repo } from './helpers.ts';
+import { dockerUnavailable, labelledContainers, repo, sharedServer } from './helpers.ts';
 
 // The Action run as the runner runs it, against a real HTTP server on 127.0.0.1 standing in for
 // GitHub's REST API, in git repositories made for each case: the bundle (dist/index.cjs) in a

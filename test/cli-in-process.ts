@@ -2,16 +2,8 @@
 // runs whose subject is a verdict or a message, not the process around them (see `cli` for that).
 import pg from 'pg';
 import { main } from '../src/cli.ts';
-import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
-import { forTheFile, query, ROOT, type CliResult } from './helpers.ts';
-
-/**
- * One embedded server for a test file, started before its first test and stopped after its last:
- * the file's in-process runs share it instead of starting one each.
- */
-export function sharedServer(): () => EmbeddedServer {
-  return forTheFile(startEmbedded, (server) => server[Symbol.asyncDispose]());
-}
+import type { EmbeddedServer } from '../src/database/embedded.ts';
+import { query, ROOT, type CliResult } from './helpers.ts';
 
 // Read from the process itself, not from main()'s `env`: a run that sets them must be a real process.
 const PROCESS_ONLY = ['TMPDIR', 'HOME', 'XDG_CACHE_HOME', 'MIGRATE_CHECK_CACHE'];

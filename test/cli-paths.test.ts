@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { FIXTURES } from './helpers.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { FIXTURES, sharedServer } from './helpers.ts';
 
 const server = sharedServer();
 const inProcess = (args: string[], options: { cwd?: string } = {}) =>

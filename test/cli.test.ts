@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { cli, FIXTURES, query, repo } from './helpers.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { cli, FIXTURES, query, repo, sharedServer } from './helpers.ts';
 
 // The CLI in this process on one server; `cli` (a real process) where the process is the subject.
 const server = sharedServer();

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { rmSync } from 'node:fs';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { repo } from './helpers.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { repo, sharedServer } from './helpers.ts';
 
 const server = sharedServer();
 const made: string[] = [];

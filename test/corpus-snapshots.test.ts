@@ -10,9 +10,8 @@ import { executeScript } from '../src/execute.ts';
 import { fsDirectory } from '../src/files/directory.ts';
 import { loadDirectory } from '../src/pipeline/load.ts';
 import { prepareInspector, readSchema, SchemaTracker, schemaText } from '../src/schema/snapshot.ts';
-import { sharedServer } from './cli-in-process.ts';
 import { CASES } from './corpus-cases.ts';
-import { corpusDir } from './helpers.ts';
+import { corpusDir, sharedServer } from './helpers.ts';
 
 const server = sharedServer();
 

@@ -4,8 +4,8 @@ import type { Report } from '../src/report/report.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { corpusDir, OBSERVED_CHECKS } from './helpers.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { corpusDir, OBSERVED_CHECKS, sharedServer } from './helpers.ts';
 
 /**
  * The report without what the server did and what seeded rows showed (warnings that never change

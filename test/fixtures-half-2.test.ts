@@ -1,5 +1,5 @@
 // Half 2 of the fixtures' verdicts (the other half runs beside it, on a server of its own): see fixture-verdicts.ts.
-import { sharedServer } from './cli-in-process.ts';
 import { fixtureVerdicts } from './fixture-verdicts.ts';
+import { sharedServer } from './helpers.ts';
 
 fixtureVerdicts(2, sharedServer());

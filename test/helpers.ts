@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { cacheRoot } from '../src/database/embedded-binaries.ts';
+import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'migrations-fixtures');
@@ -141,4 +142,12 @@ export function forTheFile<T>(start: () => Promise<T>, stop: (value: T) => Promi
     if (value === undefined) throw new Error("used before the test file's `before` hook ran");
     return value;
   };
+}
+
+/**
+ * One embedded server for a test file, started before its first test and stopped after its last:
+ * the file's in-process runs share it instead of starting one each.
+ */
+export function sharedServer(): () => EmbeddedServer {
+  return forTheFile(startEmbedded, (server) => server[Symbol.asyncDispose]());
 }

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { FIXTURES, query } from './helpers.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { FIXTURES, query, sharedServer } from './helpers.ts';
 
 const server = sharedServer();
 // One directory changes the cluster (a role), the others do not: on one server, side by side,

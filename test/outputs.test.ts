@@ -9,9 +9,9 @@ import { after, describe, test } from 'node:test';
 import type { CodeQualityIssue } from '../src/report/gitlab.ts';
 import type { Report } from '../src/report/report.ts';
 import { FINGERPRINT_KEY } from '../src/report/sarif.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { cliInProcess } from './cli-in-process.ts';
 import { fakeGitHub, runAction } from './github-fake.ts';
-import { cli, FIXTURES, repo, ROOT } from './helpers.ts';
+import { cli, FIXTURES, repo, ROOT, sharedServer } from './helpers.ts';
 import { parseJunit } from './junit-read.ts';
 import { sarifErrors } from './sarif/validate.ts';
 

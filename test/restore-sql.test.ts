@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
+import { cliInProcess } from './cli-in-process.ts';
 import { EXPECTATIONS } from './fixture-expectations.ts';
-import { FIXTURES } from './helpers.ts';
+import { FIXTURES, sharedServer } from './helpers.ts';
 import { RECREATE } from './restore-sql-cases.ts';
 
 const server = sharedServer();

@@ -3,14 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULTS, type Config } from '../src/config.ts';
-import { startEmbedded } from '../src/database/embedded.ts';
 import { memoryDirectory } from '../src/files/directory.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderTerminal } from '../src/report/terminal.ts';
 import { run } from '../src/run.ts';
-import { forTheFile, query } from './helpers.ts';
+import { sharedServer, query } from './helpers.ts';
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 const check = (files: Record<string, string>, config: Partial<Config> = {}) =>
   run({ ...DEFAULTS, paths: ['db'], ...config } as Config, {

@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULTS, type Config } from '../src/config.ts';
-import { startEmbedded } from '../src/database/embedded.ts';
 import { memoryDirectory } from '../src/files/directory.ts';
 import { run } from '../src/run.ts';
-import { forTheFile } from './helpers.ts';
+import { sharedServer } from './helpers.ts';
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 const FOLDERS: Record<string, Record<string, string>> = {
   // Roles are cluster-wide: each test creates its own on the shared server.

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
-import { cliInProcess, sharedServer } from './cli-in-process.ts';
-import { FIXTURES } from './helpers.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { FIXTURES, sharedServer } from './helpers.ts';
 
 const server = sharedServer();
 const folders: string[] = [];

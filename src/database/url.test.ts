@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forTheFile, query } from '../../test/helpers.ts';
+import { sharedServer, query } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
-import { startEmbedded } from './embedded.ts';
 import { startUrl } from './url.ts';
 
 // The user's own server: here an embedded one, reached only through its URL.
-const own = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const own = sharedServer();
 
 const databases = async () =>
   (await query<{ datname: string }>(own().url, 'SELECT datname FROM pg_database')).map((r) => r.datname);

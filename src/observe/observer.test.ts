@@ -3,16 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type pg from 'pg';
-import { startEmbedded } from '../database/embedded.ts';
 import type { ScratchDatabase } from '../database/database.ts';
 import { executeScript } from '../execute.ts';
 import type { Script, TransactionMode } from '../migration.ts';
 import { splitStatements } from '../sql/split.ts';
 import { planUnit, ScriptObserver, unitPosition, type StatementObservation } from './observer.ts';
 import { trackRelations } from './relations.ts';
-import { forTheFile } from '../../test/helpers.ts';
+import { sharedServer } from '../../test/helpers.ts';
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 const SCHEMA = `
 CREATE TABLE parent (id int PRIMARY KEY);

@@ -6,11 +6,10 @@ import { test } from 'node:test';
 import type pg from 'pg';
 import { generateMigrations } from '../../bench/generate.ts';
 import type { ScratchDatabase } from '../database/database.ts';
-import { startEmbedded } from '../database/embedded.ts';
 import { prepareInspector, readSchema, SchemaTracker, schemaText } from './snapshot.ts';
-import { forTheFile } from '../../test/helpers.ts';
+import { sharedServer } from '../../test/helpers.ts';
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 async function withDatabase(fn: (migrate: pg.Client, inspect: pg.Client) => Promise<void>) {
   const db: ScratchDatabase = await server().createDatabase('snapshot-test');

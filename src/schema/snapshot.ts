@@ -203,13 +203,13 @@ export class SchemaTracker {
 
   async #fromLog(): Promise<Schema> {
     const since = this.#mark;
-    let rows: CatalogRow[] = [];
-    try {
-      rows = (await this.#client.query<CatalogRow>({ name: 'migrate_check_events', text: EVENTS, values: [since] }))
-        .rows;
-    } catch {
-      rows = [];
-    }
+    // A failed read (a migration dropped the log's table) finds no log, as a disabled log does.
+    const rows = await this.#client
+      .query<CatalogRow>({ name: 'migrate_check_events', text: EVENTS, values: [since] })
+      .then(
+        (r) => r.rows,
+        () => [] as CatalogRow[],
+      );
     const log = logOf(rows);
     if (log?.health !== 3) {
       // A migration removed or disabled the change log: read everything, and scan from now on.

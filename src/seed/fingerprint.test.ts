@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type pg from 'pg';
-import { startEmbedded } from '../database/embedded.ts';
 import {
   compareFingerprints,
   countChanges,
@@ -10,9 +9,9 @@ import {
   type DataLoss,
 } from './fingerprint.ts';
 import { seedTables } from './seed-tables.ts';
-import { forTheFile } from '../../test/helpers.ts';
+import { sharedServer } from '../../test/helpers.ts';
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 const SCHEMA = `
   CREATE TABLE users (id int PRIMARY KEY, email text, nick varchar(20), score int NOT NULL);

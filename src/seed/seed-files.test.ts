@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startEmbedded } from '../database/embedded.ts';
 import { matchSeedFiles, readSeedFiles, resolveTables, seedTargets, tablesFilledBy } from './seed-files.ts';
-import { forTheFile } from '../../test/helpers.ts';
+import { sharedServer } from '../../test/helpers.ts';
 
 test(
   'seed files run after the migration their name starts ' +
@@ -54,7 +53,7 @@ test('the tables a seed file fills are its INSERT and COPY … FROM targets, nev
   assert.deepEqual(seedTargets(sql), ['users', 'app."Order Lines"', 'audit.events', 'plans']);
 });
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 test(
   'a seed directory reads in run order and its targets resolve to ' +

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type pg from 'pg';
-import { startEmbedded } from '../database/embedded.ts';
 import { fingerprintColumns } from './fingerprint.ts';
 import { seedTables, type SeedResult } from './seed-tables.ts';
-import { forTheFile } from '../../test/helpers.ts';
+import { sharedServer } from '../../test/helpers.ts';
 
-const server = forTheFile(startEmbedded, (s) => s[Symbol.asyncDispose]());
+const server = sharedServer();
 
 async function withSchema<T>(schema: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const db = await server().createDatabase('seed-test');
