@@ -265,7 +265,7 @@ async function measureDirectories(rounds: number): Promise<{ jobs: number; seque
     // The started server is the run's first; the others it starts itself, as the CLI does.
     const report = await run(
       config,
-      localIO(config, root, () => {}, undefined, server),
+      localIO(config, root, () => {}, { shared: server }),
     );
     if (!report.ok) throw new Error(`the benchmark directories did not pass: ${JSON.stringify(report.findings[0])}`);
     return performance.now() - started;

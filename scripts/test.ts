@@ -23,7 +23,7 @@ const LANES: Record<string, { why: string; files: string[] }> = {
   },
   container: {
     why: 'starts Postgres containers on the Docker engine (skips and says so without one)',
-    files: ['src/database/container.test.ts'],
+    files: ['src/database/container.test.ts', 'test/container-base-cache.test.ts'],
   },
   'base-cache': {
     why: 'saves base states and starts runs from them, in cache folders of its own',

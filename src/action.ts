@@ -11,6 +11,7 @@ import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
 import { suggestionsOf, syncSuggestions } from './github/review.ts';
 import { localIO, readReports } from './io.ts';
+import { runnerCache } from './github/runner-cache.ts';
 import { renderAnnotations } from './report/annotations.ts';
 import { mergeReports } from './report/merge.ts';
 import {
@@ -202,13 +203,14 @@ export async function runAction(
     if (config.databaseUrl) core.setSecret(config.databaseUrl);
     const files = await reportFiles(config, cwd, (name, value) => `The \`${name}\` input (${value})`);
 
-    const io = localIO(
-      config,
-      cwd,
-      (line) => core.info(neutraliseCommands(line)),
-      context.pr?.headSha ?? env.GITHUB_SHA,
-      embedded,
-    );
+    const say = (line: string) => core.info(neutraliseCommands(line));
+    // With base-cache on, a container's base states are kept in the runner's cache.
+    const stateCache = config.baseCache && config.database === 'container' ? runnerCache(say) : null;
+    const io = localIO(config, cwd, say, {
+      commit: context.pr?.headSha ?? env.GITHUB_SHA,
+      ...(embedded ? { shared: embedded } : {}),
+      ...(stateCache ? { stateCache } : {}),
+    });
     const report = await run(config, io);
     const withPr = context.pr
       ? { ...report, pullRequest: { number: context.pr.number, headSha: context.pr.headSha } }
@@ -231,7 +233,7 @@ export async function runAction(
         `No pull request in a ${context.name || 'local'} event: the job summary has the report; no comment is posted.`,
       );
 
-    // A base state being saved (base-cache, when the config file turns it on) finishes first.
+    // A base state being saved (base-cache) finishes first.
     await io.settled();
     if (!report.ok) {
       core.setFailed(

@@ -81,7 +81,7 @@ export async function main(
     const show = progress(streams);
     // The one-time setup of a cache says what it is doing; --quiet keeps stderr for errors.
     const say = quiet ? () => {} : (line: string) => show.say(line);
-    const io = localIO(config, cwd, say, undefined, embedded);
+    const io = localIO(config, cwd, say, embedded ? { shared: embedded } : {});
     const report = merging
       ? mergeReports(await readReports(config.paths, cwd))
       : await run(config, {

@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DEFAULTS, type Config } from './config.ts';
-import type { Server } from './database/database.ts';
+import { imageFor, startContainer } from './database/container.ts';
+import type { Server, StateCache } from './database/database.ts';
 import { startServer } from './database/index.ts';
 import { startEmbedded } from './database/embedded.ts';
 import { saveBaseStates, type BaseStatePlan } from './pipeline/base-state.ts';
@@ -19,15 +20,20 @@ export function localIO(
   config: Config,
   cwd: string,
   progress: (line: string) => void,
-  /** The commit checked, when the caller knows it (the pull request's head in the Action); else `HEAD`. */
-  commit?: string,
-  /**
-   * A running default embedded server, for tests that run the CLI or the Action many times in one
-   * process: the run's first server whenever the config asks for the default one (a server for
-   * directories side by side is started as usual).
-   */
-  shared?: Server,
+  options: {
+    /** The commit checked, when the caller knows it (the pull request's head in the Action); else `HEAD`. */
+    commit?: string;
+    /**
+     * A running default embedded server, for tests that run the CLI or the Action many times in
+     * one process: the run's first server whenever the config asks for the default one (a server
+     * for directories side by side is started as usual).
+     */
+    shared?: Server;
+    /** Where base states are kept beyond the cache folder (the runner's cache, in the Action). */
+    stateCache?: StateCache;
+  } = {},
 ): Omit<RunIO, 'onStep'> & { settled(): Promise<void> } {
+  const { commit, shared, stateCache } = options;
   // Lent once: the run's first server; a server for directories side by side is started as usual.
   let lendable =
     config.database === 'embedded' &&
@@ -47,15 +53,18 @@ export function localIO(
     progress(`Saving ${what(plans)} for the next runs (base-cache) …`);
     const started = performance.now();
     try {
-      await using builder = await startEmbedded({
-        major,
-        ...(config.postgresBin ? { binDir: config.postgresBin } : {}),
-      });
-      const outcome = await saveBaseStates(builder, plans, config);
+      await using builder =
+        config.database === 'container'
+          ? await startContainer({ image: imageFor({ ...config, postgresVersion: major }) })
+          : await startEmbedded({ major, ...(config.postgresBin ? { binDir: config.postgresBin } : {}) });
+      const outcome = await saveBaseStates(builder.builder, plans, config);
       for (const [plan, why] of outcome.skipped) notSaved([plan], why);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const saved = plans.filter((plan) => !outcome.skipped.has(plan));
-      if ('saved' in outcome) progress(`Saved ${what(saved)} (${seconds} s): ${outcome.saved}`);
+      if (!('saved' in outcome)) return;
+      progress(`Saved ${what(saved)} (${seconds} s): ${outcome.saved}`);
+      // A container's entry is named by its image and keys, which the runner's cache keeps it by.
+      if (config.database === 'container') await stateCache?.save(outcome.saved, basename(outcome.saved));
     } catch (error) {
       notSaved(plans, errorMessage(error));
     }
@@ -79,10 +88,11 @@ export function localIO(
         postgresImage: config.postgresImage,
         progress,
         ...(baseStates?.length ? { baseStates } : {}),
+        ...(stateCache ? { stateCache } : {}),
       });
     },
     // A lent server never holds a cached base state, so none is saved for it.
-    ...(config.database === 'embedded' && !shared
+    ...((config.database === 'embedded' && !shared) || config.database === 'container'
       ? {
           saveBaseStates: (major: number, plans: readonly { plan: BaseStatePlan; unclean: string | null }[]) => {
             for (const { plan, unclean } of plans) if (unclean) notSaved([plan], unclean);

@@ -274,9 +274,10 @@ export const SETTINGS = {
   baseCache: {
     name: 'base-cache',
     kind: onOff,
-    flag: true,
-    file: true,
-    byDefault: 'on; off in the Action and where CI is set, whose runners rarely keep the cache between jobs',
+    ...shared,
+    byDefault:
+      'on, on the embedded and container servers; off where CI is set, whose runners rarely keep the cache folder',
+    input: { byDefault: "off; on, a container's base states are kept in the runner's cache" },
     doc:
       "With --base, keep the merged migrations' state in the cache folder: " +
       'the next check replays only what the PR adds.',

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { commentMarker } from '../src/report/markdown.ts';
 import { fakeGitHub, runAction, type FakeComment } from './github-fake.ts';
-import { dockerUnavailable, labelledContainers, repo, sharedServer } from './helpers.ts';
+import { dockerUnavailable, labelledContainers, prEvent, repo, sharedServer } from './helpers.ts';
 
 // The Action run as the runner runs it, against a real HTTP server on 127.0.0.1 standing in for
 // GitHub's REST API, in git repositories made for each case: the bundle (dist/index.cjs) in a
@@ -23,16 +23,7 @@ after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 function pr(change: (dir: string) => void) {
   const dir = repo(BASE, change);
   made.push(dir);
-  const sha = (ref: string) => execFileSync('git', ['rev-parse', ref], { cwd: dir, encoding: 'utf8' }).trim();
-  const payload = {
-    pull_request: {
-      number: 7,
-      head: { sha: sha('pr'), repo: { full_name: 'acme/shop' } },
-      base: { sha: sha('main'), repo: { full_name: 'acme/shop' } },
-    },
-    repository: { full_name: 'acme/shop' },
-  };
-  return { dir, payload };
+  return { dir, payload: prEvent(dir) };
 }
 
 const addsEmailIndex = (d: string) => {

@@ -3,10 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { cacheRoot } from '../src/database/embedded-binaries.ts';
 import { startEmbedded, type EmbeddedServer } from '../src/database/embedded.ts';
+import type { Report } from '../src/report/report.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'migrations-fixtures');
@@ -58,6 +60,53 @@ export function cli(args: string[], options: { cwd?: string; env?: NodeJS.Proces
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+}
+
+/** A run of `--output json`: its report and first directory; a failure shows what it printed instead. */
+export function jsonRun(r: CliResult): CliResult & { report: Report; dir: Report['directories'][number] } {
+  let report: Report;
+  try {
+    report = JSON.parse(r.stdout) as Report;
+  } catch {
+    assert.fail(`not a JSON report (exit ${r.code}):\n${r.stdout.slice(0, 1500)}\n${r.stderr.slice(0, 1500)}`);
+  }
+  return { ...r, report, dir: report.directories[0]! };
+}
+
+/** The findings of a report, one line each, for comparing two runs. */
+export const findingsOf = (report: Report) =>
+  report.findings.map((f) => `${f.check} ${f.file}:${f.line ?? ''} ${f.message}`);
+
+/**
+ * That `second` started from the base state `first` saved (the first `merged` migrations, through
+ * `through`) and came to the same verdict, findings and schemas, replaying only `added`.
+ */
+export function assertFromState(
+  first: ReturnType<typeof jsonRun>,
+  second: ReturnType<typeof jsonRun>,
+  state: { merged: number; through: string; added: string[] },
+): void {
+  assert.equal(second.code, first.code, second.stderr);
+  assert.deepEqual(second.dir.cachedBase, { migrations: state.merged, through: state.through });
+  assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+  assert.equal(second.dir.schema.base, first.dir.schema.base, 'the base schema');
+  assert.equal(second.dir.schema.head, first.dir.schema.head, 'the head schema');
+  assert.equal(second.dir.schema.diff, first.dir.schema.diff, 'the schema diff');
+  assert.deepEqual([...new Set(second.dir.steps.map((s) => s.version))], state.added, 'only these migrations ran');
+  assert.doesNotMatch(second.stderr, /Saved the state/, 'a state that was used is not saved again');
+}
+
+/** The pull_request event of a repository made by `repo()`: acme/shop's PR 7, from `pr` onto `main`. */
+export function prEvent(dir: string) {
+  const sha = (ref: string) => execFileSync('git', ['rev-parse', ref], { cwd: dir, encoding: 'utf8' }).trim();
+  return {
+    pull_request: {
+      number: 7,
+      head: { sha: sha('pr'), repo: { full_name: 'acme/shop' } },
+      base: { sha: sha('main'), repo: { full_name: 'acme/shop' } },
+    },
+    repository: { full_name: 'acme/shop' },
+  };
 }
 
 /** The shared corpus, or null with the reason to print when skipping. */

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { DatabaseError, errorMessage } from '../errors.ts';
-import type { Provider, Server } from './database.ts';
+import { baseStateDatabase } from './base-states.ts';
+import {
+  containerStateName,
+  containerStatesFolder,
+  findContainerState,
+  sealContainerState,
+  type ContainerStateEntry,
+} from './container-states.ts';
+import type { Provider, Server, StateBuilder, StateCache } from './database.ts';
 import { alive, onInterrupt } from './lifetime.ts';
 import { startUrl } from './url.ts';
 
@@ -15,6 +25,15 @@ export interface ContainerOptions {
   /** Any Postgres image: postgres:17-alpine (default), postgis/postgis, pgvector/pgvector, your own. */
   image?: string;
   progress?: (line: string) => void;
+  /** The keys of cached base states to start from, when they are cached (container-states.ts). */
+  baseStates?: readonly string[];
+  /** Where an entry not in the cache folder may be found, and kept (the runner's cache). */
+  stateCache?: StateCache;
+}
+
+/** The container server: with what the base-state builder needs (pipeline/base-state.ts). */
+export interface ContainerServer extends Server {
+  readonly builder: StateBuilder;
 }
 
 export const DEFAULT_IMAGE = 'postgres:17-alpine';
@@ -118,12 +137,48 @@ function dataDirectory(image: string): string {
   return major && Number(major) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data';
 }
 
+/** The image's ID and entrypoint, pulling it first when the engine does not have it. */
+async function imageOf(image: string): Promise<{ id: string; entrypoint: string[] }> {
+  const { getContainerRuntimeClient, ImageName } = await testcontainers();
+  const client = await getContainerRuntimeClient();
+  const name = ImageName.fromString(image);
+  if (!(await client.image.exists(name))) await client.image.pull(name);
+  const info = await client.image.inspect(name);
+  const entrypoint = info.Config?.Entrypoint;
+  return { id: info.Id, entrypoint: typeof entrypoint === 'string' ? [entrypoint] : (entrypoint ?? []) };
+}
+
+/**
+ * The entrypoint of a container started from a base state: the copy (put at /mc-base before the
+ * start) moves into the data directory, on the tmpfs mounted at the start, then the image's own
+ * entrypoint runs, which finds the cluster made and starts it.
+ */
+const FROM_STATE =
+  'd="${PGDATA:-/var/lib/postgresql/data}"; mkdir -p "$d" && cp -a /mc-base/. "$d"/ && rm -rf /mc-base && exec "$0" "$@"';
+
+/** The base-state entry this run can start from: in the cache folder, else in the state cache. */
+async function stateFor(image: string, options: ContainerOptions) {
+  const wanted = options.baseStates ?? [];
+  if (!wanted.length) return null;
+  const info = await imageOf(image).catch(() => null);
+  if (!info) return null;
+  const removed = (path: string) =>
+    options.progress?.(`The cached base state ${path} did not match what it was saved as: removed it.`);
+  let entry: ContainerStateEntry | null = await findContainerState(info.id, wanted, removed);
+  if (!entry && options.stateCache) {
+    const name = containerStateName(info.id, wanted);
+    if (await options.stateCache.restore(join(containerStatesFolder(), name), name))
+      entry = await findContainerState(info.id, wanted, removed);
+  }
+  return entry && { entry, info };
+}
+
 /**
  * One throwaway Postgres container for the whole run: data directory on tmpfs, durability
  * off, labelled, and removed on success, failure and Ctrl-C. Scratch databases inside it are
  * managed exactly as for a server the user names (one per directory).
  */
-export async function startContainer(options: ContainerOptions = {}): Promise<Server> {
+export async function startContainer(options: ContainerOptions = {}): Promise<ContainerServer> {
   const image = options.image ?? DEFAULT_IMAGE;
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 22 || (major === 22 && minor < 22)) {
@@ -144,7 +199,8 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
     );
   const { PostgreSqlContainer } = await testcontainers();
   const password = randomBytes(12).toString('hex');
-  options.progress?.(`Starting a ${image} container…`);
+  const state = await stateFor(image, options);
+  options.progress?.(`Starting a ${image} container${state ? ' from a cached base state' : ''}…`);
   let started: Awaited<ReturnType<InstanceType<typeof PostgreSqlContainer>['start']>>;
   // Interrupted while the container starts: it exists before `start` returns, so remove it by
   // its owner label, now and once the start has settled.
@@ -156,16 +212,29 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
   };
   const unregisterStart = onInterrupt(removeStarting);
   try {
-    starting = new PostgreSqlContainer(image)
+    let container = new PostgreSqlContainer(image)
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword(password)
       .withLabels({ [LABEL]: 'true', [`${LABEL}.owner`]: `${hostname()}:${process.pid}` })
       .withTmpFs({ [dataDirectory(image)]: 'rw' })
       .withEnvironment({ POSTGRES_INITDB_ARGS: '--nosync' })
-      .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])
-      .start();
+      .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+    if (state)
+      container = container
+        .withCopyArchivesToContainer([{ tar: createReadStream(state.entry.archive), target: '/' }])
+        .withEntrypoint(['sh', '-c', FROM_STATE, ...state.info.entrypoint]);
+    starting = container.start();
     started = (await starting) as typeof started;
+    // The copied cluster has the password of the container it came from: this run's replaces it,
+    // through the container's own socket.
+    if (state) {
+      const set = await started.exec(
+        ['psql', '-U', 'postgres', '-d', 'postgres', '-c', `ALTER ROLE postgres PASSWORD '${password}'`],
+        { user: 'postgres' },
+      );
+      if (set.exitCode !== 0) throw new Error(`could not set its password: ${set.output.trim()}`);
+    }
   } catch (error) {
     await removeOwn().catch(() => {});
     throw startFailure(image, error);
@@ -187,13 +256,39 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Se
     await stop();
     throw error;
   }
+  const baseStates = new Map(state ? [...state.entry.keys].map((key) => [key, baseStateDatabase(key)]) : []);
+  const url = started.getConnectionUri();
   return {
     provider: 'container',
     version: inner.version,
     refuses: containerProvider.refuses,
     migrationsRole: null,
     superuserAdmin: true,
-    createDatabase: (purpose) => inner.createDatabase(purpose),
+    ...(baseStates.size ? { baseStates } : {}),
+    // The container is this run's own: the database holding a base state becomes the scratch
+    // database itself (renamed, once), which spares copying it.
+    createDatabase: (purpose, template, options) => {
+      const adopt = template !== undefined && !options?.copy && [...baseStates.values()].includes(template);
+      if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
+      return inner.createDatabase(purpose, template, { copy: !adopt });
+    },
+    builder: {
+      clientConfig: (database) => {
+        const u = new URL(url);
+        u.pathname = `/${database}`;
+        return { connectionString: u.toString() };
+      },
+      // A copy of the running cluster, consistent as of its end (the state's databases sit idle).
+      async seal(keys) {
+        const copy = await started.exec(
+          ['pg_basebackup', '-U', 'postgres', '-D', '/tmp/mc-base', '-c', 'fast', '-X', 'fetch', '--no-sync'],
+          { user: 'postgres' },
+        );
+        if (copy.exitCode !== 0) throw new DatabaseError(`pg_basebackup failed: ${copy.output.trim()}`);
+        const { id } = await imageOf(image);
+        return sealContainerState(id, keys, await started.copyArchiveFromContainer('/tmp/mc-base'));
+      },
+    },
     async [Symbol.asyncDispose]() {
       unregister();
       await inner[Symbol.asyncDispose]();
@@ -224,5 +319,7 @@ export const containerProvider: Provider<'container'> = {
     startContainer({
       image: imageFor(options),
       ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.baseStates ? { baseStates: options.baseStates } : {}),
+      ...(options.stateCache ? { stateCache: options.stateCache } : {}),
     }),
 };

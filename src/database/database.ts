@@ -47,7 +47,7 @@ export interface Server extends AsyncDisposable {
    */
   readonly superuserAdmin: boolean;
   /**
-   * Cached base states this server holds (embedded, started from one: see base-states.ts): key →
+   * Cached base states this server holds (embedded or container, started from one): key →
    * the database holding it, to be given as `template` to `createDatabase` (once: a base state
    * given so is used up).
    */
@@ -117,6 +117,32 @@ export interface DatabaseOptions {
   /** For `container`: the image to start. */
   postgresImage?: string;
   progress?: (line: string) => void;
-  /** For `embedded`: the keys of cached base states to start from, when they are cached (base-states.ts). */
+  /**
+   * For `embedded` and `container`: the keys of cached base states to start from, when they are
+   * cached (base-states.ts, container-states.ts).
+   */
   baseStates?: readonly string[];
+  /** For `container`: where its base states are kept beyond the cache folder (the runner's cache). */
+  stateCache?: StateCache;
+}
+
+/**
+ * A store of base-state entries beyond the cache folder, by name (the runner's cache in GitHub
+ * Actions: github/runner-cache.ts). It never fails a run: what it cannot do, it says and skips.
+ */
+export interface StateCache {
+  /** Puts the entry called `name` at `path` when the store has it; whether it did. */
+  restore(path: string, name: string): Promise<boolean>;
+  /** Keeps the entry at `path` as `name`. */
+  save(path: string, name: string): Promise<void>;
+}
+
+/**
+ * A server made to build base states on (pipeline/base-state.ts): the states are built in
+ * databases of their own, as its superuser, then sealed as one entry of the cache.
+ */
+export interface StateBuilder {
+  clientConfig(database: string): pg.ClientConfig;
+  /** Seals the databases holding `keys` (base-states.ts's `baseStateDatabase`); the entry's folder. */
+  seal(keys: readonly string[]): Promise<string>;
 }

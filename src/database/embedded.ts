@@ -3,9 +3,9 @@ import { access, readFile, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
-import type { Provider, Server } from './database.ts';
+import type { Provider, Server, StateBuilder } from './database.ts';
 import { cacheRoot, locateBinaries, BUNDLED_MAJOR, type Binaries } from './embedded-binaries.ts';
-import { baseStateDatabase, baseStatesFolder, copyBaseState, findBaseState } from './base-states.ts';
+import { baseStateDatabase, baseStatesFolder, copyBaseState, findBaseState, sealBaseState } from './base-states.ts';
 import { MACHINE_REACH } from '../outside/statements.ts';
 import { clustersFolder, copyTemplate } from './embedded-cluster.ts';
 import { instancePath, ownFolder, sweepStale, sweepStaging, tempRoot } from './embedded-folders.ts';
@@ -46,10 +46,10 @@ export interface EmbeddedServer extends Server {
   readonly binaries: Binaries;
   readonly user: RunUser | null;
   /**
-   * Stops the server cleanly and hands over its data folder (a stopped cluster) instead of
-   * removing it, for sealing as a base state; the caller removes it with `remove`.
+   * Builds base states: sealing them stops the server cleanly and seals its data folder (a
+   * stopped cluster) as an entry of the cache (base-states.ts).
    */
-  retire(): Promise<{ data: string; remove(): Promise<void> }>;
+  readonly builder: StateBuilder;
 }
 
 /**
@@ -158,39 +158,51 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
         if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
         return pool!.create(purpose, template === undefined ? undefined : { template, adopt });
       },
-      async retire() {
-        await pool!.close();
-        // The data folder moves out of the instance folder the watchdog removes, and a link takes
-        // its place for the paths the server opens by name (global/pg_control); the server stops
-        // cleanly (a shutdown checkpoint, then postmaster.pid goes), and the watchdog removes the link.
-        const keep = await ownFolder(instancePath(temp, 'seal'), { owner: true });
-        const data = join(keep.path, 'data');
-        try {
-          if (user) await keep.run('chown', [`${user.uid}:${user.gid}`, keep.path]);
-          await rename(join(dir, 'data'), data);
-          await symlink(data, join(dir, 'data'));
-          const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-          process.kill(pid, 'SIGINT');
-          const deadline = Date.now() + 30_000;
-          while (
-            await access(join(data, 'postmaster.pid')).then(
-              () => true,
-              () => false,
-            )
-          ) {
-            if (Date.now() > deadline) throw new DatabaseError('The embedded Postgres did not stop within 30 s.');
-            await new Promise((r) => setTimeout(r, 10));
+      builder: {
+        clientConfig,
+        async seal(keys) {
+          const retired = await retire();
+          try {
+            return await sealBaseState(binaries, user, retired.data, keys);
+          } finally {
+            await retired.remove();
           }
-        } catch (error) {
-          await keep.remove();
-          throw error;
-        } finally {
-          await stop();
-        }
-        return { data, remove: () => keep.remove() };
+        },
       },
       [Symbol.asyncDispose]: stop,
     };
+    /** Stops the server cleanly and hands over its data folder instead of removing it. */
+    async function retire(): Promise<{ data: string; remove(): Promise<void> }> {
+      await pool!.close();
+      // The data folder moves out of the instance folder the watchdog removes, and a link takes
+      // its place for the paths the server opens by name (global/pg_control); the server stops
+      // cleanly (a shutdown checkpoint, then postmaster.pid goes), and the watchdog removes the link.
+      const keep = await ownFolder(instancePath(temp, 'seal'), { owner: true });
+      const data = join(keep.path, 'data');
+      try {
+        if (user) await keep.run('chown', [`${user.uid}:${user.gid}`, keep.path]);
+        await rename(join(dir, 'data'), data);
+        await symlink(data, join(dir, 'data'));
+        const pid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+        process.kill(pid, 'SIGINT');
+        const deadline = Date.now() + 30_000;
+        while (
+          await access(join(data, 'postmaster.pid')).then(
+            () => true,
+            () => false,
+          )
+        ) {
+          if (Date.now() > deadline) throw new DatabaseError('The embedded Postgres did not stop within 30 s.');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      } catch (error) {
+        await keep.remove();
+        throw error;
+      } finally {
+        await stop();
+      }
+      return { data, remove: () => keep.remove() };
+    }
     return server;
   } catch (error) {
     await stop();

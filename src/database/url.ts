@@ -179,9 +179,11 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
     refuses: options.throwaway ? [] : urlProvider.refuses,
     migrationsRole: runRole?.name ?? null,
     superuserAdmin: Boolean(runRole?.superuser),
-    async createDatabase(purpose) {
+    // A template only ever comes from a throwaway container's base state (container.ts): used
+    // itself, renamed, unless it is to be copied.
+    async createDatabase(purpose, template, options) {
       try {
-        return await pool.create(purpose);
+        return await pool.create(purpose, template === undefined ? undefined : { template, adopt: !options?.copy });
       } catch (error) {
         throw new DatabaseError(
           `Could not create a scratch database on ${redact(url)}: ${errorMessage(error)}. ` +

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { baseStateDatabase, sealBaseState } from '../database/base-states.ts';
+import { baseStateDatabase } from '../database/base-states.ts';
+import type { StateBuilder } from '../database/database.ts';
 import { giveDatabaseToRole } from '../database/scratch.ts';
-import type { EmbeddedServer } from '../database/embedded.ts';
 import { sessionSetup } from '../database/session.ts';
 import { errorMessage } from '../errors.ts';
 import { executeScript, type Guard } from '../execute.ts';
@@ -35,13 +35,13 @@ export interface BaseStatePlan {
 
 /**
  * The plans for the run's directories whose merged migrations can come from a cached base state
- * (the others are replayed as usual): on the embedded server, each directory in a database of its
+ * (the others are replayed as usual): on a server migrate-check starts (embedded, container), each directory in a database of its
  * own (not `same-database`, no shard), with a base (`--base`) to which the PR only adds
  * migrations, if any, each new one roundtripped (scope `changed`, roundtrip `per-migration`), and
  * at least CACHED_FROM merged migrations before the first new one.
  */
 export function baseStatePlans(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan[] {
-  if (config.baseCache === false || config.database !== 'embedded' || config.shard || config.sameDatabase) return [];
+  if (config.baseCache === false || config.database === 'url' || config.shard || config.sameDatabase) return [];
   const plans = loaded.flatMap((directory) => planFor(directory, config) ?? []);
   // Two directories of the same migrations and settings would share one state: the first has it.
   return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
@@ -103,14 +103,14 @@ export function mergedUnclean(plan: BaseStatePlan, result: ReplayResult): string
 }
 
 /**
- * Builds and seals the plans' base states on `server`, a new embedded server of the run's binaries
+ * Builds and seals the plans' base states on `server`, a new server of the run's binaries or image
  * that nothing else uses, each in a database of its own: the prerequisites, the session and the
- * bookkeeping, then each merged migration up, on one session as the replay runs them. The server
- * is retired (stopped, its data kept) and sealed as one entry. Returns the entry's folder, or why
- * the states were not saved (one that cannot stand is left out, and said).
+ * bookkeeping, then each merged migration up, on one session as the replay runs them. The states
+ * are sealed as one entry. Returns the entry's folder, or why the states were not saved (one that
+ * cannot stand is left out, and said).
  */
 export async function saveBaseStates(
-  server: EmbeddedServer,
+  server: StateBuilder,
   plans: readonly BaseStatePlan[],
   config: Config,
 ): Promise<{ saved: string; skipped: Map<BaseStatePlan, string> } | { skipped: Map<BaseStatePlan, string> }> {
@@ -125,26 +125,18 @@ export async function saveBaseStates(
   }
   const kept = plans.filter((plan) => !skipped.has(plan));
   if (!kept.length) return { skipped };
-  const retired = await server.retire();
-  try {
-    const keys = kept.map((plan) => plan.key);
-    return { saved: await sealBaseState(server.binaries, server.user, retired.data, keys), skipped };
-  } finally {
-    await retired.remove();
-  }
+  return { saved: await server.seal(kept.map((plan) => plan.key)), skipped };
 }
 
 /** A client for `database` on `server` (not connected). */
-function clientOf(server: EmbeddedServer, database: string, extra: pg.ClientConfig = {}): pg.Client {
-  const url = new URL(server.url);
-  url.pathname = `/${database}`;
-  const c = new pg.Client({ connectionString: url.toString(), ...extra });
+function clientOf(server: StateBuilder, database: string, extra: pg.ClientConfig = {}): pg.Client {
+  const c = new pg.Client({ ...server.clientConfig(database), ...extra });
   c.on('error', () => {});
   return c;
 }
 
 /** Runs `work` with a connection to the server's `postgres` database, as its superuser. */
-async function asAdmin(server: EmbeddedServer, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
+async function asAdmin(server: StateBuilder, work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
   const admin = clientOf(server, 'postgres');
   await admin.connect();
   try {
@@ -155,7 +147,7 @@ async function asAdmin(server: EmbeddedServer, work: (admin: pg.Client) => Promi
 }
 
 /** Builds the plan's state in its database on `server`; why it cannot stand for the state, or null. */
-async function applyMerged(server: EmbeddedServer, plan: BaseStatePlan, config: Config): Promise<string | null> {
+async function applyMerged(server: StateBuilder, plan: BaseStatePlan, config: Config): Promise<string | null> {
   const { directory } = plan;
   const name = baseStateDatabase(plan.key);
   const { role } = directory.settings;
