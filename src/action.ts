@@ -205,7 +205,7 @@ export async function runAction(
 
     const say = (line: string) => core.info(neutraliseCommands(line));
     // With base-cache on, a container's base states are kept in the runner's cache.
-    const stateCache = config.baseCache && config.database === 'container' ? runnerCache(say) : null;
+    const stateCache = config.baseCache && config.database === 'container' ? await runnerCache(say) : null;
     const io = localIO(config, cwd, say, {
       commit: context.pr?.headSha ?? env.GITHUB_SHA,
       ...(embedded ? { shared: embedded } : {}),

@@ -1,4 +1,3 @@
-import * as cache from '@actions/cache';
 import type { StateCache } from '../database/database.ts';
 import { errorMessage } from '../errors.ts';
 
@@ -14,7 +13,11 @@ export const runnerCacheKey = (name: string) => `migrate-check-state-${name}`;
  * (container-states.ts). The cache service keeps an entry in the scope of the branch that saved
  * it: a pull request's runs read their own and the base branch's. What fails is said and skipped.
  */
-export function runnerCache(say: (line: string) => void): StateCache | null {
+export async function runnerCache(say: (line: string) => void): Promise<StateCache | null> {
+  // Loaded only here: in the bundle, from dist/runner-cache.cjs (scripts/build.ts), CommonJS, whose
+  // exports an `import()` shows whole as `default`.
+  const loaded = await import('@actions/cache');
+  const cache = ('default' in loaded && loaded.default ? loaded.default : loaded) as typeof import('@actions/cache');
   if (!cache.isFeatureAvailable()) return null;
   return {
     async restore(path, name) {
