@@ -29,12 +29,18 @@ export interface EmbeddedOptions {
 // The watchdog: postgres runs as a child of this shell, which waits on a pipe from node.
 // When node exits, however it exits (SIGKILL included), the pipe closes, `read` returns, and
 // the shell stops postgres (fast shutdown) and removes the instance folder.
+// NOTE: a background job of a non-interactive shell starts with SIGINT ignored, and postgres
+// sets its own handler only some milliseconds after the exec: a SIGINT sent in between (an
+// interrupt just after the start) is lost, and postgres would run on. It is repeated every
+// second until postgres is gone.
 const WATCHDOG = `dir=$1; shift
 "$@" </dev/null >>"$dir/server.log" 2>&1 &
 pid=$!
 read _ignored
-kill -INT $pid 2>/dev/null
+while :; do kill -INT $pid 2>/dev/null || exit; sleep 1; done &
+again=$!
 wait $pid
+kill $again 2>/dev/null
 rm -rf "$dir"`;
 
 export interface EmbeddedServer extends Server {
@@ -84,7 +90,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       child.stdin?.end();
-      const timer = setTimeout(() => child!.kill('SIGKILL'), 15_000);
+      // A watchdog that has not stopped its server by then is killed with it (its process group:
+      // SIGKILL to the shell alone would leave postgres running), within the 10 s cleanupAll
+      // gives each cleanup, so that the folder is never removed under a running server.
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child!.pid!, 'SIGKILL');
+        } catch {}
+      }, 8_000);
       await exited;
       clearTimeout(timer);
     }
