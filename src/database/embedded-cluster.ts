@@ -23,7 +23,7 @@ export function clustersFolder(): string {
   return join(cacheRoot(), 'clusters');
 }
 
-function templatePath(binaries: Binaries, user: RunUser | null): string {
+export function templatePath(binaries: Binaries, user: RunUser | null): string {
   return join(clustersFolder(), `${binaries.version}${user ? '-root' : ''}-sealed`);
 }
 

@@ -74,3 +74,55 @@ test('embedded: interrupted and killed runs leave no folder and no process behin
   assert.deepEqual(leftovers(), [], 'the next start sweeps what killed runs left');
   assert.deepEqual(processes(), []);
 });
+
+test('embedded: a server interrupted the moment it starts is stopped, before it has its own SIGINT handler', {
+  timeout: 120_000,
+}, async () => {
+  // The watchdog's pipe closes 1–8 ms after the spawn (node interrupted then): postgres, a
+  // background job of the shell, still ignores SIGINT for its first milliseconds.
+  const { startEmbedded, watched } = await import('./embedded.ts');
+  const { templatePath } = await import('./embedded-cluster.ts');
+  const server = await startEmbedded();
+  const { binaries, user } = server;
+  await server[Symbol.asyncDispose]();
+  // As root the server runs as nobody, whose watchdog removes its folder from this one.
+  const temp = mkdtempSync(join(tmpdir(), 'mc-watchdog-'));
+  chmodSync(temp, 0o711);
+  if (user) execFileSync('chown', [`${user.uid}:${user.gid}`, temp]);
+  try {
+    const stuck: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const dir = join(temp, `instance-${round}`);
+      execFileSync('cp', ['-a', templatePath(binaries, user), dir]);
+      execFileSync('chmod', ['-R', 'u+w', dir]);
+      if (user) execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
+      const postgres = [
+        join(binaries.binDir, 'postgres'),
+        '-D',
+        join(dir, 'data'),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=',
+      ];
+      const child = watched(dir, postgres, user);
+      await new Promise((r) => setTimeout(r, round + 1));
+      child.stdin!.end();
+      const exited = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      const running = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes(dir) && !line.includes(' ps '));
+      if (!exited || running.length || existsSync(dir)) stuck.push(`round ${round}: ${running.join('; ') || dir}`);
+      for (const line of running) process.kill(Number(line.trim().split(' ')[0]), 'SIGKILL');
+    }
+    assert.deepEqual(stuck, [], 'every server stopped and its folder went within 10 s');
+  } finally {
+    rmSync(temp, { recursive: true, force: true, maxRetries: 5 });
+  }
+});

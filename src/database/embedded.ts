@@ -43,6 +43,25 @@ wait $pid
 kill $again 2>/dev/null
 rm -rf "$dir"`;
 
+/**
+ * Starts `command` (postgres and its arguments) under the watchdog, for the instance folder `dir`:
+ * closing the child's stdin (node exiting, however it exits) stops the server and removes `dir`.
+ */
+export function watched(dir: string, command: readonly string[], user: RunUser | null): ChildProcess {
+  const child = spawn('sh', ['-c', WATCHDOG, 'watchdog', dir, ...command], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    // Its own process group: a terminal's Ctrl-C reaches node, which cleans up in order.
+    detached: true,
+    uid: user?.uid,
+    gid: user?.gid,
+    env: serverEnvironment(dir),
+  });
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
+  child.on('error', () => {});
+  return child;
+}
+
 export interface EmbeddedServer extends Server {
   /** How long the start took, in ms. */
   readonly startMs: number;
@@ -135,17 +154,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       '-c',
       'max_locks_per_transaction=256',
     ];
-    child = spawn('sh', ['-c', WATCHDOG, 'watchdog', ...args], {
-      stdio: ['pipe', 'ignore', 'ignore'],
-      // Its own process group: a terminal's Ctrl-C reaches node, which cleans up in order.
-      detached: true,
-      uid: user?.uid,
-      gid: user?.gid,
-      env: serverEnvironment(dir),
-    });
-    child.unref();
-    (child.stdin as unknown as { unref?: () => void }).unref?.();
-    child.on('error', () => {});
+    child = watched(dir, args.slice(1), user);
 
     const clientConfig = (database: string): pg.ClientConfig => ({ host: dir, port: 5432, user: 'postgres', database });
     const admin = await connectWhenReady(clientConfig('postgres'), child, dir);
