@@ -348,9 +348,66 @@ async function measureDiy(
   return result;
 }
 
+/** The image the container PR check runs on: MIGRATE_CHECK_TEST_IMAGE where set, else the default. */
+const CONTAINER_IMAGE = process.env.MIGRATE_CHECK_TEST_IMAGE || 'postgres:17-alpine';
+const CONTAINER_MERGED = 1000;
+
+/**
+ * A PR adding one migration to CONTAINER_MERGED on the container server (`--database container`),
+ * by the whole CLI process as a user runs it: from the base state a first check saved (base-cache),
+ * alternating with the merged migrations replayed (--no-base-cache). Null without a Docker engine
+ * that has the image.
+ */
+async function measureContainer(rounds: number): Promise<{ cached: number[]; replayed: number[] } | null> {
+  if (spawnSync('docker', ['image', 'inspect', CONTAINER_IMAGE], { stdio: 'ignore' }).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'mc-bench-container-'));
+  const cache = mkdtempSync(join(tmpdir(), 'mc-bench-container-cache-'));
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...args], { cwd: dir });
+    await generateMigrations(dir, CONTAINER_MERGED);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    await generateMigrations(dir, CONTAINER_MERGED + 1);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'pr');
+    /** One check; `cached`: whether it must have started from the base state (null: the first, which saves it). */
+    const check = (cached: boolean | null, ...extra: string[]) => {
+      const clock = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli.cjs'), dir, '--base', 'HEAD~1', '--database', 'container'].concat(
+          ['--postgres-image', CONTAINER_IMAGE, '--no-observe', '--no-seed', '--output', 'json'],
+          extra,
+        ),
+        { encoding: 'utf8', cwd: dir, maxBuffer: 1 << 28, env: { ...process.env, MIGRATE_CHECK_CACHE: cache, CI: '' } },
+      );
+      const ms = performance.now() - clock;
+      if (r.status !== 0) throw new Error(`the container PR check failed (exit ${r.status}): ${r.stderr}`);
+      const only = (JSON.parse(r.stdout) as Report).directories[0]!;
+      if (cached !== null && Boolean(only.cachedBase) !== cached)
+        throw new Error('the container PR check was not the one measured');
+      return ms;
+    };
+    check(null);
+    const result = { cached: [] as number[], replayed: [] as number[] };
+    for (let i = 0; i < rounds; i++) {
+      result.cached.push(check(true));
+      result.replayed.push(check(false, '--no-base-cache'));
+    }
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
 const sizeArg = process.argv.indexOf('--size');
 if (process.argv.includes('--diy')) {
   console.log(JSON.stringify(await measureDiy(3)));
+} else if (process.argv.includes('--container')) {
+  console.log(JSON.stringify(await measureContainer(3)));
 } else if (process.argv.includes('--directories')) {
   console.log(JSON.stringify(await measureDirectories(3)));
 } else if (sizeArg !== -1) {
@@ -422,6 +479,20 @@ if (process.argv.includes('--diy')) {
           `${best(ours).toFixed(2)} / median ${median(ours).toFixed(2)} (${(best(d.diy) / best(d.engine)).toFixed(1)}× faster than the script)`,
       );
     }
+  }
+  if (!only || only.includes(CONTAINER_MERGED)) {
+    const out = execFileSync(process.execPath, [import.meta.filename, '--container'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const c = JSON.parse(out.trim().split('\n').at(-1)!) as Awaited<ReturnType<typeof measureContainer>>;
+    console.log(
+      c
+        ? `PR check on the container server (${CONTAINER_IMAGE}), 1 migration added to ${CONTAINER_MERGED}, the ` +
+            `whole CLI (min / median): from the cached base state ${f(best(c.cached))} / ${f(median(c.cached))}, ` +
+            `replayed (--no-base-cache) ${f(best(c.replayed))} / ${f(median(c.replayed))}`
+        : `PR check on the container server: not measured (no Docker engine with ${CONTAINER_IMAGE} here)`,
+    );
   }
   if (!only || only.includes(4)) {
     const out = execFileSync(process.execPath, [import.meta.filename, '--directories'], {

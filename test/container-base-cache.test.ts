@@ -106,7 +106,7 @@ describe('base-cache on the container server', { skip }, () => {
     await check(cwd, cache);
     const [name] = states(cache);
     assert.ok(name, 'a state was saved');
-    appendFileSync(join(cache, 'container-states', name, 'state.tar.gz'), 'x');
+    appendFileSync(join(cache, 'container-states', name, 'state.tar'), 'x');
     const second = await check(cwd, cache);
     assert.match(second.stderr, /did not match what it was saved as: removed it/);
     assert.equal(second.dir.cachedBase, undefined);

@@ -3,7 +3,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { cacheRoot } from './embedded-binaries.ts';
 import { removeTree, sweepStaging, writableCache } from './embedded-folders.ts';
 
@@ -21,8 +20,11 @@ import { removeTree, sweepStaging, writableCache } from './embedded-folders.ts';
  * container, as the migrations do.
  */
 
-/** The data directory as a gzipped tar (its WAL segments are mostly zeros: ~60 MB → ~5 MB), which Docker unpacks itself. */
-const ARCHIVE = 'state.tar.gz';
+/**
+ * The archive Docker puts into the container: one file, mc-base.tar.gz, the data directory as the
+ * image's tar packed it (its WAL segment is mostly zeros: ~60 MB → ~5 MB).
+ */
+const ARCHIVE = 'state.tar';
 const ENTRY = 'entry.json';
 /** How many entries are kept (the newest); each is a whole data directory, ~40 MB and up. */
 const KEEP = 3;
@@ -108,7 +110,7 @@ export async function findContainerState(
 }
 
 /**
- * Seals `archive` (a tar stream of the data directory, its entries under `mc-base/`) as the entry
+ * Seals `archive` (a tar stream holding mc-base.tar.gz, the data directory) as the entry
  * for these keys in this image, replacing one of the same name; keeps only the newest entries.
  * Returns the entry's folder.
  */
@@ -125,7 +127,7 @@ export async function sealContainerState(
   try {
     await writableCache(staging);
     const file = join(staging, ARCHIVE);
-    await pipeline(archive, createGzip({ level: 1 }), createWriteStream(file));
+    await pipeline(archive, createWriteStream(file));
     const entry: EntryFile = { image: imageId, keys: [...keys], sha256: await sha256Of(file) };
     await writeFile(join(staging, ENTRY), JSON.stringify(entry));
     await removeTree(target);

@@ -149,12 +149,14 @@ async function imageOf(image: string): Promise<{ id: string; entrypoint: string[
 }
 
 /**
- * The entrypoint of a container started from a base state: the copy (put at /mc-base before the
- * start) moves into the data directory, on the tmpfs mounted at the start, then the image's own
- * entrypoint runs, which finds the cluster made and starts it.
+ * The entrypoint of a container started from a base state: the copy (/mc-base.tar.gz, put there
+ * before the start) is unpacked into the data directory, on the tmpfs mounted at the start, then
+ * the image's own entrypoint runs, which finds the cluster made and starts it. One file goes
+ * through the engine: it unpacks an archive of the data directory's ~2,800 files at ~1 ms a file.
  */
 const FROM_STATE =
-  'd="${PGDATA:-/var/lib/postgresql/data}"; mkdir -p "$d" && cp -a /mc-base/. "$d"/ && rm -rf /mc-base && exec "$0" "$@"';
+  'd="${PGDATA:-/var/lib/postgresql/data}"; mkdir -p "$d" && tar -xzf /mc-base.tar.gz -C "$d" && ' +
+  'rm -f /mc-base.tar.gz && exec "$0" "$@"';
 
 /** The base-state entry this run can start from: in the cache folder, else in the state cache. */
 async function stateFor(image: string, options: ContainerOptions) {
@@ -278,15 +280,18 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
         u.pathname = `/${database}`;
         return { connectionString: u.toString() };
       },
-      // A copy of the running cluster, consistent as of its end (the state's databases sit idle).
+      // A copy of the running cluster, consistent as of its end (the state's databases sit idle),
+      // packed by the image's own tar, which unpacks it in the next container.
       async seal(keys) {
-        const copy = await started.exec(
+        for (const command of [
           ['pg_basebackup', '-U', 'postgres', '-D', '/tmp/mc-base', '-c', 'fast', '-X', 'fetch', '--no-sync'],
-          { user: 'postgres' },
-        );
-        if (copy.exitCode !== 0) throw new DatabaseError(`pg_basebackup failed: ${copy.output.trim()}`);
+          ['tar', '-czf', '/tmp/mc-base.tar.gz', '-C', '/tmp/mc-base', '.'],
+        ]) {
+          const done = await started.exec(command, { user: 'postgres' });
+          if (done.exitCode !== 0) throw new DatabaseError(`${command[0]} failed: ${done.output.trim()}`);
+        }
         const { id } = await imageOf(image);
-        return sealContainerState(id, keys, await started.copyArchiveFromContainer('/tmp/mc-base'));
+        return sealContainerState(id, keys, await started.copyArchiveFromContainer('/tmp/mc-base.tar.gz'));
       },
     },
     async [Symbol.asyncDispose]() {
