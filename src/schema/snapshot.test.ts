@@ -92,7 +92,8 @@ async function holdsThroughTricky(
   start: (tracker: SchemaTracker) => Promise<unknown> = (tracker) => tracker.reset(),
   ownSession = false,
 ): Promise<void> {
-  const tracker = new SchemaTracker(inspect, { ownSession });
+  // On its own session, the churned catalogs are vacuumed after every step with DDL here.
+  const tracker = new SchemaTracker(inspect, { ownSession, vacuumEvery: 1 });
   await start(tracker);
   for (const sql of TRICKY) {
     await migrate.query(sql);
@@ -219,8 +220,15 @@ test('incremental snapshots equal a full read through a generated up â†’ down â†
       .filter((f) => f.endsWith('.up.sql'))
       .sort();
     await withDatabase(async (migrate, inspect) => {
-      // As a replay of 100 or more migrations reads it: on a session of its own.
-      const tracker = new SchemaTracker(inspect, { ownSession: true });
+      // As a replay of 100 or more migrations reads it: on a session of its own, whose churned
+      // catalogs are vacuumed (every 500 steps with DDL; every 7 here).
+      const tracker = new SchemaTracker(inspect, { ownSession: true, vacuumEvery: 7 });
+      let vacuums = 0;
+      const query = inspect.query.bind(inspect) as (...args: unknown[]) => unknown;
+      (inspect as { query: unknown }).query = (q: unknown, ...rest: unknown[]) => {
+        if (typeof q === 'string' && q.startsWith('VACUUM')) vacuums++;
+        return query(q, ...rest);
+      };
       await tracker.reset();
       for (const up of ups) {
         for (const file of [up, up.replace('.up.', '.down.'), up]) {
@@ -228,6 +236,7 @@ test('incremental snapshots equal a full read through a generated up â†’ down â†
           assert.equal(schemaText(await tracker.refresh()), schemaText(await readSchema(inspect)), `after ${file}`);
         }
       }
+      assert.ok(vacuums >= 20, `the catalogs were vacuumed along the way (${vacuums} times)`);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -80,6 +80,21 @@ const INDEX_LOOKUPS = 'SET enable_seqscan = off; SET enable_hashjoin = off; SET 
 /** Back to the defaults, for the catalog scans (`changesQuery`), which read whole catalogs. */
 const SCANS = 'RESET enable_seqscan; RESET enable_hashjoin; RESET enable_mergejoin';
 
+/**
+ * The catalogs a roundtrip fills with dead rows: up → down → up creates each object twice and drops
+ * it once, so at any time about half their rows are dead, and every lookup by index walks past
+ * them. Autovacuum did not visit the scratch database once in a 60 s run of 3,000 migrations
+ * (pg_attribute: 26,000 live rows, 26,400 dead). On a session of the tracker's own, they are
+ * vacuumed every VACUUM_EVERY steps with DDL (~20 ms at 3,000 migrations); catalog contents do
+ * not change.
+ */
+const VACUUM_CHURNED =
+  'VACUUM (SKIP_LOCKED) pg_catalog.pg_class, pg_catalog.pg_attribute, pg_catalog.pg_attrdef, ' +
+  'pg_catalog.pg_depend, pg_catalog.pg_type, pg_catalog.pg_constraint, pg_catalog.pg_index, ' +
+  'pg_catalog.pg_description, pg_catalog.pg_proc, pg_catalog.pg_trigger, pg_catalog.pg_rewrite, ' +
+  'pg_catalog.pg_sequence';
+const VACUUM_EVERY = 500;
+
 /** Reads the whole schema of the connected database in one round trip. */
 export async function readSchema(client: pg.Client): Promise<Schema> {
   const { rows } = await client.query<CatalogRow>({ name: 'migrate_check_full', text: FULL_QUERY });
@@ -128,10 +143,16 @@ export class SchemaTracker {
   /** Whether the session is the tracker's alone (its planner settings are then the tracker's to change). */
   readonly #ownSession: boolean;
   #indexLookups = false;
+  /** Steps with DDL read from the change log since the churned catalogs were last vacuumed. */
+  #sinceVacuum = 0;
 
-  constructor(client: pg.Client, options: { ownSession?: boolean } = {}) {
+  /** How many steps with DDL between vacuums of the churned catalogs (own session only). */
+  readonly #vacuumEvery: number;
+
+  constructor(client: pg.Client, options: { ownSession?: boolean; vacuumEvery?: number } = {}) {
     this.#client = client;
     this.#ownSession = options.ownSession ?? false;
+    this.#vacuumEvery = options.vacuumEvery ?? VACUUM_EVERY;
   }
 
   /** Reads everything, and sets the mark for the next `refresh`. */
@@ -224,6 +245,11 @@ export class SchemaTracker {
     if (pairs.length === 0 && log.others === 0 && this.#eventTriggers.size === 0) {
       if (rescan) await this.#fromCatalog(since);
       return this.#commit();
+    }
+    if (this.#ownSession && ++this.#sinceVacuum >= this.#vacuumEvery) {
+      this.#sinceVacuum = 0;
+      // Not needed for what is read: a vacuum that fails (a role that may not) is not retried.
+      await this.#client.query(VACUUM_CHURNED).catch(() => (this.#sinceVacuum = -Infinity));
     }
     const extra = new Map(rows.filter((r) => r.oid === 0 && !r.cat.startsWith('pg_')).map((r) => [r.cat, r.key]));
     const roots = extra.get('roots')?.split(' ').map(Number) ?? [];
