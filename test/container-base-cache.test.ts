@@ -97,7 +97,7 @@ describe('base-cache on the container server', { skip }, () => {
     const third = await check(cwd, cache);
     assert.equal(third.dir.cachedBase, undefined, 'a state of other merged files is not used');
     assert.doesNotMatch(third.stderr, /from a cached base state/);
-    assert.equal(labelledContainers(), '', 'no container is left');
+    for (const run of [first, second, third]) assert.equal(labelledContainers(run.pid), '', 'no container is left');
   });
 
   test('an entry changed after it was saved is removed, and the run replays the merged migrations', async () => {
@@ -112,7 +112,7 @@ describe('base-cache on the container server', { skip }, () => {
     assert.equal(second.dir.cachedBase, undefined);
     assert.equal(second.code, 1, second.stderr);
     assert.match(second.stderr, new RegExp(`Saved the state after the ${MERGED} merged migrations`), 'saved again');
-    assert.equal(labelledContainers(), '', 'no container is left');
+    assert.equal(labelledContainers(second.pid), '', 'no container is left');
   });
 
   test("the Action keeps the state in the runner's cache, and a fresh runner starts from it", async () => {

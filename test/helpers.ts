@@ -44,6 +44,8 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The process's id (what labels the containers it starts). */
+  pid?: number | undefined;
 }
 
 /** Runs the bundled CLI as a user would. */
@@ -58,7 +60,7 @@ export function cli(args: string[], options: { cwd?: string; env?: NodeJS.Proces
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr, pid: child.pid }));
   });
 }
 
