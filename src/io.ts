@@ -43,10 +43,12 @@ export function localIO(
       : undefined;
   /** Base states being saved (they never reject). */
   const saving: Promise<void>[] = [];
+  // In a shard's job, the migrations before its part (a base's merged ones come before them, if at all).
+  const which = config.shard ? "migrations before this job's part" : 'merged migrations';
   const what = (plans: readonly BaseStatePlan[]) =>
     plans.length === 1
-      ? `the state after the ${plans[0]!.count} merged migrations of ${plans[0]!.directory.path}`
-      : `the states after the merged migrations of ${plans.map((p) => `${p.directory.path} (${p.count})`).join(', ')}`;
+      ? `the state after the ${plans[0]!.count} ${which} of ${plans[0]!.directory.path}`
+      : `the states after the ${which} of ${plans.map((p) => `${p.directory.path} (${p.count})`).join(', ')}`;
   const notSaved = (plans: readonly BaseStatePlan[], why: string) =>
     progress(`Did not save ${what(plans)} (base-cache): ${why}.`);
   const save = async (major: number, plans: readonly BaseStatePlan[]): Promise<void> => {

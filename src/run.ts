@@ -60,7 +60,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
         'directory in one database, one after the other: the parts depend on each other. Leave out one of the two.',
     );
   const plan = config.shard ? planShards(loaded, config.shard) : null;
-  const cache = baseStatePlans(loaded, config);
+  const cache = baseStatePlans(loaded, config, plan);
   const keys = cache.map((plan) => plan.key);
   const majors = config.postgresVersion;
   if (majors.length > 1 && config.database === 'url')

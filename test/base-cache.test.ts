@@ -163,6 +163,34 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.notEqual(entries(cache)[0], entry);
   });
 
+  test("a shard's range starts from the saved state of the migrations before it; the first shard saves none", async () => {
+    // 44 migrations, without --base, in two jobs of 22: the second applies 0001–0022 before its range.
+    const more: Record<string, string> = {};
+    for (let i = MERGED + 3; i <= 44; i++) {
+      more[`db/${pad(i)}_u${i}.up.sql`] = `CREATE TABLE u${i} (id bigint PRIMARY KEY);\n`;
+      more[`db/${pad(i)}_u${i}.down.sql`] = `DROP TABLE u${i};\n`;
+    }
+    const cwd = history(more, ADDS);
+    const cache = cacheFolder(made, 'mc-base-cache-');
+    const env = { MIGRATE_CHECK_CACHE: cache, CI: '' };
+    const shard = async (part: string, ...args: string[]) =>
+      cli(['db', '--shard', part, '--no-observe', '--no-seed', '--jobs', '1', ...args], { cwd, env });
+    const one = await shard('1/2', '--output', 'json');
+    assert.doesNotMatch(one.stderr, /Saved the state/, 'the first range has nothing before it');
+    const first = jsonRun(await shard('2/2', '--output', 'json'));
+    assert.equal(first.code, 1, 'the range holds the down that leaves a column behind');
+    assert.match(first.stderr, /Saved the state after the 22 migrations before this job's part of db/);
+    assert.equal(entries(cache).length, 1);
+    const second = jsonRun(await shard('2/2', '--output', 'json'));
+    const range = Array.from({ length: 22 }, (_, i) => pad(23 + i));
+    assertFromState(first, second, { merged: 22, through: pad(22), added: range });
+    const text = await shard('2/2');
+    assert.match(
+      text.stdout.replace(/\s+/g, ' '),
+      /The 22 migrations before this job's part of db \(through 0022\) were not replayed: their state came from the cached base state/,
+    );
+  });
+
   test('merged migrations that change their session, base-cache off, or a CI runner: nothing is saved', async () => {
     // A session-wide SET in a merged migration reaches the migrations after it, in the runner's
     // session: a new session from a saved state would not have it.

@@ -12,6 +12,8 @@ import { PRELUDE, type ReplayResult, type Step } from '../replay.ts';
 import { sessionLockTimeout } from '../timeouts.ts';
 import { VERSION } from '../version.ts';
 import type { LoadedDirectory } from './load.ts';
+import type { ShardInfo } from '../report/report.ts';
+import { shardPart } from './shard.ts';
 
 /**
  * Fewer merged migrations than this are replayed every time: their replay costs less than the
@@ -34,31 +36,45 @@ export interface BaseStatePlan {
 }
 
 /**
- * The plans for the run's directories whose merged migrations can come from a cached base state
- * (the others are replayed as usual): on a server migrate-check starts (embedded, container), each directory in a database of its
- * own (not `same-database`, no shard), with a base (`--base`) to which the PR only adds
- * migrations, if any, each new one roundtripped (scope `changed`, roundtrip `per-migration`), and
- * at least CACHED_FROM merged migrations before the first new one.
+ * The plans for the run's directories whose first migrations can come from a cached base state
+ * (the others are replayed as usual): on a server migrate-check starts (embedded, container), each
+ * directory in a database of its own (not `same-database`), roundtrip `per-migration`, with at
+ * least CACHED_FROM such migrations:
+ * - with a base (`--base`) to which the PR only adds migrations, if any, each new one
+ *   roundtripped (scope `changed`): the merged migrations before the first new one;
+ * - in a shard's range of a directory (`--shard`, split by range): the migrations before the
+ *   range, which the shard only applies (with a base, those before the first new one too).
  */
-export function baseStatePlans(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan[] {
-  if (config.baseCache === false || config.database === 'url' || config.shard || config.sameDatabase) return [];
-  const plans = loaded.flatMap((directory) => planFor(directory, config) ?? []);
+export function baseStatePlans(
+  loaded: readonly LoadedDirectory[],
+  config: Config,
+  shards: ShardInfo | null = null,
+): BaseStatePlan[] {
+  if (config.baseCache === false || config.database === 'url' || config.sameDatabase) return [];
+  const plans = loaded.flatMap((directory) => {
+    const part = shards ? shardPart(shards, directory.path) : 'all';
+    return part === 'none' ? [] : (planFor(directory, config, part === 'all' ? null : part.versions) ?? []);
+  });
   // Two directories of the same migrations and settings would share one state: the first has it.
   return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
 }
 
-function planFor(directory: LoadedDirectory, config: Config): BaseStatePlan | null {
+/** The plan for one directory; `range`: the shard's migrations of it (null: all of it). */
+function planFor(directory: LoadedDirectory, config: Config, range: ReadonlySet<string> | null): BaseStatePlan | null {
   const { history, settings, set } = directory;
-  if (!history || config.scope !== 'changed' || settings.roundtrip !== 'per-migration') return null;
-  if (!history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
-  const status = new Map(history.entries.map((e) => [migrationId(e), e.status]));
+  if (settings.roundtrip !== 'per-migration') return null;
+  if (history && config.scope !== 'changed') return null;
+  if (!history && !range) return null;
+  if (history && !history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
+  const status = new Map(history?.entries.map((e) => [migrationId(e), e.status]) ?? []);
   const migrations = set.migrations.filter((m) => m.up || m.down);
-  // A directory the PR leaves as it is: its state is all of it.
-  const firstNew = migrations.findIndex((m) => status.get(migrationId(m)) === 'new');
-  const count = firstNew < 0 ? migrations.length : firstNew;
+  // A directory the PR leaves as it is: its state is all of it; a shard's range starts after it.
+  const firstNew = history ? migrations.findIndex((m) => status.get(migrationId(m)) === 'new') : -1;
+  const rangeStart = range ? migrations.findIndex((m) => range.has(migrationId(m))) : -1;
+  const count = Math.min(firstNew < 0 ? migrations.length : firstNew, rangeStart < 0 ? migrations.length : rangeStart);
   if (count < CACHED_FROM) return null;
   const merged = migrations.slice(0, count);
-  if (merged.some((m) => status.get(migrationId(m)) !== 'unchanged')) return null;
+  if (history && merged.some((m) => status.get(migrationId(m)) !== 'unchanged')) return null;
   return { directory, merged, count, through: migrationId(merged.at(-1)!), key: stateKey(directory, merged, config) };
 }
 

@@ -148,14 +148,17 @@ export function notCheckedSentences(report: Report): string[] {
   );
 }
 
-/** For each directory whose merged migrations came from a cached base state: one sentence saying so. */
+/**
+ * For each directory whose first migrations came from a cached base state (the merged ones; in a
+ * shard's report, those before its part): one sentence saying so.
+ */
 export function cachedBaseSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
     dir.cachedBase
       ? [
-          `The ${dir.cachedBase.migrations} merged migrations in ${dir.path} (through ${dir.cachedBase.through}) ` +
-            'were not replayed: their state came from the cached base state an earlier run made from the same ' +
-            'files and settings (base-cache off replays them).',
+          `The ${dir.cachedBase.migrations} ${report.shard ? "migrations before this job's part of" : 'merged migrations in'} ` +
+            `${dir.path} (through ${dir.cachedBase.through}) were not replayed: their state came from the cached ` +
+            'base state an earlier run made from the same files and settings (base-cache off replays them).',
         ]
       : [],
   );
