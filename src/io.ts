@@ -43,15 +43,17 @@ export function localIO(
       : undefined;
   /** Base states being saved (they never reject). */
   const saving: Promise<void>[] = [];
-  // In a shard's job, the migrations before its part (a base's merged ones come before them, if at all).
-  const which = config.shard ? "migrations before this job's part" : 'merged migrations';
+  const which = (plan: BaseStatePlan) => (plan.beforePart ? "migrations before this job's part" : 'merged migrations');
   const what = (plans: readonly BaseStatePlan[]) =>
     plans.length === 1
-      ? `the state after the ${plans[0]!.count} ${which} of ${plans[0]!.directory.path}`
-      : `the states after the ${which} of ${plans.map((p) => `${p.directory.path} (${p.count})`).join(', ')}`;
+      ? `the state after the ${plans[0]!.count} ${which(plans[0]!)} of ${plans[0]!.directory.path}`
+      : plans.every((p) => which(p) === which(plans[0]!))
+        ? `the states after the ${which(plans[0]!)} of ${plans.map((p) => `${p.directory.path} (${p.count})`).join(', ')}`
+        : `the states after the ${plans.map((p) => `${p.count} ${which(p)} of ${p.directory.path}`).join(', ')}`;
   const notSaved = (plans: readonly BaseStatePlan[], why: string) =>
     progress(`Did not save ${what(plans)} (base-cache): ${why}.`);
-  const save = async (major: number, plans: readonly BaseStatePlan[]): Promise<void> => {
+  /** Builds and seals the states of `plans`, the clean ones of `planned`. */
+  const save = async (major: number, plans: readonly BaseStatePlan[], planned: number): Promise<void> => {
     progress(`Saving ${what(plans)} for the next runs (base-cache) …`);
     const started = performance.now();
     try {
@@ -65,8 +67,11 @@ export function localIO(
       const saved = plans.filter((plan) => !outcome.skipped.has(plan));
       if (!('saved' in outcome)) return;
       progress(`Saved ${what(saved)} (${seconds} s): ${outcome.saved}`);
-      // A container's entry is named by its image and keys, which the runner's cache keeps it by.
-      if (config.database === 'container') await stateCache?.save(outcome.saved, basename(outcome.saved));
+      // A container's entry is named by its image and keys, which the runner's cache keeps it by;
+      // the next job asks for every planned state, so an entry that holds fewer is not kept there.
+      if (config.database !== 'container' || !stateCache) return;
+      if (saved.length === planned) await stateCache.save(outcome.saved, basename(outcome.saved));
+      else progress(`Not kept in the runner's cache (base-cache): not every planned state could be saved.`);
     } catch (error) {
       notSaved(plans, errorMessage(error));
     }
@@ -99,7 +104,7 @@ export function localIO(
           saveBaseStates: (major: number, plans: readonly { plan: BaseStatePlan; unclean: string | null }[]) => {
             for (const { plan, unclean } of plans) if (unclean) notSaved([plan], unclean);
             const clean = plans.filter((p) => !p.unclean).map((p) => p.plan);
-            if (clean.length) saving.push(save(major, clean));
+            if (clean.length) saving.push(save(major, clean, plans.length));
           },
         }
       : {}),

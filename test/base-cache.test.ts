@@ -183,12 +183,45 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.equal(entries(cache).length, 1);
     const second = jsonRun(await shard('2/2', '--output', 'json'));
     const range = Array.from({ length: 22 }, (_, i) => pad(23 + i));
-    assertFromState(first, second, { merged: 22, through: pad(22), added: range });
+    assertFromState(first, second, { merged: 22, through: pad(22), beforePart: true, added: range });
     const text = await shard('2/2');
     assert.match(
       text.stdout.replace(/\s+/g, ' '),
       /The 22 migrations before this job's part of db \(through 0022\) were not replayed: their state came from the cached base state/,
     );
+  });
+
+  test("with --base, a shard's state goes no further than the merged migrations; the base schema is the same", async () => {
+    // 42 merged migrations and the PR's 2 (0043, 0044) in two jobs of 22: the second's range
+    // starts at 0023, after 22 merged ones, and holds 20 more merged ones and the 2 new.
+    const more: Record<string, string> = {};
+    for (let i = MERGED + 1; i <= 42; i++) {
+      more[`db/${pad(i)}_u${i}.up.sql`] = `CREATE TABLE u${i} (id bigint PRIMARY KEY);\n`;
+      more[`db/${pad(i)}_u${i}.down.sql`] = `DROP TABLE u${i};\n`;
+    }
+    const renumbered: Record<string, string> = {};
+    for (const [file, text] of Object.entries(ADDS))
+      renumbered[file.replace(/db\/(\d+)_/, (_, n: string) => `db/${pad(Number(n) + 18)}_`)] = text;
+    const cwd = history(more, renumbered);
+    const cache = cacheFolder(made, 'mc-base-cache-');
+    const env = { MIGRATE_CHECK_CACHE: cache, CI: '' };
+    const shard = async () =>
+      jsonRun(
+        await cli(['db', '--base', 'main', '--shard', '2/2', '--output', 'json', '--no-observe', '--no-seed'], {
+          cwd,
+          env,
+        }),
+      );
+    const first = await shard();
+    assert.match(first.stderr, /Saved the state after the 22 migrations before this job's part of db/);
+    const second = await shard();
+    // Only the two new migrations are roundtripped; the range's merged ones are applied.
+    assert.deepEqual(second.dir.cachedBase, { migrations: 22, through: pad(22), beforePart: true });
+    assert.ok(second.dir.schema.base, 'a base schema');
+    assert.equal(second.dir.schema.base, first.dir.schema.base);
+    assert.equal(second.dir.schema.head, first.dir.schema.head);
+    assert.deepEqual(findingsOf(second.report), findingsOf(first.report));
+    assert.ok(findingsOf(second.report).some((f) => f.startsWith(`down-reverts-up db/${pad(MERGED + 20)}_add_flag`)));
   });
 
   test('merged migrations that change their session, base-cache off, or a CI runner: nothing is saved', async () => {

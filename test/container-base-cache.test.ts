@@ -9,7 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
@@ -115,6 +116,31 @@ describe('base-cache on the container server', { skip }, () => {
     assert.equal(labelledContainers(second.pid), '', 'no container is left');
   });
 
+  test('an entry that does not start is removed, and the run starts its container without it', async () => {
+    const cwd = history();
+    const cache = cacheFolder(made, 'mc-container-cache-');
+    await check(cwd, cache);
+    const [name] = states(cache);
+    assert.ok(name, 'a state was saved');
+    // An archive the image's tar cannot unpack, sealed as the entry was (its hash and keys hold).
+    const folder = join(cache, 'container-states', name);
+    const entry = JSON.parse(readFileSync(join(folder, 'entry.json'), 'utf8')) as { sha256: string };
+    const broken = join(cache, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'mc-base.tar.gz'), 'not a gzip file\n');
+    execFileSync('tar', ['-cf', join(folder, 'state.tar'), '-C', broken, 'mc-base.tar.gz']);
+    entry.sha256 = createHash('sha256')
+      .update(readFileSync(join(folder, 'state.tar')))
+      .digest('hex');
+    writeFileSync(join(folder, 'entry.json'), JSON.stringify(entry));
+    const second = await check(cwd, cache);
+    assert.match(second.stderr, /did not start from the cached base state .*: removed it, and starting without it/);
+    assert.equal(second.code, 1, second.stderr);
+    assert.equal(second.dir.cachedBase, undefined);
+    assert.match(second.stderr, new RegExp(`Saved the state after the ${MERGED} merged migrations`), 'saved again');
+    assert.equal(labelledContainers(second.pid), '', 'no container is left');
+  });
+
   test("the Action keeps the state in the runner's cache, and a fresh runner starts from it", async () => {
     const cwd = history();
     const payload = prEvent(cwd);
@@ -150,6 +176,8 @@ describe('base-cache on the container server', { skip }, () => {
       assert.deepEqual(findingsOf(two!), findingsOf(one!));
       assert.equal(two!.directories[0]!.schema.diff, one!.directories[0]!.schema.diff);
       assert.equal(service.keys().length, 1, 'nothing more saved');
+      assert.equal(service.calls.filter((c) => c.startsWith('CreateCacheEntry')).length, 1, service.calls.join('\n'));
+      assert.doesNotMatch(second.log, /Saving the state/, 'a state that was used is not built again');
       assert.equal(labelledContainers(first.pid), '', 'the first run left no container');
       assert.equal(labelledContainers(second.pid), '', 'the second run left no container');
     } finally {

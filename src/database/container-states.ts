@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { cacheRoot } from './embedded-binaries.ts';
@@ -26,7 +26,7 @@ import { removeTree, sweepStaging, writableCache } from './embedded-folders.ts';
  */
 const ARCHIVE = 'state.tar';
 const ENTRY = 'entry.json';
-/** How many entries are kept (the newest); each is a whole data directory, ~40 MB and up. */
+/** How many entries are kept per image (the newest made or used); each ~5 MB and up. */
 const KEEP = 3;
 
 export function containerStatesFolder(): string {
@@ -102,7 +102,12 @@ export async function findContainerState(
     const sound =
       containerStateName(entry.image, entry.keys) === path.slice(folder.length + 1) &&
       (await sha256Of(archive).catch(() => '')) === entry.sha256;
-    if (sound) return { path, archive, keys: new Set(entry.keys) };
+    if (sound) {
+      // Used: the newest for the pruning of later saves.
+      const now = new Date();
+      await utimes(join(path, ENTRY), now, now).catch(() => {});
+      return { path, archive, keys: new Set(entry.keys) };
+    }
     await removeTree(path);
     onRemoved?.(path);
   }
@@ -135,21 +140,25 @@ export async function sealContainerState(
   } finally {
     await removeTree(staging);
   }
-  await prune();
+  await prune(imageId);
   return target;
 }
 
-async function prune(): Promise<void> {
+/** Keeps the KEEP newest entries of the image (and removes those whose entry file is unreadable). */
+async function prune(imageId: string): Promise<void> {
   const folder = containerStatesFolder();
   const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{32}$/.test(n));
   const dated = await Promise.all(
-    names.map(async (name) => ({
-      path: join(folder, name),
-      mtime: await stat(join(folder, name, ENTRY)).then(
+    names.map(async (name) => {
+      const path = join(folder, name);
+      const entry = await readEntry(path);
+      const mtime = await stat(join(path, ENTRY)).then(
         (s) => s.mtimeMs,
         () => 0,
-      ),
-    })),
+      );
+      return { path, image: entry?.image ?? imageId, mtime };
+    }),
   );
-  for (const { path } of dated.sort((a, b) => b.mtime - a.mtime).slice(KEEP)) await removeTree(path);
+  const mine = dated.filter((d) => d.image === imageId).sort((a, b) => b.mtime - a.mtime);
+  for (const { path } of mine.slice(KEEP)) await removeTree(path);
 }

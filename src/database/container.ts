@@ -12,6 +12,7 @@ import {
   type ContainerStateEntry,
 } from './container-states.ts';
 import type { Provider, Server, StateBuilder, StateCache } from './database.ts';
+import { removeTree } from './embedded-folders.ts';
 import { alive, onInterrupt } from './lifetime.ts';
 import { startUrl } from './url.ts';
 
@@ -118,12 +119,12 @@ export async function removeOrphans(): Promise<number> {
   return removed;
 }
 
-/** Removes this process's own containers (a start that was interrupted or failed half-way). */
-async function removeOwn(): Promise<void> {
+/** Removes the container of one start of this process (`tag`: its label), interrupted or failed half-way. */
+async function removeOwn(tag: string): Promise<void> {
   const { getContainerRuntimeClient } = await testcontainers();
   const client = await getContainerRuntimeClient();
-  const owner = `${LABEL}.owner=${hostname()}:${process.pid}`;
-  for (const info of await client.container.dockerode.listContainers({ all: true, filters: { label: [owner] } })) {
+  const label = `${LABEL}.start=${tag}`;
+  for (const info of await client.container.dockerode.listContainers({ all: true, filters: { label: [label] } })) {
     await client.container
       .getById(info.Id)
       .remove({ force: true, v: true })
@@ -155,15 +156,16 @@ async function imageOf(image: string): Promise<{ id: string; entrypoint: string[
  * through the engine: it unpacks an archive of the data directory's ~2,800 files at ~1 ms a file.
  */
 const FROM_STATE =
-  'd="${PGDATA:-/var/lib/postgresql/data}"; mkdir -p "$d" && tar -xzf /mc-base.tar.gz -C "$d" && ' +
-  'rm -f /mc-base.tar.gz && exec "$0" "$@"';
+  'd="${PGDATA:-/var/lib/postgresql/data}"; mkdir -p "$d" && tar -xzf /mc-base.tar.gz -C "$d" || exit 1; ' +
+  'rm -f /mc-base.tar.gz; exec "$0" "$@"';
 
 /** The base-state entry this run can start from: in the cache folder, else in the state cache. */
 async function stateFor(image: string, options: ContainerOptions) {
   const wanted = options.baseStates ?? [];
   if (!wanted.length) return null;
+  // An image without an entrypoint (its command starts postgres itself) cannot be handed a cluster.
   const info = await imageOf(image).catch(() => null);
-  if (!info) return null;
+  if (!info?.entrypoint.length) return null;
   const removed = (path: string) =>
     options.progress?.(`The cached base state ${path} did not match what it was saved as: removed it.`);
   let entry: ContainerStateEntry | null = await findContainerState(info.id, wanted, removed);
@@ -201,47 +203,74 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
     );
   const { PostgreSqlContainer } = await testcontainers();
   const password = randomBytes(12).toString('hex');
-  const state = await stateFor(image, options);
-  options.progress?.(`Starting a ${image} container${state ? ' from a cached base state' : ''}…`);
-  let started: Awaited<ReturnType<InstanceType<typeof PostgreSqlContainer>['start']>>;
-  // Interrupted while the container starts: it exists before `start` returns, so remove it by
-  // its owner label, now and once the start has settled.
-  let starting: Promise<unknown> = Promise.resolve();
-  const removeStarting = async () => {
-    await removeOwn().catch(() => {});
-    await Promise.race([starting.catch(() => {}), new Promise((r) => setTimeout(r, 3_000).unref())]);
-    await removeOwn().catch(() => {});
-  };
-  const unregisterStart = onInterrupt(removeStarting);
-  try {
-    let container = new PostgreSqlContainer(image)
-      .withDatabase('postgres')
-      .withUsername('postgres')
-      .withPassword(password)
-      .withLabels({ [LABEL]: 'true', [`${LABEL}.owner`]: `${hostname()}:${process.pid}` })
-      .withTmpFs({ [dataDirectory(image)]: 'rw' })
-      .withEnvironment({ POSTGRES_INITDB_ARGS: '--nosync' })
-      .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
-    if (state)
-      container = container
-        .withCopyArchivesToContainer([{ tar: createReadStream(state.entry.archive), target: '/' }])
-        .withEntrypoint(['sh', '-c', FROM_STATE, ...state.info.entrypoint]);
-    starting = container.start();
-    started = (await starting) as typeof started;
-    // The copied cluster has the password of the container it came from: this run's replaces it,
-    // through the container's own socket.
-    if (state) {
-      const set = await started.exec(
-        ['psql', '-U', 'postgres', '-d', 'postgres', '-c', `ALTER ROLE postgres PASSWORD '${password}'`],
-        { user: 'postgres' },
-      );
-      if (set.exitCode !== 0) throw new Error(`could not set its password: ${set.output.trim()}`);
+  /** Starts the container, from `state` when given; on failure removes what it started (and only that). */
+  const attempt = async (state: Awaited<ReturnType<typeof stateFor>>) => {
+    options.progress?.(`Starting a ${image} container${state ? ' from a cached base state' : ''}…`);
+    // This start's own label: a failed or interrupted start removes its container, never another
+    // of this process (a builder's start fails while the run's containers replay).
+    const tag = randomBytes(6).toString('hex');
+    // Interrupted while the container starts: it exists before `start` returns, so remove it by
+    // its label, now and once the start has settled.
+    let starting: Promise<unknown> = Promise.resolve();
+    const removeStarting = async () => {
+      await removeOwn(tag).catch(() => {});
+      await Promise.race([starting.catch(() => {}), new Promise((r) => setTimeout(r, 3_000).unref())]);
+      await removeOwn(tag).catch(() => {});
+    };
+    const unregisterStart = onInterrupt(removeStarting);
+    try {
+      let container = new PostgreSqlContainer(image)
+        .withDatabase('postgres')
+        .withUsername('postgres')
+        .withPassword(password)
+        .withLabels({
+          [LABEL]: 'true',
+          [`${LABEL}.owner`]: `${hostname()}:${process.pid}`,
+          [`${LABEL}.start`]: tag,
+        })
+        .withTmpFs({ [dataDirectory(image)]: 'rw' })
+        .withEnvironment({ POSTGRES_INITDB_ARGS: '--nosync' })
+        .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+      if (state)
+        container = container
+          .withCopyArchivesToContainer([{ tar: createReadStream(state.entry.archive), target: '/' }])
+          .withEntrypoint(['sh', '-c', FROM_STATE, ...state.info.entrypoint]);
+      starting = container.start();
+      const started = (await starting) as Awaited<ReturnType<InstanceType<typeof PostgreSqlContainer>['start']>>;
+      // The copied cluster has the password of the container it came from: this run's replaces it,
+      // through the container's own socket.
+      if (state) {
+        const set = await started.exec(
+          ['psql', '-U', 'postgres', '-d', 'postgres', '-c', `ALTER ROLE postgres PASSWORD '${password}'`],
+          { user: 'postgres' },
+        );
+        if (set.exitCode !== 0) throw new Error(`could not set its password: ${set.output.trim()}`);
+      }
+      return started;
+    } catch (error) {
+      await removeOwn(tag).catch(() => {});
+      throw error;
+    } finally {
+      unregisterStart();
     }
+  };
+  let state = await stateFor(image, options);
+  let started: Awaited<ReturnType<typeof attempt>>;
+  try {
+    started = await attempt(state).catch(async (error: unknown) => {
+      if (!state) throw error;
+      // A state that does not start (it does not unpack, or the cluster in it does not come up)
+      // is removed, and the run starts without it.
+      options.progress?.(
+        `The container did not start from the cached base state ${state.entry.path} ` +
+          `(${errorMessage(error)}): removed it, and starting without it.`,
+      );
+      await removeTree(state.entry.path);
+      state = null;
+      return attempt(null);
+    });
   } catch (error) {
-    await removeOwn().catch(() => {});
     throw startFailure(image, error);
-  } finally {
-    unregisterStart();
   }
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -16,9 +16,15 @@ export const runnerCacheKey = (name: string) => `migrate-check-state-${name}`;
 export async function runnerCache(say: (line: string) => void): Promise<StateCache | null> {
   // Loaded only here: in the bundle, from dist/runner-cache.cjs (scripts/build.ts), CommonJS, whose
   // exports an `import()` shows whole as `default`.
-  const loaded = await import('@actions/cache');
-  const cache = ('default' in loaded && loaded.default ? loaded.default : loaded) as typeof import('@actions/cache');
-  if (!cache.isFeatureAvailable()) return null;
+  let cache: typeof import('@actions/cache');
+  try {
+    const loaded = await import('@actions/cache');
+    cache = ('default' in loaded && loaded.default ? loaded.default : loaded) as typeof import('@actions/cache');
+    if (!cache.isFeatureAvailable()) return null;
+  } catch (error) {
+    say(`The runner's cache cannot be used (base-cache): ${errorMessage(error)}.`);
+    return null;
+  }
   return {
     async restore(path, name) {
       try {

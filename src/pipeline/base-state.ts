@@ -33,6 +33,8 @@ export interface BaseStatePlan {
   readonly count: number;
   readonly through: string;
   readonly key: string;
+  /** They are the migrations before a shard's range (which starts at the first not held). */
+  readonly beforePart?: true;
 }
 
 /**
@@ -75,7 +77,15 @@ function planFor(directory: LoadedDirectory, config: Config, range: ReadonlySet<
   if (count < CACHED_FROM) return null;
   const merged = migrations.slice(0, count);
   if (history && merged.some((m) => status.get(migrationId(m)) !== 'unchanged')) return null;
-  return { directory, merged, count, through: migrationId(merged.at(-1)!), key: stateKey(directory, merged, config) };
+  const key = stateKey(directory, merged, config);
+  return {
+    directory,
+    merged,
+    count,
+    through: migrationId(merged.at(-1)!),
+    key,
+    ...(count === rangeStart ? { beforePart: true as const } : {}),
+  };
 }
 
 /**

@@ -40,7 +40,7 @@ export interface DirectoryReplay {
   /** The pending migrations applied in one transaction, for runners that deploy so (drizzle). */
   together: TogetherResult | null;
   /** The merged migrations came from a cached base state (the first `migrations`, through `through`): not replayed. */
-  cachedBase?: { migrations: number; through: string };
+  cachedBase?: { migrations: number; through: string; beforePart?: true };
 }
 
 type OnStep = (directory: string, step: Step, done: number, total: number) => void;
@@ -150,7 +150,15 @@ export async function replayDirectories(
       baseSchema,
       together,
       ...(headSchema ? { headSchema } : {}),
-      ...(cached ? { cachedBase: { migrations: baseState!.count, through: baseState!.through } } : {}),
+      ...(cached
+        ? {
+            cachedBase: {
+              migrations: baseState!.count,
+              through: baseState!.through,
+              ...(baseState!.beforePart ? { beforePart: true as const } : {}),
+            },
+          }
+        : {}),
     };
   };
   // In one shared database the directories follow each other; in databases of their own, up to

@@ -64,9 +64,10 @@ export interface DirectoryReport {
   /**
    * The merged migrations (the first `migrations` of them, through version `through`) were not
    * replayed in this run: their state came from a cached base state, made by an earlier run from
-   * the same files, prerequisites and settings (`base-cache`).
+   * the same files, prerequisites and settings (`base-cache`). `beforePart`: they are the
+   * migrations before this shard's range of the directory (`--shard`).
    */
-  cachedBase?: { migrations: number; through: string };
+  cachedBase?: { migrations: number; through: string; beforePart?: true };
   ignored: IgnoredFile[];
   steps: Step[];
   /** Migrations whose steps did not run, and why (absent when every migration was checked). */
@@ -156,7 +157,7 @@ export function cachedBaseSentences(report: Report): string[] {
   return report.directories.flatMap((dir) =>
     dir.cachedBase
       ? [
-          `The ${dir.cachedBase.migrations} ${report.shard ? "migrations before this job's part of" : 'merged migrations in'} ` +
+          `The ${dir.cachedBase.migrations} ${dir.cachedBase.beforePart ? "migrations before this job's part of" : 'merged migrations in'} ` +
             `${dir.path} (through ${dir.cachedBase.through}) were not replayed: their state came from the cached ` +
             'base state an earlier run made from the same files and settings (base-cache off replays them).',
         ]
