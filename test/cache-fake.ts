@@ -17,9 +17,10 @@ const SERVICE = '/twirp/github.actions.results.api.v1.CacheService/';
  * (CreateCacheEntry, FinalizeCacheEntryUpload, GetCacheEntryDownloadURL) and the blob storage the
  * signed URLs point at (an Azure blob PUT, whole or in blocks, and a GET). A key is written once
  * per version, as the service does; a lookup matches the key exactly, then each restore key as a
- * prefix, newest first. `env` is what the runner gives a job for it.
+ * prefix, newest first. `env` is what the runner gives a job for it; `refuse`: every call is
+ * answered with that status instead.
  */
-export async function fakeCacheService() {
+export async function fakeCacheService(options: { refuse?: number } = {}) {
   const entries: Entry[] = [];
   const blobs = new Map<string, Buffer>();
   const blocks = new Map<string, Buffer>();
@@ -43,6 +44,7 @@ export async function fakeCacheService() {
           restoreKeys?: string[];
         };
         calls.push(`${method} ${call.key}`);
+        if (options.refuse) return json({ code: 'permission_denied', msg: 'refused by the test' }, options.refuse);
         if (req.headers.authorization !== 'Bearer runtime-token')
           return json({ code: 'unauthenticated', msg: 'no' }, 401);
         if (method === 'CreateCacheEntry') {

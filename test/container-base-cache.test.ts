@@ -185,4 +185,31 @@ describe('base-cache on the container server', { skip }, () => {
       await github.close();
     }
   });
+
+  test('a cache service that refuses every call: the job checks as without it, and says so', async () => {
+    const cwd = history();
+    const github = await fakeGitHub();
+    const service = await fakeCacheService({ refuse: 403 });
+    try {
+      const run = await runAction({
+        cwd,
+        apiUrl: github.url,
+        event: 'pull_request',
+        payload: prEvent(cwd),
+        inputs: { path: 'db', 'postgres-image': IMAGE, 'base-cache': 'true', observe: 'false', seed: 'false' },
+        env: { ...service.env, MIGRATE_CHECK_CACHE: cacheFolder(made, 'mc-runner-cache-'), GITHUB_WORKSPACE: cwd },
+      });
+      assert.equal(run.code, 1, run.log);
+      const report = JSON.parse(run.report!) as Report;
+      assert.ok(findingsOf(report).some((f) => f.startsWith(`down-reverts-up db/${pad(MERGED + 2)}_add_flag`)));
+      assert.match(run.log, /Failed to restore/);
+      assert.match(run.log, /Saved the state after the 24 merged migrations of db/);
+      assert.doesNotMatch(run.log, /Kept the base state/);
+      assert.equal(service.keys().length, 0);
+      assert.equal(labelledContainers(run.pid), '', 'no container is left');
+    } finally {
+      await service.close();
+      await github.close();
+    }
+  });
 });

@@ -4,6 +4,9 @@ import { errorMessage } from '../errors.ts';
 /** The runner's cache key of a base-state entry (its folder name: the image and the keys, hashed). */
 export const runnerCacheKey = (name: string) => `migrate-check-state-${name}`;
 
+/** An error of the cache service, without the signatures of any URL it names (signed blob URLs). */
+const said = (error: unknown) => errorMessage(error).replace(/(https?:\/\/[^\s?'"]+)\?[^\s'"]*/g, '$1?…');
+
 /**
  * The runner's cache (GitHub's cache service, through @actions/cache) as a store of container
  * base states, or null when the job has none (no cache service in its environment).
@@ -22,7 +25,7 @@ export async function runnerCache(say: (line: string) => void): Promise<StateCac
     cache = ('default' in loaded && loaded.default ? loaded.default : loaded) as typeof import('@actions/cache');
     if (!cache.isFeatureAvailable()) return null;
   } catch (error) {
-    say(`The runner's cache cannot be used (base-cache): ${errorMessage(error)}.`);
+    say(`The runner's cache cannot be used (base-cache): ${said(error)}.`);
     return null;
   }
   return {
@@ -32,7 +35,7 @@ export async function runnerCache(say: (line: string) => void): Promise<StateCac
         if (hit) say(`Restored the base state ${name} from the runner's cache.`);
         return hit !== undefined;
       } catch (error) {
-        say(`Could not read the runner's cache (base-cache): ${errorMessage(error)}.`);
+        say(`Could not read the runner's cache (base-cache): ${said(error)}.`);
         return false;
       }
     },
@@ -41,7 +44,7 @@ export async function runnerCache(say: (line: string) => void): Promise<StateCac
         const id = await cache.saveCache([path], runnerCacheKey(name));
         if (id !== -1) say(`Kept the base state ${name} in the runner's cache for the next runs.`);
       } catch (error) {
-        say(`Could not keep the base state in the runner's cache (base-cache): ${errorMessage(error)}.`);
+        say(`Could not keep the base state in the runner's cache (base-cache): ${said(error)}.`);
       }
     },
   };
