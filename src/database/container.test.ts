@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { dockerUnavailable, labelledContainers } from '../../test/helpers.ts';
 import { databaseConformance } from './conformance.ts';
-import { startContainer, startFailure } from './container.ts';
+import { dataDirectory, startContainer, startFailure } from './container.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -31,12 +31,19 @@ if (skip) {
   };
   databaseConformance('container', () => startContainer({ image }), listDatabases);
 
-  test('container: the container is removed when the server is disposed', async () => {
+  test('container: the container is removed when the server is disposed; its data directory was on tmpfs', async () => {
     const server = await startContainer({ image });
-    assert.notEqual(labelledContainers(process.pid), '');
-    assert.equal(server.provider, 'container');
-    await server[Symbol.asyncDispose]();
+    let fs = '';
+    try {
+      const id = labelledContainers(process.pid);
+      assert.notEqual(id, '');
+      assert.equal(server.provider, 'container');
+      fs = execFileSync('docker', ['exec', id, 'sh', '-c', 'stat -f -c %T "$PGDATA"'], { encoding: 'utf8' }).trim();
+    } finally {
+      await server[Symbol.asyncDispose]();
+    }
     assert.equal(labelledContainers(process.pid), '');
+    assert.equal(fs, 'tmpfs', 'the data directory is on tmpfs');
   });
 
   test('container: Ctrl-C during a migration removes the container', async () => {
@@ -135,4 +142,20 @@ setInterval(() => {}, 1000);`;
 test('container: no Docker → a clear message naming embedded and database-url', () => {
   const error = startFailure('postgres:17-alpine', new Error('Could not find a working container runtime strategy'));
   assert.match(error.message, /could not reach Docker .*`database: embedded`.*`database-url`/s);
+});
+
+test('container: the tmpfs goes on the volume the image declares around its PGDATA, else on PGDATA', () => {
+  // The official images up to 17, and from 18 (PGDATA moved under the volume /var/lib/postgresql).
+  const data = '/var/lib/postgresql/data';
+  assert.equal(dataDirectory('postgres:17-alpine', { volumes: [data], pgdata: data }), data);
+  assert.equal(
+    dataDirectory('postgres:latest', { volumes: ['/var/lib/postgresql'], pgdata: '/var/lib/postgresql/18/docker' }),
+    '/var/lib/postgresql',
+  );
+  // An image that declares no volume, or keeps its data elsewhere: PGDATA itself.
+  assert.equal(dataDirectory('acme/pg:15', { volumes: [], pgdata: data }), data);
+  assert.equal(dataDirectory('acme/pg:15', { volumes: [data], pgdata: '/pgdata' }), '/pgdata');
+  // Not inspected: a guess from the tag.
+  assert.equal(dataDirectory('postgres:18-alpine', null), '/var/lib/postgresql');
+  assert.equal(dataDirectory('pgvector/pgvector:pg17', null), data);
 });

@@ -132,21 +132,45 @@ async function removeOwn(tag: string): Promise<void> {
   }
 }
 
-/** The data directory to put on tmpfs: the official images moved it under /var/lib/postgresql/18 with 18. */
-function dataDirectory(image: string): string {
+interface ImageFacts {
+  id: string;
+  entrypoint: string[];
+  /** The volumes it declares, and its PGDATA. */
+  volumes: string[];
+  pgdata?: string;
+}
+
+/**
+ * The folder to put on tmpfs: the volume the image declares around its PGDATA (the official
+ * images: /var/lib/postgresql/data up to 17, /var/lib/postgresql from 18, whose PGDATA is
+ * /var/lib/postgresql/18/docker), else PGDATA itself; for an image that could not be inspected,
+ * a guess from its tag.
+ */
+export function dataDirectory(image: string, facts: Pick<ImageFacts, 'volumes' | 'pgdata'> | null): string {
+  const { pgdata, volumes = [] } = facts ?? {};
+  if (pgdata) {
+    const around = volumes.filter((v) => pgdata === v || pgdata.startsWith(`${v.replace(/\/+$/, '')}/`));
+    return around.sort((a, b) => a.length - b.length)[0] ?? pgdata;
+  }
   const major = /:(\d+)/.exec(image)?.[1];
   return major && Number(major) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data';
 }
 
-/** The image's ID and entrypoint, pulling it first when the engine does not have it. */
-async function imageOf(image: string): Promise<{ id: string; entrypoint: string[] }> {
+/** What the container needs to know of the image, pulling it first when the engine does not have it. */
+async function imageOf(image: string): Promise<ImageFacts> {
   const { getContainerRuntimeClient, ImageName } = await testcontainers();
   const client = await getContainerRuntimeClient();
   const name = ImageName.fromString(image);
   if (!(await client.image.exists(name))) await client.image.pull(name);
   const info = await client.image.inspect(name);
   const entrypoint = info.Config?.Entrypoint;
-  return { id: info.Id, entrypoint: typeof entrypoint === 'string' ? [entrypoint] : (entrypoint ?? []) };
+  const pgdata = info.Config?.Env?.find((e) => e.startsWith('PGDATA='))?.slice('PGDATA='.length);
+  return {
+    id: info.Id,
+    entrypoint: typeof entrypoint === 'string' ? [entrypoint] : (entrypoint ?? []),
+    volumes: Object.keys(info.Config?.Volumes ?? {}),
+    ...(pgdata ? { pgdata } : {}),
+  };
 }
 
 /**
@@ -160,11 +184,10 @@ const FROM_STATE =
   'rm -f /mc-base.tar.gz; exec "$0" "$@"';
 
 /** The base-state entry this run can start from: in the cache folder, else in the state cache. */
-async function stateFor(image: string, options: ContainerOptions) {
+async function stateFor(options: ContainerOptions, info: ImageFacts | null) {
   const wanted = options.baseStates ?? [];
   if (!wanted.length) return null;
   // An image without an entrypoint (its command starts postgres itself) cannot be handed a cluster.
-  const info = await imageOf(image).catch(() => null);
   if (!info?.entrypoint.length) return null;
   const removed = (path: string) =>
     options.progress?.(`The cached base state ${path} did not match what it was saved as: removed it.`);
@@ -203,6 +226,9 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
     );
   const { PostgreSqlContainer } = await testcontainers();
   const password = randomBytes(12).toString('hex');
+  // An image that cannot be inspected (or pulled) here is left to the start, which says why.
+  const facts = await imageOf(image).catch(() => null);
+  const tmpfs = dataDirectory(image, facts);
   /** Starts the container, from `state` when given; on failure removes what it started (and only that). */
   const attempt = async (state: Awaited<ReturnType<typeof stateFor>>) => {
     options.progress?.(`Starting a ${image} container${state ? ' from a cached base state' : ''}…`);
@@ -228,7 +254,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
           [`${LABEL}.owner`]: `${hostname()}:${process.pid}`,
           [`${LABEL}.start`]: tag,
         })
-        .withTmpFs({ [dataDirectory(image)]: 'rw' })
+        .withTmpFs({ [tmpfs]: 'rw' })
         .withEnvironment({ POSTGRES_INITDB_ARGS: '--nosync' })
         .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
       if (state)
@@ -254,7 +280,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
       unregisterStart();
     }
   };
-  let state = await stateFor(image, options);
+  let state = await stateFor(options, facts);
   let started: Awaited<ReturnType<typeof attempt>>;
   try {
     started = await attempt(state).catch(async (error: unknown) => {
@@ -319,7 +345,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
           const done = await started.exec(command, { user: 'postgres' });
           if (done.exitCode !== 0) throw new DatabaseError(`${command[0]} failed: ${done.output.trim()}`);
         }
-        const { id } = await imageOf(image);
+        const { id } = facts ?? (await imageOf(image));
         return sealContainerState(id, keys, await started.copyArchiveFromContainer('/tmp/mc-base.tar.gz'));
       },
     },
