@@ -194,8 +194,12 @@ async function stateFor(options: ContainerOptions, info: ImageFacts | null) {
   let entry: ContainerStateEntry | null = await findContainerState(info.id, wanted, removed);
   if (!entry && options.stateCache) {
     const name = containerStateName(info.id, wanted);
-    if (await options.stateCache.restore(join(containerStatesFolder(), name), name))
+    const path = join(containerStatesFolder(), name);
+    if (await options.stateCache.restore(path, name)) {
       entry = await findContainerState(info.id, wanted, removed);
+      // Restored only in part, or not the entry it was kept as: not left in the cache folder.
+      if (!entry) await removeTree(path);
+    }
   }
   return entry && { entry, info };
 }
