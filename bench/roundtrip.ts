@@ -30,6 +30,16 @@ import type { Report } from '../src/report/report.ts';
 import { run } from '../src/run.ts';
 import { generateMigrations } from './generate.ts';
 
+/** Commits the `size` migrations in `dir` as the base, then one more as the pull request (HEAD). */
+async function commitPr(git: (...args: string[]) => unknown, dir: string, size: number): Promise<void> {
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  await generateMigrations(dir, size + 1);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'pr');
+}
+
 /** Sizes and how many alternating rounds each gets (fewer where one round takes minutes). */
 const SIZES: [number, number][] = [
   [100, 5],
@@ -136,12 +146,7 @@ async function measure(size: number, rounds: number): Promise<SizeResult> {
     });
   if (size === 300) {
     // A pull request adding one migration to the history: with --base only that one is roundtripped.
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'base');
-    await generateMigrations(dir, size + 1);
-    git('add', '-A');
-    git('commit', '-q', '-m', 'pr');
+    await commitPr(git, dir, size);
     const variants: Record<string, Partial<Config>> = {
       'observe and seed off': ENGINE,
       'observe on': { observe: true, seed: false },
@@ -366,12 +371,7 @@ async function measureContainer(rounds: number): Promise<{ cached: number[]; rep
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...args], { cwd: dir });
     await generateMigrations(dir, CONTAINER_MERGED);
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'base');
-    await generateMigrations(dir, CONTAINER_MERGED + 1);
-    git('add', '-A');
-    git('commit', '-q', '-m', 'pr');
+    await commitPr(git, dir, CONTAINER_MERGED);
     /** One check; `cached`: whether it must have started from the base state (null: the first, which saves it). */
     const check = (cached: boolean | null, ...extra: string[]) => {
       const clock = performance.now();

@@ -80,7 +80,7 @@ test('embedded: a server interrupted the moment it starts is stopped, before it 
 }, async () => {
   // The watchdog's pipe closes 1–8 ms after the spawn (node interrupted then): postgres, a
   // background job of the shell, still ignores SIGINT for its first milliseconds.
-  const { startEmbedded, watched } = await import('./embedded.ts');
+  const { serverCommand, startEmbedded, watched } = await import('./embedded.ts');
   const { templatePath } = await import('./embedded-cluster.ts');
   const server = await startEmbedded();
   const { binaries, user } = server;
@@ -96,16 +96,7 @@ test('embedded: a server interrupted the moment it starts is stopped, before it 
       execFileSync('cp', ['-a', templatePath(binaries, user), dir]);
       execFileSync('chmod', ['-R', 'u+w', dir]);
       if (user) execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
-      const postgres = [
-        join(binaries.binDir, 'postgres'),
-        '-D',
-        join(dir, 'data'),
-        '-k',
-        dir,
-        '-c',
-        'listen_addresses=',
-      ];
-      const child = watched(dir, postgres, user);
+      const child = watched(dir, serverCommand(binaries.binDir, dir), user);
       await new Promise((r) => setTimeout(r, round + 1));
       child.stdin!.end();
       const exited = await new Promise<boolean>((resolve) => {

@@ -43,6 +43,20 @@ wait $pid
 kill $again 2>/dev/null
 rm -rf "$dir"`;
 
+/** The server of the instance folder `dir`: its data in `dir/data`, its socket in `dir` (no TCP), durability off. */
+export function serverCommand(binDir: string, dir: string): string[] {
+  const settings = {
+    listen_addresses: '',
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: '40',
+    max_locks_per_transaction: '256',
+  };
+  const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  return [join(binDir, 'postgres'), '-D', join(dir, 'data'), '-k', dir, ...flags];
+}
+
 /**
  * Starts `command` (postgres and its arguments) under the watchdog, for the instance folder `dir`:
  * closing the child's stdin (node exiting, however it exits) stops the server and removes `dir`.
@@ -134,27 +148,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     if (!fromEntry) await copyTemplate(binaries, user, folder, temp, options.progress);
     if (user) await folder.run('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
     if (folder.gone) throw new DatabaseError('The embedded Postgres start was interrupted.');
-    const args = [
-      dir,
-      join(binaries.binDir, 'postgres'),
-      '-D',
-      join(dir, 'data'),
-      '-k',
-      dir,
-      '-c',
-      'listen_addresses=',
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=40',
-      '-c',
-      'max_locks_per_transaction=256',
-    ];
-    child = watched(dir, args.slice(1), user);
+    child = watched(dir, serverCommand(binaries.binDir, dir), user);
 
     const clientConfig = (database: string): pg.ClientConfig => ({ host: dir, port: 5432, user: 'postgres', database });
     const admin = await connectWhenReady(clientConfig('postgres'), child, dir);
