@@ -33,6 +33,21 @@ const prefix = (binaries: Binaries, user: RunUser | null) => `${binaries.version
 /** The database that holds a key's state in an entry's cluster. */
 export const baseStateDatabase = (key: string) => `mc_base_${key.slice(0, 32)}`;
 
+/**
+ * Whether a scratch database made from `template` takes the state's database itself (renamed,
+ * once: the cluster is the run's own copy) rather than a copy of it; a state so taken leaves
+ * `baseStates`.
+ */
+export function adoptBaseState(
+  baseStates: Map<string, string>,
+  template: string | undefined,
+  options?: { copy?: boolean },
+): boolean {
+  const adopt = template !== undefined && !options?.copy && [...baseStates.values()].includes(template);
+  if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
+  return adopt;
+}
+
 export interface BaseStateEntry {
   readonly path: string;
   readonly keys: ReadonlySet<string>;

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseError, errorMessage } from '../errors.ts';
-import { baseStateDatabase } from './base-states.ts';
+import { adoptBaseState, baseStateDatabase } from './base-states.ts';
 import {
   containerStateName,
   containerStatesFolder,
@@ -329,8 +329,7 @@ export async function startContainer(options: ContainerOptions = {}): Promise<Co
     // The container is this run's own: the database holding a base state becomes the scratch
     // database itself (renamed, once), which spares copying it.
     createDatabase: (purpose, template, options) => {
-      const adopt = template !== undefined && !options?.copy && [...baseStates.values()].includes(template);
-      if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
+      const adopt = adoptBaseState(baseStates, template, options);
       return inner.createDatabase(purpose, template, { copy: !adopt });
     },
     builder: {

@@ -5,7 +5,14 @@ import pg from 'pg';
 import { DatabaseError, errorMessage } from '../errors.ts';
 import type { Provider, Server, StateBuilder } from './database.ts';
 import { cacheRoot, locateBinaries, BUNDLED_MAJOR, type Binaries } from './embedded-binaries.ts';
-import { baseStateDatabase, baseStatesFolder, copyBaseState, findBaseState, sealBaseState } from './base-states.ts';
+import {
+  adoptBaseState,
+  baseStateDatabase,
+  baseStatesFolder,
+  copyBaseState,
+  findBaseState,
+  sealBaseState,
+} from './base-states.ts';
 import { MACHINE_REACH } from '../outside/statements.ts';
 import { clustersFolder, copyTemplate } from './embedded-cluster.ts';
 import { instancePath, ownFolder, sweepStale, sweepStaging, tempRoot } from './embedded-folders.ts';
@@ -170,8 +177,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       // The cluster is this run's own copy: the database holding a base state becomes the scratch
       // database itself (renamed, once), which spares copying it.
       createDatabase: (purpose, template, options) => {
-        const adopt = template !== undefined && !options?.copy && [...baseStates.values()].includes(template);
-        if (adopt) for (const [key, name] of baseStates) if (name === template) baseStates.delete(key);
+        const adopt = adoptBaseState(baseStates, template, options);
         return pool!.create(purpose, template === undefined ? undefined : { template, adopt });
       },
       builder: {
