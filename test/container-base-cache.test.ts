@@ -69,6 +69,16 @@ const states = (cache: string) =>
     ? readdirSync(join(cache, 'container-states')).filter((n) => !n.includes('.partial-'))
     : [];
 
+/** A history whose first check saved its state, in a cache folder of its own: the entry's name. */
+async function savedState() {
+  const cwd = history();
+  const cache = cacheFolder(made, 'mc-container-cache-');
+  await check(cwd, cache);
+  const [name] = states(cache);
+  assert.ok(name, 'a state was saved');
+  return { cwd, cache, name };
+}
+
 const skip = dockerUnavailable();
 describe('base-cache on the container server', { skip }, () => {
   test('the second check starts its container from the saved state: same verdict, findings and schemas', async () => {
@@ -102,11 +112,7 @@ describe('base-cache on the container server', { skip }, () => {
   });
 
   test('an entry changed after it was saved is removed, and the run replays the merged migrations', async () => {
-    const cwd = history();
-    const cache = cacheFolder(made, 'mc-container-cache-');
-    await check(cwd, cache);
-    const [name] = states(cache);
-    assert.ok(name, 'a state was saved');
+    const { cwd, cache, name } = await savedState();
     appendFileSync(join(cache, 'container-states', name, 'state.tar'), 'x');
     const second = await check(cwd, cache);
     assert.match(second.stderr, /did not match what it was saved as: removed it/);
@@ -117,11 +123,7 @@ describe('base-cache on the container server', { skip }, () => {
   });
 
   test('an entry that does not start is removed, and the run starts its container without it', async () => {
-    const cwd = history();
-    const cache = cacheFolder(made, 'mc-container-cache-');
-    await check(cwd, cache);
-    const [name] = states(cache);
-    assert.ok(name, 'a state was saved');
+    const { cwd, cache, name } = await savedState();
     // An archive the image's tar cannot unpack, sealed as the entry was (its hash and keys hold).
     const folder = join(cache, 'container-states', name);
     const entry = JSON.parse(readFileSync(join(folder, 'entry.json'), 'utf8')) as { sha256: string };
