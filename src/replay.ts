@@ -232,10 +232,12 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   };
   /**
    * Prepares `connections`, with the tracker's first read done: of a fresh database before the
-   * prelude (its schema is known), then what the prelude and bookkeeping did, from the change log.
+   * prelude (its schema is known), then what the prelude and bookkeeping did, from the change log
+   * (or the catalog rows they wrote).
    */
   const prepareTracked = async (connections: Connections, record: boolean) => {
-    const early = Boolean(connections.fresh) && (await tracker.resetFresh());
+    const early = Boolean(connections.fresh);
+    if (early) await tracker.resetFresh();
     const failed = await prepare(connections, record);
     await (early ? tracker.refresh() : tracker.reset());
     return failed;

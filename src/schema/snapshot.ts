@@ -1,11 +1,19 @@
 import type pg from 'pg';
 import { CLEAR_CAPTURE, INSTALL_CAPTURE } from './capture.ts';
-import { FULL_QUERY, ROOTS_QUERY, changesQuery, eventsQuery, freshQuery } from './catalog-query.ts';
+import {
+  FULL_QUERY,
+  ROOT_CATALOGS,
+  ROOTS_QUERY,
+  changesQuery,
+  freshQuery,
+  logQuery,
+  readQuery,
+} from './catalog-query.ts';
 import { SchemaLineage } from './versions.ts';
 
 const RESET = changesQuery(true);
 const CHANGES = changesQuery();
-const EVENTS = eventsQuery();
+const LOG = logQuery();
 const FRESH = freshQuery();
 
 /**
@@ -24,7 +32,7 @@ interface Entry {
   def: string;
 }
 
-/** What the change log held, from the `log` row of `eventsQuery`. */
+/** What the change log held, from the `log` row of `logQuery`. */
 interface CaptureLog {
   pairs: [classid: number, objid: number][];
   pending: number;
@@ -166,15 +174,13 @@ export class SchemaTracker {
 
   /**
    * The first read of a database just copied from template0 (`ScratchDatabase.fresh`), before
-   * anything runs in it: where the change log works and a database of the same fingerprint was
-   * read before, its schema is taken as known instead of read again (the catalog query's first
-   * run in a session took 40–60 ms, about half of it planning). What runs afterwards is in the log, so `refresh`
-   * then reads it. False, having read nothing, where the log cannot be installed: call `reset`
-   * once the database holds what the first snapshot is to show.
+   * anything runs in it: where a database of the same fingerprint was read before, its schema is
+   * taken as known instead of read again (the catalog query's first run in a session took
+   * 40–60 ms, about half of it planning; on a role that is not superuser, ~100 ms). What runs
+   * afterwards is in the change log, or written since the mark, so `refresh` then reads it.
    */
-  async resetFresh(): Promise<boolean> {
+  async resetFresh(): Promise<void> {
     await this.#start();
-    if (this.#mode !== 'events') return false;
     const { rows } = await this.#client.query<{ fingerprint: string; mark: string }>({
       name: 'migrate_check_fresh',
       text: FRESH,
@@ -184,14 +190,13 @@ export class SchemaTracker {
       await this.reset();
       const objects = [...this.#objects].flatMap(([oid, entries]) => entries.map((e) => ({ ...e, oid })));
       if (objects.every((o) => o.oid < 16384)) FRESH_SCHEMAS.set(rows[0]!.fingerprint, objects);
-      return true;
+      return;
     }
     for (const oid of [...this.#objects.keys()]) this.#drop(oid);
     this.#mark = rows[0]!.mark;
     this.#comments = new Set();
     this.#add(known);
     this.#commit();
-    return true;
   }
 
   /** Installs the change log on first use (see the class comment), then empties it. */
@@ -225,12 +230,10 @@ export class SchemaTracker {
   async #fromLog(): Promise<Schema> {
     const since = this.#mark;
     // A failed read (a migration dropped the log's table) finds no log, as a disabled log does.
-    const rows = await this.#client
-      .query<CatalogRow>({ name: 'migrate_check_events', text: EVENTS, values: [since] })
-      .then(
-        (r) => r.rows,
-        () => [] as CatalogRow[],
-      );
+    const rows = await this.#client.query<CatalogRow>({ name: 'migrate_check_log', text: LOG, values: [since] }).then(
+      (r) => r.rows,
+      () => [] as CatalogRow[],
+    );
     const log = logOf(rows);
     if (log?.health !== 3) {
       // A migration removed or disabled the change log: read everything, and scan from now on.
@@ -251,7 +254,17 @@ export class SchemaTracker {
       // Not needed for what is read: a vacuum that fails (a role that may not) is not retried.
       await this.#client.query(VACUUM_CHURNED).catch(() => (this.#sinceVacuum = -Infinity));
     }
-    const extra = new Map(rows.filter((r) => r.oid === 0 && !r.cat.startsWith('pg_')).map((r) => [r.cat, r.key]));
+    const extra = new Map(rows.map((r) => [r.cat, r.key]));
+    const objects = await this.#read(
+      ROOT_CATALOGS.filter((catalog) => extra.get(`ids:${catalog}`)),
+      (catalog) => extra.get(`ids:${catalog}`)!.split(' ').map(Number),
+    ).catch(() => null);
+    if (!objects) {
+      // A migration took away what the read needs: read everything, and scan from now on.
+      this.#mode = 'catalog';
+      await this.#plan();
+      return this.reset();
+    }
     const roots = extra.get('roots')?.split(' ').map(Number) ?? [];
     const read = new Set(roots);
     // What belonged to a table that was read again, and is not among what was read, may have gone
@@ -265,7 +278,7 @@ export class SchemaTracker {
     for (const oid of this.#eventTriggers) this.#drop(oid);
     this.#eventTriggers.clear();
     for (const oid of roots) this.#drop(oid);
-    this.#add(rows.filter((r) => r.cat.startsWith('pg_')));
+    this.#add(objects);
     if (gone.size > 0) {
       const again = await this.#client.query<CatalogRow>({
         name: 'migrate_check_roots',
@@ -279,6 +292,18 @@ export class SchemaTracker {
     return this.#commit();
   }
 
+  /**
+   * The objects rooted at `ids(catalog)` in each of `catalogs` (root catalogs, in the order of
+   * ROOT_CATALOGS), with one statement holding only those catalogs' branches: each set of catalogs
+   * gets a prepared statement of its own.
+   */
+  async #read(catalogs: readonly string[], ids: (catalog: string) => number[]): Promise<CatalogRow[]> {
+    if (catalogs.length === 0) return [];
+    const name = `migrate_check_read_${catalogs.map((c) => ROOT_CATALOGS.indexOf(c).toString(36)).join('')}`;
+    const values = catalogs.map(ids);
+    return (await this.#client.query<CatalogRow>({ name, text: readQuery(catalogs), values })).rows;
+  }
+
   /** Re-reads the objects whose catalog rows were written since `since`. */
   async #fromCatalog(since: string): Promise<void> {
     const { rows } = await this.#client.query<CatalogRow>({
@@ -286,7 +311,17 @@ export class SchemaTracker {
       text: CHANGES,
       values: [since],
     });
-    const removedComments = this.#apply(rows, false);
+    const roots =
+      rows
+        .find((r) => r.cat === 'roots')
+        ?.key?.split(' ')
+        .map(Number) ?? [];
+    const catalogs = rows.find((r) => r.cat === 'catalogs')?.key?.split(' ') ?? [];
+    const objects = await this.#read(
+      ROOT_CATALOGS.filter((catalog) => catalogs.includes(catalog)),
+      () => roots,
+    );
+    const removedComments = this.#apply([...rows, ...objects], false);
     if (removedComments.length > 0) {
       // A comment set to NULL deletes its row without touching the object: re-read those.
       const again = await this.#client.query<CatalogRow>({
@@ -308,6 +343,7 @@ export class SchemaTracker {
       if (row.cat === 'mark') this.#mark = row.key;
       else if (row.cat === 'roots') for (const oid of row.key?.split(' ') ?? []) this.#drop(Number(oid));
       else if (row.cat === 'comments') comments = new Set(row.key ? row.key.split(' ') : []);
+      else if (row.cat === 'catalogs') continue;
       else if (row.cat.startsWith('live:'))
         live.set(row.cat.slice(5), new Set(row.key ? row.key.split(' ').map(Number) : []));
       else objects.push(row);
