@@ -3,7 +3,7 @@
 import pg from 'pg';
 import { main } from '../src/cli.ts';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
-import { query, ROOT, type CliResult } from './helpers.ts';
+import { ROOT, type CliResult } from './helpers.ts';
 
 // Read from the process itself, not from main()'s `env`: a run that sets them must be a real process.
 const PROCESS_ONLY = ['TMPDIR', 'HOME', 'XDG_CACHE_HOME', 'MIGRATE_CHECK_CACHE'];
@@ -17,6 +17,21 @@ export function inTurn<T>(work: () => Promise<T>): Promise<T> {
   const result = turn.then(work);
   turn = result.catch(() => {});
   return result;
+}
+
+const pools = new Map<string, pg.Pool>();
+/**
+ * One connection per server for the runs' bookkeeping (a connection costs the server ~4 ms of CPU
+ * to start): idle, it lets the process exit, and it goes quietly when the server stops.
+ */
+function adminPool(url: string): pg.Pool {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: 1, allowExitOnIdle: true });
+    pool.on('error', () => {});
+    pools.set(url, pool);
+  }
+  return pool;
 }
 
 /**
@@ -46,8 +61,9 @@ async function mainOnce(
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true) },
   };
+  const admin = adminPool(server.url);
   const roles = async () =>
-    (await query<{ rolname: string }>(server.url, 'SELECT rolname FROM pg_roles')).map((r) => r.rolname);
+    (await admin.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).rows.map((r) => r.rolname);
   const rolesBefore = new Set(await roles());
   const previous = process.cwd();
   process.chdir(cwd);
@@ -59,6 +75,6 @@ async function mainOnce(
   } finally {
     process.chdir(previous);
     for (const role of (await roles()).filter((r) => !rolesBefore.has(r)))
-      await query(server.url, `DROP ROLE ${pg.escapeIdentifier(role)}`);
+      await admin.query(`DROP ROLE ${pg.escapeIdentifier(role)}`);
   }
 }
