@@ -92,11 +92,14 @@ async function sweepGone(admin: pg.Client): Promise<void> {
   }
 }
 
+/** The run's login role, and whether the URL's user that made it is a superuser. */
+type MadeRunRole = RunRole & { superuser: boolean };
+
 /**
  * The login role this run's migrations use, when the URL's user may create roles: no
  * superuser, no CREATEDB, no CREATEROLE, owner of nothing but the run's scratch databases.
  */
-async function createRunRole(admin: pg.Client): Promise<(RunRole & { superuser: boolean }) | null> {
+async function createRunRole(admin: pg.Client): Promise<MadeRunRole | null> {
   const [me] = (
     await admin.query<{ su: boolean; cr: boolean }>(
       'SELECT rolsuper AS su, rolcreaterole AS cr FROM pg_roles WHERE rolname = current_user',
@@ -155,7 +158,7 @@ export async function startUrl(url: string, options: UrlOptions = {}): Promise<S
     throw new DatabaseError(`${redact(url)} runs Postgres ${version}; migrate-check needs Postgres 13 or newer.`);
   }
 
-  let runRole: (RunRole & { superuser: boolean }) | null = null;
+  let runRole: MadeRunRole | null = null;
   let pool: ScratchPool | undefined;
   const close = () => {
     unregister();
