@@ -26,6 +26,8 @@ export class AdminLink implements Admin {
   #client: pg.Client;
   #lost = false;
   #ended = false;
+  /** The query under way (settled), which the next one waits for. */
+  #turn: Promise<unknown> = Promise.resolve();
   readonly #parameters: ClientParameters;
 
   constructor(client: pg.Client) {
@@ -74,12 +76,14 @@ export class AdminLink implements Admin {
     return this.#client;
   }
 
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    text: string,
-    values?: unknown[],
-  ): Promise<pg.QueryResult<R>> {
-    const client = await this.#live();
-    return client.query<R>(text, values);
+  /**
+   * One query after the other, as directories replayed side by side ask for their databases at
+   * once: a pg client queues them itself only until pg 9, which refuses a query sent while one runs.
+   */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    const result = this.#turn.then(async () => (await this.#live()).query<R>(text, values));
+    this.#turn = result.catch(() => {});
+    return result;
   }
 
   async end(): Promise<void> {

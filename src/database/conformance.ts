@@ -31,6 +31,29 @@ export function databaseConformance(
     await b[Symbol.asyncDispose]();
   });
 
+  test(`${name}: scratch databases asked for at once (directories side by side) are all made, one query at a time`, async () => {
+    await using server = await start();
+    const warnings: string[] = [];
+    const warned = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', warned);
+    try {
+      const made = await Promise.all([1, 2, 3, 4].map(() => server.createDatabase('at-once')));
+      assert.equal(new Set(made.map((db) => db.name)).size, 4);
+      await Promise.all(made.map((db) => db[Symbol.asyncDispose]()));
+      const names = await listDatabases(server);
+      for (const db of made) assert.ok(!names.includes(db.name), `${db.name} still exists after dispose`);
+      // Let a warning emitted on the last query reach the listener.
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(
+        warnings.filter((w) => /already executing a query/.test(w)),
+        [],
+        'a query sent on the admin connection while another ran',
+      );
+    } finally {
+      process.off('warning', warned);
+    }
+  });
+
   test(`${name}: disposing the server drops every scratch database still open`, async () => {
     const server = await start();
     const db = await server.createDatabase('left-open');
