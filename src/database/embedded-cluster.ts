@@ -62,9 +62,36 @@ function firstDifference(expected: string, actual: string): string {
   return line.split(' ').at(-1) || 'its manifest';
 }
 
-/** Makes the template for `binaries` with initdb and seals it; replaces a changed one. */
-async function buildTemplate(binaries: Binaries, user: RunUser | null, temp: string): Promise<void> {
+/** Template builds under way in this process, by template path. */
+const building = new Map<string, Promise<void>>();
+
+/**
+ * Makes the template for `binaries` with initdb and seals it; replaces a changed one. Servers
+ * started side by side in one process (ranges, directories) on first use share one build: each
+ * making its own would fill the same staging folder at once.
+ */
+function buildTemplate(
+  binaries: Binaries,
+  user: RunUser | null,
+  temp: string,
+  changed: 'replace changed' | 'none yet',
+): Promise<void> {
   const target = templatePath(binaries, user);
+  let build = building.get(target);
+  if (!build) {
+    build = makeTemplate(binaries, user, temp, target, changed).finally(() => building.delete(target));
+    building.set(target, build);
+  }
+  return build;
+}
+
+async function makeTemplate(
+  binaries: Binaries,
+  user: RunUser | null,
+  temp: string,
+  target: string,
+  changed: 'replace changed' | 'none yet',
+): Promise<void> {
   await writableCache(clustersFolder());
   const work = await ownFolder(instancePath(temp, 'init'), { owner: true });
   try {
@@ -100,7 +127,7 @@ async function buildTemplate(binaries: Binaries, user: RunUser | null, temp: str
       if (user) await staging.run('chown', ['-R', '0:0', staging.path]);
       await writeFile(join(staging.path, MANIFEST), await manifestOf(join(staging.path, 'data')));
       await staging.run('chmod', ['-R', 'a-w', staging.path]);
-      await replace(staging, target);
+      await replace(staging, target, changed === 'replace changed');
     } finally {
       await staging.remove();
     }
@@ -109,13 +136,19 @@ async function buildTemplate(binaries: Binaries, user: RunUser | null, temp: str
   }
 }
 
-/** Puts a sealed staging folder in place of `target`, moving a changed one aside first. */
-async function replace(staging: OwnedFolder, target: string): Promise<void> {
+/**
+ * Puts a sealed staging folder in place of `target`, moving a changed one aside first (`changed`).
+ * Without `changed`, a template another run sealed there meanwhile (runs started at once on a new
+ * machine) is kept: other runs may be copying it.
+ */
+async function replace(staging: OwnedFolder, target: string, changed: boolean): Promise<void> {
   const stale = `${target}.stale-${process.pid}`;
-  const moved = await rename(target, stale).then(
-    () => true,
-    () => false,
-  );
+  const moved =
+    changed &&
+    (await rename(target, stale).then(
+      () => true,
+      () => false,
+    ));
   try {
     await rename(staging.path, target);
   } catch (error) {
@@ -146,7 +179,7 @@ export async function copyTemplate(
   ) {
     const major = binaries.version.split('.')[0];
     progress?.(`Preparing Postgres ${major}, once, ~10 s (cached in ${clustersFolder()} for the runs after this one).`);
-    await buildTemplate(binaries, user, temp);
+    await buildTemplate(binaries, user, temp, 'none yet');
   }
   const data = join(folder.path, 'data');
   for (let attempt = 0; ; attempt++) {
@@ -166,6 +199,6 @@ export async function copyTemplate(
         `it was made (${firstDifference(expected, actual)}); rebuilt it in ${template}.`,
     );
     await removeTree(data);
-    await buildTemplate(binaries, user, temp);
+    await buildTemplate(binaries, user, temp, 'replace changed');
   }
 }

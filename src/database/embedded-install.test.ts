@@ -2,10 +2,11 @@
 // registry into an empty cache, and a package whose install script did not run. Its own lane
 // (`npm run test:lanes install`): it needs the registry and edits node_modules/pg15.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import pg from 'pg';
 import { locateBinaries } from './embedded-binaries.ts';
 import { startEmbedded } from './embedded.ts';
 
@@ -48,4 +49,37 @@ test('embedded: restores the shared-library links when the install script did no
   await using server = await startEmbedded({ binDir: join(pkg, 'native', 'bin') });
   assert.match(server.version, /^15\./);
   assert.ok(existsSync(link));
+});
+
+test('embedded: servers started side by side on first use (an empty cache) share one template build, and all start', async (t) => {
+  const cache = mkdtempSync(join(tmpdir(), 'mc-cache-'));
+  const previous = process.env.MIGRATE_CHECK_CACHE;
+  process.env.MIGRATE_CHECK_CACHE = cache;
+  t.after(() => {
+    if (previous === undefined) delete process.env.MIGRATE_CHECK_CACHE;
+    else process.env.MIGRATE_CHECK_CACHE = previous;
+    rmSync(cache, { recursive: true, force: true });
+  });
+  const lines: string[] = [];
+  // As ranges or directories replayed side by side start their servers on a new machine.
+  const servers = await Promise.all([1, 2, 3].map(() => startEmbedded({ progress: (l) => lines.push(l) })));
+  try {
+    for (const server of servers) {
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, 1);
+      await client.end();
+    }
+    assert.ok(
+      lines.some((l) => /Preparing Postgres \d+, once/.test(l)),
+      `the first use says it prepares the template: ${lines.join(' | ')}`,
+    );
+  } finally {
+    await Promise.all(servers.map((s) => s[Symbol.asyncDispose]()));
+  }
+  assert.deepEqual(
+    readdirSync(join(cache, 'clusters')).filter((name) => name.includes('.partial-')),
+    [],
+    'a staging folder was left behind',
+  );
 });
