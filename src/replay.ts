@@ -254,6 +254,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
   }
   // What the prerequisites did to the cluster is the team's own setup; migrations start from here.
   await options.watch?.start();
+  // A superuser's watch reads its digest with the snapshot after each step (one round trip for both).
+  const digest = options.watch?.digest;
+  if (digest) tracker.watchCluster(digest);
 
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripIds?.has(migrationId(m)) ?? true));
@@ -328,7 +331,28 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
    * `expected`: the schema the database is in again when the script fails and rolls back (a retry
    * on empty tables needs it).
    */
-  const apply = async (m: Migration, direction: Direction, attempt: 1 | 2, expected?: Schema): Promise<boolean> => {
+  /**
+   * The schema read right after the latest step (`apply` with `read`), for the caller that compares
+   * it next (`readNow`); null once taken, and from the start of every step.
+   */
+  let latest: Schema | null = null;
+  const readNow = async (): Promise<Schema> => {
+    const schema = latest ?? (await tracker.refresh());
+    latest = null;
+    return schema;
+  };
+  /**
+   * Runs one step. `read`: the caller reads the schema next (`readNow`), so read it here, after the
+   * step, with the cluster's digest in the same round trip.
+   */
+  const apply = async (
+    m: Migration,
+    direction: Direction,
+    attempt: 1 | 2,
+    expected?: Schema,
+    read = false,
+  ): Promise<boolean> => {
+    latest = null;
     const script = direction === 'up' ? m.up : m.down;
     if (!script) return true;
     const step: Step = {
@@ -405,14 +429,15 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
           );
       }
       if (!error && direction === 'up' && m.verify) await verify(m, m.verify, attempt);
-      const outside = await options.watch?.changes();
+      if (read) latest = await tracker.refresh();
+      const outside = await options.watch?.changes(read ? tracker.clusterDigest : undefined);
       if (outside?.length) step.outside = outside;
     }
     options.onStep?.(step, steps.length, total);
     return step.status === 'ok';
   };
   const compare = async (kind: Mismatch['kind'], expected: Schema, version: string | null, file: string) => {
-    const diff = diffSchemas(expected, await tracker.refresh());
+    const diff = diffSchemas(expected, await readNow());
     if (!diff.equal) mismatches.push({ kind, version, file, diff });
   };
   const file = (s: Script | null) => s?.file ?? set.directory;
@@ -422,7 +447,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
    * applied once), as it is, or rebuilt in a fresh database.
    */
   const recover = async (index: number, afterUp: Schema): Promise<void> => {
-    if (diffSchemas(afterUp, await tracker.refresh()).equal) return;
+    if (diffSchemas(afterUp, await readNow()).equal) return;
     const m = migrations[index]!;
     if (!options.fresh) return stop(index, `the database could not be brought back to the state after ${file(m.up)}`);
     const next = await options.fresh();
@@ -440,6 +465,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     ({ migrate, inspect } = next);
     data?.moveTo(inspect);
     tracker = trackerOf(next);
+    if (digest) tracker.watchCluster(digest);
     await tracker.reset();
   };
 
@@ -464,22 +490,22 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
         // from code); an up-only migration is observed on the rows already there.
         if (roundtrips(m)) await data?.before(m, relations);
       }
-      if (!(await apply(m, 'up', 1, start ?? undefined))) continue;
+      if (!(await apply(m, 'up', 1, start ?? undefined, roundtrips(m)))) continue;
       if (!roundtrips(m)) {
         stale = true;
         continue;
       }
-      const afterUp = await tracker.refresh();
+      const afterUp = await readNow();
       changes.set(migrationId(m), diffSchemas(start!, afterUp));
       await data?.afterUp();
-      if (!(await apply(m, 'down', 1, afterUp))) {
+      if (!(await apply(m, 'down', 1, afterUp, true))) {
         await recover(index, afterUp);
         continue;
       }
       const losses = (await data?.afterDown()) ?? [];
       if (losses.length) dataLoss.push({ version: m.version, file: file(m.down), losses });
       await compare('down-reverts-up', start!, m.version, file(m.down));
-      if (!(await apply(m, 'up', 2))) {
+      if (!(await apply(m, 'up', 2, undefined, true))) {
         await recover(index, afterUp);
         continue;
       }

@@ -221,6 +221,37 @@ test('embedded: cluster-level statements run and are reported as warnings, with 
   assert.equal(report.ok, false);
 });
 
+test('embedded, a history long enough for its snapshots to have a session of their own: each change to the cluster is told for the step that made it', async () => {
+  await using server = await startEmbedded();
+  const filler = Array.from({ length: 110 }, (_, i): [string, string] => [
+    `CREATE TABLE f${i} (id int);`,
+    `DROP TABLE f${i};`,
+  ]);
+  const report = await check(
+    migrations([
+      ...filler,
+      ['CREATE ROLE evil LOGIN;', 'DROP ROLE evil;'],
+      ["ALTER SYSTEM SET work_mem = '3MB';", 'ALTER SYSTEM RESET work_mem;'],
+    ]),
+    async () => server,
+    { observe: false, seed: false },
+  );
+  const found = report.findings.filter((f) => f.check === 'outside-database');
+  assert.deepEqual(
+    found.map((f) => [f.file, f.severity, f.line]),
+    [
+      ['db/0112_step.down.sql', 'warning', 1],
+      ['db/0112_step.up.sql', 'warning', 1],
+      ['db/0113_step.down.sql', 'warning', 1],
+      ['db/0113_step.up.sql', 'warning', 1],
+    ],
+  );
+  assert.match(found[0]!.message, /removed role evil: login/);
+  assert.match(found[1]!.message, /created role evil: login/);
+  assert.match(found[3]!.message, /created server setting work_mem in postgresql\.auto\.conf: 3MB/);
+  assert.equal(report.directories[0]!.steps.filter((s) => s.outside).length, 6, 'each of the 6 steps that changed it');
+});
+
 // The file's server, for runs that need no cluster of their own: a run's disposal leaves it running.
 const shared = () => ({ ...own, [Symbol.asyncDispose]: async () => {} });
 

@@ -85,8 +85,9 @@ const keyOf = (line: string) => line.slice(0, line.indexOf(': ') < 0 ? line.leng
  */
 /**
  * As superuser, a change is told by each shared catalog's row count and newest row version
- * (`xmin`: every insert and update writes one) and the time ALTER SYSTEM last wrote its file:
- * about 0.3 ms a step, where reading and hashing the state takes about 2 ms.
+ * (`xmin`: every insert and update writes one) and a hash of the file ALTER SYSTEM writes (its
+ * time, to the second, missed a setting made and reset within one second): about 0.3 ms a step,
+ * where reading and hashing the state takes about 2 ms.
  */
 const FAST_DIGEST = `SELECT concat_ws(' ', ${[
   'pg_authid',
@@ -97,13 +98,14 @@ const FAST_DIGEST = `SELECT concat_ws(' ', ${[
   'pg_shdescription',
 ]
   .map((t) => `(SELECT count(*) || '.' || coalesce(max(xmin::text::bigint), 0) FROM pg_catalog.${t})`)
-  .join(', ')}, (SELECT modification::text FROM pg_catalog.pg_stat_file('postgresql.auto.conf', true))) AS d`;
+  .join(', ')}, md5(coalesce(pg_catalog.pg_read_file('postgresql.auto.conf', 0, 100000000, true), ''))) AS d`;
 
 export class ClusterWatch {
   readonly #client: pg.Client;
   #query = '';
   #digestQuery = '';
   #digest = '';
+  #superuser = false;
   #state = new Map<string, string>();
 
   constructor(client: pg.Client) {
@@ -116,6 +118,7 @@ export class ClusterWatch {
          FROM pg_roles WHERE rolname = current_user`,
     );
     const superuser = Boolean(rows[0]?.superuser);
+    this.#superuser = superuser;
     this.#query = stateQuery(superuser, Boolean(rows[0]?.settings));
     this.#digestQuery = superuser
       ? FAST_DIGEST
@@ -123,8 +126,18 @@ export class ClusterWatch {
     await this.changes();
   }
 
-  async changes(): Promise<string[]> {
-    const digest = (
+  /**
+   * The digest as an SQL expression another superuser session can read along with its own query
+   * (the snapshots' change log), for `changes(digest)`; null where this session is not superuser
+   * (its digest then hashes what it can see, which another role may not see alike).
+   */
+  get digest(): string | null {
+    return this.#superuser ? `(${FAST_DIGEST})` : null;
+  }
+
+  /** What changed since the last call; `digest`, when given, is the value of `digest` read just now. */
+  async changes(digest?: string): Promise<string[]> {
+    digest ??= (
       await this.#client.query<{ d: string }>({ name: 'migrate_check_cluster_digest', text: this.#digestQuery })
     ).rows[0]!.d;
     if (digest === this.#digest) return [];

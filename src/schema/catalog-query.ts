@@ -57,6 +57,15 @@ export const ROOT_CATALOGS = [
  * `public` schema: both forms let Postgres use each catalog's OID index.
  */
 function catalogQuery(roots: ((catalog: string) => string) | null, only?: readonly string[]): string {
+  const { rel, select } = catalogParts(roots, only);
+  return `${rel}\n${select}`;
+}
+
+/** `catalogQuery` in two: `rel`, for a WITH list, and the SELECT that reads through it. */
+function catalogParts(
+  roots: ((catalog: string) => string) | null,
+  only?: readonly string[],
+): { rel: string; select: string } {
   const rel = `
 rel AS NOT MATERIALIZED (
   SELECT c.*, n.nspname, format('%I.%I', n.nspname, c.relname) AS qname
@@ -64,9 +73,12 @@ rel AS NOT MATERIALIZED (
   WHERE c.oid::int8 >= 16384 AND ${userNs('n')} AND ${notExtension('pg_class', 'c.oid')}
 )`;
   const branches = catalogBranches(roots);
-  if (!only) return `${rel}\n${branches.map((b) => b.sql).join('\nUNION ALL\n')}`;
+  if (!only) return { rel, select: branches.map((b) => b.sql).join('\nUNION ALL\n') };
   const chosen = branches.filter((b) => only.includes(b.catalog));
-  return `${rel}\nSELECT b.* FROM (${chosen.map((b) => b.sql).join('\nUNION ALL\n')}) AS b(cat, oid, key, def)`;
+  return {
+    rel,
+    select: `SELECT b.* FROM (${chosen.map((b) => b.sql).join('\nUNION ALL\n')}) AS b(cat, oid, key, def)`,
+  };
 }
 
 /**
@@ -362,6 +374,13 @@ const TOUCHED: [string, string, string, string][] = [
   ['pg_class', 'oid', 'pg_class', 'oid'],
   ['pg_class', 'oid', 'pg_type', 'reltype'],
   ['pg_attribute', 'attrelid', 'pg_class', 'attrelid'],
+  // A composite type's attributes are its relation's columns: ALTER TYPE … ATTRIBUTE writes only those.
+  [
+    'pg_attribute',
+    'attrelid',
+    'pg_type',
+    "(SELECT c.reltype FROM pg_class c WHERE c.oid = attrelid AND c.relkind = 'c')",
+  ],
   ['pg_attrdef', 'oid', 'pg_class', 'adrelid'],
   ['pg_index', 'indexrelid', 'pg_class', 'indexrelid'],
   ['pg_constraint', 'oid', 'pg_constraint', 'oid'],
@@ -474,16 +493,28 @@ ${ROOT_CATALOGS.map(
  * the tables changed since the mark (a detached partition is no longer its child), and every event
  * trigger but the log's own: none fires for their own DDL. Rows: `ids:<catalog>` (the OIDs of that
  * root catalog to read, for `readQuery`), `roots` (every OID to read: an object among them that is
- * not found is gone, or no longer shown) and `log` (what the log held, as `LOG_SUMMARY` says it).
+ * not found is gone, or no longer shown), `log` (what the log held, as `LOG_SUMMARY` says it) and,
+ * with `cluster`, the `cluster` row (see `clusterRow`).
  *
  * The objects themselves are read by `readQuery`, with only the branches of the catalogs named:
  * one statement holding every branch cost ~1 ms a step to bind and ~1 ms to start its executor
  * however little it read, and ~13 ms to plan in each new session.
  */
-export function logQuery(): string {
+export function logQuery(cluster?: string): string {
+  return `WITH RECURSIVE ${LOG_CTES}\n${LOG_ROWS}${clusterRow(cluster)}`;
+}
+
+/**
+ * A `cluster` row for the log statements, holding the value of the SQL expression `cluster` (a
+ * digest of the cluster around the database: outside/cluster.ts), read in the same round trip.
+ */
+const clusterRow = (cluster?: string) => (cluster ? `\nUNION ALL SELECT 'cluster', 0, (${cluster})::text, NULL` : '');
+
+/** The WITH list of `logQuery`, through `roots` (classid, ids): what is to be read again. */
+const LOG_CTES = (() => {
   const owner = (classid: string, objid: string) =>
     `${ownerClass(classid, objid)} AS classid, ${ownerOf(classid, objid)} AS oid`;
-  return `WITH RECURSIVE ${READ_LOG},
+  return `${READ_LOG},
 consumed AS (SELECT classid, objid FROM logged),
 touched AS (
   SELECT DISTINCT ${owner('classid', 'objid')} FROM consumed WHERE classid <> 0
@@ -513,12 +544,14 @@ touched AS (
     UNION ALL SELECT ${PG_CLASS}::oid, oid FROM reparented UNION ALL SELECT classid, oid FROM dependents
     UNION ALL SELECT 'pg_event_trigger'::regclass::oid, e.oid FROM pg_event_trigger e WHERE NOT ${isCaptureTrigger('e')}
   ) x WHERE oid IS NOT NULL GROUP BY classid
-)
-SELECT 'ids:' || c.relname AS cat, 0 AS oid, array_to_string(r.ids, ' ') AS key, NULL AS def
+)`;
+})();
+
+/** The bookkeeping rows of `logQuery`. */
+const LOG_ROWS = `SELECT 'ids:' || c.relname AS cat, 0 AS oid, array_to_string(r.ids, ' ') AS key, NULL AS def
 FROM roots r JOIN pg_class c ON c.oid = r.classid
 UNION ALL SELECT 'roots', 0, (SELECT string_agg(array_to_string(ids, ' '), ' ') FROM roots), NULL
 UNION ALL SELECT 'log', 0, ${LOG_SUMMARY}, NULL`;
-}
 
 /** `readQuery`'s texts, by the catalogs they read: made once, as every refresh after DDL asks for one. */
 const READ_QUERIES = new Map<string, string>();
@@ -533,6 +566,29 @@ export function readQuery(catalogs: readonly string[]): string {
   if (!text) {
     text = `WITH ${catalogQuery((catalog) => `$${catalogs.indexOf(catalog) + 1}::oid[]`, catalogs)}`;
     READ_QUERIES.set(key, text);
+  }
+  return text;
+}
+
+/** `logReadQuery`'s texts, by the catalogs they read. */
+const LOG_READ_QUERIES = new Map<string, string>();
+
+/**
+ * `logQuery` and `readQuery` in one statement, one round trip: the log's rows, then the objects it
+ * names in `catalogs` (root catalogs, in the order of `ROOT_CATALOGS`), the ones a step is expected
+ * to touch. What the log names in other catalogs is for a `readQuery` after it. `$1` is the mark;
+ * `cluster`, as for `logQuery`.
+ */
+export function logReadQuery(catalogs: readonly string[], cluster?: string): string {
+  const key = `${catalogs.join(' ')}\n${cluster ?? ''}`;
+  let text = LOG_READ_QUERIES.get(key);
+  if (!text) {
+    const { rel, select } = catalogParts(
+      (catalog) => `(SELECT ids FROM roots WHERE classid = '${catalog}'::regclass)::oid[]`,
+      catalogs,
+    );
+    text = `WITH RECURSIVE ${LOG_CTES},${rel}\n${LOG_ROWS}${clusterRow(cluster)}\nUNION ALL ${select}`;
+    LOG_READ_QUERIES.set(key, text);
   }
   return text;
 }

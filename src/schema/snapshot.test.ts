@@ -56,6 +56,9 @@ const TRICKY = [
   'CREATE TYPE pair AS (a int); ALTER TYPE pair ADD ATTRIBUTE b text; ' +
     'CREATE TABLE base (a int); CREATE TABLE heir () INHERITS (base)',
   `ALTER TABLE base ADD COLUMN b int; ALTER TABLE base RENAME COLUMN a TO aa`,
+  // A composite type's attributes changed alone (only its relation's pg_attribute rows are written).
+  'ALTER TYPE pair ALTER ATTRIBUTE a TYPE bigint',
+  'ALTER TYPE pair RENAME ATTRIBUTE b TO bb; ALTER TYPE pair DROP ATTRIBUTE a',
   'ALTER TABLE heir NO INHERIT base; ' +
     `ALTER TABLE parted ATTACH PARTITION parted_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
   `CREATE SEQUENCE s2; ALTER TABLE people ADD COLUMN n bigint DEFAULT nextval('s2'); ` +

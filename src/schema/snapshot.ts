@@ -7,13 +7,13 @@ import {
   changesQuery,
   freshQuery,
   logQuery,
+  logReadQuery,
   readQuery,
 } from './catalog-query.ts';
 import { SchemaLineage } from './versions.ts';
 
 const RESET = changesQuery(true);
 const CHANGES = changesQuery();
-const LOG = logQuery();
 const FRESH = freshQuery();
 
 /**
@@ -103,6 +103,17 @@ const VACUUM_CHURNED =
   'pg_catalog.pg_sequence';
 const VACUUM_EVERY = 500;
 
+/**
+ * How many of the last steps with DDL name the catalogs a read of the change log reads in the same
+ * round trip: a roundtrip's down mostly touches what its up did, and the up again exactly that. What
+ * a step touches beyond them takes a second read.
+ */
+const RECENT_STEPS = 4;
+
+/** A set of root catalogs as a short name, for its prepared statements. */
+const catalogCode = (catalogs: readonly string[]) =>
+  catalogs.map((c) => ROOT_CATALOGS.indexOf(c).toString(36)).join('');
+
 /** Reads the whole schema of the connected database in one round trip. */
 export async function readSchema(client: pg.Client): Promise<Schema> {
   const { rows } = await client.query<CatalogRow>({ name: 'migrate_check_full', text: FULL_QUERY });
@@ -151,6 +162,11 @@ export class SchemaTracker {
   /** Whether the session is the tracker's alone (its planner settings are then the tracker's to change). */
   readonly #ownSession: boolean;
   #indexLookups = false;
+  /** The root catalogs of what the last steps with DDL changed (at most RECENT_STEPS), oldest first. */
+  readonly #recent: string[][] = [];
+  /** The cluster digest read with the log (`watchCluster`), and its value at the last refresh. */
+  #cluster: string | undefined;
+  #clusterDigest: string | undefined;
   /** Steps with DDL read from the change log since the churned catalogs were last vacuumed. */
   #sinceVacuum = 0;
 
@@ -214,8 +230,22 @@ export class SchemaTracker {
     this.#indexLookups = wanted;
   }
 
+  /**
+   * Reads `digest` (an SQL expression: outside/cluster.ts) with the change log from now on, in
+   * the same round trip: `clusterDigest` then holds its value as of the last refresh.
+   */
+  watchCluster(digest: string): void {
+    this.#cluster = digest;
+  }
+
+  /** The cluster digest read by the last refresh (see `watchCluster`); undefined where it read none. */
+  get clusterDigest(): string | undefined {
+    return this.#clusterDigest;
+  }
+
   /** The schema now, re-reading only what changed since the last call. */
   async refresh(): Promise<Schema> {
+    this.#clusterDigest = undefined;
     if (!this.#mark) return this.reset();
     if (this.#mode === 'events') return this.#fromLog();
     await this.#fromCatalog(this.#mark);
@@ -229,12 +259,33 @@ export class SchemaTracker {
 
   async #fromLog(): Promise<Schema> {
     const since = this.#mark;
-    // A failed read (a migration dropped the log's table) finds no log, as a disabled log does.
-    const rows = await this.#client.query<CatalogRow>({ name: 'migrate_check_log', text: LOG, values: [since] }).then(
-      (r) => r.rows,
-      () => [] as CatalogRow[],
-    );
+    // The log, with the objects it names in the catalogs the last steps with DDL touched, in one
+    // round trip; a failed read (a migration dropped the log's table, or took away what the read
+    // needs) finds no log, as a disabled log does.
+    const expected = ROOT_CATALOGS.filter((catalog) => this.#recent.some((set) => set.includes(catalog)));
+    const readLog = (cluster: string | undefined) => {
+      const suffix = cluster ? '_cluster' : '';
+      return this.#client
+        .query<CatalogRow>(
+          expected.length
+            ? {
+                name: `migrate_check_log_${catalogCode(expected)}${suffix}`,
+                text: logReadQuery(expected, cluster),
+                values: [since],
+              }
+            : { name: `migrate_check_log${suffix}`, text: logQuery(cluster), values: [since] },
+        )
+        .then(
+          (r) => r.rows,
+          () => null,
+        );
+    };
+    let rows = await readLog(this.#cluster);
+    // A digest this session cannot read is read by the watch itself from then on.
+    if (!rows && this.#cluster) rows = await readLog((this.#cluster = undefined));
+    rows ??= [];
     const log = logOf(rows);
+    this.#clusterDigest = this.#cluster ? rows.find((r) => r.cat === 'cluster')?.key : undefined;
     if (log?.health !== 3) {
       // A migration removed or disabled the change log: read everything, and scan from now on.
       this.#mode = 'catalog';
@@ -249,21 +300,33 @@ export class SchemaTracker {
       if (rescan) await this.#fromCatalog(since);
       return this.#commit();
     }
-    if (this.#ownSession && ++this.#sinceVacuum >= this.#vacuumEvery) {
-      this.#sinceVacuum = 0;
-      // Not needed for what is read: a vacuum that fails (a role that may not) is not retried.
-      await this.#client.query(VACUUM_CHURNED).catch(() => (this.#sinceVacuum = -Infinity));
+    const extra = new Map<string, string>();
+    const objects: CatalogRow[] = [];
+    for (const row of rows) {
+      if (row.cat === 'log' || row.cat === 'roots' || row.cat === 'cluster' || row.cat.startsWith('ids:'))
+        extra.set(row.cat, row.key);
+      else objects.push(row);
     }
-    const extra = new Map(rows.map((r) => [r.cat, r.key]));
-    const objects = await this.#read(
-      ROOT_CATALOGS.filter((catalog) => extra.get(`ids:${catalog}`)),
+    const touched = ROOT_CATALOGS.filter((catalog) => extra.get(`ids:${catalog}`));
+    if (touched.length) {
+      this.#recent.push(touched);
+      if (this.#recent.length > RECENT_STEPS) this.#recent.shift();
+    }
+    const more = await this.#read(
+      touched.filter((catalog) => !expected.includes(catalog)),
       (catalog) => extra.get(`ids:${catalog}`)!.split(' ').map(Number),
     ).catch(() => null);
-    if (!objects) {
+    if (!more) {
       // A migration took away what the read needs: read everything, and scan from now on.
       this.#mode = 'catalog';
       await this.#plan();
       return this.reset();
+    }
+    objects.push(...more);
+    if (this.#ownSession && ++this.#sinceVacuum >= this.#vacuumEvery) {
+      this.#sinceVacuum = 0;
+      // Not needed for what is read: a vacuum that fails (a role that may not) is not retried.
+      await this.#client.query(VACUUM_CHURNED).catch(() => (this.#sinceVacuum = -Infinity));
     }
     const roots = extra.get('roots')?.split(' ').map(Number) ?? [];
     const read = new Set(roots);
@@ -299,7 +362,7 @@ export class SchemaTracker {
    */
   async #read(catalogs: readonly string[], ids: (catalog: string) => number[]): Promise<CatalogRow[]> {
     if (catalogs.length === 0) return [];
-    const name = `migrate_check_read_${catalogs.map((c) => ROOT_CATALOGS.indexOf(c).toString(36)).join('')}`;
+    const name = `migrate_check_read_${catalogCode(catalogs)}`;
     const values = catalogs.map(ids);
     return (await this.#client.query<CatalogRow>({ name, text: readQuery(catalogs), values })).rows;
   }
