@@ -328,10 +328,6 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     if (error) verifyFailures.push({ version: m.version, file: script.file, attempt, error });
   };
   /**
-   * `expected`: the schema the database is in again when the script fails and rolls back (a retry
-   * on empty tables needs it).
-   */
-  /**
    * The schema read right after the latest step (`apply` with `read`), for the caller that compares
    * it next (`readNow`); null once taken, and from the start of every step.
    */
@@ -342,8 +338,9 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
     return schema;
   };
   /**
-   * Runs one step. `read`: the caller reads the schema next (`readNow`), so read it here, after the
-   * step, with the cluster's digest in the same round trip.
+   * Runs one step. `expected`: the schema the database is in again when the script fails and rolls
+   * back (a retry on empty tables needs it). `read`: the caller reads the schema next (`readNow`),
+   * so it is read here, after the step, with the cluster's digest in the same round trip.
    */
   const apply = async (
     m: Migration,
