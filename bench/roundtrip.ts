@@ -428,7 +428,8 @@ if (process.argv.includes('--diy')) {
   const ratio = (r: SizeResult) => ratios(r.engine, r.bare);
   console.log(
     `machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end; ` +
-      `embedded server warm start ${f(results[0]!.startMs)}`,
+      `embedded server warm start ${f(results[0]!.startMs)}; the clusters in ${tmpdir()} ` +
+      `(TMPDIR: /dev/shm keeps them in RAM, as npm test does, which makes the bare steps cheaper)`,
   );
   console.log('full per-migration roundtrip (--no-observe --no-seed) ÷ bare execution of the same steps:');
   console.log('migrations  rounds  bare (min)  roundtrip (min)  ratio min  ratio median  CLI run  CLI peak RSS');
