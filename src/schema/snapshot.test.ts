@@ -220,6 +220,34 @@ test('incremental snapshots stay equal to a full read after a migration removes 
   });
 });
 
+test('a digest watched with the change log is read with it after each step; one the session cannot read is left out, the log still read', async () => {
+  await withDatabase(async (migrate, inspect) => {
+    const counted = new SchemaTracker(inspect);
+    counted.watchCluster(`(SELECT count(*) FROM pg_catalog.pg_class WHERE relname LIKE 'watched%')`);
+    await counted.reset();
+    for (const [sql, digest] of [
+      ['CREATE TABLE watched_a (id int)', '1'],
+      ['CREATE TABLE watched_b (id int)', '2'],
+      ['DROP TABLE watched_a', '1'],
+    ] as const) {
+      await migrate.query(sql);
+      assert.equal(schemaText(await counted.refresh()), schemaText(await readSchema(inspect)), `after: ${sql}`);
+      assert.equal(counted.clusterDigest, digest, `the digest after: ${sql}`);
+    }
+
+    const unreadable = new SchemaTracker(inspect);
+    unreadable.watchCluster(`(SELECT pg_catalog.pg_read_file('/no/such/file'))`);
+    await unreadable.reset();
+    for (const sql of ['CREATE TABLE c (id int)', 'ALTER TABLE c ADD COLUMN d int']) {
+      await migrate.query(sql);
+      assert.equal(schemaText(await unreadable.refresh()), schemaText(await readSchema(inspect)), `after: ${sql}`);
+      assert.equal(unreadable.clusterDigest, undefined);
+      const { rows } = await inspect.query<{ n: number }>('SELECT count(*)::int AS n FROM _migrate_check.changes');
+      assert.equal(rows[0]!.n, 0, 'the change log is still read, and emptied, after each step');
+    }
+  });
+});
+
 test('incremental snapshots equal a full read through a generated up → down → up of 60 migrations', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mc-gen-'));
   try {
