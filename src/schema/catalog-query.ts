@@ -500,7 +500,7 @@ ${ROOT_CATALOGS.map(
  * one statement holding every branch cost ~1 ms a step to bind and ~1 ms to start its executor
  * however little it read, and ~13 ms to plan in each new session.
  */
-export function logQuery(cluster?: string): string {
+function logQuery(cluster?: string): string {
   return `WITH RECURSIVE ${LOG_CTES}\n${LOG_ROWS}${clusterRow(cluster)}`;
 }
 
@@ -576,18 +576,20 @@ const LOG_READ_QUERIES = new Map<string, string>();
 /**
  * `logQuery` and `readQuery` in one statement, one round trip: the log's rows, then the objects it
  * names in `catalogs` (root catalogs, in the order of `ROOT_CATALOGS`), the ones a step is expected
- * to touch. What the log names in other catalogs is for a `readQuery` after it. `$1` is the mark;
- * `cluster`, as for `logQuery`.
+ * to touch; with no catalogs, `logQuery` alone. What the log names in other catalogs is for a
+ * `readQuery` after it. `$1` is the mark; `cluster`, as for `logQuery`.
  */
 export function logReadQuery(catalogs: readonly string[], cluster?: string): string {
   const key = `${catalogs.join(' ')}\n${cluster ?? ''}`;
   let text = LOG_READ_QUERIES.get(key);
   if (!text) {
-    const { rel, select } = catalogParts(
-      (catalog) => `(SELECT ids FROM roots WHERE classid = '${catalog}'::regclass)::oid[]`,
-      catalogs,
-    );
-    text = `WITH RECURSIVE ${LOG_CTES},${rel}\n${LOG_ROWS}${clusterRow(cluster)}\nUNION ALL ${select}`;
+    if (catalogs.length) {
+      const { rel, select } = catalogParts(
+        (catalog) => `(SELECT ids FROM roots WHERE classid = '${catalog}'::regclass)::oid[]`,
+        catalogs,
+      );
+      text = `WITH RECURSIVE ${LOG_CTES},${rel}\n${LOG_ROWS}${clusterRow(cluster)}\nUNION ALL ${select}`;
+    } else text = logQuery(cluster);
     LOG_READ_QUERIES.set(key, text);
   }
   return text;

@@ -6,7 +6,6 @@ import {
   ROOTS_QUERY,
   changesQuery,
   freshQuery,
-  logQuery,
   logReadQuery,
   readQuery,
 } from './catalog-query.ts';
@@ -32,7 +31,7 @@ interface Entry {
   def: string;
 }
 
-/** What the change log held, from the `log` row of `logQuery`. */
+/** What the change log held, from the `log` row of `logReadQuery`. */
 interface CaptureLog {
   pairs: [classid: number, objid: number][];
   pending: number;
@@ -263,23 +262,18 @@ export class SchemaTracker {
     // round trip; a failed read (a migration dropped the log's table, or took away what the read
     // needs) finds no log, as a disabled log does.
     const expected = ROOT_CATALOGS.filter((catalog) => this.#recent.some((set) => set.includes(catalog)));
-    const readLog = (cluster: string | undefined) => {
-      const suffix = cluster ? '_cluster' : '';
-      return this.#client
-        .query<CatalogRow>(
-          expected.length
-            ? {
-                name: `migrate_check_log_${catalogCode(expected)}${suffix}`,
-                text: logReadQuery(expected, cluster),
-                values: [since],
-              }
-            : { name: `migrate_check_log${suffix}`, text: logQuery(cluster), values: [since] },
-        )
+    const name = `migrate_check_log${expected.length ? `_${catalogCode(expected)}` : ''}`;
+    const readLog = (cluster: string | undefined) =>
+      this.#client
+        .query<CatalogRow>({
+          name: `${name}${cluster ? '_cluster' : ''}`,
+          text: logReadQuery(expected, cluster),
+          values: [since],
+        })
         .then(
           (r) => r.rows,
           () => null,
         );
-    };
     let rows = await readLog(this.#cluster);
     // A digest this session cannot read is read by the watch itself from then on.
     if (!rows && this.#cluster) rows = await readLog((this.#cluster = undefined));
