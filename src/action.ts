@@ -34,7 +34,7 @@ const ACTION: Omit<Shell, 'cwd'> = {
   where: 'action inputs',
   spell: (name) => `the \`${name}\` input`,
   noPath: 'No migration directory: set the `path` input (one or more folders, one per line).',
-  // A runner keeps no cache between jobs (the Action does not save one through @actions/cache).
+  // A runner keeps no cache folder between jobs: `base-cache` is off unless the workflow turns it on.
   keepsCache: () => false,
   async fallbackDatabase() {
     if (await dockerAvailable()) return 'container';
@@ -210,6 +210,9 @@ export async function runAction(
       commit: context.pr?.headSha ?? env.GITHUB_SHA,
       ...(embedded ? { shared: embedded } : {}),
       ...(stateCache ? { stateCache } : {}),
+      // A push (or any run without a pull request or a base): the state of every migration is
+      // kept for the pull requests on this commit, which read the cache of the branch they target.
+      ...(config.baseCache && !config.base ? { headStates: true } : {}),
     });
     const report = await run(config, io);
     const withPr = context.pr

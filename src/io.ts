@@ -1,10 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULTS, type Config } from './config.ts';
-import { imageFor, startContainer } from './database/container.ts';
+import { containerStatesHeld, imageFor, startContainer } from './database/container.ts';
 import type { Server, StateCache } from './database/database.ts';
 import { startServer } from './database/index.ts';
-import { startEmbedded } from './database/embedded.ts';
+import { embeddedStatesHeld, startEmbedded } from './database/embedded.ts';
 import { saveBaseStates, type BaseStatePlan } from './pipeline/base-state.ts';
 import { fsDirectory } from './files/directory.ts';
 import { headCommit, openBase } from './history/git.ts';
@@ -31,9 +31,11 @@ export function localIO(
     shared?: Server;
     /** Where base states are kept beyond the cache folder (the runner's cache, in the Action). */
     stateCache?: StateCache;
+    /** A run without a base saves the state of all its migrations (RunIO's `headStates`). */
+    headStates?: boolean;
   } = {},
 ): Omit<RunIO, 'onStep'> & { settled(): Promise<void> } {
-  const { commit, shared, stateCache } = options;
+  const { commit, shared, stateCache, headStates } = options;
   // Lent once: the run's first server; a server for directories side by side is started as usual.
   let lendable =
     config.database === 'embedded' &&
@@ -43,7 +45,8 @@ export function localIO(
       : undefined;
   /** Base states being saved (they never reject). */
   const saving: Promise<void>[] = [];
-  const which = (plan: BaseStatePlan) => (plan.beforePart ? "migrations before this job's part" : 'merged migrations');
+  const which = (plan: BaseStatePlan) =>
+    plan.beforePart ? "migrations before this job's part" : plan.head ? 'migrations' : 'merged migrations';
   const what = (plans: readonly BaseStatePlan[]) =>
     plans.length === 1
       ? `the state after the ${plans[0]!.count} ${which(plans[0]!)} of ${plans[0]!.directory.path}`
@@ -54,9 +57,15 @@ export function localIO(
     progress(`Did not save ${what(plans)} (base-cache): ${why}.`);
   /** Builds and seals the states of `plans`, the clean ones of `planned`. */
   const save = async (major: number, plans: readonly BaseStatePlan[], planned: number): Promise<void> => {
-    progress(`Saving ${what(plans)} for the next runs (base-cache) …`);
     const started = performance.now();
     try {
+      // The states of a run without a base are those of every check of this commit: built once.
+      if (plans.length === planned && plans.every((plan) => plan.head) && (await held(major, plans))) {
+        progress(`${capital(what(plans))} ${plans.length > 1 ? 'are' : 'is'} saved already (base-cache).`);
+        return;
+      }
+      const forWhom = plans.every((plan) => plan.head) ? 'the checks of branches made on this commit' : 'the next runs';
+      progress(`Saving ${what(plans)} for ${forWhom} (base-cache) …`);
       await using builder =
         config.database === 'container'
           ? await startContainer({ image: imageFor({ ...config, postgresVersion: major }) })
@@ -76,7 +85,18 @@ export function localIO(
       notSaved(plans, errorMessage(error));
     }
   };
+  /** Whether the states of `plans` are saved already, as one entry, where the next run looks. */
+  const held = (major: number, plans: readonly BaseStatePlan[]) => {
+    const keys = plans.map((plan) => plan.key);
+    return config.database === 'container'
+      ? containerStatesHeld(
+          { image: imageFor({ ...config, postgresVersion: major }), ...(stateCache ? { stateCache } : {}) },
+          keys,
+        )
+      : embeddedStatesHeld({ major, ...(config.postgresBin ? { binDir: config.postgresBin } : {}) }, keys);
+  };
   return {
+    ...(headStates ? { headStates } : {}),
     directory: fsDirectory,
     commit: async () => commit ?? (await headCommit(cwd)),
     openBase: (ref) => openBase(cwd, ref),
@@ -113,6 +133,8 @@ export function localIO(
     },
   };
 }
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * Reads reports for `migrate-check merge` and the Action's comment mode: each path a JSON report,

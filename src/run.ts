@@ -7,7 +7,7 @@ import { assembleReport, type DirectoryOutcome } from './pipeline/assemble.ts';
 import { judge } from './pipeline/judge.ts';
 import { loadDirectory, type LoadedDirectory } from './pipeline/load.ts';
 import { replayDirectories, type DirectoryReplay } from './pipeline/replay-directories.ts';
-import { baseStatePlans, mergedUnclean, type BaseStatePlan } from './pipeline/base-state.ts';
+import { baseStatePlans, headStatePlans, mergedUnclean, type BaseStatePlan } from './pipeline/base-state.ts';
 import { withSources } from './pipeline/sources.ts';
 import type { Step } from './replay.ts';
 import { ConfigError } from './errors.ts';
@@ -34,6 +34,12 @@ export interface RunIO {
    * run's replay of them cannot stand for it). Absent: base states are not saved.
    */
   saveBaseStates?(major: number, plans: readonly { plan: BaseStatePlan; unclean: string | null }[]): void;
+  /**
+   * A run without a base also saves the state of every migration of its directories, for the
+   * checks with a base on this commit after it (`headStatePlans`): a push to the base branch in
+   * the Action, `--base-cache` given to the CLI.
+   */
+  headStates?: boolean;
   /** The commit being checked, recorded in the report so that only one commit's reports are merged. */
   commit?(): Promise<string | null>;
   /** Progress as each step completes. */
@@ -62,6 +68,16 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   const plan = config.shard ? planShards(loaded, config.shard) : null;
   const cache = baseStatePlans(loaded, config, plan);
   const keys = cache.map((plan) => plan.key);
+  // Saved only: never started from, since this run checks all of their migrations.
+  const heads = io.headStates && !base ? headStatePlans(loaded, config) : [];
+  /** Saves the head plans' states, each with why this run's replay cannot stand for it, if it cannot. */
+  const saveHeads = (major: number, unclean: (plan: BaseStatePlan) => string | null) => {
+    if (heads.length)
+      io.saveBaseStates?.(
+        major,
+        heads.map((plan) => ({ plan, unclean: unclean(plan) })),
+      );
+  };
   const majors = config.postgresVersion;
   if (majors.length > 1 && config.database === 'url')
     throw new ConfigError(
@@ -108,9 +124,17 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
               onStep(path, s, sum('done'), sum('total'));
             };
             const replays = await replayDirectories(mine, loaded, config, step, (path) => shardPart(part, path));
-            return { name: `range ${i + 1}/${ranges}`, report: shareOf(reportOf(replays), part) };
+            return { name: `range ${i + 1}/${ranges}`, report: shareOf(reportOf(replays), part), replays };
           }),
         );
+        // Every migration is checked in one range; a failure in one stops the rest of it.
+        saveHeads(major, (plan) => {
+          for (const { replays } of parts) {
+            const why = mergedUnclean(plan, replays[loaded.indexOf(plan.directory)]!.result);
+            if (why) return why;
+          }
+          return null;
+        });
         const { shards: _, ...joined } = mergeReports(parts);
         return { major, report: joined };
       }
@@ -134,6 +158,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
             unclean: replayOf(plan).cachedBase ? null : mergedUnclean(plan, replayOf(plan).result),
           })),
         );
+      saveHeads(major, (plan) => mergedUnclean(plan, replayOf(plan).result));
       const report = reportOf(replays);
       return { major, report: plan ? shareOf(report, plan) : report };
     }),

@@ -6,6 +6,7 @@
  * cluster is shared with the machine's cache, so no test waits for initdb).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -256,6 +257,76 @@ describe('base-cache', { concurrency: 2 }, () => {
     const asked = await checkIn(plain, onCi, 'true', '--base-cache');
     assert.match(asked.stderr, /Saved the state/);
     assert.equal(entries(onCi).length, 1);
+  });
+
+  test('--base-cache on the base branch, without --base, saves the state of every migration, and the first check of a PR starts from it', async () => {
+    const cwd = history({}, ADDS);
+    const cache = cacheFolder(made, 'mc-base-cache-');
+    const git = (...a: string[]) => execFileSync('git', a, { cwd, stdio: 'pipe' });
+    // A CI job on main: CI set, the cache folder kept by the CI's own cache.
+    const onMain = (...args: string[]) =>
+      cli(['db', '--output', 'json', '--no-observe', '--no-seed', ...args], {
+        cwd,
+        env: { MIGRATE_CHECK_CACHE: cache, CI: 'true' },
+      }).then(jsonRun);
+    git('checkout', '-q', 'main');
+    const plain = await onMain();
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.doesNotMatch(plain.stderr, /Saving the state/, 'saved without being asked to');
+    const push = await onMain('--base-cache');
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(
+      push.stderr,
+      new RegExp(
+        `Saving the state after the ${MERGED} migrations of db for the checks of branches made on this commit`,
+      ),
+    );
+    assert.match(push.stderr, new RegExp(`Saved the state after the ${MERGED} migrations of db`));
+    assert.equal(push.dir.steps.length, 3 * MERGED, 'the run itself roundtripped every migration');
+    assert.equal(entries(cache).length, 1);
+    const again = await onMain('--base-cache');
+    assert.match(again.stderr, new RegExp(`The state after the ${MERGED} migrations of db is saved already`));
+    assert.doesNotMatch(again.stderr, /Saving the state/);
+    assert.equal(entries(cache).length, 1);
+
+    git('checkout', '-q', 'pr');
+    const replayed = await checkIn(cwd, cacheFolder(made, 'mc-base-cache-'), 'true');
+    const pr = await checkIn(cwd, cache, 'true', '--base-cache');
+    assertFromState(replayed, pr, { merged: MERGED, through: pad(MERGED), added: [pad(MERGED + 1), pad(MERGED + 2)] });
+    assert.equal(entries(cache).length, 1, 'nothing more saved');
+  });
+
+  test('without --base, in ranges side by side, or with a merged migration that fails: saved only when every migration passed', async () => {
+    // 300 migrations replay in two ranges on two servers; each range's replay stands for its part.
+    const more: Record<string, string> = {};
+    for (let i = MERGED + 1; i <= 300; i++) {
+      more[`db/${pad(i)}_u${i}.up.sql`] = `CREATE TABLE u${i} (id bigint PRIMARY KEY);\n`;
+      more[`db/${pad(i)}_u${i}.down.sql`] = `DROP TABLE u${i};\n`;
+    }
+    const long = history(more, {});
+    const cache = cacheFolder(made, 'mc-base-cache-');
+    const args = ['db', '--output', 'json', '--no-observe', '--no-seed', '--base-cache', '--jobs', '2'];
+    const ranges = jsonRun(await cli(args, { cwd: long, env: { MIGRATE_CHECK_CACHE: cache, CI: 'true' } }));
+    assert.equal(ranges.code, 0, ranges.stderr);
+    assert.equal(ranges.dir.steps.length, 900);
+    assert.match(ranges.stderr, /Saved the state after the 300 migrations of db/);
+    assert.equal(entries(cache).length, 1);
+
+    // The 150th fails: the run after it is not the state a PR would start from.
+    const failing = history(
+      { ...more, [`db/${pad(150)}_u150.up.sql`]: 'CREATE TABLE u150 (id bigint PRIMARY KEY, id int);\n' },
+      {},
+    );
+    const none = cacheFolder(made, 'mc-base-cache-');
+    const r = jsonRun(await cli(args, { cwd: failing, env: { MIGRATE_CHECK_CACHE: none, CI: 'true' } }));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `Did not save the state after the 300 migrations of db \\(base-cache\\): db/${pad(150)}_u150.up.sql failed`,
+      ),
+    );
+    assert.deepEqual(entries(none), []);
   });
 });
 

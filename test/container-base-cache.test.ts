@@ -188,6 +188,73 @@ describe('base-cache on the container server', { skip }, () => {
     }
   });
 
+  test("a push to main keeps the state of all its migrations in the runner's cache; a pull request's first job starts from it", async () => {
+    const cwd = history();
+    const github = await fakeGitHub();
+    const service = await fakeCacheService();
+    const git = (...a: string[]) => execFileSync('git', a, { cwd, stdio: 'pipe', encoding: 'utf8' }).trim();
+    try {
+      const cache = cacheFolder(made, 'mc-runner-cache-');
+      const job = async (event: string, payload: unknown, inputs: Record<string, string> = {}) => {
+        rmSync(join(cache, 'container-states'), { recursive: true, force: true });
+        return runAction({
+          cwd,
+          apiUrl: github.url,
+          event,
+          payload,
+          inputs: {
+            path: 'db',
+            'postgres-image': IMAGE,
+            'base-cache': 'true',
+            observe: 'false',
+            seed: 'false',
+            ...inputs,
+          },
+          env: {
+            ...service.env,
+            MIGRATE_CHECK_CACHE: cache,
+            GITHUB_WORKSPACE: cwd,
+            GITHUB_SHA: git('rev-parse', 'HEAD'),
+          },
+        });
+      };
+      git('checkout', '-q', 'main');
+      const pushed = {
+        ref: 'refs/heads/main',
+        after: git('rev-parse', 'main'),
+        repository: { full_name: 'acme/shop' },
+      };
+      const push = await job('push', pushed);
+      assert.equal(push.code, 0, push.log);
+      assert.match(push.log, new RegExp(`Saved the state after the ${MERGED} migrations of db`));
+      assert.match(push.log, /Kept the base state [0-9a-f]{32} in the runner's cache/);
+      assert.equal(service.keys().length, 1, service.calls.join('\n'));
+      // The next push of the same migrations (a commit that changes none) builds nothing.
+      const again = await job('push', pushed);
+      assert.equal(again.code, 0, again.log);
+      assert.match(again.log, new RegExp(`The state after the ${MERGED} migrations of db is saved already`));
+      assert.doesNotMatch(again.log, /Saving the state/);
+      assert.equal(service.calls.filter((c) => c.startsWith('CreateCacheEntry')).length, 1, service.calls.join('\n'));
+
+      git('checkout', '-q', 'pr');
+      const replayed = await job('pull_request', prEvent(cwd), { 'base-cache': 'false' });
+      const pr = await job('pull_request', prEvent(cwd));
+      assert.match(pr.log, /Restored the base state [0-9a-f]{32} from the runner's cache/);
+      assert.match(pr.log, /container from a cached base state/);
+      assert.doesNotMatch(pr.log, /Saving the state/, 'the first job of the pull request built no state');
+      const [one, two] = [replayed, pr].map((r) => JSON.parse(r.report!) as Report);
+      assert.deepEqual(two!.directories[0]!.cachedBase, { migrations: MERGED, through: pad(MERGED) });
+      assert.equal(pr.code, replayed.code, pr.log);
+      assert.equal(pr.code, 1, 'the pull request adds a down that leaves a column');
+      assert.deepEqual(findingsOf(two!), findingsOf(one!));
+      assert.equal(two!.directories[0]!.schema.diff, one!.directories[0]!.schema.diff);
+      for (const r of [push, again, replayed, pr]) assert.equal(labelledContainers(r.pid), '', 'no container is left');
+    } finally {
+      await service.close();
+      await github.close();
+    }
+  });
+
   test('a cache service that refuses every call: the job checks as without it, and says so', async () => {
     const cwd = history();
     const github = await fakeGitHub();

@@ -205,6 +205,23 @@ async function stateFor(options: ContainerOptions, info: ImageFacts | null) {
 }
 
 /**
+ * Whether one entry with every state of `keys` for `image` is in the cache folder or, failing
+ * that, in the state cache (the runner's): such states need not be built again. False when the
+ * image cannot be inspected.
+ */
+export async function containerStatesHeld(
+  options: Pick<ContainerOptions, 'image' | 'stateCache'>,
+  keys: readonly string[],
+): Promise<boolean> {
+  const info = await imageOf(options.image ?? DEFAULT_IMAGE).catch(() => null);
+  if (!info) return false;
+  const local = await findContainerState(info.id, keys);
+  if (local && keys.every((key) => local.keys.has(key))) return true;
+  const name = containerStateName(info.id, keys);
+  return (await options.stateCache?.has(join(containerStatesFolder(), name), name)) ?? false;
+}
+
+/**
  * One throwaway Postgres container for the whole run: data directory on tmpfs, durability
  * off, labelled, and removed on success, failure and Ctrl-C. Scratch databases inside it are
  * managed exactly as for a server the user names (one per directory).

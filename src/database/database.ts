@@ -135,6 +135,8 @@ export interface StateCache {
   restore(path: string, name: string): Promise<boolean>;
   /** Keeps the entry at `path` as `name`. */
   save(path: string, name: string): Promise<void>;
+  /** Whether the store holds the entry called `name` that `restore(path, name)` would put there (false when it cannot tell). */
+  has(path: string, name: string): Promise<boolean>;
 }
 
 /**

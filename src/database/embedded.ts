@@ -99,6 +99,21 @@ export interface EmbeddedServer extends Server {
 }
 
 /**
+ * Whether the cache folder holds one entry with every state of `keys` for the binaries of
+ * `major` (or `binDir`): such states need not be built again.
+ */
+export async function embeddedStatesHeld(options: EmbeddedOptions, keys: readonly string[]): Promise<boolean> {
+  const user = await runUser();
+  const binaries = await locateBinaries({
+    major: options.major ?? BUNDLED_MAJOR,
+    binDir: options.binDir,
+    mustBeTraversable: user !== null,
+  });
+  const entry = await findBaseState(binaries, user, keys);
+  return Boolean(entry && keys.every((key) => entry.keys.has(key)));
+}
+
+/**
  * Starts a private Postgres for this run: in a 0700 instance folder in TMPDIR (owned by
  * `nobody`, who runs the server, when migrate-check runs as root), on a unix socket only,
  * with a minimal environment (see `serverEnvironment`), from a copy of the sealed template

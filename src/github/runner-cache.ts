@@ -39,6 +39,15 @@ export async function runnerCache(say: (line: string) => void): Promise<StateCac
         return false;
       }
     },
+    async has(path, name) {
+      try {
+        // The path is part of the entry's version, as in `save` and `restore`.
+        return (await cache.restoreCache([path], runnerCacheKey(name), [], { lookupOnly: true })) !== undefined;
+      } catch (error) {
+        say(`Could not read the runner's cache (base-cache): ${said(error)}.`);
+        return false;
+      }
+    },
     async save(path, name) {
       try {
         const id = await cache.saveCache([path], runnerCacheKey(name));

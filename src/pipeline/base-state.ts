@@ -35,6 +35,12 @@ export interface BaseStatePlan {
   readonly key: string;
   /** They are the migrations before a shard's range (which starts at the first not held). */
   readonly beforePart?: true;
+  /**
+   * They are all the directory's migrations, kept for the checks of pull requests (branches)
+   * made on this commit, whose merged migrations they are: saved only, never resumed from (this
+   * run checks every one of them).
+   */
+  readonly head?: true;
 }
 
 /**
@@ -61,12 +67,36 @@ export function baseStatePlans(
   return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
 }
 
-/** The plan for one directory; `range`: the shard's migrations of it (null: all of it). */
-function planFor(directory: LoadedDirectory, config: Config, range: ReadonlySet<string> | null): BaseStatePlan | null {
+/**
+ * The plans of a run without a base (a push to the base branch, in the Action) that keeps the
+ * state of every migration of each directory for the pull requests after it: a later check with
+ * `--base` on this commit, to which the PR only adds migrations, has these as its merged ones,
+ * and its plan the same key. Saved only (after this run's own replay of them passed); on the
+ * servers and under the conditions of `baseStatePlans`, not in a shard's job (which keeps the
+ * migrations before its range).
+ */
+export function headStatePlans(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan[] {
+  if (config.baseCache === false || config.database === 'url' || config.sameDatabase || config.shard) return [];
+  const plans = loaded.flatMap((directory) =>
+    directory.history ? [] : (planFor(directory, config, null, true) ?? []),
+  );
+  return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
+}
+
+/**
+ * The plan for one directory; `range`: the shard's migrations of it (null: all of it); `head`:
+ * all its migrations, for the checks of branches made on this commit (see `headStatePlans`).
+ */
+function planFor(
+  directory: LoadedDirectory,
+  config: Config,
+  range: ReadonlySet<string> | null,
+  head = false,
+): BaseStatePlan | null {
   const { history, settings, set } = directory;
   if (settings.roundtrip !== 'per-migration') return null;
   if (history && config.scope !== 'changed') return null;
-  if (!history && !range) return null;
+  if (!history && !range && !head) return null;
   if (history && !history.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) return null;
   const status = new Map(history?.entries.map((e) => [migrationId(e), e.status]) ?? []);
   const migrations = set.migrations.filter((m) => m.up || m.down);
@@ -85,6 +115,7 @@ function planFor(directory: LoadedDirectory, config: Config, range: ReadonlySet<
     through: migrationId(merged.at(-1)!),
     key,
     ...(count === rangeStart ? { beforePart: true as const } : {}),
+    ...(head ? { head: true as const } : {}),
   };
 }
 
