@@ -40,6 +40,16 @@ function tolerant(stream: NodeJS.WriteStream): Streams['stdout'] {
 }
 
 const streams = { stdout: tolerant(process.stdout), stderr: tolerant(process.stderr) };
-main(process.argv.slice(2), process.env, streams).then((code) => {
-  process.exitCode = code;
-});
+// The engines of package.json: an older Node would fail half-way through a run, in its own words.
+const NODE = Number(process.versions.node.split('.')[0]);
+if (NODE < 22) {
+  process.stderr.write(
+    `migrate-check needs Node 22 or newer; this is Node ${process.versions.node} (${process.execPath}).\n` +
+      'Install Node 24 (`nvm install 24`, `fnm use 24`, or https://nodejs.org) and run it again.\n',
+  );
+  process.exitCode = 2;
+} else {
+  main(process.argv.slice(2), process.env, streams).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -95,7 +95,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
     majors.map(async (major) => {
       await using server = await io.startServer(major, keys);
       // Servers for directories replayed side by side (`jobs`), started as they are needed.
-      await using others = new AsyncDisposableStack();
+      await using others = serverStack();
       const label = (path: string) => (majors.length > 1 ? `${path} (Postgres ${major})` : path);
       const onStep = (path: string, step: Step, done: number, total: number) =>
         io.onStep?.(label(path), step, done, total);
@@ -166,6 +166,31 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
   const report = await withSources(combineMajors(reports), (p) => io.directory(p));
   const commit = await io.commit?.();
   return commit ? { ...report, commit } : report;
+}
+
+/**
+ * Servers disposed together when the scope ends, the last one started first, every one of them
+ * even when one fails (as AsyncDisposableStack would, which Node 22 lacks).
+ */
+function serverStack() {
+  const servers: Server[] = [];
+  return {
+    use(server: Server): Server {
+      servers.push(server);
+      return server;
+    },
+    async [Symbol.asyncDispose]() {
+      const failed: unknown[] = [];
+      for (const server of servers.reverse()) {
+        try {
+          await server[Symbol.asyncDispose]();
+        } catch (error) {
+          failed.push(error);
+        }
+      }
+      if (failed.length) throw failed[0];
+    },
+  };
 }
 
 /**

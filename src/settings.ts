@@ -280,7 +280,8 @@ export const SETTINGS = {
     input: { byDefault: "off; on, a container's base states are kept in the runner's cache" },
     doc:
       "With --base, keep the merged migrations' state in the cache folder: " +
-      'the next check replays only what the PR adds.',
+      'the next check replays only what the PR adds. Given without --base (a job on the base branch), ' +
+      "keep every migration's state, for the first check of each branch made on it.",
   },
   checks: {
     name: 'checks',
