@@ -278,10 +278,7 @@ export const SETTINGS = {
     byDefault:
       'on, on the embedded and container servers; off where CI is set, whose runners rarely keep the cache folder',
     input: { byDefault: "off; on, a container's base states are kept in the runner's cache" },
-    doc:
-      "With --base, keep the merged migrations' state in the cache folder: " +
-      'the next check replays only what the PR adds. Given without --base (a job on the base branch), ' +
-      "keep every migration's state, for the first check of each branch made on it.",
+    doc: "Keep the merged migrations' state for the next checks with --base (given without --base: every migration's).",
   },
   checks: {
     name: 'checks',
