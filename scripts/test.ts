@@ -19,7 +19,7 @@ const LANES: Record<string, { why: string; files: string[] }> = {
   },
   kill: {
     why: 'kills runs at random moments, in real time',
-    files: ['src/database/embedded-interrupt.test.ts', 'test/kill.test.ts'],
+    files: ['src/database/embedded-interrupt.test.ts', 'test/kill.test.ts', 'test/server-killed.test.ts'],
   },
   container: {
     why: 'starts Postgres containers on the Docker engine (skips and says so without one)',

@@ -6,6 +6,7 @@ import { readInputs } from './action-inputs.ts';
 import { givenSettings, resolveConfig, type Shell, type ShellOptions } from './config.ts';
 import { dockerAvailable } from './database/container.ts';
 import type { Server } from './database/database.ts';
+import { describeLostServer, firstError } from './cli-errors.ts';
 import { ToolError, errorMessage } from './errors.ts';
 import { upsertComment, type CommentOutcome } from './github/comment.ts';
 import { eventContext, type EventContext } from './github/context.ts';
@@ -246,8 +247,11 @@ export async function runAction(
     }
     return 0;
   } catch (error) {
+    const first = firstError(error);
     const reason =
-      error instanceof ToolError ? error.message : `migrate-check failed unexpectedly: ${errorMessage(error)}`;
+      first instanceof ToolError
+        ? first.message
+        : (describeLostServer(first) ?? `migrate-check failed unexpectedly: ${errorMessage(first)}`);
     core.setFailed(neutraliseCommands(reason));
     if (!(error instanceof ToolError) && error instanceof Error && error.stack) core.debug(error.stack);
     // An earlier comment must not keep its verdict: it says the run could not be made, and why.

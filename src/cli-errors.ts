@@ -35,6 +35,37 @@ const VERBS: Record<string, string> = {
 };
 
 /**
+ * The error a run failed with: where a cleanup failed too while it unwound (a SuppressedError, as
+ * `await using` throws it), the first one, which says what happened.
+ */
+export function firstError(error: unknown): unknown {
+  let e = error;
+  while (e instanceof Error && e.name === 'SuppressedError' && 'suppressed' in e) e = e.suppressed;
+  return e;
+}
+
+/** SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now. */
+const ENDED = new Set(['57P01', '57P02', '57P03']);
+
+/**
+ * A connection to the Postgres server that ended in the middle of the run, as a sentence; null
+ * for other errors. The server was stopped, killed or crashed (or a migration ended the tool's
+ * sessions): not a bug in migrate-check, and nothing a verdict can be given on.
+ */
+export function describeLostServer(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const code = (error as { code?: unknown }).code;
+  // pg's words for a connection that ended, and for a query on a client whose connection did.
+  const lost = /^Connection terminated|^Client has encountered a connection error/.test(error.message);
+  if (!lost && !(typeof code === 'string' && ENDED.has(code))) return null;
+  return (
+    `The connection to the Postgres server ended during the run (${error.message}): the server was ` +
+    'stopped, killed or ran out of memory, or a migration ended the sessions migrate-check uses ' +
+    '(pg_terminate_backend). No verdict was reached; run the check again.'
+  );
+}
+
+/**
  * A Node system error (EACCES, ENOENT, ENOSPC …) that reached the CLI, as a sentence naming the
  * path, what went wrong and the fix; null for other errors. These come from the machine (a
  * folder, TMPDIR, the disk), not from a bug in migrate-check.

@@ -1,5 +1,5 @@
 import { helpText, parseArgv, spell } from './cli-args.ts';
-import { checkWritable, describeSystemError, writeReport } from './cli-errors.ts';
+import { checkWritable, describeLostServer, describeSystemError, firstError, writeReport } from './cli-errors.ts';
 import { baseHint, guarded, progress, type Streams } from './cli-output.ts';
 import { givenSettings, resolveConfig, settingsFor, type Config, type Shell } from './config.ts';
 import type { Server } from './database/database.ts';
@@ -137,9 +137,10 @@ export async function main(
     return report.ok ? 0 : 1;
   } catch (error) {
     if (isInterrupted()) return 130;
-    const system = describeSystemError(error);
-    if (error instanceof ToolError || system) {
-      streams.stderr.write(`migrate-check: ${visibleLines(system ?? errorMessage(error))}\n`);
+    const first = firstError(error);
+    const known = describeSystemError(first) ?? describeLostServer(first);
+    if (first instanceof ToolError || known) {
+      streams.stderr.write(`migrate-check: ${visibleLines(known ?? errorMessage(first))}\n`);
     } else {
       streams.stderr.write(
         `migrate-check: unexpected error: ${visibleLines(errorMessage(error))}\nThis is a bug in migrate-check. ` +

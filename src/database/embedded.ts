@@ -33,6 +33,16 @@ export interface EmbeddedOptions {
   baseStates?: readonly string[];
 }
 
+/**
+ * Shell: the shared memory of a killed server in "$dir" ("$1": its postgres binary), released by
+ * a stand-alone start on its data directory (see WATCHDOG).
+ */
+const RELEASE_SHARED_MEMORY = `for _try in 1 2 3; do
+  [ -f "$dir/data/postmaster.pid" ] || break
+  "$1" --single -D "$dir/data" postgres </dev/null >>"$dir/server.log" 2>&1 && break
+  sleep 1
+done`;
+
 // The watchdog: postgres runs as a child of this shell, which waits on a pipe from node.
 // When node exits, however it exits (SIGKILL included), the pipe closes, `read` returns, and
 // the shell stops postgres (fast shutdown) and removes the instance folder.
@@ -40,6 +50,10 @@ export interface EmbeddedOptions {
 // sets its own handler only some milliseconds after the exec: a SIGINT sent in between (an
 // interrupt just after the start) is lost, and postgres would run on. It is repeated every
 // second until postgres is gone.
+// A server that was killed (SIGKILL, the OOM killer) leaves its postmaster.pid and its shared
+// memory (/dev/shm/PostgreSQL.*, a System V segment), which outlive the folder: a stand-alone
+// start on the data directory removes them, as a restart of the server would (~0.2 s). Backends
+// of a killed server take a moment to go, and hold the memory until then: it is tried 3 times.
 const WATCHDOG = `dir=$1; shift
 "$@" </dev/null >>"$dir/server.log" 2>&1 &
 pid=$!
@@ -48,6 +62,7 @@ while :; do kill -INT $pid 2>/dev/null || exit; sleep 1; done &
 again=$!
 wait $pid
 kill $again 2>/dev/null
+${RELEASE_SHARED_MEMORY}
 rm -rf "$dir"`;
 
 /** The server of the instance folder `dir`: its data in `dir/data`, its socket in `dir` (no TCP), durability off. */
@@ -81,6 +96,27 @@ export function watched(dir: string, command: readonly string[], user: RunUser |
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   child.on('error', () => {});
   return child;
+}
+
+/**
+ * Releases the shared memory a killed server in `dir` left (RELEASE_SHARED_MEMORY), giving up
+ * after 1.8 s: a stop's kill comes 8 s after it started, and cleanupAll gives each cleanup 10 s.
+ */
+function releaseSharedMemory(binDir: string, dir: string, user: RunUser | null): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', `dir=$0; ${RELEASE_SHARED_MEMORY}`, dir, join(binDir, 'postgres')], {
+      stdio: 'ignore',
+      uid: user?.uid,
+      gid: user?.gid,
+      env: serverEnvironment(dir),
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 1_800);
+    child.on('error', () => resolve());
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 export interface EmbeddedServer extends Server {
@@ -148,13 +184,16 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       // A watchdog that has not stopped its server by then is killed with it (its process group:
       // SIGKILL to the shell alone would leave postgres running), within the 10 s cleanupAll
       // gives each cleanup, so that the folder is never removed under a running server.
+      let killed = false;
       const timer = setTimeout(() => {
         try {
           process.kill(-child!.pid!, 'SIGKILL');
+          killed = true;
         } catch {}
       }, 8_000);
       await exited;
       clearTimeout(timer);
+      if (killed) await releaseSharedMemory(binaries.binDir, dir, user);
     }
     await folder.remove();
   };

@@ -1,0 +1,118 @@
+/**
+ * A Postgres server killed in the middle of a run (SIGKILL, as the OOM killer sends it): its
+ * shared memory (/dev/shm/PostgreSQL.*, its System V segment) does not outlive it, and the CLI
+ * says what happened, with exit 2 and no word of a bug.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmbedded } from '../src/database/embedded.ts';
+import { CLI } from './helpers.ts';
+
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true, maxRetries: 5 })));
+
+/** The shared memory a postmaster has mapped: its /dev/shm files and its System V keys. */
+function sharedMemoryOf(pid: number) {
+  const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+  return {
+    files: [...new Set([...maps.matchAll(/\/dev\/shm\/PostgreSQL\.\d+/g)].map((m) => m[0]))],
+    keys: [...new Set([...maps.matchAll(/\/SYSV([0-9a-f]{8})/g)].map((m) => Number.parseInt(m[1]!, 16)))],
+  };
+}
+
+/** The System V segments of these keys that still exist. */
+const segments = (keys: readonly number[]) =>
+  readFileSync('/proc/sysvipc/shm', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
+    .filter((key) => keys.includes(key));
+
+/** Waits until `done()` holds, up to `ms`; whether it did. */
+async function until(done: () => unknown, ms = 10_000): Promise<boolean> {
+  for (let i = 0; i < ms / 100 && !done(); i++) await sleep(100);
+  return Boolean(done());
+}
+
+const skip = existsSync('/proc/sysvipc/shm') ? false : 'no /proc/sysvipc/shm here to look at shared memory with';
+
+test('an embedded server killed with SIGKILL leaves no shared memory behind', { skip, timeout: 60_000 }, async () => {
+  const server = await startEmbedded();
+  try {
+    const host = new URL(server.url).searchParams.get('host')!;
+    const postmaster = Number(readFileSync(join(host, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const shared = sharedMemoryOf(postmaster);
+    assert.ok(shared.files.length, `the server maps no /dev/shm segment: ${JSON.stringify(shared)}`);
+    assert.ok(shared.keys.length, 'the server has no System V segment');
+    // The postmaster and its backends, as the OOM killer or `kill -9` ends them.
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
+      .split('\n')
+      .map(Number)
+      .filter(Boolean);
+    for (const p of [postmaster, ...children]) process.kill(p, 'SIGKILL');
+    // The run goes on until it ends (its server gone); then the server's folder goes, and its memory.
+    await server[Symbol.asyncDispose]();
+    const gone = await until(() => shared.files.every((f) => !existsSync(f)) && !segments(shared.keys).length);
+    assert.ok(
+      gone,
+      `left behind: ${shared.files.filter((f) => existsSync(f)).join(', ')} ${segments(shared.keys).join(', ')}`,
+    );
+    assert.equal(existsSync(host), false, 'the instance folder is left');
+  } finally {
+    await server[Symbol.asyncDispose]();
+  }
+});
+
+test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, nothing left', {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  const temp = mkdtempSync(join(tmpdir(), 'mc-killed-'));
+  chmodSync(temp, 0o711); // as root the server runs as nobody, who must pass through
+  const dir = mkdtempSync(join(tmpdir(), 'mc-killed-dir-'));
+  made.push(temp, dir);
+  mkdirSync(join(dir, 'db'));
+  writeFileSync(join(dir, 'db', '0001_wait.up.sql'), 'SELECT pg_sleep(30);\n');
+  writeFileSync(join(dir, 'db', '0001_wait.down.sql'), 'SELECT 1;\n');
+  const child = spawn(process.execPath, [CLI, 'db', '--no-observe', '--no-seed'], {
+    cwd: dir,
+    env: { ...process.env, TMPDIR: temp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // The run's server (its postmaster's arguments name the run's TMPDIR) and its processes.
+  const postgres = () =>
+    execFileSync('ps', ['-eo', 'pid=,comm=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => / postgres /.test(line) && line.includes(`-D ${temp}/`))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  const childrenOf = (pid: number) =>
+    execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => ({ pid: Number(line.trim().split(/\s+/)[0]), args: line }));
+  // Once the migration is sleeping in its session.
+  const sleeping = () => postgres().find((pm) => childrenOf(pm).some((c) => / SELECT$/.test(c.args.trim())));
+  assert.ok(await until(sleeping, 20_000), `the migration did not start: ${stderr}`);
+  const postmaster = sleeping()!;
+  const shared = sharedMemoryOf(postmaster);
+  const sessions = childrenOf(postmaster).map((c) => c.pid);
+  for (const p of [postmaster, ...sessions]) process.kill(p, 'SIGKILL');
+  const code = await exited;
+  assert.equal(code, 2, `${stderr}\nkilled ${[postmaster, ...sessions].join(' ')}`);
+  assert.match(stderr, /^migrate-check: The connection to the Postgres server ended during the run \(/);
+  assert.match(stderr, /No verdict was reached; run the check again\.\n$/);
+  assert.doesNotMatch(stderr, /bug|    at /);
+  assert.ok(
+    await until(() => shared.files.every((f) => !existsSync(f)) && !segments(shared.keys).length),
+    'shared memory left',
+  );
+  assert.ok(await until(() => postgres().length === 0), 'a postgres process is left');
+});
