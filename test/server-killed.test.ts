@@ -71,7 +71,7 @@ test('an embedded server killed with SIGKILL leaves no shared memory behind', { 
 test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, nothing left', {
   skip,
   timeout: 60_000,
-}, async () => {
+}, async (t) => {
   const temp = mkdtempSync(join(tmpdir(), 'mc-killed-'));
   chmodSync(temp, 0o711); // as root the server runs as nobody, who must pass through
   const dir = mkdtempSync(join(tmpdir(), 'mc-killed-dir-'));
@@ -87,17 +87,25 @@ test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, no
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // A failed assertion must not leave the run sleeping.
+  t.after(() => child.kill('SIGINT'));
   // The run's server (its postmaster's arguments name the run's TMPDIR) and its processes.
   const postgres = () =>
     execFileSync('ps', ['-eo', 'pid=,comm=,args='], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => / postgres /.test(line) && line.includes(`-D ${temp}/`))
       .map((line) => Number(line.trim().split(/\s+/)[0]));
-  const childrenOf = (pid: number) =>
-    execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => ({ pid: Number(line.trim().split(/\s+/)[0]), args: line }));
+  // ps exits 1 when it lists nothing (a server starting, or one that has just stopped).
+  const childrenOf = (pid: number) => {
+    try {
+      return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => ({ pid: Number(line.trim().split(/\s+/)[0]), args: line }));
+    } catch {
+      return [];
+    }
+  };
   // Once the migration is sleeping in its session.
   const sleeping = () => postgres().find((pm) => childrenOf(pm).some((c) => / SELECT$/.test(c.args.trim())));
   assert.ok(await until(sleeping, 20_000), `the migration did not start: ${stderr}`);
