@@ -211,9 +211,9 @@ export async function runAction(
       commit: context.pr?.headSha ?? env.GITHUB_SHA,
       ...(embedded ? { shared: embedded } : {}),
       ...(stateCache ? { stateCache } : {}),
-      // A push (or any run without a pull request or a base): the state of every migration is
-      // kept for the pull requests on this commit, which read the cache of the branch they target.
-      ...(config.baseCache && !config.base ? { headStates: true } : {}),
+      // A push (or any run without a pull request or a base), with base-cache on: the state of every
+      // migration is kept for the pull requests on this commit, which read their base branch's cache.
+      headStates: true,
     });
     const report = await run(config, io);
     const withPr = context.pr

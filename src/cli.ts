@@ -81,9 +81,9 @@ export async function main(
     const show = progress(streams);
     // The one-time setup of a cache says what it is doing; --quiet keeps stderr for errors.
     const say = quiet ? () => {} : (line: string) => show.say(line);
-    // `--base-cache` given to a run without `--base` (a CI job on the base branch): the state of
-    // every migration is kept for the checks with `--base` on this commit.
-    const headStates = flags.settings.baseCache === true && !config.base;
+    // `--base-cache` given: a run without `--base` (a CI job on the base branch) keeps the state of
+    // every migration for the checks with `--base` on this commit.
+    const headStates = flags.settings.baseCache === true;
     const io = localIO(config, cwd, say, {
       ...(embedded ? { shared: embedded } : {}),
       ...(headStates ? { headStates } : {}),

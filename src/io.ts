@@ -60,11 +60,12 @@ export function localIO(
     const started = performance.now();
     try {
       // The states of a run without a base are those of every check of this commit: built once.
-      if (plans.length === planned && plans.every((plan) => plan.head) && (await held(major, plans))) {
+      const heads = plans.every((plan) => plan.head);
+      if (heads && plans.length === planned && (await held(major, plans))) {
         progress(`${capital(what(plans))} ${plans.length > 1 ? 'are' : 'is'} saved already (base-cache).`);
         return;
       }
-      const forWhom = plans.every((plan) => plan.head) ? 'the checks of branches made on this commit' : 'the next runs';
+      const forWhom = heads ? 'the checks of branches made on this commit' : 'the next runs';
       progress(`Saving ${what(plans)} for ${forWhom} (base-cache) …`);
       await using builder =
         config.database === 'container'

@@ -58,14 +58,20 @@ export function baseStatePlans(
   config: Config,
   shards: ShardInfo | null = null,
 ): BaseStatePlan[] {
-  if (config.baseCache === false || config.database === 'url' || config.sameDatabase) return [];
-  const plans = loaded.flatMap((directory) => {
-    const part = shards ? shardPart(shards, directory.path) : 'all';
-    return part === 'none' ? [] : (planFor(directory, config, part === 'all' ? null : part.versions) ?? []);
-  });
-  // Two directories of the same migrations and settings would share one state: the first has it.
-  return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
+  if (!savesStates(config)) return [];
+  return unique(
+    loaded.flatMap((directory) => {
+      const part = shards ? shardPart(shards, directory.path) : 'all';
+      return part === 'none' ? [] : (planFor(directory, config, part === 'all' ? null : part.versions) ?? []);
+    }),
+  );
 }
+
+/** Base states are kept for this run's servers: migrate-check's own, a database for each directory. */
+const savesStates = (config: Config) => config.baseCache !== false && config.database !== 'url' && !config.sameDatabase;
+
+/** Two directories of the same migrations and settings would share one state: the first has it. */
+const unique = (plans: BaseStatePlan[]) => plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
 
 /**
  * The plans of a run without a base (a push to the base branch, in the Action) that keeps the
@@ -76,11 +82,10 @@ export function baseStatePlans(
  * migrations before its range).
  */
 export function headStatePlans(loaded: readonly LoadedDirectory[], config: Config): BaseStatePlan[] {
-  if (config.baseCache === false || config.database === 'url' || config.sameDatabase || config.shard) return [];
-  const plans = loaded.flatMap((directory) =>
-    directory.history ? [] : (planFor(directory, config, null, true) ?? []),
+  if (!savesStates(config) || config.shard) return [];
+  return unique(
+    loaded.flatMap((directory) => (directory.history ? [] : (planFor(directory, config, null, true) ?? []))),
   );
-  return plans.filter((plan, i) => plans.findIndex((p) => p.key === plan.key) === i);
 }
 
 /**
