@@ -225,6 +225,23 @@ describe('base-cache', { concurrency: 2 }, () => {
     assert.ok(findingsOf(second.report).some((f) => f.startsWith(`down-reverts-up db/${pad(MERGED + 20)}_add_flag`)));
   });
 
+  test("a merged migration that sets its own transaction's isolation (SET TRANSACTION) leaves its session as a new one: the state is saved and used", async () => {
+    // As langfuse's backfill migrations do, inside their own BEGIN … COMMIT.
+    const cwd = history(
+      {
+        'db/0003_t3.up.sql':
+          'BEGIN;\nSET TRANSACTION ISOLATION LEVEL REPEATABLE READ;\nCREATE TABLE t3 (id bigint PRIMARY KEY, note text);\nCOMMIT;\n',
+      },
+      ADDS,
+    );
+    const cache = cacheFolder(made, 'mc-base-cache-');
+    const first = await check(cwd, cache);
+    assert.doesNotMatch(first.stderr, /Did not save/);
+    assert.match(first.stderr, new RegExp(`Saved the state after the ${MERGED} merged migrations of db`));
+    const second = await check(cwd, cache);
+    assertFromState(first, second, { merged: MERGED, through: pad(MERGED), added: [pad(MERGED + 1), pad(MERGED + 2)] });
+  });
+
   test('merged migrations that change their session, base-cache off, or a CI runner: nothing is saved', async () => {
     // A session-wide SET in a merged migration reaches the migrations after it, in the runner's
     // session: a new session from a saved state would not have it.

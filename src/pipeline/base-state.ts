@@ -264,9 +264,18 @@ async function leftInSession(
   if (state.rows[0]?.temp) return 'the merged migrations leave temporary tables in their session';
   const theirs = (await migrate.query<{ name: string; setting: string }>(SETTINGS)).rows;
   await setup(fresh);
-  const before = new Map((await fresh.query<{ name: string; setting: string }>(SETTINGS)).rows.map((r) => [r.name, r]));
+  // A new session's values of the same settings, whatever their source: a `SET TRANSACTION` leaves
+  // transaction_isolation marked as set in the session after its COMMIT, at the value a new one has.
+  const before = new Map(
+    (
+      await fresh.query<{ name: string; setting: string }>(
+        'SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[])',
+        [theirs.map((r) => r.name)],
+      )
+    ).rows.map((r) => [r.name, r.setting]),
+  );
   const changed = theirs.filter(
-    (r) => !['statement_timeout', 'lock_timeout'].includes(r.name) && before.get(r.name)?.setting !== r.setting,
+    (r) => !['statement_timeout', 'lock_timeout'].includes(r.name) && before.get(r.name) !== r.setting,
   );
   return changed.length
     ? `the merged migrations change session settings (${changed.map((r) => r.name).join(', ')})`
