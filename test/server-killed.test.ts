@@ -5,12 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmbedded } from '../src/database/embedded.ts';
+import { locateBinaries, BUNDLED_MAJOR } from '../src/database/embedded-binaries.ts';
+import { runUser } from '../src/database/embedded-process.ts';
+import { startEmbedded, sweepInstances } from '../src/database/embedded.ts';
 import { CLI } from './helpers.ts';
 
 const made: string[] = [];
@@ -123,4 +134,62 @@ test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, no
     'shared memory left',
   );
   assert.ok(await until(() => postgres().length === 0), 'a postgres process is left');
+});
+
+test('a run killed with its server and watchdog (kill -9 of all): the next run frees their memory', {
+  skip,
+  timeout: 90_000,
+}, async (t) => {
+  const temp = mkdtempSync(join(tmpdir(), 'mc-killed-all-'));
+  chmodSync(temp, 0o711);
+  const dir = mkdtempSync(join(tmpdir(), 'mc-killed-all-dir-'));
+  made.push(temp, dir);
+  mkdirSync(join(dir, 'db'));
+  writeFileSync(join(dir, 'db', '0001_wait.up.sql'), 'SELECT pg_sleep(30);\n');
+  writeFileSync(join(dir, 'db', '0001_wait.down.sql'), 'SELECT 1;\n');
+  const env = { ...process.env, TMPDIR: temp };
+  const child = spawn(process.execPath, [CLI, 'db', '--no-observe', '--no-seed'], { cwd: dir, env, stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const processes = () =>
+    execFileSync('ps', ['-eo', 'pid=,ppid=,comm=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [pid, ppid, comm, ...args] = line.trim().split(/\s+/);
+        return { pid: Number(pid), ppid: Number(ppid), comm, args: args.join(' ') };
+      });
+  const postmaster = () => processes().find((p) => p.comm === 'postgres' && p.args.includes(`-D ${temp}/`));
+  const sleeping = () => {
+    const pm = postmaster();
+    return pm && processes().some((p) => p.ppid === pm.pid && / SELECT$/.test(p.args)) ? pm : undefined;
+  };
+  assert.ok(await until(sleeping, 20_000), 'the migration did not start');
+  const pm = sleeping()!;
+  const shared = sharedMemoryOf(pm.pid);
+  const instances = () => readdirSync(temp).filter((n) => n.startsWith('migrate-check-run-'));
+  const folders = instances();
+  assert.equal(folders.length, 1, `instance folders: ${folders}`);
+  // The watchdog's process group holds the server and its sessions: all of it at once, and the run.
+  process.kill(-pm.ppid, 'SIGKILL');
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(await until(() => !postmaster()), 'the killed server is still running');
+  assert.ok(
+    shared.files.every((f) => existsSync(f)),
+    'nothing was left to free: the kill did not reach the watchdog',
+  );
+  assert.deepEqual(instances(), folders, 'the instance folder went before the next run');
+
+  // What the next run does first, before its own server starts.
+  const user = await runUser();
+  const binaries = await locateBinaries({ major: BUNDLED_MAJOR, mustBeTraversable: user !== null });
+  assert.equal(await sweepInstances(temp, binaries, user), 1);
+  assert.deepEqual(
+    shared.files.filter((f) => existsSync(f)),
+    [],
+    'the killed server’s /dev/shm segments are left',
+  );
+  assert.deepEqual(segments(shared.keys), [], 'the killed server’s System V segment is left');
+  assert.deepEqual(instances(), [], 'the killed run’s instance folder is left');
 });

@@ -181,12 +181,20 @@ function parseOwner(text: string): { host?: string; pid: number } | null {
   return match ? { ...(match[1] ? { host: match[1] } : {}), pid: Number(match[2]) } : null;
 }
 
+/** Whether `pid` is a process that has exited and not been reaped yet (Linux; elsewhere: no). */
+async function zombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return /\) Z /.test(stat);
+}
+
 /**
  * Removes instance folders in `root` left by runs that died: their owner process is gone.
  * The watchdog normally stops their server; stop it if it did not. Folders owned by another
- * host sharing this TMPDIR are left alone.
+ * host sharing this TMPDIR are left alone. A folder whose server was killed with its watchdog
+ * (postmaster.pid left in it, its process gone or a zombie that nobody has reaped) is given to
+ * `release` first, which frees the server's shared memory.
  */
-export async function sweepStale(root = tmpdir()): Promise<number> {
+export async function sweepStale(root = tmpdir(), release?: (dir: string) => Promise<void>): Promise<number> {
   let swept = 0;
   for (const name of await readdir(root).catch(() => [] as string[])) {
     const match = INSTANCE.exec(name);
@@ -210,11 +218,11 @@ export async function sweepStale(root = tmpdir()): Promise<number> {
     const postmaster = Number(
       (await readFile(join(dir, 'data', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
     );
-    if (alive(postmaster)) {
+    if (alive(postmaster) && !(await zombie(postmaster))) {
       try {
         process.kill(postmaster, 'SIGQUIT');
       } catch {}
-    }
+    } else if (postmaster && release) await release(dir);
     await removeTree(dir);
     swept++;
   }

@@ -35,10 +35,14 @@ export interface EmbeddedOptions {
 
 /**
  * Shell: the shared memory of a killed server in "$dir" ("$1": its postgres binary), released by
- * a stand-alone start on its data directory (see WATCHDOG).
+ * a stand-alone start on its data directory (see WATCHDOG). A postmaster killed with its parent
+ * may stay a zombie a while (or for good, under an init that does not reap): its lock file would
+ * stop the start, so it goes; the start finds the old segment by the data folder's inode anyway.
  */
 const RELEASE_SHARED_MEMORY = `for _try in 1 2 3; do
   [ -f "$dir/data/postmaster.pid" ] || break
+  _pid=$(head -n 1 "$dir/data/postmaster.pid")
+  case $(cat "/proc/$_pid/stat" 2>/dev/null) in *") Z "*) rm -f "$dir/data/postmaster.pid" ;; esac
   "$1" --single -D "$dir/data" postgres </dev/null >>"$dir/server.log" 2>&1 && break
   sleep 1
 done`;
@@ -119,6 +123,20 @@ function releaseSharedMemory(binDir: string, dir: string, user: RunUser | null):
   });
 }
 
+/**
+ * Removes the instance folders in `temp` of runs that died (sweepStale). A server killed together
+ * with its watchdog and its run left its shared memory, with nothing to release it: released here
+ * with this run's binaries when they are of the data folder's major (a stand-alone start refuses
+ * another major's data). A new server does it too, but only when its data folder happens to get
+ * the killed one's inode number (its System V key).
+ */
+export function sweepInstances(temp: string, binaries: Binaries, user: RunUser | null): Promise<number> {
+  return sweepStale(temp, async (dir) => {
+    const major = (await readFile(join(dir, 'data', 'PG_VERSION'), 'utf8').catch(() => '')).trim();
+    if (major && major === binaries.version.split('.')[0]) await releaseSharedMemory(binaries.binDir, dir, user);
+  });
+}
+
 export interface EmbeddedServer extends Server {
   /** How long the start took, in ms. */
   readonly startMs: number;
@@ -160,14 +178,14 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const started = performance.now();
   const user = await runUser();
   const temp = await tempRoot(user);
-  await sweepStale(temp);
-  await sweepStaging([temp, clustersFolder(), baseStatesFolder(), join(cacheRoot(), 'postgres')]);
   const binaries = await locateBinaries({
     major: options.major ?? BUNDLED_MAJOR,
     binDir: options.binDir,
     progress: options.progress,
     mustBeTraversable: user !== null,
   });
+  await sweepInstances(temp, binaries, user);
+  await sweepStaging([temp, clustersFolder(), baseStatesFolder(), join(cacheRoot(), 'postgres')]);
 
   const folder = await ownFolder(instancePath(temp, 'run'), { owner: true });
   const dir = folder.path;
