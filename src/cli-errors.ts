@@ -1,6 +1,6 @@
 import { stat, writeFile, appendFile, access, constants } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ToolError } from './errors.ts';
+import { connectionEnded, ToolError } from './errors.ts';
 
 /** What an errno means for the user, and what to do about it. */
 const FIXES: Record<string, [string, string]> = {
@@ -44,20 +44,13 @@ export function firstError(error: unknown): unknown {
   return e;
 }
 
-/** SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now. */
-const ENDED = new Set(['57P01', '57P02', '57P03']);
-
 /**
  * A connection to the Postgres server that ended in the middle of the run, as a sentence; null
  * for other errors. The server was stopped, killed or crashed (or a migration ended the tool's
  * sessions): not a bug in migrate-check, and nothing a verdict can be given on.
  */
 export function describeLostServer(error: unknown): string | null {
-  if (!(error instanceof Error)) return null;
-  const code = (error as { code?: unknown }).code;
-  // pg's words for a connection that ended, and for a query on a client whose connection did.
-  const lost = /^Connection terminated|^Client has encountered a connection error/.test(error.message);
-  if (!lost && !(typeof code === 'string' && ENDED.has(code))) return null;
+  if (!connectionEnded(error)) return null;
   return (
     `The connection to the Postgres server ended during the run (${error.message}): the server was ` +
     'stopped, killed or ran out of memory, or a migration ended the sessions migrate-check uses ' +

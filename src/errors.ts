@@ -27,3 +27,15 @@ export class DatabaseError extends ToolError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now. */
+const ENDED = new Set(['57P01', '57P02', '57P03']);
+
+/** Whether `error` is a connection to Postgres that ended (the server's words, or pg's for a dead client). */
+export function connectionEnded(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  // pg's words for a connection that ended, and for a query on a client whose connection did.
+  if (/^Connection terminated|^Client has encountered a connection error/.test(error.message)) return true;
+  return typeof code === 'string' && ENDED.has(code);
+}

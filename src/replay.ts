@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { basename } from 'node:path';
 import { executeScript, toStepError, type Guard, type StepError } from './execute.ts';
 import type { ClusterWatch } from './outside/cluster.ts';
-import type { Reach } from './outside/statements.ts';
+import { reachOf, type Reach } from './outside/statements.ts';
+import { connectionEnded, DatabaseError } from './errors.ts';
 import { ScriptObserver, type StatementObservation } from './observe/observer.ts';
 import { namesIn, trackRelations, type Tracked } from './observe/relations.ts';
 import { DataStage, type SeedingRecord } from './seed/stage.ts';
@@ -172,6 +173,38 @@ export interface Connections {
  * fresh database (`fresh`).
  */
 export async function replay(first: Connections, options: ReplayOptions): Promise<ReplayResult> {
+  const ran: { script: Script | null } = { script: null };
+  try {
+    return await replaySteps(first, options, ran);
+  } catch (error) {
+    throw (ran.script && sessionsEndedBy(ran.script, error)) || error;
+  }
+}
+
+/**
+ * The error for a script that ended the sessions migrate-check reads the database with
+ * (pg_terminate_backend on the database's other sessions, as a migration does to clear the
+ * application's connections out): it names the call and says how to keep those sessions out of
+ * it. Null when `error` is not a connection that ended, or the script ends no session.
+ */
+function sessionsEndedBy(script: Script, error: unknown): DatabaseError | null {
+  if (!connectionEnded(error)) return null;
+  const call = reachOf(script).find((r) => r.what === 'pg_terminate_backend()');
+  if (!call) return null;
+  return new DatabaseError(
+    `${call.file}:${call.line}: ${call.what} ended the sessions migrate-check reads the database with ` +
+      `(${error.message}), so the check cannot go on past this migration; no verdict was reached. ` +
+      `On the scratch database the only other sessions are migrate-check's, whose application_name ` +
+      `starts with "migrate-check": leave them out of the sessions it ends, e.g. with ` +
+      `\`AND application_name NOT LIKE 'migrate-check%'\` in its WHERE clause.`,
+  );
+}
+
+async function replaySteps(
+  first: Connections,
+  options: ReplayOptions,
+  ran: { script: Script | null },
+): Promise<ReplayResult> {
   const { set, roundtrip } = options;
   let { migrate, inspect } = first;
   let tracker = trackerOf(first);
@@ -384,6 +417,7 @@ export async function replay(first: Connections, options: ReplayOptions): Promis
       const run = async () => {
         const observer = options.observe ? await observerFor(m) : undefined;
         const started = performance.now();
+        ran.script = script;
         const failure = await executeScript(migrate, script, options.guard, observer);
         step.durationMs = Math.round((performance.now() - started) * 10) / 10;
         if (observer) step.statements = observer.finish();

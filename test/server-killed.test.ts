@@ -22,7 +22,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { locateBinaries, BUNDLED_MAJOR } from '../src/database/embedded-binaries.ts';
 import { runUser } from '../src/database/embedded-process.ts';
 import { startEmbedded, sweepInstances } from '../src/database/embedded.ts';
-import { CLI } from './helpers.ts';
+import type { Report } from '../src/report/report.ts';
+import { CLI, cli } from './helpers.ts';
 
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true, maxRetries: 5 })));
@@ -192,4 +193,40 @@ test('a run killed with its server and watchdog (kill -9 of all): the next run f
   );
   assert.deepEqual(segments(shared.keys), [], 'the killed server’s System V segment is left');
   assert.deepEqual(instances(), [], 'the killed run’s instance folder is left');
+});
+
+test("a migration that ends the database's other sessions (pg_terminate_backend) is named, with how to check it", {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-terminate-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'db'));
+  const write = (name: string, sql: string) => writeFileSync(join(dir, 'db', name), `${sql}\n`);
+  write('0001_t.up.sql', 'CREATE TABLE t (id int);');
+  write('0001_t.down.sql', 'DROP TABLE t;');
+  // What a migration does to clear the application's connections out before an exclusive change.
+  const clear = `SELECT pg_terminate_backend(pid)\n  FROM pg_stat_activity\n WHERE datname = current_database() AND pid <> pg_backend_pid()`;
+  write('0002_clear.up.sql', `-- no one else on the database\n${clear};`);
+  write('0002_clear.down.sql', 'SELECT 1;');
+  write('0003_u.up.sql', 'CREATE TABLE u (id int);');
+  write('0003_u.down.sql', 'DROP TABLE u;');
+  const ended = await cli(['db'], { cwd: dir });
+  assert.equal(ended.code, 2, ended.stderr);
+  assert.match(
+    ended.stderr,
+    /^migrate-check: db\/0002_clear\.up\.sql:2: pg_terminate_backend\(\) ended the sessions migrate-check reads the database with \(/,
+  );
+  assert.match(ended.stderr, /`AND application_name NOT LIKE 'migrate-check%'` in its WHERE clause\.\n$/);
+  assert.doesNotMatch(ended.stderr, /bug|    at /);
+
+  // The fix it gives: the check runs through, and the call is told as acting outside the database.
+  write('0002_clear.up.sql', `${clear}\n   AND application_name NOT LIKE 'migrate-check%';`);
+  const checked = await cli(['db', '--output', 'json'], { cwd: dir });
+  assert.equal(checked.code, 0, checked.stderr);
+  const report = JSON.parse(checked.stdout) as Report;
+  assert.equal(report.directories[0]!.steps.length, 9);
+  assert.deepEqual(
+    report.findings.map((f) => `${f.check} ${f.file}:${f.line}`),
+    ['outside-database db/0002_clear.up.sql:1'],
+  );
 });
