@@ -576,3 +576,30 @@ test('adopting on an old history: a failure in a migration already on main says 
     rmSync(added, { recursive: true, force: true });
   }
 });
+
+test('a syntax error on a server older than the newest Postgres says which version ran it, and how to check on a newer one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-newer-syntax-'));
+  try {
+    writeFileSync(join(dir, '0001_t.up.sql'), 'CREATE TABLE t (id int, a int);\n');
+    writeFileSync(join(dir, '0001_t.down.sql'), 'DROP TABLE t;\n');
+    // A named NOT NULL constraint: Postgres 18 syntax, as Lemmy's migrations have it.
+    writeFileSync(join(dir, '0002_a.up.sql'), 'ALTER TABLE t\n    ADD CONSTRAINT t_a_not_null NOT NULL a;\n');
+    writeFileSync(join(dir, '0002_a.down.sql'), 'ALTER TABLE t DROP CONSTRAINT t_a_not_null;\n');
+    const r = await inProcess([dir, '--output', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    const [failing] = report.findings.filter((f) => f.check === 'sql-error');
+    assert.match(
+      failing!.message,
+      /^up of 0002_a fails at line 2, column \d+: syntax error at or near "NOT" \(SQLSTATE 42601\)/,
+    );
+    assert.equal(
+      failing!.help,
+      'Fix the statement at line 2 so that it runs on a database migrated up to the previous version. ' +
+        `It ran on Postgres ${report.postgres.version}: syntax that a later version added fails there. ` +
+        'If production runs a newer Postgres, check with `--postgres-version 18`.',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

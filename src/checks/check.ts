@@ -44,6 +44,8 @@ export interface CheckContext {
   together?: TogetherResult | null;
   /** Where the migrations ran: a server the tool started (embedded, container) or the user's (url). */
   provider?: DatabaseKind;
+  /** The version of the server the migrations ran on (`SHOW server_version`, e.g. `17.10`). */
+  serverVersion?: string;
   /** The team's naming conventions, when the config sets any. */
   conventions?: NamingConventions;
   /** For the checks that judge what the server did per statement (absent when not observed). */

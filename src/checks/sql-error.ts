@@ -1,5 +1,6 @@
 import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.ts';
-import type { Check } from './check.ts';
+import type { Check, CheckContext } from './check.ts';
+import { SUPPORTED_MAJORS } from '../database/embedded-binaries.ts';
 import { PRELUDE, SESSION_SETUP } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
@@ -21,6 +22,21 @@ const URL_PRIVILEGE_HELP =
   'embedded or container server, where migrations run as superuser.';
 
 /**
+ * For a syntax error on a server older than the newest major migrate-check runs: the syntax may
+ * be that of a later version (named NOT NULL constraints are Postgres 18's), which production runs.
+ */
+function newerSyntax(provider: CheckContext['provider'], version: string | undefined): string {
+  const major = Number.parseInt(version ?? '', 10);
+  const newest = SUPPORTED_MAJORS.at(-1)!;
+  if (!(major < newest)) return '';
+  const how = provider === 'url' ? 'on a server of that version' : `with \`--postgres-version ${newest}\``;
+  return (
+    ` It ran on Postgres ${version}: syntax that a later version added fails there. If production ` +
+    `runs a newer Postgres, check ${how}.`
+  );
+}
+
+/**
  * How the message names the failing migration: its file where the file alone does not say which
  * migration it is (`2019-10-10-083032_add_column/down.sql`, `deploy/users.sql`), else
  * `{version}_{name}`.
@@ -35,7 +51,7 @@ export const sqlError: Check = {
   id: 'sql-error',
   defaultSeverity: 'error',
   summary: 'An up or down migration fails on Postgres.',
-  run({ set, replay, provider }) {
+  run({ set, replay, provider, serverVersion }) {
     return (
       (replay?.steps ?? [])
         // Other kinds of failure are other checks' findings (see `FailureKind`).
@@ -72,7 +88,8 @@ export const sqlError: Check = {
             help:
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
               `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${shownFile(set.directory, e.file)}`} ` +
-                `so that it runs on a database migrated up to the previous version.`,
+                `so that it runs on a database migrated up to the previous version.` +
+                (e.code === '42601' ? newerSyntax(provider, serverVersion) : ''),
           };
         })
     );

@@ -12,8 +12,9 @@ import type { DirectoryReplay } from './replay-directories.ts';
 export function judge(
   loaded: LoadedDirectory,
   replayed: DirectoryReplay,
-  provider: Server['provider'],
+  server: Pick<Server, 'provider' | 'version'>,
 ): { kept: Finding[]; suppressed: Suppressed[] } {
+  const { provider } = server;
   const { set, format, settings, history, historyUnavailable, suppressions } = loaded;
   const found: Finding[] = [];
   for (const check of checks) {
@@ -26,6 +27,7 @@ export function judge(
       together: replayed.together,
       history,
       provider,
+      serverVersion: server.version,
       ...(historyUnavailable ? { historyUnavailable } : {}),
       ...(settings.namingConventions ? { conventions: settings.namingConventions } : {}),
       observed: {
