@@ -45,3 +45,22 @@ test('columnMoves: a re-added column is the one that moved, with its positions a
   ]);
   assert.deepEqual(columnMoves(diffSchemas(table('a, b'), table('a, b, c'))), []);
 });
+
+test('a view whose select list is only in another order is no difference here; any other change to it is', () => {
+  const view = (columns: string, query: string) =>
+    new Map([['view public.v', `definition  SELECT ${query}\ncolumns ${columns}\nowner postgres`]]);
+  const before = view('id, parent_id, email', 'id,\n    parent_id,\n    email\n   FROM public.users;');
+  const reordered = view('id, email, parent_id', 'id,\n    email,\n    parent_id\n   FROM public.users;');
+  assert.deepEqual(describeDiff(diffSchemas(before, reordered), words), []);
+  assert.equal(columnMoves(diffSchemas(before, reordered)).length, 1, 'column-order tells it');
+  const filtered = view(
+    'id, email, parent_id',
+    'id,\n    email,\n    parent_id\n   FROM public.users\n  WHERE id > 1;',
+  );
+  assert.equal(describeDiff(diffSchemas(before, filtered), words).length, 1);
+  const otherExpression = view(
+    'id, email, parent_id',
+    'id,\n    lower(email) AS email,\n    parent_id\n   FROM public.users;',
+  );
+  assert.equal(describeDiff(diffSchemas(before, otherExpression), words).length, 1);
+});

@@ -35,9 +35,42 @@ function withoutParts<T extends { key: string }>(objects: readonly T[]): T[] {
  * subject. Null when nothing else changed.
  */
 function shownChange(change: ChangedObject): ChangedObject | null {
-  if (!RELATIONS.has(splitKey(change.key)[0]) || columnsOf(change.before) === null) return change;
+  const [kind] = splitKey(change.key);
+  const columns = [columnsOf(change.before), columnsOf(change.after)];
+  if (!RELATIONS.has(kind) || columns[0] === null) return change;
   const shown = { key: change.key, before: withoutColumns(change.before), after: withoutColumns(change.after) };
-  return shown.before === shown.after ? null : shown;
+  if (shown.before === shown.after) return null;
+  const views = kind === 'view' || kind === 'materialized view';
+  return views && sameNames(columns[0], columns[1]) && onlyReordered(shown.before, shown.after) ? null : shown;
+}
+
+const sameNames = (a: readonly string[], b: readonly string[] | null) =>
+  b !== null && a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/**
+ * Whether two definitions of a view differ only in the order of its select list, as a view of
+ * `SELECT *` over a table whose columns came back in another place does (Postgres stores the
+ * star as the columns it stood for): the view's columns moved, which is columnMoves' subject.
+ * Everything from the first FROM on must be the same, and the lines before it the same ones.
+ */
+function onlyReordered(before: string, after: string): boolean {
+  const parts = (def: string) => {
+    const from = def.search(/^\s*FROM\s/m);
+    if (from < 0) return null;
+    const items = def
+      .slice(0, from)
+      .split('\n')
+      .map((line) =>
+        line
+          .replace(/^definition\s+SELECT\s+/, '')
+          .replace(/,\s*$/, '')
+          .trim(),
+      )
+      .sort();
+    return { items: items.join('\n'), rest: def.slice(from) };
+  };
+  const [b, a] = [parts(before), parts(after)];
+  return Boolean(b && a && b.items === a.items && b.rest === a.rest);
 }
 
 /** Columns of one relation that are in another place among the columns both lists hold. */

@@ -1,0 +1,2 @@
+DROP VIEW users_alias;
+DROP TABLE users;
