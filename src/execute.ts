@@ -15,9 +15,17 @@ import { planUnit, unitPosition, unobservable, type Plan, type ScriptObserver } 
  *   inside one, SQLSTATE 25001 (transaction);
  * - `missing-extension`: the server has no such extension (missing-extension);
  * - `refused`: not run, it acts outside the scratch database (outside-database);
- * - `not-repeatable`: an up that applied once failed when applied again after its down (up-repeatable).
+ * - `not-repeatable`: an up that applied once failed when applied again after its down (up-repeatable);
+ * - `after-skipped`: a merged migration, applied up only, that failed after a migration the replay
+ *   could not run (a goose Go migration): the replay went on without it (partial-replay).
  */
-export type FailureKind = 'statement' | 'inside-transaction' | 'missing-extension' | 'refused' | 'not-repeatable';
+export type FailureKind =
+  | 'statement'
+  | 'inside-transaction'
+  | 'missing-extension'
+  | 'refused'
+  | 'not-repeatable'
+  | 'after-skipped';
 
 /** active_sql_transaction: "… cannot run inside a transaction block". */
 export const TRANSACTION_SQLSTATE = '25001';

@@ -291,6 +291,9 @@ async function replaySteps(
   const digest = options.watch?.digest;
   if (digest) tracker.watchCluster(digest);
 
+  /** The migrations before `m` that the replay does not run (written in code: goose Go migrations). */
+  const skippedBefore = (m: Migration) =>
+    set.migrations.slice(0, set.migrations.indexOf(m)).filter((x) => !(x.up || x.down));
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripIds?.has(migrationId(m)) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
@@ -435,24 +438,42 @@ async function replaySteps(
         attempt === 1 &&
         roundtrips(m) &&
         data?.hasRows &&
-        expected &&
-        (await restored(expected, m))
+        expected
       ) {
         const seedFiles = data.seedFilesInUse;
-        await data.empty();
-        const again = await run();
-        if (!again) {
-          step.failedOnData = error;
-          if (seedFiles.length) step.seedFiles = seedFiles;
+        let emptied = false;
+        if (await restored(expected, m)) {
+          await data.empty();
+          emptied = true;
+        } else if (options.fresh && !(await rebuild(index))) {
+          // The up committed part of itself before it failed (it runs outside a transaction, or
+          // commits its own): the state before it, rebuilt without rows, is where it is tried again.
+          tracked.set(migrationId(m), await trackRelations(inspect, namesOf(m)));
+          emptied = true;
         }
-        error = again;
+        if (emptied) {
+          const again = await run();
+          if (!again) {
+            step.failedOnData = error;
+            if (seedFiles.length) step.seedFiles = seedFiles;
+          }
+          error = again;
+        }
       }
       step.status = error ? 'failed' : 'ok';
+      // A merged migration failing after one the replay could not run (a Go migration) most likely
+      // needs what that one makes: the replay goes on without it, as it went on without the other.
+      const afterSkipped = Boolean(error) && ends && !checked(m) && skippedBefore(m).length > 0;
       if (error) {
         // An up applied once fails again after its down: the down left something behind.
-        step.error = direction === 'up' && attempt === 2 ? { ...error, kind: 'not-repeatable' } : error;
+        step.error =
+          direction === 'up' && attempt === 2
+            ? { ...error, kind: 'not-repeatable' }
+            : afterSkipped && error.kind === 'statement'
+              ? { ...error, kind: 'after-skipped' }
+              : error;
         // Rolling a whole directory back stops at a failing down, before the older ones.
-        if (ends) stop(index, `${script.file} fails, and a deploy stops there`);
+        if (ends && step.error.kind !== 'after-skipped') stop(index, `${script.file} fails, and a deploy stops there`);
         else if (roundtrip !== 'per-migration')
           stop(
             direction === 'down' ? migrations.slice(0, index + 1) : migrations.slice(index + 1),
@@ -481,24 +502,28 @@ async function replaySteps(
     if (diffSchemas(afterUp, await readNow()).equal) return;
     const m = migrations[index]!;
     if (!options.fresh) return stop(index, `the database could not be brought back to the state after ${file(m.up)}`);
-    const next = await options.fresh();
-    const failed = (await prepare(next, false)) ?? null;
-    for (const earlier of failed ? [] : migrations.slice(0, index + 1)) {
+    const failed = await rebuild(index + 1);
+    if (failed) stop(index, `${failed} while the state after ${file(m.up)} was rebuilt`);
+  };
+  /**
+   * Goes on in a fresh database (`options.fresh`) holding the state a deploy of the first `count`
+   * migrations leaves (prerequisites and ups, no rows): null, or what failed (nothing switched).
+   */
+  async function rebuild(count: number): Promise<string | null> {
+    const next = await options.fresh!();
+    if (await prepare(next, false)) return 'the prerequisites failed';
+    for (const earlier of migrations.slice(0, count)) {
       if (!earlier.up) continue;
       const error = await executeScript(next.migrate, earlier.up, options.guard);
-      if (error)
-        return stop(
-          index,
-          `${earlier.up.file} did not apply again while the state after ${file(m.up)} was rebuilt: ${error.message}`,
-        );
+      if (error) return `${earlier.up.file} did not apply again: ${error.message}`;
     }
-    if (failed) return stop(index, `the prerequisites failed while the state after ${file(m.up)} was rebuilt`);
     ({ migrate, inspect } = next);
     data?.moveTo(inspect);
     tracker = trackerOf(next);
     if (digest) tracker.watchCluster(digest);
     await tracker.reset();
-  };
+    return null;
+  }
 
   if (roundtrip === 'per-migration') {
     let stale = false; // the tracker has not seen the latest ups

@@ -103,7 +103,7 @@ export async function run(config: Config, io: RunIO): Promise<Report> {
       const reportOf = (replays: readonly DirectoryReplay[]): Report => {
         const outcomes: DirectoryOutcome[] = loaded.map((directory, i) => {
           const replayed = replays[i]!;
-          const { kept, suppressed } = judge(directory, replayed, server);
+          const { kept, suppressed } = judge(directory, replayed, server, config.scope);
           return { loaded: directory, replayed, findings: kept, suppressed };
         });
         return assembleReport(outcomes, server, config.failOn, performance.now() - started);

@@ -2,9 +2,13 @@ import type { Finding } from './checks/check.ts';
 import { checks } from './checks/index.ts';
 import { ConfigError } from './errors.ts';
 
-/** A finding silenced in its file, with the reason the author wrote. */
+/**
+ * A finding silenced in its file, with the reason the author wrote; or, with `onBase`, one on a
+ * merged migration the pull request does not change (pipeline/judge.ts), with that as its reason.
+ */
 export interface Suppressed extends Finding {
   reason: string;
+  onBase?: true;
 }
 
 const MARKER = /--\s*migrate-check:ignore\b(.*)$/gm;

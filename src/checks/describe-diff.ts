@@ -36,12 +36,12 @@ function withoutParts<T extends { key: string }>(objects: readonly T[]): T[] {
  */
 function shownChange(change: ChangedObject): ChangedObject | null {
   const [kind] = splitKey(change.key);
-  const columns = [columnsOf(change.before), columnsOf(change.after)];
-  if (!RELATIONS.has(kind) || columns[0] === null) return change;
+  const [before, after] = [columnsOf(change.before), columnsOf(change.after)];
+  if (!RELATIONS.has(kind) || before === null) return change;
   const shown = { key: change.key, before: withoutColumns(change.before), after: withoutColumns(change.after) };
   if (shown.before === shown.after) return null;
   const views = kind === 'view' || kind === 'materialized view';
-  return views && sameNames(columns[0], columns[1]) && onlyReordered(shown.before, shown.after) ? null : shown;
+  return views && sameNames(before, after) && onlyReordered(shown.before, shown.after) ? null : shown;
 }
 
 const sameNames = (a: readonly string[], b: readonly string[] | null) =>

@@ -1,7 +1,45 @@
-import { problemCheck } from './check.ts';
+import { shownMigrationFile, type Migration, type MigrationSet } from '../migration.ts';
+import { formatProblems, type Check } from './check.ts';
 
-export const partialReplay = problemCheck(
-  'partial-replay',
-  'warning',
-  'A migration written in code (goose Go migrations) that a SQL replay cannot run; the replay goes on without it.',
-);
+/** The migrations before `version` that a SQL replay does not run (written in code), by file or name. */
+export function skippedBefore(set: MigrationSet, version: string): string[] {
+  const at = set.migrations.findIndex((m) => m.version === version);
+  return set.migrations
+    .slice(0, Math.max(at, 0))
+    .filter((m: Migration) => !(m.up || m.down))
+    .map((m) => m.code?.split('/').at(-1) ?? `${m.version}_${m.name}`);
+}
+
+const listed = (names: string[]) =>
+  names.length > 3 ? `${names.slice(0, 2).join(', ')} … ${names.at(-1)}` : names.join(', ');
+
+export const partialReplay: Check = {
+  id: 'partial-replay',
+  defaultSeverity: 'warning',
+  summary:
+    'A migration written in code (goose Go migrations) that a SQL replay cannot run; the replay goes on without it.',
+  run(context) {
+    const { set, replay } = context;
+    // A merged migration that failed after such a migration: most likely for want of what it makes.
+    const failedAfter = (replay?.steps ?? [])
+      .filter((s) => s.status === 'failed' && s.error?.kind === 'after-skipped')
+      .map((s) => {
+        const e = s.error!;
+        const skipped = skippedBefore(set, s.version);
+        const file = shownMigrationFile(set, s.version, s.file);
+        return {
+          file: e.file,
+          line: e.line,
+          message:
+            `${file} fails at line ${e.line ?? '?'}: ${e.message} (SQLSTATE ${e.code}). It runs after ` +
+            `${skipped.length === 1 ? 'a migration' : 'migrations'} the replay cannot run (${listed(skipped)}), ` +
+            `and most likely needs what ${skipped.length === 1 ? 'it makes' : 'they make'}: it is merged, applied up ` +
+            'only, so the replay went on without it.',
+          help:
+            'Check it with the tool itself; later findings may come from the schema it and the migrations ' +
+            'before it would have made.',
+        };
+      });
+    return [...formatProblems(context, 'partial-replay'), ...failedAfter];
+  },
+};

@@ -1,6 +1,7 @@
 import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.ts';
 import type { Check, CheckContext } from './check.ts';
 import { SUPPORTED_MAJORS } from '../database/embedded-binaries.ts';
+import { skippedBefore } from './partial-replay.ts';
 import { PRELUDE, SESSION_SETUP } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
@@ -34,6 +35,14 @@ function newerSyntax(provider: CheckContext['provider'], version: string | undef
     ` It ran on Postgres ${version}: syntax that a later version added fails there. If production ` +
     `runs a newer Postgres, check ${how}.`
   );
+}
+
+/** For a failure after migrations the replay does not run: that they may be why. */
+function afterSkipped(set: MigrationSet, version: string): string {
+  const skipped = version === PRELUDE ? [] : skippedBefore(set, version);
+  if (!skipped.length) return '';
+  const last = skipped.at(-1);
+  return ` It runs after ${skipped.length === 1 ? 'a migration' : `${skipped.length} migrations`} the replay cannot run (the last: ${last}): what ${skipped.length === 1 ? 'it makes' : 'they make'} may be what it needs.`;
 }
 
 /**
@@ -84,7 +93,8 @@ export const sqlError: Check = {
             message:
               `${what} fails` +
               `${e.line === null ? '' : ` at line ${e.line}${e.located ? `, column ${e.column}` : ''}`}: ` +
-              `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''} Later steps were skipped.`,
+              `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''}${afterSkipped(set, s.version)} ` +
+              'Later steps were skipped.',
             help:
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
               `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${shownFile(set.directory, e.file)}`} ` +

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../checks/check.ts';
 import { checks } from '../checks/index.ts';
 import type { Server } from '../database/database.ts';
+import { migrationId, sameMigration } from '../migration.ts';
 import { applySuppressions, type Suppressed } from '../suppress.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { DirectoryReplay } from './replay-directories.ts';
@@ -13,6 +14,7 @@ export function judge(
   loaded: LoadedDirectory,
   replayed: DirectoryReplay,
   server: Pick<Server, 'provider' | 'version'>,
+  scope: 'changed' | 'all' = 'changed',
 ): { kept: Finding[]; suppressed: Suppressed[] } {
   const { provider } = server;
   const { set, format, settings, history, historyUnavailable, suppressions } = loaded;
@@ -40,5 +42,36 @@ export function judge(
       found.push({ check: check.id, severity: setting ?? severity ?? (check.defaultSeverity as Severity), ...f });
     }
   }
-  return applySuppressions(found, suppressions);
+  const { kept, suppressed } = applySuppressions(found, suppressions);
+  const onBase = scope === 'changed' ? alreadyOnBase(loaded, replayed) : null;
+  if (!onBase) return { kept, suppressed };
+  const reason = `on the base branch already (${loaded.history!.base.ref}): not changed by this pull request`;
+  return {
+    kept: kept.filter((f) => !onBase(f)),
+    suppressed: [...suppressed, ...kept.filter(onBase).map((f) => ({ ...f, reason, onBase: true as const }))],
+  };
+}
+
+/** Checks whose finding on a merged migration is this pull request's doing (its history), never set aside. */
+const HISTORY_CHECKS = new Set(['history-edited', 'version-order', 'duplicate-version', 'sum-file']);
+
+/**
+ * With a base, the findings on merged migrations this pull request leaves as they are were there
+ * before it (a merged file without a down, a Go migration), and it cannot fix them without editing
+ * history: they are set aside, not counted. Only where every migration it adds or edits was
+ * checked: when one was not, the merged migration that stopped the replay is the reason, and it
+ * stands. Null when nothing is set aside (no base).
+ */
+function alreadyOnBase(loaded: LoadedDirectory, replayed: DirectoryReplay): ((f: Finding) => boolean) | null {
+  const { history, set } = loaded;
+  if (!history) return null;
+  const ours = new Set(history.entries.filter((e) => e.status !== 'unchanged').map(migrationId));
+  const notChecked = replayed.result.notChecked.flatMap((n) => n.versions);
+  if (notChecked.some((id) => ours.has(id))) return null;
+  const files = new Set<string>();
+  for (const m of set.migrations) {
+    if (history.entries.find((e) => sameMigration(e, m))?.status !== 'unchanged') continue;
+    for (const file of [m.up?.file, m.down?.file, m.verify?.file, m.code]) if (file) files.add(file);
+  }
+  return (f) => f.file !== null && files.has(f.file) && !HISTORY_CHECKS.has(f.check);
 }

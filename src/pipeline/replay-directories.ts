@@ -137,12 +137,23 @@ export async function replayDirectories(
     } else if (history && baseSet) {
       // Base migrations were edited or deleted: the base gets a replay of its own.
       await using baseDb = await server.createDatabase(`${path}-base`);
-      baseSchema = (await replayIn(server, baseDb, baseSet, settings, prelude, config, { roundtrip: 'none' })).head;
+      // Every base migration is merged: one that fails after a Go migration is gone past, as in the PR's replay.
+      baseSchema = (
+        await replayIn(server, baseDb, baseSet, settings, prelude, config, {
+          roundtrip: 'none',
+          roundtripIds: new Set(),
+        })
+      ).head;
     }
     let headSchema: Schema | undefined;
     if (baseSchema && !shared && failed(result)) {
       await using headDb = await server.createDatabase(`${path}-head`);
-      headSchema = (await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none' })).head;
+      const ours = new Set(
+        history!.entries.filter((e) => e.status === 'new' || e.status === 'modified').map(migrationId),
+      );
+      headSchema = (
+        await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none', roundtripIds: ours })
+      ).head;
     }
     const together = shared ? null : await replayTogether(server, loaded, config, result, togetherFrom);
     return {
@@ -333,14 +344,16 @@ function pendingTogether(loaded: LoadedDirectory): { earlier: Migration[]; pendi
 
 /** Whether any step failed or any roundtrip did not give back its schema. */
 function failed(result: ReplayResult): boolean {
-  return result.mismatches.length > 0 || result.steps.some((s) => s.status === 'failed');
+  return result.mismatches.length > 0 || result.steps.some(failedStep);
 }
+
+/** A step that failed, but not a merged migration failing after a Go migration: the replay went past it. */
+const failedStep = (s: ReplayResult['steps'][number]) => s.status === 'failed' && s.error?.kind !== 'after-skipped';
 
 /** Whether a replay ended before the directory's last migration (a failed prerequisite or up, a refusal). */
 function stoppedIn(result: ReplayResult): boolean {
   return (
-    result.notChecked.length > 0 ||
-    result.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1)
+    result.notChecked.length > 0 || result.steps.some((s) => failedStep(s) && s.direction === 'up' && s.attempt === 1)
   );
 }
 

@@ -4,7 +4,14 @@ import { groupFindings, verdictWords, type Group } from './groups.ts';
 import { lockTable } from './lock-table.ts';
 import { groupLines, type Links } from './markdown-findings.ts';
 import { cell, code, fenced, inline } from './markdown-text.ts';
-import { cachedBaseSentences, checkedNothing, notCheckedSentences, serversText, type Report } from './report.ts';
+import {
+  cachedBaseSentences,
+  checkedNothing,
+  notCheckedSentences,
+  onBaseSentences,
+  serversText,
+  type Report,
+} from './report.ts';
 
 export { fenced } from './markdown-text.ts';
 
@@ -127,7 +134,8 @@ function render(report: Report, options: MarkdownOptions, tier: Tier): string {
   const out = [commentMarker(report), verdict(report, groups)];
   const unchecked = notCheckedSentences(report).map((l) => `> ⚠️ ${inline(l)}`);
   const cached = cachedBaseSentences(report).map((l) => `> ${inline(l)}`);
-  const notes = [...unchecked, ...cached, ...shortened(tier, report, options)];
+  const onBase = onBaseSentences(report).map((l) => `> ${inline(l)}`);
+  const notes = [...unchecked, ...cached, ...onBase, ...shortened(tier, report, options)];
   if (notes.length) out.push('', ...notes.flatMap((n, i) => (i ? ['>', n] : [n])));
   const links: Links = options.links;
   let left = tier.findings;

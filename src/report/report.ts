@@ -18,7 +18,8 @@ export interface Report {
   directories: DirectoryReport[];
   findings: Finding[];
   /** Findings silenced by `-- migrate-check:ignore <check> <reason>` in their file. */
-  suppressed?: (Finding & { reason: string })[];
+  /** Findings set aside: by a marker in their file (its reason), or `onBase` (see pipeline/judge.ts). */
+  suppressed?: (Finding & { reason: string; onBase?: true })[];
   /**
    * With several Postgres majors (`postgres-version: 15,16,17`): every server the run used, the
    * first being `postgres`. Each finding then says on which majors it happens (`postgresVersions`).
@@ -163,6 +164,24 @@ export function cachedBaseSentences(report: Report): string[] {
         ]
       : [],
   );
+}
+
+/**
+ * The findings on merged migrations the pull request does not change (`onBase`), in one sentence:
+ * how many, of which checks, and how to see them counted.
+ */
+export function onBaseSentences(report: Report): string[] {
+  const set = (report.suppressed ?? []).filter((f) => f.onBase);
+  if (!set.length) return [];
+  const byCheck = new Map<string, number>();
+  for (const f of set) byCheck.set(f.check, (byCheck.get(f.check) ?? 0) + 1);
+  const counts = [...byCheck].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const n = set.length;
+  return [
+    `${n} finding${n === 1 ? '' : 's'} on merged migrations that this pull request does not change ` +
+      `${n === 1 ? 'is' : 'are'} not counted (${counts.map(([check, k]) => `${check} ${k}`).join(', ')}): ` +
+      'they were on the base branch already. The JSON report lists them; `--scope all` checks and counts them.',
+  ];
 }
 
 /** Whether the run compared with a base and no migration file differs from it: the PR changes none. */

@@ -80,7 +80,7 @@ export function renderSarif(report: Report, base: PathBase = {}): string {
   const ruleList = rules(report);
   const index = new Map(ruleList.map((r, i) => [r.id, i]));
   const suppressed = report.suppressed ?? [];
-  const all: (Finding & { reason?: string })[] = [...report.findings, ...suppressed];
+  const all: (Finding & { reason?: string; onBase?: true })[] = [...report.findings, ...suppressed];
   const prints = fingerprints(all, base);
   const results = all.map((f, i) => ({
     ruleId: f.check,
@@ -89,7 +89,10 @@ export function renderSarif(report: Report, base: PathBase = {}): string {
     message: { text: `${f.message}\n\n${f.help}` },
     locations: location(report, f, base),
     partialFingerprints: { [FINGERPRINT_KEY]: prints[i]! },
-    ...(f.reason !== undefined ? { suppressions: [{ kind: 'inSource', justification: f.reason }] } : {}),
+    // Set aside by a marker in the file, or as already on the base branch (decided outside the file).
+    ...(f.reason !== undefined
+      ? { suppressions: [{ kind: f.onBase ? 'external' : 'inSource', justification: f.reason }] }
+      : {}),
   }));
   const log = {
     $schema: SARIF_SCHEMA,

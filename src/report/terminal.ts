@@ -1,7 +1,15 @@
 import type { Finding } from '../checks/check.ts';
 import { docsUrl } from './docs-url.ts';
 import { countsInWords, groupFindings, verdictWords, type Group } from './groups.ts';
-import { cachedBaseSentences, checkedNothing, fails, notCheckedSentences, serversText, type Report } from './report.ts';
+import {
+  cachedBaseSentences,
+  checkedNothing,
+  fails,
+  notCheckedSentences,
+  onBaseSentences,
+  serversText,
+  type Report,
+} from './report.ts';
 import { style as makeStyle, type Style } from './style.ts';
 import { visible, visibleLines } from './visible.ts';
 import { neutraliseCommands } from './workflow-commands.ts';
@@ -157,8 +165,10 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   for (const line of cachedBaseSentences(report)) out.push(...wrap(visible(line), width, '  ', '').map(s.dim));
   out.push(s.dim(`${serversText(report)} · ${(report.durationMs / 1000).toFixed(1)} s`));
   for (const f of report.suppressed ?? []) {
+    if (f.onBase) continue;
     out.push(s.dim(`suppressed ${f.check} in ${visible(f.file ?? '(directory)')}: ${visible(f.reason)}`));
   }
+  for (const line of onBaseSentences(report)) out.push(...wrap(visible(line), width, '  ', '').map(s.dim));
   out.push(...findingLines(report, groups, s, width));
   for (const dir of report.directories) out.push(...schemaSection(dir, s, options.log === 'github'));
   if (options.note) out.push('', ...wrap(visibleLines(options.note), width, ''));

@@ -1,0 +1,144 @@
+// A pull request check reports what the pull request does: findings on merged migrations it does
+// not change were on the base branch already, and are set aside (not counted), unless a merged
+// migration stopped the PR's own from being checked. A merged migration that fails after a goose Go
+// migration (which a SQL replay cannot run) is gone past, as the Go migration was.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { repo, sharedServer } from './helpers.ts';
+
+const server = sharedServer();
+const inProcess = (args: string[], options: { cwd?: string } = {}) =>
+  cliInProcess(args, { server: server(), ...options });
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const goose = (up: string, down?: string) =>
+  `-- +goose Up\n${up}\n${down === undefined ? '' : `-- +goose Down\n${down}\n`}`;
+
+const BASE = {
+  'db/00001_users.sql': goose('CREATE TABLE users (id bigint PRIMARY KEY);', 'DROP TABLE users;'),
+  // Merged without a down: a pairing warning on every check of the directory.
+  'db/00002_user_email.sql': goose('ALTER TABLE users ADD COLUMN email text;'),
+  // A Go migration: goose runs it from the application's binary; here it would create `things`.
+  'db/00003_create_things.go':
+    'package migrations\n\nfunc init() { goose.AddMigration(upThings, downThings) }\n// CREATE TABLE things (id bigint)\n',
+  'db/00004_things_index.sql': goose('CREATE INDEX things_id ON things (id);', 'DROP INDEX things_id;'),
+};
+const TEAMS = goose('CREATE TABLE teams (id bigint PRIMARY KEY);', 'DROP TABLE teams;');
+
+async function check(base: Record<string, string>, args: string[]) {
+  const dir = repo(base, (d) => writeFileSync(join(d, 'db', '00005_teams.sql'), TEAMS));
+  made.push(dir);
+  const json = await inProcess(['db', '--base', 'main', '--output', 'json', ...args], { cwd: dir });
+  const text = await inProcess(['db', '--base', 'main', '--no-observe', '--no-seed', ...args], { cwd: dir });
+  assert.notEqual(json.code, 2, json.stderr);
+  const report = JSON.parse(json.stdout) as Report;
+  const name = (f: { check: string; file: string | null }) => `${f.check} ${f.file?.split('/').at(-1)}`;
+  return {
+    code: json.code,
+    text: text.stdout,
+    report,
+    findings: report.findings.map(name),
+    suppressed: (report.suppressed ?? []).map((f) => `${name(f)}${f.onBase ? ' (on base)' : ''}`),
+  };
+}
+
+test("--base: the merged migrations' findings are set aside, the PR's migration is checked past a Go migration", async () => {
+  const { code, text, report, findings, suppressed } = await check(BASE, []);
+  assert.equal(code, 0, text);
+  assert.deepEqual(findings, []);
+  assert.deepEqual(suppressed.sort(), [
+    'pairing 00002_user_email.sql (on base)',
+    'partial-replay 00003_create_things.go (on base)',
+    'partial-replay 00004_things_index.sql (on base)',
+  ]);
+  const failedAfter = report.suppressed!.find((f) => f.file?.endsWith('00004_things_index.sql'))!;
+  assert.match(
+    failedAfter.message,
+    /^00004_things_index\.sql fails at line 2: relation "things" does not exist \(SQLSTATE 42P01\)\. It runs after a migration the replay cannot run \(00003_create_things\.go\), and most likely needs what it makes: it is merged, applied up only, so the replay went on without it\.$/,
+  );
+  assert.equal(failedAfter.reason, 'on the base branch already (main): not changed by this pull request');
+  // The pull request's own migration got its roundtrip, and the schema diff is what it adds.
+  const steps = report.directories[0]!.steps.map((s) => `${s.version} ${s.direction}${s.attempt === 2 ? '2' : ''}`);
+  assert.deepEqual(steps.slice(-3), ['00005 up', '00005 down', '00005 up2']);
+  assert.deepEqual(Object.keys(report.directories[0]!.schema.summary ?? {}), ['table', 'column', 'constraint']);
+  assert.match(report.directories[0]!.schema.summary!.table!.added!.join(), /^public\.teams$/);
+  assert.match(
+    text,
+    /\n3 findings on merged migrations that this pull request does not change are not counted \(partial-replay 2, pairing 1\): they were on the base branch already\. The JSON report lists them; `--scope all` checks and counts them\.\n/,
+  );
+  assert.doesNotMatch(text, /^suppressed /m);
+});
+
+test('--scope all: the merged migrations are checked and counted; the failure after the Go migration says what may cause it', async () => {
+  const { code, findings, report } = await check(BASE, ['--scope', 'all']);
+  assert.equal(code, 1);
+  assert.deepEqual(findings.sort(), [
+    'pairing 00002_user_email.sql',
+    'partial-replay 00003_create_things.go',
+    'sql-error 00004_things_index.sql',
+  ]);
+  const failing = report.findings.find((f) => f.check === 'sql-error')!;
+  assert.match(
+    failing.message,
+    /: relation "things" does not exist \(SQLSTATE 42P01\)\. It runs after a migration the replay cannot run \(the last: 00003_create_things\.go\): what it makes may be what it needs\. Later steps were skipped\.$/,
+  );
+});
+
+test("--base: a merged migration that stops the PR's from being checked (no Go migration before it) stands, and so does the rest", async () => {
+  const broken = {
+    'db/00001_users.sql': BASE['db/00001_users.sql'],
+    'db/00002_user_email.sql': BASE['db/00002_user_email.sql'],
+    'db/00004_things_index.sql': BASE['db/00004_things_index.sql'],
+  };
+  const { code, findings, suppressed, report } = await check(broken, []);
+  assert.equal(code, 1);
+  assert.deepEqual(findings.sort(), ['pairing 00002_user_email.sql', 'sql-error 00004_things_index.sql']);
+  assert.deepEqual(suppressed, []);
+  assert.deepEqual(report.directories[0]!.notChecked?.[0]?.versions, ['00005']);
+});
+
+test('seeded rows that fail a migration run outside a transaction, after part of it committed: fails-on-data, and the replay goes on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-no-tx-seed-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'db'));
+  const write = (name: string, text: string) => writeFileSync(join(dir, 'db', name), text);
+  write('00001_t.sql', goose('CREATE TABLE t (id int, label text);', 'DROP TABLE t;'));
+  // The first statement commits on its own; the index cannot be built over two rows or more.
+  write(
+    '00002_one_row.sql',
+    '-- +goose NO TRANSACTION\n' +
+      goose(
+        'CREATE TABLE side (id int);\nCREATE UNIQUE INDEX t_one ON t ((1));',
+        'DROP INDEX t_one;\nDROP TABLE side;',
+      ),
+  );
+  write('00003_u.sql', goose('CREATE TABLE u (id int);', 'DROP TABLE u;'));
+  const r = await inProcess(['db', '--output', 'json', '--no-observe'], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.deepEqual(
+    report.findings.map((f) => `${f.check} ${f.severity} ${f.file}`),
+    ['fails-on-data warning db/00002_one_row.sql'],
+  );
+  assert.match(report.findings[0]!.message, /passes on empty tables but fails when `public\.t` holds duplicates/);
+  const steps = report.directories[0]!.steps.map(
+    (s) => `${s.version} ${s.direction}${s.attempt === 2 ? '2' : ''} ${s.status}`,
+  );
+  assert.deepEqual(steps, [
+    '00001 up ok',
+    '00001 down ok',
+    '00001 up2 ok',
+    '00002 up ok',
+    '00002 down ok',
+    '00002 up2 ok',
+    '00003 up ok',
+    '00003 down ok',
+    '00003 up2 ok',
+  ]);
+});
