@@ -33,9 +33,27 @@ const runnerCacheApart: Plugin = {
 };
 const LIBRARIES = ['dist/containers.cjs', 'dist/runner-cache.cjs'];
 
+// In dist/runner-cache.cjs, @actions/cache's own @actions/core is src/github/runner-cache-core.ts:
+// the cache service's failures are log lines there, not annotations of the job.
+const cacheCore: Plugin = {
+  name: 'runner-cache-core',
+  setup(b) {
+    b.onResolve({ filter: /^@actions\/core$/ }, (args) =>
+      args.importer.includes('/node_modules/')
+        ? { path: new URL('../src/github/runner-cache-core.ts', import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
 for (const entry of entries) {
   await build({
-    plugins: LIBRARIES.includes(entry.out) ? [] : [containersApart, runnerCacheApart],
+    plugins:
+      entry.out === 'dist/runner-cache.cjs'
+        ? [cacheCore]
+        : LIBRARIES.includes(entry.out)
+          ? []
+          : [containersApart, runnerCacheApart],
     entryPoints: [entry.in],
     outfile: entry.out,
     bundle: true,

@@ -255,30 +255,37 @@ describe('base-cache on the container server', { skip }, () => {
     }
   });
 
-  test('a cache service that refuses every call: the job checks as without it, and says so', async () => {
-    const cwd = history();
-    const github = await fakeGitHub();
-    const service = await fakeCacheService({ refuse: 403 });
-    try {
-      const run = await runAction({
-        cwd,
-        apiUrl: github.url,
-        event: 'pull_request',
-        payload: prEvent(cwd),
-        inputs: { path: 'db', 'postgres-image': IMAGE, 'base-cache': 'true', observe: 'false', seed: 'false' },
-        env: { ...service.env, MIGRATE_CHECK_CACHE: cacheFolder(made, 'mc-runner-cache-'), GITHUB_WORKSPACE: cwd },
-      });
-      assert.equal(run.code, 1, run.log);
-      const report = JSON.parse(run.report!) as Report;
-      assert.ok(findingsOf(report).some((f) => f.startsWith(`down-reverts-up db/${pad(MERGED + 2)}_add_flag`)));
-      assert.match(run.log, /Failed to restore/);
-      assert.match(run.log, /Saved the state after the 24 merged migrations of db/);
-      assert.doesNotMatch(run.log, /Kept the base state/);
-      assert.equal(service.keys().length, 0);
-      assert.equal(labelledContainers(run.pid), '', 'no container is left');
-    } finally {
-      await service.close();
-      await github.close();
-    }
-  });
+  for (const status of [403, 503])
+    test(`a cache service that refuses every call (${status}): the job checks as without it, and says so in its log, not in annotations`, async () => {
+      const cwd = history();
+      const github = await fakeGitHub();
+      const service = await fakeCacheService({ refuse: status });
+      try {
+        const run = await runAction({
+          cwd,
+          apiUrl: github.url,
+          event: 'pull_request',
+          payload: prEvent(cwd),
+          inputs: { path: 'db', 'postgres-image': IMAGE, 'base-cache': 'true', observe: 'false', seed: 'false' },
+          env: { ...service.env, MIGRATE_CHECK_CACHE: cacheFolder(made, 'mc-runner-cache-'), GITHUB_WORKSPACE: cwd },
+        });
+        assert.equal(run.code, 1, run.log);
+        const report = JSON.parse(run.report!) as Report;
+        assert.ok(findingsOf(report).some((f) => f.startsWith(`down-reverts-up db/${pad(MERGED + 2)}_add_flag`)));
+        assert.match(run.log, /^cache: Failed to restore: /m);
+        // The cache's failures are no annotations of the job (a 5xx was an error one beside the verdict).
+        assert.doesNotMatch(run.log, /^::(warning|error)[^\n]*::[^\n]*(Failed to (restore|save)|refused by the test)/m);
+        assert.match(
+          run.log,
+          /Could not keep the base state in the runner's cache \(base-cache\)|cache: Failed to save/,
+        );
+        assert.match(run.log, /Saved the state after the 24 merged migrations of db/);
+        assert.doesNotMatch(run.log, /Kept the base state/);
+        assert.equal(service.keys().length, 0);
+        assert.equal(labelledContainers(run.pid), '', 'no container is left');
+      } finally {
+        await service.close();
+        await github.close();
+      }
+    });
 });
