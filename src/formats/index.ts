@@ -1,3 +1,5 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { custom } from './custom.ts';
 import { dbmate } from './dbmate.ts';
@@ -51,7 +53,12 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
   const files = await directory.list();
   const fits: Format[] = [];
   for (const format of formats) if (await format.detect(directory, files)) fits.push(format);
-  if (fits.length === 1) return fits[0]!;
+  if (fits.length === 1) {
+    // sqlx's files look like golang-migrate's (`.up.sql`, `.down.sql`) or like plain numbered ones;
+    // its own marker (-- no-transaction) is rare. A Rust crate that depends on sqlx says which it is.
+    if ((fits[0] === golangMigrate || fits[0] === plain) && (await crateUsesSqlx(directory.path))) return sqlx;
+    return fits[0]!;
+  }
   if (fits.length === 0) {
     const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join('; ');
     throw new ConfigError(
@@ -64,4 +71,35 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
       `format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join('; ')}. ` +
       `Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${fits[0]!.id}\`.`,
   );
+}
+
+/**
+ * Whether a Cargo.toml in the directory's folder or above it, up to the repository's root (the
+ * folder holding `.git`) and at most 8 folders up, depends on sqlx: its migrations are sqlx's
+ * (`sqlx::migrate!`, `sqlx migrate run`). False for a reader of no folder on disk.
+ */
+async function crateUsesSqlx(path: string): Promise<boolean> {
+  let folder = resolve(path);
+  if (
+    !(await stat(folder).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return false;
+  for (let up = 0; up < 8; up++) {
+    const manifest = await readFile(join(folder, 'Cargo.toml'), 'utf8').catch(() => '');
+    if (/^\s*sqlx\b|^\s*\[(?:workspace\.)?(?:dev-)?dependencies\.sqlx\]/m.test(manifest)) return true;
+    if (
+      await stat(join(folder, '.git')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return false;
+    const parent = dirname(folder);
+    if (parent === folder) return false;
+    folder = parent;
+  }
+  return false;
 }

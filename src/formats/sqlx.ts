@@ -14,8 +14,8 @@ const NO_TRANSACTION = /^-- no-transaction/;
  * `-- no-transaction`. Bookkeeping: `_sqlx_migrations`.
  *
  * sqlx's files look exactly like golang-migrate's (reversible) or `plain` ones (simple), so
- * auto-detection picks sqlx only when a file carries its `-- no-transaction` marker; set
- * `format: sqlx` otherwise.
+ * auto-detection picks sqlx when a Cargo.toml at or above the folder depends on sqlx
+ * (formats/index.ts) or a file carries its `-- no-transaction` marker; set `format: sqlx` otherwise.
  */
 export const sqlx: Format = {
   id: 'sqlx',

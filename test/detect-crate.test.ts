@@ -1,0 +1,68 @@
+// sqlx's reversible migrations are named as golang-migrate's (`0001_x.up.sql` + `.down.sql`), and
+// its simple ones as plain numbered files; its own marker (`-- no-transaction`) is rare. The crate
+// beside them says which tool runs them: a Cargo.toml that depends on sqlx makes them sqlx's, whose
+// transaction around each migration a `CREATE INDEX CONCURRENTLY` cannot run in.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { sharedServer } from './helpers.ts';
+
+const server = sharedServer();
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A repository with a crate `crates/store` holding `migrations/`; `manifest`: its Cargo.toml, if any. */
+function repository(manifest: string | null): string {
+  const root = mkdtempSync(join(tmpdir(), 'mc-crate-'));
+  made.push(root);
+  mkdirSync(join(root, '.git'));
+  const crate = join(root, 'crates', 'store');
+  mkdirSync(join(crate, 'migrations'), { recursive: true });
+  if (manifest !== null) writeFileSync(join(crate, 'Cargo.toml'), manifest);
+  const write = (name: string, sql: string) => writeFileSync(join(crate, 'migrations', name), `${sql}\n`);
+  write('0001_items.up.sql', 'CREATE TABLE items (id bigint PRIMARY KEY, sku text);');
+  write('0001_items.down.sql', 'DROP TABLE items;');
+  write('0002_items_sku.up.sql', 'CREATE INDEX CONCURRENTLY items_sku ON items (sku);');
+  write('0002_items_sku.down.sql', 'DROP INDEX CONCURRENTLY items_sku;');
+  return crate;
+}
+
+async function check(crate: string) {
+  const r = await cliInProcess(['migrations', '--output', 'json', '--no-observe', '--no-seed'], {
+    server: server(),
+    cwd: crate,
+  });
+  assert.notEqual(r.code, 2, r.stderr);
+  const report = JSON.parse(r.stdout) as Report;
+  return {
+    code: r.code,
+    format: report.directories[0]!.format,
+    findings: report.findings.map((f) => `${f.check} ${f.severity} ${f.file}`),
+  };
+}
+
+const SQLX = '[package]\nname = "store"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres"] }\n';
+
+test('a crate that depends on sqlx: its migrations are read as sqlx, each in its transaction', async () => {
+  const { code, format, findings } = await check(repository(SQLX));
+  assert.equal(format, 'sqlx');
+  assert.equal(code, 1);
+  // The up fails as `sqlx migrate run` fails: it stops there.
+  assert.deepEqual(findings, ['transaction error migrations/0002_items_sku.up.sql']);
+});
+
+test('a workspace member that takes sqlx from the workspace is read as sqlx too', async () => {
+  const { format } = await check(repository('[dependencies]\nsqlx = { workspace = true, optional = true }\n'));
+  assert.equal(format, 'sqlx');
+});
+
+test('no crate, or one without sqlx: golang-migrate, which sends a one-statement file alone', async () => {
+  for (const manifest of [null, '[dependencies]\ndiesel = "2"\n# not sqlx_core\n']) {
+    const { code, format, findings } = await check(repository(manifest));
+    assert.deepEqual([code, format, findings], [0, 'golang-migrate', []]);
+  }
+});
