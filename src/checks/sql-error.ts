@@ -2,6 +2,7 @@ import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.t
 import type { Check, CheckContext } from './check.ts';
 import { SUPPORTED_MAJORS } from '../database/embedded-binaries.ts';
 import { skippedBefore } from './partial-replay.ts';
+import { DOCS_BASE } from '../report/docs-url.ts';
 import { PRELUDE, SESSION_SETUP } from '../replay.ts';
 
 const TIMEOUT_HELP: Record<string, string> = {
@@ -21,6 +22,22 @@ const URL_PRIVILEGE_HELP =
   'the scratch database: create what needs more (a superuser-only extension, a role) ' +
   "in `prerequisites`, which run as the URL's user, or use the " +
   'embedded or container server, where migrations run as superuser.';
+
+/** What a Supabase database holds before any migration runs, named in an error: it is missing here. */
+const SUPABASE_OBJECT = new RegExp(
+  [
+    'schema "(auth|storage|extensions|realtime|graphql|graphql_public|vault|supabase_functions)" does not exist',
+    'role "(anon|authenticated|service_role|authenticator|supabase_admin|supabase_auth_admin|supabase_storage_admin)" does not exist',
+    'relation "(auth|storage)\\.[^"]+" does not exist',
+    'function (auth|storage)\\.\\w+\\([^)]*\\) does not exist',
+    'publication "supabase_realtime" does not exist',
+  ].join('|'),
+);
+
+const SUPABASE_HELP =
+  'It uses what a Supabase database holds before any migration runs (the auth and storage schemas, the anon, ' +
+  'authenticated and service_role roles, auth.uid()), which a plain Postgres lacks: create them in a ' +
+  `prerequisites file, to start from the one in ${DOCS_BASE.replace(/\/checks$/, '')}/supabase.md.`;
 
 /**
  * For a syntax error on a server older than the newest major migrate-check runs: the syntax may
@@ -96,6 +113,7 @@ export const sqlError: Check = {
               `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''}${afterSkipped(set, s.version)} ` +
               'Later steps were skipped.',
             help:
+              (SUPABASE_OBJECT.test(e.message) ? SUPABASE_HELP : undefined) ??
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
               `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${shownFile(set.directory, e.file)}`} ` +
                 `so that it runs on a database migrated up to the previous version.` +
