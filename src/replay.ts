@@ -291,6 +291,8 @@ async function replaySteps(
   const digest = options.watch?.digest;
   if (digest) tracker.watchCluster(digest);
 
+  /** Merged migrations that failed after one the replay cannot run, and that it went past. */
+  const wentPast = new Set<string>();
   /** The migrations before `m` that the replay does not run (written in code: goose Go migrations). */
   const skippedBefore = (m: Migration) =>
     set.migrations.slice(0, set.migrations.indexOf(m)).filter((x) => !(x.up || x.down));
@@ -464,6 +466,7 @@ async function replaySteps(
       // A merged migration failing after one the replay could not run (a Go migration) most likely
       // needs what that one makes: the replay goes on without it, as it went on without the other.
       const afterSkipped = Boolean(error) && ends && !checked(m) && skippedBefore(m).length > 0;
+      if (afterSkipped) wentPast.add(migrationId(m));
       if (error) {
         // An up applied once fails again after its down: the down left something behind.
         step.error =
@@ -513,7 +516,8 @@ async function replaySteps(
     const next = await options.fresh!();
     if (await prepare(next, false)) return 'the prerequisites failed';
     for (const earlier of migrations.slice(0, count)) {
-      if (!earlier.up) continue;
+      // One the replay went past (it needs a Go migration's work) fails here too: it goes past again.
+      if (!earlier.up || wentPast.has(migrationId(earlier))) continue;
       const error = await executeScript(next.migrate, earlier.up, options.guard);
       if (error) return `${earlier.up.file} did not apply again: ${error.message}`;
     }

@@ -142,3 +142,28 @@ test('seeded rows that fail a migration run outside a transaction, after part of
     '00003 up2 ok',
   ]);
 });
+
+test("--base: the PR's no-transaction migration failing on seeded rows is retried in a rebuilt database, past the merged failure", async () => {
+  const dir = repo(BASE, (d) =>
+    writeFileSync(
+      join(d, 'db', '00005_one_user.sql'),
+      '-- +goose NO TRANSACTION\n' +
+        goose(
+          'CREATE TABLE side (id int);\nCREATE UNIQUE INDEX users_one ON users ((1));',
+          'DROP INDEX users_one;\nDROP TABLE side;',
+        ),
+    ),
+  );
+  made.push(dir);
+  const r = await inProcess(['db', '--base', 'main', '--output', 'json', '--no-observe'], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.deepEqual(
+    report.findings.map((f) => `${f.check} ${f.severity} ${f.file}`),
+    ['fails-on-data warning db/00005_one_user.sql'],
+  );
+  const steps = report.directories[0]!.steps.map(
+    (s) => `${s.version} ${s.direction}${s.attempt === 2 ? '2' : ''} ${s.status}`,
+  );
+  assert.deepEqual(steps.slice(-3), ['00005 up ok', '00005 down ok', '00005 up2 ok']);
+});
