@@ -167,3 +167,35 @@ test("--base: the PR's no-transaction migration failing on seeded rows is retrie
   );
   assert.deepEqual(steps.slice(-3), ['00005 up ok', '00005 down ok', '00005 up2 ok']);
 });
+
+test('--base: a migration added out of order: what the merged ones after it do when they run stands; what their files say alone is set aside', async () => {
+  const base = {
+    'db/00001_users.sql': BASE['db/00001_users.sql'],
+    'db/00003_user_email.sql': goose(
+      'ALTER TABLE users ADD COLUMN email text;',
+      'ALTER TABLE users DROP COLUMN email;',
+    ),
+    'db/00004_user_name.sql': goose('ALTER TABLE users ADD COLUMN name text;'),
+  };
+  const dir = repo(base, (d) =>
+    writeFileSync(
+      join(d, 'db', '00002_email_first.sql'),
+      goose('ALTER TABLE users ADD COLUMN email varchar(320);', 'ALTER TABLE users DROP COLUMN email;'),
+    ),
+  );
+  made.push(dir);
+  const r = await inProcess(['db', '--base', 'main', '--output', 'json', '--no-observe', '--no-seed'], { cwd: dir });
+  assert.equal(r.code, 1, r.stdout);
+  const report = JSON.parse(r.stdout) as Report;
+  const name = (f: { check: string; file: string | null }) => `${f.check} ${f.file?.split('/').at(-1)}`;
+  // The merged 00003 now fails because of the PR's 00002: the PR's doing, and it stands.
+  assert.deepEqual(report.findings.map(name), [
+    'version-order 00002_email_first.sql',
+    'sql-error 00003_user_email.sql',
+  ]);
+  assert.match(
+    report.findings.find((f) => f.check === 'sql-error')!.message,
+    /column "email" of relation "users" already exists/,
+  );
+  assert.deepEqual((report.suppressed ?? []).map(name), ['pairing 00004_user_name.sql']);
+});

@@ -68,10 +68,25 @@ function alreadyOnBase(loaded: LoadedDirectory, replayed: DirectoryReplay): ((f:
   const ours = new Set(history.entries.filter((e) => e.status !== 'unchanged').map(migrationId));
   const notChecked = replayed.result.notChecked.flatMap((n) => n.versions);
   if (notChecked.some((id) => ours.has(id))) return null;
-  const files = new Set<string>();
+  // Before the first migration the PR adds or edits, the replay is the base branch's own. After
+  // it (a migration added out of order), what a merged one does when it runs may be the PR's doing:
+  // only what its file says on its own is set aside there.
+  const files = new Map<string, 'before' | 'after'>();
+  let ownSeen = false;
   for (const m of set.migrations) {
-    if (history.entries.find((e) => sameMigration(e, m))?.status !== 'unchanged') continue;
-    for (const file of [m.up?.file, m.down?.file, m.verify?.file, m.code]) if (file) files.add(file);
+    if (history.entries.find((e) => sameMigration(e, m))?.status !== 'unchanged') {
+      ownSeen = true;
+      continue;
+    }
+    for (const file of [m.up?.file, m.down?.file, m.verify?.file, m.code])
+      if (file) files.set(file, ownSeen ? 'after' : 'before');
   }
-  return (f) => f.file !== null && files.has(f.file) && !HISTORY_CHECKS.has(f.check);
+  return (f) => {
+    const where = f.file === null ? undefined : files.get(f.file);
+    if (!where || HISTORY_CHECKS.has(f.check)) return false;
+    return where === 'before' || FILE_CHECKS.has(f.check);
+  };
 }
+
+/** Checks whose findings come from a migration's files alone, not from what it did when it ran. */
+const FILE_CHECKS = new Set(['pairing', 'naming', 'timestamp', 'version-gap', 'parse-error']);
