@@ -199,3 +199,17 @@ test('--base: a migration added out of order: what the merged ones after it do w
   );
   assert.deepEqual((report.suppressed ?? []).map(name), ['pairing 00004_user_name.sql']);
 });
+
+test('--base: a pull request that changes no migration is judged on all of them', async () => {
+  const dir = repo(BASE, (d) => writeFileSync(join(d, 'README.md'), 'docs only\n'));
+  made.push(dir);
+  const r = await inProcess(['db', '--base', 'main', '--output', 'json', '--no-observe', '--no-seed'], { cwd: dir });
+  const report = JSON.parse(r.stdout) as Report;
+  const name = (f: { check: string; file: string | null }) => `${f.check} ${f.file?.split('/').at(-1)}`;
+  assert.deepEqual(report.findings.map(name).sort(), [
+    'pairing 00002_user_email.sql',
+    'partial-replay 00003_create_things.go',
+    'partial-replay 00004_things_index.sql',
+  ]);
+  assert.equal(report.suppressed, undefined);
+});

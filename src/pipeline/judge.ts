@@ -58,14 +58,16 @@ const HISTORY_CHECKS = new Set(['history-edited', 'version-order', 'duplicate-ve
 /**
  * With a base, the findings on merged migrations this pull request leaves as they are were there
  * before it (a merged file without a down, a Go migration), and it cannot fix them without editing
- * history: they are set aside, not counted. Only where every migration it adds or edits was
- * checked: when one was not, the merged migration that stopped the replay is the reason, and it
- * stands. Null when nothing is set aside (no base).
+ * history: they are set aside, not counted. Only where it adds or edits one, and every one it adds
+ * or edits was checked: when one was not, the merged migration that stopped the replay is the
+ * reason, and it stands. Null when nothing is set aside.
  */
 function alreadyOnBase(loaded: LoadedDirectory, replayed: DirectoryReplay): ((f: Finding) => boolean) | null {
   const { history, set } = loaded;
   if (!history) return null;
   const ours = new Set(history.entries.filter((e) => e.status !== 'unchanged').map(migrationId));
+  // A pull request that changes no migration (its settings, its prerequisites) is judged on all of them.
+  if (!ours.size) return null;
   const notChecked = replayed.result.notChecked.flatMap((n) => n.versions);
   if (notChecked.some((id) => ours.has(id))) return null;
   // Before the first migration the PR adds or edits, the replay is the base branch's own. After
