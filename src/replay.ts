@@ -123,6 +123,13 @@ export interface ReplayOptions {
    * rows per table (seed/stage.ts), and compare their values after its down.
    */
   seed?: { rows: number; files?: readonly SeedFile[] };
+  /**
+   * A pull request check: a merged migration (applied up only) that fails after a migration written
+   * in code, with none of the pull request's migrations before it, most likely needs what that code
+   * does, which the replay cannot run: it is gone past as that one was (`after-skipped`), not a
+   * deploy that stops there.
+   */
+  goPast?: boolean;
   /** The statements of a script that must not run (the provider refuses them). */
   refuse?: (script: Script) => Reach[];
   /**
@@ -293,9 +300,8 @@ async function replaySteps(
 
   /** Merged migrations that failed after one the replay cannot run, and that it went past. */
   const wentPast = new Set<string>();
-  /** The migrations before `m` that the replay does not run (written in code: goose Go migrations). */
-  const skippedBefore = (m: Migration) =>
-    set.migrations.slice(0, set.migrations.indexOf(m)).filter((x) => !(x.up || x.down));
+  /** The migrations before `m` written in code (goose Go, node-pg-migrate JavaScript), which the replay does not run. */
+  const skippedBefore = (m: Migration) => set.migrations.slice(0, set.migrations.indexOf(m)).filter((x) => x.code);
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripIds?.has(migrationId(m)) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
@@ -465,7 +471,13 @@ async function replaySteps(
       step.status = error ? 'failed' : 'ok';
       // A merged migration failing after one the replay could not run (a Go migration) most likely
       // needs what that one makes: the replay goes on without it, as it went on without the other.
-      const afterSkipped = Boolean(error) && ends && !checked(m) && skippedBefore(m).length > 0;
+      const afterSkipped =
+        Boolean(error) &&
+        ends &&
+        Boolean(options.goPast) &&
+        !checked(m) &&
+        !migrations.slice(0, index).some(checked) &&
+        skippedBefore(m).length > 0;
       if (afterSkipped) wentPast.add(migrationId(m));
       if (error) {
         // An up applied once fails again after its down: the down left something behind.

@@ -15,12 +15,16 @@ const server = sharedServer();
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A repository with a crate `crates/store` holding `migrations/`; `manifest`: its Cargo.toml, if any. */
-function repository(manifest: string | null): string {
-  const root = mkdtempSync(join(tmpdir(), 'mc-crate-'));
-  made.push(root);
-  mkdirSync(join(root, '.git'));
-  const crate = join(root, 'crates', 'store');
+/**
+ * A repository with a folder `crates/store` holding `migrations/`; `manifest`: its Cargo.toml, if
+ * any (`root`: the repository's own one).
+ */
+function repository(manifest: string | null, root?: string): string {
+  const repo = mkdtempSync(join(tmpdir(), 'mc-crate-'));
+  made.push(repo);
+  mkdirSync(join(repo, '.git'));
+  if (root !== undefined) writeFileSync(join(repo, 'Cargo.toml'), root);
+  const crate = join(repo, 'crates', 'store');
   mkdirSync(join(crate, 'migrations'), { recursive: true });
   if (manifest !== null) writeFileSync(join(crate, 'Cargo.toml'), manifest);
   const write = (name: string, sql: string) => writeFileSync(join(crate, 'migrations', name), `${sql}\n`);
@@ -60,9 +64,15 @@ test('a workspace member that takes sqlx from the workspace is read as sqlx too'
   assert.equal(format, 'sqlx');
 });
 
-test('no crate, or one without sqlx: golang-migrate, which sends a one-statement file alone', async () => {
-  for (const manifest of [null, '[dependencies]\ndiesel = "2"\n# not sqlx_core\n']) {
-    const { code, format, findings } = await check(repository(manifest));
-    assert.deepEqual([code, format, findings], [0, 'golang-migrate', []]);
+test('no crate, one without sqlx, or a workspace that only lists its version: golang-migrate, which sends a one-statement file alone', async () => {
+  const cases: [string | null, string?][] = [
+    [null],
+    ['[dependencies]\ndiesel = "2"\nsqlx-cli = "0.8" # the command, not the library\n'],
+    // A Go service in a Rust monorepo: the workspace's table of versions is no crate's dependency.
+    [null, '[workspace]\nmembers = ["crates/*"]\n\n[workspace.dependencies]\nsqlx = "0.8"\n'],
+  ];
+  for (const [manifest, root] of cases) {
+    const { code, format, findings } = await check(repository(manifest, root));
+    assert.deepEqual([code, format, findings], [0, 'golang-migrate', []], `${manifest} / ${root}`);
   }
 });

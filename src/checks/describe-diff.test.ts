@@ -64,3 +64,26 @@ test('a view whose select list is only in another order is no difference here; a
   );
   assert.equal(describeDiff(diffSchemas(before, otherExpression), words).length, 1);
 });
+
+test('a view whose lines only moved but whose meaning changed is still a difference (CASE branches, a WITH)', () => {
+  const view = (columns: string, body: string) =>
+    new Map([['view public.v', `definition  SELECT ${body}\ncolumns ${columns}\nowner postgres`]]);
+  // Two branches of one CASE swapped: the same lines, another result.
+  const caseOf = (first: string, second: string) =>
+    view(
+      'id, size',
+      `id,\n        CASE\n            ${first}\n            ${second}\n            ELSE 'none'::text\n        END AS size\n   FROM public.orders;`,
+    );
+  const big = "WHEN (amount > 100) THEN 'big'::text";
+  const some = "WHEN (amount > 0) THEN 'some'::text";
+  assert.equal(describeDiff(diffSchemas(caseOf(big, some), caseOf(some, big)), words).length, 1);
+  // A WITH whose inner select list moved: the view's columns keep their names, not their values.
+  const withOf = (inner: string) =>
+    new Map([
+      [
+        'view public.w',
+        `definition  WITH w(x, y) AS (\n         SELECT ${inner}\n           FROM public.t\n        )\n SELECT x,\n    y\n   FROM w;\ncolumns x, y\nowner postgres`,
+      ],
+    ]);
+  assert.equal(describeDiff(diffSchemas(withOf('a,\n            b'), withOf('b,\n            a')), words).length, 1);
+});

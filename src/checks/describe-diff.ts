@@ -41,7 +41,7 @@ function shownChange(change: ChangedObject): ChangedObject | null {
   const shown = { key: change.key, before: withoutColumns(change.before), after: withoutColumns(change.after) };
   if (shown.before === shown.after) return null;
   const views = kind === 'view' || kind === 'materialized view';
-  return views && sameNames(before, after) && onlyReordered(shown.before, shown.after) ? null : shown;
+  return views && sameNames(before, after) && onlyReordered(shown.before, shown.after, before, after!) ? null : shown;
 }
 
 const sameNames = (a: readonly string[], b: readonly string[] | null) =>
@@ -51,25 +51,28 @@ const sameNames = (a: readonly string[], b: readonly string[] | null) =>
  * Whether two definitions of a view differ only in the order of its select list, as a view of
  * `SELECT *` over a table whose columns came back in another place does (Postgres stores the
  * star as the columns it stood for): the view's columns moved, which is columnMoves' subject.
- * Everything from the first FROM on must be the same, and the lines before it the same ones.
+ * Only a plain SELECT whose select list has one line per column, each line ending in that
+ * column's name (`email`, `u.email`, `lower(x) AS email`), with the same lines on both sides, and
+ * everything from the first FROM on the same. Anything else (a CASE over several lines, a WITH,
+ * a UNION) is a change of the view.
  */
-function onlyReordered(before: string, after: string): boolean {
-  const parts = (def: string) => {
-    const from = def.search(/^\s*FROM\s/m);
+function onlyReordered(before: string, after: string, columns: readonly string[], moved: readonly string[]): boolean {
+  const parts = (def: string, names: readonly string[]) => {
+    if (!def.startsWith('definition  SELECT ')) return null;
+    const from = def.search(/^ {3}FROM\s/m);
     if (from < 0) return null;
-    const items = def
-      .slice(0, from)
+    const lines = def
+      .slice('definition  SELECT '.length, from)
+      .replace(/\n$/, '')
       .split('\n')
-      .map((line) =>
-        line
-          .replace(/^definition\s+SELECT\s+/, '')
-          .replace(/,\s*$/, '')
-          .trim(),
-      )
-      .sort();
-    return { items: items.join('\n'), rest: def.slice(from) };
+      .map((line) => line.trim().replace(/,$/, ''));
+    if (lines.length !== names.length) return null;
+    const named = lines.every(
+      (line, i) => line === names[i] || line.endsWith(`.${names[i]}`) || line.endsWith(` AS ${names[i]}`),
+    );
+    return named ? { items: [...lines].sort().join('\n'), rest: def.slice(from) } : null;
   };
-  const [b, a] = [parts(before), parts(after)];
+  const [b, a] = [parts(before, columns), parts(after, moved)];
   return Boolean(b && a && b.items === a.items && b.rest === a.rest);
 }
 

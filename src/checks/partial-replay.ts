@@ -1,13 +1,12 @@
 import { shownMigrationFile, type Migration, type MigrationSet } from '../migration.ts';
 import { formatProblems, type Check } from './check.ts';
 
-/** The migrations before `version` that a SQL replay does not run (written in code), by file or name. */
+/** The migrations before `version` that a SQL replay does not run (written in code), by file. */
 export function skippedBefore(set: MigrationSet, version: string): string[] {
   const at = set.migrations.findIndex((m) => m.version === version);
   return set.migrations
     .slice(0, Math.max(at, 0))
-    .filter((m: Migration) => !(m.up || m.down))
-    .map((m) => m.code?.split('/').at(-1) ?? `${m.version}_${m.name}`);
+    .flatMap((m: Migration) => (m.code ? [m.code.split('/').at(-1)!] : []));
 }
 
 const listed = (names: string[]) =>

@@ -74,9 +74,11 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
 }
 
 /**
- * Whether a Cargo.toml in the directory's folder or above it, up to the repository's root (the
- * folder holding `.git`) and at most 8 folders up, depends on sqlx: its migrations are sqlx's
- * (`sqlx::migrate!`, `sqlx migrate run`). False for a reader of no folder on disk.
+ * Whether the crate that holds the directory depends on sqlx: the nearest Cargo.toml in its folder
+ * or above it (up to the repository's root, the folder holding `.git`, at most 8 folders up) lists
+ * sqlx among its dependencies (`sqlx = …`, `[dependencies.sqlx]`, also for a target or dev). A
+ * workspace's own table of versions (`[workspace.dependencies]`) is no crate's dependency: a Go
+ * service in a Rust monorepo keeps its golang-migrate folder. False for a reader of no folder on disk.
  */
 async function crateUsesSqlx(path: string): Promise<boolean> {
   let folder = resolve(path);
@@ -88,8 +90,8 @@ async function crateUsesSqlx(path: string): Promise<boolean> {
   )
     return false;
   for (let up = 0; up < 8; up++) {
-    const manifest = await readFile(join(folder, 'Cargo.toml'), 'utf8').catch(() => '');
-    if (/^\s*sqlx\b|^\s*\[(?:workspace\.)?(?:dev-)?dependencies\.sqlx\]/m.test(manifest)) return true;
+    const manifest = await readFile(join(folder, 'Cargo.toml'), 'utf8').catch(() => null);
+    if (manifest !== null) return dependsOnSqlx(manifest);
     if (
       await stat(join(folder, '.git')).then(
         () => true,
@@ -100,6 +102,22 @@ async function crateUsesSqlx(path: string): Promise<boolean> {
     const parent = dirname(folder);
     if (parent === folder) return false;
     folder = parent;
+  }
+  return false;
+}
+
+const DEPENDENCIES = /^\[(?:target\.[^\]]+\.)?(?:dev-|build-)?dependencies\]$/;
+const SQLX_TABLE = /^\[(?:target\.[^\]]+\.)?(?:dev-)?dependencies\.sqlx\]$/;
+
+/** Whether a Cargo.toml's dependency tables name sqlx (not sqlx-cli, not sqlx_core). */
+function dependsOnSqlx(manifest: string): boolean {
+  let inDependencies = false;
+  for (const raw of manifest.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line.startsWith('[')) {
+      if (SQLX_TABLE.test(line)) return true;
+      inDependencies = DEPENDENCIES.test(line);
+    } else if (inDependencies && /^sqlx\s*=/.test(line)) return true;
   }
   return false;
 }

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../checks/check.ts';
 import { checks } from '../checks/index.ts';
 import type { Server } from '../database/database.ts';
-import { migrationId, sameMigration } from '../migration.ts';
+import { migrationId, sameMigration, type MigrationSet } from '../migration.ts';
 import { applySuppressions, type Suppressed } from '../suppress.ts';
 import type { LoadedDirectory } from './load.ts';
 import type { DirectoryReplay } from './replay-directories.ts';
@@ -58,37 +58,44 @@ const HISTORY_CHECKS = new Set(['history-edited', 'version-order', 'duplicate-ve
 /**
  * With a base, the findings on merged migrations this pull request leaves as they are were there
  * before it (a merged file without a down, a Go migration), and it cannot fix them without editing
- * history: they are set aside, not counted. Only where it adds or edits one, and every one it adds
- * or edits was checked: when one was not, the merged migration that stopped the replay is the
- * reason, and it stands. Null when nothing is set aside.
+ * history: they are set aside, not counted. Only where it adds or edits one, each migration gets a
+ * roundtrip of its own (per-migration), and every step of the ones it adds or edits ran: when one
+ * did not, what stopped the replay is the reason, and it stands. Null when nothing is set aside.
  */
 function alreadyOnBase(loaded: LoadedDirectory, replayed: DirectoryReplay): ((f: Finding) => boolean) | null {
-  const { history, set } = loaded;
-  if (!history) return null;
-  const ours = new Set(history.entries.filter((e) => e.status !== 'unchanged').map(migrationId));
+  const { history, set, settings } = loaded;
+  if (!history || settings.roundtrip !== 'per-migration') return null;
+  const own = history.entries.filter((e) => e.status !== 'unchanged');
   // A pull request that changes no migration (its settings, its prerequisites) is judged on all of them.
-  if (!ours.size) return null;
-  const notChecked = replayed.result.notChecked.flatMap((n) => n.versions);
-  if (notChecked.some((id) => ours.has(id))) return null;
+  if (!own.length) return null;
+  const isOwn = (m: { version: string; name: string }) => own.some((e) => sameMigration(e, m));
+  const { steps, notChecked } = replayed.result;
+  const ids = new Set(own.map(migrationId));
+  if (notChecked.some((n) => n.versions.some((id) => ids.has(id)))) return null;
+  if (steps.some((s) => s.status === 'skipped' && isOwn(s))) return null;
+  // A file that holds a migration of the PR's (a Liquibase changelog holds many) is the PR's.
+  const ownFiles = new Set(set.migrations.filter(isOwn).flatMap(filesOf));
   // Before the first migration the PR adds or edits, the replay is the base branch's own. After
   // it (a migration added out of order), what a merged one does when it runs may be the PR's doing:
   // only what its file says on its own is set aside there.
   const files = new Map<string, 'before' | 'after'>();
   let ownSeen = false;
   for (const m of set.migrations) {
-    if (history.entries.find((e) => sameMigration(e, m))?.status !== 'unchanged') {
-      ownSeen = true;
-      continue;
-    }
-    for (const file of [m.up?.file, m.down?.file, m.verify?.file, m.code])
-      if (file) files.set(file, ownSeen ? 'after' : 'before');
+    if (isOwn(m)) ownSeen = true;
+    else for (const file of filesOf(m)) if (!ownFiles.has(file)) files.set(file, ownSeen ? 'after' : 'before');
   }
+  // A merged migration the replay went past (it failed after a Go migration): the PR's migrations
+  // were checked without what it does, which the report must go on saying.
+  const wentPast = new Set(steps.filter((s) => s.error?.kind === 'after-skipped').map((s) => s.file));
   return (f) => {
     const where = f.file === null ? undefined : files.get(f.file);
-    if (!where || HISTORY_CHECKS.has(f.check)) return false;
+    if (!where || HISTORY_CHECKS.has(f.check) || wentPast.has(f.file!)) return false;
     return where === 'before' || FILE_CHECKS.has(f.check);
   };
 }
+
+const filesOf = (m: MigrationSet['migrations'][number]) =>
+  [m.up?.file, m.down?.file, m.verify?.file, m.code].filter((f): f is string => Boolean(f));
 
 /** Checks whose findings come from a migration's files alone, not from what it did when it ran. */
 const FILE_CHECKS = new Set(['pairing', 'naming', 'timestamp', 'version-gap', 'parse-error']);

@@ -103,6 +103,12 @@ export async function replayDirectories(
     const onlyAdds =
       Boolean(history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) &&
       (firstNewAt < 0 || present.slice(firstNewAt).every((e) => e.status === 'new'));
+    // A pull request that adds or edits migrations goes past merged ones failing after a Go migration.
+    const goPast = Boolean(
+      history &&
+        config.scope === 'changed' &&
+        history.entries.some((e) => e.status === 'new' || e.status === 'modified'),
+    );
     const ownPrelude = prelude.filter((p) => !preludeDone.has(posix.normalize(p.file)));
     if (shared) for (const p of prelude) preludeDone.add(posix.normalize(p.file));
     const result = sharedStopped
@@ -123,6 +129,7 @@ export async function replayDirectories(
               ? {}
               : { roundtripIds: ours! }),
           ...(onlyAdds && firstNew ? { keepBefore: new Set([migrationId(firstNew)]) } : {}),
+          ...(goPast ? { goPast } : {}),
           ...(cached ? { resumeAt: baseState!.count } : {}),
           onStep: (step, done, total) => onStep?.(path, step, done, total),
         });
@@ -142,6 +149,7 @@ export async function replayDirectories(
         await replayIn(server, baseDb, baseSet, settings, prelude, config, {
           roundtrip: 'none',
           roundtripIds: new Set(),
+          ...(goPast ? { goPast } : {}),
         })
       ).head;
     }
@@ -152,7 +160,11 @@ export async function replayDirectories(
         history!.entries.filter((e) => e.status === 'new' || e.status === 'modified').map(migrationId),
       );
       headSchema = (
-        await replayIn(server, headDb, set, settings, prelude, config, { roundtrip: 'none', roundtripIds: ours })
+        await replayIn(server, headDb, set, settings, prelude, config, {
+          roundtrip: 'none',
+          roundtripIds: ours,
+          ...(goPast ? { goPast } : {}),
+        })
       ).head;
     }
     const together = shared ? null : await replayTogether(server, loaded, config, result, togetherFrom);
@@ -311,8 +323,7 @@ async function replayTogether(
   const { path, set, settings, prelude } = loaded;
   const plan = pendingTogether(loaded);
   // A failed step is reported by the per-migration replay.
-  if (!plan || replayed.steps.some((s) => s.status === 'failed' && s.direction === 'up' && s.attempt === 1))
-    return null;
+  if (!plan || replayed.steps.some((s) => failedStep(s) && s.direction === 'up' && s.attempt === 1)) return null;
   let together: TogetherResult | null = null;
   await using db = await server.createDatabase(`${path}-together`, state);
   // From the state, the prerequisites and the earlier migrations are in the database already (the
