@@ -78,6 +78,18 @@ export const migrationId = (m: { readonly version: string; readonly name: string
 export const sameMigration = (a: { version: string; name: string }, b: { version: string; name: string }) =>
   a.version === b.version && a.name === b.name;
 
+/** The migrations of `set` before `m` written in code (goose Go, node-pg-migrate JavaScript), which a SQL replay does not run. */
+export const codeBefore = (set: MigrationSet, m: { version: string; name: string }): Migration[] =>
+  set.migrations
+    .slice(
+      0,
+      Math.max(
+        set.migrations.findIndex((x) => sameMigration(x, m)),
+        0,
+      ),
+    )
+    .filter((x) => x.code);
+
 /** A file in the migration directory that the runner would not treat as a migration. */
 export interface IgnoredFile {
   readonly file: string;

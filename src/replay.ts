@@ -9,7 +9,14 @@ import { namesIn, trackRelations, type Tracked } from './observe/relations.ts';
 import { DataStage, type SeedingRecord } from './seed/stage.ts';
 import type { DataLoss } from './seed/fingerprint.ts';
 import type { SeedFile } from './seed/seed-files.ts';
-import { migrationId, type Direction, type Migration, type MigrationSet, type Script } from './migration.ts';
+import {
+  codeBefore,
+  migrationId,
+  type Direction,
+  type Migration,
+  type MigrationSet,
+  type Script,
+} from './migration.ts';
 import { SchemaTracker, type Schema } from './schema/snapshot.ts';
 import { diffSchemas, type SchemaDiff } from './schema/diff.ts';
 
@@ -300,8 +307,6 @@ async function replaySteps(
 
   /** Merged migrations that failed after one the replay cannot run, and that it went past. */
   const wentPast = new Set<string>();
-  /** The migrations before `m` written in code (goose Go, node-pg-migrate JavaScript), which the replay does not run. */
-  const skippedBefore = (m: Migration) => set.migrations.slice(0, set.migrations.indexOf(m)).filter((x) => x.code);
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripIds?.has(migrationId(m)) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
@@ -453,7 +458,7 @@ async function replaySteps(
         if (await restored(expected, m)) {
           await data.empty();
           emptied = true;
-        } else if (options.fresh && !(await rebuild(index))) {
+        } else if (options.fresh && !(await rebuild(index, `while the state before ${file(m.up)} was rebuilt`))) {
           // The up committed part of itself before it failed (it runs outside a transaction, or
           // commits its own): the state before it, rebuilt without rows, is where it is tried again.
           tracked.set(migrationId(m), await trackRelations(inspect, namesOf(m)));
@@ -477,7 +482,7 @@ async function replaySteps(
         Boolean(options.goPast) &&
         !checked(m) &&
         !migrations.slice(0, index).some(checked) &&
-        skippedBefore(m).length > 0;
+        codeBefore(set, m).length > 0;
       if (afterSkipped) wentPast.add(migrationId(m));
       if (error) {
         // An up applied once fails again after its down: the down left something behind.
@@ -517,21 +522,22 @@ async function replaySteps(
     if (diffSchemas(afterUp, await readNow()).equal) return;
     const m = migrations[index]!;
     if (!options.fresh) return stop(index, `the database could not be brought back to the state after ${file(m.up)}`);
-    const failed = await rebuild(index + 1);
-    if (failed) stop(index, `${failed} while the state after ${file(m.up)} was rebuilt`);
+    const failed = await rebuild(index + 1, `while the state after ${file(m.up)} was rebuilt`);
+    if (failed) stop(index, failed);
   };
   /**
    * Goes on in a fresh database (`options.fresh`) holding the state a deploy of the first `count`
-   * migrations leaves (prerequisites and ups, no rows): null, or what failed (nothing switched).
+   * migrations leaves (prerequisites and ups, no rows): null, or what failed `during` it (nothing
+   * switched).
    */
-  async function rebuild(count: number): Promise<string | null> {
+  async function rebuild(count: number, during: string): Promise<string | null> {
     const next = await options.fresh!();
-    if (await prepare(next, false)) return 'the prerequisites failed';
+    if (await prepare(next, false)) return `the prerequisites failed ${during}`;
     for (const earlier of migrations.slice(0, count)) {
       // One the replay went past (it needs a Go migration's work) fails here too: it goes past again.
       if (!earlier.up || wentPast.has(migrationId(earlier))) continue;
       const error = await executeScript(next.migrate, earlier.up, options.guard);
-      if (error) return `${earlier.up.file} did not apply again: ${error.message}`;
+      if (error) return `${earlier.up.file} did not apply again ${during}: ${error.message}`;
     }
     ({ migrate, inspect } = next);
     data?.moveTo(inspect);

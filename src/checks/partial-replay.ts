@@ -1,13 +1,9 @@
-import { shownMigrationFile, type Migration, type MigrationSet } from '../migration.ts';
+import { codeBefore, shownMigrationFile, type MigrationSet } from '../migration.ts';
 import { formatProblems, type Check } from './check.ts';
 
-/** The migrations before `version` that a SQL replay does not run (written in code), by file. */
-export function skippedBefore(set: MigrationSet, version: string): string[] {
-  const at = set.migrations.findIndex((m) => m.version === version);
-  return set.migrations
-    .slice(0, Math.max(at, 0))
-    .flatMap((m: Migration) => (m.code ? [m.code.split('/').at(-1)!] : []));
-}
+/** The migrations before `m` that a SQL replay does not run (written in code), by file name. */
+export const skippedBefore = (set: MigrationSet, m: { version: string; name: string }): string[] =>
+  codeBefore(set, m).map((x) => x.code!.split('/').at(-1)!);
 
 const listed = (names: string[]) =>
   names.length > 3 ? `${names.slice(0, 2).join(', ')} … ${names.at(-1)}` : names.join(', ');
@@ -24,7 +20,7 @@ export const partialReplay: Check = {
       .filter((s) => s.status === 'failed' && s.error?.kind === 'after-skipped')
       .map((s) => {
         const e = s.error!;
-        const skipped = skippedBefore(set, s.version);
+        const skipped = skippedBefore(set, s);
         const file = shownMigrationFile(set, s.version, s.file);
         return {
           file: e.file,

@@ -55,8 +55,8 @@ function newerSyntax(provider: CheckContext['provider'], version: string | undef
 }
 
 /** For a failure after migrations the replay does not run: that they may be why. */
-function afterSkipped(set: MigrationSet, version: string): string {
-  const skipped = version === PRELUDE ? [] : skippedBefore(set, version);
+function afterSkipped(set: MigrationSet, step: { version: string; name: string }): string {
+  const skipped = step.version === PRELUDE ? [] : skippedBefore(set, step);
   if (!skipped.length) return '';
   const last = skipped.at(-1);
   return ` It runs after ${skipped.length === 1 ? 'a migration' : `${skipped.length} migrations`} the replay cannot run (the last: ${last}): what ${skipped.length === 1 ? 'it makes' : 'they make'} may be what it needs.`;
@@ -110,7 +110,7 @@ export const sqlError: Check = {
             message:
               `${what} fails` +
               `${e.line === null ? '' : ` at line ${e.line}${e.located ? `, column ${e.column}` : ''}`}: ` +
-              `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''}${afterSkipped(set, s.version)} ` +
+              `${e.message} (SQLSTATE ${e.code}).${extra ? ' ' + extra : ''}${afterSkipped(set, s)} ` +
               'Later steps were skipped.',
             help:
               (SUPABASE_OBJECT.test(e.message) ? SUPABASE_HELP : undefined) ??

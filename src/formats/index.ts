@@ -81,24 +81,17 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
  * service in a Rust monorepo keeps its golang-migrate folder. False for a reader of no folder on disk.
  */
 async function crateUsesSqlx(path: string): Promise<boolean> {
-  let folder = resolve(path);
-  if (
-    !(await stat(folder).then(
-      (s) => s.isDirectory(),
+  const found = (p: string, folder: boolean) =>
+    stat(p).then(
+      (s) => !folder || s.isDirectory(),
       () => false,
-    ))
-  )
-    return false;
+    );
+  let folder = resolve(path);
+  if (!(await found(folder, true))) return false;
   for (let up = 0; up < 8; up++) {
     const manifest = await readFile(join(folder, 'Cargo.toml'), 'utf8').catch(() => null);
     if (manifest !== null) return dependsOnSqlx(manifest);
-    if (
-      await stat(join(folder, '.git')).then(
-        () => true,
-        () => false,
-      )
-    )
-      return false;
+    if (await found(join(folder, '.git'), false)) return false;
     const parent = dirname(folder);
     if (parent === folder) return false;
     folder = parent;

@@ -103,12 +103,12 @@ export async function replayDirectories(
     const onlyAdds =
       Boolean(history?.entries.every((e) => e.status === 'new' || e.status === 'unchanged')) &&
       (firstNewAt < 0 || present.slice(firstNewAt).every((e) => e.status === 'new'));
-    // A pull request that adds or edits migrations goes past merged ones failing after a Go migration.
-    const goPast = Boolean(
-      history &&
-        config.scope === 'changed' &&
-        history.entries.some((e) => e.status === 'new' || e.status === 'modified'),
+    // The migrations a pull request adds or edits: with a base, they alone get the roundtrip.
+    const changed = new Set(
+      (history?.entries ?? []).filter((e) => e.status === 'new' || e.status === 'modified').map(migrationId),
     );
+    // A pull request that adds or edits migrations goes past merged ones failing after a Go migration.
+    const goPast = Boolean(history && config.scope === 'changed' && changed.size);
     const ownPrelude = prelude.filter((p) => !preludeDone.has(posix.normalize(p.file)));
     if (shared) for (const p of prelude) preludeDone.add(posix.normalize(p.file));
     const result = sharedStopped
@@ -118,13 +118,7 @@ export async function replayDirectories(
           ...(loaded.seedFiles ? { seedFiles: loaded.seedFiles } : {}),
           // With a base, merged migrations are only applied; new and edited ones get the roundtrip.
           ...(history && config.scope === 'changed'
-            ? {
-                roundtripIds: inRange(
-                  new Set(
-                    history.entries.filter((e) => e.status === 'new' || e.status === 'modified').map(migrationId),
-                  ),
-                ),
-              }
+            ? { roundtripIds: inRange(changed) }
             : mine === 'all'
               ? {}
               : { roundtripIds: ours! }),
@@ -156,13 +150,10 @@ export async function replayDirectories(
     let headSchema: Schema | undefined;
     if (baseSchema && !shared && failed(result)) {
       await using headDb = await server.createDatabase(`${path}-head`);
-      const ours = new Set(
-        history!.entries.filter((e) => e.status === 'new' || e.status === 'modified').map(migrationId),
-      );
       headSchema = (
         await replayIn(server, headDb, set, settings, prelude, config, {
           roundtrip: 'none',
-          roundtripIds: ours,
+          roundtripIds: changed,
           ...(goPast ? { goPast } : {}),
         })
       ).head;

@@ -17,8 +17,10 @@ export interface Report {
   durationMs: number;
   directories: DirectoryReport[];
   findings: Finding[];
-  /** Findings silenced by `-- migrate-check:ignore <check> <reason>` in their file. */
-  /** Findings set aside: by a marker in their file (its reason), or `onBase` (see pipeline/judge.ts). */
+  /**
+   * Findings set aside: silenced by `-- migrate-check:ignore <check> <reason>` in their file (the
+   * reason), or on a merged migration the pull request does not change (`onBase`: pipeline/judge.ts).
+   */
   suppressed?: (Finding & { reason: string; onBase?: true })[];
   /**
    * With several Postgres majors (`postgres-version: 15,16,17`): every server the run used, the
