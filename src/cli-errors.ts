@@ -45,6 +45,15 @@ export function firstError(error: unknown): unknown {
 }
 
 /**
+ * What a run says when it ended without a verdict because nothing was left that could end what it
+ * was waiting for (a promise no event can settle): a bug, and never a pass.
+ */
+export const UNSETTLED =
+  'migrate-check: the run ended before it reached a verdict: it was waiting for something that can no ' +
+  'longer happen. This is a bug in migrate-check; please report it with the command you ran. ' +
+  'No verdict was reached; run the check again.\n';
+
+/**
  * A connection to the Postgres server that ended in the middle of the run, as a sentence; null
  * for other errors. The server was stopped, killed or crashed (or a migration ended the tool's
  * sessions): not a bug in migrate-check, and nothing a verdict can be given on.

@@ -23,7 +23,7 @@ import { locateBinaries, BUNDLED_MAJOR } from '../src/database/embedded-binaries
 import { runUser } from '../src/database/embedded-process.ts';
 import { startEmbedded, sweepInstances } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
-import { CLI, cli } from './helpers.ts';
+import { CLI, cli, ROOT } from './helpers.ts';
 
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true, maxRetries: 5 })));
@@ -80,13 +80,29 @@ test('an embedded server killed with SIGKILL leaves no shared memory behind', { 
   }
 });
 
-test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, nothing left', {
-  skip,
-  timeout: 60_000,
-}, async (t) => {
-  const temp = mkdtempSync(join(tmpdir(), 'mc-killed-'));
+/** ps's processes, all or those `filter` picks (`--ppid <pid>`: its children); ps exits 1 when it lists nothing. */
+function ps(...filter: string[]) {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,comm=,args=', ...(filter.length ? filter : ['-e'])], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [pid, comm, ...args] = line.trim().split(/\s+/);
+        return { pid: Number(pid), comm, args: args.join(' ') };
+      });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A CLI run in its own TMPDIR whose one migration sleeps for 30 s: resolves once it sleeps in its
+ * session, with the run's postmaster (its arguments name the run's TMPDIR) and what it printed.
+ */
+async function sleepingRun(t: { after(fn: () => void): void }, name: string) {
+  const temp = mkdtempSync(join(tmpdir(), `mc-${name}-`));
   chmodSync(temp, 0o711); // as root the server runs as nobody, who must pass through
-  const dir = mkdtempSync(join(tmpdir(), 'mc-killed-dir-'));
+  const dir = mkdtempSync(join(tmpdir(), `mc-${name}-dir-`));
   made.push(temp, dir);
   mkdirSync(join(dir, 'db'));
   writeFileSync(join(dir, 'db', '0001_wait.up.sql'), 'SELECT pg_sleep(30);\n');
@@ -96,45 +112,83 @@ test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, no
     env: { ...process.env, TMPDIR: temp },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const out = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   // A failed assertion must not leave the run sleeping.
   t.after(() => child.kill('SIGINT'));
-  // The run's server (its postmaster's arguments name the run's TMPDIR) and its processes.
-  const postgres = () =>
-    execFileSync('ps', ['-eo', 'pid=,comm=,args='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => / postgres /.test(line) && line.includes(`-D ${temp}/`))
-      .map((line) => Number(line.trim().split(/\s+/)[0]));
-  // ps exits 1 when it lists nothing (a server starting, or one that has just stopped).
-  const childrenOf = (pid: number) => {
-    try {
-      return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => ({ pid: Number(line.trim().split(/\s+/)[0]), args: line }));
-    } catch {
-      return [];
-    }
-  };
-  // Once the migration is sleeping in its session.
-  const sleeping = () => postgres().find((pm) => childrenOf(pm).some((c) => / SELECT$/.test(c.args.trim())));
-  assert.ok(await until(sleeping, 20_000), `the migration did not start: ${stderr}`);
-  const postmaster = sleeping()!;
+  const postgres = () => ps().filter((p) => p.comm === 'postgres' && p.args.includes(`-D ${temp}/`));
+  const sleeping = () =>
+    postgres().find((pm) => ps('--ppid', String(pm.pid)).some((c) => / SELECT$/.test(c.args)))?.pid;
+  assert.ok(await until(sleeping, 20_000), `the migration did not start: ${out.stderr}`);
+  return { postmaster: sleeping()!, exited, out, postgres, temp };
+}
+
+test('the CLI whose server is killed mid-run says so: exit 2, no stack trace, nothing left', {
+  skip,
+  timeout: 60_000,
+}, async (t) => {
+  const { postmaster, exited, out, postgres } = await sleepingRun(t, 'killed');
   const shared = sharedMemoryOf(postmaster);
-  const sessions = childrenOf(postmaster).map((c) => c.pid);
+  const sessions = ps('--ppid', String(postmaster)).map((c) => c.pid);
   for (const p of [postmaster, ...sessions]) process.kill(p, 'SIGKILL');
   const code = await exited;
-  assert.equal(code, 2, `${stderr}\nkilled ${[postmaster, ...sessions].join(' ')}`);
-  assert.match(stderr, /^migrate-check: The connection to the Postgres server ended during the run \(/);
-  assert.match(stderr, /No verdict was reached; run the check again\.\n$/);
-  assert.doesNotMatch(stderr, /bug|    at /);
+  assert.equal(code, 2, `${out.stdout}${out.stderr}\nkilled ${[postmaster, ...sessions].join(' ')}`);
+  assert.match(out.stderr, /^migrate-check: The connection to the Postgres server ended during the run \(/);
+  assert.match(out.stderr, /No verdict was reached; run the check again\.\n$/);
+  assert.doesNotMatch(out.stderr, /bug|    at /);
   assert.ok(
     await until(() => shared.files.every((f) => !existsSync(f)) && !segments(shared.keys).length),
     'shared memory left',
   );
   assert.ok(await until(() => postgres().length === 0), 'a postgres process is left');
+});
+
+test('a server that does not stop when asked is killed after 8 s, and the run goes on to its end', {
+  skip,
+  timeout: 60_000,
+}, async () => {
+  // A process that starts a server, stops its postmaster (SIGSTOP: it takes no signal, as a hung
+  // one), disposes of it and says so: the dispose waits for the watchdog's kill, and nothing else
+  // keeps the process alive meanwhile.
+  const temp = mkdtempSync(join(tmpdir(), 'mc-stuck-'));
+  chmodSync(temp, 0o711);
+  made.push(temp);
+  const script = join(temp, 'stuck.ts');
+  writeFileSync(
+    script,
+    `import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmbedded } from ${JSON.stringify(join(ROOT, 'src', 'database', 'embedded.ts'))};
+const server = await startEmbedded();
+const host = new URL(server.url).searchParams.get('host');
+const postmaster = Number(readFileSync(join(host, 'data', 'postmaster.pid'), 'utf8').split('\\n')[0]);
+process.stdout.write(host + '\\n');
+process.kill(postmaster, 'SIGSTOP');
+await server[Symbol.asyncDispose]();
+process.stdout.write('disposed\\n');
+process.exitCode = 3;
+`,
+  );
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, TMPDIR: temp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const [host, said] = stdout.split('\n');
+  assert.equal(said, 'disposed', `the dispose did not end: exit ${code}\n${stdout}${stderr}`);
+  assert.equal(code, 3, stderr);
+  assert.equal(existsSync(host!), false, 'the instance folder is left');
+  assert.deepEqual(
+    ps().filter((p) => p.comm === 'postgres' && p.args.includes(`-D ${host}/`)),
+    [],
+    'the stopped server is left',
+  );
 });
 
 test('a run killed with its server and watchdog (kill -9 of all): the next run frees their memory', {

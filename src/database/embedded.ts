@@ -38,14 +38,23 @@ export interface EmbeddedOptions {
  * a stand-alone start on its data directory (see WATCHDOG). A postmaster killed with its parent
  * may stay a zombie a while (or for good, under an init that does not reap): its lock file would
  * stop the start, so it goes; the start finds the old segment by the data folder's inode anyway.
+ * The start recovers the killed server's WAL with durability off, as the server ran (a recovery
+ * that syncs every file takes seconds on a busy disk). A SIGTERM to the shell stops the start and
+ * waits for it: the shell never ends before the stand-alone postgres has.
  */
-const RELEASE_SHARED_MEMORY = `for _try in 1 2 3; do
+const RELEASE_SHARED_MEMORY = `_single=
+trap '[ -n "$_single" ] && { kill -TERM $_single 2>/dev/null; wait $_single; }; exit 1' TERM
+for _try in 1 2 3; do
   [ -f "$dir/data/postmaster.pid" ] || break
   _pid=$(head -n 1 "$dir/data/postmaster.pid")
   case $(cat "/proc/$_pid/stat" 2>/dev/null) in *") Z "*) rm -f "$dir/data/postmaster.pid" ;; esac
-  "$1" --single -D "$dir/data" postgres </dev/null >>"$dir/server.log" 2>&1 && break
+  "$1" --single -D "$dir/data" -c fsync=off -c full_page_writes=off postgres </dev/null >>"$dir/server.log" 2>&1 &
+  _single=$!
+  wait $_single && break
+  _single=
   sleep 1
-done`;
+done
+trap - TERM`;
 
 // The watchdog: postgres runs as a child of this shell, which waits on a pipe from node.
 // When node exits, however it exits (SIGKILL included), the pipe closes, `read` returns, and
@@ -103,25 +112,37 @@ export function watched(dir: string, command: readonly string[], user: RunUser |
 }
 
 /**
- * Releases the shared memory a killed server in `dir` left (RELEASE_SHARED_MEMORY), giving up
- * after 1.8 s: a stop's kill comes 8 s after it started, and cleanupAll gives each cleanup 10 s.
+ * Releases the shared memory a killed server in `dir` left (RELEASE_SHARED_MEMORY). After `ms` the
+ * release is stopped (SIGTERM: the stand-alone start ends cleanly, freeing what it made), and
+ * 1 s later killed outright with its process group, so it never runs on in a removed folder.
  */
-function releaseSharedMemory(binDir: string, dir: string, user: RunUser | null): Promise<void> {
+function releaseSharedMemory(binDir: string, dir: string, user: RunUser | null, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn('sh', ['-c', `dir=$0; ${RELEASE_SHARED_MEMORY}`, dir, join(binDir, 'postgres')], {
       stdio: 'ignore',
+      detached: true,
       uid: user?.uid,
       gid: user?.gid,
       env: serverEnvironment(dir),
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 1_800);
-    child.on('error', () => resolve());
-    child.on('exit', () => {
-      clearTimeout(timer);
+    const stop = setTimeout(() => child.kill('SIGTERM'), ms);
+    const kill = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }, ms + 1_000);
+    const done = () => {
+      clearTimeout(stop);
+      clearTimeout(kill);
       resolve();
-    });
+    };
+    child.on('error', done);
+    child.on('exit', done);
   });
 }
+
+/** How long the next start gives each dead run's release: a busy runner's recovery can take seconds. */
+const SWEEP_RELEASE_MS = 10_000;
 
 /**
  * Removes the instance folders in `temp` of runs that died (sweepStale). A server killed together
@@ -133,7 +154,8 @@ function releaseSharedMemory(binDir: string, dir: string, user: RunUser | null):
 export function sweepInstances(temp: string, binaries: Binaries, user: RunUser | null): Promise<number> {
   return sweepStale(temp, async (dir) => {
     const major = (await readFile(join(dir, 'data', 'PG_VERSION'), 'utf8').catch(() => '')).trim();
-    if (major && major === binaries.version.split('.')[0]) await releaseSharedMemory(binaries.binDir, dir, user);
+    if (major && major === binaries.version.split('.')[0])
+      await releaseSharedMemory(binaries.binDir, dir, user, SWEEP_RELEASE_MS);
   });
 }
 
@@ -198,6 +220,9 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     await pool?.close();
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
+      // Held while it stops: an unreferenced child's exit does not keep the process alive, and a
+      // run left waiting on nothing but it would end there, silently, with exit code 0.
+      child.ref();
       child.stdin?.end();
       // A watchdog that has not stopped its server by then is killed with it (its process group:
       // SIGKILL to the shell alone would leave postgres running), within the 10 s cleanupAll
@@ -211,7 +236,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       }, 8_000);
       await exited;
       clearTimeout(timer);
-      if (killed) await releaseSharedMemory(binaries.binDir, dir, user);
+      // Within the 10 s: stopped at 0.8 s, killed at 1.8 s.
+      if (killed) await releaseSharedMemory(binaries.binDir, dir, user, 800);
     }
     await folder.remove();
   };
