@@ -44,6 +44,11 @@ export interface Step {
   failedOnData?: StepError;
   /** The user's seed files whose rows were in the tables when it failed on them (else the rows were generated). */
   seedFiles?: string[];
+  /**
+   * When it failed on the rows, the statements before the failing one stayed applied (it runs
+   * outside a transaction, or commits its own): a deploy that fails so is left half-applied.
+   */
+  halfApplied?: boolean;
 }
 
 /** The SQLSTATE-like code of a step that was not run because its statements were refused. */
@@ -455,6 +460,7 @@ async function replaySteps(
       ) {
         const seedFiles = data.seedFilesInUse;
         let emptied = false;
+        let halfApplied = false;
         if (await restored(expected, m)) {
           await data.empty();
           emptied = true;
@@ -463,12 +469,14 @@ async function replaySteps(
           // commits its own): the state before it, rebuilt without rows, is where it is tried again.
           tracked.set(migrationId(m), await trackRelations(inspect, namesOf(m)));
           emptied = true;
+          halfApplied = true;
         }
         if (emptied) {
           const again = await run();
           if (!again) {
             step.failedOnData = error;
             if (seedFiles.length) step.seedFiles = seedFiles;
+            if (halfApplied) step.halfApplied = true;
           }
           error = again;
         }

@@ -3,7 +3,7 @@
 // migration stopped the PR's own from being checked. A merged migration that fails after a goose Go
 // migration (which a SQL replay cannot run) is gone past, as the Go migration was.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -127,6 +127,15 @@ test('seeded rows that fail a migration run outside a transaction, after part of
     ['fails-on-data warning db/00002_one_row.sql'],
   );
   assert.match(report.findings[0]!.message, /passes on empty tables but fails when `public\.t` holds duplicates/);
+  // What such a failure does to a deploy, and the fix for it.
+  assert.match(
+    report.findings[0]!.message,
+    /outside a transaction, and its statements before the failing one stayed applied: a deploy that fails so is left half-applied/,
+  );
+  assert.match(
+    report.findings[0]!.help!,
+    /Make each statement safe to run again \(IF NOT EXISTS, IF EXISTS\), or split the migration/,
+  );
   const steps = report.directories[0]!.steps.map(
     (s) => `${s.version} ${s.direction}${s.attempt === 2 ? '2' : ''} ${s.status}`,
   );
@@ -141,6 +150,19 @@ test('seeded rows that fail a migration run outside a transaction, after part of
     '00003 down ok',
     '00003 up2 ok',
   ]);
+  // In a transaction the same failure leaves nothing applied, and the finding says nothing of it.
+  write(
+    '00002_one_row.sql',
+    readFileSync(join(dir, 'db', '00002_one_row.sql'), 'utf8').replace('-- +goose NO TRANSACTION\n', ''),
+  );
+  const inOne = JSON.parse(
+    (await inProcess(['db', '--output', 'json', '--no-observe'], { cwd: dir })).stdout,
+  ) as Report;
+  assert.deepEqual(
+    inOne.findings.map((f) => f.check),
+    ['fails-on-data'],
+  );
+  assert.doesNotMatch(inOne.findings[0]!.message, /half-applied/);
 });
 
 test("--base: the PR's no-transaction migration failing on seeded rows is retried in a rebuilt database, past the merged failure", async () => {

@@ -87,8 +87,14 @@ export const failsOnData: Check = {
             (s.seedFiles?.length
               ? `The rows came from your seed file${s.seedFiles.length > 1 ? 's' : ''} ${s.seedFiles.join(', ')} ` +
                 '(and generated rows where they give none), so production rows like them will do the same.'
-              : 'The generated rows are ones the schema before it allows, so production rows may do the same.'),
-          help,
+              : 'The generated rows are ones the schema before it allows, so production rows may do the same.') +
+            (s.halfApplied
+              ? ' It runs outside a transaction, and its statements before the failing one stayed applied: ' +
+                'a deploy that fails so is left half-applied, and running it again fails on what it already made.'
+              : ''),
+          help: s.halfApplied
+            ? `${help} Make each statement safe to run again (IF NOT EXISTS, IF EXISTS), or split the migration so that a failure leaves nothing half-done.`
+            : help,
         };
       });
   },
