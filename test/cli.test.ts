@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { before, describe, test } from 'node:test';
 import type { EmbeddedServer } from '../src/database/embedded.ts';
 import type { Report } from '../src/report/report.ts';
 import { cliInProcess } from './cli-in-process.ts';
-import { cli, FIXTURES, query, repo, sharedServer } from './helpers.ts';
+import { cli, FIXTURES, query, repo, ROOT, sharedServer } from './helpers.ts';
 
 // The CLI in this process on one server; `cli` (a real process) where the process is the subject.
 const server = sharedServer();
@@ -599,6 +600,47 @@ test('a syntax error on a server older than the newest Postgres says which versi
         `It ran on Postgres ${report.postgres.version}: syntax that a later version added fails there. ` +
         'If production runs a newer Postgres, check with `--postgres-version 18`.',
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run left waiting for something that can no longer happen exits 2 and says so: never a silent pass', () => {
+  // A connection that never answers and holds nothing open (what a lost child's exit, unreferenced,
+  // is): the process runs out of work before the run settles.
+  const dir = mkdtempSync(join(tmpdir(), 'mc-unsettled-'));
+  const hang = join(dir, 'hang.mjs');
+  writeFileSync(
+    hang,
+    `import { createRequire } from 'node:module';\n` +
+      `const pg = createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('pg');\n` +
+      'pg.Client.prototype.connect = () => new Promise(() => {});\n',
+  );
+  const run = (entry: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--import', pathToFileURL(hang).href, join(ROOT, 'src', entry), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+  const clean = join(FIXTURES, 'golang-migrate', 'clean');
+  const unreachable = 'postgres://127.0.0.1:1/none';
+  try {
+    const r = run('cli-main.ts', [clean, '--database-url', unreachable]);
+    assert.equal(r.status, 2, `${r.stdout}${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /^migrate-check: the run ended before it reached a verdict: it was waiting for something that can no longer happen\. This is a bug in migrate-check;/m,
+    );
+    assert.match(r.stderr, /No verdict was reached; run the check again\.\n$/);
+    // The Action fails its job, with an error annotation saying the same.
+    const a = run('action-main.ts', [], {
+      INPUT_PATH: clean,
+      'INPUT_DATABASE-URL': unreachable,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_STEP_SUMMARY: '',
+    });
+    assert.equal(a.status, 2, `${a.stdout}${a.stderr}`);
+    assert.match(a.stdout, /^::error::migrate-check: the run ended before it reached a verdict: /m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
