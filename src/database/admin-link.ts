@@ -26,12 +26,18 @@ export class AdminLink implements Admin {
   #client: pg.Client;
   #lost = false;
   #ended = false;
+  /** Both reconnections timed out: the server takes connections and does not answer them. */
+  #unanswered = false;
   /** The query under way (settled), which the next one waits for. */
   #turn: Promise<unknown> = Promise.resolve();
   readonly #parameters: ClientParameters;
 
-  constructor(client: pg.Client) {
+  readonly #connectTimeoutMs: number;
+
+  /** `connectTimeoutMs`: how long a reconnection waits for the server to answer. */
+  constructor(client: pg.Client, connectTimeoutMs = 15_000) {
     this.#client = client;
+    this.#connectTimeoutMs = connectTimeoutMs;
     const c = client as unknown as ClientParameters;
     this.#parameters = {
       host: c.host,
@@ -53,18 +59,21 @@ export class AdminLink implements Admin {
   }
 
   async #live(): Promise<pg.Client> {
-    if (!this.#lost || this.#ended) return this.#client;
+    if (!this.#lost || this.#ended || this.#unanswered) return this.#client;
+    let timedOut = 0;
     for (const database of [this.#parameters.database, 'template1']) {
       const client = new pg.Client({
         ...this.#parameters,
         database,
         application_name: applicationName(),
-        connectionTimeoutMillis: 15_000,
+        connectionTimeoutMillis: this.#connectTimeoutMs,
       });
       client.on('error', () => {});
+      const started = performance.now();
       try {
         await client.connect();
       } catch {
+        if (performance.now() - started >= this.#connectTimeoutMs - 100) timedOut++;
         await client.end().catch(() => {});
         continue;
       }
@@ -73,6 +82,9 @@ export class AdminLink implements Admin {
       this.#watch(client);
       return client;
     }
+    // A server that accepts connections and never answers (hung, or stopped): each later query
+    // would wait the whole timeout again, once per scratch database; they fail at once instead.
+    if (timedOut === 2) this.#unanswered = true;
     return this.#client;
   }
 
