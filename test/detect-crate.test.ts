@@ -59,9 +59,34 @@ test('a crate that depends on sqlx: its migrations are read as sqlx, each in its
   assert.deepEqual(findings, ['transaction error migrations/0002_items_sku.up.sql']);
 });
 
-test('a workspace member that takes sqlx from the workspace is read as sqlx too', async () => {
-  const { format } = await check(repository('[dependencies]\nsqlx = { workspace = true, optional = true }\n'));
-  assert.equal(format, 'sqlx');
+test('a workspace member that takes sqlx from the workspace is read as sqlx too, however its Cargo.toml spells it', async () => {
+  for (const dependency of [
+    'sqlx = { workspace = true, optional = true }',
+    'sqlx.workspace = true',
+    'sqlx.version = "0.8"',
+    '"sqlx" = "0.8"',
+    'db = { package = "sqlx", version = "0.8" }',
+  ]) {
+    const { format } = await check(repository(`[package]\nname = "store"\n\n[dependencies]\n${dependency}\n`));
+    assert.equal(format, 'sqlx', dependency);
+  }
+});
+
+test("a crate that depends on sqlx, with sqlx's -- no-transaction marker in a file: sqlx, not a choice to make", async () => {
+  const crate = repository(SQLX);
+  const marked = (sql: string) => `-- no-transaction\n${sql}\n`;
+  writeFileSync(
+    join(crate, 'migrations', '0002_items_sku.up.sql'),
+    marked('CREATE INDEX CONCURRENTLY items_sku ON items (sku);'),
+  );
+  writeFileSync(join(crate, 'migrations', '0002_items_sku.down.sql'), marked('DROP INDEX CONCURRENTLY items_sku;'));
+  const { code, format, findings } = await check(crate);
+  assert.deepEqual([code, format, findings], [0, 'sqlx', []]);
+  // Without the crate the folder fits both, and the choice suggested is the marker's tool.
+  rmSync(join(crate, 'Cargo.toml'));
+  const r = await cliInProcess(['migrations', '--no-observe', '--no-seed'], { server: server(), cwd: crate });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /fits more than one migration format: golang-migrate .*sqlx .*e\.g\. `--format sqlx`\.\n$/);
 });
 
 test('no crate, one without sqlx, or a workspace that only lists its version: golang-migrate, which sends a one-statement file alone', async () => {

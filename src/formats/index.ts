@@ -53,12 +53,13 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
   const files = await directory.list();
   const fits: Format[] = [];
   for (const format of formats) if (await format.detect(directory, files)) fits.push(format);
-  if (fits.length === 1) {
-    // sqlx's files look like golang-migrate's (`.up.sql`, `.down.sql`) or like plain numbered ones;
-    // its own marker (-- no-transaction) is rare. A Rust crate that depends on sqlx says which it is.
-    if ((fits[0] === golangMigrate || fits[0] === plain) && (await crateUsesSqlx(directory.path))) return sqlx;
-    return fits[0]!;
-  }
+  // sqlx's files look like golang-migrate's (`.up.sql`, `.down.sql`) or like plain numbered ones,
+  // with or without its own marker (-- no-transaction): a Rust crate that depends on sqlx says
+  // they are sqlx's.
+  const sqlxLike = fits.every((f) => f === golangMigrate || f === plain || f === sqlx);
+  if (fits.length && sqlxLike && !(fits.length === 1 && fits[0] === sqlx) && (await crateUsesSqlx(directory.path)))
+    return sqlx;
+  if (fits.length === 1) return fits[0]!;
   if (fits.length === 0) {
     const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join('; ');
     throw new ConfigError(
@@ -69,14 +70,15 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
   throw new ConfigError(
     `\`${directory.path}\` fits more than one migration ` +
       `format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join('; ')}. ` +
-      `Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${fits[0]!.id}\`.`,
+      `Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${(sqlxLike && fits.includes(sqlx) ? sqlx : fits[0]!).id}\`.`,
   );
 }
 
 /**
  * Whether the crate that holds the directory depends on sqlx: the nearest Cargo.toml in its folder
  * or above it (up to the repository's root, the folder holding `.git`, at most 8 folders up) lists
- * sqlx among its dependencies (`sqlx = …`, `[dependencies.sqlx]`, also for a target or dev). A
+ * sqlx among its dependencies (`sqlx = …`, `sqlx.workspace = true`, `[dependencies.sqlx]`, a dependency
+ * renamed from it, also for a target or dev). A
  * workspace's own table of versions (`[workspace.dependencies]`) is no crate's dependency: a Go
  * service in a Rust monorepo keeps its golang-migrate folder. False for a reader of no folder on disk.
  */
@@ -100,7 +102,9 @@ async function crateUsesSqlx(path: string): Promise<boolean> {
 }
 
 const DEPENDENCIES = /^\[(?:target\.[^\]]+\.)?(?:dev-|build-)?dependencies\]$/;
-const SQLX_TABLE = /^\[(?:target\.[^\]]+\.)?(?:dev-)?dependencies\.sqlx\]$/;
+const SQLX_TABLE = /^\[(?:target\.[^\]]+\.)?(?:dev-)?dependencies\.(?:sqlx|"sqlx"|'sqlx')\]$/;
+/** `sqlx = …`, `"sqlx" = …`, a dotted key (`sqlx.workspace = true`), or a renamed one (`db = { package = "sqlx" }`). */
+const SQLX_KEY = /^(?:sqlx|"sqlx"|'sqlx')\s*[=.]|\bpackage\s*=\s*["']sqlx["']/;
 
 /** Whether a Cargo.toml's dependency tables name sqlx (not sqlx-cli, not sqlx_core). */
 function dependsOnSqlx(manifest: string): boolean {
@@ -110,7 +114,7 @@ function dependsOnSqlx(manifest: string): boolean {
     if (line.startsWith('[')) {
       if (SQLX_TABLE.test(line)) return true;
       inDependencies = DEPENDENCIES.test(line);
-    } else if (inDependencies && /^sqlx\s*=/.test(line)) return true;
+    } else if (inDependencies && SQLX_KEY.test(line)) return true;
   }
   return false;
 }
