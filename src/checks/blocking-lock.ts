@@ -40,8 +40,20 @@ function work(statement: StatementObservation, table: string): string | null {
     /\bADD\b[\s\S]*\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(statement.text)
   )
     return 'builds an index over every row';
-  return 'reads every row to validate it';
+  // What the whole-table read is for, by the statement's kind.
+  const verb = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\w+)/.exec(statement.text)?.[1]?.toUpperCase();
+  if (verb === 'ALTER') return 'reads every row to validate it';
+  // The table an UPDATE or DELETE writes to (another one it reads is only read).
+  const target = /^\s*(?:UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?([\w."]+)/i.exec(
+    statement.text.replace(/^\s*(?:--[^\n]*\n\s*)*/, ''),
+  )?.[1];
+  const writes = target && unquoted(target).split('.').pop() === unquoted(table).split('.').pop();
+  if (writes && verb === 'UPDATE') return 'reads every row as it updates the table';
+  if (writes && verb === 'DELETE') return 'reads every row as it deletes from the table';
+  return 'reads every row';
 }
+
+const unquoted = (name: string) => name.replace(/"/g, '');
 
 function finding(
   directory: string,
@@ -86,8 +98,9 @@ export const blockingLock: Check = {
           const doing = work(statement, table);
           const taken = at === statement;
           const later = taken ? statements.slice(i + 1, i + 1 + lock.heldAcross) : [];
-          // A later statement that works through an existing table while this lock waits for the commit.
-          const heavy = later.find((s) => s.scans.length || s.rewrittenTables.length);
+          // A later statement that works through an existing table while this lock waits for the
+          // commit; one that works through this very table is reported on its own line instead.
+          const heavy = later.find((s) => (s.scans.length || s.rewrittenTables.length) && !work(s, table));
           if (!doing && !heavy) continue;
           const time = timing('held', lock.heldMs, table, lock.rows, observed?.sizes);
           held.push({ ms: lock.heldMs, projected: time.projectedMs });
@@ -106,7 +119,7 @@ export const blockingLock: Check = {
                 : `holds ${modeName(lock.mode)} on ${names}, taken at line ${at.line}`;
               const also = heavy
                 ? `${doing ? ', and ' : ' and '}holds ${them} while ${later.length} ` +
-                  `later statement${later.length === 1 ? '' : 's'} run in ` +
+                  `later statement${later.length === 1 ? ' runs' : 's run'} in ` +
                   `the same transaction (${excerpt(heavy)} at line ${heavy.line})`
                 : '';
               return `${how} (${blocks(lock.mode)})${doing ? ` while it ${doing}` : ''}${also}: ${time.text}`;

@@ -1,4 +1,5 @@
-import { shownFile } from '../migration.ts';
+import { shownFile, type MigrationSet } from '../migration.ts';
+import { splitStatements } from '../sql/split.ts';
 import type { Check } from './check.ts';
 import type { StepError } from '../execute.ts';
 
@@ -10,10 +11,41 @@ const col = (e: StepError) =>
       ? `\`${e.columnName}\``
       : 'a column';
 
+/** The statement of `set` at `file`:`line`, or null. */
+function statementAt(set: MigrationSet, file: string, line: number | null): string | null {
+  if (line === null) return null;
+  for (const m of set.migrations)
+    for (const script of [m.up, m.down]) {
+      if (script?.file !== file) continue;
+      let found: string | null = null;
+      for (const unit of script.units)
+        for (const statement of splitStatements(unit.sql, unit.line)) if (statement.line <= line) found = statement.sql;
+      return found;
+    }
+  return null;
+}
+
+/** An `ADD COLUMN` of `column` that is NOT NULL, with no DEFAULT (nothing to fill the rows already there). */
+function addsRequiredColumn(statement: string | null, column: string | undefined): boolean {
+  if (!statement || !column) return false;
+  const flat = statement.replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ');
+  const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const add = new RegExp(`\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?"?${name}"?\\s([^,]*)`, 'i').exec(flat);
+  return Boolean(add && /\bNOT\s+NULL\b/i.test(add[1]!) && !/\bDEFAULT\b/i.test(add[1]!));
+}
+
 /** The kind of row that broke the statement, and the usual fix, by SQLSTATE. */
-function explain(e: StepError): { when: string; help: string } {
+function explain(e: StepError, statement: string | null): { when: string; help: string; anyRow?: true } {
   switch (e.code) {
     case '23502':
+      if (addsRequiredColumn(statement, e.columnName))
+        return {
+          when: `fails as soon as ${on(e)} has a row: it adds ${col(e)} as NOT NULL with no DEFAULT, so every row already there has it NULL`,
+          help:
+            'Give the column a DEFAULT (the rows already there take it; Postgres 11 and newer store it without a rewrite), ' +
+            'or add it nullable, backfill it, then SET NOT NULL.',
+          anyRow: true,
+        };
       return {
         when: `fails when any ${col(e)} is NULL`,
         help: 'Backfill the column (UPDATE … SET … WHERE … IS NULL) before SET NOT NULL, or add it with a DEFAULT.',
@@ -77,17 +109,19 @@ export const failsOnData: Check = {
       .filter((s) => s.failedOnData)
       .map((s) => {
         const e = s.failedOnData!;
-        const { when, help } = explain(e);
+        const { when, help, anyRow } = explain(e, statementAt(set, s.file, e.line));
         return {
           file: e.file,
           line: e.line,
           message:
             `The ${s.direction} of ${shownFile(set.directory, s.file)} passes on empty tables but ${when}: ` +
             `${e.message} (SQLSTATE ${e.code}). ` +
-            (s.seedFiles?.length
-              ? `The rows came from your seed file${s.seedFiles.length > 1 ? 's' : ''} ${s.seedFiles.join(', ')} ` +
-                '(and generated rows where they give none), so production rows like them will do the same.'
-              : 'The generated rows are ones the schema before it allows, so production rows may do the same.') +
+            (anyRow
+              ? 'Any production table that is not empty fails the same way.'
+              : s.seedFiles?.length
+                ? `The rows came from your seed file${s.seedFiles.length > 1 ? 's' : ''} ${s.seedFiles.join(', ')} ` +
+                  '(and generated rows where they give none), so production rows like them will do the same.'
+                : 'The generated rows are ones the schema before it allows, so production rows may do the same.') +
             (s.halfApplied
               ? ' It runs outside a transaction, and its statements before the failing one stayed applied: ' +
                 'a deploy that fails so is left half-applied, and running it again fails on what it already made.'

@@ -148,6 +148,9 @@ const TRUNCATE = /^TRUNCATE\b/i;
  * Observes one script of a migration (one step: an up, a down or the second up). Every relation
  * in `tracked` existed before the migration; nothing it creates itself is watched.
  */
+/** The most rows counted in a table without statistics (its size for lock timings). */
+const COUNT_LIMIT = 1_000_000;
+
 export class ScriptObserver {
   readonly #client: pg.Client;
   readonly #tracked: Tracked;
@@ -178,11 +181,28 @@ export class ScriptObserver {
     await this.#refreshFiles();
     const oids = [...this.#tracked.values()].filter(isTable).map((r) => r.oid);
     if (!oids.length) return;
-    const { rows } = await this.#client.query<{ oid: string; rows: number }>(
-      'SELECT oid::int8 AS oid, greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = ANY($1::oid[])',
+    const { rows } = await this.#client.query<{ oid: string; rows: number; quoted: string }>(
+      `SELECT c.oid::int8 AS oid, c.reltuples::float8 AS rows, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`,
       [oids],
     );
-    for (const r of rows) this.#rows.set(this.#tracked.get(Number(r.oid))!.name, Math.round(r.rows));
+    // A table never analyzed (reltuples -1: filled by a migration, not by the seeding) is counted,
+    // up to COUNT_LIMIT rows: it is not empty because no statistics say otherwise.
+    const unknown = rows.filter((r) => r.rows < 0);
+    const counted = new Map<string, number>();
+    if (unknown.length) {
+      const { rows: counts } = await this.#client.query<{ oid: string; rows: number }>(
+        unknown
+          .map(
+            (r) =>
+              `SELECT ${Number(r.oid)}::int8 AS oid, (SELECT count(*) FROM (SELECT FROM ${r.quoted} LIMIT ${COUNT_LIMIT}) s)::int8 AS rows`,
+          )
+          .join(' UNION ALL '),
+      );
+      for (const c of counts) counted.set(c.oid, Number(c.rows));
+    }
+    for (const r of rows)
+      this.#rows.set(this.#tracked.get(Number(r.oid))!.name, Math.round(counted.get(r.oid) ?? Math.max(r.rows, 0)));
   }
 
   /**

@@ -1,0 +1,84 @@
+// What blocking-lock and fails-on-data say about statements found on real repositories: the
+// rows a table holds when no statistics were gathered, a read that validates nothing, one lock
+// named once, and a NOT NULL column added with nothing to fill the rows already there.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Report } from '../src/report/report.ts';
+import { cliInProcess } from './cli-in-process.ts';
+import { sharedServer } from './helpers.ts';
+
+const server = sharedServer();
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function findings(files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-wording-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'db'));
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, 'db', name), `${sql}\n`);
+  const r = await cliInProcess(['db', '--output', 'json'], { server: server(), cwd: dir });
+  assert.notEqual(r.code, 2, r.stderr);
+  return (JSON.parse(r.stdout) as Report).findings.map((f) => ({
+    check: f.check,
+    line: f.line,
+    message: f.message,
+    help: f.help,
+  }));
+}
+
+test('a lock held while a later statement reads a table the migration itself filled: named once, with its rows counted', async () => {
+  const found = await findings({
+    '1_ws.up.sql': "CREATE TABLE workspace (id text PRIMARY KEY);\nINSERT INTO workspace VALUES ('a'), ('b');",
+    '1_ws.down.sql': 'DROP TABLE workspace;',
+    '2_key.up.sql':
+      'CREATE TABLE workspace_key (workspace_id text REFERENCES workspace (id), key text);\n' +
+      "INSERT INTO workspace_key SELECT id, 'changeme' FROM workspace;",
+    '2_key.down.sql': 'DROP TABLE workspace_key;',
+  });
+  const locks = found.filter((f) => f.check === 'blocking-lock');
+  assert.equal(locks.length, 1, JSON.stringify(locks, null, 2));
+  assert.equal(locks[0]!.line, 2);
+  assert.match(
+    locks[0]!.message,
+    /^`INSERT INTO workspace_key SELECT id, 'changeme' FROM workspace` in the up of 2_key\.up\.sql holds SHARE ROW EXCLUSIVE on `public\.workspace`, taken at line 1 \(blocks writes\) while it reads every row: held [\d.]+ ms on 2 rows\.$/,
+  );
+});
+
+test('an UPDATE under a lock taken earlier in its transaction reads every row as it updates the table, once', async () => {
+  const found = await findings({
+    '1_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY, a int);',
+    '1_t.down.sql': 'DROP TABLE t;',
+    '2_b.up.sql': 'ALTER TABLE t ADD COLUMN b int;\nUPDATE t SET b = a WHERE b IS NULL;',
+    '2_b.down.sql': 'ALTER TABLE t DROP COLUMN b;',
+  });
+  const locks = found.filter((f) => f.check === 'blocking-lock');
+  assert.deepEqual(
+    locks.map((f) => f.line),
+    [2],
+  );
+  assert.match(
+    locks[0]!.message,
+    /taken at line 1 \(blocks reads and writes\) while it reads every row as it updates the table: held [\d.]+ ms on 1,000 rows\.$/,
+  );
+});
+
+test('a NOT NULL column added with no DEFAULT: fails-on-data says any table with rows fails, and how to add it', async () => {
+  const found = await findings({
+    '1_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY);',
+    '1_t.down.sql': 'DROP TABLE t;',
+    '2_ns.up.sql': 'ALTER TABLE t ADD COLUMN ns text NOT NULL;',
+    '2_ns.down.sql': 'ALTER TABLE t DROP COLUMN ns;',
+    '3_ok.up.sql': "ALTER TABLE t ADD COLUMN kind text NOT NULL DEFAULT 'a', ALTER COLUMN ns DROP NOT NULL;",
+    '3_ok.down.sql': 'ALTER TABLE t DROP COLUMN kind;',
+  });
+  const data = found.filter((f) => f.check === 'fails-on-data');
+  assert.equal(data.length, 1, JSON.stringify(data, null, 2));
+  assert.match(
+    data[0]!.message,
+    /^The up of 2_ns\.up\.sql passes on empty tables but fails as soon as `public\.t` has a row: it adds `t\.ns` as NOT NULL with no DEFAULT, so every row already there has it NULL: .*\(SQLSTATE 23502\)\. Any production table that is not empty fails the same way\.$/,
+  );
+  assert.match(data[0]!.help!, /^Give the column a DEFAULT .*, or add it nullable, backfill it, then SET NOT NULL\.$/);
+});
