@@ -82,3 +82,22 @@ test('a NOT NULL column added with no DEFAULT: fails-on-data says any table with
   );
   assert.match(data[0]!.help!, /^Give the column a DEFAULT .*, or add it nullable, backfill it, then SET NOT NULL\.$/);
 });
+
+test('a DO block that ends no transaction is watched as any statement: the locks its statements hold until it ends', async () => {
+  const body = 'BEGIN\n  ALTER TABLE t ADD COLUMN w bigint DEFAULT 0;\n  UPDATE t SET w = v;\nEND';
+  const found = await findings({
+    '1_t.up.sql': 'CREATE TABLE t (id int, v int);',
+    '1_t.down.sql': 'DROP TABLE t;',
+    '2_w.up.sql': `DO $$\n${body}\n$$;`,
+    '2_w.down.sql': 'ALTER TABLE t DROP COLUMN w;',
+    // One that commits runs on its own, as its runner sends it: nothing it held is left to see.
+    '3_c.up.sql': `DO $$\nBEGIN\n  UPDATE t SET v = v;\n  COMMIT;\nEND\n$$;`,
+    '3_c.down.sql': 'SELECT 1;',
+  });
+  const locks = found.filter((f) => f.check === 'blocking-lock');
+  assert.equal(locks.length, 1, JSON.stringify(found, null, 2));
+  assert.match(
+    locks[0]!.message,
+    /^`DO \$\$` in the up of 2_w\.up\.sql takes ACCESS EXCLUSIVE on `public\.t` \(blocks reads and writes\) while it reads every row: held [\d.]+ ms on 1,000 rows\.$/,
+  );
+});

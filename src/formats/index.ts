@@ -11,6 +11,7 @@ import type { Format } from './format.ts';
 import { golangMigrate } from './golang-migrate.ts';
 import { goose } from './goose.ts';
 import { liquibase } from './liquibase.ts';
+import { morph } from './morph.ts';
 import { nodePgMigrate } from './node-pg-migrate.ts';
 import { plain } from './plain.ts';
 import { prisma } from './prisma.ts';
@@ -23,6 +24,7 @@ import { tern } from './tern.ts';
 export const formats: readonly Format[] = [
   golangMigrate,
   goose,
+  morph,
   dbmate,
   flyway,
   sqlx,
@@ -59,6 +61,12 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
   const sqlxLike = fits.every((f) => f === golangMigrate || f === plain || f === sqlx);
   if (fits.length && sqlxLike && !(fits.length === 1 && fits[0] === sqlx) && (await crateUsesSqlx(directory.path)))
     return sqlx;
+  // morph's files are named as golang-migrate's: its marker in a file, or the Go module that
+  // requires it, says they are morph's (which runs each file in a transaction of its own).
+  const golangLike = fits.every((f) => f === golangMigrate || f === plain || f === morph);
+  if (fits.includes(morph) && golangLike) return morph;
+  if (fits.length && golangLike && fits.includes(golangMigrate) && (await moduleUsesMorph(directory.path)))
+    return morph;
   if (fits.length === 1) return fits[0]!;
   if (fits.length === 0) {
     const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join('; ');
@@ -83,22 +91,38 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
  * service in a Rust monorepo keeps its golang-migrate folder. False for a reader of no folder on disk.
  */
 async function crateUsesSqlx(path: string): Promise<boolean> {
+  const manifest = await nearest(path, 'Cargo.toml');
+  return manifest !== null && dependsOnSqlx(manifest);
+}
+
+/** Whether the nearest go.mod at or above the folder requires github.com/mattermost/morph. */
+async function moduleUsesMorph(path: string): Promise<boolean> {
+  const manifest = await nearest(path, 'go.mod');
+  return manifest !== null && /^\s*(?:require\s+)?github\.com\/mattermost\/morph\s+v/m.test(manifest);
+}
+
+/**
+ * The text of the nearest file `name` in the folder `path` or above it, up to the repository's
+ * root (the folder holding `.git`) and at most 8 folders up; null when there is none, or `path`
+ * is no folder on disk.
+ */
+async function nearest(path: string, name: string): Promise<string | null> {
   const found = (p: string, folder: boolean) =>
     stat(p).then(
       (s) => !folder || s.isDirectory(),
       () => false,
     );
   let folder = resolve(path);
-  if (!(await found(folder, true))) return false;
+  if (!(await found(folder, true))) return null;
   for (let up = 0; up < 8; up++) {
-    const manifest = await readFile(join(folder, 'Cargo.toml'), 'utf8').catch(() => null);
-    if (manifest !== null) return dependsOnSqlx(manifest);
-    if (await found(join(folder, '.git'), false)) return false;
+    const text = await readFile(join(folder, name), 'utf8').catch(() => null);
+    if (text !== null) return text;
+    if (await found(join(folder, '.git'), false)) return null;
     const parent = dirname(folder);
-    if (parent === folder) return false;
+    if (parent === folder) return null;
     folder = parent;
   }
-  return false;
+  return null;
 }
 
 const DEPENDENCIES = /^\[(?:target\.[^\]]+\.)?(?:dev-|build-)?dependencies\]$/;

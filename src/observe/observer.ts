@@ -71,6 +71,17 @@ const ON_ITS_OWN = new RegExp(
   'i',
 );
 
+/**
+ * Whether a statement must be sent on its own. A DO block may COMMIT only outside a transaction
+ * block: one whose code ends no transaction (no COMMIT, ROLLBACK, or CALL of a procedure that
+ * might) runs the same with probes around it, which then see the locks its statements hold
+ * until it ends.
+ */
+function onItsOwn(sql: string): boolean {
+  if (!ON_ITS_OWN.test(sql)) return false;
+  return !/^DO\b/i.test(sql) || /\b(COMMIT|ROLLBACK|CALL)\b/i.test(sql);
+}
+
 const chars = (s: string) => Array.from(s).length;
 const MAX_PROBED = 1000;
 
@@ -88,7 +99,7 @@ export function planUnit(unit: ExecUnit, probeText: string): Plan | null {
   // thousands of probes would cost more than they tell.
   if (statements.length > MAX_PROBED) return null;
   // A unit of several statements is one implicit block already; a single one becomes one only here.
-  if (!statements.length || (statements.length === 1 && ON_ITS_OWN.test(statements[0]!.sql))) return null;
+  if (!statements.length || (statements.length === 1 && onItsOwn(statements[0]!.sql))) return null;
   const insertions: { at: number; length: number }[] = [];
   const parts: string[] = [];
   let length = 0; // of the text so far, in characters as Postgres counts them
