@@ -87,3 +87,29 @@ test('a view whose lines only moved but whose meaning changed is still a differe
     ]);
   assert.equal(describeDiff(diffSchemas(withOf('a,\n            b'), withOf('b,\n            a')), words).length, 1);
 });
+
+test('a function restored with other comments or indentation is restored; one whose code or strings differ is not', () => {
+  const fn = (body: string) =>
+    new Map([
+      [
+        'function public.f()',
+        `CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE plpgsql\nAS $function$\n${body}\n$function$`,
+      ],
+    ]);
+  const original =
+    "BEGIN\n    -- step 1: the count\n    /* kept for the audit */\n    RAISE NOTICE 'a -- b';\n    RETURN 1;\nEND;";
+  const same = [
+    "BEGIN\n    RAISE NOTICE 'a -- b';\n    RETURN 1;\nEND;",
+    "BEGIN\n  RAISE NOTICE 'a -- b';   -- said\n  RETURN 1;\nEND;",
+  ];
+  for (const body of same) assert.deepEqual(describeDiff(diffSchemas(fn(original), fn(body)), words), [], body);
+  const changed = [
+    "BEGIN\n    RAISE NOTICE 'a -- c';\n    RETURN 1;\nEND;", // a string's text
+    "BEGIN\n    RAISE NOTICE 'a  -- b';\n    RETURN 1;\nEND;", // a string's spacing
+    "BEGIN\n    RAISE NOTICE 'a -- b';\n    RETURN 2;\nEND;",
+  ];
+  for (const body of changed) assert.equal(describeDiff(diffSchemas(fn(original), fn(body)), words).length, 1, body);
+  // Any other object's text is compared as it is.
+  const comment = (text: string) => new Map([['table public.t', `columns a\ncomment ${text}`]]);
+  assert.equal(describeDiff(diffSchemas(comment('a  b'), comment('a b')), words).length, 1);
+});
