@@ -192,6 +192,18 @@ describe('bad input: a clear message, exit 2, never a stack trace', () => {
       (d) => writeFileSync(join(d, 'notes.txt'), 'x'),
     ],
     [
+      'a folder of one folder per database',
+      ['{dir}'],
+      /No migration format matched the files of `.*` itself \(4 files\), but its subfolders hold migrations: `.*\/postgres` \(golang-migrate\), `.*\/mysql` \(golang-migrate\)\. Give the folder to check \(e\.g\. `.*\/postgres`\), or several, one per path\./,
+      (d) => {
+        for (const db of ['mysql', 'postgres']) {
+          mkdirSync(join(d, db));
+          writeFileSync(join(d, db, '000001_t.up.sql'), 'CREATE TABLE t (id int);');
+          writeFileSync(join(d, db, '000001_t.down.sql'), 'DROP TABLE t;');
+        }
+      },
+    ],
+    [
       'not UTF-8',
       ['{dir}'],
       /1_a\.up\.sql is not valid UTF-8 \(byte 0xff at offset 7, line 1\)/,
@@ -597,8 +609,8 @@ test('a syntax error on a server older than the newest Postgres says which versi
     assert.equal(
       failing!.help,
       'Fix the statement at line 2 so that it runs on a database migrated up to the previous version. ' +
-        `It ran on Postgres ${report.postgres.version}: syntax that a later version added fails there. ` +
-        'If production runs a newer Postgres, check with `--postgres-version 18`.',
+        `It ran on Postgres ${report.postgres.version}: if the statement is valid in a later version that ` +
+        'production runs, check with `--postgres-version 18`.',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -49,8 +49,8 @@ function newerSyntax(provider: CheckContext['provider'], version: string | undef
   if (!(major < newest)) return '';
   const how = provider === 'url' ? 'on a server of that version' : `with \`--postgres-version ${newest}\``;
   return (
-    ` It ran on Postgres ${version}: syntax that a later version added fails there. If production ` +
-    `runs a newer Postgres, check ${how}.`
+    ` It ran on Postgres ${version}: if the statement is valid in a later version that production runs, ` +
+    `check ${how}.`
   );
 }
 

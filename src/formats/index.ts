@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
+import { fsDirectory } from '../files/directory.ts';
 import { ConfigError } from '../errors.ts';
 import { custom } from './custom.ts';
 import { dbmate } from './dbmate.ts';
@@ -69,9 +70,17 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
     return morph;
   if (fits.length === 1) return fits[0]!;
   if (fits.length === 0) {
+    const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
+    const below = await subfolderFormats(directory.path, files);
+    if (below.length)
+      throw new ConfigError(
+        `No migration format matched the files of \`${directory.path}\` itself (${count}), but its subfolders hold ` +
+          `migrations: ${below.map((b) => `\`${b.path}\` (${b.format})`).join(', ')}. ` +
+          `Give the folder to check (e.g. \`${below[0]!.path}\`), or several, one per path.`,
+      );
     const examples = formats.map((f) => `${f.id} (${f.looksLike})`).join('; ');
     throw new ConfigError(
-      `No migration format matched \`${directory.path}\` (${files.length} file${files.length === 1 ? '' : 's'}). ` +
+      `No migration format matched \`${directory.path}\` (${count}). ` +
         `Files must look like one of: ${examples}. Check the path, or set \`format\` to choose one.`,
     );
   }
@@ -80,6 +89,32 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
       `format: ${fits.map((f) => `${f.id} (${f.looksLike})`).join('; ')}. ` +
       `Set \`format\` (--format) to the one your runner uses, e.g. \`--format ${(sqlxLike && fits.includes(sqlx) ? sqlx : fits[0]!).id}\`.`,
   );
+}
+
+/**
+ * The subfolders of a folder on disk (at most 10, one level down) whose files a format fits, and
+ * which: a folder that holds one folder per database (`postgres/`, `mysql/`) matches nothing itself.
+ */
+async function subfolderFormats(path: string, files: readonly string[]): Promise<{ path: string; format: string }[]> {
+  if (
+    !(await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return [];
+  const names = [...new Set(files.filter((f) => f.includes('/')).map((f) => f.slice(0, f.indexOf('/'))))].sort();
+  const found: { path: string; format: string }[] = [];
+  for (const name of names.slice(0, 10)) {
+    const sub = posix.join(path, name);
+    const format = await detectFormat(fsDirectory(sub)).then(
+      (f) => f.id,
+      () => null,
+    );
+    if (format) found.push({ path: sub, format });
+  }
+  // The Postgres one first, for the example.
+  return found.sort((a, b) => Number(/postg|\bpg/i.test(b.path)) - Number(/postg|\bpg/i.test(a.path)));
 }
 
 /**
