@@ -26,7 +26,10 @@ test('a migration in Postgres 17 syntax fails on 15 only, and the report says so
   assert.deepEqual(failing.postgresVersions, [15]);
   assert.match(failing.file!, /0002_new_tax_rate\.up\.sql$/);
   assert.match(failing.message, /^On Postgres 15 only \(not 17\): up of 0002_new_tax_rate fails at line 2.*EXPRESSION/);
-  assert.match(failing.help!, / It ran on Postgres 15\.\d+: if the statement is valid in a later version that production runs, check /);
+  assert.match(
+    failing.help!,
+    / It ran on Postgres 15\.\d+: if the statement is valid in a later version that production runs, check /,
+  );
   // What happens on both is said once, for both.
   for (const f of report.findings.filter((x) => x !== failing))
     assert.ok(f.postgresVersions?.length, `${f.check} lists its majors`);

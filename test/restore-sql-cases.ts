@@ -2,6 +2,14 @@
 
 /** Migrations whose down removes or changes what existed before the up: the fix must recreate it. */
 export const RECREATE: Record<string, Record<string, string>> = {
+  "a down that sets a table's storage options to Postgres' defaults instead of resetting them, or leaves one changed": {
+    '0001_base.up.sql': 'CREATE TABLE posts (id int) WITH (fillfactor = 80);\n',
+    '0001_base.down.sql': 'SELECT 1;\n',
+    '0002_vacuum.up.sql':
+      'ALTER TABLE posts SET (autovacuum_vacuum_scale_factor = 0.1, autovacuum_analyze_scale_factor = 0.05, fillfactor = 70);\n',
+    '0002_vacuum.down.sql':
+      'ALTER TABLE posts SET (autovacuum_vacuum_scale_factor = 0.2, autovacuum_analyze_scale_factor = 0.1);\n',
+  },
   'a down that drops what was there before (tables, columns, keys, indexes, types, views, functions, triggers)': {
     '0001_base.up.sql': `CREATE TYPE mood AS ENUM ('happy', 'sad');
 CREATE DOMAIN positive AS integer CHECK (VALUE > 0);

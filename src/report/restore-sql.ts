@@ -192,6 +192,8 @@ export function restoreSql(diff: SchemaDiff): RestoreSql {
       recreate.push({ key: change.key, def: change.before });
     } else if (['function', 'procedure'].includes(kind) && change.before.startsWith('CREATE ')) {
       changes.push(`${functionDef(change.before)};`);
+    } else if (kind === 'table' && tableOptions(name, change.before, change.after)) {
+      changes.push(...tableOptions(name, change.before, change.after)!);
     } else if (kind === 'enum') {
       const labels = (def: string) => (field(def, 'labels') ?? '').split(', ');
       const [was, now] = [labels(change.before), labels(change.after)];
@@ -215,4 +217,30 @@ export function restoreSql(diff: SchemaDiff): RestoreSql {
   }
   out.push(...owned);
   return { sql: out.join('\n'), unsupported };
+}
+
+/**
+ * The statements that set a table's storage options (`options a=1, b=2`, its reloptions) back
+ * to `before`'s: SET for a value that differs, RESET for one the down left set (a value set to
+ * Postgres' default is still set). Null when anything else about the table differs.
+ */
+function tableOptions(name: string, before: string, after: string): string[] | null {
+  const OPTIONS = /^options (.*)$/m;
+  const rest = (def: string) => def.replace(/^options .*(\n|$)/m, '').replace(/^columns .*(\n|$)/m, '');
+  if (rest(before) !== rest(after)) return null;
+  const parse = (def: string) =>
+    new Map(
+      (OPTIONS.exec(def)?.[1] ?? '')
+        .split(', ')
+        .filter(Boolean)
+        .map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)] as const),
+    );
+  const [was, now] = [parse(before), parse(after)];
+  const set = [...was].filter(([k, v]) => now.get(k) !== v).map(([k, v]) => `${k} = ${v}`);
+  const reset = [...now.keys()].filter((k) => !was.has(k));
+  if (!set.length && !reset.length) return null;
+  return [
+    ...(reset.length ? [`ALTER TABLE ${name} RESET (${reset.join(', ')});`] : []),
+    ...(set.length ? [`ALTER TABLE ${name} SET (${set.join(', ')});`] : []),
+  ];
 }
