@@ -101,3 +101,23 @@ test('a DO block that ends no transaction is watched as any statement: the locks
     /^`DO \$\$` in the up of 2_w\.up\.sql takes ACCESS EXCLUSIVE on `public\.t` \(blocks reads and writes\) while it reads every row: held [\d.]+ ms on 1,000 rows\.$/,
   );
 });
+
+test('a value a migration computes out of range, or a cast of text that does not parse, is named as such, not as a new type', async () => {
+  const found = await findings({
+    '1_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY, n int, code text);',
+    '1_t.down.sql': 'DROP TABLE t;',
+    '2_bump.up.sql': 'UPDATE t SET n = n + 1;',
+    '2_bump.down.sql': 'UPDATE t SET n = n - 1;',
+    '3_parse.up.sql': 'ALTER TABLE t ADD COLUMN code_n int;\nUPDATE t SET code_n = code::int;',
+    '3_parse.down.sql': 'ALTER TABLE t DROP COLUMN code_n;',
+  });
+  const data = found.filter((f) => f.check === 'fails-on-data');
+  assert.deepEqual(
+    data.map((f) => f.message.replace(/: .*/s, '')),
+    [
+      'The up of 2_bump.up.sql passes on empty tables but fails when a value it computes from the rows is out of range for its type',
+      'The up of 3_parse.up.sql passes on empty tables but fails when a value holds text that is not of the type it is cast to (such as `12abc` or an empty string)',
+    ],
+    JSON.stringify(data, null, 2),
+  );
+});

@@ -34,6 +34,10 @@ function addsRequiredColumn(statement: string | null, column: string | undefined
   return Boolean(add && /\bNOT\s+NULL\b/i.test(add[1]!) && !/\bDEFAULT\b/i.test(add[1]!));
 }
 
+/** Whether the statement changes a column's type (else a value out of range or of the wrong text is one it computes). */
+const retypes = (statement: string | null) =>
+  statement === null || /^\s*ALTER\s+TABLE\b[\s\S]*\bTYPE\b/i.test(statement.replace(/--[^\n]*/g, ''));
+
 /** The kind of row that broke the statement, and the usual fix, by SQLSTATE. */
 function explain(e: StepError, statement: string | null): { when: string; help: string; anyRow?: true } {
   switch (e.code) {
@@ -76,6 +80,11 @@ function explain(e: StepError, statement: string | null): { when: string; help: 
           'key with NOT VALID and VALIDATE it after the cleanup.',
       };
     case '22P02':
+      if (!retypes(statement))
+        return {
+          when: 'fails when a value holds text that is not of the type it is cast to (such as `12abc` or an empty string)',
+          help: 'Convert only the values that parse (a CASE, or a WHERE that matches them), or clean the values first.',
+        };
       return {
         when: 'fails when the column holds text that is not of the new type (such as `12abc` or an empty string)',
         help:
@@ -88,6 +97,11 @@ function explain(e: StepError, statement: string | null): { when: string; help: 
         help: 'Shorten or reject the long values first, or keep the longer type.',
       };
     case '22003':
+      if (!retypes(statement))
+        return {
+          when: 'fails when a value it computes from the rows is out of range for its type',
+          help: 'Check the range of what it computes on the largest values (an `+ 1`, a product, a cast), or compute it in a wider type.',
+        };
       return {
         when: 'fails when a value is out of range for the new type',
         help: 'Check the range of the existing values first, or choose a type that holds them.',
