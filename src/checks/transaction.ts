@@ -1,4 +1,5 @@
 import { sameMigration, shownFile } from '../migration.ts';
+import { splitStatements } from '../sql/split.ts';
 import { formatProblems, type Check, type CheckContext, type CheckResult } from './check.ts';
 
 const RUNNER_BEHAVIOUR: Record<string, string> = {
@@ -44,14 +45,22 @@ export const transaction: Check = {
       .map((s) => {
         const e = s.error!;
         const migration = set.migrations.find((m) => sameMigration(m, s));
-        const mode = (s.direction === 'up' ? migration?.up : migration?.down)?.transaction ?? 'implicit';
+        const script = s.direction === 'up' ? migration?.up : migration?.down;
+        let mode = script?.transaction ?? 'implicit';
+        // Sent without a transaction of the runner's, but in one query with other statements:
+        // Postgres runs those as one implicit transaction (the file opened none).
+        const unit = script?.units.findLast((u) => e.line === null || u.line <= e.line);
+        const together = mode === 'none' && unit !== undefined && splitStatements(unit.sql).length > 1;
+        if (together) mode = 'implicit';
         return {
           file: e.file,
           line: e.line,
           message:
             `${e.message}: in ${shownFile(set.directory, e.file)} ${RUNNER_BEHAVIOUR[mode]}, ` +
             `so this statement fails when the migration is deployed.`,
-          help: format.noTransactionHelp,
+          help: together
+            ? 'Give the statement a migration file of its own, alone: sent with other statements in one query, it runs in their implicit transaction.'
+            : format.noTransactionHelp,
         };
       });
     return [...formatProblems(context, 'transaction'), ...failures, ...together(context)];

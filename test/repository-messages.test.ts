@@ -14,11 +14,12 @@ const server = sharedServer();
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function findings(files: Record<string, string>) {
+async function findings(files: Record<string, string>, config?: object) {
   const dir = mkdtempSync(join(tmpdir(), 'mc-wording-'));
   made.push(dir);
   mkdirSync(join(dir, 'db'));
   for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, 'db', name), `${sql}\n`);
+  if (config) writeFileSync(join(dir, 'migrate-check.json'), JSON.stringify(config));
   const r = await cliInProcess(['db', '--output', 'json'], { server: server(), cwd: dir });
   assert.notEqual(r.code, 2, r.stderr);
   return (JSON.parse(r.stdout) as Report).findings.map((f) => ({
@@ -120,4 +121,32 @@ test('a value a migration computes out of range, or a cast of text that does not
     ],
     JSON.stringify(data, null, 2),
   );
+});
+
+test('a CONCURRENTLY statement sent outside any transaction of the runner, in one query with others: the implicit transaction is why', async () => {
+  const marker = '-- runner:no-transaction';
+  const found = await findings(
+    {
+      '1_t.up.sql': 'CREATE TABLE t (id int);',
+      '1_t.down.sql': 'DROP TABLE t;',
+      '2_idx.up.sql': `${marker}\nUPDATE t SET id = id;\nCREATE INDEX CONCURRENTLY t_id ON t (id);`,
+      '2_idx.down.sql': `${marker}\nDROP INDEX CONCURRENTLY t_id;`,
+    },
+    {
+      format: 'custom',
+      custom: {
+        pattern: '^(?<version>[0-9]+)_(?<name>.*)\\.(?<direction>up|down)\\.sql$',
+        transaction: 'wrapped',
+        split: 'file',
+        'no-transaction-first-line': marker,
+      },
+    },
+  );
+  const transaction = found.filter((f) => f.check === 'transaction');
+  assert.equal(transaction.length, 1, JSON.stringify(found, null, 2));
+  assert.match(
+    transaction[0]!.message,
+    /in 2_idx\.up\.sql the runner sends the whole file as one query, which Postgres runs as one implicit transaction/,
+  );
+  assert.match(transaction[0]!.help!, /^Give the statement a migration file of its own, alone/);
 });
