@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lockRecipe, rewriteRecipe } from './lock-hazards.ts';
+import { excerpt, lockRecipe, REWRITING_CLAUSE, rewriteRecipe } from './lock-hazards.ts';
 
 const MARKER = 'Move the statement into its own migration file that starts with `-- +goose NO TRANSACTION`.';
 
@@ -26,4 +26,41 @@ test('the recipe for a rewrite names the cheaper form where there is one', () =>
   assert.match(rewriteRecipe('VACUUM FULL users'), /pg_repack/);
   assert.match(rewriteRecipe('ALTER TABLE u ALTER COLUMN n TYPE bigint'), /varchar\(n\) → text/);
   assert.match(rewriteRecipe('ALTER TABLE u SET UNLOGGED'), /logged always copies/);
+});
+
+test('a rewrite names the clause that rewrites, where the first 80 characters of the statement hide it', () => {
+  const statement = (text: string) =>
+    ({
+      line: 1,
+      column: 1,
+      text,
+      durationMs: 1,
+      locks: [],
+      rewrites: [],
+      rewrittenTables: [],
+      truncates: [],
+      scans: [],
+    }) as unknown as Parameters<typeof excerpt>[0];
+  const long =
+    'ALTER TABLE "workflows" DROP CONSTRAINT "workflows_config_fk", ALTER COLUMN "workflow_config_id" TYPE character varying;';
+  assert.equal(
+    excerpt(statement(long)),
+    '`ALTER TABLE "workflows" DROP CONSTRAINT "workflows_config_fk", ALTER COLUMN "wo…`',
+  );
+  assert.equal(
+    excerpt(statement(long), REWRITING_CLAUSE),
+    '`ALTER TABLE "workflows" … ALTER COLUMN "workflow_config_id" TYPE character vary…`',
+  );
+  // Shown already, or no clause of the kind: the first line as it is.
+  const short = 'ALTER TABLE t ALTER COLUMN n TYPE bigint, ADD CONSTRAINT t_n CHECK (n > 0);';
+  assert.equal(
+    excerpt(statement(short), REWRITING_CLAUSE),
+    '`ALTER TABLE t ALTER COLUMN n TYPE bigint, ADD CONSTRAINT t_n CHECK (n > 0)`',
+  );
+  const added =
+    'ALTER TABLE accounts\n  ADD CONSTRAINT accounts_owner_fk FOREIGN KEY (owner) REFERENCES users,\n  ADD COLUMN touched timestamptz DEFAULT clock_timestamp();';
+  assert.equal(
+    excerpt(statement(added), REWRITING_CLAUSE),
+    '`ALTER TABLE accounts … ADD COLUMN touched timestamptz DEFAULT clock_timestamp()`',
+  );
 });

@@ -87,11 +87,32 @@ export function timing(
   return { text, projectedMs };
 }
 
-/** The statement as a code span for a message: its first line, cut at 80 characters. */
-export function excerpt(statement: StatementObservation): string {
+/**
+ * The statement as a code span for a message: its first line, cut at 80 characters. With
+ * `focus` (the clause the message is about), an ALTER TABLE whose first 80 characters do not
+ * show that clause shows `ALTER TABLE name … <clause>` instead.
+ */
+export function excerpt(statement: StatementObservation, focus?: readonly RegExp[]): string {
+  const cut = (text: string) => `\`${text.length > 80 ? `${text.slice(0, 79)}…` : text}\``;
   const first = statement.text.split('\n')[0]!.trim().replace(/;$/, '');
-  return `\`${first.length > 80 ? `${first.slice(0, 79)}…` : first}\``;
+  if (!focus) return cut(first);
+  const flat = statement.text
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/;$/, '');
+  const head = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?[\w."]+/i.exec(flat)?.[0];
+  const clause = focus.map((f) => f.exec(flat)).find(Boolean);
+  if (!head || !clause || clause.index + clause[0].length <= Math.min(first.length, 79)) return cut(first);
+  return cut(`${head} … ${clause[0].trim()}`);
 }
+
+/** The clauses of an ALTER TABLE that rewrite a table, the likeliest first: a column's new type, a new column (with a volatile default), … */
+export const REWRITING_CLAUSE: readonly RegExp[] = [
+  /\bALTER\s+(?:COLUMN\s+)?[\w"]+\s+(?:SET\s+DATA\s+)?TYPE\b[^,;]*/i,
+  /\bSET\s+(?:UN)?LOGGED\b|\bSET\s+ACCESS\s+METHOD\b[^,;]*/i,
+  /\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!CONSTRAINT\b|PRIMARY\b|UNIQUE\b|FOREIGN\b|CHECK\b|EXCLUDE\b)[\w"]+\s[^,;]*/i,
+];
 
 /** The statement on one line, for the patterns below. */
 const flat = (text: string) => text.replace(/\s+/g, ' ');

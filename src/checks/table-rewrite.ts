@@ -1,6 +1,6 @@
 import { shownFile } from '../migration.ts';
 import type { Check, CheckResult } from './check.ts';
-import { excerpt, judgedSteps, rewriteRecipe, timing } from './lock-hazards.ts';
+import { excerpt, judgedSteps, REWRITING_CLAUSE, rewriteRecipe, timing } from './lock-hazards.ts';
 
 export const tableRewrite: Check = {
   id: 'table-rewrite',
@@ -28,7 +28,7 @@ export const tableRewrite: Check = {
             file: step.file,
             line: statement.line,
             message:
-              `${excerpt(statement)} in the ${step.direction} of ${shownFile(set.directory, step.file)} ${what}: ` +
+              `${excerpt(statement, REWRITING_CLAUSE)} in the ${step.direction} of ${shownFile(set.directory, step.file)} ${what}: ` +
               `every row is copied into new files while the table is locked; it ${took.text}.`,
             help: rewriteRecipe(statement.text),
           });
