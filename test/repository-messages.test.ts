@@ -14,13 +14,13 @@ const server = sharedServer();
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function findings(files: Record<string, string>, config?: object) {
+async function findings(files: Record<string, string>, config?: object, args: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'mc-wording-'));
   made.push(dir);
   mkdirSync(join(dir, 'db'));
   for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, 'db', name), `${sql}\n`);
   if (config) writeFileSync(join(dir, 'migrate-check.json'), JSON.stringify(config));
-  const r = await cliInProcess(['db', '--output', 'json'], { server: server(), cwd: dir });
+  const r = await cliInProcess(['db', '--output', 'json', ...args], { server: server(), cwd: dir });
   assert.notEqual(r.code, 2, r.stderr);
   return (JSON.parse(r.stdout) as Report).findings.map((f) => ({
     check: f.check,
@@ -149,4 +149,17 @@ test('a CONCURRENTLY statement sent outside any transaction of the runner, in on
     /in 2_idx\.up\.sql the runner sends the whole file as one query, which Postgres runs as one implicit transaction/,
   );
   assert.match(transaction[0]!.help!, /^Give the statement a migration file of its own, alone/);
+});
+
+test("a migration run as a role of its own that names a table of migrate-check's (pending): its tables only are watched and counted", async () => {
+  // Up-only, as many histories are: each migration is observed on its way up.
+  const found = await findings(
+    {
+      '1_jobs.up.sql': 'CREATE TABLE jobs (id int);',
+      '2_status.up.sql': "ALTER TABLE jobs ADD COLUMN status text DEFAULT 'pending';",
+    },
+    undefined,
+    ['--role', 'app'],
+  );
+  assert.deepEqual(found, []);
 });

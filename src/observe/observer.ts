@@ -192,14 +192,16 @@ export class ScriptObserver {
     await this.#refreshFiles();
     const oids = [...this.#tracked.values()].filter(isTable).map((r) => r.oid);
     if (!oids.length) return;
-    const { rows } = await this.#client.query<{ oid: string; rows: number; quoted: string }>(
-      `SELECT c.oid::int8 AS oid, c.reltuples::float8 AS rows, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted
+    const { rows } = await this.#client.query<{ oid: string; rows: number; quoted: string; readable: boolean }>(
+      `SELECT c.oid::int8 AS oid, c.reltuples::float8 AS rows, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted,
+              has_table_privilege(c.oid, 'SELECT') AS readable
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`,
       [oids],
     );
     // A table never analyzed (reltuples -1: filled by a migration, not by the seeding) is counted,
-    // up to COUNT_LIMIT rows: it is not empty because no statistics say otherwise.
-    const unknown = rows.filter((r) => r.rows < 0);
+    // up to COUNT_LIMIT rows, where the session may read it: it is not empty because no statistics
+    // say otherwise.
+    const unknown = rows.filter((r) => r.rows < 0 && r.readable);
     const counted = new Map<string, number>();
     if (unknown.length) {
       const { rows: counts } = await this.#client.query<{ oid: string; rows: number }>(

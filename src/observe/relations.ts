@@ -1,3 +1,4 @@
+import { CAPTURE_SCHEMA } from '../schema/capture.ts';
 import type pg from 'pg';
 
 /** A relation that existed before a migration: only these can be hazards (objects it creates are not). */
@@ -16,6 +17,7 @@ export interface TrackedRelation {
 /** The relations of a database before a migration, by OID. */
 export type Tracked = ReadonlyMap<number, TrackedRelation>;
 
+// migrate-check's own schema (the change log) is no migration's: never watched.
 const RELATIONS = `
 SELECT c.oid::int8 AS oid, c.relkind::text AS kind, pg_relation_filenode(c.oid)::int8 AS filenode,
        CASE WHEN c.relkind = 't' THEN format('%I.%I', tn.nspname, t.relname) || ' (TOAST)'
@@ -32,8 +34,8 @@ LEFT JOIN pg_index ix ON ix.indexrelid = c.oid
 LEFT JOIN pg_class ixt ON ixt.oid = ix.indrelid
 LEFT JOIN pg_namespace ixn ON ixn.oid = ixt.relnamespace
 WHERE c.relkind IN ('r', 'p', 'i', 'I', 't', 'm', 'S')
-  AND CASE WHEN c.relkind = 't' THEN t.oid IS NOT NULL AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
-           ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+  AND CASE WHEN c.relkind = 't' THEN t.oid IS NOT NULL AND tn.nspname NOT IN ('pg_catalog', 'information_schema', '${CAPTURE_SCHEMA}')
+           ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', '${CAPTURE_SCHEMA}') AND n.nspname NOT LIKE 'pg\\_temp\\_%'
                 AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' END
   AND ($1::text[] IS NULL OR coalesce(t.relname, ixt.relname, c.relname) = ANY($1::text[]))`;
 
