@@ -315,6 +315,13 @@ async function replaySteps(
   /** A migration being checked (not merged history): its up is observed and seeded even without a down. */
   const checked = (m: Migration) => Boolean(m.up && (options.roundtripIds?.has(migrationId(m)) ?? true));
   const roundtrips = (m: Migration) => Boolean(m.down && checked(m));
+  /**
+   * Seeded rows go before each roundtripped migration, and before each up-only migration a pull
+   * request adds (with a base): a failure on them is told from the migration's own by running it
+   * again on empty tables. A whole up-only history is not seeded: its old migrations ran long ago
+   * on whatever data there was, and one that loops over its rows would wait for the timeout.
+   */
+  const seeded = (m: Migration) => roundtrips(m) || (checked(m) && options.roundtripIds !== undefined);
   const ups = migrations.slice(resumeAt).filter((m) => m.up).length + steps.length;
   const total =
     roundtrip === 'per-migration'
@@ -454,7 +461,7 @@ async function replaySteps(
         !error.timedOut &&
         !['57014', '55P03'].includes(error.code) &&
         attempt === 1 &&
-        roundtrips(m) &&
+        seeded(m) &&
         data?.hasRows &&
         expected
       ) {
@@ -563,7 +570,7 @@ async function replaySteps(
       // the schema is read just before the next one that is roundtripped or kept.
       const kept = options.keepBefore?.has(migrationId(m)) ?? false;
       let start: Schema | null = null;
-      const watched = checked(m) && Boolean(options.observe || (data && roundtrips(m)));
+      const watched = checked(m) && Boolean(options.observe || (data && seeded(m)));
       if (roundtrips(m) || kept || watched) {
         start = stale ? await tracker.refresh() : tracker.schema;
         stale = false;
@@ -572,9 +579,7 @@ async function replaySteps(
       if (watched) {
         const relations = await trackRelations(inspect, namesOf(m));
         tracked.set(migrationId(m), relations);
-        // Seeded rows need the migration's own roundtrip (a down to compare, a retry to tell data
-        // from code); an up-only migration is observed on the rows already there.
-        if (roundtrips(m)) await data?.before(m, relations);
+        if (seeded(m)) await data?.before(m, relations);
       }
       if (!(await apply(m, 'up', 1, start ?? undefined, roundtrips(m)))) continue;
       if (!roundtrips(m)) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Report } from '../src/report/report.ts';
 import { cliInProcess } from './cli-in-process.ts';
-import { sharedServer } from './helpers.ts';
+import { repo, sharedServer } from './helpers.ts';
 
 const server = sharedServer();
 const made: string[] = [];
@@ -162,4 +162,29 @@ test("a migration run as a role of its own that names a table of migrate-check's
     ['--role', 'app'],
   );
   assert.deepEqual(found, []);
+});
+
+test('an up-only history: the migration a pull request adds is checked on seeded rows too, the merged ones are not', async () => {
+  const dir = repo(
+    {
+      'db/1_t.up.sql': 'CREATE TABLE t (id int PRIMARY KEY);\n',
+      // Merged long ago, over whatever rows there were: not run on generated ones.
+      'db/2_flag.up.sql': 'ALTER TABLE t ADD COLUMN flag int;\nUPDATE t SET flag = 1 / (id - id);\n',
+    },
+    (d) => writeFileSync(join(d, 'db', '3_c.up.sql'), 'ALTER TABLE t ADD COLUMN c text NOT NULL;\n'),
+  );
+  made.push(dir);
+  const r = await cliInProcess(['db', '--base', 'main', '--output', 'json'], { server: server(), cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as Report;
+  assert.deepEqual(
+    report.findings.filter((f) => f.check === 'fails-on-data').map((f) => f.file),
+    ['db/3_c.up.sql'],
+  );
+  // Without a base, a whole up-only history is applied as its deploys ran, on no generated rows.
+  const all = await cliInProcess(['db', '--output', 'json'], { server: server(), cwd: dir });
+  assert.deepEqual(
+    (JSON.parse(all.stdout) as Report).findings.filter((f) => f.check === 'fails-on-data'),
+    [],
+  );
 });
