@@ -178,6 +178,8 @@ export interface Connections {
   afterPrelude?: () => Promise<void>;
   /** The database was just copied from template0 and nothing ran in it (`ScratchDatabase.fresh`). */
   fresh?: boolean;
+  /** Closes these connections and drops their database, for those `ReplayOptions.fresh` made. */
+  release?: () => Promise<void>;
 }
 
 /**
@@ -226,6 +228,8 @@ async function replaySteps(
 ): Promise<ReplayResult> {
   const { set, roundtrip } = options;
   let { migrate, inspect } = first;
+  /** The connections the replay runs on now: `first`, or those of the latest rebuild. */
+  let current = first;
   let tracker = trackerOf(first);
   const steps: Step[] = [];
   const mismatches: Mismatch[] = [];
@@ -547,13 +551,25 @@ async function replaySteps(
    */
   async function rebuild(count: number, during: string): Promise<string | null> {
     const next = await options.fresh!();
-    if (await prepare(next, false)) return `the prerequisites failed ${during}`;
-    for (const earlier of migrations.slice(0, count)) {
-      // One the replay went past (it needs a Go migration's work) fails here too: it goes past again.
-      if (!earlier.up || wentPast.has(migrationId(earlier))) continue;
-      const error = await executeScript(next.migrate, earlier.up, options.guard);
-      if (error) return `${earlier.up.file} did not apply again ${during}: ${error.message}`;
+    const failed = await (async () => {
+      if (await prepare(next, false)) return `the prerequisites failed ${during}`;
+      for (const earlier of migrations.slice(0, count)) {
+        // One the replay went past (it needs a Go migration's work) fails here too: it goes past again.
+        if (!earlier.up || wentPast.has(migrationId(earlier))) continue;
+        const error = await executeScript(next.migrate, earlier.up, options.guard);
+        if (error) return `${earlier.up.file} did not apply again ${during}: ${error.message}`;
+      }
+      return null;
+    })();
+    if (failed) {
+      await next.release?.();
+      return failed;
     }
+    // The database an earlier rebuild made is done with: its sessions and itself go now (a
+    // directory with many failing downs would otherwise hold a session slot per rebuild).
+    const replaced = current;
+    current = next;
+    await replaced.release?.();
     ({ migrate, inspect } = next);
     data?.moveTo(inspect);
     tracker = trackerOf(next);

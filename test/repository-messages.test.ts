@@ -188,3 +188,15 @@ test('an up-only history: the migration a pull request adds is checked on seeded
     [],
   );
 });
+
+test('a directory with many downs that break their re-up is checked to its end: each rebuilt database goes when the next replaces it', async () => {
+  const files: Record<string, string> = {};
+  for (let n = 1; n <= 25; n++) {
+    // The down leaves a table behind, so the up cannot run again: the state after the up is rebuilt.
+    files[`${n}_t${n}.up.sql`] = `CREATE TABLE t${n} (id int);\nCREATE TABLE left${n} (id int);`;
+    files[`${n}_t${n}.down.sql`] = `DROP TABLE t${n};`;
+  }
+  const found = await findings(files, undefined, ['--no-seed', '--no-observe']);
+  assert.equal(found.filter((f) => f.check === 'up-repeatable').length, 25);
+  assert.equal(found.filter((f) => f.check === 'down-reverts-up').length, 25);
+});

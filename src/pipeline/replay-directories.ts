@@ -287,7 +287,17 @@ async function replayIn(
       fresh: async () => {
         const next = await server.createDatabase(`${set.directory}-rebuilt`);
         rebuilt.push(next);
-        return connectTo(next);
+        const from = clients.length;
+        const connections = await connectTo(next);
+        const own = clients.slice(from);
+        return {
+          ...connections,
+          release: async () => {
+            for (const client of own) await client.end().catch(() => {});
+            rebuilt.splice(rebuilt.indexOf(next), 1);
+            await Promise.resolve(next[Symbol.asyncDispose]()).catch(() => {});
+          },
+        };
       },
     });
     await options.then?.(first, guard);
