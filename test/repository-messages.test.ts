@@ -200,3 +200,26 @@ test('a directory with many downs that break their re-up is checked to its end: 
   assert.equal(found.filter((f) => f.check === 'up-repeatable').length, 25);
   assert.equal(found.filter((f) => f.check === 'down-reverts-up').length, 25);
 });
+
+test('after a second up that did not bring back the state after the first, the next migrations run on the deploy’s state', async () => {
+  const found = await findings(
+    {
+      '1_t.up.sql': 'CREATE TABLE t (id int);',
+      '1_t.down.sql': 'DROP TABLE t;',
+      // Its down drops what was there before it: the second up runs on a database without `t`.
+      '2_b.up.sql': 'SELECT 1;',
+      '2_b.down.sql': 'DROP TABLE t;',
+      '3_c.up.sql': 'INSERT INTO t VALUES (1);',
+      '3_c.down.sql': 'DELETE FROM t;',
+    },
+    undefined,
+    ['--no-seed', '--no-observe'],
+  );
+  assert.deepEqual(
+    found.map((f) => `${f.check} ${f.message.split(':')[0]}`).sort(),
+    [
+      'down-reverts-up table `public.t` is missing after 2_b.down.sql (it existed before the up)',
+      'up-repeatable table `public.t` is not created again when 2_b.up.sql is applied a second time',
+    ].sort(),
+  );
+});
