@@ -1,0 +1,1 @@
+ALTER TABLE networks ADD COLUMN note text NOT NULL DEFAULT '';

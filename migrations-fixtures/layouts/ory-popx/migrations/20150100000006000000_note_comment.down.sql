@@ -1,0 +1,1 @@
+COMMENT ON COLUMN networks.note IS NULL;
