@@ -86,7 +86,13 @@ const line = (flag: string, text: string) => wrap(`  ${flag}`.padEnd(INDENT - 1)
 
 function defaultNote(s: Setting): string {
   if (s.kind.repeatable) return ' (repeatable)';
-  if (s.kind.switch) return s.byDefault ? ` (default ${s.byDefault})` : s.default === true ? ' (default on)' : '';
+  // `--no-seed` says what seeding does: the flag turns it off.
+  if (s.kind.switch)
+    return s.byDefault
+      ? ` (default ${s.byDefault})`
+      : s.default === true
+        ? ' (on by default; this flag turns it off)'
+        : '';
   const shown = shownDefault(s);
   return shown ? ` (default ${shown})` : '';
 }
