@@ -223,3 +223,17 @@ test('after a second up that did not bring back the state after the first, the n
     ].sort(),
   );
 });
+
+test('a file that still holds its runner’s template ({{ … }}) is a syntax error whose help names the template and the placeholder to give', async () => {
+  const found = await findings({
+    '1_t.up.sql': 'CREATE SCHEMA IF NOT EXISTS auth;\nCREATE TABLE {{ index .Options "Namespace" }}.t (id int);',
+    '1_t.down.sql': 'DROP TABLE auth.t;',
+  });
+  const error = found.find((f) => f.check === 'sql-error');
+  assert.equal(
+    error?.help,
+    'The statement still holds `{{ index .Options "Namespace" }}`, a template its runner fills in before it runs the file: ' +
+      'give it its value with `placeholders` (e.g. `--placeholder \'{{ index .Options "Namespace" }}=<value>\'`), one for each way it is written.',
+  );
+  assert.equal(error?.line, 2);
+});

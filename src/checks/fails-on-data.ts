@@ -1,5 +1,5 @@
-import { shownFile, type MigrationSet } from '../migration.ts';
-import { splitStatements } from '../sql/split.ts';
+import { shownFile } from '../migration.ts';
+import { statementAt } from './statement-at.ts';
 import type { Check } from './check.ts';
 import type { StepError } from '../execute.ts';
 
@@ -10,20 +10,6 @@ const col = (e: StepError) =>
     : e.columnName
       ? `\`${e.columnName}\``
       : 'a column';
-
-/** The statement of `set` at `file`:`line`, or null. */
-function statementAt(set: MigrationSet, file: string, line: number | null): string | null {
-  if (line === null) return null;
-  for (const m of set.migrations)
-    for (const script of [m.up, m.down]) {
-      if (script?.file !== file) continue;
-      let found: string | null = null;
-      for (const unit of script.units)
-        for (const statement of splitStatements(unit.sql, unit.line)) if (statement.line <= line) found = statement.sql;
-      return found;
-    }
-  return null;
-}
 
 /** An `ADD COLUMN` of `column` that is NOT NULL, with no DEFAULT (nothing to fill the rows already there). */
 function addsRequiredColumn(statement: string | null, column: string | undefined): boolean {

@@ -1,3 +1,4 @@
+import { statementAt } from './statement-at.ts';
 import { type MigrationSet, shownFile, shownMigrationFile } from '../migration.ts';
 import type { Check, CheckContext } from './check.ts';
 import { SUPPORTED_MAJORS } from '../database/embedded-binaries.ts';
@@ -51,6 +52,19 @@ function newerSyntax(provider: CheckContext['provider'], version: string | undef
   return (
     ` It ran on Postgres ${version}: if the statement is valid in a later version that production runs, ` +
     `check ${how}.`
+  );
+}
+
+/**
+ * For a syntax error in a statement that still holds a template (`{{ … }}`, Go's text/template
+ * as pop renders it; `{% … %}`): the runner renders it before it runs; placeholders stand in.
+ */
+function templateHelp(statement: string | null): string | undefined {
+  const template = statement && /\{\{.*?\}\}|\{%.*?%\}/s.exec(statement)?.[0];
+  if (!template) return undefined;
+  return (
+    `The statement still holds \`${template}\`, a template its runner fills in before it runs the file: give it ` +
+    `its value with \`placeholders\` (e.g. \`--placeholder '${template}=<value>'\`), one for each way it is written.`
   );
 }
 
@@ -114,6 +128,7 @@ export const sqlError: Check = {
               'Later steps were skipped.',
             help:
               (SUPABASE_OBJECT.test(e.message) ? SUPABASE_HELP : undefined) ??
+              (e.code === '42601' ? templateHelp(statementAt(set, e.file, e.line)) : undefined) ??
               (e.code === '42501' && provider === 'url' ? URL_PRIVILEGE_HELP : TIMEOUT_HELP[e.code]) ??
               `Fix the statement ${e.line !== null ? `at line ${e.line}` : `in ${shownFile(set.directory, e.file)}`} ` +
                 `so that it runs on a database migrated up to the previous version.` +
