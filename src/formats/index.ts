@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fsDirectory } from '../files/directory.ts';
 import { ConfigError } from '../errors.ts';
+import { DOCS_BASE } from '../report/docs-url.ts';
 import { custom } from './custom.ts';
 import { dbmate } from './dbmate.ts';
 import { diesel } from './diesel.ts';
@@ -68,6 +69,14 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
   if (fits.includes(morph) && golangLike) return morph;
   if (fits.length && golangLike && fits.includes(golangMigrate) && (await moduleUsesMorph(directory.path)))
     return morph;
+  const pop = fits.length && golangLike && fits.includes(golangMigrate) ? await popInstead(directory.path) : null;
+  if (pop)
+    throw new ConfigError(
+      `\`${directory.path}\` is named as golang-migrate's files are, but its Go module requires pop (${pop}) and ` +
+        'not golang-migrate: pop runs each file in a transaction of its own, after filling in its templates, so ' +
+        "golang-migrate's rules would pass what pop fails. Set `format: custom` with the pop recipe in " +
+        `${DOCS_BASE.replace(/\/checks$/, '')}/formats.md#custom, or \`--format golang-migrate\` if golang-migrate runs them.`,
+    );
   if (fits.length === 1) return fits[0]!;
   if (fits.length === 0) {
     const count = `${files.length} file${files.length === 1 ? '' : 's'}`;
@@ -130,10 +139,26 @@ async function crateUsesSqlx(path: string): Promise<boolean> {
   return manifest !== null && dependsOnSqlx(manifest);
 }
 
-/** Whether the nearest go.mod at or above the folder requires github.com/mattermost/morph. */
-async function moduleUsesMorph(path: string): Promise<boolean> {
+/** The Go modules the nearest go.mod at or above the folder requires (`github.com/mattermost/morph` …). */
+async function requiredModules(path: string): Promise<Set<string>> {
   const manifest = await nearest(path, 'go.mod');
-  return manifest !== null && /^\s*(?:require\s+)?github\.com\/mattermost\/morph\s+v/m.test(manifest);
+  const required = [...(manifest ?? '').matchAll(/^\s*(?:require\s+)?([\w.-]+\.[\w.-]+\/[^\s]+)\s+v\S+/gm)];
+  return new Set(required.map((m) => m[1]!.replace(/\/v\d+$/, '')));
+}
+
+async function moduleUsesMorph(path: string): Promise<boolean> {
+  return (await requiredModules(path)).has('github.com/mattermost/morph');
+}
+
+/**
+ * A folder golang-migrate's rules would read, of a Go module that requires pop (and not
+ * golang-migrate): pop runs each file in a transaction of its own, after rendering it as a
+ * template, so golang-migrate's rules would pass a lone CREATE INDEX CONCURRENTLY that pop fails.
+ */
+async function popInstead(path: string): Promise<string | null> {
+  const modules = await requiredModules(path);
+  if (modules.has('github.com/golang-migrate/migrate')) return null;
+  return ['github.com/gobuffalo/pop', 'github.com/ory/pop'].find((m) => modules.has(m)) ?? null;
 }
 
 /**

@@ -115,3 +115,19 @@ test('morph: a migration with no down makes every rollback fail, and the pairing
   const pairing = report.findings.find((f) => f.check === 'pairing');
   assert.match(pairing!.message, /morph refuses every rollback \("could not find down script"\), not only this one\./);
 });
+
+test('a Go module that requires pop, and not golang-migrate: auto-detection stops and names the recipe, never golang-migrate', async () => {
+  const pop = module('module example.com/auth\n\nrequire (\n\tgithub.com/gobuffalo/pop/v6 v6.1.1\n)\n');
+  await assert.rejects(detectFormat(fsDirectory(join(pop, 'db', 'migrations'))), (error: Error) => {
+    assert.match(
+      error.message,
+      /its Go module requires pop \(github\.com\/gobuffalo\/pop\) and not golang-migrate: pop runs each file in a transaction of its own/,
+    );
+    assert.match(error.message, /formats\.md#custom, or `--format golang-migrate` if golang-migrate runs them\.$/);
+    return true;
+  });
+  const both = module(
+    'module example.com/app\n\nrequire (\n\tgithub.com/gobuffalo/pop/v6 v6.1.1\n\tgithub.com/golang-migrate/migrate/v4 v4.17.0\n)\n',
+  );
+  assert.equal((await detectFormat(fsDirectory(join(both, 'db', 'migrations')))).id, 'golang-migrate');
+});
