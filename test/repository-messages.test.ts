@@ -237,3 +237,23 @@ test('a file that still holds its runner’s template ({{ … }}) is a syntax er
   );
   assert.equal(error?.line, 2);
 });
+
+test('in the JSON report, a finding that follows from another names its cause, as the text folds it under it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-follows-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'db'));
+  writeFileSync(join(dir, 'db', '1_t.up.sql'), 'CREATE TABLE t (id int);\nCREATE TABLE left_behind (id int);\n');
+  writeFileSync(join(dir, 'db', '1_t.down.sql'), 'DROP TABLE t;\n');
+  const r = await cliInProcess(['db', '--output', 'json', '--no-seed', '--no-observe'], { server: server(), cwd: dir });
+  const findings = (JSON.parse(r.stdout) as { findings: (Report['findings'][number] & { followsFrom?: unknown })[] })
+    .findings;
+  assert.deepEqual(
+    findings.map((f) => [f.check, f.followsFrom ?? null]),
+    [
+      ['down-reverts-up', null],
+      ['up-repeatable', { check: 'down-reverts-up', file: 'db/1_t.down.sql', line: null }],
+    ],
+  );
+  const text = await cliInProcess(['db', '--no-seed', '--no-observe'], { server: server(), cwd: dir });
+  assert.match(text.stdout, /Migrations are not safe to merge: 1 error\n/);
+});
