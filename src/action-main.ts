@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { runAction } from './action.ts';
-import { UNSETTLED } from './cli-errors.ts';
+import { exitWith, UNSETTLED } from './cli-errors.ts';
 import { cleanupAll } from './database/lifetime.ts';
 import { keepYoungGenerationSmall } from './memory.ts';
 
@@ -14,14 +14,5 @@ for (const [signal, code] of [
   process.on(signal, () => void cleanupAll().finally(() => process.exit(code)));
 }
 
-let settled = false;
-runAction().then((code) => {
-  settled = true;
-  process.exitCode = code;
-});
-// A run still awaiting something when nothing is left to wait for must fail the job, not pass it.
-process.on('beforeExit', () => {
-  if (settled) return;
-  process.exitCode = 2;
-  core.error(UNSETTLED);
-});
+// A run still awaiting something when nothing is left to wait for fails the job, not passes it.
+exitWith(runAction(), () => core.error(UNSETTLED));

@@ -54,6 +54,24 @@ export const UNSETTLED =
   'No verdict was reached; run the check again.\n';
 
 /**
+ * The process exits with `run`'s code. Node ends a process with nothing left to wait for, even
+ * one whose run is still awaiting something: that must never read as a pass, so it exits 2, after
+ * `unsettled` has said so.
+ */
+export function exitWith(run: Promise<number>, unsettled: () => void): void {
+  let settled = false;
+  void run.then((code) => {
+    settled = true;
+    process.exitCode = code;
+  });
+  process.on('beforeExit', () => {
+    if (settled) return;
+    process.exitCode = 2;
+    unsettled();
+  });
+}
+
+/**
  * A connection to the Postgres server that ended in the middle of the run, as a sentence; null
  * for other errors. The server was stopped, killed or crashed (or a migration ended the tool's
  * sessions): not a bug in migrate-check, and nothing a verdict can be given on.

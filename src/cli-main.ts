@@ -1,5 +1,5 @@
 import { main, type Streams } from './cli.ts';
-import { UNSETTLED } from './cli-errors.ts';
+import { exitWith, UNSETTLED } from './cli-errors.ts';
 import { cleanupAll } from './database/lifetime.ts';
 import { keepYoungGenerationSmall } from './memory.ts';
 
@@ -50,16 +50,5 @@ if (NODE < 22) {
   );
   process.exitCode = 2;
 } else {
-  let settled = false;
-  main(process.argv.slice(2), process.env, streams).then((code) => {
-    settled = true;
-    process.exitCode = code;
-  });
-  // Node ends a process with nothing left to wait for, even one whose run is still awaiting
-  // something: that must never read as a pass.
-  process.on('beforeExit', () => {
-    if (settled) return;
-    process.exitCode = 2;
-    process.stderr.write(UNSETTLED);
-  });
+  exitWith(main(process.argv.slice(2), process.env, streams), () => process.stderr.write(UNSETTLED));
 }

@@ -227,7 +227,6 @@ async function replaySteps(
   ran: { script: Script | null },
 ): Promise<ReplayResult> {
   const { set, roundtrip } = options;
-  let { migrate, inspect } = first;
   /** The connections the replay runs on now: `first`, or those of the latest rebuild. */
   let current = first;
   let tracker = trackerOf(first);
@@ -340,7 +339,7 @@ async function replaySteps(
   const data =
     options.seed && roundtrip === 'per-migration'
       ? new DataStage(
-          inspect,
+          current.inspect,
           options.seed.rows,
           set.bookkeeping,
           options.seed.files ?? [],
@@ -357,14 +356,14 @@ async function replaySteps(
     };
     const refused = options.refuse?.(script)[0];
     if (refused) return { message: `not run: ${refused.what} acts outside the scratch database`, line: refused.line };
-    const error = await executeScript(migrate, script, options.guard);
+    const error = await executeScript(current.migrate, script, options.guard);
     return error && { message: error.message, line: error.line };
   };
   const dataLoss: NonNullable<ReplayResult['dataLoss']> = [];
   const observerFor = async (m: Migration): Promise<ScriptObserver | undefined> => {
     const relations = tracked.get(migrationId(m));
     if (!relations) return undefined;
-    const observer = new ScriptObserver(migrate, relations, options.guard?.limits.lockMs);
+    const observer = new ScriptObserver(current.migrate, relations, options.guard?.limits.lockMs);
     await observer.start();
     return observer;
   };
@@ -376,10 +375,10 @@ async function replaySteps(
   const restored = async (expected: Schema, m: Migration): Promise<boolean> => {
     if (diffSchemas(expected, await tracker.refresh()).equal) return true;
     const existed = new Set([...(tracked.get(migrationId(m))?.values() ?? [])].map((r) => r.name));
-    const { rows } = await inspect.query<{ name: string }>(INVALID_INDEXES);
+    const { rows } = await current.inspect.query<{ name: string }>(INVALID_INDEXES);
     const left = rows.map((r) => r.name).filter((n) => !existed.has(n));
     if (!left.length) return false;
-    await inspect.query(`DROP INDEX ${left.join(', ')}`);
+    await current.inspect.query(`DROP INDEX ${left.join(', ')}`);
     return diffSchemas(expected, await tracker.refresh()).equal;
   };
   const verifyFailures: NonNullable<ReplayResult['verifyFailures']> = [];
@@ -388,8 +387,8 @@ async function replaySteps(
    * whose session ends after the file: a transaction the script left open is rolled back).
    */
   const verify = async (m: Migration, script: Script, attempt: 1 | 2) => {
-    const error = await executeScript(migrate, script, options.guard);
-    await migrate.query('ROLLBACK').catch(() => {});
+    const error = await executeScript(current.migrate, script, options.guard);
+    await current.migrate.query('ROLLBACK').catch(() => {});
     if (error) verifyFailures.push({ version: m.version, file: script.file, attempt, error });
   };
   /**
@@ -450,7 +449,7 @@ async function replaySteps(
         const observer = options.observe ? await observerFor(m) : undefined;
         const started = performance.now();
         ran.script = script;
-        const failure = await executeScript(migrate, script, options.guard, observer);
+        const failure = await executeScript(current.migrate, script, options.guard, observer);
         step.durationMs = Math.round((performance.now() - started) * 10) / 10;
         if (observer) step.statements = observer.finish();
         return failure;
@@ -478,7 +477,7 @@ async function replaySteps(
         } else if (options.fresh && !(await rebuild(index, `while the state before ${file(m.up)} was rebuilt`))) {
           // The up committed part of itself before it failed (it runs outside a transaction, or
           // commits its own): the state before it, rebuilt without rows, is where it is tried again.
-          tracked.set(migrationId(m), await trackRelations(inspect, namesOf(m)));
+          tracked.set(migrationId(m), await trackRelations(current.inspect, namesOf(m)));
           emptied = true;
           halfApplied = true;
         }
@@ -572,8 +571,7 @@ async function replaySteps(
     const replaced = current;
     current = next;
     await replaced.release?.();
-    ({ migrate, inspect } = next);
-    data?.moveTo(inspect);
+    data?.moveTo(next.inspect);
     tracker = trackerOf(next);
     if (digest) tracker.watchCluster(digest);
     await tracker.reset();
@@ -595,7 +593,7 @@ async function replaySteps(
       }
       if (kept) before.set(migrationId(m), start!);
       if (watched) {
-        const relations = await trackRelations(inspect, namesOf(m));
+        const relations = await trackRelations(current.inspect, namesOf(m));
         tracked.set(migrationId(m), relations);
         if (seeded(m)) await data?.before(m, relations);
       }
@@ -628,7 +626,7 @@ async function replaySteps(
       if (options.keepBefore?.has(migrationId(m))) before.set(migrationId(m), await tracker.refresh());
       // With `all` every migration is checked: each is observed against what existed before its up.
       if (options.observe && roundtrip === 'all' && !stopped)
-        tracked.set(migrationId(m), await trackRelations(inspect, namesOf(m)));
+        tracked.set(migrationId(m), await trackRelations(current.inspect, namesOf(m)));
       await apply(m, 'up', 1);
     }
     if (roundtrip === 'all') {

@@ -40,13 +40,12 @@ function work(statement: StatementObservation, table: string): string | null {
     /\bADD\b[\s\S]*\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(statement.text)
   )
     return 'builds an index over every row';
-  // What the whole-table read is for, by the statement's kind.
-  const verb = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(\w+)/.exec(statement.text)?.[1]?.toUpperCase();
+  // What the whole-table read is for, by the statement's kind (its first word, past comments).
+  const text = statement.text.replace(/^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*/, '');
+  const verb = /^\w+/.exec(text)?.[0].toUpperCase();
   if (verb === 'ALTER') return 'reads every row to validate it';
   // The table an UPDATE or DELETE writes to (another one it reads is only read).
-  const target = /^\s*(?:UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?([\w."]+)/i.exec(
-    statement.text.replace(/^\s*(?:--[^\n]*\n\s*)*/, ''),
-  )?.[1];
+  const target = /^(?:UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?([\w."]+)/i.exec(text)?.[1];
   const writes = target && unquoted(target).split('.').pop() === unquoted(table).split('.').pop();
   if (writes && verb === 'UPDATE') return 'reads every row as it updates the table';
   if (writes && verb === 'DELETE') return 'reads every row as it deletes from the table';

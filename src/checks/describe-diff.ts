@@ -1,4 +1,4 @@
-import { commentEnd, quotedEnd } from '../sql/split.ts';
+import { codeOnly } from '../sql/split.ts';
 import { objectDiff, splitKey, type ChangedObject, type SchemaDiff } from '../schema/diff.ts';
 
 /** "index `public.users_email_idx`" */
@@ -48,36 +48,6 @@ function shownChange(change: ChangedObject): ChangedObject | null {
 
 /** Objects whose definition holds code: a body whose comments and spacing change nothing it does. */
 const CODE = new Set(['function', 'procedure']);
-
-/**
- * A definition with its comments left out and each run of spacing made one space, strings and
- * quoted names kept as written: two bodies that differ only in comments or indentation (a down
- * that restores a function without its comments) do the same.
- */
-function codeOnly(def: string): string {
-  let out = '';
-  let space = false; // spacing or a comment since the last character kept
-  const keep = (text: string) => {
-    out += (space && out ? ' ' : '') + text;
-    space = false;
-  };
-  for (let i = 0; i < def.length; ) {
-    const comment = commentEnd(def, i);
-    if (comment >= 0) {
-      space = true;
-      i = comment;
-    } else if (def[i] === "'" || def[i] === '"') {
-      const end = quotedEnd(def, i);
-      keep(def.slice(i, end));
-      i = end;
-    } else {
-      if (/\s/.test(def[i]!)) space = true;
-      else keep(def[i]!);
-      i++;
-    }
-  }
-  return out;
-}
 
 const sameNames = (a: readonly string[], b: readonly string[] | null) =>
   b !== null && a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');

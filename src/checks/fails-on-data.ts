@@ -1,4 +1,5 @@
 import { shownFile } from '../migration.ts';
+import { codeOnly } from '../sql/split.ts';
 import { statementAt } from './statement-at.ts';
 import type { Check } from './check.ts';
 import type { StepError } from '../execute.ts';
@@ -14,7 +15,7 @@ const col = (e: StepError) =>
 /** An `ADD COLUMN` of `column` that is NOT NULL, with no DEFAULT (nothing to fill the rows already there). */
 function addsRequiredColumn(statement: string | null, column: string | undefined): boolean {
   if (!statement || !column) return false;
-  const flat = statement.replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ');
+  const flat = codeOnly(statement);
   const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const add = new RegExp(`\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?"?${name}"?\\s([^,]*)`, 'i').exec(flat);
   return Boolean(add && /\bNOT\s+NULL\b/i.test(add[1]!) && !/\bDEFAULT\b/i.test(add[1]!));
@@ -22,7 +23,7 @@ function addsRequiredColumn(statement: string | null, column: string | undefined
 
 /** Whether the statement changes a column's type (else a value out of range or of the wrong text is one it computes). */
 const retypes = (statement: string | null) =>
-  statement === null || /^\s*ALTER\s+TABLE\b[\s\S]*\bTYPE\b/i.test(statement.replace(/--[^\n]*/g, ''));
+  statement === null || /^ALTER\s+TABLE\b.*\bTYPE\b/i.test(codeOnly(statement));
 
 /** The kind of row that broke the statement, and the usual fix, by SQLSTATE. */
 function explain(e: StepError, statement: string | null): { when: string; help: string; anyRow?: true } {

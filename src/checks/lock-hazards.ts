@@ -1,3 +1,4 @@
+import { codeOnly } from '../sql/split.ts';
 import type { Step } from '../replay.ts';
 import type { LockObservation, StatementObservation } from '../observe/observer.ts';
 
@@ -96,13 +97,9 @@ export function excerpt(statement: StatementObservation, focus?: readonly RegExp
   const cut = (text: string) => `\`${text.length > 80 ? `${text.slice(0, 79)}…` : text}\``;
   const first = statement.text.split('\n')[0]!.trim().replace(/;$/, '');
   if (!focus) return cut(first);
-  const flat = statement.text
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/;$/, '');
-  const head = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?[\w."]+/i.exec(flat)?.[0];
-  const clause = focus.map((f) => f.exec(flat)).find(Boolean);
+  const line = codeOnly(statement.text).replace(/;$/, '');
+  const head = /^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?[\w."]+/i.exec(line)?.[0];
+  const clause = focus.map((f) => f.exec(line)).find(Boolean);
   if (!head || !clause || clause.index + clause[0].length <= Math.min(first.length, 79)) return cut(first);
   return cut(`${head} … ${clause[0].trim()}`);
 }

@@ -67,9 +67,10 @@ export async function detectFormat(directory: DirectoryReader): Promise<Format> 
   // requires it, says they are morph's (which runs each file in a transaction of its own).
   const golangLike = fits.every((f) => f === golangMigrate || f === plain || f === morph);
   if (fits.includes(morph) && golangLike) return morph;
-  if (fits.length && golangLike && fits.includes(golangMigrate) && (await moduleUsesMorph(directory.path)))
-    return morph;
-  const pop = fits.length && golangLike && fits.includes(golangMigrate) ? await popInstead(directory.path) : null;
+  // The Go module's go.mod, read once, for golang-migrate-named files: morph, or pop instead.
+  const modules = golangLike && fits.includes(golangMigrate) ? await requiredModules(directory.path) : null;
+  if (modules?.has('github.com/mattermost/morph')) return morph;
+  const pop = modules && popInstead(modules);
   if (pop)
     throw new ConfigError(
       `\`${directory.path}\` is named as golang-migrate's files are, but its Go module requires pop (${pop}) and ` +
@@ -146,17 +147,12 @@ async function requiredModules(path: string): Promise<Set<string>> {
   return new Set(required.map((m) => m[1]!.replace(/\/v\d+$/, '')));
 }
 
-async function moduleUsesMorph(path: string): Promise<boolean> {
-  return (await requiredModules(path)).has('github.com/mattermost/morph');
-}
-
 /**
- * A folder golang-migrate's rules would read, of a Go module that requires pop (and not
- * golang-migrate): pop runs each file in a transaction of its own, after rendering it as a
+ * The pop module of a Go module that requires pop (and not golang-migrate), whose
+ * golang-migrate-named files pop runs: each in a transaction of its own, after rendering it as a
  * template, so golang-migrate's rules would pass a lone CREATE INDEX CONCURRENTLY that pop fails.
  */
-async function popInstead(path: string): Promise<string | null> {
-  const modules = await requiredModules(path);
+function popInstead(modules: ReadonlySet<string>): string | null {
   if (modules.has('github.com/golang-migrate/migrate')) return null;
   return ['github.com/gobuffalo/pop', 'github.com/ory/pop'].find((m) => modules.has(m)) ?? null;
 }

@@ -155,13 +155,13 @@ interface Entry {
 
 const TRUNCATE = /^TRUNCATE\b/i;
 
+/** The most rows counted in a table without statistics (its size for lock timings). */
+const COUNT_LIMIT = 1_000_000;
+
 /**
  * Observes one script of a migration (one step: an up, a down or the second up). Every relation
  * in `tracked` existed before the migration; nothing it creates itself is watched.
  */
-/** The most rows counted in a table without statistics (its size for lock timings). */
-const COUNT_LIMIT = 1_000_000;
-
 export class ScriptObserver {
   readonly #client: pg.Client;
   readonly #tracked: Tracked;

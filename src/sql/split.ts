@@ -135,6 +135,36 @@ export function commentEnd(sql: string, i: number): number {
 }
 
 /**
+ * SQL with its comments left out and each run of spacing made one space (none at either end),
+ * strings and quoted names kept as written: two function bodies that differ only in comments or
+ * indentation do the same, and a statement reads on one line for a pattern.
+ */
+export function codeOnly(def: string): string {
+  let out = '';
+  let space = false; // spacing or a comment since the last character kept
+  const keep = (text: string) => {
+    out += (space && out ? ' ' : '') + text;
+    space = false;
+  };
+  for (let i = 0; i < def.length; ) {
+    const comment = commentEnd(def, i);
+    if (comment >= 0) {
+      space = true;
+      i = comment;
+    } else if (def[i] === "'" || def[i] === '"') {
+      const end = quotedEnd(def, i);
+      keep(def.slice(i, end));
+      i = end;
+    } else {
+      if (/\s/.test(def[i]!)) space = true;
+      else keep(def[i]!);
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
  * Where the string ('…') or quoted identifier ("…") opening at `i` ends (just past its closing
  * quote). A doubled quote stands for itself; E'…' also allows backslash escapes (its prefix
  * letter is the character before `i`).
